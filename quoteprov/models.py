@@ -1,0 +1,168 @@
+"""Data types shared by every stage: frozen pydantic models.
+
+Every offset is a character offset into a document's *original* text, so
+``doc.text[span.start:span.end] == span.text`` holds for every span quoteprov reports.
+
+>>> doc = Document(id="a", text="Hello world.", published="2021-07-16")
+>>> doc.published
+datetime.date(2021, 7, 16)
+>>> Span(start=0, end=5, text="Hello").text == doc.text[0:5]
+True
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any, Literal
+
+from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
+
+__all__ = [
+    "Change",
+    "Document",
+    "Kind",
+    "Match",
+    "Quote",
+    "Sentence",
+    "Span",
+    "published_key",
+]
+
+Kind = Literal["verbatim", "near_verbatim", "partial", "paraphrase"]
+"""How an occurrence relates to the query, from closest to loosest."""
+
+KIND_RANK: dict[str, int] = {"verbatim": 0, "near_verbatim": 1, "partial": 2, "paraphrase": 3}
+
+
+class _Frozen(BaseModel):
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+
+class Span(_Frozen):
+    """A stretch of a document's original text."""
+
+    start: int = Field(ge=0)
+    end: int = Field(ge=0)
+    text: str
+
+    @model_validator(mode="after")
+    def _ordered(self) -> Span:
+        if self.end < self.start:
+            raise ValueError(f"span end {self.end} is before its start {self.start}")
+        return self
+
+
+class Sentence(Span):
+    """One sentence; ``index`` is its position in the document."""
+
+    index: int = Field(ge=0)
+
+
+class Quote(Span):
+    """A direct quotation found in one text.
+
+    ``start``/``end``/``text`` cover the whole quotation, from the first quoted word to the
+    last; when an attribution interrupts it (``"A," she said, "B."``) the interruption lies
+    inside that stretch and ``parts`` holds the quoted pieces alone.  ``content`` is what was
+    said: the parts joined by a space.
+    """
+
+    parts: tuple[Span, ...]
+    content: str
+    speaker: str | None = None
+    cue: str | None = None
+    speaker_span: Span | None = None
+
+
+class Change(_Frozen):
+    """One word-level difference between the query and a matched text.
+
+    ``query`` holds the query's words (empty for an insertion), ``found`` the document's
+    words (empty for a deletion); ``start``/``end`` locate ``found`` in the document, or the
+    point where deleted words would be for a deletion.
+    """
+
+    op: Literal["substitute", "insert", "delete"]
+    query: str
+    found: str
+    start: int = Field(ge=0)
+    end: int = Field(ge=0)
+    number: bool = False
+    negation: bool = False
+
+
+class Match(_Frozen):
+    """One occurrence of a query in one document."""
+
+    doc_id: str
+    start: int = Field(ge=0)
+    end: int = Field(ge=0)
+    text: str
+    score: float = Field(ge=0, le=100)
+    kind: Kind
+    speaker: str | None = None
+    cue: str | None = None
+    quoted: bool = False
+    changes: tuple[Change, ...] = ()
+
+    @property
+    def altered(self) -> bool:
+        """True when a number or a negation differs from the query."""
+        return any(c.number or c.negation for c in self.changes)
+
+
+def _parse_published(value: Any) -> Any:
+    if not isinstance(value, str):
+        return value
+    text = value.strip()
+    if not text:
+        return None
+    try:
+        if len(text) == 10:
+            return dt.date.fromisoformat(text)
+        return dt.datetime.fromisoformat(text.replace("Z", "+00:00"))
+    except ValueError as exc:
+        raise ValueError(
+            f"published date {value!r} is not an ISO date (2021-07-16) or datetime "
+            "(2021-07-16T09:30:00+00:00)"
+        ) from exc
+
+
+class Document(_Frozen):
+    """A text and what is known about it.
+
+    ``published`` accepts ISO dates and datetimes; metadata holds anything else.
+    """
+
+    id: str = Field(min_length=1)
+    text: str
+    title: str | None = None
+    source: str | None = None
+    url: str | None = None
+    published: dt.datetime | dt.date | None = None
+    metadata: dict[str, Any] = Field(default_factory=dict)
+
+    @field_validator("id")
+    @classmethod
+    def _clean_id(cls, value: str) -> str:
+        if value != value.strip() or not value:
+            raise ValueError(f"document id {value!r} must be non-empty with no outer spaces")
+        return value
+
+    @field_validator("published", mode="before")
+    @classmethod
+    def _parse_date(cls, value: Any) -> Any:
+        return _parse_published(value)
+
+
+def published_key(value: dt.date | dt.datetime) -> dt.datetime:
+    """A sortable UTC-naive datetime for a date or datetime.
+
+    >>> published_key(dt.date(2021, 7, 16))
+    datetime.datetime(2021, 7, 16, 0, 0)
+    """
+    if isinstance(value, dt.datetime):
+        if value.tzinfo is not None:
+            value = value.astimezone(dt.timezone.utc).replace(tzinfo=None)
+        return value
+    return dt.datetime(value.year, value.month, value.day)
