@@ -1,9 +1,11 @@
 """Sentence splitting with character offsets into the original text.
 
-A rule-based splitter tuned for news: it breaks after ``.``, ``!``, ``?`` and ``…`` (with
-any closing quotation marks or brackets) when the next word can start a sentence, and at
-line breaks that end a paragraph or a title.  It does not break on abbreviations
-(U.S., Gen., Sept., Mr.), initials, decimals, or inside a quotation.
+A rule-based splitter tuned for news.  It breaks after ``.``, ``!``, ``?`` and ellipses
+(with any closing quotation marks or brackets) when the next word can start a sentence, at
+line breaks that end a paragraph or a title, before bullets, and between the items of an
+inline numbered list.  It does not break on abbreviations (U.S., Gen., Sept., Mr.),
+initials, decimals, or inside a quotation.  All the work is regular-expression scans and
+bounded look-arounds, so the time is linear in the length of the text.
 
 >>> text = 'Gen. Smith met Mr. Lee in the U.S. capital. "It went well. We agreed," he said.'
 >>> [s.text for s in split_sentences(text)]
@@ -18,145 +20,257 @@ from .models import Sentence
 
 __all__ = ["split_sentences"]
 
-# never end a sentence: they come before a name, a number or a noun
-_TITLES = frozenset(
-    """mr mrs ms mx dr prof gen col lt sgt capt cmdr adm maj cpl pvt gov sen rep rev fr st
-    hon pres supt insp det amb messrs mme mlle sr jr jan feb mar apr jun jul aug sep sept oct
-    nov dec no nos vs v approx ca cf al fig figs vol vols pp ed eds dept univ assn bros
-    ave blvd rd mt ft op art sec ch para e.g i.e viz""".split()
+
+def _words(words: str) -> frozenset[str]:
+    return frozenset(words.split())
+
+
+# never end a sentence: they come before a name or a noun
+_TITLES = _words(
+    """mr mrs ms mx dr prof gen col lt sgt capt cmdr adm maj cpl pvt gov sen rep rev fr hon
+    pres supt insp det amb atty messrs mme mlle mt jan feb mar apr jun jul aug sep sept oct
+    nov dec vs v cf e.g i.e viz"""
+)
+# end a sentence unless a number follows: "No. 1", "p. 55", "pop. 256,000"
+_BEFORE_NUMBER = _words(
+    "no nos n° nº p pp vol vols fig figs art sec ch para op pop est tel ext ca approx"
 )
 # may end a sentence, or may not: decided by the next word
-_MAYBE_END = frozenset("etc inc ltd co corp llc plc bros am pm a.m p.m".split())
+_MAYBE_END = _words(
+    """etc inc ltd co corp llc plc bros am pm a.m p.m jr sr st ave blvd rd ft al ed eds
+    dept univ assn"""
+)
+# the same, but only when capitalised: U.S. states (AP style), Canadian provinces, weekdays
+_MAYBE_END_CAPITALISED = _words(
+    """Ala Ariz Ark Calif Colo Conn Del Fla Ga Ill Ind Kan Ky La Md Mass Mich Minn Miss Mo
+    Mont Neb Nev Okla Ore Pa Tenn Vt Va Wash Wis Wyo Alta Ont Que Sask Mon Tue Tues Wed
+    Thu Thur Thurs Fri Sat"""
+)
 # words that start sentences after an ambiguous abbreviation ("in the U.S. He said ...")
-_STARTERS = frozenset(
+_STARTERS = _words(
     """a an the he she it they we i you his her its their our my this that these those there
     but and or so yet however meanwhile then still also in on at for if when while after
     before as since because although though what who why how where which not no
-    mr mrs ms dr""".split()
+    mr mrs ms dr according during both all some many most one each every with by from to
+    now today yesterday earlier later is was are were will would can could should did do
+    does i'm it's that's there's he's she's we're they're you're"""
 )
 
-_OPEN_QUOTES = "“«„‹「『"
-_CLOSE_QUOTES = "”»‟›」』"
 _CLOSERS = "\"'”’»›)]}」』"
-_TERMINAL = re.compile(r"(?:[.!?…]+|\.{3,})[\"'”’»›)\]}」』]*(?=\s|$)")
-_WORD_BEFORE = re.compile(r"([^\s\"'“‘(\[]+)$")
+_BULLETS = "•‣⁃◦▪"
+# the line breaks of str.splitlines(); a line break ends every quotation
+_LINE_BREAK = re.compile(r"\r\n|[\n\r\v\f\x1c\x1d\x1e\x85\u2028\u2029]")
+_TERMINAL = re.compile(
+    r"""(?:
+        (?<!\S)\.(?:[ ]\.){2,}    # a spaced ellipsis ". . ." standing apart from the word
+        | [.!?…]+                 # full stops, ! and ?, "..." and "…"
+    )[\"'”’»›)\]}」』]*(?=\s|$)""",
+    re.VERBOSE,
+)
+_WORD_BEFORE = re.compile(r"[^\s\"“‘(\[]+$")
+_PREVIOUS_WORD = re.compile(r"(\S+)\s+\S+$")
+_INITIALISM = re.compile(r"(?:[^\W\d_]\.)+[^\W\d_]")  # "U.S", "a.m", "J.R.R" before a "."
+# the next word, after opening quotes or brackets and the dots of an ellipsis
+_NEXT_WORD = re.compile(r"(?:[\s\"'“‘«(\[]|\.(?=[\s.]))*(\S*)")
+_ITEM_ONLY = re.compile(rf"[{_BULLETS}]?\s*(?:\d{{1,3}}|[^\W\d_])")  # "1." "b." "• 9."
+_ITEM = re.compile(r"(?<!\S)(\d{1,2}|[a-z])(\.\)|\)|\.)(?=\s)")  # "2.)" "2)" "2." "b."
+_BULLET = re.compile(rf"(?<=\s)[{_BULLETS}]")
+_QUOTE_OR_BREAK = re.compile(rf"(?P<q>[\"“”„«»])|(?P<br>{_LINE_BREAK.pattern})")
+_LINE_CONTINUES = re.compile(r"[ \t]*[^\W\d_]")  # the next line's first letter
 
 
-def _quote_depth_changes(text: str) -> list[tuple[int, int]]:
-    """Positions where a quotation opens (+1) or closes (-1); straight quotes alternate."""
-    events: list[tuple[int, int]] = []
-    straight_open = False
-    for i, ch in enumerate(text):
-        if ch in _OPEN_QUOTES:
-            events.append((i, +1))
-        elif ch in _CLOSE_QUOTES:
-            events.append((i, -1))
-        elif ch == '"':
-            events.append((i, -1 if straight_open else +1))
-            straight_open = not straight_open
-        elif ch == "\n":
-            events.append((i, 0))  # a paragraph ends every quotation
-            straight_open = False
-    return events
+def _skip_space(text: str, pos: int, end: int) -> int:
+    while pos < end and text[pos].isspace():
+        pos += 1
+    return pos
 
 
-def _inside_quote_mask(text: str) -> bytearray:
-    """1 for every character inside an open quotation of the same paragraph."""
+def _quotation_mask(text: str) -> bytearray:
+    """Mark (with 1) every character inside a quotation that closes on its own line.
+
+    ``«`` and ``„`` always open and ``»`` always closes.  ``“`` and ``”`` open after a
+    space, a line start, an opening bracket or a dash and close elsewhere, so German
+    ``„…“`` and Swedish ``”…”`` quotations are read right.  A straight ``"`` closes the
+    open straight quotation if there is one; otherwise it opens one where ``“`` would,
+    and is ignored elsewhere (an inch mark: ``6'2"``).  An unclosed quotation marks
+    nothing.
+    """
     mask = bytearray(len(text))
-    depth = 0
+    curly = 0  # depth of open curly or angle quotations
+    straight = False  # whether a straight quotation is open
     opened_at = 0
-    events = _quote_depth_changes(text)
-    for pos, delta in events:
-        if delta == 0:
-            depth = 0
+    for m in _QUOTE_OR_BREAK.finditer(text):
+        pos, mark = m.start(), m.group()
+        if m.lastgroup == "br":
+            curly, straight = 0, False
             continue
-        if delta > 0:
-            if depth == 0:
-                opened_at = pos
-            depth += 1
-        elif depth > 0:
-            depth -= 1
-            if depth == 0:
-                mask[opened_at:pos] = b"\x01" * (pos - opened_at)
+        before = text[pos - 1] if pos else " "
+        opens = before.isspace() or before in "([{<—–-/"
+        was_open = curly or straight
+        if mark == '"':
+            if straight or opens:
+                straight = not straight
+        elif mark in "«„" or (mark != "»" and opens):
+            curly += 1
+        elif curly:
+            curly -= 1
+        if not was_open and (curly or straight):
+            opened_at = pos
+        elif was_open and not (curly or straight):
+            mask[opened_at:pos] = b"\x01" * (pos - opened_at)
     return mask
 
 
-def _next_word(text: str, pos: int) -> str:
-    m = re.match(r"\s*[\"'“‘«(\[]*([^\s]*)", text[pos:pos + 80])
-    return m.group(1) if m else ""
+def _blocks(text: str) -> list[tuple[int, int]]:
+    """Paragraph-level blocks: a line break ends a block unless prose continues after it.
+
+    A hard-wrapped line continues when the next line starts in lower case and this one
+    does not end with sentence-final punctuation.  Bullets standing after a space start a
+    block of their own.
+    """
+    blocks: list[tuple[int, int]] = []
+    start = line_start = 0
+    for m in _LINE_BREAK.finditer(text):
+        end = m.start()
+        last = end
+        while last > line_start and text[last - 1].isspace():
+            last -= 1
+        nxt = _LINE_CONTINUES.match(text, m.end())
+        if (
+            nxt
+            and nxt.group()[-1].islower()
+            and last > line_start
+            and text[last - 1] not in '.!?:;"”’»)'
+        ):
+            line_start = m.end()
+            continue
+        blocks.append((start, end))
+        start = line_start = m.end()
+    blocks.append((start, len(text)))
+    out: list[tuple[int, int]] = []
+    for a, b in blocks:
+        for bullet in _BULLET.finditer(text, a, b):
+            out.append((a, bullet.start()))
+            a = bullet.start()
+        out.append((a, b))
+    return out
 
 
 def _is_boundary(text: str, punct_start: int, punct_end: int) -> bool:
     """Whether terminal punctuation at ``[punct_start, punct_end)`` ends a sentence."""
-    nxt = _next_word(text, punct_end)
-    if not nxt:
+    nxt = _NEXT_WORD.match(text, punct_end, punct_end + 80)
+    word_after = nxt.group(1) if nxt else ""
+    if not word_after:
         return True
-    first = nxt[0]
-    if first.islower():
-        return False  # "... 3 p.m. yesterday", '"Yes," he said' never start a sentence
+    first = word_after[0]
+    if first.islower() or first in ",;:":
+        return False  # '"Yes," he said', "3 p.m. today"
+    if punct_start and text[punct_start - 1] in "[(":
+        return False  # an elision or a remark: "Bohr [...] used", "(?)"
     mark = text[punct_start:punct_end].rstrip(_CLOSERS)
     if mark != ".":
-        return True  # ! ? … and ellipses followed by a capital
-    before = _WORD_BEFORE.search(text, 0, punct_start)
-    word = before.group(1) if before else ""
+        if ".." in mark or "…" in mark or ". ." in mark:
+            # "I" is capitalised anywhere: after an ellipsis it does not start a sentence
+            return re.match(r"I\b", word_after) is None
+        return True  # ! ? ?! followed by a capital
+    window = text[max(0, punct_start - 64) : punct_start]
+    before = _WORD_BEFORE.search(window)
+    word = before.group().lstrip("'") if before else ""
     low = word.lower().rstrip(".")
     if low in _TITLES:
         return False
-    if len(word) == 1 and word.isalpha() and word.isupper():
-        return False  # an initial: "John F. Kennedy"
-    bare = nxt.strip("\"'“”‘’,;:()").lower()
-    if low in _MAYBE_END or re.fullmatch(r"(?:[^\W\d_]\.)+[^\W\d_]", word):
+    if low in _BEFORE_NUMBER:
+        return not word_after[0].isdigit()
+    if len(word) == 1 and word.isalpha():
+        if word == "I":  # the pronoun ("you and I. Did ...") or an initial ("Albert I. Jones")
+            prev = _PREVIOUS_WORD.search(window)
+            return not (prev and prev.group(1)[:1].isupper())
+        return False  # an initial ("John F. Kennedy") or a letter abbreviation ("p. 55")
+    bare = word_after.strip("\"'“”‘’,;:()").lower().replace("’", "'")
+    if low in _MAYBE_END or word in _MAYBE_END_CAPITALISED or _INITIALISM.fullmatch(word):
         return bare in _STARTERS  # "the U.S. He said" ends; "the U.S. Senate" does not
     return True
 
 
-def _raw_spans(text: str) -> list[tuple[int, int]]:
-    """Line-level blocks: a line break ends a block unless the next line continues it."""
-    blocks: list[tuple[int, int]] = []
-    start = 0
-    for m in re.finditer(r"\n", text):
-        line_end = m.start()
-        rest = text[m.end():].lstrip(" \t")
-        prev = text[start:line_end].rstrip()
-        # hard-wrapped prose: the next line starts in lower case and this one is unfinished
-        if rest[:1].islower() and prev and prev[-1] not in ".!?:;\"”’»)" and "\n" not in (
-            text[line_end + 1:m.end() + 1]
-        ):
-            continue
-        blocks.append((start, line_end))
-        start = m.end()
-    blocks.append((start, len(text)))
-    return blocks
+def _list_cuts(text: str, start: int, end: int, cuts: list[int]) -> list[int]:
+    """Add a cut before each item of an inline list that a sentence start opens.
+
+    ``"1) The first item 2) The second item"``: a list starts with item ``1``/``a`` at
+    the start of a sentence, and each following marker of the same style and the next
+    number or letter starts a sentence.  A cut right after such a marker is dropped.
+    """
+    starts = {_skip_space(text, pos, end) for pos in (start, *cuts)}
+    expected: tuple[str, str] | None = None
+    out = set(cuts)
+    for m in _ITEM.finditer(text, start, end):
+        value, style = m.group(1), m.group(2)
+        if value in ("1", "a") and m.start() in starts:
+            expected = (str(int(value) + 1) if value.isdigit() else "b", style)
+        elif expected == (value, style):
+            out.add(m.start())
+            out.discard(m.end())
+            expected = (str(int(value) + 1) if value.isdigit() else chr(ord(value) + 1), style)
+    return sorted(out)
 
 
-def split_sentences(text: str) -> list[Sentence]:
+def split_sentences(text: str, *, keep_quotations: bool = True) -> list[Sentence]:
     """Split ``text`` into sentences whose offsets slice the original exactly.
 
-    Whitespace between sentences belongs to none; every other character belongs to exactly
-    one sentence, in order.
+    Parameters
+    ----------
+    text : str
+        Any text; line breaks end paragraphs and titles.
+    keep_quotations : bool, default True
+        Never break inside a quotation that closes on its own line, so that a quotation
+        and its attribution stay in one sentence.  ``False`` breaks inside quotations as
+        well, as treebanks such as Universal Dependencies do.
 
+    Returns
+    -------
+    list of Sentence
+        In order, stripped of outer whitespace, with ``text[s.start:s.end] == s.text``.
+        Whitespace between sentences belongs to none; every other character belongs to
+        exactly one sentence.
+
+    Examples
+    --------
     >>> [s.text for s in split_sentences("The deal is worth $3.5 billion. Sept. 4 was a Friday!")]
     ['The deal is worth $3.5 billion.', 'Sept. 4 was a Friday!']
+    >>> [s.text for s in split_sentences('"We won. It is over," she said.', keep_quotations=False)]
+    ['"We won.', 'It is over," she said.']
     """
-    inside = _inside_quote_mask(text)
-    cuts: list[tuple[int, int]] = []
-    for block_start, block_end in _raw_spans(text):
-        start = block_start
+    inside = _quotation_mask(text) if keep_quotations else None
+    cuts: list[int] = []
+    for block_start, block_end in _blocks(text):
+        last_word = block_end  # nothing but punctuation after it: no cut there
+        while last_word > block_start and not text[last_word - 1].isalnum():
+            last_word -= 1
+        block_cuts: list[int] = []
+        start = _skip_space(text, block_start, block_end)  # of the current sentence
         for m in _TERMINAL.finditer(text, block_start, block_end):
-            # a quotation's own full stop before its closing mark is not a boundary
-            # unless the quotation closed within this match (then the closers are in it)
-            if inside[m.start()] and inside[m.end() - 1]:
+            if m.start() >= last_word:
+                break
+            # a quotation's own full stop is no boundary while the quotation goes on
+            if inside is not None and inside[m.start()] and inside[m.end() - 1]:
                 continue
+            if m.start() <= start:
+                continue  # an ellipsis opening a sentence: ". . . The practice"
+            if m.start() - start <= 6 and _ITEM_ONLY.fullmatch(text, start, m.start()):
+                continue  # a list marker: "1. The first item"
             if _is_boundary(text, m.start(), m.end()):
-                cuts.append((start, m.end()))
-                start = m.end()
-        cuts.append((start, block_end))
+                block_cuts.append(m.end())
+                start = _skip_space(text, m.end(), block_end)
+        cuts.extend(_list_cuts(text, block_start, block_end, block_cuts))
+        cuts.append(block_end)
     sentences: list[Sentence] = []
-    for a, b in cuts:
-        chunk = text[a:b]
-        lead = len(chunk) - len(chunk.lstrip())
-        trail = len(chunk.rstrip())
-        if trail > lead:
-            s, e = a + lead, a + trail
-            sentences.append(Sentence(start=s, end=e, text=text[s:e], index=len(sentences)))
+    start = 0
+    for end in cuts:
+        a, b = start, end
+        while a < b and text[a].isspace():
+            a += 1
+        while b > a and text[b - 1].isspace():
+            b -= 1
+        if b > a:
+            sentences.append(Sentence(start=a, end=b, text=text[a:b], index=len(sentences)))
+        start = max(start, end)
     return sentences
