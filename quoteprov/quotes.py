@@ -1,0 +1,763 @@
+"""Direct quotations, their speakers and cue verbs (pipeline stage "quotes").
+
+:func:`extract_quotes` finds the top-level quotations of one text in three steps:
+
+1. **Marks.** One scan pairs quotation marks paragraph by paragraph with a stack:
+   “…”, "…", ‘…’, '…', «…», „…“, „…”, 「…」 and 『…』.  Straight marks are read by
+   context (after a space, bracket or dash and before a word: opening; after a word and
+   before a space or punctuation: closing), then by alternation.  A mark between two
+   letters (``it's``, ``Kim Jong Un’s``) is an apostrophe; a closing single mark with
+   no open single quotation (``the Castros’ regime``) is one too.  Quotations nested in
+   another stay inside it.  A mark that reopens the same kind of quotation while one
+   is open (``"A "B"``) drops the earlier, unclosed one.
+2. **Unbalanced marks.**  A paragraph ends every quotation.  An unclosed double-mark
+   quotation still counts, running to the end of its paragraph, when its mark opens a
+   paragraph or a clause (after ``:``, ``,``, a full stop or a dash) right before a word,
+   and the rest of the paragraph has at least :data:`UNCLOSED_MIN_WORDS` words and ends
+   like a sentence (news convention: a quotation continued in the next paragraph is not
+   closed).  Any other unclosed mark is ignored, as is a mark with no words after it.
+3. **Joining and attribution.**  Two quotations of one paragraph are one interrupted
+   quotation when the text between them is a short attribution (a cue verb and its
+   speaker) ending with a comma or colon, and the first quotation ends with a comma
+   or dash (or the attribution starts with a comma): ``"A," he said, "B."``.  The
+   speaker and cue come from the words right after the quotation, else from the cue
+   verb shortly before it in its sentence; pronouns take the last named speaker; a
+   quotation standing alone right after a quoted sentence with a speaker inherits it.
+
+>>> quotes = extract_quotes('"We won," Ana Díaz said. "It is early," she added, "but we will."')
+>>> [(q.content, q.speaker, q.cue) for q in quotes]
+[('We won,', 'Ana Díaz', 'said'), ('It is early, but we will.', 'Ana Díaz', 'added')]
+>>> quotes[1].speaker_span.text
+'she'
+"""
+
+from __future__ import annotations
+
+import re
+from bisect import bisect_right
+from collections.abc import Sequence
+from typing import NamedTuple
+
+from .models import Quote, Sentence, Span
+from .segment import split_sentences
+
+__all__ = ["UNCLOSED_MIN_WORDS", "extract_quotes"]
+
+UNCLOSED_MIN_WORDS = 4
+"""Fewest words an unclosed quotation needs to count (it must also end like a sentence)."""
+
+_GAP_MAX = 10  # words allowed between a cue verb and the quotation it introduces
+_NP_MAX = 10  # words in a speaker's noun phrase
+_CONTEXT = 300  # characters of context looked at on each side of a quotation
+_MAX_DEPTH = 16  # deeper nesting is noise; further opening marks are ignored
+
+# ---------------------------------------------------------------------------- marks
+
+_BREAKS = "\n\r\x0b\x0c\x1c\x1d\x1e\x85\u2028\u2029"
+_MARK = re.compile(f"[\"'“”‘’‛«»„‚「」『』‹›{_BREAKS}]")
+_QUOTE_CHARS = "\"'“”‘’‛«»„‚「」『』‹›"
+_OPENS_ONLY = {"«": "»", "„": "“”", "「": "」", "『": "』", "‹": "›", "‚": "‘’"}
+_CLOSES_ONLY = frozenset("»」』›")
+_SINGLE = frozenset("'‘’‛‚‹")  # single marks: closed only by the innermost quotation
+_BEFORE_OPEN = frozenset("([{<—–-/" + _QUOTE_CHARS)
+_AFTER_CLOSE = frozenset(".,;:!?)]}>—–-…/" + _QUOTE_CHARS)
+_UNCLOSED_AFTER = frozenset(":,.!?;—–-(" + _QUOTE_CHARS)  # an unclosed quotation starts a clause
+_TERMINAL_END = re.compile(r"[.!?…][\"'”’»)\]]*$")
+_WORD = re.compile(r"[^\W_]+")
+
+
+class _Open(NamedTuple):
+    pos: int
+    mark: str
+    closers: str
+    children: list[tuple[int, int, int]]  # (open mark, close mark or end, paragraph end)
+
+
+class _Segment(NamedTuple):
+    """One top-level quoted stretch: marks at ``open`` and ``close - 1`` (when closed)."""
+
+    open: int
+    start: int
+    end: int
+    close: int
+    para_lo: int  # the paragraph holding it
+    para_hi: int
+
+
+def _context(text: str, i: int, lo: int, hi: int) -> tuple[bool, bool]:
+    """Whether the mark at ``i`` stands where a quotation opens and where one closes."""
+    prev = text[i - 1] if i > lo else ""
+    nxt = text[i + 1] if i + 1 < hi else ""
+    opening = (not prev or prev.isspace() or prev in _BEFORE_OPEN) and bool(nxt) and (
+        not nxt.isspace()
+    )
+    closing = bool(prev) and not prev.isspace() and (
+        not nxt or nxt.isspace() or nxt in _AFTER_CLOSE
+    )
+    return opening, closing
+
+
+def _inside_word(text: str, i: int, lo: int, hi: int) -> bool:
+    return lo < i < hi - 1 and text[i - 1].isalnum() and text[i + 1].isalnum()
+
+
+def _close(stack: list[_Open], level: int, pos: int, out: list[tuple[int, int, int]]) -> None:
+    """Close ``stack[level]`` at ``pos``; anything still open above it is dropped."""
+    while len(stack) > level + 1:
+        _drop(stack, out)
+    entry = stack.pop()
+    (stack[-1].children if stack else out).append((entry.pos, pos, pos + 1))
+
+
+def _drop(stack: list[_Open], out: list[tuple[int, int, int]]) -> None:
+    """Forget the innermost opening mark; quotations closed inside it move up a level."""
+    entry = stack.pop()
+    (stack[-1].children if stack else out).extend(entry.children)
+
+
+def _find(stack: list[_Open], mark: str, top_only: bool) -> int:
+    """Level of the innermost open quotation that ``mark`` closes, or -1."""
+    levels = [len(stack) - 1] if top_only else range(len(stack) - 1, -1, -1)
+    for level in levels:
+        if level >= 0 and mark in stack[level].closers:
+            return level
+    return -1
+
+
+def _push(stack: list[_Open], pos: int, mark: str, closers: str) -> None:
+    if len(stack) < _MAX_DEPTH:
+        stack.append(_Open(pos, mark, closers, []))
+
+
+def _paragraph(text: str, lo: int, hi: int, marks: list[int]) -> list[tuple[int, int, int]]:
+    """Top-level quotations of one paragraph as (open mark, close mark or end, after)."""
+    out: list[tuple[int, int, int]] = []
+    stack: list[_Open] = []
+    for i in marks:
+        ch = text[i]
+        opening, closing = _context(text, i, lo, hi)
+        top = stack[-1] if stack else None
+        if ch in _OPENS_ONLY:
+            _push(stack, i, ch, _OPENS_ONLY[ch])
+        elif ch in _CLOSES_ONLY:
+            level = _find(stack, ch, top_only=ch in _SINGLE)
+            if level >= 0:
+                _close(stack, level, i, out)
+        elif ch == "“":
+            if top and ("“" in top.closers or (top.mark == "“" and closing and not opening)):
+                _close(stack, len(stack) - 1, i, out)  # „…“, or “…“ typed for “…”
+            else:
+                if top and top.mark == "“":
+                    _drop(stack, out)
+                _push(stack, i, ch, "”")
+        elif ch == "”":
+            level = _find(stack, ch, top_only=False)
+            if level >= 0:
+                _close(stack, level, i, out)
+            elif opening and not closing and all(e.mark in _SINGLE for e in stack):
+                _push(stack, i, ch, "”")  # ” typed for “
+        elif ch == '"':
+            level = _find(stack, ch, top_only=False)
+            if level < 0:
+                if opening or not closing:
+                    _push(stack, i, ch, ch)
+            elif opening and not closing:  # a clear opening while one is open: that was stray
+                while len(stack) > level:
+                    _drop(stack, out)
+                _push(stack, i, ch, ch)
+            else:
+                _close(stack, level, i, out)
+        elif _inside_word(text, i, lo, hi):
+            continue  # apostrophe: it's, Kim Jong Un’s
+        elif ch in "‘‛":
+            if top and "‘" in top.closers:  # ‚…‘
+                _close(stack, len(stack) - 1, i, out)
+            elif opening:
+                if top and top.mark in "‘‛":
+                    _drop(stack, out)
+                _push(stack, i, ch, "’")
+        elif ch in "’'":
+            if closing and top and ch in top.closers:
+                _close(stack, len(stack) - 1, i, out)
+            elif ch == "'" and opening and not closing:
+                if top and top.mark == "'":
+                    _drop(stack, out)
+                _push(stack, i, ch, ch)
+    while len(stack) > 1:
+        _drop(stack, out)
+    if stack:
+        bottom = stack[0]
+        body = text[bottom.pos + 1:hi].rstrip()
+        prefix = text[lo:bottom.pos].rstrip()
+        if (
+            bottom.mark not in _SINGLE
+            and body[:1] == text[bottom.pos + 1:bottom.pos + 2]  # no space after the mark
+            and (not prefix or prefix[-1] in _UNCLOSED_AFTER)
+            and len(_WORD.findall(body)) >= UNCLOSED_MIN_WORDS
+            and _TERMINAL_END.search(body)
+        ):
+            out.append((bottom.pos, hi, hi))
+        else:
+            _drop(stack, out)
+    return out
+
+
+def _segments(text: str) -> list[_Segment]:
+    """Every top-level quotation of ``text`` with words in it, in text order."""
+    segments: list[_Segment] = []
+    lo = 0
+    marks: list[int] = []
+    for m in _MARK.finditer(text):
+        if m.group() in _BREAKS:
+            if marks:
+                segments += _words_only(text, lo, m.start(), _paragraph(text, lo, m.start(), marks))
+            lo, marks = m.end(), []
+        else:
+            marks.append(m.start())
+    if marks:
+        segments += _words_only(text, lo, len(text), _paragraph(text, lo, len(text), marks))
+    return segments
+
+
+def _words_only(
+    text: str, lo: int, hi: int, found: list[tuple[int, int, int]]
+) -> list[_Segment]:
+    """Segments of one paragraph's quotations, trimmed; those without words are dropped."""
+    segments = []
+    for open_pos, close_pos, after in sorted(found):
+        body = text[open_pos + 1:close_pos]
+        start = open_pos + 1 + len(body) - len(body.lstrip())
+        end = open_pos + 1 + len(body.rstrip())
+        if _WORD.search(text, start, end):
+            segments.append(_Segment(open_pos, start, end, after, lo, hi))
+    return segments
+
+
+# ---------------------------------------------------------------------------- lexicons
+
+
+def _words(spaced: str) -> frozenset[str]:
+    return frozenset(spaced.split())
+
+
+_IRREGULAR = {
+    "say": "says said saying",
+    "tell": "tells told telling",
+    "write": "writes wrote written writing",
+    "speak": "speaks spoke spoken speaking",
+}
+_REGULAR = _words(
+    """add argue assert declare tweet post note explain insist claim warn stress emphasize
+    emphasise continue conclude reply respond ask announce acknowledge accuse denounce comment
+    remark urge recall admit confirm deny reiterate vow report suggest predict caution complain
+    counter concede contend observe maintain boast joke quip shout yell whisper scream exclaim
+    testify promise pledge threaten allege agree lament wonder demand proclaim affirm reveal
+    disclose retort muse recount interject advise propose recommend"""
+)
+_DOUBLED = _words("admit quip regret")  # admitted, quipped
+
+
+def _inflect(base: str) -> set[str]:
+    if base.endswith("e"):
+        return {base, base + "s", base + "d", base[:-1] + "ing"}
+    if base.endswith("y") and base[-2] not in "aeiou":
+        return {base, base[:-1] + "ies", base[:-1] + "ied", base + "ing"}
+    stem = base + base[-1] if base in _DOUBLED else base
+    plural = base + ("es" if base.endswith(("s", "sh", "ch", "x", "z")) else "s")
+    return {base, plural, stem + "ed", stem + "ing"}
+
+
+_CUES = frozenset(
+    {form for base in _REGULAR for form in _inflect(base)}
+    | {form for base, forms in _IRREGULAR.items() for form in [base, *forms.split()]}
+)
+_POINT = _words("point points pointed pointing")  # "pointed out"
+# forms as often nouns as verbs: cues only in lower case right after a name or a pronoun
+_NOUNISH = _words(
+    """post posts report reports note notes comment comments remark remarks claim claims
+    counter counters promise promises pledge pledges joke jokes stress demand demands
+    reply replies vow vows tweet tweets charge charges point points"""
+)
+_PARTICIPLE_AUX = _words("is was were are be been being")
+_FILLERS = _words(
+    """has have had will would could did does do may might can should must also further
+    later then again once still even too already"""
+)
+_PRONOUNS = _words("he she they it")
+_SPEAKING_PRONOUNS = _PRONOUNS | _words("i we you")
+_DETERMINERS = _words(
+    """the a an this that these those his her its their our my your some many several both
+    each every another other one two three four five most all no any"""
+)
+_TIME = _words(
+    """monday tuesday wednesday thursday friday saturday sunday january february march april
+    may june july august september october november december jan feb mar apr jun jul aug sep
+    sept oct nov dec yesterday today tonight tomorrow now"""
+)
+_BOUNDARY = _TIME | _words(
+    """that which who whom whose when where while because since but and or so if as after
+    before though although than whether until unless nor yet"""
+)
+_PREPOSITIONS = _words(
+    """in on at during after before while when as since about via through following amid
+    ahead last this earlier later with without under over into onto by from to of for
+    adding according"""
+)
+# words that end a speaker named after its cue: "said X in a statement on Friday"
+_FORWARD_STOP = (_BOUNDARY | _PREPOSITIONS) - _words("of for from")
+_APPOSITIVE = _words("the a an who which whose one also himself herself")
+_ADVERBIAL = _PREPOSITIONS | _TIME | _words(
+    "however meanwhile still also then separately later earlier now but and so yet"
+)
+_TITLES = _words(
+    """president vice prime minister secretary senator sen rep representative congressman
+    congresswoman gov governor mayor chancellor premier ambassador director chairman
+    chairwoman chair leader general gen col lt capt sgt adm dr mr mrs ms mx prof professor
+    judge justice pope king queen prince princess sheikh chief ceo spokesman spokeswoman
+    spokesperson commissioner deputy comrade state rev"""
+)
+_ROLES = _TITLES | _words(
+    """official officials adviser advisor aide analyst attorney lawyer candidate nominee
+    economist strategist manager founder editor correspondent reporter envoy head member
+    prosecutor activist researcher expert diplomat host author columnist anchor"""
+)
+_ORG_HEADS = _words(
+    """ministry department house office agency council committee party government
+    commission court police army times post news network service bureau administration
+    embassy campaign group union assembly foundation institute university association
+    company corporation board senate congress parliament"""
+)
+_PARTICLES = _words("de da del della der di du van von bin ibn al el la le y dos das")
+_STRIP = "\"'“”‘’‛«»„‚「」『』‹›()[]{}<>.,;:!?—–-…*•"
+
+
+class _Tok(NamedTuple):
+    start: int  # of the word itself, punctuation stripped
+    end: int
+    core: str
+    low: str
+    trail: str  # punctuation right after the word ("," "." ...)
+    lead: str  # punctuation right before it
+
+
+_TOKEN = re.compile(r"\S+")
+
+
+def _tokens(text: str, lo: int, hi: int) -> list[_Tok]:
+    toks = []
+    for m in _TOKEN.finditer(text, lo, hi):
+        raw = m.group()
+        core = raw.strip(_STRIP)
+        lead = len(raw) - len(raw.lstrip(_STRIP))
+        if not core:
+            # a lone dash or comma still separates clauses
+            toks.append(_Tok(m.start(), m.start(), "", "", raw, ""))
+            continue
+        start = m.start() + lead
+        end = start + len(core)
+        toks.append(_Tok(start, end, core, core.lower(), raw[lead + len(core):], raw[:lead]))
+    return toks
+
+
+def _cue_at(toks: list[_Tok], i: int) -> int:
+    """Number of tokens of the cue starting at ``toks[i]`` (0 when there is none)."""
+    tok = toks[i]
+    nxt = toks[i + 1].low if i + 1 < len(toks) and not tok.trail else ""
+    if tok.low == "according":
+        return 2 if nxt == "to" else 0
+    if tok.low in _POINT:
+        return 2 if nxt == "out" else 0
+    if tok.low not in _CUES or tok.core.startswith("Q_"):
+        return 0
+    if tok.low in _NOUNISH and not tok.core.islower():
+        return 0
+    return 1
+
+
+def _is_cap(tok: _Tok) -> bool:
+    return bool(tok.core) and tok.core[0].isupper()
+
+
+def _np_ok(np: list[_Tok]) -> bool:
+    """Whether tokens look like a noun phrase naming a speaker."""
+    if not np or len(np) > _NP_MAX or any(not t.core or t.core.startswith("Q_") for t in np):
+        return False
+    first, last = np[0], np[-1]
+    if first.low in _BOUNDARY or first.low in _PREPOSITIONS:
+        return False
+    if not _is_cap(first) and first.low.endswith(("ing", "ed")) and first.low not in (
+        _DETERMINERS
+    ):
+        return False  # "dismissing claims by ..." is no speaker
+    if last.low in _DETERMINERS or last.low in _PREPOSITIONS or last.low in _FILLERS:
+        return False
+    return not any(any(c.isdigit() for c in t.core) for t in np)
+
+
+def _speaker_part(np: list[_Tok]) -> list[_Tok]:
+    """The words that name the speaker: a person's name after a role, else the phrase."""
+    for i, tok in enumerate(np[:-1]):
+        if tok.trail.startswith((",", "—", "–")):
+            np = np[:i + 1]  # "Trump, the nominee, said": the head before the appositive
+            break
+    k = len(np)
+    while k > 0 and (_is_cap(np[k - 1]) or (np[k - 1].low in _PARTICLES and k < len(np))):
+        k -= 1
+    while k < len(np) and np[k].low in _PARTICLES:
+        k += 1
+    run = np[k:]
+    if not run or run[-1].low in _ORG_HEADS:
+        return np
+    titles = [i for i, tok in enumerate(run[:-1]) if tok.low in _TITLES]
+    if titles:
+        return run[titles[-1] + 1:]
+    if k > 0 and np[k - 1].low in _ROLES:
+        return run
+    return np
+
+
+class _Attribution(NamedTuple):
+    speaker: tuple[int, int]
+    cue: str | None
+    end: int  # where the attribution's words end (for joining)
+
+
+def _cue_text(text: str, toks: list[_Tok], i: int, n: int) -> str:
+    return text[toks[i].start:toks[i + n - 1].end]
+
+
+def _forward_np(toks: list[_Tok], i: int) -> list[_Tok]:
+    np: list[_Tok] = []
+    for tok in toks[i:]:
+        if not tok.core or tok.low in _FORWARD_STOP or len(np) >= _NP_MAX:
+            break
+        np.append(tok)
+        if tok.trail or tok.lead:
+            break
+    return np
+
+
+def _make(text: str, np: list[_Tok], cue: str | None) -> _Attribution | None:
+    if not _np_ok(np):
+        return None
+    part = _speaker_part(np)
+    return _Attribution((part[0].start, part[-1].end), cue, np[-1].end)
+
+
+def _ends_sentence(tok: _Tok) -> bool:
+    mark = tok.trail[:1]
+    if mark == ".":
+        return not ("." in tok.core or len(tok.core) <= 2 or tok.low in _TITLES)  # U.S., Gen.
+    return mark in {"!", "?", ";"}
+
+
+def _skip_fillers(toks: list[_Tok], k: int, lo: int = 0) -> int:
+    """Step back over auxiliaries and adverbs before a cue: 'has also', 'further'."""
+    while k > lo and (toks[k - 1].low in _FILLERS or toks[k - 1].low.endswith("ly")):
+        k -= 1
+    return k
+
+
+def _after(text: str, toks: list[_Tok]) -> _Attribution | None:
+    """An attribution right after a quotation: ', said X', ', X said', ', according to X'."""
+    i = 0
+    while i < len(toks) and not toks[i].core and not toks[i].trail.strip(",—–-:"):
+        i += 1
+    if i >= len(toks) or toks[i].lead.strip(",—–-") or not toks[i].core:
+        return None
+    n = _cue_at(toks, i)
+    if n and not toks[i].low.endswith("ing"):  # inverted: ', said a spokesperson in ...'
+        found = _make(text, _forward_np(toks, i + n), _cue_text(text, toks, i, n))
+        return found._replace(end=max(found.end, toks[i + n - 1].end)) if found else None
+    for j in range(i + 1, min(len(toks), i + _NP_MAX + 4)):
+        prev = toks[j - 1]
+        if not prev.core or prev.core.startswith("Q_") or _ends_sentence(prev):
+            return None
+        n = _cue_at(toks, j)
+        if not n or toks[j].low.endswith("ing"):
+            continue
+        k = _skip_fillers(toks, j, i)
+        if k > i and toks[k - 1].low in _PARTICIPLE_AUX:
+            return None  # passive: "he was told"
+        commas = [c for c in range(i, k - 1) if toks[c].trail[:1] == ","]
+        if commas and (toks[k - 1].trail[:1] != "," or toks[commas[0] + 1].low not in _APPOSITIVE):
+            return None  # only 'X, the spokesman, said' may hold commas
+        found = _make(text, toks[i:k], _cue_text(text, toks, j, n))
+        return found._replace(end=toks[j + n - 1].end) if found else None
+    return None
+
+
+def _backward_np(toks: list[_Tok], end: int, keep_last: bool = False) -> list[_Tok]:
+    """The noun phrase ending at ``toks[end - 1]`` (whose own trailing comma is ignored
+    when ``keep_last``)."""
+    k = end
+    while k > 0 and end - k < _NP_MAX:
+        tok = toks[k - 1]
+        if (
+            not tok.core
+            or (_cue_at(toks, k - 1) and tok.low not in _NOUNISH)
+            or (tok.trail[:1] in {",", ";", ":", "—", "–"} and not (keep_last and k == end))
+            or _ends_sentence(tok)
+            or tok.low in _BOUNDARY
+            or tok.core.startswith("Q_")
+            or any(c.isdigit() for c in tok.core)
+        ):
+            break
+        k -= 1
+        if tok.lead:
+            break
+    return toks[k:end]
+
+
+def _plausible_subject(seg: list[_Tok]) -> bool:
+    return (
+        _np_ok(seg)
+        and _is_cap(seg[0])
+        and seg[0].low not in _ADVERBIAL
+        and not seg[0].low.endswith("ly")
+    )
+
+
+def _subject(toks: list[_Tok]) -> list[_Tok]:
+    """The subject at the start of a sentence: a pronoun or a run of capitalised words."""
+    if toks and toks[0].low in _SPEAKING_PRONOUNS:
+        return toks[:1]
+    run: list[_Tok] = []
+    for tok in toks[:_NP_MAX]:
+        if not _is_cap(tok) and not (run and tok.low in _PARTICLES):
+            break
+        run.append(tok)
+        if tok.trail:
+            break
+    return run if run and run[0].low not in _ADVERBIAL else []
+
+
+def _appositive_comma(toks: list[_Tok], end: int) -> int:
+    """Index of the token ending the subject before an appositive that ends at
+    ``toks[end - 1]`` ('Díaz-Canel, the first ... Party, has'), or -1."""
+    for c in range(end - 2, max(-1, end - 40), -1):
+        tok = toks[c]
+        if not tok.core or tok.core.startswith("Q_") or _ends_sentence(tok):
+            return -1
+        if tok.trail[:1] == ",":
+            return c if toks[c + 1].low in _APPOSITIVE else -1
+    return -1
+
+
+def _noun_use(toks: list[_Tok], j: int) -> bool:
+    """Whether a cue that is as often a noun ("claims", "post") is one here: it is a verb
+    only right after a name or a pronoun, not in "a Twitter post", "dismissing claims"."""
+    if toks[j].low not in _NOUNISH:
+        return False
+    np = _backward_np(toks, _skip_fillers(toks, j))
+    return not np or len(np) > 4 or not (_is_cap(np[0]) or np[0].low in _SPEAKING_PRONOUNS)
+
+
+def _before(text: str, toks: list[_Tok]) -> _Attribution | None:
+    """An attribution before a quotation in its sentence: 'X said (that ...) "…"'."""
+    j, n = -1, 0
+    for idx in range(len(toks) - 1, max(-1, len(toks) - _GAP_MAX - 3), -1):
+        n = _cue_at(toks, idx)
+        if n and not _noun_use(toks, idx):
+            j = idx
+            break
+        if _ends_sentence(toks[idx]):
+            break
+    if j < 0 or len(toks) - (j + n) > _GAP_MAX:
+        return _colon(text, toks)
+    cue = _cue_text(text, toks, j, n)
+    if toks[j].low == "according":
+        return _make(text, _forward_np(toks, j + 2), cue)
+    k = _skip_fillers(toks, j)
+    participle = toks[j].low.endswith("ing")
+    if k > 0 and toks[k - 1].low in _PARTICIPLE_AUX and not participle:
+        return None  # passive: "Cuba is said to ..."
+    np = _backward_np(toks, k)
+    start = k - len(np)
+    if not np and participle:
+        return _make(text, _subject(toks), cue)  # "..., asserting that": the subject spoke
+    comma = -1
+    if np and np[0].low in _APPOSITIVE and start > 0 and toks[start - 1].trail[:1] == ",":
+        comma = start - 1  # "In a statement, a spokesperson said": is the subject before?
+    elif not np and k > 0 and toks[k - 1].trail[:1] == ",":
+        comma = _appositive_comma(toks, k)
+    if comma >= 0:
+        prior = _backward_np(toks, comma + 1, keep_last=True)
+        if _plausible_subject(prior):
+            return _make(text, prior, cue)
+    return _make(text, np, cue)
+
+
+def _colon(text: str, toks: list[_Tok]) -> _Attribution | None:
+    """'Speaker: "…"': a short name right before a colon."""
+    if not toks or not toks[-1].trail.startswith(":"):
+        return None
+    np = _backward_np(toks, len(toks), keep_last=True)
+    if not np or len(np) > 6 or not (_is_cap(np[0]) or np[0].low in _SPEAKING_PRONOUNS):
+        return None
+    return _make(text, np, None)
+
+
+def _according_later(text: str, toks: list[_Tok]) -> _Attribution | None:
+    """', according to X' anywhere later in the quotation's sentence."""
+    for i, tok in enumerate(toks):
+        if tok.low == "according" and _cue_at(toks, i) == 2:
+            return _make(text, _forward_np(toks, i + 2), _cue_text(text, toks, i, 2))
+    return None
+
+
+# ---------------------------------------------------------------------------- assembly
+
+
+def _bounds(sentences: Sequence[Sentence], starts: list[int], pos: int) -> tuple[int, int, int]:
+    """(start, end, index) of the sentence holding ``pos``; (-1, -1, -1) if none does."""
+    i = bisect_right(starts, pos) - 1
+    if i >= 0 and pos < sentences[i].end:
+        return sentences[i].start, sentences[i].end, i
+    return -1, -1, -1
+
+
+def _masked(text: str, segments: list[_Segment]) -> str:
+    """``text`` with every quotation replaced by one placeholder word of the same length."""
+    pieces = []
+    last = 0
+    for seg in segments:
+        length = seg.close - seg.open
+        pieces += [text[last:seg.open], ("Q_" + "_" * length)[:length]]
+        last = seg.close
+    pieces.append(text[last:])
+    return "".join(pieces)
+
+
+def _joinable(text: str, first: _Segment, second: _Segment) -> _Attribution | None:
+    """The attribution between two quotations when it interrupts one quotation."""
+    between = text[first.close:second.open]
+    if not between.strip() or any(b in between for b in _BREAKS):
+        return None
+    lead_comma = between.lstrip()[:1] == ","
+    if not (lead_comma or text[first.end - 1] in ",—–-…:"):
+        return None
+    if between.rstrip()[-1:] not in {",", ":"} or len(between.split()) > 16:
+        return None
+    toks = _tokens(text, first.close, second.open)
+    found = _after(text, toks)
+    if found is None:
+        return None
+    words_left = len([t for t in toks if t.end > found.end and t.core])
+    return found if words_left <= 6 else None
+
+
+def _named(speaker: str) -> bool:
+    first = speaker.split()[0] if speaker.split() else ""
+    return first[:1].isupper() and first.lower() not in _DETERMINERS | _SPEAKING_PRONOUNS
+
+
+def extract_quotes(text: str, sentences: Sequence[Sentence] | None = None) -> list[Quote]:
+    """Find the direct quotations of one text, with their speakers and cue verbs.
+
+    Parameters
+    ----------
+    text : str
+        The document's original text; every offset returned points into it.
+    sentences : sequence of Sentence, optional
+        ``split_sentences(text)`` when the caller already has it; computed otherwise.
+
+    Returns
+    -------
+    list of Quote
+        Top-level quotations in text order, never overlapping.  ``text`` runs from the
+        first quoted character to the last (marks excluded); ``parts`` holds the quoted
+        pieces (several when an attribution interrupts the quotation) and ``content``
+        joins them with a space.  ``speaker``/``cue`` are None when nothing attributes
+        the quotation (scare quotes, titles); ``speaker_span`` is where the text names
+        or refers to the speaker (the pronoun itself when one was resolved).
+
+    Examples
+    --------
+    >>> text = ('"If he cared," Díaz-Canel tweeted Friday, "he could act." '
+    ...         'The ministry called it a "failed state".')
+    >>> [(q.content, q.speaker, q.cue, len(q.parts)) for q in extract_quotes(text)]
+    [('If he cared, he could act.', 'Díaz-Canel', 'tweeted', 2), ('failed state', None, None, 1)]
+    """
+    segments = _segments(text)
+    if not segments:
+        return []
+    if sentences is None:
+        sentences = split_sentences(text)
+    starts = [s.start for s in sentences]
+    masked = _masked(text, segments)
+
+    groups: list[tuple[list[_Segment], _Attribution | None]] = []
+    for seg in segments:
+        if groups:
+            parts, _ = groups[-1]
+            joint = _joinable(text, parts[-1], seg)
+            if joint is not None:
+                parts.append(seg)
+                groups[-1] = (parts, groups[-1][1] or joint)
+                continue
+        groups.append(([seg], None))
+
+    quotes: list[Quote] = []
+    speakers: list[tuple[str, Span]] = []  # speakers so far, for pronouns
+    last_sentence = -2  # index of the sentence where the previous quotation ended
+    for parts, joint in groups:
+        first, last = parts[0], parts[-1]
+        para_lo, para_hi = first.para_lo, first.para_hi
+        s_lo, _, s_index = _bounds(sentences, starts, first.open)
+        e_hi_pos = max(last.close - 1, last.start)
+        _, s_hi, e_index = _bounds(sentences, starts, e_hi_pos)
+        lo = max(s_lo if s_lo >= 0 else para_lo, para_lo, first.open - _CONTEXT)
+        hi = min(s_hi if s_hi >= 0 else para_hi, para_hi, last.close + _CONTEXT)
+        lo, hi = min(lo, first.open), max(hi, last.close)
+        before = _tokens(masked, lo, first.open)
+        after = _tokens(masked, last.close, hi)
+        # an attribution follows a quotation that ends open: '"…," she said', '"…?" he asked'
+        open_end = text[last.end - 1] in ",?!…—–-:" or masked[last.close:hi].lstrip()[:1] in {
+            ",", "—", "–", "(",
+        }
+        found = joint or (_after(text, after) if open_end else None) or _before(text, before)
+        found = found or _according_later(text, after)
+        speaker: str | None = None
+        span: Span | None = None
+        cue: str | None = None
+        if found is not None:
+            a, b = found.speaker
+            span = Span(start=a, end=b, text=text[a:b])
+            speaker, cue = span.text, found.cue
+            if speaker.lower() in _PRONOUNS:
+                person = speaker.lower() in {"he", "she"}
+                speaker = next(
+                    (s for s, _ in reversed(speakers) if _named(s) or not person), speaker
+                )
+            else:
+                speakers.append((speaker, span))
+        elif quotes and quotes[-1].speaker and s_index >= 0 and 0 <= s_index - last_sentence <= 1:
+            alone = not any(t.core for t in before if t.end > _last_stop(before)) and not any(
+                t.core for t in after
+            )
+            if alone:
+                speaker, span = quotes[-1].speaker, quotes[-1].speaker_span
+        last_sentence = e_index if e_index >= 0 else -2
+        spans = tuple(Span(start=p.start, end=p.end, text=text[p.start:p.end]) for p in parts)
+        quotes.append(
+            Quote(
+                start=first.start,
+                end=last.end,
+                text=text[first.start:last.end],
+                parts=spans,
+                content=" ".join(p.text for p in spans),
+                speaker=speaker,
+                cue=cue,
+                speaker_span=span,
+            )
+        )
+    return quotes
+
+
+def _last_stop(toks: list[_Tok]) -> int:
+    """End of the last token that ends a sentence (merged sentences), or -1."""
+    for tok in reversed(toks):
+        if tok.trail[:1] in {".", "!", "?"} or tok.core.startswith("Q_"):
+            return tok.end
+    return -1
