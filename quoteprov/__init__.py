@@ -1,0 +1,62 @@
+"""quoteprov: trace quotations to their source and export their provenance graph.
+
+>>> import quoteprov as qp
+>>> corpus = qp.Corpus([qp.Document(id="a", text='"Peace is near," he said.')])
+>>> [m.kind for m in qp.trace_quote("peace is near", corpus).matches]
+['verbatim']
+"""
+
+from __future__ import annotations
+
+from importlib.metadata import PackageNotFoundError, version
+
+from .api import as_corpus, build_graph, trace_quote
+from .corpus import Corpus, read_text
+from .errors import (
+    CorpusError,
+    DocumentFormatError,
+    DuplicateDocumentError,
+    EncodingError,
+    ExportError,
+    InputError,
+    QuoteprovError,
+)
+from .export import graph_to_dict, read_graphml, write_graphml, write_json
+from .models import Change, Document, Match, Quote, Sentence, Span
+from .provenance import Trace
+from .quotes import extract_quotes
+from .segment import split_sentences
+
+try:
+    __version__ = version("quoteprov")
+except PackageNotFoundError:  # pragma: no cover - running from a source tree
+    __version__ = "0+unknown"
+
+__all__ = [
+    "Change",
+    "Corpus",
+    "CorpusError",
+    "Document",
+    "DocumentFormatError",
+    "DuplicateDocumentError",
+    "EncodingError",
+    "ExportError",
+    "InputError",
+    "Match",
+    "Quote",
+    "QuoteprovError",
+    "Sentence",
+    "Span",
+    "Trace",
+    "__version__",
+    "as_corpus",
+    "build_graph",
+    "extract_quotes",
+    "graph_to_dict",
+    "read_graphml",
+    "read_text",
+    "split_sentences",
+    "trace_quote",
+    "write_graphml",
+    "write_json",
+]

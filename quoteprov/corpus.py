@@ -462,7 +462,7 @@ class Corpus:
 
 
 def read_text(path: str | os.PathLike[str], *, encoding: str = "utf-8") -> str:
-    """The text of one file, decoded as :meth:`Corpus.from_directory` decodes it.
+    r"""The text of one file, decoded as :meth:`Corpus.from_directory` decodes it.
 
     A byte-order mark wins over ``encoding`` and is dropped; line ends are kept as they are.
 

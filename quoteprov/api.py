@@ -1,0 +1,114 @@
+"""One-call functions for notebooks and scripts, over the reusable :class:`Corpus`.
+
+Each accepts a :class:`Corpus`, a path (a directory of ``.txt`` files or a ``.jsonl``
+file) or any iterable of :class:`Document` objects or dicts.  Passing the same
+:class:`Corpus` again reuses its index: only the first call analyses the documents.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Iterable, Mapping, Sequence
+from pathlib import Path
+from typing import Any, Union
+
+import networkx as nx
+
+from . import provenance
+from .corpus import Corpus
+from .errors import CorpusError, InputError
+from .models import Document, Kind
+from .provenance import Trace
+
+__all__ = ["CorpusLike", "as_corpus", "build_graph", "trace_quote"]
+
+CorpusLike = Union[Corpus, str, "os.PathLike[str]", Iterable[Document | Mapping[str, Any]]]
+
+
+def as_corpus(source: CorpusLike) -> Corpus:
+    """A :class:`Corpus` from a corpus, a path or an iterable of documents or dicts.
+
+    >>> as_corpus([{"id": "a", "text": "Hello."}])
+    Corpus(1 document)
+    """
+    if isinstance(source, Corpus):
+        return source
+    if isinstance(source, (str, os.PathLike)):
+        path = Path(source)
+        if path.is_dir():
+            return Corpus.from_directory(path)
+        if path.suffix == ".jsonl" and path.is_file():
+            return Corpus.from_jsonl(path)
+        raise CorpusError(
+            f"{path} is neither a directory of .txt files nor a .jsonl file; "
+            "point to the folder holding the documents"
+        )
+    if isinstance(source, Iterable):
+        items = list(source)
+        if all(isinstance(item, Document) for item in items):
+            return Corpus(item for item in items if isinstance(item, Document))
+        if all(isinstance(item, Mapping) for item in items):
+            return Corpus.from_records(item for item in items if isinstance(item, Mapping))
+    raise InputError(
+        f"cannot make a corpus from {type(source).__name__}: pass a Corpus, a directory, "
+        "a .jsonl file, or a list of Documents or dicts"
+    )
+
+
+def trace_quote(
+    query: str,
+    corpus: CorpusLike,
+    *,
+    kinds: Sequence[Kind] | None = None,
+    limit: int | None = None,
+) -> Trace:
+    """Every place ``query`` occurs in ``corpus``, best first, and which one is the origin.
+
+    Parameters
+    ----------
+    query : str
+        A sentence, a fragment of one, or a passage of a few sentences.
+    corpus : Corpus, path or iterable
+        Where to look (see :func:`as_corpus`).
+    kinds : sequence of {"verbatim", "near_verbatim", "partial", "paraphrase"}, optional
+        Keep only these kinds of occurrence.
+    limit : int, optional
+        Return at most this many matches.
+
+    Returns
+    -------
+    Trace
+        ``matches`` (best first), ``origin`` and ``origin_reason``; an empty trace when the
+        query occurs nowhere.
+
+    Examples
+    --------
+    >>> docs = [
+    ...     {"id": "wire", "text": '"We will rebuild every bridge," the minister said.',
+    ...      "published": "2024-03-01"},
+    ...     {"id": "blog", "text": "The minister: we will rebuild every bridge!",
+    ...      "published": "2024-03-02"},
+    ... ]
+    >>> trace = trace_quote("We will rebuild every bridge", docs)
+    >>> [(m.doc_id, m.kind, m.speaker) for m in trace.matches]
+    [('blog', 'verbatim', None), ('wire', 'verbatim', 'the minister')]
+    >>> trace.origin.doc_id, trace.origin_reason
+    ('wire', 'earliest publication date (2024-03-01)')
+    """
+    if not isinstance(query, str):
+        raise InputError(f"the query must be a string, not {type(query).__name__}")
+    return provenance.trace(query, as_corpus(corpus), kinds=kinds, limit=limit)
+
+
+def build_graph(
+    corpus: CorpusLike, *, min_shared: int = 2, min_documents: int = 1
+) -> nx.DiGraph[str]:
+    """The provenance graph of a whole corpus (see :func:`quoteprov.provenance.build_graph`).
+
+    >>> graph = build_graph([{"id": "a", "text": '"Nothing is settled yet," she said.'}])
+    >>> sorted(graph.nodes)
+    ['doc:a', 'quote:...', 'speaker:she']
+    """
+    return provenance.build_graph(
+        as_corpus(corpus), min_shared=min_shared, min_documents=min_documents
+    )

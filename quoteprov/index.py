@@ -1,0 +1,239 @@
+"""Candidate generation: which sentences are worth aligning against a query.
+
+Every document is analysed once (word tokens, sentences, quotations) and each sentence
+becomes a row of a sparse TF-IDF matrix over content-word stems (SciPy CSR).  A query is
+one sparse row; its cosine with every sentence is one sparse product, so a query or a whole
+corpus is never compared all-pairs with the expensive aligner: only the top candidates are.
+
+>>> from quoteprov.corpus import Corpus
+>>> from quoteprov.models import Document
+>>> corpus = Corpus([Document(id="a", text="The cat sat on the mat. Dogs bark loudly.")])
+>>> index = CorpusIndex.for_corpus(corpus)
+>>> [(index.docs[d].doc.id, s) for d, s, _ in index.candidates(tokenize("cats sat"))]
+[('a', 0)]
+"""
+
+from __future__ import annotations
+
+import bisect
+import math
+import weakref
+from collections.abc import Iterator, Sequence
+from dataclasses import dataclass, field
+
+import numpy as np
+from scipy import sparse
+
+from .corpus import Corpus
+from .models import Document, Quote, Sentence
+from .normalize import Token, tokenize
+from .quotes import extract_quotes
+from .segment import split_sentences
+
+__all__ = [
+    "STOPWORDS",
+    "AnalyzedDocument",
+    "CorpusIndex",
+    "analyze",
+    "content_terms",
+    "stem",
+    "tokenize",
+]
+
+STOPWORDS = frozenset(
+    """a about above after again against all am an and any are as at be because been before
+    being below between both but by can could did do does doing down during each few for from
+    further had has have having he her here hers herself him himself his how i if in into is it
+    its itself just me more most my myself now of off on once only or other our ours ourselves
+    out over own same she should so some such than that the their theirs them themselves then
+    there these they this those through to too under until up very was we were what when where
+    which while who whom why will with would you your yours yourself yourselves also said says
+    say told 's""".split()
+)
+# Negations and numbers are content however common: they change what a quotation says.
+
+_SUFFIXES = ("ations", "ation", "ings", "ing", "ies", "ied", "ness", "ment", "ed", "es", "ly", "s")
+
+
+def stem(word: str) -> str:
+    """A crude suffix stripper, enough to let 'protests' meet 'protest' in the index.
+
+    >>> [stem(w) for w in ("protests", "demonstrations", "governing", "cuba")]
+    ['protest', 'demonstr', 'govern', 'cuba']
+    """
+    for suffix in _SUFFIXES:
+        if word.endswith(suffix) and len(word) - len(suffix) >= 4:
+            return word[: -len(suffix)]
+    return word
+
+
+def content_terms(tokens: Sequence[Token]) -> list[str]:
+    """Stems of the tokens that carry content (stopwords dropped)."""
+    return [stem(t.norm) for t in tokens if t.norm not in STOPWORDS]
+
+
+@dataclass(frozen=True)
+class AnalyzedDocument:
+    """A document with its tokens, sentences and quotations, computed once."""
+
+    doc: Document
+    tokens: list[Token]
+    sentences: list[Sentence]
+    quotes: list[Quote]
+    token_starts: list[int] = field(repr=False)
+    sentence_tokens: list[tuple[int, int]] = field(repr=False)
+
+    def token_range(self, start: int, end: int) -> tuple[int, int]:
+        """Indices ``[i, j)`` of the tokens lying within characters ``[start, end)``."""
+        i = bisect.bisect_left(self.token_starts, start)
+        j = bisect.bisect_left(self.token_starts, end)
+        while j > i and self.tokens[j - 1].end > end:
+            j -= 1
+        return i, j
+
+    def quote_at(self, start: int, end: int) -> Quote | None:
+        """The quotation holding most of ``[start, end)``, if it holds at least half."""
+        best: Quote | None = None
+        best_overlap = 0
+        for quote in self.quotes:
+            if quote.start >= end or quote.end <= start:
+                continue
+            overlap = sum(max(0, min(end, p.end) - max(start, p.start)) for p in quote.parts)
+            if overlap > best_overlap:
+                best, best_overlap = quote, overlap
+        return best if best_overlap * 2 >= end - start else None
+
+
+def analyze(doc: Document) -> AnalyzedDocument:
+    """Tokens, sentences and quotations of one document."""
+    tokens = tokenize(doc.text)
+    sentences = split_sentences(doc.text)
+    starts = [t.start for t in tokens]
+    spans = []
+    for s in sentences:
+        i = bisect.bisect_left(starts, s.start)
+        j = bisect.bisect_left(starts, s.end)
+        spans.append((i, j))
+    return AnalyzedDocument(
+        doc=doc,
+        tokens=tokens,
+        sentences=sentences,
+        quotes=extract_quotes(doc.text, sentences),
+        token_starts=starts,
+        sentence_tokens=spans,
+    )
+
+
+_CACHE: weakref.WeakKeyDictionary[Corpus, CorpusIndex] = weakref.WeakKeyDictionary()
+
+
+class CorpusIndex:
+    """Analysed documents plus a TF-IDF sentence matrix for candidate generation."""
+
+    def __init__(self, documents: Sequence[AnalyzedDocument]) -> None:
+        self.docs = list(documents)
+        self.by_id = {a.doc.id: n for n, a in enumerate(self.docs)}
+        unit_doc: list[int] = []
+        unit_sent: list[int] = []
+        rows: list[list[str]] = []
+        for d, analysed in enumerate(self.docs):
+            for s, (i, j) in enumerate(analysed.sentence_tokens):
+                unit_doc.append(d)
+                unit_sent.append(s)
+                rows.append(content_terms(analysed.tokens[i:j]))
+        self.unit_doc = np.asarray(unit_doc, dtype=np.int64)
+        self.unit_sent = np.asarray(unit_sent, dtype=np.int64)
+        self.vocab: dict[str, int] = {}
+        for terms in rows:
+            for term in terms:
+                self.vocab.setdefault(term, len(self.vocab))
+        counts = self._counts(rows)
+        df = np.bincount(counts.indices, minlength=len(self.vocab))
+        n = max(len(rows), 1)
+        self.idf = np.log((1 + n) / (1 + df)) + 1.0
+        self.matrix = self._weigh(counts)
+        self.version = -1  # the corpus version this index reflects (see for_corpus)
+        self.memo: dict[object, object] = {}  # later stages' results, valid for this index
+
+    @classmethod
+    def for_corpus(cls, corpus: Corpus) -> CorpusIndex:
+        """The index of ``corpus``, built once and rebuilt only after the corpus changes."""
+        cached = _CACHE.get(corpus)
+        if cached is not None and cached.version == corpus.version:
+            return cached
+        index = cls([analyze(doc) for doc in corpus])
+        index.version = corpus.version
+        _CACHE[corpus] = index
+        return index
+
+    def _counts(self, rows: Sequence[Sequence[str]]) -> sparse.csr_matrix:
+        indptr = [0]
+        indices: list[int] = []
+        for terms in rows:
+            known = [self.vocab[t] for t in terms if t in self.vocab]
+            indices.extend(known)
+            indptr.append(len(indices))
+        data = np.ones(len(indices), dtype=np.float64)
+        shape = (len(rows), len(self.vocab))
+        counts = sparse.csr_matrix((data, np.asarray(indices, dtype=np.int64), indptr), shape)
+        counts.sum_duplicates()
+        return counts
+
+    def _weigh(self, counts: sparse.csr_matrix) -> sparse.csr_matrix:
+        weighted = counts.copy()
+        weighted.data = (1.0 + np.log(weighted.data)) * self.idf[weighted.indices]
+        norms = np.sqrt(np.asarray(weighted.multiply(weighted).sum(axis=1)).ravel())
+        norms[norms == 0] = 1.0
+        return sparse.csr_matrix(sparse.diags(1.0 / norms) @ weighted)
+
+    def weight(self, term: str) -> float:
+        """The IDF weight of a content term (unknown terms weigh as the rarest)."""
+        n = self.vocab.get(term)
+        return float(self.idf[n]) if n is not None else math.log(1 + len(self.unit_doc)) + 1.0
+
+    def vectorize(self, tokens: Sequence[Token]) -> sparse.csr_matrix:
+        """The TF-IDF row of a token sequence, in this index's vocabulary."""
+        return self._weigh(self._counts([content_terms(tokens)]))
+
+    def candidates(
+        self, tokens: Sequence[Token], *, limit: int = 200, min_similarity: float = 0.05
+    ) -> list[tuple[int, int, float]]:
+        """``(doc number, sentence number, cosine)`` of the sentences nearest ``tokens``."""
+        if not self.vocab or self.matrix.shape[0] == 0:
+            return []
+        sims = (self.matrix @ self.vectorize(tokens).T).toarray().ravel()
+        keep = np.flatnonzero(sims >= min_similarity)
+        if keep.size > limit:
+            keep = keep[np.argpartition(-sims[keep], limit)[:limit]]
+        keep = keep[np.lexsort((keep, -sims[keep]))]
+        return [(int(self.unit_doc[u]), int(self.unit_sent[u]), float(sims[u])) for u in keep]
+
+    def similar_sentence_pairs(
+        self,
+        *,
+        min_similarity: float = 0.3,
+        docs: Sequence[int] | None = None,
+        batch: int = 2048,
+    ) -> Iterator[tuple[int, int, float]]:
+        """Pairs of sentence rows ``(u, v)``, ``u < v``, in different documents, by cosine.
+
+        ``docs`` restricts both sides to those documents.  One sparse product per batch of
+        rows keeps memory bounded on large corpora.
+        """
+        rows = np.arange(self.matrix.shape[0])
+        if docs is not None:
+            rows = rows[np.isin(self.unit_doc, np.asarray(list(docs), dtype=np.int64))]
+        matrix = self.matrix[rows]
+        transposed = matrix.T.tocsr()
+        for lo in range(0, matrix.shape[0], batch):
+            block = (matrix[lo : lo + batch] @ transposed).tocoo()
+            us, vs = rows[block.row + lo], rows[block.col]
+            keep = (block.data >= min_similarity) & (us < vs)
+            keep &= self.unit_doc[us] != self.unit_doc[vs]
+            for u, v, sim in zip(us[keep], vs[keep], block.data[keep], strict=True):
+                yield int(u), int(v), float(sim)
+
+    def unit(self, doc: int, sentence: int) -> int:
+        """The row number of a document's sentence."""
+        first = int(np.searchsorted(self.unit_doc, doc))
+        return first + sentence

@@ -1,0 +1,467 @@
+"""Scoring and classifying candidate occurrences of a query, with word-level changes.
+
+Alignment works on words: each word becomes one symbol, so rapidfuzz's C implementations
+locate the query inside a candidate passage (``partial_ratio_alignment``) and list the
+edits (``Levenshtein.opcodes``) at word level.  Punctuation, case, diacritics and quote
+styles never count as changes.
+
+Kinds and their thresholds (``score`` is ``fuzz.ratio`` of the two word sequences, 0-100):
+
+``verbatim``
+    the same words in the same order (score 100).
+``near_verbatim``
+    the aligned passage covers at least ``NEAR_COVERAGE`` of the query's words and its
+    word-level similarity to the query is at least ``NEAR_SIMILARITY``: light edits.
+``partial``
+    a faithful (``NEAR_SIMILARITY``) fragment of 3+ words sharing 2+ content words with
+    the query: at least ``PARTIAL_COVERAGE`` of the query, or at least ``QUOTED_FRAGMENT``
+    of a quotation in the document (the document quotes a fragment).
+``paraphrase``
+    no faithful alignment of most of the query, but the sentence (or its quotation) shares
+    the query's content words weighted by rarity: ``paraphrase_score >= PARAPHRASE_MIN``.
+    On MSRP train, 0.97 of paraphrase pairs reach 40 while random sentence pairs stay
+    below 30 (``benchmarks/paraphrase_msrp.py``); topical non-paraphrases pass too, which
+    is why the provenance stage asks more before it links two documents.
+
+>>> from quoteprov.corpus import Corpus
+>>> from quoteprov.models import Document
+>>> corpus = Corpus([Document(id="a", text='"We will win," she said. Nothing else.')])
+>>> found = find_matches("we will WIN", CorpusIndex.for_corpus(corpus))
+>>> [(m.kind, m.text, m.speaker) for m in found]
+[('verbatim', 'We will win', 'she')]
+"""
+
+from __future__ import annotations
+
+import re
+from collections import Counter
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from rapidfuzz import fuzz
+from rapidfuzz.distance import Indel, Levenshtein
+
+from .errors import InputError
+from .index import AnalyzedDocument, CorpusIndex, content_terms
+from .models import KIND_RANK, Change, Kind, Match
+from .normalize import Token, tokenize
+
+__all__ = [
+    "NEAR_COVERAGE",
+    "NEAR_SIMILARITY",
+    "PARAPHRASE_MIN",
+    "PARTIAL_COVERAGE",
+    "find_matches",
+    "match_passage",
+    "paraphrase_score",
+]
+
+NEAR_COVERAGE = 0.85
+NEAR_SIMILARITY = 0.75
+PARTIAL_COVERAGE = 0.3
+PARAPHRASE_MIN = 40.0
+QUOTED_FRAGMENT = 0.8
+MAX_GAP = 3  # words: a longer run of unmatched words breaks an alignment in two
+MAX_QUERY_WORDS = 2000
+
+NEGATIONS = frozenset(
+    """not no never none nobody nothing neither nor nowhere without cannot n't can't won't
+    don't doesn't didn't isn't aren't wasn't weren't hasn't haven't hadn't shouldn't wouldn't
+    couldn't mustn't""".split()
+)
+_NUMBER_WORDS = frozenset(
+    """zero one two three four five six seven eight nine ten eleven twelve thirteen fourteen
+    fifteen sixteen seventeen eighteen nineteen twenty thirty forty fifty sixty seventy eighty
+    ninety hundred thousand million billion trillion dozen dozens half quarter first second
+    third fourth fifth percent""".split()
+)
+_DIGIT = re.compile(r"\d")
+
+
+def _is_number(word: str) -> bool:
+    return bool(_DIGIT.search(word)) or word in _NUMBER_WORDS
+
+
+def _is_negation(word: str) -> bool:
+    return word in NEGATIONS or word.endswith("n't")
+
+
+@dataclass(frozen=True)
+class Query:
+    """A query's words, ready to be aligned."""
+
+    text: str
+    tokens: list[Token]
+    terms: Counter[str]
+
+    @classmethod
+    def parse(cls, text: str) -> Query:
+        tokens = tokenize(text)
+        if not tokens:
+            raise InputError(f"the query {text[:60]!r} has no words to look for")
+        if len(tokens) > MAX_QUERY_WORDS:
+            raise InputError(
+                f"the query has {len(tokens)} words; trace at most {MAX_QUERY_WORDS} at a time "
+                "(split a long passage into its sentences)"
+            )
+        return cls(text=text, tokens=tokens, terms=Counter(content_terms(tokens)))
+
+
+class _Symbols:
+    """One private symbol per distinct word, so strings of symbols align word by word."""
+
+    def __init__(self) -> None:
+        self.table: dict[str, str] = {}
+
+    def encode(self, tokens: Sequence[Token]) -> str:
+        table = self.table
+        out = []
+        for t in tokens:
+            sym = table.get(t.norm)
+            if sym is None:
+                sym = table[t.norm] = chr(0x10000 + len(table) % 0xEFFFF)
+            out.append(sym)
+        return "".join(out)
+
+
+def paraphrase_score(query: Counter[str], passage: Counter[str], index: CorpusIndex) -> float:
+    """Rarity-weighted overlap (Dice, 0-100) of two bags of content stems.
+
+    Shared rare words ('smash', 'creditably') count for more than shared common ones.
+    """
+    if not query or not passage:
+        return 0.0
+    shared = sum(min(n, passage[t]) * index.weight(t) for t, n in query.items() if t in passage)
+    total = sum(n * index.weight(t) for t, n in query.items())
+    total += sum(n * index.weight(t) for t, n in passage.items())
+    return 200.0 * shared / total if total else 0.0
+
+
+def _tighten(blocks: list[list[int]], qs: str, text: str) -> None:
+    """Move end blocks next to their neighbours where the same words sit there.
+
+    An edit script may pair a query's first "the" with an earlier "the" and leave a gap;
+    the words right before the next block are the same, so the block moves there.
+    """
+    while len(blocks) >= 2:
+        (q0, q1, _, r1), (n0, _, s0, _) = blocks[0], blocks[1]
+        k = q1 - q0
+        if q1 != n0 or s0 == r1 or text[s0 - k : s0] != qs[q0:q1]:
+            break
+        blocks[1][0], blocks[1][2] = q0, s0 - k
+        del blocks[0]
+    while len(blocks) >= 2:
+        (_, p1, _, e1), (q0, q1, r0, _) = blocks[-2], blocks[-1]
+        k = q1 - q0
+        if p1 != q0 or r0 == e1 or text[e1 : e1 + k] != qs[q0:q1]:
+            break
+        blocks[-2][1], blocks[-2][3] = q1, e1 + k
+        del blocks[-1]
+
+
+def _chains(
+    opcodes: Sequence[tuple[str, int, int, int, int]], qs: str, text: str
+) -> list[tuple[int, int, int, int, int]]:
+    """Runs of equal blocks separated by short gaps: ``(q0, q1, r0, r1, matched)``."""
+    runs: list[list[list[int]]] = []
+    for tag, q0, q1, r0, r1 in opcodes:
+        if tag != "equal":
+            continue
+        last = runs[-1][-1] if runs else None
+        if last is not None and q0 - last[1] <= MAX_GAP and r0 - last[3] <= MAX_GAP:
+            runs[-1].append([q0, q1, r0, r1])
+        else:
+            runs.append([[q0, q1, r0, r1]])
+    chains = []
+    for blocks in runs:
+        _tighten(blocks, qs, text)
+        matched = sum(b[1] - b[0] for b in blocks)
+        chains.append((blocks[0][0], blocks[-1][1], blocks[0][2], blocks[-1][3], matched))
+    return chains
+
+
+def _best_chain(qs: str, text: str, w0: int, w1: int) -> tuple[int, int, int, int, int] | None:
+    """The alignment chain of ``qs`` in ``text[w0:w1]`` with the most matched words."""
+    window = text[w0:w1]
+    ops = [
+        (o.tag, o.src_start, o.src_end, o.dest_start, o.dest_end)
+        for o in Levenshtein.opcodes(qs, window)
+    ]
+    options = _chains(ops, qs, window)
+    if not options:
+        return None
+    q0, q1, a, b, matched = max(options, key=lambda c: (c[4], -(c[3] - c[2]), -c[2]))
+    a, b = a + w0, b + w0
+    # grow over exactly matching neighbours the window cut off
+    while q0 > 0 and a > 0 and text[a - 1] == qs[q0 - 1]:
+        q0, a, matched = q0 - 1, a - 1, matched + 1
+    while q1 < len(qs) and b < len(text) and text[b] == qs[q1]:
+        q1, b, matched = q1 + 1, b + 1, matched + 1
+    return q0, q1, a, b, matched
+
+
+def _changes(
+    q: Query, q0: int, q1: int, adoc: AnalyzedDocument, t0: int, t1: int, symbols: _Symbols
+) -> tuple[Change, ...]:
+    """Word-level edits turning query words ``[q0, q1)`` into document tokens ``[t0, t1)``."""
+    qtok, dtok = q.tokens[q0:q1], adoc.tokens[t0:t1]
+    text = adoc.doc.text
+    gaps = _interruptions(adoc, dtok[0].start if dtok else 0, dtok[-1].end if dtok else 0)
+    changes: list[Change] = []
+    for op in Levenshtein.opcodes(symbols.encode(qtok), symbols.encode(dtok)):
+        tag, a0, a1, b0, b1 = op.tag, op.src_start, op.src_end, op.dest_start, op.dest_end
+        if tag == "equal":
+            continue
+        found_tokens = dtok[b0:b1]
+        if found_tokens:
+            start, end = found_tokens[0].start, found_tokens[-1].end
+            if tag == "insert" and any(g0 <= start and end <= g1 for g0, g1 in gaps):
+                continue  # the attribution inside an interrupted quotation is no edit
+        else:
+            start = end = dtok[b0].start if b0 < len(dtok) else (dtok[-1].end if dtok else 0)
+        query_tokens = qtok[a0:a1]
+        words = [t.norm for t in (*query_tokens, *found_tokens)]
+        changes.append(
+            Change(
+                op="substitute"
+                if tag == "replace"
+                else ("insert" if tag == "insert" else "delete"),
+                query=q.text[query_tokens[0].start : query_tokens[-1].end] if query_tokens else "",
+                found=text[start:end],
+                start=start,
+                end=end,
+                number=any(map(_is_number, words)),
+                negation=any(map(_is_negation, words)),
+            )
+        )
+    return tuple(changes)
+
+
+def _interruptions(adoc: AnalyzedDocument, start: int, end: int) -> list[tuple[int, int]]:
+    """Gaps between the parts of interrupted quotations overlapping ``[start, end)``."""
+    gaps: list[tuple[int, int]] = []
+    for quote in adoc.quotes:
+        if quote.end <= start or quote.start >= end:
+            continue
+        gaps.extend((a.end, b.start) for a, b in zip(quote.parts, quote.parts[1:], strict=False))
+    return gaps
+
+
+def _make_match(
+    adoc: AnalyzedDocument,
+    t0: int,
+    t1: int,
+    kind: Kind,
+    score: float,
+    changes: tuple[Change, ...],
+) -> Match:
+    start, end = adoc.tokens[t0].start, adoc.tokens[t1 - 1].end
+    quote = adoc.quote_at(start, end)
+    return Match(
+        doc_id=adoc.doc.id,
+        start=start,
+        end=end,
+        text=adoc.doc.text[start:end],
+        score=round(score, 1),
+        kind=kind,
+        speaker=quote.speaker if quote is not None else None,
+        cue=quote.cue if quote is not None else None,
+        quoted=quote is not None,
+        changes=changes,
+    )
+
+
+def _lexical(q: Query, adoc: AnalyzedDocument, r0: int, r1: int, symbols: _Symbols) -> list[Match]:
+    """Faithful alignments of the query inside document tokens ``[r0, r1)``."""
+    qs = symbols.encode(q.tokens)
+    # the attribution inside an interrupted quotation is invisible to the alignment
+    gaps = _interruptions(adoc, adoc.tokens[r0].start, adoc.tokens[r1 - 1].end) if r1 > r0 else []
+    positions = [
+        k
+        for k in range(r0, r1)
+        if not any(g0 <= adoc.tokens[k].start and adoc.tokens[k].end <= g1 for g0, g1 in gaps)
+    ]
+    region = list(symbols.encode([adoc.tokens[k] for k in positions]))
+    n = len(q.tokens)
+    found: list[Match] = []
+    for _ in range(3):  # a passage may hold the query more than once, or in pieces
+        if len(region) == 0:
+            break
+        text = "".join(region)
+        al = fuzz.partial_ratio_alignment(qs, text)
+        if al is None or al.score == 0:
+            break
+        # the window may be shorter than the query at the passage's edges: widen it by
+        # what is missing plus some slack for inserted words
+        slack = max(2, n // 3) + max(0, n - (al.dest_end - al.dest_start))
+        w0, w1 = max(0, al.dest_start - slack), min(len(text), al.dest_end + slack)
+        chain = _best_chain(qs, text, w0, w1)
+        if chain is None:
+            break
+        q0, q1, a, b, matched = chain
+        local = Indel.normalized_similarity(qs[q0:q1], text[a:b])
+        coverage = (q1 - q0) / n
+        t0, t1 = positions[a], positions[b - 1] + 1
+        for k in range(a, b):  # never match these words again
+            region[k] = "\uffff"
+        span_words = [adoc.tokens[positions[k]].norm for k in range(a, b)]
+        score = fuzz.ratio(" ".join(t.norm for t in q.tokens), " ".join(span_words))
+        if span_words == [t.norm for t in q.tokens]:
+            found.append(_make_match(adoc, t0, t1, "verbatim", 100.0, ()))
+            continue
+        if local < NEAR_SIMILARITY:
+            continue
+        if coverage >= NEAR_COVERAGE:
+            changes = _changes(q, 0, n, adoc, t0, t1, symbols)
+            found.append(_make_match(adoc, t0, t1, "near_verbatim", score, changes))
+            continue
+        shared = set(content_terms(q.tokens[q0:q1])) & set(content_terms(adoc.tokens[t0:t1]))
+        if matched < 3 or len(shared) < 2:
+            continue  # one or two shared words are no evidence of a quotation
+        if coverage >= PARTIAL_COVERAGE or _quoted_fragment(adoc, t0, t1, matched):
+            changes = _changes(q, q0, q1, adoc, t0, t1, symbols)
+            found.append(_make_match(adoc, t0, t1, "partial", score, changes))
+    return found
+
+
+def _quoted_fragment(adoc: AnalyzedDocument, t0: int, t1: int, matched: int) -> bool:
+    """Whether tokens ``[t0, t1)`` are (nearly) all of a quotation of the document."""
+    quote = adoc.quote_at(adoc.tokens[t0].start, adoc.tokens[t1 - 1].end)
+    if quote is None:
+        return False
+    words = sum(len(range(*adoc.token_range(p.start, p.end))) for p in quote.parts)
+    return matched >= QUOTED_FRAGMENT * words
+
+
+def _paraphrase(
+    q: Query, adoc: AnalyzedDocument, sentence: int, index: CorpusIndex, symbols: _Symbols
+) -> Match | None:
+    """The sentence (or its quotation, or it and the next) as a paraphrase, if it is one."""
+    i, j = adoc.sentence_tokens[sentence]
+    options = [(i, j)]
+    sent = adoc.sentences[sentence]
+    for qt in adoc.quotes:
+        if qt.start < sent.end and qt.end > sent.start:
+            a, _ = adoc.token_range(qt.parts[0].start, qt.parts[0].end)
+            _, b = adoc.token_range(qt.parts[-1].start, qt.parts[-1].end)
+            if j > a and b > i:
+                options.append((max(a, i), min(b, j)))
+    if sentence + 1 < len(adoc.sentences) and len(q.tokens) > 1.5 * (j - i):
+        options.append((i, adoc.sentence_tokens[sentence + 1][1]))
+    best: tuple[float, int, int] | None = None
+    for a, b in options:
+        if b <= a:
+            continue
+        score = paraphrase_score(q.terms, Counter(content_terms(adoc.tokens[a:b])), index)
+        if best is None or score > best[0]:
+            best = (score, a, b)
+    if best is None or best[0] < PARAPHRASE_MIN:
+        return None
+    score, a, b = best
+    changes = _changes(q, 0, len(q.tokens), adoc, a, b, symbols)
+    return _make_match(adoc, a, b, "paraphrase", score, changes)
+
+
+def match_passage(
+    q: Query,
+    adoc: AnalyzedDocument,
+    sentences: Sequence[int],
+    index: CorpusIndex,
+    symbols: _Symbols | None = None,
+) -> list[Match]:
+    """Every occurrence of ``q`` around the given sentences of one document."""
+    symbols = symbols if symbols is not None else _Symbols()
+    matches: list[Match] = []
+    covered: set[int] = set()
+    for lo, hi in _regions(sentences, len(adoc.sentences)):
+        r0 = adoc.sentence_tokens[lo][0]
+        r1 = adoc.sentence_tokens[hi - 1][1]
+        for m in _lexical(q, adoc, r0, r1, symbols):
+            touched = [s for s in range(lo, hi) if _overlaps(adoc, s, m)]
+            if m.kind == "partial":
+                # a faithful fragment inside a sentence that paraphrases the rest of the
+                # query is a paraphrase, not a trimmed quotation
+                rewrites = [_paraphrase(q, adoc, s, index, symbols) for s in touched]
+                better = [
+                    p
+                    for p in rewrites
+                    if p is not None
+                    and _spans_overlap(p, m)
+                    and _covered(q, adoc, p) >= _covered(q, adoc, m) + 2
+                ]
+                if better:
+                    m = max(better, key=lambda p: p.score)
+            if not any(_spans_overlap(m, other) for other in matches):
+                matches.append(m)
+            covered.update(touched)
+    for s in sentences:
+        if s in covered:
+            continue
+        rewrite = _paraphrase(q, adoc, s, index, symbols)
+        if rewrite is not None and not any(_spans_overlap(rewrite, m) for m in matches):
+            matches.append(rewrite)
+    return matches
+
+
+def _regions(sentences: Sequence[int], count: int) -> list[tuple[int, int]]:
+    """Candidate sentences with one neighbour each side, merged where they touch."""
+    regions: list[list[int]] = []
+    for s in sorted(set(sentences)):
+        lo, hi = max(0, s - 1), min(count, s + 2)
+        if regions and lo <= regions[-1][1]:
+            regions[-1][1] = max(regions[-1][1], hi)
+        else:
+            regions.append([lo, hi])
+    return [(lo, hi) for lo, hi in regions]
+
+
+def _covered(q: Query, adoc: AnalyzedDocument, m: Match) -> int:
+    """How many of the query's content terms the match's text holds."""
+    i, j = adoc.token_range(m.start, m.end)
+    return len(q.terms.keys() & set(content_terms(adoc.tokens[i:j])))
+
+
+def _overlaps(adoc: AnalyzedDocument, sentence: int, m: Match) -> bool:
+    s = adoc.sentences[sentence]
+    return s.start < m.end and m.start < s.end
+
+
+def _spans_overlap(a: Match, b: Match) -> bool:
+    return a.doc_id == b.doc_id and a.start < b.end and b.start < a.end
+
+
+def find_matches(
+    query: str,
+    index: CorpusIndex,
+    *,
+    kinds: Sequence[Kind] | None = None,
+    limit: int | None = None,
+    candidates: int = 200,
+) -> list[Match]:
+    """Every occurrence of ``query`` in the indexed corpus, best first.
+
+    Parameters
+    ----------
+    query : str
+        The sentence or passage to trace.
+    index : CorpusIndex
+        The corpus' index (``CorpusIndex.for_corpus(corpus)``).
+    kinds : sequence of str, optional
+        Keep only these kinds of match.
+    limit : int, optional
+        Return at most this many matches.
+    candidates : int
+        How many index candidates to align; more finds looser paraphrases in big corpora.
+    """
+    q = Query.parse(query)
+    by_doc: dict[int, list[int]] = {}
+    for d, s, _ in index.candidates(q.tokens, limit=candidates):
+        by_doc.setdefault(d, []).append(s)
+    symbols = _Symbols()
+    matches: list[Match] = []
+    for d in sorted(by_doc):
+        matches.extend(match_passage(q, index.docs[d], by_doc[d], index, symbols))
+    if kinds is not None:
+        matches = [m for m in matches if m.kind in kinds]
+    matches.sort(key=lambda m: (-m.score, KIND_RANK[m.kind], m.doc_id, m.start))
+    return matches[:limit] if limit is not None else matches

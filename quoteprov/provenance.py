@@ -1,0 +1,686 @@
+"""Provenance: quotation families, their origins, and which document reused which.
+
+Three questions, answered from the matches of the earlier stages:
+
+* **Families** — every direct quotation of three or more words is traced through the
+  corpus; occurrences of comparable length that match (verbatim, near-verbatim or
+  paraphrased) join one family.  A short fragment found inside a longer quotation joins
+  the family of its best container but never bridges two families, so "failed state"
+  quoted by two people does not merge what each of them said.
+* **Reuse** — sentences of different documents that match each other are counted per
+  document pair.  Shared *quotations* alone show a common source, not copying, so a
+  ``derived_from`` edge needs at least ``min_shared`` reused sentences outside quotation
+  marks.  The copy is the later-published document when both are dated, otherwise the
+  one made mostly of the other (containment).
+* **Origin** — the earliest publication date decides when every occurrence is dated.
+  Otherwise the evidence, in order: an occurrence in a document derived from another
+  occurrence's document is not the origin; a more complete occurrence (verbatim before
+  near-verbatim, partial, paraphrase) beats a less complete one; an attributed one beats
+  an unattributed one; then the earliest date among the dated ones; then corpus order.
+  The reason names the evidence that decided.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import json
+from collections import Counter, defaultdict
+from collections.abc import Callable, Iterable, Mapping, Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+import networkx as nx
+from pydantic import ConfigDict, PrivateAttr
+
+from .corpus import Corpus
+from .index import AnalyzedDocument, CorpusIndex
+from .match import Query, find_matches, match_passage
+from .models import KIND_RANK, Document, Match, Quote, _Frozen, published_key
+from .normalize import fold
+
+__all__ = [
+    "MIN_QUOTE_WORDS",
+    "MIN_SENTENCE_WORDS",
+    "Reuse",
+    "Trace",
+    "build_graph",
+    "choose_origin",
+    "document_reuse",
+    "speaker_id",
+    "trace",
+]
+
+MIN_QUOTE_WORDS = 3
+MIN_SENTENCE_WORDS = 5
+SENTENCE_SIMILARITY = 0.3  # cosine floor for sentence pairs worth aligning
+# Looser paraphrases (PARAPHRASE_MIN up to this) are traced, but prove copying or join a
+# family only with corroboration: the same speaker, or documents known to reuse each other.
+LINK_PARAPHRASE_MIN = 50.0
+FRAGMENT_RATIO = 0.5  # a match this much shorter than its container only attaches to it
+
+
+def speaker_id(name: str) -> str:
+    """The graph node id of a speaker: ``speaker:`` and the folded name.
+
+    >>> speaker_id("Miguel Díaz-Canel")
+    'speaker:miguel diaz-canel'
+    """
+    return "speaker:" + fold(name)
+
+
+# -- origin -------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class _Candidate:
+    doc: Document
+    kind: str
+    speaker: str | None
+    position: int  # corpus order
+
+
+def choose_origin(
+    candidates: Sequence[_Candidate], derived: set[tuple[str, str]] | frozenset[tuple[str, str]]
+) -> tuple[int, str]:
+    """Index of the origin among ``candidates`` and the evidence that decided it.
+
+    ``derived`` holds ``(copy id, source id)`` pairs of documents.
+    """
+    if len(candidates) == 1:
+        return 0, "only occurrence"
+    dates = [c.doc.published for c in candidates]
+    if all(d is not None for d in dates):
+        keys = [published_key(d) for d in dates if d is not None]
+        first = min(keys)
+        if keys.count(first) == 1:
+            n = keys.index(first)
+            return n, f"earliest publication date ({dates[n]})"
+    ids = {c.doc.id for c in candidates}
+
+    def is_copy(c: _Candidate) -> bool:
+        return any((c.doc.id, other) in derived for other in ids if other != c.doc.id)
+
+    def dated(c: _Candidate) -> tuple[int, dt.datetime | None]:
+        return (0, published_key(c.doc.published)) if c.doc.published is not None else (1, None)
+
+    criteria: list[tuple[Callable[[_Candidate], Any], Callable[[list[_Candidate]], str]]] = [
+        (
+            is_copy,
+            lambda out: (
+                "copies set aside ("
+                + ", ".join(f"{c.doc.id} derives from another occurrence's document" for c in out)
+                + ")"
+            ),
+        ),
+        (
+            lambda c: KIND_RANK[c.kind],
+            lambda out: (
+                "the most complete occurrence (others: "
+                + ", ".join(sorted({c.kind for c in out}))
+                + ")"
+            ),
+        ),
+        (lambda c: c.speaker is None, lambda out: "an attributed occurrence"),
+        (dated, lambda out: "the earliest publication date among the dated occurrences"),
+    ]
+    pool = list(range(len(candidates)))
+    reasons: list[str] = []
+    for key, explain in criteria:
+        best = min(key(candidates[n]) for n in pool)
+        kept = [n for n in pool if key(candidates[n]) == best]
+        if len(kept) < len(pool):
+            reasons.append(explain([candidates[n] for n in pool if n not in kept]))
+        pool = kept
+        if len(pool) == 1:
+            return pool[0], "; ".join(reasons)
+    n = min(pool, key=lambda n: candidates[n].position)
+    tie = "no evidence separates " + " and ".join(candidates[m].doc.id for m in pool)
+    return n, "; ".join([*reasons, tie + ": the first in corpus order"])
+
+
+# -- document reuse ---------------------------------------------------------------------------
+
+
+@dataclass
+class Reuse:
+    """Sentences one document shares with another (both directions counted once)."""
+
+    narrative: set[tuple[int, int]] = field(default_factory=set)  # (sentence in a, in b)
+    quoted: set[tuple[int, int]] = field(default_factory=set)
+    kinds: Counter[str] = field(default_factory=Counter)
+    scores: list[float] = field(default_factory=list)
+
+
+def _quoted_share(adoc: AnalyzedDocument, sentence: int) -> float:
+    s = adoc.sentences[sentence]
+    inside = 0
+    for q in adoc.quotes:
+        for p in q.parts:
+            inside += max(0, min(s.end, p.end) - max(s.start, p.start))
+    return inside / max(1, s.end - s.start)
+
+
+def document_reuse(
+    index: CorpusIndex, docs: Sequence[int] | None = None
+) -> dict[tuple[int, int], Reuse]:
+    """Matching sentences between documents, keyed by ``(doc a, doc b)`` with ``a < b``."""
+    reuse: dict[tuple[int, int], Reuse] = defaultdict(Reuse)
+    queries: dict[int, Query] = {}
+    for u, v, _ in index.similar_sentence_pairs(min_similarity=SENTENCE_SIMILARITY, docs=docs):
+        da, sa = int(index.unit_doc[u]), int(index.unit_sent[u])
+        db, sb = int(index.unit_doc[v]), int(index.unit_sent[v])
+        a, b = index.docs[da], index.docs[db]
+        if min(_words(a, sa), _words(b, sb)) < MIN_SENTENCE_WORDS:
+            continue
+        q = queries.get(u)
+        if q is None:
+            q = queries[u] = Query.parse(a.sentences[sa].text)
+        target = b.sentences[sb]
+        found = [
+            m
+            for m in match_passage(q, b, [sb], index)
+            if m.start < target.end
+            and target.start < m.end
+            and (
+                m.kind in ("verbatim", "near_verbatim")
+                or (m.kind == "paraphrase" and m.score >= LINK_PARAPHRASE_MIN)
+            )
+        ]
+        if not found:
+            continue
+        best = max(found, key=lambda m: m.score)
+        record = reuse[(da, db)]
+        quoted = max(_quoted_share(a, sa), _quoted_share(b, sb)) >= 0.5
+        (record.quoted if quoted else record.narrative).add((sa, sb))
+        record.kinds[best.kind] += 1
+        record.scores.append(best.score)
+    return dict(reuse)
+
+
+def _words(adoc: AnalyzedDocument, sentence: int) -> int:
+    i, j = adoc.sentence_tokens[sentence]
+    return j - i
+
+
+@dataclass(frozen=True)
+class _Derivation:
+    copy: int
+    source: int
+    count: int
+    quoted: int
+    evidence: str
+    kinds: dict[str, int]
+    score: float
+    determined: bool  # False when nothing told which document copied which
+
+
+def _derivations(
+    index: CorpusIndex, reuse: Mapping[tuple[int, int], Reuse], min_shared: int
+) -> list[_Derivation]:
+    out = []
+    for (da, db), r in sorted(reuse.items()):
+        if len(r.narrative) < min_shared:
+            continue
+        a, b = index.docs[da], index.docs[db]
+        pairs = r.narrative | r.quoted
+        share_a = len({s for s, _ in pairs}) / max(1, len(a.sentences))
+        share_b = len({s for _, s in pairs}) / max(1, len(b.sentences))
+        pa, pb = a.doc.published, b.doc.published
+        determined = True
+        if pa is not None and pb is not None and published_key(pa) != published_key(pb):
+            copy, source = (da, db) if published_key(pa) > published_key(pb) else (db, da)
+            evidence = f"publication dates: {index.docs[copy].doc.published} after " + str(
+                index.docs[source].doc.published
+            )
+        elif abs(share_a - share_b) >= 0.05:
+            copy, source = (da, db) if share_a > share_b else (db, da)
+            evidence = (
+                f"containment: {max(share_a, share_b):.0%} of {index.docs[copy].doc.id}'s "
+                f"sentences reuse {index.docs[source].doc.id}, "
+                f"{min(share_a, share_b):.0%} the other way"
+            )
+        else:
+            determined = False
+            copy, source = db, da
+            evidence = (
+                "undetermined: the two documents reuse each other equally; direction by "
+                "corpus order"
+            )
+        out.append(
+            _Derivation(
+                copy=copy,
+                source=source,
+                count=len(pairs),
+                quoted=len(r.quoted),
+                evidence=evidence,
+                kinds=dict(sorted(r.kinds.items())),
+                score=round(sum(r.scores) / len(r.scores), 1),
+                determined=determined,
+            )
+        )
+    return out
+
+
+def _known_derivations(
+    index: CorpusIndex, docs: Sequence[int], min_shared: int
+) -> frozenset[tuple[str, str]]:
+    """Determined ``(copy id, source id)`` pairs among ``docs``, memoised on the index."""
+    key = ("derivations", tuple(docs), min_shared)
+    known = index.memo.get(key)
+    if not isinstance(known, frozenset):
+        known = index.memo[key] = frozenset(
+            (index.docs[d.copy].doc.id, index.docs[d.source].doc.id)
+            for d in _derivations(index, document_reuse(index, docs), min_shared)
+            if d.determined
+        )
+    return known
+
+
+# -- quotation families -----------------------------------------------------------------------
+
+
+@dataclass
+class _Occurrence:
+    doc: int
+    start: int
+    end: int
+    content: str
+    words: int
+    quote: Quote | None
+    speaker: str | None = None
+    kind: str = "verbatim"
+    score: float = 100.0
+
+
+class _UnionFind:
+    def __init__(self) -> None:
+        self.parent: dict[int, int] = {}
+
+    def find(self, x: int) -> int:
+        self.parent.setdefault(x, x)
+        while self.parent[x] != x:
+            self.parent[x] = self.parent[self.parent[x]]
+            x = self.parent[x]
+        return x
+
+    def union(self, a: int, b: int) -> None:
+        ra, rb = self.find(a), self.find(b)
+        if ra != rb:
+            self.parent[max(ra, rb)] = min(ra, rb)
+
+
+def _quote_occurrences(index: CorpusIndex) -> list[_Occurrence]:
+    occurrences = []
+    for d, adoc in enumerate(index.docs):
+        for quote in adoc.quotes:
+            words = sum(len(range(*adoc.token_range(p.start, p.end))) for p in quote.parts)
+            if words >= MIN_QUOTE_WORDS:
+                occurrences.append(
+                    _Occurrence(
+                        d, quote.start, quote.end, quote.content, words, quote, quote.speaker
+                    )
+                )
+    return occurrences
+
+
+def _families(index: CorpusIndex, derived: set[tuple[int, int]]) -> list[list[_Occurrence]]:
+    occurrences = _quote_occurrences(index)
+    by_quote = {(o.doc, o.start): n for n, o in enumerate(occurrences)}
+    by_span: dict[tuple[int, int, int], int] = {}
+    strong = _UnionFind()
+    attach: list[tuple[int, int, float]] = []  # (fragment, container, score)
+    for n in range(len(occurrences)):  # occurrences found on the way are not traced again
+        o = occurrences[n]
+        strong.find(n)
+        q = Query.parse(o.content)
+        by_doc: dict[int, list[int]] = defaultdict(list)
+        for d, s, _ in index.candidates(q.tokens):
+            if d != o.doc:
+                by_doc[d].append(s)
+        for d in sorted(by_doc):
+            adoc = index.docs[d]
+            for m in match_passage(q, adoc, by_doc[d], index):
+                quote = adoc.quote_at(m.start, m.end)
+                if quote is not None and (d, quote.start) in by_quote:
+                    other = by_quote[(d, quote.start)]
+                else:
+                    key = (d, m.start, m.end)
+                    if key not in by_span:
+                        i, j = adoc.token_range(m.start, m.end)
+                        by_span[key] = len(occurrences)
+                        occurrences.append(
+                            _Occurrence(d, m.start, m.end, m.text, j - i, None, m.speaker)
+                        )
+                    other = by_span[key]
+                if (
+                    m.kind == "paraphrase"
+                    and m.score < LINK_PARAPHRASE_MIN
+                    and not (
+                        (o.doc, d) in derived
+                        or (d, o.doc) in derived
+                        or _same_speaker(o.speaker, occurrences[other].speaker)
+                    )
+                ):
+                    continue
+                small, large = sorted((n, other), key=lambda x: occurrences[x].words)
+                ratio = occurrences[small].words / max(1, occurrences[large].words)
+                if m.kind == "partial" or ratio < FRAGMENT_RATIO:
+                    attach.append((small, large, m.score))
+                else:
+                    strong.union(n, other)
+    # a fragment joins its best container's family, never bridging two families
+    groups: dict[int, list[int]] = defaultdict(list)
+    for n in range(len(occurrences)):
+        groups[strong.find(n)].append(n)
+    best_container: dict[int, tuple[float, int]] = {}
+    for small, large, score in attach:
+        root_small, root_large = strong.find(small), strong.find(large)
+        if root_small == root_large:
+            continue
+        if len(groups[root_small]) > len(groups[root_large]):
+            continue  # the container is itself the fragment of a bigger family
+        current = best_container.get(root_small)
+        if current is None or (score, -root_large) > (current[0], -current[1]):
+            best_container[root_small] = (score, root_large)
+    merged = _UnionFind()
+    for root_small, (_, root_large) in sorted(best_container.items()):
+        if root_large not in best_container:  # one level only: no chains of fragments
+            merged.union(root_large, root_small)
+    families: dict[int, list[_Occurrence]] = defaultdict(list)
+    for n, o in enumerate(occurrences):
+        families[merged.find(strong.find(n))].append(o)
+    return [sorted(f, key=lambda o: (o.doc, o.start)) for _, f in sorted(families.items())]
+
+
+def _same_speaker(a: str | None, b: str | None) -> bool:
+    return a is not None and b is not None and fold(a) == fold(b)
+
+
+def _relate(index: CorpusIndex, reference: _Occurrence, o: _Occurrence) -> tuple[str, float]:
+    """Kind and score of occurrence ``o`` as a copy of ``reference``."""
+    if o is reference:
+        return "verbatim", 100.0
+    adoc = index.docs[o.doc]
+    sentences = [s.index for s in adoc.sentences if s.start < o.end and o.start < s.end]
+    found = [
+        m
+        for m in match_passage(Query.parse(reference.content), adoc, sentences, index)
+        if m.start < o.end and o.start < m.end
+    ]
+    if not found:
+        return "paraphrase", 0.0
+    best = min(found, key=lambda m: (KIND_RANK[m.kind], -m.score))
+    return best.kind, best.score
+
+
+def _family_id(text: str, taken: set[str]) -> str:
+    digest = hashlib.sha1(fold(text).encode("utf-8")).hexdigest()
+    n = 10
+    while digest[:n] in taken:
+        n += 1
+    taken.add(digest[:n])
+    return digest[:n]
+
+
+# -- the graph --------------------------------------------------------------------------------
+
+
+def _present(attrs: Mapping[str, Any]) -> dict[str, Any]:
+    """The attributes that have a value: GraphML has no null."""
+    return {key: value for key, value in attrs.items() if value is not None}
+
+
+def _document_node(doc: Document) -> dict[str, Any]:
+    return _present(
+        {
+            "type": "document",
+            "doc_id": doc.id,
+            "title": doc.title,
+            "source": doc.source,
+            "url": doc.url,
+            "published": doc.published.isoformat() if doc.published is not None else None,
+            "label": doc.title if doc.title is not None else doc.id,
+        }
+    )
+
+
+def _add_speaker(graph: nx.DiGraph[str], name: str, quote_node: str) -> None:
+    node = speaker_id(name)
+    if node not in graph:
+        graph.add_node(node, type="speaker", name=name, label=name, aliases="[]")
+    else:
+        aliases = set(json.loads(graph.nodes[node]["aliases"]))
+        if name != graph.nodes[node]["name"]:
+            aliases.add(name)
+        graph.nodes[node]["aliases"] = json.dumps(sorted(aliases), ensure_ascii=False)
+    graph.add_edge(node, quote_node, type="said")
+
+
+def build_graph(corpus: Corpus, *, min_shared: int = 2, min_documents: int = 1) -> nx.DiGraph[str]:
+    """The provenance graph of a whole corpus.
+
+    Nodes are ``doc:<id>`` documents, ``quote:<family id>`` quotation families and
+    ``speaker:<folded name>`` speakers; edges are ``occurs_in`` (quote → document),
+    ``derived_from`` (copy → source document) and ``said`` (speaker → quote).  Every
+    attribute value is a GraphML-safe scalar.
+
+    Parameters
+    ----------
+    corpus : Corpus
+        The documents.
+    min_shared : int
+        Reused sentences outside quotation marks needed for a ``derived_from`` edge.
+    min_documents : int
+        Keep quotation families found in at least this many documents.
+
+    Examples
+    --------
+    >>> from quoteprov.models import Document
+    >>> text = 'The minister said: "We will rebuild every bridge by spring."'
+    >>> corpus = Corpus([Document(id="a", text=text), Document(id="b", text=text + " Yes.")])
+    >>> graph = build_graph(corpus)
+    >>> sorted(n for n in graph if n.startswith("doc:"))
+    ['doc:a', 'doc:b']
+    >>> [graph.nodes[n]["text"] for n in graph if n.startswith("quote:")]
+    ['We will rebuild every bridge by spring.']
+    """
+    index = CorpusIndex.for_corpus(corpus)
+    graph: nx.DiGraph[str] = nx.DiGraph()
+    for adoc in index.docs:
+        node = "doc:" + adoc.doc.id
+        graph.add_node(node, **_document_node(adoc.doc))
+        graph.nodes[node].update(sentences=len(adoc.sentences), quotes=len(adoc.quotes))
+    derivations = _derivations(index, document_reuse(index), min_shared)
+    derived = {
+        (index.docs[d.copy].doc.id, index.docs[d.source].doc.id)
+        for d in derivations
+        if d.determined
+    }
+    for d in derivations:
+        graph.add_edge(
+            "doc:" + index.docs[d.copy].doc.id,
+            "doc:" + index.docs[d.source].doc.id,
+            type="derived_from",
+            count=d.count,
+            quoted=d.quoted,
+            evidence=d.evidence,
+            kinds=json.dumps(d.kinds, sort_keys=True),
+            score=d.score,
+        )
+    taken: set[str] = set()
+    for family in _families(index, {(d.copy, d.source) for d in derivations}):
+        if len({o.doc for o in family}) < min_documents:
+            continue
+        reference = max(family, key=lambda o: (o.quote is not None, o.words, -o.doc))
+        _annotate(index, reference, family)
+        candidates = [_Candidate(index.docs[o.doc].doc, o.kind, o.speaker, o.doc) for o in family]
+        n, reason = choose_origin(candidates, derived)
+        origin = family[n]
+        if origin is not reference:
+            _annotate(index, origin, family)
+        speakers = Counter(o.speaker for o in family if o.speaker is not None)
+        speaker = (
+            origin.speaker
+            if origin.speaker is not None
+            else (speakers.most_common(1)[0][0] if speakers else None)
+        )
+        node = "quote:" + _family_id(origin.content, taken)
+        graph.add_node(
+            node,
+            **_present(
+                {
+                    "type": "quote",
+                    "text": origin.content,
+                    "label": origin.content[:80],
+                    "speaker": speaker,
+                    "origin": "doc:" + index.docs[origin.doc].doc.id,
+                    "origin_reason": reason,
+                    "occurrences": len(family),
+                    "documents": len({o.doc for o in family}),
+                }
+            ),
+        )
+        for o in sorted(family, key=lambda o: (o is not origin, KIND_RANK[o.kind], -o.score)):
+            target = "doc:" + index.docs[o.doc].doc.id
+            if graph.has_edge(node, target):
+                graph.edges[node, target]["count"] += 1
+                continue
+            graph.add_edge(
+                node,
+                target,
+                **_present(
+                    {
+                        "type": "occurs_in",
+                        "kind": o.kind,
+                        "score": o.score,
+                        "start": o.start,
+                        "end": o.end,
+                        "text": index.docs[o.doc].doc.text[o.start : o.end],
+                        "speaker": o.speaker,
+                        "quoted": o.quote is not None,
+                        "is_origin": o is origin,
+                        "count": 1,
+                    }
+                ),
+            )
+        if speaker is not None:
+            _add_speaker(graph, speaker, node)
+    return graph
+
+
+def _annotate(index: CorpusIndex, reference: _Occurrence, family: Iterable[_Occurrence]) -> None:
+    for o in family:
+        o.kind, o.score = _relate(index, reference, o)
+
+
+# -- tracing one quotation ------------------------------------------------------------------
+
+
+class Trace(_Frozen):
+    """Every occurrence of one query in a corpus, and the one judged to be the origin."""
+
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+    query: str
+    matches: tuple[Match, ...]
+    origin: Match | None
+    origin_reason: str | None
+    _documents: dict[str, Document] = PrivateAttr(default_factory=dict)
+
+    def __len__(self) -> int:
+        return len(self.matches)
+
+    def to_dict(self) -> dict[str, Any]:
+        """A JSON-ready dict: the query, the matches (with their documents' metadata)."""
+        data = self.model_dump(mode="json", exclude_none=True)
+        data["documents"] = {
+            doc_id: doc.model_dump(mode="json", exclude_none=True, exclude={"text"})
+            for doc_id, doc in sorted(self._documents.items())
+        }
+        return data
+
+    def to_json(self, **kwargs: Any) -> str:
+        """:meth:`to_dict` as a JSON string (keyword arguments go to ``json.dumps``)."""
+        kwargs.setdefault("ensure_ascii", False)
+        kwargs.setdefault("indent", 2)
+        return json.dumps(self.to_dict(), **kwargs)
+
+    def to_graph(self) -> nx.DiGraph[str]:
+        """The trace as a provenance graph: one quote node, its documents and speakers."""
+        graph: nx.DiGraph[str] = nx.DiGraph()
+        node = "quote:query"
+        origin_doc = "doc:" + self.origin.doc_id if self.origin is not None else None
+        graph.add_node(
+            node,
+            **_present(
+                {
+                    "type": "quote",
+                    "text": self.query,
+                    "label": self.query[:80],
+                    "speaker": self.origin.speaker if self.origin is not None else None,
+                    "origin": origin_doc,
+                    "origin_reason": self.origin_reason,
+                    "occurrences": len(self.matches),
+                    "documents": len({m.doc_id for m in self.matches}),
+                }
+            ),
+        )
+        for m in self.matches:
+            target = "doc:" + m.doc_id
+            if target not in graph:
+                graph.add_node(target, **_document_node(self._documents[m.doc_id]))
+            if graph.has_edge(node, target):
+                graph.edges[node, target]["count"] += 1
+                continue
+            graph.add_edge(
+                node,
+                target,
+                **_present(
+                    {
+                        "type": "occurs_in",
+                        "kind": m.kind,
+                        "score": m.score,
+                        "start": m.start,
+                        "end": m.end,
+                        "text": m.text,
+                        "speaker": m.speaker,
+                        "quoted": m.quoted,
+                        "is_origin": m is self.origin,
+                        "count": 1,
+                    }
+                ),
+            )
+            if m.speaker is not None:
+                _add_speaker(graph, m.speaker, node)
+        return graph
+
+
+def trace(
+    query: str,
+    corpus: Corpus,
+    *,
+    kinds: Sequence[str] | None = None,
+    limit: int | None = None,
+    min_shared: int = 2,
+) -> Trace:
+    """Trace ``query`` through ``corpus``: every occurrence, best first, and its origin."""
+    index = CorpusIndex.for_corpus(corpus)
+    matches = find_matches(query, index, kinds=kinds, limit=limit)  # type: ignore[arg-type]
+    origin: Match | None = None
+    reason: str | None = None
+    if matches:
+        # one candidate per document: its best occurrence
+        best: dict[str, Match] = {}
+        for m in matches:
+            best.setdefault(m.doc_id, m)
+        derived = _known_derivations(index, sorted(index.by_id[d] for d in best), min_shared)
+        pool = list(best.values())
+        candidates = [
+            _Candidate(corpus[m.doc_id], m.kind, m.speaker, index.by_id[m.doc_id]) for m in pool
+        ]
+        n, reason = choose_origin(candidates, derived)
+        origin = pool[n]
+    result = Trace(query=query, matches=tuple(matches), origin=origin, origin_reason=reason)
+    result._documents.update({m.doc_id: corpus[m.doc_id] for m in matches})
+    return result

@@ -1,0 +1,49 @@
+"""Shared fixtures: the bundled seed corpus and the optional shared data directory."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import pytest
+
+import quoteprov as qp
+
+ROOT = Path(__file__).resolve().parent.parent
+SEEDS = ROOT / "seeds"
+DATA = Path(os.environ.get("QUOTEPROV_DATA", ROOT.parent / "shared" / "data"))
+
+ARTICLE = "000_6d2a861c4dda6642"  # the news article
+REWRITE = "001_f4155a337e30c35f"  # its condensed, paraphrased rewrite (dated)
+OUTLET = "002_2064495c9b7ae5fd"  # a second outlet quoting the same statement verbatim
+HAVANA = "003_11f08449810d1db8"  # an older related piece
+MINJU = "004_8a2fef8b8b172eb2"  # another older related piece
+
+# the North Korean Foreign Ministry statement's four quoted sentences, as the article has them
+STATEMENT = [
+    "the anti-government protests that occurred in Cuba are an outcome of behind-the-scene "
+    "manipulation by the outside forces coupled with their persistent anti-Cuba blockade "
+    "scheming to obliterate socialism and the revolution.",
+    "condemns and rejects the attempt at interfering in the internal affairs by the outside "
+    "forces scheming to overthrow the socialist system of Cuba by taking advantage of the "
+    "recent anti-government protests.",
+    "We express our full support to and solidarity with all efforts and measures taken by the "
+    "government and people of Cuba for safeguarding the dignity and sovereignty of the country "
+    "and defending to the end their fatherland, revolution and gains of socialism,",
+    "We are confident that Cuba would smash the interference of foreign forces, creditably "
+    "overcome the present situation, and firmly safeguard the political stability of the "
+    "country.",
+]
+
+
+@pytest.fixture(scope="session")
+def seeds() -> qp.Corpus:
+    return qp.Corpus.from_directory(SEEDS)
+
+
+def data_dir(name: str) -> Path:
+    """A folder of ../shared/data, or skip the test when it is absent (a user's clone)."""
+    path = DATA / name
+    if not path.exists():
+        pytest.skip(f"{path} is absent: labelled data lives beside the project, not in it")
+    return path

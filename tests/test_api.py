@@ -1,0 +1,64 @@
+"""The one-call layer: corpora from anything, traces as data."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+from conftest import ARTICLE, SEEDS, STATEMENT
+
+import quoteprov as qp
+
+
+def test_corpus_from_path_records_documents_and_jsonl(tmp_path: Path) -> None:
+    assert len(qp.as_corpus(SEEDS)) == 5
+    assert len(qp.as_corpus(str(SEEDS))) == 5
+    records = [{"id": "a", "text": "One."}, {"id": "b", "text": "Two."}]
+    assert qp.as_corpus(records).ids == ("a", "b")
+    assert qp.as_corpus([qp.Document(id="a", text="One.")]).ids == ("a",)
+    jsonl = tmp_path / "docs.jsonl"
+    jsonl.write_text("\n".join(json.dumps(r) for r in records), encoding="utf-8")
+    assert qp.as_corpus(jsonl).ids == ("a", "b")
+
+
+def test_unusable_corpus_arguments_are_clear_errors(tmp_path: Path) -> None:
+    with pytest.raises(qp.CorpusError, match="neither a directory"):
+        qp.as_corpus(tmp_path / "missing")
+    with pytest.raises(qp.InputError, match="cannot make a corpus"):
+        qp.as_corpus(42)  # type: ignore[arg-type]
+    with pytest.raises(qp.InputError, match="must be a string"):
+        qp.trace_quote(None, SEEDS)  # type: ignore[arg-type]
+
+
+def test_trace_serialises(seeds: qp.Corpus) -> None:
+    trace = qp.trace_quote(STATEMENT[3], seeds)
+    data = json.loads(trace.to_json())
+    assert data["query"] == STATEMENT[3]
+    assert {m["doc_id"] for m in data["matches"]} == set(data["documents"])
+    assert data["documents"][ARTICLE]["title"].startswith("North Korea Says Cuba")
+    assert "text" not in data["documents"][ARTICLE]  # documents' metadata, not their text
+    assert data["origin"]["doc_id"] == trace.origin.doc_id  # type: ignore[union-attr]
+
+
+def test_trace_graph_marks_the_origin(seeds: qp.Corpus) -> None:
+    trace = qp.trace_quote(STATEMENT[0], seeds)
+    graph = trace.to_graph()
+    origins = [v for _, v, d in graph.out_edges("quote:query", data=True) if d["is_origin"]]
+    assert origins == ["doc:" + trace.origin.doc_id]  # type: ignore[union-attr]
+    assert graph.nodes["quote:query"]["origin"] == origins[0]
+
+
+def test_kinds_and_limit_filter(seeds: qp.Corpus) -> None:
+    trace = qp.trace_quote(STATEMENT[3], seeds, kinds=["verbatim"])
+    assert {m.kind for m in trace.matches} == {"verbatim"}
+    assert len(qp.trace_quote(STATEMENT[3], seeds, limit=1).matches) == 1
+
+
+def test_repeated_queries_reuse_the_index(seeds: qp.Corpus) -> None:
+    from quoteprov.index import CorpusIndex
+
+    qp.trace_quote(STATEMENT[0], seeds)
+    index = CorpusIndex.for_corpus(seeds)
+    qp.trace_quote(STATEMENT[1], seeds)
+    assert CorpusIndex.for_corpus(seeds) is index

@@ -1,0 +1,222 @@
+"""Families, origins and reuse edges, on the seeds and on small constructed corpora."""
+
+from __future__ import annotations
+
+import random
+
+import networkx as nx
+import pytest
+from conftest import ARTICLE, HAVANA, MINJU, OUTLET, REWRITE, STATEMENT
+
+import quoteprov as qp
+from quoteprov.provenance import _Candidate, choose_origin
+
+
+@pytest.fixture(scope="module")
+def graph(seeds: qp.Corpus) -> nx.DiGraph:
+    return qp.build_graph(seeds)
+
+
+@pytest.mark.parametrize("sentence", STATEMENT)
+def test_each_statement_sentence_is_traced_to_three_outlets(
+    seeds: qp.Corpus, sentence: str
+) -> None:
+    trace = qp.trace_quote(sentence, seeds)
+    best = {}
+    for m in trace.matches:
+        best.setdefault(m.doc_id, m)
+        assert seeds[m.doc_id].text[m.start : m.end] == m.text
+    assert best[ARTICLE].kind == "verbatim"
+    assert best[OUTLET].kind == "verbatim"
+    assert best[REWRITE].kind in ("near_verbatim", "paraphrase")
+    assert HAVANA not in best and MINJU not in best
+    assert trace.origin is not None and trace.origin.doc_id in (ARTICLE, OUTLET)
+    assert trace.origin_reason
+
+
+def test_rewrite_changes_are_listed(seeds: qp.Corpus) -> None:
+    trace = qp.trace_quote(STATEMENT[3], seeds)
+    rewrite = next(m for m in trace.matches if m.doc_id == REWRITE)
+    assert rewrite.kind == "paraphrase" and rewrite.speaker == "the statement"
+    substituted = {(c.query, c.found) for c in rewrite.changes if c.op == "substitute"}
+    assert ("confident", "convinced") in substituted
+    for c in rewrite.changes:
+        assert seeds[REWRITE].text[c.start : c.end] == c.found
+
+
+def test_sentence_in_no_document_finds_nothing(seeds: qp.Corpus) -> None:
+    trace = qp.trace_quote("Penguins have been spotted skiing in the Sahara desert.", seeds)
+    assert trace.matches == () and trace.origin is None and trace.origin_reason is None
+
+
+def test_interrupted_diaz_canel_quotation_is_one_quotation(seeds: qp.Corpus) -> None:
+    query = (
+        "If President Joseph Biden had sincere humanitarian concern for the Cuban people, "
+        "he could eliminate the 243 measures applied by President Donald Trump"
+    )
+    trace = qp.trace_quote(query, seeds)
+    by_doc = {m.doc_id: m for m in reversed(trace.matches)}
+    article = by_doc[ARTICLE]
+    assert article.kind == "verbatim" and "tweeted Friday" in article.text  # the interruption
+    assert article.speaker == "Díaz-Canel"
+    outlet = by_doc[OUTLET]  # "applied" became "implemented" in the other outlet
+    assert outlet.kind == "near_verbatim" and outlet.speaker == "Diaz-Canel"
+    assert [(c.query, c.found) for c in outlet.changes] == [("applied", "implemented")]
+
+
+def test_two_zakharova_statements_are_not_linked(seeds: qp.Corpus, graph: nx.DiGraph) -> None:
+    outlet_statement = (
+        "The logic is simple here. It has been tested on numerous occasions by "
+        "Washington in various situations"
+    )
+    assert {m.doc_id for m in qp.trace_quote(outlet_statement, seeds).matches} == {OUTLET}
+    families = [
+        n
+        for n, d in graph.nodes(data=True)
+        if d["type"] == "quote" and "Zakharova" in d.get("speaker", "")
+    ]
+    assert len(families) >= 2
+    for family in families:
+        assert graph.nodes[family]["documents"] == 1
+
+
+def test_rewrite_is_derived_from_the_article_and_nothing_else_is(graph: nx.DiGraph) -> None:
+    derived = {(u, v) for u, v, d in graph.edges(data=True) if d["type"] == "derived_from"}
+    assert derived == {("doc:" + REWRITE, "doc:" + ARTICLE)}
+    edge = graph.edges["doc:" + REWRITE, "doc:" + ARTICLE]
+    assert edge["count"] >= 5 and edge["evidence"].startswith("containment")
+
+
+def test_statement_families_span_three_documents_with_an_origin_that_is_not_the_rewrite(
+    graph: nx.DiGraph,
+) -> None:
+    statement = [
+        n
+        for n, d in graph.nodes(data=True)
+        if d["type"] == "quote"
+        and d["documents"] == 3
+        and {v for _, v in graph.out_edges(n)}
+        == {"doc:" + ARTICLE, "doc:" + OUTLET, "doc:" + REWRITE}
+    ]
+    assert len(statement) == 4
+    for family in statement:
+        assert graph.nodes[family]["origin"] in ("doc:" + ARTICLE, "doc:" + OUTLET)
+        assert graph.edges[family, "doc:" + REWRITE]["kind"] in ("near_verbatim", "paraphrase")
+        origins = [v for _, v, d in graph.out_edges(family, data=True) if d["is_origin"]]
+        assert origins == [graph.nodes[family]["origin"]]
+
+
+def test_graph_schema(graph: nx.DiGraph) -> None:
+    prefixes = {"document": "doc:", "quote": "quote:", "speaker": "speaker:"}
+    for node, data in graph.nodes(data=True):
+        assert node.startswith(prefixes[data["type"]])
+        for value in data.values():
+            assert isinstance(value, (str, int, float, bool))
+    for u, v, data in graph.edges(data=True):
+        kinds = {
+            "occurs_in": ("quote", "document"),
+            "derived_from": ("document", "document"),
+            "said": ("speaker", "quote"),
+        }
+        assert (graph.nodes[u]["type"], graph.nodes[v]["type"]) == kinds[data["type"]]
+        for value in data.values():
+            assert isinstance(value, (str, int, float, bool))
+        if data["type"] == "occurs_in":
+            doc = graph.nodes[v]
+            assert {"kind", "score", "start", "end", "is_origin"} <= data.keys()
+            assert doc["type"] == "document"
+
+
+def test_occurrence_offsets_point_into_documents(seeds: qp.Corpus, graph: nx.DiGraph) -> None:
+    for _, v, d in graph.edges(data=True):
+        if d["type"] == "occurs_in":
+            assert seeds[v.removeprefix("doc:")].text[d["start"] : d["end"]] == d["text"]
+
+
+def test_graphml_round_trip_keeps_the_graph(graph: nx.DiGraph, tmp_path: object) -> None:
+    path = qp.write_graphml(graph, tmp_path / "seeds.graphml")  # type: ignore[operator]
+    back = qp.read_graphml(path)
+    assert set(back.nodes) == set(graph.nodes) and set(back.edges) == set(graph.edges)
+    for node, data in graph.nodes(data=True):
+        assert back.nodes[node] == data
+    for u, v, data in graph.edges(data=True):
+        assert back.edges[u, v] == data
+
+
+def _article_paragraphs(seeds: qp.Corpus) -> list[str]:
+    text = seeds[ARTICLE].text
+    return [p for p in text.split("\n") if len(p.split()) > 25][:8]
+
+
+def test_two_identical_documents(seeds: qp.Corpus) -> None:
+    text = "\n\n".join(_article_paragraphs(seeds))
+    corpus = qp.Corpus([qp.Document(id="a", text=text), qp.Document(id="b", text=text)])
+    graph = qp.build_graph(corpus)
+    derived = [(u, v) for u, v, d in graph.edges(data=True) if d["type"] == "derived_from"]
+    assert len(derived) == 1  # one direction, not a cycle
+    assert "undetermined" in graph.edges[derived[0]]["evidence"]
+    trace = qp.trace_quote(STATEMENT[0], corpus)
+    assert [(m.doc_id, m.kind) for m in trace.matches] == [("a", "verbatim"), ("b", "verbatim")]
+    assert trace.origin_reason == "no evidence separates a and b: the first in corpus order"
+
+
+def test_reordered_copy_is_still_found_and_linked(seeds: qp.Corpus) -> None:
+    paragraphs = _article_paragraphs(seeds)
+    shuffled = paragraphs[:]
+    random.Random(7).shuffle(shuffled)
+    assert shuffled != paragraphs
+    corpus = qp.Corpus(
+        [
+            qp.Document(id="original", text="\n".join(paragraphs), published="2021-07-16"),
+            qp.Document(id="reordered", text="\n".join(shuffled), published="2021-07-18"),
+        ]
+    )
+    graph = qp.build_graph(corpus)
+    edge = graph.edges["doc:reordered", "doc:original"]
+    assert edge["type"] == "derived_from" and edge["evidence"].startswith("publication dates")
+    assert not graph.has_edge("doc:original", "doc:reordered")
+    # a query made of two sentences that the copy has in the other order
+    first, second = paragraphs[1].split(". ")[0], paragraphs[4].split(". ")[0]
+    trace = qp.trace_quote(f"{first}. {second}.", corpus)
+    assert {m.doc_id for m in trace.matches} == {"original", "reordered"}
+    assert trace.origin is not None and trace.origin.doc_id == "original"
+    assert trace.origin_reason == "earliest publication date (2021-07-16)"
+
+
+def _candidate(
+    doc_id: str,
+    kind: str = "verbatim",
+    speaker: str | None = None,
+    published: str | None = None,
+    position: int = 0,
+) -> _Candidate:
+    doc = qp.Document(id=doc_id, text="x", published=published)
+    return _Candidate(doc, kind, speaker, position)
+
+
+def test_origin_by_date_when_every_occurrence_is_dated() -> None:
+    n, reason = choose_origin(
+        [
+            _candidate("late", published="2021-07-17"),
+            _candidate("early", kind="paraphrase", published="2021-07-16T23:00:00+00:00"),
+        ],
+        set(),
+    )
+    assert (n, reason) == (1, "earliest publication date (2021-07-16 23:00:00+00:00)")
+
+
+def test_origin_evidence_without_complete_dates() -> None:
+    # the only dated occurrence is a paraphrase in a copy: dates cannot decide
+    pool = [
+        _candidate("rewrite", "paraphrase", "x", "2021-07-16", 1),
+        _candidate("article", "verbatim", "x", None, 0),
+    ]
+    n, reason = choose_origin(pool, {("rewrite", "article")})
+    assert (n, reason) == (
+        1,
+        "copies set aside (rewrite derives from another occurrence's document)",
+    )
+    n, reason = choose_origin(pool, set())
+    assert (n, reason) == (1, "the most complete occurrence (others: paraphrase)")
+    pool = [_candidate("a", position=0), _candidate("b", speaker="Zhao", position=1)]
+    assert choose_origin(pool, set()) == (1, "an attributed occurrence")
