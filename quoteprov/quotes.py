@@ -54,23 +54,41 @@ _MAX_DEPTH = 16  # deeper nesting is noise; further opening marks are ignored
 # ---------------------------------------------------------------------------- marks
 
 _BREAKS = "\n\r\x0b\x0c\x1c\x1d\x1e\x85\u2028\u2029"
-_MARK = re.compile(f"[\"'“”‘’‛«»„‚「」『』‹›{_BREAKS}]")
-_QUOTE_CHARS = "\"'“”‘’‛«»„‚「」『』‹›"
-_OPENS_ONLY = {"«": "»", "„": "“”", "「": "」", "『": "』", "‹": "›", "‚": "‘’"}
+# two apostrophes and two backticks are double marks in ASCII text: ``so'' and ''so''
+_MARK = re.compile(f"''|``|[\"'“”‘’‛«»„‚「」『』‹›{_BREAKS}]")
+_QUOTE_CHARS = "\"'“”‘’‛«»„‚「」『』‹›`"
+_CLOSERS = {
+    '"': ('"', "”"),  # straight and curly marks get mixed: "…” and “…"
+    "“": ("”", '"'),
+    "``": ("''", "”", '"'),
+    "''": ("''",),
+    "„": ("“", "”"),
+    "«": ("»",),
+    "「": ("」",),
+    "『": ("』",),
+    "‹": ("›",),
+    "‚": ("‘", "’"),
+    "‘": ("’",),
+    "‛": ("’",),
+    "'": ("'",),
+    "”": ("”",),  # ” typed for “
+}
+_OPENS_ONLY = frozenset({"«", "„", "「", "『", "‹", "‚", "``"})
 _CLOSES_ONLY = frozenset("»」』›")
-_SINGLE = frozenset("'‘’‛‚‹")  # single marks: closed only by the innermost quotation
+_SINGLE = frozenset("'‘’‛‚‹›")  # single marks: closed only by the innermost quotation
 _BEFORE_OPEN = frozenset("([{<—–-/" + _QUOTE_CHARS)
 _AFTER_CLOSE = frozenset(".,;:!?)]}>—–-…/" + _QUOTE_CHARS)
 _UNCLOSED_AFTER = frozenset(":,.!?;—–-(" + _QUOTE_CHARS)  # an unclosed quotation starts a clause
 _TERMINAL_END = re.compile(r"[.!?…][\"'”’»)\]]*$")
 _WORD = re.compile(r"[^\W_]+")
 
+_Found = tuple[int, int, int, int]  # open mark, first quoted char, closing mark (or end), after
+
 
 class _Open(NamedTuple):
     pos: int
     mark: str
-    closers: str
-    children: list[tuple[int, int, int]]  # (open mark, close mark or end, paragraph end)
+    children: list[_Found]  # quotations closed inside this one
 
 
 class _Segment(NamedTuple):
@@ -84,10 +102,10 @@ class _Segment(NamedTuple):
     para_hi: int
 
 
-def _context(text: str, i: int, lo: int, hi: int) -> tuple[bool, bool]:
-    """Whether the mark at ``i`` stands where a quotation opens and where one closes."""
+def _context(text: str, i: int, j: int, lo: int, hi: int) -> tuple[bool, bool]:
+    """Whether the mark ``text[i:j]`` stands where a quotation opens and where one closes."""
     prev = text[i - 1] if i > lo else ""
-    nxt = text[i + 1] if i + 1 < hi else ""
+    nxt = text[j] if j < hi else ""
     opening = (not prev or prev.isspace() or prev in _BEFORE_OPEN) and bool(nxt) and (
         not nxt.isspace()
     )
@@ -101,102 +119,105 @@ def _inside_word(text: str, i: int, lo: int, hi: int) -> bool:
     return lo < i < hi - 1 and text[i - 1].isalnum() and text[i + 1].isalnum()
 
 
-def _close(stack: list[_Open], level: int, pos: int, out: list[tuple[int, int, int]]) -> None:
-    """Close ``stack[level]`` at ``pos``; anything still open above it is dropped."""
+def _close(stack: list[_Open], level: int, pos: int, end: int, out: list[_Found]) -> None:
+    """Close ``stack[level]`` with the mark at ``pos:end``; quotations still open above it
+    are dropped."""
     while len(stack) > level + 1:
         _drop(stack, out)
     entry = stack.pop()
-    (stack[-1].children if stack else out).append((entry.pos, pos, pos + 1))
+    found = (entry.pos, entry.pos + len(entry.mark), pos, end)
+    (stack[-1].children if stack else out).append(found)
 
 
-def _drop(stack: list[_Open], out: list[tuple[int, int, int]]) -> None:
+def _drop(stack: list[_Open], out: list[_Found]) -> None:
     """Forget the innermost opening mark; quotations closed inside it move up a level."""
     entry = stack.pop()
     (stack[-1].children if stack else out).extend(entry.children)
 
 
-def _find(stack: list[_Open], mark: str, top_only: bool) -> int:
+def _find(stack: list[_Open], mark: str, top_only: bool = False) -> int:
     """Level of the innermost open quotation that ``mark`` closes, or -1."""
     levels = [len(stack) - 1] if top_only else range(len(stack) - 1, -1, -1)
     for level in levels:
-        if level >= 0 and mark in stack[level].closers:
+        if level >= 0 and mark in _CLOSERS[stack[level].mark]:
             return level
     return -1
 
 
-def _push(stack: list[_Open], pos: int, mark: str, closers: str) -> None:
+def _push(stack: list[_Open], pos: int, mark: str) -> None:
     if len(stack) < _MAX_DEPTH:
-        stack.append(_Open(pos, mark, closers, []))
+        stack.append(_Open(pos, mark, []))
 
 
-def _paragraph(text: str, lo: int, hi: int, marks: list[int]) -> list[tuple[int, int, int]]:
-    """Top-level quotations of one paragraph as (open mark, close mark or end, after)."""
-    out: list[tuple[int, int, int]] = []
+def _paragraph(text: str, lo: int, hi: int, marks: list[tuple[int, str]]) -> list[_Found]:
+    """Top-level quotations of one paragraph."""
+    out: list[_Found] = []
     stack: list[_Open] = []
-    for i in marks:
-        ch = text[i]
-        opening, closing = _context(text, i, lo, hi)
+    for i, ch in marks:
+        j = i + len(ch)
+        opening, closing = _context(text, i, j, lo, hi)
         top = stack[-1] if stack else None
         if ch in _OPENS_ONLY:
-            _push(stack, i, ch, _OPENS_ONLY[ch])
+            _push(stack, i, ch)
         elif ch in _CLOSES_ONLY:
             level = _find(stack, ch, top_only=ch in _SINGLE)
             if level >= 0:
-                _close(stack, level, i, out)
+                _close(stack, level, i, j, out)
         elif ch == "“":
-            if top and ("“" in top.closers or (top.mark == "“" and closing and not opening)):
-                _close(stack, len(stack) - 1, i, out)  # „…“, or “…“ typed for “…”
+            if top and ("“" in _CLOSERS[top.mark] or (top.mark == ch and closing and not opening)):
+                _close(stack, len(stack) - 1, i, j, out)  # „…“, or “…“ typed for “…”
             else:
-                if top and top.mark == "“":
+                if top and top.mark == ch:
                     _drop(stack, out)
-                _push(stack, i, ch, "”")
+                _push(stack, i, ch)
         elif ch == "”":
-            level = _find(stack, ch, top_only=False)
+            level = _find(stack, ch)
             if level >= 0:
-                _close(stack, level, i, out)
+                _close(stack, level, i, j, out)
             elif opening and not closing and all(e.mark in _SINGLE for e in stack):
-                _push(stack, i, ch, "”")  # ” typed for “
-        elif ch == '"':
-            level = _find(stack, ch, top_only=False)
-            if level < 0:
-                if opening or not closing:
-                    _push(stack, i, ch, ch)
-            elif opening and not closing:  # a clear opening while one is open: that was stray
-                while len(stack) > level:
+                _push(stack, i, ch)  # ” typed for “
+        elif ch in ('"', "''"):
+            level = _find(stack, ch)
+            same = level >= 0 and stack[level].mark == ch
+            if same and opening and not closing:  # a clear opening while one is open:
+                while len(stack) > level:  # the open one was a stray mark
                     _drop(stack, out)
-                _push(stack, i, ch, ch)
-            else:
-                _close(stack, level, i, out)
+                _push(stack, i, ch)
+            elif same or (level >= 0 and closing and not opening):
+                _close(stack, level, i, j, out)
+            elif opening or not closing:
+                _push(stack, i, ch)
         elif _inside_word(text, i, lo, hi):
             continue  # apostrophe: it's, Kim Jong Un’s
         elif ch in "‘‛":
-            if top and "‘" in top.closers:  # ‚…‘
-                _close(stack, len(stack) - 1, i, out)
+            if top and "‘" in _CLOSERS[top.mark]:  # ‚…‘
+                _close(stack, len(stack) - 1, i, j, out)
             elif opening:
                 if top and top.mark in "‘‛":
                     _drop(stack, out)
-                _push(stack, i, ch, "’")
+                _push(stack, i, ch)
         elif ch in "’'":
-            if closing and top and ch in top.closers:
-                _close(stack, len(stack) - 1, i, out)
+            if closing and _find(stack, ch, top_only=True) >= 0:
+                _close(stack, len(stack) - 1, i, j, out)
             elif ch == "'" and opening and not closing:
-                if top and top.mark == "'":
+                if top and top.mark == ch:
                     _drop(stack, out)
-                _push(stack, i, ch, ch)
+                _push(stack, i, ch)
     while len(stack) > 1:
         _drop(stack, out)
     if stack:
         bottom = stack[0]
-        body = text[bottom.pos + 1:hi].rstrip()
+        first = bottom.pos + len(bottom.mark)
+        body = text[first:hi].rstrip()
         prefix = text[lo:bottom.pos].rstrip()
         if (
             bottom.mark not in _SINGLE
-            and body[:1] == text[bottom.pos + 1:bottom.pos + 2]  # no space after the mark
+            and body[:1] == text[first:first + 1]  # no space after the mark
             and (not prefix or prefix[-1] in _UNCLOSED_AFTER)
             and len(_WORD.findall(body)) >= UNCLOSED_MIN_WORDS
             and _TERMINAL_END.search(body)
         ):
-            out.append((bottom.pos, hi, hi))
+            out.append((bottom.pos, first, hi, hi))
         else:
             _drop(stack, out)
     return out
@@ -206,28 +227,26 @@ def _segments(text: str) -> list[_Segment]:
     """Every top-level quotation of ``text`` with words in it, in text order."""
     segments: list[_Segment] = []
     lo = 0
-    marks: list[int] = []
+    marks: list[tuple[int, str]] = []
     for m in _MARK.finditer(text):
         if m.group() in _BREAKS:
             if marks:
-                segments += _words_only(text, lo, m.start(), _paragraph(text, lo, m.start(), marks))
+                segments += _trimmed(text, lo, m.start(), _paragraph(text, lo, m.start(), marks))
             lo, marks = m.end(), []
         else:
-            marks.append(m.start())
+            marks.append((m.start(), m.group()))
     if marks:
-        segments += _words_only(text, lo, len(text), _paragraph(text, lo, len(text), marks))
+        segments += _trimmed(text, lo, len(text), _paragraph(text, lo, len(text), marks))
     return segments
 
 
-def _words_only(
-    text: str, lo: int, hi: int, found: list[tuple[int, int, int]]
-) -> list[_Segment]:
-    """Segments of one paragraph's quotations, trimmed; those without words are dropped."""
+def _trimmed(text: str, lo: int, hi: int, found: list[_Found]) -> list[_Segment]:
+    """One paragraph's quotations with outer spaces trimmed; those without words dropped."""
     segments = []
-    for open_pos, close_pos, after in sorted(found):
-        body = text[open_pos + 1:close_pos]
-        start = open_pos + 1 + len(body) - len(body.lstrip())
-        end = open_pos + 1 + len(body.rstrip())
+    for open_pos, first, close_pos, after in sorted(found):
+        body = text[first:close_pos]
+        start = first + len(body) - len(body.lstrip())
+        end = first + len(body.rstrip())
         if _WORD.search(text, start, end):
             segments.append(_Segment(open_pos, start, end, after, lo, hi))
     return segments
@@ -252,7 +271,7 @@ _REGULAR = _words(
     remark urge recall admit confirm deny reiterate vow report suggest predict caution complain
     counter concede contend observe maintain boast joke quip shout yell whisper scream exclaim
     testify promise pledge threaten allege agree lament wonder demand proclaim affirm reveal
-    disclose retort muse recount interject advise propose recommend"""
+    disclose retort muse recount interject advise propose recommend question"""
 )
 _DOUBLED = _words("admit quip regret")  # admitted, quipped
 
@@ -270,19 +289,22 @@ def _inflect(base: str) -> set[str]:
 _CUES = frozenset(
     {form for base in _REGULAR for form in _inflect(base)}
     | {form for base, forms in _IRREGULAR.items() for form in [base, *forms.split()]}
+    | _words("states stated stating")  # not "state": "a failed state"
 )
 _POINT = _words("point points pointed pointing")  # "pointed out"
 # forms as often nouns as verbs: cues only in lower case right after a name or a pronoun
 _NOUNISH = _words(
     """post posts report reports note notes comment comments remark remarks claim claims
     counter counters promise promises pledge pledges joke jokes stress demand demands
-    reply replies vow vows tweet tweets charge charges point points"""
+    reply replies vow vows tweet tweets charge charges point points states question
+    questions"""
 )
 _PARTICIPLE_AUX = _words("is was were are be been being")
 _FILLERS = _words(
     """has have had will would could did does do may might can should must also further
     later then again once still even too already"""
 )
+_GO = _words("go goes went going")
 _PRONOUNS = _words("he she they it")
 _SPEAKING_PRONOUNS = _PRONOUNS | _words("i we you")
 _DETERMINERS = _words(
@@ -452,7 +474,10 @@ def _ends_sentence(tok: _Tok) -> bool:
 
 
 def _skip_fillers(toks: list[_Tok], k: int, lo: int = 0) -> int:
-    """Step back over auxiliaries and adverbs before a cue: 'has also', 'further'."""
+    """Step back over auxiliaries and adverbs before a cue: 'has also', 'further', and
+    over 'went on to' ('X went on to say')."""
+    if k - 3 >= lo and [t.low for t in toks[k - 2:k]] == ["on", "to"]:
+        k -= 3 if toks[k - 3].low in _GO else 0
     while k > lo and (toks[k - 1].low in _FILLERS or toks[k - 1].low.endswith("ly")):
         k -= 1
     return k
@@ -483,6 +508,8 @@ def _after(text: str, toks: list[_Tok]) -> _Attribution | None:
         if commas and (toks[k - 1].trail[:1] != "," or toks[commas[0] + 1].low not in _APPOSITIVE):
             return None  # only 'X, the spokesman, said' may hold commas
         found = _make(text, toks[i:k], _cue_text(text, toks, j, n))
+        if found is None and toks[j].low in _NOUNISH:
+            continue  # '"…," several states said'
         return found._replace(end=toks[j + n - 1].end) if found else None
     return None
 
@@ -519,7 +546,11 @@ def _plausible_subject(seg: list[_Tok]) -> bool:
 
 
 def _subject(toks: list[_Tok]) -> list[_Tok]:
-    """The subject at the start of a sentence: a pronoun or a run of capitalised words."""
+    """The subject at the start of a sentence: a pronoun or a run of capitalised words,
+    after an opening phrase such as 'At the debate,'."""
+    if toks and toks[0].low in _ADVERBIAL:
+        comma = next((i for i, t in enumerate(toks[:12]) if t.trail[:1] == ","), -1)
+        toks = toks[comma + 1:] if comma >= 0 else []
     if toks and toks[0].low in _SPEAKING_PRONOUNS:
         return toks[:1]
     run: list[_Tok] = []
@@ -574,8 +605,11 @@ def _before(text: str, toks: list[_Tok]) -> _Attribution | None:
         return None  # passive: "Cuba is said to ..."
     np = _backward_np(toks, k)
     start = k - len(np)
-    if not np and participle:
-        return _make(text, _subject(toks), cue)  # "..., asserting that": the subject spoke
+    if k == 0:  # 'Continued Stone: "…"', 'Said Trump, "…"'
+        return _make(text, _forward_np(toks, j + n), cue)
+    if not np and (participle or toks[k - 1].low == "and"):
+        # '..., asserting that "…"', 'X did this and said, "…"': the subject spoke
+        return _make(text, _subject(toks), cue)
     comma = -1
     if np and np[0].low in _APPOSITIVE and start > 0 and toks[start - 1].trail[:1] == ",":
         comma = start - 1  # "In a statement, a spokesperson said": is the subject before?
@@ -640,6 +674,8 @@ def _joinable(text: str, first: _Segment, second: _Segment) -> _Attribution | No
     if between.rstrip()[-1:] not in {",", ":"} or len(between.split()) > 16:
         return None
     toks = _tokens(text, first.close, second.open)
+    if any(_ends_sentence(t) for t in toks):
+        return None  # '"A," X wrote. Still, she added, "B"' is two quotations
     found = _after(text, toks)
     if found is None:
         return None
@@ -689,62 +725,42 @@ def extract_quotes(text: str, sentences: Sequence[Sentence] | None = None) -> li
 
     groups: list[tuple[list[_Segment], _Attribution | None]] = []
     for seg in segments:
-        if groups:
-            parts, _ = groups[-1]
-            joint = _joinable(text, parts[-1], seg)
-            if joint is not None:
-                parts.append(seg)
-                groups[-1] = (parts, groups[-1][1] or joint)
-                continue
-        groups.append(([seg], None))
+        joint = _joinable(text, groups[-1][0][-1], seg) if groups else None
+        if joint is not None:
+            groups[-1][0].append(seg)
+            groups[-1] = (groups[-1][0], groups[-1][1] or joint)
+        else:
+            groups.append(([seg], None))
 
     quotes: list[Quote] = []
-    speakers: list[tuple[str, Span]] = []  # speakers so far, for pronouns
+    speakers: list[str] = []  # named so far, for pronouns
     last_sentence = -2  # index of the sentence where the previous quotation ended
     for parts, joint in groups:
-        first, last = parts[0], parts[-1]
-        para_lo, para_hi = first.para_lo, first.para_hi
-        s_lo, _, s_index = _bounds(sentences, starts, first.open)
-        e_hi_pos = max(last.close - 1, last.start)
-        _, s_hi, e_index = _bounds(sentences, starts, e_hi_pos)
-        lo = max(s_lo if s_lo >= 0 else para_lo, para_lo, first.open - _CONTEXT)
-        hi = min(s_hi if s_hi >= 0 else para_hi, para_hi, last.close + _CONTEXT)
-        lo, hi = min(lo, first.open), max(hi, last.close)
-        before = _tokens(masked, lo, first.open)
-        after = _tokens(masked, last.close, hi)
-        # an attribution follows a quotation that ends open: '"…," she said', '"…?" he asked'
-        open_end = text[last.end - 1] in ",?!…—–-:" or masked[last.close:hi].lstrip()[:1] in {
-            ",", "—", "–", "(",
-        }
-        found = joint or (_after(text, after) if open_end else None) or _before(text, before)
-        found = found or _according_later(text, after)
+        found, alone, s_index, e_index = _attribute(masked, sentences, starts, parts)
         speaker: str | None = None
         span: Span | None = None
         cue: str | None = None
-        if found is not None:
-            a, b = found.speaker
+        if joint or found:
+            attribution = joint or found
+            assert attribution is not None
+            a, b = attribution.speaker
             span = Span(start=a, end=b, text=text[a:b])
-            speaker, cue = span.text, found.cue
+            speaker, cue = span.text, attribution.cue
             if speaker.lower() in _PRONOUNS:
                 person = speaker.lower() in {"he", "she"}
-                speaker = next(
-                    (s for s, _ in reversed(speakers) if _named(s) or not person), speaker
-                )
+                speaker = next((s for s in reversed(speakers) if _named(s) or not person), speaker)
             else:
-                speakers.append((speaker, span))
-        elif quotes and quotes[-1].speaker and s_index >= 0 and 0 <= s_index - last_sentence <= 1:
-            alone = not any(t.core for t in before if t.end > _last_stop(before)) and not any(
-                t.core for t in after
-            )
-            if alone:
-                speaker, span = quotes[-1].speaker, quotes[-1].speaker_span
+                speakers.append(speaker)
+        elif alone and quotes and quotes[-1].speaker and 0 <= s_index - last_sentence <= 1:
+            # a quoted sentence right after a quotation with a speaker continues it
+            speaker, span = quotes[-1].speaker, quotes[-1].speaker_span
         last_sentence = e_index if e_index >= 0 else -2
         spans = tuple(Span(start=p.start, end=p.end, text=text[p.start:p.end]) for p in parts)
         quotes.append(
             Quote(
-                start=first.start,
-                end=last.end,
-                text=text[first.start:last.end],
+                start=parts[0].start,
+                end=parts[-1].end,
+                text=text[parts[0].start:parts[-1].end],
                 parts=spans,
                 content=" ".join(p.text for p in spans),
                 speaker=speaker,
@@ -753,6 +769,33 @@ def extract_quotes(text: str, sentences: Sequence[Sentence] | None = None) -> li
             )
         )
     return quotes
+
+
+def _attribute(
+    masked: str, sentences: Sequence[Sentence], starts: list[int], parts: list[_Segment]
+) -> tuple[_Attribution | None, bool, int, int]:
+    """Attribution of one quotation from its sentence, whether the quotation stands alone
+    as a sentence, and the indexes of the sentences where it starts and ends (-1: none)."""
+    first, last = parts[0], parts[-1]
+    s_lo, _, s_index = _bounds(sentences, starts, first.open)
+    _, s_hi, e_index = _bounds(sentences, starts, max(last.close - 1, last.start))
+    lo = max(s_lo if s_lo >= 0 else first.para_lo, first.para_lo, first.open - _CONTEXT)
+    hi = min(s_hi if s_hi >= 0 else first.para_hi, first.para_hi, last.close + _CONTEXT)
+    lo, hi = min(lo, first.open), max(hi, last.close)
+    before = _tokens(masked, lo, first.open)
+    # '"…?" Borger asked.' may be split after the mark: look on to the paragraph's end
+    after = _tokens(masked, last.close, min(first.para_hi, last.close + _CONTEXT))
+    in_sentence = [t for t in after if t.start < hi]
+    starts_sentence = not any(t.core for t in before if t.end > _last_stop(before))
+    # an attribution follows a quotation that ends open ('"…," she said', '"…?" he asked')
+    # or that is its sentence's start ('"…" Grubbs said.')
+    open_end = masked[last.end - 1] in ",?!…—–-:" or masked[last.close:hi].lstrip()[:1] in {
+        ",", "—", "–", "(",
+    }
+    found = _after(masked, after) if open_end or starts_sentence else None
+    found = found or _before(masked, before) or _according_later(masked, in_sentence)
+    alone = starts_sentence and not any(t.core for t in in_sentence)
+    return found, alone, s_index, e_index
 
 
 def _last_stop(toks: list[_Tok]) -> int:
