@@ -23,7 +23,7 @@ from .errors import (
 )
 from .export import graph_to_dict, read_graphml, write_graphml, write_json
 from .models import Change, Document, Match, Quote, Sentence, Span
-from .provenance import Trace
+from .provenance import ProvenanceGraph, Trace
 from .quotes import extract_quotes
 from .segment import split_sentences
 
@@ -43,6 +43,7 @@ __all__ = [
     "ExportError",
     "InputError",
     "Match",
+    "ProvenanceGraph",
     "Quote",
     "QuoteprovError",
     "Sentence",

@@ -12,13 +12,11 @@ from collections.abc import Iterable, Mapping, Sequence
 from pathlib import Path
 from typing import Any, Union
 
-import networkx as nx
-
 from . import provenance
 from .corpus import Corpus
 from .errors import CorpusError, InputError
 from .models import Document, Kind
-from .provenance import Trace
+from .provenance import Progress, ProvenanceGraph, Trace
 
 __all__ = ["CorpusLike", "as_corpus", "build_graph", "trace_quote"]
 
@@ -101,14 +99,21 @@ def trace_quote(
 
 
 def build_graph(
-    corpus: CorpusLike, *, min_shared: int = 2, min_documents: int = 1
-) -> nx.DiGraph[str]:
+    corpus: CorpusLike,
+    *,
+    min_shared: int = 2,
+    min_documents: int = 1,
+    progress: Progress | None = None,
+) -> ProvenanceGraph:
     """The provenance graph of a whole corpus (see :func:`quoteprov.provenance.build_graph`).
+
+    The result is a :class:`networkx.DiGraph` (a :class:`ProvenanceGraph`, which shows a
+    summary in Jupyter); ``progress(step, done, total)`` is told each step as it starts.
 
     >>> graph = build_graph([{"id": "a", "text": '"Nothing is settled yet," she said.'}])
     >>> sorted(graph.nodes)
     ['doc:a', 'quote:...', 'speaker:she']
     """
     return provenance.build_graph(
-        as_corpus(corpus), min_shared=min_shared, min_documents=min_documents
+        as_corpus(corpus), min_shared=min_shared, min_documents=min_documents, progress=progress
     )

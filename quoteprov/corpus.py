@@ -457,6 +457,11 @@ class Corpus:
     def __repr__(self) -> str:
         return f"Corpus({len(self)} document{'' if len(self) == 1 else 's'})"
 
+    def _repr_html_(self) -> str:
+        from .display import corpus_html  # a later stage, imported only when shown
+
+        return corpus_html(self)
+
 
 # -- helpers -----------------------------------------------------------------------------
 

@@ -54,6 +54,7 @@ import networkx as nx
 from pydantic import BaseModel
 
 from .errors import ExportError, InputError
+from .provenance import ProvenanceGraph
 
 __all__ = [
     "flatten",
@@ -362,7 +363,8 @@ def read_graphml(path: str | os.PathLike[str]) -> nx.DiGraph[str]:
     Returns
     -------
     networkx.DiGraph
-        The graph (a ``MultiDiGraph`` when the file has parallel edges).
+        The graph, as a :class:`~quoteprov.provenance.ProvenanceGraph` (a ``DiGraph``),
+        or a ``MultiDiGraph`` when the file has parallel edges.
 
     Raises
     ------
@@ -387,6 +389,8 @@ def read_graphml(path: str | os.PathLike[str]) -> nx.DiGraph[str]:
     for name in _NETWORKX_DEFAULTS:
         if not graph.graph.get(name):
             graph.graph.pop(name, None)
+    if type(graph) is nx.DiGraph:  # shows itself in Jupyter like the graph that was written
+        graph = ProvenanceGraph(graph)
     return graph
 
 

@@ -110,6 +110,24 @@ class Match(_Frozen):
         """True when a number or a negation differs from the query."""
         return any(c.number or c.negation for c in self.changes)
 
+    def __repr__(self) -> str:
+        text = " ".join(self.text.split())
+        short = text if len(text) <= 50 else text[:49] + "…"
+        changes = f", {len(self.changes)} changes" if self.changes else ""
+        altered = " (number or negation altered)" if self.altered else ""
+        return (
+            f"<Match {self.kind} {self.score:.1f} in {self.doc_id!r}[{self.start}:{self.end}]"
+            f", speaker {self.speaker!r}{changes}{altered}: {short!r}>"
+        )
+
+    def __str__(self) -> str:
+        return repr(self)
+
+    def _repr_html_(self) -> str:
+        from .display import match_html  # a later stage, imported only when shown
+
+        return match_html(self)
+
 
 def _parse_published(value: Any) -> Any:
     if not isinstance(value, str):

@@ -28,7 +28,8 @@ import json
 from collections import Counter, defaultdict
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
-from typing import Any
+from types import MappingProxyType
+from typing import TYPE_CHECKING, Any
 
 import networkx as nx
 from pydantic import ConfigDict, PrivateAttr
@@ -42,6 +43,8 @@ from .normalize import fold
 __all__ = [
     "MIN_QUOTE_WORDS",
     "MIN_SENTENCE_WORDS",
+    "Progress",
+    "ProvenanceGraph",
     "Reuse",
     "Trace",
     "build_graph",
@@ -58,6 +61,48 @@ SENTENCE_SIMILARITY = 0.3  # cosine floor for sentence pairs worth aligning
 # family only with corroboration: the same speaker, or documents known to reuse each other.
 LINK_PARAPHRASE_MIN = 50.0
 FRAGMENT_RATIO = 0.5  # a match this much shorter than its container only attaches to it
+
+
+Progress = Callable[[str, int, int], None]
+"""``progress(step, done, total)``: called before each step of :func:`build_graph`, and with
+``done == total`` when it has finished."""
+
+if TYPE_CHECKING:
+    import pandas as pd
+    from matplotlib.axes import Axes
+
+    _DiGraph = nx.DiGraph[str]
+else:
+    _DiGraph = nx.DiGraph
+
+
+class ProvenanceGraph(_DiGraph):
+    """A :class:`networkx.DiGraph` that shows itself as a summary in Jupyter.
+
+    Everything else is networkx's: the class only adds ``_repr_html_`` (quotation families,
+    origins and derived-from edges, see :func:`quoteprov.display.graph_html`) and a short
+    ``repr``.
+
+    >>> graph = ProvenanceGraph()
+    >>> graph.add_node("doc:a", type="document")
+    >>> graph
+    <ProvenanceGraph: 1 document, 0 quotation families, 0 speakers, 0 edges>
+    """
+
+    def __repr__(self) -> str:
+        types = Counter(data.get("type") for _, data in self.nodes(data=True))
+        families = types["quote"]
+        return (
+            f"<ProvenanceGraph: {types['document']} document{'s' * (types['document'] != 1)}, "
+            f"{families} quotation famil{'y' if families == 1 else 'ies'}, "
+            f"{types['speaker']} speaker{'s' * (types['speaker'] != 1)}, "
+            f"{self.number_of_edges()} edge{'s' * (self.number_of_edges() != 1)}>"
+        )
+
+    def _repr_html_(self) -> str:
+        from .display import graph_html  # a later stage, imported only when shown
+
+        return graph_html(self)
 
 
 def speaker_id(name: str) -> str:
@@ -457,7 +502,13 @@ def _add_speaker(graph: nx.DiGraph[str], name: str, quote_node: str) -> None:
     graph.add_edge(node, quote_node, type="said")
 
 
-def build_graph(corpus: Corpus, *, min_shared: int = 2, min_documents: int = 1) -> nx.DiGraph[str]:
+def build_graph(
+    corpus: Corpus,
+    *,
+    min_shared: int = 2,
+    min_documents: int = 1,
+    progress: Progress | None = None,
+) -> ProvenanceGraph:
     """The provenance graph of a whole corpus.
 
     Nodes are ``doc:<id>`` documents, ``quote:<family id>`` quotation families and
@@ -473,6 +524,10 @@ def build_graph(corpus: Corpus, *, min_shared: int = 2, min_documents: int = 1) 
         Reused sentences outside quotation marks needed for a ``derived_from`` edge.
     min_documents : int
         Keep quotation families found in at least this many documents.
+    progress : callable, optional
+        Called as ``progress(step, done, total)`` before each of the four steps (analysing
+        documents, comparing sentences, tracing quotations, building the graph) and once
+        with ``done == total`` at the end; the command line draws its progress bar from it.
 
     Examples
     --------
@@ -485,12 +540,15 @@ def build_graph(corpus: Corpus, *, min_shared: int = 2, min_documents: int = 1) 
     >>> [graph.nodes[n]["text"] for n in graph if n.startswith("quote:")]
     ['We will rebuild every bridge by spring.']
     """
+    step = progress if progress is not None else (lambda _step, _done, _total: None)
+    step("analysing documents", 0, 4)
     index = CorpusIndex.for_corpus(corpus)
-    graph: nx.DiGraph[str] = nx.DiGraph()
+    graph = ProvenanceGraph()
     for adoc in index.docs:
         node = "doc:" + adoc.doc.id
         graph.add_node(node, **_document_node(adoc.doc))
         graph.nodes[node].update(sentences=len(adoc.sentences), quotes=len(adoc.quotes))
+    step("comparing sentences", 1, 4)
     derivations = _derivations(index, document_reuse(index), min_shared)
     derived = {
         (index.docs[d.copy].doc.id, index.docs[d.source].doc.id)
@@ -509,7 +567,10 @@ def build_graph(corpus: Corpus, *, min_shared: int = 2, min_documents: int = 1) 
             score=d.score,
         )
     taken: set[str] = set()
-    for family in _families(index, {(d.copy, d.source) for d in derivations}):
+    step("tracing quotations", 2, 4)
+    families = _families(index, {(d.copy, d.source) for d in derivations})
+    step("building the graph", 3, 4)
+    for family in families:
         if len({o.doc for o in family}) < min_documents:
             continue
         reference = max(family, key=lambda o: (o.quote is not None, o.words, -o.doc))
@@ -566,6 +627,7 @@ def build_graph(corpus: Corpus, *, min_shared: int = 2, min_documents: int = 1) 
             )
         if speaker is not None:
             _add_speaker(graph, speaker, node)
+    step("done", 4, 4)
     return graph
 
 
@@ -591,6 +653,42 @@ class Trace(_Frozen):
     def __len__(self) -> int:
         return len(self.matches)
 
+    def __repr__(self) -> str:
+        query = " ".join(self.query.split())
+        short = query if len(query) <= 60 else query[:59] + "…"
+        docs = len({m.doc_id for m in self.matches})
+        found = f"{len(self.matches)} match{'es' * (len(self.matches) != 1)}"
+        found += f" in {docs} document{'s' * (docs != 1)}"
+        origin = f", origin {self.origin.doc_id!r}" if self.origin is not None else ""
+        return f"<Trace {short!r}: {found}{origin}>"
+
+    def __str__(self) -> str:
+        from .display import trace_text  # later stages are imported only when used
+
+        return trace_text(self)
+
+    def _repr_html_(self) -> str:
+        from .display import trace_html
+
+        return trace_html(self)
+
+    @property
+    def documents(self) -> Mapping[str, Document]:
+        """The documents the matches point into, by id (read-only)."""
+        return MappingProxyType(self._documents)
+
+    def to_frame(self) -> pd.DataFrame:
+        """One row per match, origin flagged: see :func:`quoteprov.frames.trace_frame`."""
+        from .frames import trace_frame
+
+        return trace_frame(self)
+
+    def plot_timeline(self, ax: Axes | None = None) -> Axes:
+        """Occurrences over publication time by outlet: see :func:`quoteprov.plot.plot_timeline`."""
+        from .plot import plot_timeline
+
+        return plot_timeline(self, ax=ax)
+
     def to_dict(self) -> dict[str, Any]:
         """A JSON-ready dict: the query, the matches (with their documents' metadata)."""
         data = self.model_dump(mode="json", exclude_none=True)
@@ -606,9 +704,9 @@ class Trace(_Frozen):
         kwargs.setdefault("indent", 2)
         return json.dumps(self.to_dict(), **kwargs)
 
-    def to_graph(self) -> nx.DiGraph[str]:
+    def to_graph(self) -> ProvenanceGraph:
         """The trace as a provenance graph: one quote node, its documents and speakers."""
-        graph: nx.DiGraph[str] = nx.DiGraph()
+        graph = ProvenanceGraph()
         node = "quote:query"
         origin_doc = "doc:" + self.origin.doc_id if self.origin is not None else None
         graph.add_node(

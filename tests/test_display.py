@@ -1,0 +1,177 @@
+"""HTML and plain-text display: escaped, offset-exact, and showing what changed."""
+
+from __future__ import annotations
+
+import re
+from html.parser import HTMLParser
+from pathlib import Path
+
+import networkx as nx
+import pytest
+from conftest import ARTICLE, OUTLET, REWRITE, STATEMENT
+
+import quoteprov as qp
+from quoteprov.display import (
+    change_pieces,
+    corpus_html,
+    graph_html,
+    marked_text,
+    match_html,
+    trace_html,
+    trace_text,
+)
+
+EVIL = '<script>alert("x")</script><img src=x onerror=alert(1)>'
+
+
+@pytest.fixture(scope="module")
+def confident(seeds: qp.Corpus) -> qp.Trace:
+    return qp.trace_quote(STATEMENT[3], seeds)
+
+
+def test_pieces_join_back_to_the_original_text(seeds: qp.Corpus) -> None:
+    for query in STATEMENT:
+        for m in qp.trace_quote(query, seeds).matches:
+            text = seeds[m.doc_id].text
+            pieces = change_pieces(m, text)
+            assert "".join(p.text for p in pieces) == text[m.start : m.end]
+            assert "".join(p.text for p in change_pieces(m)) == m.text
+            deleted = [p.query for p in pieces if p.kind == "delete"]
+            assert deleted == [c.query for c in m.changes if c.op == "delete"]
+
+
+class _Tags(HTMLParser):
+    """Collects tags and text so tests can look at what a browser would build."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.tags: list[str] = []
+        self.text: list[str] = []
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        self.tags.append(tag)
+
+    def handle_data(self, data: str) -> None:
+        self.text.append(data)
+
+
+def _parse(html: str) -> _Tags:
+    parser = _Tags()
+    parser.feed(html)
+    parser.close()
+    return parser
+
+
+def test_trace_html_shows_the_journey(confident: qp.Trace, seeds: qp.Corpus) -> None:
+    html = trace_html(confident)
+    parsed = _parse(html)
+    text = "".join(parsed.text)
+    assert STATEMENT[3] in text
+    # origin first: the first data row holds the origin marker and the article
+    rows = html.split("<tr")[2:]
+    assert "★ origin" in rows[0] and ARTICLE in rows[0]
+    assert html.count("★ origin") == 1
+    for doc_id in (ARTICLE, OUTLET, REWRITE):
+        assert doc_id in text
+    assert "Newsweek" in text and "2021-07-16" in text and "the statement" in text
+    rewrite = next(r for r in rows if REWRITE in r)
+    # the rewrite's changes: substitutions show both words, the deletion is struck through
+    assert re.search(r"<del[^>]*>confident</del>.{0,20}<span[^>]*>convinced</span>", rewrite)
+    assert re.search(r"<del[^>]*>the interference of</del>", rewrite)
+    assert re.search(r"<ins[^>]*>country’s</ins>", rewrite)
+    # the matched span sits in its sentence context: the attribution around it is shown
+    article = rows[0]
+    m = next(m for m in confident.matches if m.doc_id == ARTICLE)
+    after = seeds[ARTICLE].text[m.end : m.end + 12]
+    assert after.split()[0].strip('.”"') in article
+
+
+def test_numbers_and_negations_are_flagged() -> None:
+    docs = [{"id": "a", "text": "The minister said 12 bridges will not be rebuilt."}]
+    m = qp.trace_quote("The minister said 10 bridges will be rebuilt", docs).matches[0]
+    assert m.altered
+    html = match_html(m)
+    assert html.count('title="number or negation changed') == 2 and "#ff9f43" in html
+    assert "[⚠10→12]" in marked_text(m) and "[⚠+not]" in marked_text(m)
+
+
+@pytest.mark.parametrize("field", ["text", "title", "source", "speaker"])
+def test_document_text_is_always_escaped(field: str) -> None:
+    text = f"“We will rebuild every bridge by spring,” {EVIL} said."
+    record = {"id": "evil", "text": text, "title": "T", "source": "S", "published": "2024-01-01"}
+    if field in ("title", "source"):
+        record[field] = EVIL
+    if field == "speaker":
+        record["text"] = '"We will rebuild every bridge by spring," said Dr <b>Evil</b>.'
+    corpus = qp.Corpus.from_records([record])
+    trace = qp.trace_quote("We will rebuild every bridge by spring", corpus)
+    graph = qp.build_graph(corpus)
+    for html in (
+        trace_html(trace),
+        corpus_html(corpus),
+        graph_html(graph),
+        match_html(trace.matches[0], corpus["evil"]),
+    ):
+        tags = set(_parse(html).tags)
+        assert not tags & {"script", "img"}
+        assert "<script" not in html and "<img" not in html and "<b>Evil" not in html
+
+
+def test_corpus_html_lists_documents(seeds: qp.Corpus) -> None:
+    html = corpus_html(seeds)
+    assert "5 documents" in html and "Havana Times" in html and "2021-07-16" in html
+    assert html.count("<tr>") == 1 + 5  # the header, then one row per document
+    many = qp.Corpus(qp.Document(id=f"d{n}", text="Hello.") for n in range(25))
+    assert "… and 5 more" in corpus_html(many) and corpus_html(many).count("<tr>") == 1 + 20
+
+
+def test_graph_html_summarises_families_and_reuse(seeds: qp.Corpus) -> None:
+    graph = qp.build_graph(seeds)
+    html = graph_html(graph)
+    assert "5 documents" in html and "derived from" in html
+    copy_row = next(r for r in html.split("<tr") if "derived from" in r)
+    assert copy_row.index(REWRITE) < copy_row.index(ARTICLE)  # copy → source
+    assert "We are confident that Cuba would smash" in html
+
+
+def test_graph_html_reads_graphml_back(seeds: qp.Corpus, tmp_path: Path) -> None:
+    path = qp.write_graphml(qp.build_graph(seeds), tmp_path / "g.graphml")
+    back = qp.read_graphml(path)
+    assert isinstance(back, qp.ProvenanceGraph)
+    assert "Provenance graph" in back._repr_html_()
+
+
+def test_reprs_are_short_and_useful(confident: qp.Trace, seeds: qp.Corpus) -> None:
+    assert "\n" not in repr(confident) and len(repr(confident)) < 160
+    assert "3 matches in 3 documents" in repr(confident) and ARTICLE in repr(confident)
+    for m in confident.matches:
+        assert "\n" not in repr(m) and len(repr(m)) < 200 and m.doc_id in repr(m)
+        assert str(m) == repr(m)
+    rewrite = next(m for m in confident.matches if m.doc_id == REWRITE)
+    assert "8 changes" in repr(rewrite)
+    text = str(confident)
+    assert text == trace_text(confident)
+    assert text.splitlines()[2].startswith("origin: " + ARTICLE)
+    rows = [line for line in text.splitlines() if ARTICLE in line or REWRITE in line][1:]
+    assert rows[0].startswith("origin  " + ARTICLE)
+    assert "[confident→convinced]" in text and "[−the interference of]" in text
+    graph = qp.build_graph(seeds)
+    assert repr(graph).startswith("<ProvenanceGraph: 5 documents, 41 quotation families")
+
+
+def test_jupyter_picks_the_html(confident: qp.Trace, seeds: qp.Corpus) -> None:
+    from IPython.core.formatters import DisplayFormatter
+
+    formatter = DisplayFormatter()
+    graph = qp.build_graph(seeds)
+    assert isinstance(graph, nx.DiGraph) and isinstance(graph, qp.ProvenanceGraph)
+    for obj in (confident, confident.matches[0], seeds, graph, confident.to_graph()):
+        data, _ = formatter.format(obj)
+        assert "text/html" in data and data["text/html"].startswith("<div")
+        assert "\n" not in data["text/plain"]
+
+
+def test_empty_trace_shows_nothing_found(seeds: qp.Corpus) -> None:
+    trace = qp.trace_quote("penguins skiing in the sahara", seeds)
+    assert "No occurrence found." in trace_html(trace) and "No occurrence found." in str(trace)
+    assert repr(trace).endswith(": 0 matches in 0 documents>")
