@@ -19,9 +19,11 @@ from .errors import (
     EncodingError,
     ExportError,
     InputError,
+    MissingDependencyError,
     QuoteprovError,
 )
 from .export import graph_to_dict, read_graphml, write_graphml, write_json
+from .frames import edges_frame, nodes_frame, quotes_frame
 from .models import Change, Document, Match, Quote, Sentence, Span
 from .provenance import ProvenanceGraph, Trace
 from .quotes import extract_quotes
@@ -43,6 +45,7 @@ __all__ = [
     "ExportError",
     "InputError",
     "Match",
+    "MissingDependencyError",
     "ProvenanceGraph",
     "Quote",
     "QuoteprovError",
@@ -52,8 +55,11 @@ __all__ = [
     "__version__",
     "as_corpus",
     "build_graph",
+    "edges_frame",
     "extract_quotes",
     "graph_to_dict",
+    "nodes_frame",
+    "quotes_frame",
     "read_graphml",
     "read_text",
     "split_sentences",

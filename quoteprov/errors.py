@@ -17,6 +17,7 @@ __all__ = [
     "EncodingError",
     "ExportError",
     "InputError",
+    "MissingDependencyError",
     "QuoteprovError",
 ]
 
@@ -50,3 +51,20 @@ class DocumentFormatError(CorpusError):
 
 class ExportError(QuoteprovError):
     """A graph or result cannot be written where or as asked."""
+
+
+class MissingDependencyError(QuoteprovError, ImportError):
+    """An optional dependency a feature needs is not installed; the message says what to install.
+
+    >>> raise MissingDependencyError.of("matplotlib", "plot_graph")
+    Traceback (most recent call last):
+    ...
+    quoteprov.errors.MissingDependencyError: plot_graph needs matplotlib, ...[notebook]'
+    """
+
+    @classmethod
+    def of(cls, package: str, feature: str, extra: str = "notebook") -> MissingDependencyError:
+        """The error for ``feature`` needing ``package`` from the extra ``extra``."""
+        return cls(
+            f"{feature} needs {package}, which is not installed: pip install 'quoteprov[{extra}]'"
+        )
