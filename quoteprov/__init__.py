@@ -25,6 +25,7 @@ from .errors import (
 from .export import graph_to_dict, read_graphml, write_graphml, write_json
 from .frames import edges_frame, nodes_frame, quotes_frame
 from .models import Change, Document, Match, Quote, Sentence, Span
+from .plot import plot_graph, plot_timeline, to_html
 from .provenance import ProvenanceGraph, Trace
 from .quotes import extract_quotes
 from .segment import split_sentences
@@ -59,10 +60,13 @@ __all__ = [
     "extract_quotes",
     "graph_to_dict",
     "nodes_frame",
+    "plot_graph",
+    "plot_timeline",
     "quotes_frame",
     "read_graphml",
     "read_text",
     "split_sentences",
+    "to_html",
     "trace_quote",
     "write_graphml",
     "write_json",

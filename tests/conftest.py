@@ -47,3 +47,14 @@ def data_dir(name: str) -> Path:
     if not path.exists():
         pytest.skip(f"{path} is absent: labelled data lives beside the project, not in it")
     return path
+
+
+@pytest.fixture(scope="session")
+def rendered(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """Where tests write the pictures and pages they render; QUOTEPROV_RENDERED keeps them."""
+    keep = os.environ.get("QUOTEPROV_RENDERED")
+    if keep:
+        path = Path(keep)
+        path.mkdir(parents=True, exist_ok=True)
+        return path
+    return tmp_path_factory.mktemp("rendered")
