@@ -6,22 +6,29 @@ Errors quoteprov raises on purpose become one line on stderr and exit status 2.
 from __future__ import annotations
 
 import argparse
+import contextlib
+import importlib.util
 import json
+import shutil
 import sys
-from collections.abc import Sequence
+import textwrap
+from collections import Counter
+from collections.abc import Iterator, Sequence
 from pathlib import Path
 from typing import Any
 
+import networkx as nx
+
 from . import __version__
-from .api import build_graph, trace_quote
+from .api import as_corpus, build_graph, trace_quote
 from .corpus import read_text
+from .display import KIND_COLORS, marked_parts, trace_text
 from .errors import QuoteprovError
 from .export import graph_to_dict, write_graphml, write_json
-from .models import Change, Match
-from .provenance import Trace
+from .provenance import Progress, Trace
 from .quotes import extract_quotes
 
-__all__ = ["main"]
+__all__ = ["graph_summary", "main"]
 
 _KINDS = ("verbatim", "near_verbatim", "partial", "paraphrase")
 
@@ -40,6 +47,9 @@ def _parser() -> argparse.ArgumentParser:
     p.add_argument("--kind", action="append", choices=_KINDS, help="keep only this kind")
     p.add_argument("--limit", type=int, help="show at most this many occurrences")
     p.add_argument("--json", action="store_true", help="print the trace as JSON")
+    p.add_argument(
+        "--plain", action="store_true", help="a plain aligned table, even when rich is installed"
+    )
 
     p = sub.add_parser("graph", help="build a corpus' provenance graph")
     p.add_argument("corpus", help="a directory of .txt files or a .jsonl file")
@@ -68,95 +78,199 @@ def _short(text: str, width: int) -> str:
     return text if len(text) <= width else text[: width - 1] + "…"
 
 
-def _change(c: Change) -> str:
-    flag = " (number!)" if c.number else (" (negation!)" if c.negation else "")
-    if c.op == "substitute":
-        return f"{c.query} → {c.found}{flag}"
-    if c.op == "insert":
-        return f"+{c.found}{flag}"
-    return f"−{c.query}{flag}"
+_ROLE_STYLES = {
+    "same": "",
+    "insert": "bold green",
+    "delete": "red strike",
+    "query": "yellow strike",
+    "found": "bold yellow",
+}
 
 
-def _print_trace(trace: Trace) -> None:
-    print(f"“{_short(trace.query, 100)}”")
+def _rich_trace(trace: Trace) -> None:
+    """The trace as a rich table: origin first, changes marked in colour and in brackets."""
+    from rich import box
+    from rich.console import Console
+    from rich.table import Table
+    from rich.text import Text
+
+    console = Console(highlight=False)
+    if not console.is_terminal:
+        console.width = 140  # a file or a pipe: wide enough to keep the table readable
+    console.print(Text(f"“{_short(trace.query, 300)}”", style="bold"))
     if not trace.matches:
-        print("No occurrence found.")
+        console.print("No occurrence found.")
         return
     docs = len({m.doc_id for m in trace.matches})
-    print(f"{len(trace.matches)} occurrence(s) in {docs} document(s)")
+    console.print(
+        f"{len(trace.matches)} occurrence{'s' * (len(trace.matches) != 1)} in {docs} "
+        f"document{'s' * (docs != 1)}",
+        markup=False,
+    )
     if trace.origin is not None:
-        print(f"origin: {trace.origin.doc_id} — {trace.origin_reason}")
-    ordered: list[Match] = sorted(trace.matches, key=lambda m: m is not trace.origin)
-    rows = [
-        (
-            "origin" if m is trace.origin else "",
-            m.doc_id,
-            m.kind,
+        line = Text("origin: ", style="bold yellow")
+        line.append(f"{trace.origin.doc_id} — {trace.origin_reason}")
+        console.print(line)
+    table = Table(box=box.SIMPLE_HEAD, pad_edge=False)
+    table.add_column("", no_wrap=True)
+    table.add_column("document", overflow="fold", max_width=26)
+    table.add_column("kind", no_wrap=True)
+    table.add_column("score", justify="right", no_wrap=True)
+    table.add_column("speaker", max_width=16)
+    table.add_column("matched text, changes from the query marked", ratio=1, min_width=30)
+    for m in sorted(trace.matches, key=lambda m: m is not trace.origin):
+        doc = trace.documents.get(m.doc_id)
+        where = Text(m.doc_id)
+        if doc is not None and (doc.source or doc.published):
+            about = [doc.source or "", doc.published.isoformat()[:10] if doc.published else ""]
+            where.append("\n" + " · ".join(a for a in about if a), style="dim")
+        text = Text()
+        for part, role, warning in marked_parts(m):
+            text.append(part, style=_ROLE_STYLES[role] + (" reverse bold red" if warning else ""))
+        table.add_row(
+            Text("★ origin", style="bold yellow") if m is trace.origin else "",
+            where,
+            Text(m.kind, style="bold " + KIND_COLORS.get(m.kind, "")),
             f"{m.score:.1f}",
-            m.speaker if m.speaker is not None else "—",
-            _short(m.text, 90),
+            Text(m.speaker if m.speaker is not None else "—"),
+            text,
         )
-        for m in ordered
-    ]
-    header = ("", "document", "kind", "score", "speaker", "matched text")
-    widths = [max(len(r[i]) for r in [header, *rows]) for i in range(5)]
-    print()
-    for n, row in enumerate([header, *rows]):
-        print(
-            "  ".join(cell.ljust(w) for cell, w in zip(row, widths, strict=False)) + "  " + row[5]
-        )
-        if n > 0 and ordered[n - 1].changes:
-            changes = "; ".join(_change(c) for c in ordered[n - 1].changes[:8])
-            more = len(ordered[n - 1].changes) - 8
-            print(
-                " " * (sum(widths) + 10)
-                + "changes: "
-                + changes
-                + (f"; … {more} more" if more > 0 else "")
-            )
+    console.print(table)
+    if any(m.changes for m in trace.matches):
+        legend = Text("changes: ")
+        legend.append("[query→found]", style="bold yellow")
+        legend.append(" substituted, ")
+        legend.append("[+x]", style="bold green")
+        legend.append(" inserted, ")
+        legend.append("[−x]", style="red")
+        legend.append(" deleted, ")
+        legend.append("⚠", style="reverse bold red")
+        legend.append(" a number or a negation changed")
+        console.print(legend)
+
+
+def _has_rich() -> bool:
+    return importlib.util.find_spec("rich") is not None
 
 
 def _trace(args: argparse.Namespace) -> None:
     trace = trace_quote(args.sentence, args.corpus, kinds=args.kind, limit=args.limit)
     if args.json:
         print(trace.to_json())
+    elif _has_rich() and not args.plain:
+        _rich_trace(trace)
     else:
-        _print_trace(trace)
+        print(trace_text(trace))
+
+
+@contextlib.contextmanager
+def _progress_bar(enabled: bool) -> Iterator[Progress]:
+    """A progress callback for :func:`build_graph`, drawn on stderr when it is a terminal."""
+    if not enabled or not sys.stderr.isatty():
+        yield lambda step, done, total: None
+        return
+    if not _has_rich():
+
+        def plain(step: str, done: int, total: int) -> None:
+            end = "\n" if done == total else ""
+            print(f"\r\x1b[K[{done}/{total}] {step}…", end=end, file=sys.stderr, flush=True)
+
+        yield plain
+        return
+    from rich.console import Console
+    from rich.progress import (
+        BarColumn,
+        MofNCompleteColumn,
+        Progress,
+        SpinnerColumn,
+        TextColumn,
+        TimeElapsedColumn,
+    )
+
+    with Progress(
+        SpinnerColumn(),
+        TextColumn("{task.description:<22}"),
+        BarColumn(),
+        MofNCompleteColumn(),
+        TimeElapsedColumn(),
+        console=Console(stderr=True),
+        transient=True,
+    ) as bar:
+        task = bar.add_task("loading", total=4)
+
+        def update(step: str, done: int, total: int) -> None:
+            bar.update(task, description=step, completed=done, total=total, refresh=True)
+
+        yield update
+
+
+def _name(graph: nx.DiGraph[str], node: str) -> str:
+    data = graph.nodes[node] if node in graph else {}
+    doc_id = str(data.get("doc_id", node.removeprefix("doc:")))
+    return f"{doc_id} ({data['source']})" if data.get("source") else doc_id
+
+
+def graph_summary(graph: nx.DiGraph[str], output: Path) -> tuple[dict[str, Any], str]:
+    """The graph's summary as JSON-ready data and as one paragraph of text."""
+    nodes: dict[str, dict[str, Any]] = {n: d for n, d in graph.nodes(data=True)}
+    types = Counter(d["type"] for d in nodes.values())
+    derived = [(u, v) for u, v, d in graph.edges(data=True) if d["type"] == "derived_from"]
+    shared = [n for n, d in nodes.items() if d["type"] == "quote" and d["documents"] > 1]
+    origins = Counter(str(nodes[n]["origin"]) for n in shared)
+    reasons = [str(nodes[n].get("origin_reason", "")) for n in shared]
+    by_date = sum(r.startswith("earliest publication date") for r in reasons)
+    by_order = sum("the first in corpus order" in r for r in reasons)
+    summary: dict[str, Any] = {
+        "output": str(output),
+        "documents": types["document"],
+        "quotation_families": types["quote"],
+        "families_in_several_documents": len(shared),
+        "speakers": types["speaker"],
+        "derived_from": [[u.removeprefix("doc:"), v.removeprefix("doc:")] for u, v in derived],
+        "origins": {o.removeprefix("doc:"): n for o, n in sorted(origins.items())},
+    }
+    text = (
+        f"{types['document']} documents, {types['quote']} quotation families "
+        f"({len(shared)} found in several documents), {types['speaker']} speakers and "
+        f"{len(derived)} derived-from edge{'s' * (len(derived) != 1)}."
+    )
+    if derived:
+        pairs = "; ".join(
+            f"{_name(graph, u)} derived from {_name(graph, v)}" for u, v in derived[:3]
+        )
+        more = f"; and {len(derived) - 3} more" if len(derived) > 3 else ""
+        text += f" Reuse: {pairs}{more}."
+    if shared:
+        top = ", ".join(f"{_name(graph, o)} ×{n}" for o, n in origins.most_common(4))
+        others = f", and {len(origins) - 4} more" if len(origins) > 4 else ""
+        fallback = f" ({by_order} of them only by corpus order)" if by_order else ""
+        text += (
+            f" Origins found: the {len(shared)} shared famil{'y' if len(shared) == 1 else 'ies'}"
+            f" originate in {len(origins)} document{'s' * (len(origins) != 1)}: {top}{others};"
+            f" decided by publication date for {by_date}, by other evidence for "
+            f"{len(shared) - by_date}{fallback}."
+        )
+    else:
+        text += " No quotation was found in more than one document: no origin to decide."
+    text += f" Wrote {output}."
+    return summary, text
 
 
 def _graph(args: argparse.Namespace) -> None:
-    graph = build_graph(args.corpus, min_shared=args.min_shared)
+    corpus = as_corpus(args.corpus)
+    with _progress_bar(not args.json) as progress:
+        graph = build_graph(corpus, min_shared=args.min_shared, progress=progress)
     output = Path(args.output)
     if output.suffix == ".json":
         write_json(graph_to_dict(graph), output)
     else:
         write_graphml(graph, output)
-    types: dict[str, int] = {}
-    for _, data in graph.nodes(data=True):
-        types[data["type"]] = types.get(data["type"], 0) + 1
-    derived = [(u, v) for u, v, d in graph.edges(data=True) if d["type"] == "derived_from"]
-    shared = sum(
-        1 for n, d in graph.nodes(data=True) if d["type"] == "quote" and d["documents"] > 1
-    )
-    summary: dict[str, Any] = {
-        "output": str(output),
-        "documents": types.get("document", 0),
-        "quotation_families": types.get("quote", 0),
-        "families_in_several_documents": shared,
-        "speakers": types.get("speaker", 0),
-        "derived_from": [[u.removeprefix("doc:"), v.removeprefix("doc:")] for u, v in derived],
-    }
+    summary, text = graph_summary(graph, output)
     if args.json:
         print(json.dumps(summary, ensure_ascii=False, indent=2))
-        return
-    print(
-        f"Wrote {output}: {summary['documents']} documents, "
-        f"{summary['quotation_families']} quotation families "
-        f"({shared} found in several documents), {summary['speakers']} speakers, "
-        f"{len(derived)} derived_from edge(s)."
-    )
-    for copy, source in summary["derived_from"]:
-        print(f"  {copy} derived from {source}")
+    else:
+        width = min(100, shutil.get_terminal_size((100, 24)).columns)
+        print(textwrap.fill(text, width=width, break_on_hyphens=False))
 
 
 def _quotes(args: argparse.Namespace) -> None:

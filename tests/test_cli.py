@@ -11,6 +11,8 @@ import networkx as nx
 import pytest
 from conftest import ARTICLE, OUTLET, REWRITE, SEEDS, STATEMENT
 
+import quoteprov as qp
+from quoteprov import cli
 from quoteprov.cli import main
 
 
@@ -20,20 +22,53 @@ def run(capsys: pytest.CaptureFixture[str], *args: str) -> tuple[int, str, str]:
     return code, out, err
 
 
-def test_trace_prints_every_occurrence_origin_first(capsys: pytest.CaptureFixture[str]) -> None:
+def _rows(out: str) -> list[str]:
+    """The table's first line for each occurrence, in printed order."""
+    return [
+        line
+        for line in out.splitlines()
+        if any(d in line for d in (ARTICLE, OUTLET, REWRITE))
+        and any(f" {kind} " in line for kind in ("verbatim", "paraphrase"))
+    ]
+
+
+def test_trace_prints_a_table_origin_first(capsys: pytest.CaptureFixture[str]) -> None:
     code, out, err = run(capsys, "trace", STATEMENT[3], "--corpus", str(SEEDS))
     assert code == 0 and err == ""
-    assert "origin:" in out and "changes:" in out
-    lines = [line for line in out.splitlines() if line.startswith("origin ")]
-    assert len(lines) == 1
-    for doc in (ARTICLE, OUTLET, REWRITE):
-        assert doc in out
+    origin_line = next(line for line in out.splitlines() if line.startswith("origin: "))
+    assert origin_line.startswith(f"origin: {ARTICLE} — ")
+    rows = _rows(out)
+    assert [r.split()[0] for r in rows] == ["★", OUTLET, REWRITE]
+    assert ARTICLE in rows[0] and "origin" in rows[0]
+    assert rows[0].index("verbatim") == rows[1].index("verbatim")  # aligned columns
+    assert "[confident→convinced]" in out and "[−the interference of]" in out
+    assert "[+country’s]" in out and "changes: [query→found] substituted" in out
+    assert "\x1b[" not in out  # no colour codes when the output is not a terminal
 
 
-def test_trace_json_is_machine_clean(capsys: pytest.CaptureFixture[str]) -> None:
-    code, out, _ = run(capsys, "trace", STATEMENT[0], "--corpus", str(SEEDS), "--json")
+def test_trace_plain_table(
+    capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    code, plain, _ = run(capsys, "trace", STATEMENT[3], "--corpus", str(SEEDS), "--plain")
+    assert code == 0
+    rows = _rows(plain)
+    assert rows[0].startswith(f"origin  {ARTICLE}  verbatim")
+    header = next(line for line in plain.splitlines() if line.lstrip().startswith("document"))
+    assert {r.index("verbatim") for r in rows[:2]} == {header.index("kind")}
+    assert "[confident→convinced]" in plain
+    monkeypatch.setattr(cli, "_has_rich", lambda: False)  # rich not installed: the same table
+    code, out, _ = run(capsys, "trace", STATEMENT[3], "--corpus", str(SEEDS))
+    assert code == 0 and out == plain
+
+
+def test_trace_json_is_machine_clean(
+    capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("FORCE_COLOR", "1")
+    code, out, err = run(capsys, "trace", STATEMENT[0], "--corpus", str(SEEDS), "--json")
     data = json.loads(out)
-    assert code == 0 and data["origin"]["doc_id"] in (ARTICLE, OUTLET)
+    assert code == 0 and err == "" and data["origin"]["doc_id"] in (ARTICLE, OUTLET)
+    assert "\x1b" not in out
 
 
 def test_trace_nothing_found(capsys: pytest.CaptureFixture[str]) -> None:
@@ -45,10 +80,11 @@ def test_graph_writes_graphml_and_summarises(
     capsys: pytest.CaptureFixture[str], tmp_path: Path
 ) -> None:
     output = tmp_path / "out.graphml"
-    code, out, _ = run(capsys, "graph", str(SEEDS), "-o", str(output), "--json")
+    code, out, err = run(capsys, "graph", str(SEEDS), "-o", str(output), "--json")
     summary = json.loads(out)
-    assert code == 0 and summary["documents"] == 5
+    assert code == 0 and err == "" and summary["documents"] == 5
     assert summary["derived_from"] == [[REWRITE, ARTICLE]]
+    assert summary["origins"] == {ARTICLE: 5, OUTLET: 1}
     graph = nx.read_graphml(output)
     assert (
         graph.number_of_nodes()
@@ -56,11 +92,40 @@ def test_graph_writes_graphml_and_summarises(
     )
 
 
-def test_graph_json_output(capsys: pytest.CaptureFixture[str], tmp_path: Path) -> None:
+def test_graph_ends_with_one_paragraph(capsys: pytest.CaptureFixture[str], tmp_path: Path) -> None:
     output = tmp_path / "out.json"
-    code, out, _ = run(capsys, "graph", str(SEEDS), "-o", str(output))
-    assert code == 0 and "derived from" in out
+    code, out, err = run(capsys, "graph", str(SEEDS), "-o", str(output))
+    assert code == 0 and err == ""  # no progress bar when stderr is not a terminal
     assert {"nodes", "edges"} <= json.loads(output.read_text(encoding="utf-8")).keys()
+    assert "\n\n" not in out.strip() and " ".join(out.split()).endswith(f"Wrote {output}.")
+    paragraph = " ".join(out.split())
+    assert paragraph.startswith("5 documents, 41 quotation families (6 found in several")
+    assert f"{REWRITE} derived from {ARTICLE} (Newsweek)" in paragraph
+    assert "1 derived-from edge." in paragraph
+    assert f"Origins found: the 6 shared families originate in 2 documents: {ARTICLE}" in paragraph
+
+
+@pytest.mark.parametrize("with_rich", [True, False])
+def test_graph_progress_on_a_terminal(
+    capsys: pytest.CaptureFixture[str],
+    monkeypatch: pytest.MonkeyPatch,
+    tmp_path: Path,
+    with_rich: bool,
+) -> None:
+    monkeypatch.setattr(sys.stderr, "isatty", lambda: True)
+    monkeypatch.setattr(cli, "_has_rich", lambda: with_rich)
+    code, out, err = run(capsys, "graph", str(SEEDS), "-o", str(tmp_path / "g.graphml"))
+    assert code == 0 and out.startswith("5 documents")
+    for step in ("analysing documents", "comparing sentences", "tracing quotations"):
+        assert step in err
+    assert ("4/4" in err) if with_rich else ("[4/4] done" in err)
+
+
+def test_build_graph_reports_its_steps(seeds: qp.Corpus) -> None:
+    steps: list[tuple[str, int, int]] = []
+    qp.build_graph(seeds, progress=lambda *step: steps.append(step))
+    assert [s[1] for s in steps] == [0, 1, 2, 3, 4] and {s[2] for s in steps} == {4}
+    assert steps[0][0] == "analysing documents" and steps[-1][0] == "done"
 
 
 def test_quotes_lists_speakers(capsys: pytest.CaptureFixture[str]) -> None:
