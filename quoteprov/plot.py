@@ -292,9 +292,10 @@ def _keep(graph: nx.DiGraph[str], min_documents: int) -> nx.DiGraph[str]:
 def layered_positions(graph: nx.DiGraph[str]) -> dict[str, tuple[float, float]]:
     """Positions for a three-column drawing: speakers (x=0), quotations (1), documents (2).
 
-    Documents run top to bottom in publication order (undated ones last); each quotation
-    family sits at the average height of its documents, each speaker at that of its
-    quotations, which keeps edges short and crossings few.  Heights are spread evenly in
+    Documents run top to bottom grouped by the first quotation family they hold (families
+    in order of their earliest document), in publication order within a group (undated
+    ones last); each family sits at the average height of its documents, each speaker at
+    that of its quotations, which keeps edges short and crossings few.  Heights are spread evenly in
     each column between 0 (bottom) and 1 (top); nodes of another type go in a fourth column.
 
     Parameters
@@ -326,15 +327,26 @@ def layered_positions(graph: nx.DiGraph[str]) -> dict[str, tuple[float, float]]:
         for i, n in enumerate(column):
             rank[n] = i / max(1, len(column) - 1) if len(column) > 1 else 0.5
 
-    documents = sorted(
-        by_type["document"],
-        key=lambda n: (
+    def when(n: str) -> tuple[bool, str, str, str]:
+        return (
             _published(nodes[n]) == "",
             _published(nodes[n]),
             str(nodes[n].get("source", "")),
             n,
-        ),
-    )
+        )
+
+    def docs_of(q: str) -> list[str]:
+        return [v for v in graph.successors(q) if nodes[v].get("type") == "document"]
+
+    # families in order of their earliest document; each document joins the group of the
+    # first family it holds, so a family's documents sit together, in date order
+    first = {q: min(map(when, docs_of(q)), default=(True, "~", "", "")) for q in by_type["quote"]}
+    order = sorted(first, key=lambda q: (first[q], -int(nodes[q].get("documents", 0)), q))
+    group: dict[str, int] = {}
+    for i, q in enumerate(order):
+        for doc in docs_of(q):
+            group.setdefault(doc, i)
+    documents = sorted(by_type["document"], key=lambda n: (group.get(n, len(order)), when(n)))
     spread(documents)
 
     def mean_rank(node: str, neighbours: Iterable[str]) -> float:
@@ -420,7 +432,7 @@ def plot_graph(
         Leave out quotation families found in fewer documents (and speakers left with
         nothing said): ``2`` keeps what travelled.
     labels : bool, optional
-        Label the nodes; by default only when no column holds more than 60 nodes.
+        Label the nodes; by default, those of the columns holding at most 60 nodes.
 
     Returns
     -------
@@ -448,10 +460,9 @@ def plot_graph(
     pos = layered_positions(sub)
     columns = Counter(x for x, _ in pos.values())
     tallest = max(columns.values(), default=1)
-    if labels is None:
-        labels = tallest <= 60
+    labelled = {x for x, count in columns.items() if (count <= 60 if labels is None else labels)}
     if ax is None:
-        height = min(28.0, max(5.0, 0.3 * tallest + 2.0))
+        height = min(16.0, max(5.0, 0.3 * tallest + 2.0))
         _, ax = plt.subplots(figsize=(13, height), layout="constrained")
     nodes: dict[str, dict[str, Any]] = {n: d for n, d in sub.nodes(data=True)}
     origins = _origins(nodes)
@@ -467,7 +478,8 @@ def plot_graph(
                 (x2, y2),
                 arrowstyle="-|>" if derived else "-",
                 mutation_scale=12,
-                connectionstyle="arc3,rad=-0.5" if derived else "arc3,rad=0",
+                # derived_from arcs bulge left, off the documents' labels
+                connectionstyle=f"arc3,rad={0.5 if y2 < y1 else -0.5}" if derived else "arc3",
                 color=style["color"],
                 linestyle=style["style"],
                 linewidth=style["width"] * (0.6 if small else 1.0),
@@ -491,8 +503,8 @@ def plot_graph(
             linewidths=[2.2 if n in origins else 0.8 for n in members],
             zorder=4,
         )
-    if labels:
-        for n, (x, y) in pos.items():
+    for n, (x, y) in pos.items():
+        if x in labelled:
             node_type = nodes[n].get("type")
             side = {"speaker": (-0.05, "right"), "document": (0.05, "left")}.get(
                 str(node_type), (0.0, "center")
