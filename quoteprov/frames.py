@@ -43,9 +43,13 @@ def _when(value: dt.date | None) -> dt.datetime | None:
     return published_key(value) if value is not None else None
 
 
-def _frame(feature: str, rows: Iterable[Mapping[str, Any]], columns: list[str]) -> pd.DataFrame:
+def _frame(
+    feature: str, rows: Iterable[Mapping[str, Any]], columns: list[str], *, sparse: bool = False
+) -> pd.DataFrame:
     pandas = _pandas(feature)
     frame: pd.DataFrame = pandas.DataFrame(list(rows), columns=columns)
+    if sparse:  # attributes only some rows have: keep counts integers, not NaN-holding floats
+        frame = frame.convert_dtypes()
     if "published" in frame:
         frame["published"] = pandas.to_datetime(frame["published"])
     return frame
@@ -187,8 +191,9 @@ def edges_frame(graph: nx.DiGraph[str]) -> pd.DataFrame:
     Returns
     -------
     pandas.DataFrame
-        ``source``, ``target``, ``type``, then the other attributes in name order
-        (missing values are ``NaN``/``None``), sorted by type, source and target.
+        ``source``, ``target``, ``type``, then the other attributes in name order, sorted
+        by type, source and target; columns have pandas' nullable dtypes (``Int64``,
+        ``boolean``, ...) since most attributes belong to one edge type only.
 
     Raises
     ------
@@ -207,7 +212,7 @@ def edges_frame(graph: nx.DiGraph[str]) -> pd.DataFrame:
     rows = [{"source": u, "target": v, **data} for u, v, data in graph.edges(data=True)]
     rows.sort(key=lambda r: (str(r.get("type", "")), r["source"], r["target"]))
     extra = sorted({k for r in rows for k in r} - {"source", "target", "type"})
-    return _frame("edges_frame", rows, ["source", "target", "type", *extra])
+    return _frame("edges_frame", rows, ["source", "target", "type", *extra], sparse=True)
 
 
 def nodes_frame(graph: nx.DiGraph[str]) -> pd.DataFrame:
@@ -222,7 +227,7 @@ def nodes_frame(graph: nx.DiGraph[str]) -> pd.DataFrame:
     -------
     pandas.DataFrame
         ``id``, ``type``, ``label``, then the other attributes in name order, sorted by
-        type and id.
+        type and id, with pandas' nullable dtypes (see :func:`edges_frame`).
 
     Raises
     ------
@@ -242,4 +247,4 @@ def nodes_frame(graph: nx.DiGraph[str]) -> pd.DataFrame:
     rows = [{"id": n, **data} for n, data in graph.nodes(data=True)]
     rows.sort(key=lambda r: (str(r.get("type", "")), r["id"]))
     extra = sorted({k for r in rows for k in r} - {"id", "type", "label"})
-    return _frame("nodes_frame", rows, ["id", "type", "label", *extra])
+    return _frame("nodes_frame", rows, ["id", "type", "label", *extra], sparse=True)

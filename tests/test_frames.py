@@ -45,6 +45,8 @@ def test_edges_and_nodes_frames(seeds: qp.Corpus) -> None:
     assert len(nodes) == graph.number_of_nodes()
     assert nodes["type"].value_counts().to_dict() == {"quote": 41, "speaker": 14, "document": 5}
     assert pd.api.types.is_datetime64_any_dtype(nodes["published"])
+    families = nodes[nodes["type"] == "quote"]
+    assert str(nodes["documents"].dtype) == "Int64" and families["documents"].max() == 3
 
 
 def test_missing_pandas_says_what_to_install(
