@@ -210,8 +210,21 @@ def _name(graph: nx.DiGraph[str], node: str) -> str:
     return f"{doc_id} ({data['source']})" if data.get("source") else doc_id
 
 
+def _count(n: int, one: str, many: str | None = None) -> str:
+    return f"{n} {one if n == 1 else (many or one + 's')}"
+
+
 def graph_summary(graph: nx.DiGraph[str], output: Path) -> tuple[dict[str, Any], str]:
-    """The graph's summary as JSON-ready data and as one paragraph of text."""
+    """The graph's summary as JSON-ready data and as one paragraph of text.
+
+    >>> from quoteprov.api import build_graph
+    >>> graph = build_graph([{"id": "a", "text": '"Nothing is settled yet," she said.'}])
+    >>> data, text = graph_summary(graph, Path("g.graphml"))
+    >>> print(data["quotation_families"], text)  # doctest: +NORMALIZE_WHITESPACE
+    1 1 document, 1 quotation family (0 found in several documents), 1 speaker and
+    0 derived-from edges. No quotation was found in more than one document: no origin to
+    decide. Wrote g.graphml.
+    """
     nodes: dict[str, dict[str, Any]] = {n: d for n, d in graph.nodes(data=True)}
     types = Counter(d["type"] for d in nodes.values())
     derived = [(u, v) for u, v, d in graph.edges(data=True) if d["type"] == "derived_from"]
@@ -230,9 +243,10 @@ def graph_summary(graph: nx.DiGraph[str], output: Path) -> tuple[dict[str, Any],
         "origins": {o.removeprefix("doc:"): n for o, n in sorted(origins.items())},
     }
     text = (
-        f"{types['document']} documents, {types['quote']} quotation families "
-        f"({len(shared)} found in several documents), {types['speaker']} speakers and "
-        f"{len(derived)} derived-from edge{'s' * (len(derived) != 1)}."
+        f"{_count(types['document'], 'document')}, "
+        f"{_count(types['quote'], 'quotation family', 'quotation families')} "
+        f"({len(shared)} found in several documents), {_count(types['speaker'], 'speaker')} "
+        f"and {_count(len(derived), 'derived-from edge')}."
     )
     if derived:
         pairs = "; ".join(
@@ -287,7 +301,11 @@ def _quotes(args: argparse.Namespace) -> None:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    """Run the command line; returns the exit status."""
+    """Run the command line; returns the exit status.
+
+    >>> main(["quotes", "no/such/file.txt"])  # errors: one line on stderr, status 2
+    2
+    """
     args = _parser().parse_args(argv)
     command = {"trace": _trace, "graph": _graph, "quotes": _quotes}[args.command]
     try:

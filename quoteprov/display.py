@@ -82,6 +82,9 @@ class Piece:
     ``"substitute"`` (``text`` replaced the query's ``query``) or ``"delete"`` (the query's
     ``query`` words are missing here; ``text`` is empty).  ``warning`` flags a number or a
     negation that differs.
+
+    >>> Piece("substitute", "convinced", query="confident")
+    Piece(kind='substitute', text='convinced', query='confident', warning=False)
     """
 
     kind: Literal["same", "insert", "delete", "substitute"]

@@ -64,7 +64,11 @@ class MissingDependencyError(QuoteprovError, ImportError):
 
     @classmethod
     def of(cls, package: str, feature: str, extra: str = "notebook") -> MissingDependencyError:
-        """The error for ``feature`` needing ``package`` from the extra ``extra``."""
+        """The error for ``feature`` needing ``package`` from the extra ``extra``.
+
+        >>> str(MissingDependencyError.of("rich", "colour", extra="cli"))
+        "colour needs rich, which is not installed: pip install 'quoteprov[cli]'"
+        """
         return cls(
             f"{feature} needs {package}, which is not installed: pip install 'quoteprov[{extra}]'"
         )

@@ -92,7 +92,16 @@ class Change(_Frozen):
 
 
 class Match(_Frozen):
-    """One occurrence of a query in one document."""
+    """One occurrence of a query in one document.
+
+    ``doc.text[match.start:match.end] == match.text``; ``changes`` lists the word-level
+    differences from the query.  In Jupyter a match shows its text with the changes
+    marked.
+
+    >>> m = Match(doc_id="a", start=0, end=11, text="We will win", score=100, kind="verbatim")
+    >>> m
+    <Match verbatim 100.0 in 'a'[0:11], speaker None: 'We will win'>
+    """
 
     doc_id: str
     start: int = Field(ge=0)
@@ -107,7 +116,13 @@ class Match(_Frozen):
 
     @property
     def altered(self) -> bool:
-        """True when a number or a negation differs from the query."""
+        """True when a number or a negation differs from the query.
+
+        >>> c = Change(op="insert", query="", found="not", start=8, end=11, negation=True)
+        >>> Match(doc_id="a", start=0, end=15, text="We will not win", score=88,
+        ...       kind="near_verbatim", changes=(c,)).altered
+        True
+        """
         return any(c.number or c.negation for c in self.changes)
 
     def __repr__(self) -> str:

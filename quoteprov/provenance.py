@@ -640,7 +640,20 @@ def _annotate(index: CorpusIndex, reference: _Occurrence, family: Iterable[_Occu
 
 
 class Trace(_Frozen):
-    """Every occurrence of one query in a corpus, and the one judged to be the origin."""
+    """Every occurrence of one query in a corpus, and the one judged to be the origin.
+
+    In Jupyter a trace shows itself as a table, origin first, each match highlighted in
+    its sentence with the changes from the query marked; ``print(trace)`` gives the same
+    as plain text.
+
+    >>> from quoteprov.models import Document
+    >>> corpus = Corpus([Document(id="a", text='"Peace is near," he said.')])
+    >>> result = trace("peace is near", corpus)
+    >>> result
+    <Trace 'peace is near': 1 match in 1 document, origin 'a'>
+    >>> result.origin.speaker, result.origin_reason
+    ('he', 'only occurrence')
+    """
 
     model_config = ConfigDict(frozen=True, extra="forbid")
 
@@ -674,23 +687,51 @@ class Trace(_Frozen):
 
     @property
     def documents(self) -> Mapping[str, Document]:
-        """The documents the matches point into, by id (read-only)."""
+        """The documents the matches point into, by id (read-only).
+
+        >>> from quoteprov.models import Document
+        >>> corpus = Corpus([Document(id="a", text="Peace is near.", title="Hope")])
+        >>> trace("peace is near", corpus).documents["a"].title
+        'Hope'
+        """
         return MappingProxyType(self._documents)
 
     def to_frame(self) -> pd.DataFrame:
-        """One row per match, origin flagged: see :func:`quoteprov.frames.trace_frame`."""
+        """One row per match, origin flagged: see :func:`quoteprov.frames.trace_frame`.
+
+        >>> from quoteprov.models import Document
+        >>> corpus = Corpus([Document(id="a", text="Peace is near.")])
+        >>> trace("peace is near", corpus).to_frame()[["doc_id", "kind", "is_origin"]]
+          doc_id      kind  is_origin
+        0      a  verbatim       True
+        """
         from .frames import trace_frame
 
         return trace_frame(self)
 
     def plot_timeline(self, ax: Axes | None = None) -> Axes:
-        """Occurrences over publication time by outlet: see :func:`quoteprov.plot.plot_timeline`."""
+        """Occurrences over publication time by outlet: see :func:`quoteprov.plot.plot_timeline`.
+
+        >>> from quoteprov.models import Document
+        >>> corpus = Corpus([Document(id="a", text="Peace is near.", source="Wire")])
+        >>> ax = trace("peace is near", corpus).plot_timeline()
+        >>> [label.get_text() for label in ax.get_yticklabels()]
+        ['Wire']
+        >>> import matplotlib.pyplot as plt; plt.close(ax.figure)
+        """
         from .plot import plot_timeline
 
         return plot_timeline(self, ax=ax)
 
     def to_dict(self) -> dict[str, Any]:
-        """A JSON-ready dict: the query, the matches (with their documents' metadata)."""
+        """A JSON-ready dict: the query, the matches (with their documents' metadata).
+
+        >>> from quoteprov.models import Document
+        >>> corpus = Corpus([Document(id="a", text="Peace is near.", published="2024-03-01")])
+        >>> data = trace("peace is near", corpus).to_dict()
+        >>> data["origin"]["doc_id"], data["documents"]["a"]["published"]
+        ('a', '2024-03-01')
+        """
         data = self.model_dump(mode="json", exclude_none=True)
         data["documents"] = {
             doc_id: doc.model_dump(mode="json", exclude_none=True, exclude={"text"})
@@ -699,13 +740,25 @@ class Trace(_Frozen):
         return data
 
     def to_json(self, **kwargs: Any) -> str:
-        """:meth:`to_dict` as a JSON string (keyword arguments go to ``json.dumps``)."""
+        """:meth:`to_dict` as a JSON string (keyword arguments go to ``json.dumps``).
+
+        >>> from quoteprov.models import Document
+        >>> corpus = Corpus([Document(id="a", text="Peace is near.")])
+        >>> trace("peace is near", corpus).to_json(indent=None)[:26]
+        '{"query": "peace is near",'
+        """
         kwargs.setdefault("ensure_ascii", False)
         kwargs.setdefault("indent", 2)
         return json.dumps(self.to_dict(), **kwargs)
 
     def to_graph(self) -> ProvenanceGraph:
-        """The trace as a provenance graph: one quote node, its documents and speakers."""
+        """The trace as a provenance graph: one quote node, its documents and speakers.
+
+        >>> from quoteprov.models import Document
+        >>> corpus = Corpus([Document(id="a", text='"Peace is near," he said.')])
+        >>> sorted(trace("peace is near", corpus).to_graph())
+        ['doc:a', 'quote:query', 'speaker:he']
+        """
         graph = ProvenanceGraph()
         node = "quote:query"
         origin_doc = "doc:" + self.origin.doc_id if self.origin is not None else None
