@@ -97,9 +97,7 @@ def read_ann(path: Path) -> list[Attribution]:
     for args in events:
         role = {name: spans[ref][1] for name, ref in args.items() if ref in spans}
         if "Content" in role:
-            found.append(
-                Attribution(role["Content"], role.get("Source", []), role.get("Cue", []))
-            )
+            found.append(Attribution(role["Content"], role.get("Source", []), role.get("Cue", [])))
     return found
 
 
@@ -119,11 +117,11 @@ def read_split(root: Path, split: str) -> list[Doc]:
 def is_direct(text: str, spans: Spans) -> bool:
     """Whether a Content span is a direct quotation of 3+ words (marks at both ends)."""
     start, end = spans[0][0], spans[-1][1]
-    head = text[max(0, start - 2):start] + text[start:end].lstrip()[:1]
-    tail = text[start:end].rstrip().rstrip(".,;:!?")[-1:] + text[end:end + 3].lstrip(" .,")[:1]
+    head = text[max(0, start - 2) : start] + text[start:end].lstrip()[:1]
+    tail = text[start:end].rstrip().rstrip(".,;:!?")[-1:] + text[end : end + 3].lstrip(" .,")[:1]
     words = sum(len(WORD.findall(text[a:b])) for a, b in spans)
-    return words >= 3 and any(m in head for m in QUOTE_MARKS) and any(
-        m in tail for m in QUOTE_MARKS
+    return (
+        words >= 3 and any(m in head for m in QUOTE_MARKS) and any(m in tail for m in QUOTE_MARKS)
     )
 
 
@@ -216,7 +214,8 @@ def score(docs: list[Doc], system: object, errors: int) -> Score:
     for doc in docs:
         started = time.perf_counter()
         preds = [
-            p for p in system(doc.text)
+            p
+            for p in system(doc.text)
             if sum(len(WORD.findall(doc.text[a:b])) for a, b in p.parts) >= 3
         ]
         out.seconds += time.perf_counter() - started
@@ -243,9 +242,7 @@ def score(docs: list[Doc], system: object, errors: int) -> Score:
                 out.speaker_ok += 1
             elif len(out.errors) < errors:
                 source = " / ".join(doc.text[a:b] for a, b in g.source)
-                out.errors.append(
-                    f"  speaker {doc.name}: ours {best.speaker!r}, gold {source!r}"
-                )
+                out.errors.append(f"  speaker {doc.name}: ours {best.speaker!r}, gold {source!r}")
             cue_text = " ".join(doc.text[a:b] for a, b in g.cue).lower()
             out.cue_ok += bool(best.cue) and best.cue.split()[0].lower() in cue_text
     return out
@@ -273,8 +270,10 @@ def main() -> None:
         f"PolNeAR {args.split}: {len(docs)} articles, {n_attr} attributions, "
         f"{n_direct} with a direct-quotation Content (3+ words)\n"
     )
-    print("system       prec  lenient    rec     F1   speaker acc                     cue acc"
-          "  preds     ms")
+    print(
+        "system       prec  lenient    rec     F1   speaker acc                     cue acc"
+        "  preds     ms"
+    )
     for name, system in (("quoteprov", ours), ("regex", baseline)):
         result = score(docs, system, args.errors)
         print(result.line(name))

@@ -29,19 +29,19 @@ def _quote(quotes: list[Quote], fragment: str) -> Quote:
 def _check_offsets(text: str, quotes: list[Quote]) -> None:
     last_end = 0
     for q in quotes:
-        assert text[q.start:q.end] == q.text
+        assert text[q.start : q.end] == q.text
         assert q.start >= last_end, "quotes overlap or are out of order"
         last_end = q.end
         assert q.parts and q.parts[0].start == q.start and q.parts[-1].end == q.end
         previous = q.start
         for part in q.parts:
-            assert text[part.start:part.end] == part.text
+            assert text[part.start : part.end] == part.text
             assert previous <= part.start <= part.end <= q.end
             previous = part.end
         assert q.content == " ".join(p.text for p in q.parts)
         if q.speaker_span is not None:
             span = q.speaker_span
-            assert text[span.start:span.end] == span.text
+            assert text[span.start : span.end] == span.text
 
 
 @pytest.fixture(scope="module")
@@ -193,12 +193,12 @@ def test_sentences_argument_gives_the_same_result() -> None:
         ("彼は「こんにちは」と言った。", ["こんにちは"]),
         ("The title was 'Smash' in caps.", ["Smash"]),
         ("“He called it ‘nonsense’ and left,” she said.", ["He called it ‘nonsense’ and left,"]),
-        ('"He called it \'nonsense\' today," she said.', ["He called it 'nonsense' today,"]),
+        ("\"He called it 'nonsense' today,\" she said.", ["He called it 'nonsense' today,"]),
         ("The Castros’ regime and Kim Jong Un’s visit. It's fine, isn't it?", []),
         ("The ‘90s were good and the '80s too.", []),
         ('A stray " mark in a sentence.', []),
         ('Empty "" and “ ” and « » marks.', []),
-        ('He is 6\' 2" tall.', []),
+        ("He is 6' 2\" tall.", []),
     ],
 )
 def test_marks(text: str, contents: list[str]) -> None:
@@ -268,17 +268,29 @@ def test_no_join_across_non_attribution() -> None:
         ('According to the report, "the economy is weak."', "the report", "According to"),
         ('"It is over," Smith, the campaign manager, said.', "Smith", "said"),
         ('Smith: "We are ready."', "Smith", None),
-        ('"We are ready," White House press secretary Jen Psaki told reporters.', "Jen Psaki",
-         "told"),
-        ('"No," said Russia’s Foreign Ministry spokeswoman Maria Zakharova on Thursday.',
-         "Maria Zakharova", "said"),
+        (
+            '"We are ready," White House press secretary Jen Psaki told reporters.',
+            "Jen Psaki",
+            "told",
+        ),
+        (
+            '"No," said Russia’s Foreign Ministry spokeswoman Maria Zakharova on Thursday.',
+            "Maria Zakharova",
+            "said",
+        ),
         ('"Yes," the minister further pointed out.', "the minister", "pointed out"),
-        ('Mexican President Andres Manuel Lopez Obrador said that "nobody" can.',
-         "Andres Manuel Lopez Obrador", "said"),
-        ('The Washington Post reported that "nothing" changed.', "The Washington Post",
-         "reported"),
-        ('Diaz-Canel wrote in a Twitter post on Friday after Biden described Cuba as a "failed'
-         ' State."', None, None),
+        (
+            'Mexican President Andres Manuel Lopez Obrador said that "nobody" can.',
+            "Andres Manuel Lopez Obrador",
+            "said",
+        ),
+        ('The Washington Post reported that "nothing" changed.', "The Washington Post", "reported"),
+        (
+            'Diaz-Canel wrote in a Twitter post on Friday after Biden described Cuba as a "failed'
+            ' State."',
+            None,
+            None,
+        ),
         ('Cuba is said to be "ready" now.', None, None),
     ],
 )
@@ -286,7 +298,7 @@ def test_speaker_patterns(text: str, speaker: str | None, cue: str | None) -> No
     (q,) = extract_quotes(text)
     assert (q.speaker, q.cue) == (speaker, cue)
     if q.speaker_span is not None:
-        assert text[q.speaker_span.start:q.speaker_span.end] == q.speaker_span.text
+        assert text[q.speaker_span.start : q.speaker_span.end] == q.speaker_span.text
 
 
 @pytest.mark.parametrize(
@@ -297,24 +309,34 @@ def test_speaker_patterns(text: str, speaker: str | None, cue: str | None) -> No
         ('"I don’t think so,” Grassley said.', "Grassley", "said"),  # mixed marks
         ("“The Iowa caucus is a battle of niches” Grubbs said.", "Grubbs", "said"),
         ('"That would be you?" Borger asked.', "Borger", "asked"),
-        ('He said:\n\n"In all the administrations I served in, it is like a monastery."',
-         "He", "said"),
+        (
+            'He said:\n\n"In all the administrations I served in, it is like a monastery."',
+            "He",
+            "said",
+        ),
         ('"We are sure," Sen. Chuck Schumer (D-N.Y.) said Tuesday.', "Chuck Schumer", "said"),
-        ('"We are sure," Senate Majority Leader Mitch McConnell, R-Ky., said.',
-         "Mitch McConnell", "said"),
+        (
+            '"We are sure," Senate Majority Leader Mitch McConnell, R-Ky., said.',
+            "Mitch McConnell",
+            "said",
+        ),
         ("Bryne went on to say, “From the bottom of my soul, I know this.”", "Bryne", "say"),
         ("Continued Stone: “So I think it is a very real problem.”", "Stone", "Continued"),
         ('But, said Solovey, "I do not want to drum up conflict."', "Solovey", "said"),
         ('Trump called on her to resign and said, "Her mind is shot!"', "Trump", "said"),
-        ('They will meet next week, Spicer said, adding, "They need to talk."', "Spicer",
-         "adding"),
-        ("“It is over,” his wife, Gabriela Violeta Lazar, wrote in a letter.",
-         "Gabriela Violeta Lazar", "wrote"),
+        ('They will meet next week, Spicer said, adding, "They need to talk."', "Spicer", "adding"),
+        (
+            "“It is over,” his wife, Gabriela Violeta Lazar, wrote in a letter.",
+            "Gabriela Violeta Lazar",
+            "wrote",
+        ),
         ('"It is over," Ki Hong, 33, said.', "Ki Hong", "said"),
-        ('Attorney General Loretta E. Lynch, who told Congress: "That matter is handled."',
-         "Loretta E. Lynch", "told"),
-        ("Priebus later Thursday told Fox News: “Both are meeting next week.”", "Priebus",
-         "told"),
+        (
+            'Attorney General Loretta E. Lynch, who told Congress: "That matter is handled."',
+            "Loretta E. Lynch",
+            "told",
+        ),
+        ("Priebus later Thursday told Fox News: “Both are meeting next week.”", "Priebus", "told"),
     ],
 )
 def test_speaker_patterns_in_news(text: str, speaker: str, cue: str) -> None:
@@ -339,10 +361,42 @@ def test_pronoun_without_antecedent_stays_a_pronoun() -> None:
 
 _PIECES = st.sampled_from(
     [
-        '"', "'", "“", "”", "‘", "’", "«", "»", "„", "「", "」", "''", "``", "(", " ", " ", "\n",
-        ",", ".",
-        ":", "—", "he said", "said", " she added,", "Smith", "according to", "the official",
-        "word", "Cuba’s", "it's", "told reporters", "?", "(", ")", "Díaz-Canel", "that",
+        '"',
+        "'",
+        "“",
+        "”",
+        "‘",
+        "’",
+        "«",
+        "»",
+        "„",
+        "「",
+        "」",
+        "''",
+        "``",
+        "(",
+        " ",
+        " ",
+        "\n",
+        ",",
+        ".",
+        ":",
+        "—",
+        "he said",
+        "said",
+        " she added,",
+        "Smith",
+        "according to",
+        "the official",
+        "word",
+        "Cuba’s",
+        "it's",
+        "told reporters",
+        "?",
+        "(",
+        ")",
+        "Díaz-Canel",
+        "that",
     ]
 )
 
