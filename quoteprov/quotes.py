@@ -3,9 +3,10 @@
 :func:`extract_quotes` finds the top-level quotations of one text in three steps:
 
 1. **Marks.** One scan pairs quotation marks paragraph by paragraph with a stack:
-   “…”, "…", ‘…’, '…', «…», „…“, „…”, 「…」 and 『…』.  Straight marks are read by
-   context (after a space, bracket or dash and before a word: opening; after a word and
-   before a space or punctuation: closing), then by alternation.  A mark between two
+   “…”, "…", ‘…’, '…', «…», „…“, „…”, 「…」, 『…』 and ASCII ``…'' / ''…''; straight and
+   curly double marks may close each other ("…” typed by hand).  Straight marks are read
+   by context (after a space, bracket or dash and before a word: opening; after a word
+   and before a space or punctuation: closing), then by alternation.  A mark between two
    letters (``it's``, ``Kim Jong Un’s``) is an apostrophe; a closing single mark with
    no open single quotation (``the Castros’ regime``) is one too.  Quotations nested in
    another stay inside it.  A mark that reopens the same kind of quotation while one
@@ -20,9 +21,14 @@
    quotation when the text between them is a short attribution (a cue verb and its
    speaker) ending with a comma or colon, and the first quotation ends with a comma
    or dash (or the attribution starts with a comma): ``"A," he said, "B."``.  The
-   speaker and cue come from the words right after the quotation, else from the cue
-   verb shortly before it in its sentence; pronouns take the last named speaker; a
-   quotation standing alone right after a quoted sentence with a speaker inherits it.
+   speaker and cue come from the words right after the quotation (``, said X``,
+   ``, X said``, ``, according to X``), else from the cue verb at most ten words before
+   it in its sentence (``X said that … "…"``, ``X, the minister, has acknowledged "…"``,
+   ``…, asserting "…"`` → the sentence's subject), else from ``X:`` or a paragraph
+   ending ``X said:`` right before it.  A role before a name keeps the name (``Foreign
+   Ministry spokeswoman Maria Zakharova`` → ``Maria Zakharova``).  Pronouns take the
+   last speaker named earlier (he/she: a proper name); a quotation standing alone as a
+   sentence right after a quotation with a speaker inherits that speaker (cue None).
 
 >>> quotes = extract_quotes('"We won," Ana Díaz said. "It is early," she added, "but we will."')
 >>> [(q.content, q.speaker, q.cue) for q in quotes]
@@ -264,6 +270,7 @@ _IRREGULAR = {
     "tell": "tells told telling",
     "write": "writes wrote written writing",
     "speak": "speaks spoke spoken speaking",
+    "read": "reads reading",
 }
 _REGULAR = _words(
     """add argue assert declare tweet post note explain insist claim warn stress emphasize
@@ -271,7 +278,8 @@ _REGULAR = _words(
     remark urge recall admit confirm deny reiterate vow report suggest predict caution complain
     counter concede contend observe maintain boast joke quip shout yell whisper scream exclaim
     testify promise pledge threaten allege agree lament wonder demand proclaim affirm reveal
-    disclose retort muse recount interject advise propose recommend question"""
+    disclose retort muse recount interject advise propose recommend question condemn criticize
+    criticise praise decry hail mock quote cite lambaste charge answer chant"""
 )
 _DOUBLED = _words("admit quip regret")  # admitted, quipped
 
@@ -297,7 +305,7 @@ _NOUNISH = _words(
     """post posts report reports note notes comment comments remark remarks claim claims
     counter counters promise promises pledge pledges joke jokes stress demand demands
     reply replies vow vows tweet tweets charge charges point points states question
-    questions"""
+    questions quote quotes praise hail mock answer answers"""
 )
 _PARTICIPLE_AUX = _words("is was were are be been being")
 _FILLERS = _words(
@@ -305,8 +313,10 @@ _FILLERS = _words(
     later then again once still even too already"""
 )
 _GO = _words("go goes went going")
+_CONJUNCTIONS = _words("and but so then yet also still")
 _PRONOUNS = _words("he she they it")
 _SPEAKING_PRONOUNS = _PRONOUNS | _words("i we you")
+_ARTICLES = _words("the a an this that these those his her its their our my your every each no")
 _DETERMINERS = _words(
     """the a an this that these those his her its their our my your some many several both
     each every another other one two three four five most all no any"""
@@ -322,11 +332,10 @@ _BOUNDARY = _TIME | _words(
 )
 _PREPOSITIONS = _words(
     """in on at during after before while when as since about via through following amid
-    ahead last this earlier later with without under over into onto by from to of for
-    adding according"""
+    ahead earlier later with without under over into onto by from to of for adding according"""
 )
 # words that end a speaker named after its cue: "said X in a statement on Friday"
-_FORWARD_STOP = (_BOUNDARY | _PREPOSITIONS) - _words("of for from")
+_FORWARD_STOP = (_BOUNDARY | _PREPOSITIONS | _words("this last")) - _words("of for from")
 _APPOSITIVE = _words("the a an who which whose one also himself herself")
 _ADVERBIAL = (
     _PREPOSITIONS
@@ -368,9 +377,22 @@ _TOKEN = re.compile(r"\S+")
 
 
 def _tokens(text: str, lo: int, hi: int) -> list[_Tok]:
-    toks = []
+    """Words of ``text[lo:hi]`` with the punctuation around each; short parentheticals
+    ('Sen. Chuck Schumer (D-N.Y.) said') are left out."""
+    toks: list[_Tok] = []
+    paren = 0  # words left to skip inside a parenthesis
     for m in _TOKEN.finditer(text, lo, hi):
         raw = m.group()
+        if raw.startswith("(") and ")" in text[m.start() : m.start() + 40]:
+            paren = 6
+        if paren:
+            paren -= 1
+            if ")" in raw:
+                paren = 0
+                after = raw[raw.rindex(")") + 1 :]
+                if toks and after:  # 'Johnson (R-Wis.), said': keep the comma
+                    toks[-1] = toks[-1]._replace(trail=toks[-1].trail + after)
+            continue
         core = raw.strip(_STRIP)
         lead = len(raw) - len(raw.lstrip(_STRIP))
         if not core:
@@ -391,6 +413,8 @@ def _cue_at(toks: list[_Tok], i: int) -> int:
         return 2 if nxt == "to" else 0
     if tok.low in _POINT:
         return 2 if nxt == "out" else 0
+    if tok.low in _GO:  # 'She went on: "…"' (not 'went on to')
+        return 2 if nxt == "on" and toks[i + 1].trail[:1] in {":", ","} else 0
     if tok.low not in _CUES or tok.core.startswith("Q_"):
         return 0
     if tok.low in _NOUNISH and not tok.core.islower():
@@ -409,11 +433,11 @@ def _np_ok(np: list[_Tok]) -> bool:
     first, last = np[0], np[-1]
     if first.low in _BOUNDARY or first.low in _PREPOSITIONS:
         return False
-    if not _is_cap(first) and first.low.endswith(("ing", "ed")) and first.low not in (_DETERMINERS):
+    if len(np) == 1 and not _is_cap(first) and first.low.endswith(("ing", "ed")):
         return False  # "dismissing claims by ..." is no speaker
-    if last.low in _DETERMINERS or last.low in _PREPOSITIONS or last.low in _FILLERS:
+    if last.low in _ARTICLES or last.low in _PREPOSITIONS or last.low in _FILLERS:
         return False
-    return not any(any(c.isdigit() for c in t.core) for t in np)
+    return not any(c.isdigit() for c in first.core)
 
 
 def _speaker_part(np: list[_Tok]) -> list[_Tok]:
@@ -449,27 +473,38 @@ def _cue_text(text: str, toks: list[_Tok], i: int, n: int) -> str:
 
 
 def _forward_np(toks: list[_Tok], i: int) -> list[_Tok]:
+    """The noun phrase starting at ``toks[i]`` ('said X in a statement': X)."""
     np: list[_Tok] = []
     for tok in toks[i:]:
         if not tok.core or tok.low in _FORWARD_STOP or len(np) >= _NP_MAX:
             break
         np.append(tok)
-        if tok.trail or tok.lead:
+        if (tok.trail and not _abbreviation(tok)) or tok.lead:
             break
     return np
 
 
-def _make(text: str, np: list[_Tok], cue: str | None) -> _Attribution | None:
+def _make(np: list[_Tok], cue: str | None) -> _Attribution | None:
+    """The attribution to a noun phrase, or None when it names no speaker."""
     if not _np_ok(np):
         return None
     part = _speaker_part(np)
     return _Attribution((part[0].start, part[-1].end), cue, np[-1].end)
 
 
+def _breaks_clause(tok: _Tok) -> bool:
+    return any(mark in tok.trail for mark in ",;:—–")
+
+
+def _abbreviation(tok: _Tok) -> bool:
+    """'U.S.', 'Gen.', 'A.': a full stop that ends no sentence."""
+    return tok.trail == "." and ("." in tok.core or len(tok.core) <= 2 or tok.low in _TITLES)
+
+
 def _ends_sentence(tok: _Tok) -> bool:
     mark = tok.trail[:1]
     if mark == ".":
-        return not ("." in tok.core or len(tok.core) <= 2 or tok.low in _TITLES)  # U.S., Gen.
+        return not (_abbreviation(tok) or tok.trail[1:2] == ",")  # 'R-Ky., said'
     return mark in {"!", "?", ";"}
 
 
@@ -478,7 +513,9 @@ def _skip_fillers(toks: list[_Tok], k: int, lo: int = 0) -> int:
     over 'went on to' ('X went on to say')."""
     if k - 3 >= lo and [t.low for t in toks[k - 2 : k]] == ["on", "to"]:
         k -= 3 if toks[k - 3].low in _GO else 0
-    while k > lo and (toks[k - 1].low in _FILLERS or toks[k - 1].low.endswith("ly")):
+    while k > lo and (
+        toks[k - 1].low in _FILLERS or toks[k - 1].low in _TIME or toks[k - 1].low.endswith("ly")
+    ):
         k -= 1
     return k
 
@@ -492,9 +529,9 @@ def _after(text: str, toks: list[_Tok]) -> _Attribution | None:
         return None
     n = _cue_at(toks, i)
     if n and not toks[i].low.endswith("ing"):  # inverted: ', said a spokesperson in ...'
-        found = _make(text, _forward_np(toks, i + n), _cue_text(text, toks, i, n))
+        found = _make(_forward_np(toks, i + n), _cue_text(text, toks, i, n))
         return found._replace(end=max(found.end, toks[i + n - 1].end)) if found else None
-    for j in range(i + 1, min(len(toks), i + _NP_MAX + 4)):
+    for j in range(i + 1, min(len(toks), i + 2 * _NP_MAX + 4)):
         prev = toks[j - 1]
         if not prev.core or prev.core.startswith("Q_") or _ends_sentence(prev):
             return None
@@ -504,10 +541,16 @@ def _after(text: str, toks: list[_Tok]) -> _Attribution | None:
         k = _skip_fillers(toks, j, i)
         if k > i and toks[k - 1].low in _PARTICIPLE_AUX:
             return None  # passive: "he was told"
-        commas = [c for c in range(i, k - 1) if toks[c].trail[:1] == ","]
-        if commas and (toks[k - 1].trail[:1] != "," or toks[commas[0] + 1].low not in _APPOSITIVE):
-            return None  # only 'X, the spokesman, said' may hold commas
-        found = _make(text, toks[i:k], _cue_text(text, toks, j, n))
+        np = toks[i:k]
+        commas = [c for c in range(i, k - 1) if "," in toks[c].trail]
+        if commas:  # only 'X, the spokesman, said' may hold commas
+            if len(commas) > 1 or "," not in toks[k - 1].trail:
+                return None
+            head, appositive = toks[i : commas[0] + 1], toks[commas[0] + 1 : k]
+            named = all(_is_cap(t) or t.low in _PARTICLES for t in appositive)
+            # 'his wife, Gabriela Lazar, wrote': the name; 'Ki Hong, 33, said': the head
+            np = appositive if named and not _is_cap(head[-1]) else head
+        found = _make(np, _cue_text(text, toks, j, n))
         if found is None and toks[j].low in _NOUNISH:
             continue  # '"…," several states said'
         return found._replace(end=toks[j + n - 1].end) if found else None
@@ -522,12 +565,11 @@ def _backward_np(toks: list[_Tok], end: int, keep_last: bool = False) -> list[_T
         tok = toks[k - 1]
         if (
             not tok.core
-            or (_cue_at(toks, k - 1) and tok.low not in _NOUNISH)
-            or (tok.trail[:1] in {",", ";", ":", "—", "–"} and not (keep_last and k == end))
+            or (_breaks_clause(tok) and not (keep_last and k == end))
             or _ends_sentence(tok)
             or tok.low in _BOUNDARY
             or tok.core.startswith("Q_")
-            or any(c.isdigit() for c in tok.core)
+            or (k < end and any(c.isdigit() for c in tok.core))  # 'In 2015 Trump said'
         ):
             break
         k -= 1
@@ -548,8 +590,10 @@ def _plausible_subject(seg: list[_Tok]) -> bool:
 def _subject(toks: list[_Tok]) -> list[_Tok]:
     """The subject at the start of a sentence: a pronoun or a run of capitalised words,
     after an opening phrase such as 'At the debate,'."""
-    if toks and toks[0].low in _ADVERBIAL:
-        comma = next((i for i, t in enumerate(toks[:12]) if t.trail[:1] == ","), -1)
+    while toks and toks[0].low in _CONJUNCTIONS:
+        toks = toks[1:]  # 'And then Trump went on the attack, saying'
+    if toks and (toks[0].low in _ADVERBIAL or toks[0].low in _BOUNDARY):
+        comma = next((i for i, t in enumerate(toks[:12]) if "," in t.trail), -1)
         toks = toks[comma + 1 :] if comma >= 0 else []
     if toks and toks[0].low in _SPEAKING_PRONOUNS:
         return toks[:1]
@@ -570,8 +614,8 @@ def _appositive_comma(toks: list[_Tok], end: int) -> int:
         tok = toks[c]
         if not tok.core or tok.core.startswith("Q_") or _ends_sentence(tok):
             return -1
-        if tok.trail[:1] == ",":
-            return c if toks[c + 1].low in _APPOSITIVE else -1
+        if "," in tok.trail:
+            return c
     return -1
 
 
@@ -581,7 +625,7 @@ def _noun_use(toks: list[_Tok], j: int) -> bool:
     if toks[j].low not in _NOUNISH:
         return False
     np = _backward_np(toks, _skip_fillers(toks, j))
-    return not np or len(np) > 4 or not (_is_cap(np[0]) or np[0].low in _SPEAKING_PRONOUNS)
+    return not _np_ok(np) or len(np) > 4 or not (_is_cap(np[0]) or np[0].low in _SPEAKING_PRONOUNS)
 
 
 def _before(text: str, toks: list[_Tok]) -> _Attribution | None:
@@ -598,28 +642,47 @@ def _before(text: str, toks: list[_Tok]) -> _Attribution | None:
         return _colon(text, toks)
     cue = _cue_text(text, toks, j, n)
     if toks[j].low == "according":
-        return _make(text, _forward_np(toks, j + 2), cue)
+        return _make(_forward_np(toks, j + 2), cue)
     k = _skip_fillers(toks, j)
     participle = toks[j].low.endswith("ing")
     if k > 0 and toks[k - 1].low in _PARTICIPLE_AUX and not participle:
         return None  # passive: "Cuba is said to ..."
     np = _backward_np(toks, k)
+    while np and np[0].low in _PREPOSITIONS:
+        np = np[1:]  # 'with Trump reportedly yelling'
     start = k - len(np)
-    if k == 0:  # 'Continued Stone: "…"', 'Said Trump, "…"'
-        return _make(text, _forward_np(toks, j + n), cue)
-    if not np and (participle or toks[k - 1].low == "and"):
-        # '..., asserting that "…"', 'X did this and said, "…"': the subject spoke
-        return _make(text, _subject(toks), cue)
+    if participle and np and not (_is_cap(np[0]) or np[0].low in _DETERMINERS):
+        np = []  # 'X issued a statement Tuesday saying': a verb phrase, not a speaker
+    following = _forward_np(toks, j + n)
+    if (
+        not np
+        and following
+        and j + n + len(following) == len(toks)
+        and following[-1].trail[:1] in {",", ":"}
+        and (k == 0 or "," in toks[k - 1].trail)
+    ):
+        return _make(following, cue)  # 'Continued Stone:', 'But, said Solovey,'
+    if k == 0:
+        return None
+    if not np and participle and _cue_at(toks, k - 1):
+        found = _before(text, toks[:k])  # 'Spicer said, adding, "…"'
+        return found._replace(cue=cue) if found else None
+    if not np and participle:
+        return _make(_subject(toks), cue)  # '..., asserting that "…"': the subject
+    if not np and toks[k - 1].low in {"and", "but"}:  # 'he laughed and said, "…"'
+        return _make(_subject(_backward_np(toks, k - 1)) or _subject(toks), cue)
+    if not np and toks[k - 1].low == "who" and k > 1 and "," in toks[k - 2].trail:
+        return _make(_backward_np(toks, k - 1, keep_last=True), cue)  # 'X, who said'
     comma = -1
-    if np and np[0].low in _APPOSITIVE and start > 0 and toks[start - 1].trail[:1] == ",":
+    if np and np[0].low in _APPOSITIVE and start > 0 and "," in toks[start - 1].trail:
         comma = start - 1  # "In a statement, a spokesperson said": is the subject before?
-    elif not np and k > 0 and toks[k - 1].trail[:1] == ",":
+    elif not np and k > 0 and "," in toks[k - 1].trail:
         comma = _appositive_comma(toks, k)
     if comma >= 0:
         prior = _backward_np(toks, comma + 1, keep_last=True)
         if _plausible_subject(prior):
-            return _make(text, prior, cue)
-    return _make(text, np, cue)
+            return _make(prior, cue)
+    return _make(np, cue)
 
 
 def _colon(text: str, toks: list[_Tok]) -> _Attribution | None:
@@ -629,14 +692,14 @@ def _colon(text: str, toks: list[_Tok]) -> _Attribution | None:
     np = _backward_np(toks, len(toks), keep_last=True)
     if not np or len(np) > 6 or not (_is_cap(np[0]) or np[0].low in _SPEAKING_PRONOUNS):
         return None
-    return _make(text, np, None)
+    return _make(np, None)
 
 
 def _according_later(text: str, toks: list[_Tok]) -> _Attribution | None:
     """', according to X' anywhere later in the quotation's sentence."""
     for i, tok in enumerate(toks):
         if tok.low == "according" and _cue_at(toks, i) == 2:
-            return _make(text, _forward_np(toks, i + 2), _cue_text(text, toks, i, 2))
+            return _make(_forward_np(toks, i + 2), _cue_text(text, toks, i, 2))
     return None
 
 
@@ -736,7 +799,7 @@ def extract_quotes(text: str, sentences: Sequence[Sentence] | None = None) -> li
     speakers: list[str] = []  # named so far, for pronouns
     last_sentence = -2  # index of the sentence where the previous quotation ended
     for parts, joint in groups:
-        found, alone, s_index, e_index = _attribute(masked, sentences, starts, parts)
+        found, alone, s_index, e_index = _attribute(text, masked, sentences, starts, parts)
         speaker: str | None = None
         span: Span | None = None
         cue: str | None = None
@@ -772,7 +835,11 @@ def extract_quotes(text: str, sentences: Sequence[Sentence] | None = None) -> li
 
 
 def _attribute(
-    masked: str, sentences: Sequence[Sentence], starts: list[int], parts: list[_Segment]
+    text: str,
+    masked: str,
+    sentences: Sequence[Sentence],
+    starts: list[int],
+    parts: list[_Segment],
 ) -> tuple[_Attribution | None, bool, int, int]:
     """Attribution of one quotation from its sentence, whether the quotation stands alone
     as a sentence, and the indexes of the sentences where it starts and ends (-1: none)."""
@@ -786,10 +853,11 @@ def _attribute(
     # '"…?" Borger asked.' may be split after the mark: look on to the paragraph's end
     after = _tokens(masked, last.close, min(first.para_hi, last.close + _CONTEXT))
     in_sentence = [t for t in after if t.start < hi]
-    starts_sentence = not any(t.core for t in before if t.end > _last_stop(before))
+    stop = _last_stop(before)
+    starts_sentence = not any(t.core for t in before if t.end > stop)
     # an attribution follows a quotation that ends open ('"…," she said', '"…?" he asked')
     # or that is its sentence's start ('"…" Grubbs said.')
-    open_end = masked[last.end - 1] in ",?!…—–-:" or masked[last.close : hi].lstrip()[:1] in {
+    open_end = text[last.end - 1] in ",?!…—–-:" or masked[last.close : hi].lstrip()[:1] in {
         ",",
         "—",
         "–",
@@ -797,8 +865,23 @@ def _attribute(
     }
     found = _after(masked, after) if open_end or starts_sentence else None
     found = found or _before(masked, before) or _according_later(masked, in_sentence)
+    if found is None and starts_sentence:
+        found = _introduced(masked, sentences, starts, first.open)
     alone = starts_sentence and not any(t.core for t in in_sentence)
     return found, alone, s_index, e_index
+
+
+def _introduced(
+    masked: str, sentences: Sequence[Sentence], starts: list[int], pos: int
+) -> _Attribution | None:
+    """'He said:' ending the paragraph before a quotation that opens its paragraph."""
+    lo = max(0, pos - _CONTEXT)
+    prefix = masked[lo:pos]
+    colon = len(prefix.rstrip()) - 1
+    if colon < 0 or prefix[colon] != ":" or "\n" not in prefix[colon:]:
+        return None
+    s_lo, _, _ = _bounds(sentences, starts, lo + colon)
+    return _before(masked, _tokens(masked, max(lo, s_lo), lo + colon + 1))
 
 
 def _last_stop(toks: list[_Tok]) -> int:

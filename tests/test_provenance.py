@@ -7,6 +7,8 @@ import random
 import networkx as nx
 import pytest
 from conftest import ARTICLE, HAVANA, MINJU, OUTLET, REWRITE, STATEMENT
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 import quoteprov as qp
 from quoteprov.provenance import _Candidate, choose_origin
@@ -220,3 +222,46 @@ def test_origin_evidence_without_complete_dates() -> None:
     assert (n, reason) == (1, "the most complete occurrence (others: paraphrase)")
     pool = [_candidate("a", position=0), _candidate("b", speaker="Zhao", position=1)]
     assert choose_origin(pool, set()) == (1, "an attributed occurrence")
+
+
+fragments = st.sampled_from(
+    [
+        '"',
+        "“",
+        "”",
+        "‘",
+        "’",
+        "«",
+        "»",
+        ",",
+        ".",
+        " ",
+        "\n",
+        "he said",
+        "said Smith",
+        "not",
+        "We will win the vote",
+        "We will win the vote",
+        "Cuba",
+        "3",
+        "Dr.",
+        "U.S.",
+        "\x00",
+        "é",
+    ]
+)
+texts = st.lists(st.one_of(fragments, st.text(max_size=20)), max_size=30).map(" ".join)
+
+
+@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(st.lists(texts, min_size=1, max_size=4))
+def test_any_text_gives_a_consistent_graph(docs: list[str]) -> None:
+    corpus = qp.Corpus(qp.Document(id=f"d{n}", text=t) for n, t in enumerate(docs))
+    graph = qp.build_graph(corpus)
+    for _, v, d in graph.edges(data=True):
+        if d["type"] == "occurs_in":
+            assert corpus[v.removeprefix("doc:")].text[d["start"] : d["end"]] == d["text"]
+    for node, d in graph.nodes(data=True):
+        if d["type"] == "quote":
+            origins = [v for _, v, e in graph.out_edges(node, data=True) if e["is_origin"]]
+            assert origins == [d["origin"]]

@@ -1,0 +1,420 @@
+"""Quotation extraction: marks, joining, speakers and cues (quoteprov.quotes)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from quoteprov.models import Quote
+from quoteprov.quotes import extract_quotes
+from quoteprov.segment import split_sentences
+
+SEEDS = Path(__file__).resolve().parent.parent / "seeds"
+
+
+def _seed(prefix: str) -> str:
+    (path,) = SEEDS.glob(f"{prefix}_*.txt")
+    return path.read_text(encoding="utf-8")
+
+
+def _quote(quotes: list[Quote], fragment: str) -> Quote:
+    found = [q for q in quotes if fragment in q.content]
+    assert len(found) == 1, f"{fragment!r}: {[q.content[:40] for q in quotes]}"
+    return found[0]
+
+
+def _check_offsets(text: str, quotes: list[Quote]) -> None:
+    last_end = 0
+    for q in quotes:
+        assert text[q.start : q.end] == q.text
+        assert q.start >= last_end, "quotes overlap or are out of order"
+        last_end = q.end
+        assert q.parts and q.parts[0].start == q.start and q.parts[-1].end == q.end
+        previous = q.start
+        for part in q.parts:
+            assert text[part.start : part.end] == part.text
+            assert previous <= part.start <= part.end <= q.end
+            previous = part.end
+        assert q.content == " ".join(p.text for p in q.parts)
+        if q.speaker_span is not None:
+            span = q.speaker_span
+            assert text[span.start : span.end] == span.text
+
+
+@pytest.fixture(scope="module")
+def seed000() -> list[Quote]:
+    return extract_quotes(_seed("000"))
+
+
+@pytest.fixture(scope="module")
+def seed002() -> list[Quote]:
+    return extract_quotes(_seed("002"))
+
+
+# ---------------------------------------------------------------------------- seeds
+
+
+@pytest.mark.parametrize(
+    ("fragment", "speaker", "cue"),
+    [
+        (
+            "the anti-government protests that occurred in Cuba are an outcome of",
+            "a spokesperson for the North Korean Foreign Ministry",
+            "argued",
+        ),
+        ("condemns and rejects the attempt at interfering", "The official", "said"),
+        ("We express our full support", "the statement", "added"),
+        ("We are confident that Cuba would smash", "the statement", None),
+        ("We hear the determination", "the statement", "said"),
+        ("Cuba is, unfortunately, a failed state", "Biden", "said"),
+        ("There are a number of things", "Biden", None),
+        ("to carry out a critical analysis", "Miguel Díaz-Canel", "acknowledged"),
+        ("a failed state is one that", "Díaz-Canel", "asserting"),
+        ("Washington to take on an objective position finally", "Zakharova", "said"),
+        ("China firmly opposes foreign interference", "Zhao", "said"),
+        ("the U.S. embargo is the root cause", "Zhao", "asserted"),
+        ("I'd like to stress", "Zhao", None),
+        ("while condemning the illegal U.S. sanctions", "Khatibzadeh", "said"),
+    ],
+)
+def test_seed000_speakers(seed000: list[Quote], fragment: str, speaker: str, cue: str) -> None:
+    q = _quote(seed000, fragment)
+    assert (q.speaker, q.cue) == (speaker, cue)
+
+
+def test_seed000_interrupted_quotes_are_joined(seed000: list[Quote]) -> None:
+    text = _seed("000")
+    tweet = _quote(seed000, "If President Joseph Biden had sincere humanitarian concern")
+    assert len(tweet.parts) == 2
+    assert tweet.parts[0].text.endswith("for the Cuban people,")
+    assert tweet.parts[1].text.startswith("he could eliminate the 243 measures")
+    assert "Díaz-Canel tweeted Friday" in tweet.text
+    assert (tweet.speaker, tweet.cue) == ("Díaz-Canel", "tweeted")
+    assert tweet.content == f"{tweet.parts[0].text} {tweet.parts[1].text}"
+
+    zakharova = _quote(seed000, "And if Washington really is concerned")
+    assert len(zakharova.parts) == 2
+    assert "they need to start with themselves" in zakharova.content
+    assert (zakharova.speaker, zakharova.cue) == ("Zakharova", "added")
+    assert zakharova.speaker_span is not None and zakharova.speaker_span.text == "she"
+
+    iran = _quote(seed000, "In this situation, where the United States")
+    assert len(iran.parts) == 2
+    assert "it is trying to appear as a supporter" in iran.content
+    assert (iran.speaker, iran.cue) == ("Saeed Khatibzadeh", "told")
+    _check_offsets(text, seed000)
+
+
+def test_seed000_scare_quotes_have_no_speaker(seed000: list[Quote]) -> None:
+    for fragment in ("Captive Nations Week", "non-interference in the internal affairs"):
+        q = _quote(seed000, fragment)
+        assert q.speaker is None and q.cue is None and q.speaker_span is None
+
+
+def test_seed000_apostrophes_are_not_quotes(seed000: list[Quote]) -> None:
+    assert _quote(seed000, "Smash").content == "Smash"  # the headline's 'Smash'
+    for q in seed000:
+        assert not q.content.startswith(("s ", "t "))  # nothing starts at Cuba's / it's
+
+
+@pytest.mark.parametrize(
+    ("fragment", "speaker", "cue"),
+    [
+        ("We express our full support", "the statement", "added"),
+        ("We are confident that Cuba would smash", "the statement", None),
+        ("The logic is simple here.", "Maria Zakharova", "said"),
+        ("I ascribe the situation in Cuba", "Obrador", "said"),
+        ("A failed state is a state which", "Diaz-Canel", "added"),
+        ("he could eliminate the 243 measures", "Diaz-Canel", "pointed out"),
+        ("condemns and rejects the attempt", "The statement", "said"),
+    ],
+)
+def test_seed002_speakers(seed002: list[Quote], fragment: str, speaker: str, cue: str) -> None:
+    q = _quote(seed002, fragment)
+    assert (q.speaker, q.cue) == (speaker, cue)
+
+
+def test_seed002_spokesperson(seed002: list[Quote]) -> None:
+    q = _quote(seed002, "The anti-government protests that occurred in Cuba")
+    assert q.speaker is not None and "North Korean Foreign Ministry spokesperson" in q.speaker
+    assert q.cue == "said"
+    assert q.speaker_span is not None
+    assert "in a Friday statement" not in q.speaker  # the noun phrase stops before "in"
+    _check_offsets(_seed("002"), seed002)
+
+
+def test_seed001_curly_quotes() -> None:
+    text = _seed("001")
+    quotes = extract_quotes(text)
+    q = _quote(quotes, "The anti-government protests that occurred in Cuba")
+    assert q.content.endswith("revolution,")
+    assert q.speaker is not None and "spokesperson for the North Korean Foreign Ministry" in (
+        q.speaker
+    )
+    assert q.cue == "said"
+    assert _quote(quotes, "condemns and rejects").content == "condemns and rejects"
+    assert _quote(quotes, "We are convinced").speaker == "the statement"
+    _check_offsets(text, quotes)
+
+
+@pytest.mark.parametrize("prefix", ["001", "003", "004"])
+def test_seed_apostrophes_never_delimit_quotes(prefix: str) -> None:
+    text = _seed(prefix)
+    quotes = extract_quotes(text)
+    _check_offsets(text, quotes)
+    for q in quotes:
+        for word in ("Kim Jong Un’s", "Fidel’s", "Cuba’s"):
+            name = word.split("’")[0]
+            assert not q.text.startswith("s ") and not q.text.endswith(name), word
+    if prefix == "004":
+        assert quotes == []  # only apostrophes there
+
+
+def test_sentences_argument_gives_the_same_result() -> None:
+    text = _seed("000")
+    assert extract_quotes(text, split_sentences(text)) == extract_quotes(text)
+
+
+# ---------------------------------------------------------------------------- marks
+
+
+@pytest.mark.parametrize(
+    ("text", "contents"),
+    [
+        ('He called it "fake news" twice.', ["fake news"]),
+        ("He said “yes” and ‘no’ today.", ["yes", "no"]),
+        ("Le ministre a dit « Nous gagnerons » hier.", ["Nous gagnerons"]),
+        ("Il a dit «Bonjour» hier.", ["Bonjour"]),
+        ("Er sagte „Wir schaffen das“ und ging.", ["Wir schaffen das"]),
+        ("Er sagte „Wir schaffen das” und ging.", ["Wir schaffen das"]),
+        ("彼は「こんにちは」と言った。", ["こんにちは"]),
+        ("The title was 'Smash' in caps.", ["Smash"]),
+        ("“He called it ‘nonsense’ and left,” she said.", ["He called it ‘nonsense’ and left,"]),
+        ("\"He called it 'nonsense' today,\" she said.", ["He called it 'nonsense' today,"]),
+        ("The Castros’ regime and Kim Jong Un’s visit. It's fine, isn't it?", []),
+        ("The ‘90s were good and the '80s too.", []),
+        ('A stray " mark in a sentence.', []),
+        ('Empty "" and “ ” and « » marks.', []),
+        ("He is 6' 2\" tall.", []),
+    ],
+)
+def test_marks(text: str, contents: list[str]) -> None:
+    quotes = extract_quotes(text)
+    assert [q.content for q in quotes] == contents
+    _check_offsets(text, quotes)
+
+
+def test_unclosed_quotation_runs_to_the_end_of_its_paragraph() -> None:
+    text = '"We will fight on the beaches. We will never surrender.\n"We shall go on," he said.'
+    quotes = extract_quotes(text)
+    assert [q.content for q in quotes] == [
+        "We will fight on the beaches. We will never surrender.",
+        "We shall go on,",
+    ]
+
+
+def test_unclosed_fragment_is_ignored() -> None:
+    assert extract_quotes('The so-called "experts\nwere wrong.') == []
+    assert extract_quotes('The so-called "experts were wrong again.\nYes.') == []
+    assert extract_quotes('He wrote "\n') == []
+
+
+def test_repeated_opening_mark_drops_the_stray_one() -> None:
+    quotes = extract_quotes('He was "tired. Later he said "I am fine," to us.')
+    assert [q.content for q in quotes] == ["I am fine,"]
+
+
+# ---------------------------------------------------------------------------- joining
+
+
+def test_interrupted_quotation_is_one_quote() -> None:
+    text = '"We tried," he said, "and we failed."'
+    (q,) = extract_quotes(text)
+    assert [p.text for p in q.parts] == ["We tried,", "and we failed."]
+    assert q.content == "We tried, and we failed."
+    assert q.text == text[1:-1]
+    assert (q.speaker, q.cue) == ("he", "said")
+
+
+def test_inverted_interruption() -> None:
+    (q,) = extract_quotes('"We tried," said John Smith, "and we failed."')
+    assert (len(q.parts), q.speaker, q.cue) == (2, "John Smith", "said")
+
+
+def test_full_stop_keeps_two_quotes_with_one_speaker() -> None:
+    text = '"We won," Ana Díaz said. "We tried," she said. "And we failed."'
+    quotes = extract_quotes(text)
+    assert [q.content for q in quotes] == ["We won,", "We tried,", "And we failed."]
+    assert [q.speaker for q in quotes] == ["Ana Díaz"] * 3
+    assert [q.cue for q in quotes] == ["said", "said", None]
+    assert quotes[1].speaker_span is not None and quotes[1].speaker_span.text == "she"
+
+
+def test_no_join_across_non_attribution() -> None:
+    quotes = extract_quotes('He liked "red," but the sky was "blue" that day.')
+    assert [len(q.parts) for q in quotes] == [1, 1]
+
+
+# ---------------------------------------------------------------------------- speakers
+
+
+@pytest.mark.parametrize(
+    ("text", "speaker", "cue"),
+    [
+        ('"It is over," according to a senior official.', "a senior official", "according to"),
+        ('According to the report, "the economy is weak."', "the report", "According to"),
+        ('"It is over," Smith, the campaign manager, said.', "Smith", "said"),
+        ('Smith: "We are ready."', "Smith", None),
+        (
+            '"We are ready," White House press secretary Jen Psaki told reporters.',
+            "Jen Psaki",
+            "told",
+        ),
+        (
+            '"No," said Russia’s Foreign Ministry spokeswoman Maria Zakharova on Thursday.',
+            "Maria Zakharova",
+            "said",
+        ),
+        ('"Yes," the minister further pointed out.', "the minister", "pointed out"),
+        (
+            'Mexican President Andres Manuel Lopez Obrador said that "nobody" can.',
+            "Andres Manuel Lopez Obrador",
+            "said",
+        ),
+        ('The Washington Post reported that "nothing" changed.', "The Washington Post", "reported"),
+        (
+            'Diaz-Canel wrote in a Twitter post on Friday after Biden described Cuba as a "failed'
+            ' State."',
+            None,
+            None,
+        ),
+        ('Cuba is said to be "ready" now.', None, None),
+    ],
+)
+def test_speaker_patterns(text: str, speaker: str | None, cue: str | None) -> None:
+    (q,) = extract_quotes(text)
+    assert (q.speaker, q.cue) == (speaker, cue)
+    if q.speaker_span is not None:
+        assert text[q.speaker_span.start : q.speaker_span.end] == q.speaker_span.text
+
+
+@pytest.mark.parametrize(
+    ("text", "speaker", "cue"),
+    [
+        ("''We tried,'' Mr. Sanders told CNN last year.", "Sanders", "told"),  # ASCII ''…''
+        ("``We tried,'' Mr. Sanders told CNN last year.", "Sanders", "told"),
+        ('"I don’t think so,” Grassley said.', "Grassley", "said"),  # mixed marks
+        ("“The Iowa caucus is a battle of niches” Grubbs said.", "Grubbs", "said"),
+        ('"That would be you?" Borger asked.', "Borger", "asked"),
+        (
+            'He said:\n\n"In all the administrations I served in, it is like a monastery."',
+            "He",
+            "said",
+        ),
+        ('"We are sure," Sen. Chuck Schumer (D-N.Y.) said Tuesday.', "Chuck Schumer", "said"),
+        (
+            '"We are sure," Senate Majority Leader Mitch McConnell, R-Ky., said.',
+            "Mitch McConnell",
+            "said",
+        ),
+        ("Bryne went on to say, “From the bottom of my soul, I know this.”", "Bryne", "say"),
+        ("Continued Stone: “So I think it is a very real problem.”", "Stone", "Continued"),
+        ('But, said Solovey, "I do not want to drum up conflict."', "Solovey", "said"),
+        ('Trump called on her to resign and said, "Her mind is shot!"', "Trump", "said"),
+        ('They will meet next week, Spicer said, adding, "They need to talk."', "Spicer", "adding"),
+        (
+            "“It is over,” his wife, Gabriela Violeta Lazar, wrote in a letter.",
+            "Gabriela Violeta Lazar",
+            "wrote",
+        ),
+        ('"It is over," Ki Hong, 33, said.', "Ki Hong", "said"),
+        (
+            'Attorney General Loretta E. Lynch, who told Congress: "That matter is handled."',
+            "Loretta E. Lynch",
+            "told",
+        ),
+        ("Priebus later Thursday told Fox News: “Both are meeting next week.”", "Priebus", "told"),
+    ],
+)
+def test_speaker_patterns_in_news(text: str, speaker: str, cue: str) -> None:
+    (q,) = extract_quotes(text)
+    assert (q.speaker, q.cue) == (speaker, cue)
+    _check_offsets(text, [q])
+
+
+def test_attribution_across_a_full_stop_does_not_join() -> None:
+    text = "“Clinton wrote it,” Clinton wrote. Still, she added, “we also can’t ignore it.”"
+    quotes = extract_quotes(text)
+    assert [len(q.parts) for q in quotes] == [1, 1]
+    assert [(q.speaker, q.cue) for q in quotes] == [("Clinton", "wrote"), ("Clinton", "added")]
+
+
+def test_pronoun_without_antecedent_stays_a_pronoun() -> None:
+    (q,) = extract_quotes('"Fine," she said.')
+    assert (q.speaker, q.speaker_span.text if q.speaker_span else None) == ("she", "she")
+
+
+# ---------------------------------------------------------------------------- properties
+
+_PIECES = st.sampled_from(
+    [
+        '"',
+        "'",
+        "“",
+        "”",
+        "‘",
+        "’",
+        "«",
+        "»",
+        "„",
+        "「",
+        "」",
+        "''",
+        "``",
+        "(",
+        " ",
+        " ",
+        "\n",
+        ",",
+        ".",
+        ":",
+        "—",
+        "he said",
+        "said",
+        " she added,",
+        "Smith",
+        "according to",
+        "the official",
+        "word",
+        "Cuba’s",
+        "it's",
+        "told reporters",
+        "?",
+        "(",
+        ")",
+        "Díaz-Canel",
+        "that",
+    ]
+)
+
+
+def _check(text: str) -> None:
+    quotes = extract_quotes(text)
+    _check_offsets(text, quotes)
+    for q in quotes:
+        assert q.text.strip() == q.text and q.text
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.text())
+def test_any_text_never_raises(text: str) -> None:
+    _check(text)
+
+
+@settings(max_examples=500, deadline=None)
+@given(st.lists(_PIECES, max_size=40).map("".join))
+def test_quote_soup_never_raises(text: str) -> None:
+    _check(text)
