@@ -8,6 +8,7 @@ import re
 import shutil
 import subprocess
 import sys
+from collections import Counter
 from pathlib import Path
 
 import matplotlib
@@ -101,7 +102,7 @@ def test_graph_picture_of_the_seeds(graph: qp.ProvenanceGraph, rendered: Path) -
     assert "documents (5)" in texts and "quotation families (41)" in texts
     assert len(ax.patches) == graph.number_of_edges()
     counts = sorted(len(c.get_offsets()) for c in ax.collections)
-    assert counts == [5, 14, 41]
+    assert counts == sorted(Counter(d["type"] for _, d in graph.nodes(data=True)).values())
     _image, inside = _save(ax, rendered / "graph_seeds.png")
     for style in NODE_STYLES.values():
         assert _pixels(inside, style["color"]) > 100
