@@ -154,7 +154,10 @@ def choose_origin(
             is_copy,
             lambda out: (
                 "copies set aside ("
-                + ", ".join(f"{c.doc.id} derives from another occurrence's document" for c in out)
+                + ", ".join(
+                    f"{doc_id} derives from another occurrence's document"
+                    for doc_id in sorted({c.doc.id for c in out})
+                )
                 + ")"
             ),
         ),

@@ -220,6 +220,8 @@ def test_origin_evidence_without_complete_dates() -> None:
     )
     n, reason = choose_origin(pool, set())
     assert (n, reason) == (1, "the most complete occurrence (others: paraphrase)")
+    twice = [*pool, _candidate("rewrite", "partial", None, "2021-07-16", 1)]
+    assert choose_origin(twice, {("rewrite", "article")})[1].count("rewrite derives") == 1
     pool = [_candidate("a", position=0), _candidate("b", speaker="Zhao", position=1)]
     assert choose_origin(pool, set()) == (1, "an attributed occurrence")
 
