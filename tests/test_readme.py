@@ -29,3 +29,18 @@ def test_notebook_examples_run(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) 
     assert trace.origin.doc_id == ARTICLE
     assert nx.read_graphml(tmp_path / "provenance.graphml").number_of_nodes() > 5
     assert "vis.Network" in (tmp_path / "graph.html").read_text(encoding="utf-8")
+
+
+def test_quick_start_is_install_and_run_then_the_ci_test_command() -> None:
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    quick = readme.split("## Quick start", 1)[1].split("\n## ", 1)[0]
+    commands = [
+        line
+        for line in re.findall(r"```bash\n(.*?)```", quick, flags=re.S)[0].splitlines()
+        if line and not line.startswith("#")
+    ]
+    assert len(commands) == 2
+    assert commands[0].startswith("pip install -e") and "quoteprov trace" in commands[0]
+    assert "--corpus seeds/" in commands[0]
+    ci = (ROOT / ".ci" / "run").read_text(encoding="utf-8")
+    assert ci.rstrip().splitlines()[-1] == commands[1]  # CI runs exactly the README's test command
