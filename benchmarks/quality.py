@@ -541,7 +541,7 @@ def _alter(
             return text[: m.end()] + " not" + text[m.end() :], "not", ""
         return None
     if kind == "word":
-        toks = [m for m in re.finditer(r"[a-z]{4,}", text) if m.group() not in _STOP]
+        toks = [m for m in re.finditer(r"\b[a-z]{4,}\b", text) if m.group() not in _STOP]
         if not toks:
             return None
         m = rng.choice(toks)

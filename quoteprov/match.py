@@ -86,6 +86,28 @@ def _is_negation(word: str) -> bool:
     return word in NEGATIONS or word.endswith("n't")
 
 
+# capitalised words that name no one
+_NOT_NAMES = frozenset(
+    """i i'm i've i'll i'd mr mrs ms dr mx sir madam the a an he she they we you it this that
+    these those his her their our my your its""".split()
+)
+_OPENERS = "\"'“”‘’«»„([{—–-"
+
+
+def _is_name(text: str, token: Token) -> bool:
+    """Whether ``token`` of ``text`` looks like (part of) a name: capitalised where a
+    sentence does not start, or an acronym ('NATO', 'Díaz-Canel', 'McCain')."""
+    word = text[token.start : token.end]
+    if not word[:1].isupper() or token.norm in _NOT_NAMES:
+        return False
+    if sum(c.isupper() for c in word) >= 2:
+        return True  # 'NATO', 'McCain', 'U.S.'
+    k = token.start
+    while k > 0 and (text[k - 1].isspace() or text[k - 1] in _OPENERS):
+        k -= 1
+    return k > 0 and text[k - 1] not in ".!?:;…\n"
+
+
 @dataclass(frozen=True)
 class Query:
     """A query's words, ready to be aligned."""
@@ -203,10 +225,17 @@ def _best_chain(qs: str, text: str, w0: int, w1: int) -> tuple[int, int, int, in
 def _changes(
     q: Query, q0: int, q1: int, adoc: AnalyzedDocument, t0: int, t1: int, symbols: _Symbols
 ) -> tuple[Change, ...]:
-    """Word-level edits turning query words ``[q0, q1)`` into document tokens ``[t0, t1)``."""
+    """Word-level edits turning query words ``[q0, q1)`` into document tokens ``[t0, t1)``.
+
+    A change is flagged ``number`` or ``entity`` when a number or a name in it is absent
+    from the other side (a moved word is no alteration), ``negation`` when a negation is
+    added, dropped or replaced.
+    """
     qtok, dtok = q.tokens[q0:q1], adoc.tokens[t0:t1]
     text = adoc.doc.text
     gaps = _interruptions(adoc, dtok[0].start if dtok else 0, dtok[-1].end if dtok else 0)
+    q_words = {t.norm for t in qtok}
+    d_words = {t.norm for t in dtok}
     changes: list[Change] = []
     for op in Levenshtein.opcodes(symbols.encode(qtok), symbols.encode(dtok)):
         tag, a0, a1, b0, b1 = op.tag, op.src_start, op.src_end, op.dest_start, op.dest_end
@@ -221,6 +250,8 @@ def _changes(
             start = end = dtok[b0].start if b0 < len(dtok) else (dtok[-1].end if dtok else 0)
         query_tokens = qtok[a0:a1]
         words = [t.norm for t in (*query_tokens, *found_tokens)]
+        lost = [t for t in query_tokens if t.norm not in d_words]
+        new = [t for t in found_tokens if t.norm not in q_words]
         changes.append(
             Change(
                 op="substitute"
@@ -230,11 +261,43 @@ def _changes(
                 found=text[start:end],
                 start=start,
                 end=end,
-                number=any(map(_is_number, words)),
+                number=any(_is_number(t.norm) for t in (*lost, *new)),
                 negation=any(map(_is_negation, words)),
+                entity=_name_changed(q, qtok, a0, a1, lost, adoc, dtok, b0, b1, new),
             )
         )
     return tuple(changes)
+
+
+def _name_changed(
+    q: Query,
+    qtok: Sequence[Token],
+    a0: int,
+    a1: int,
+    lost: Sequence[Token],
+    adoc: AnalyzedDocument,
+    dtok: Sequence[Token],
+    b0: int,
+    b1: int,
+    new: Sequence[Token],
+) -> bool:
+    """Whether an edit replaces, adds or drops a name.
+
+    A name that only grows or shrinks ('Donald Trump' / 'Trump', 'Miguel Díaz-Canel') is
+    the same name: an added or dropped word next to a kept capitalised word is no change.
+    """
+    text = adoc.doc.text
+    q_names = [t for t in lost if _is_name(q.text, t)]
+    d_names = [t for t in new if _is_name(text, t)]
+    if not q_names and not d_names:
+        return False
+    if a1 > a0 and b1 > b0:  # a substitution: a name for another word
+        return True
+    if q_names:  # dropped: unless the name goes on beside it in the query
+        beside = [qtok[k] for k in (a0 - 1, a1) if 0 <= k < len(qtok)]
+        return not any(_is_name(q.text, t) for t in beside)
+    beside = [dtok[k] for k in (b0 - 1, b1) if 0 <= k < len(dtok)]
+    return not any(_is_name(text, t) for t in beside)
 
 
 def _interruptions(adoc: AnalyzedDocument, start: int, end: int) -> list[tuple[int, int]]:
@@ -299,6 +362,7 @@ def _lexical(q: Query, adoc: AnalyzedDocument, r0: int, r1: int, symbols: _Symbo
         if chain is None:
             break
         q0, q1, a, b, matched = chain
+        q0, q1, a, b = _extend_edges(q, adoc, positions, region, q0, q1, a, b)
         local = Indel.normalized_similarity(qs[q0:q1], text[a:b])
         coverage = (q1 - q0) / n
         t0, t1 = positions[a], positions[b - 1] + 1
@@ -322,6 +386,50 @@ def _lexical(q: Query, adoc: AnalyzedDocument, r0: int, r1: int, symbols: _Symbo
             changes = _changes(q, q0, q1, adoc, t0, t1, symbols)
             found.append(_make_match(adoc, t0, t1, "partial", score, changes))
     return found
+
+
+def _extend_edges(
+    q: Query,
+    adoc: AnalyzedDocument,
+    positions: Sequence[int],
+    region: Sequence[str],
+    q0: int,
+    q1: int,
+    a: int,
+    b: int,
+    most: int = 2,
+) -> tuple[int, int, int, int]:
+    """Pair the query's first or last words, left out of an alignment, with the document's.
+
+    ``"… put the Oval Office up for sale"`` against a query ending ``"… up for rent"``
+    aligns up to ``"for"``; the query's last word then faces the document's next word,
+    which is its substitution, not a deletion.  Only when at most ``most`` words are left
+    out at that end, and both texts run on with nothing but spaces between the words (no
+    sentence end, quotation mark or comma in between).
+    """
+    doc = adoc.doc.text
+    tokens = adoc.tokens
+
+    def seamless(text: str, left: Token, right: Token) -> bool:
+        return text[left.end : right.start].isspace()
+
+    def runs_on(qa: int, da: int, count: int) -> bool:
+        """Query words ``[qa, qa + count]`` and region words ``[da, da + count]`` are
+        free and follow each other with only spaces between them."""
+        return all(
+            region[da + k] != "\uffff"
+            and region[da + k + 1] != "\uffff"
+            and seamless(q.text, q.tokens[qa + k], q.tokens[qa + k + 1])
+            and seamless(doc, tokens[positions[da + k]], tokens[positions[da + k + 1]])
+            for k in range(count)
+        )
+
+    left, right = q0, len(q.tokens) - q1
+    if 0 < left <= most and a >= left and runs_on(0, a - left, left):
+        q0, a = 0, a - left
+    if 0 < right <= most and b + right <= len(region) and runs_on(q1 - 1, b - 1, right):
+        q1, b = len(q.tokens), b + right
+    return q0, q1, a, b
 
 
 def _quoted_fragment(adoc: AnalyzedDocument, t0: int, t1: int, matched: int) -> bool:

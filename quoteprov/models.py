@@ -79,7 +79,12 @@ class Change(_Frozen):
 
     ``query`` holds the query's words (empty for an insertion), ``found`` the document's
     words (empty for a deletion); ``start``/``end`` locate ``found`` in the document, or the
-    point where deleted words would be for a deletion.
+    point where deleted words would be for a deletion.  ``number``, ``negation`` and
+    ``entity`` say that the change touches a number, a negation or a name; such a change
+    alters what the quotation says (see :attr:`Match.altered`).
+
+    >>> Change(op="substitute", query="20", found="25", start=0, end=2, number=True).reason
+    "number: '20' → '25'"
     """
 
     op: Literal["substitute", "insert", "delete"]
@@ -89,10 +94,41 @@ class Change(_Frozen):
     end: int = Field(ge=0)
     number: bool = False
     negation: bool = False
+    entity: bool = False
+
+    @property
+    def reason(self) -> str | None:
+        """Why the change alters the quotation ('number', 'negation' or 'name', with the
+        words), or None for a change of wording only."""
+        what = (
+            "number"
+            if self.number
+            else ("negation" if self.negation else ("name" if self.entity else None))
+        )
+        if what is None:
+            return None
+        if self.op == "insert":
+            return f"{what} added: {self.found!r}"
+        if self.op == "delete":
+            return f"{what} dropped: {self.query!r}"
+        return f"{what}: {self.query!r} → {self.found!r}"
 
 
 class Match(_Frozen):
-    """One occurrence of a query in one document."""
+    """One occurrence of a query in one document.
+
+    ``altered`` is True when a change touches a number, a negation or a name, however
+    high the score: the words are close, but the claim differs.  ``alterations`` gives
+    the reason for each such change, in text order.  Both follow from ``changes`` when
+    not given.
+
+    >>> swap = Change(op="substitute", query="Clinton", found="Trump", start=0, end=5,
+    ...               entity=True)
+    >>> m = Match(doc_id="a", start=0, end=9, text="Trump won", score=90.0,
+    ...           kind="near_verbatim", changes=(swap,))
+    >>> m.altered, m.alterations
+    (True, ("name: 'Clinton' → 'Trump'",))
+    """
 
     doc_id: str
     start: int = Field(ge=0)
@@ -104,11 +140,27 @@ class Match(_Frozen):
     cue: str | None = None
     quoted: bool = False
     changes: tuple[Change, ...] = ()
+    altered: bool = False
+    alterations: tuple[str, ...] = ()
 
-    @property
-    def altered(self) -> bool:
-        """True when a number or a negation differs from the query."""
-        return any(c.number or c.negation for c in self.changes)
+    @model_validator(mode="before")
+    @classmethod
+    def _derive_alterations(cls, data: Any) -> Any:
+        if isinstance(data, dict) and "alterations" not in data and "altered" not in data:
+            changes = [
+                c if isinstance(c, Change) else Change.model_validate(c)
+                for c in data.get("changes", ())
+            ]
+            reasons = tuple(r for r in (c.reason for c in changes) if r is not None)
+            data = {**data, "changes": tuple(changes), "alterations": reasons}
+            data["altered"] = bool(reasons)
+        return data
+
+    @model_validator(mode="after")
+    def _consistent(self) -> Match:
+        if self.altered != bool(self.alterations):
+            raise ValueError("altered must be True exactly when alterations are given")
+        return self
 
 
 def _parse_published(value: Any) -> Any:
