@@ -65,6 +65,12 @@ class Quote(Span):
     last; when an attribution interrupts it (``"A," she said, "B."``) the interruption lies
     inside that stretch and ``parts`` holds the quoted pieces alone.  ``content`` is what was
     said: the parts joined by a space.
+
+    ``direct`` tells direct speech (the quotation opens its sentence or paragraph, or
+    follows a colon, a comma, a dash or a cue verb: ``She said: "…"``, ``"…," he said``)
+    from a fragment quoted inside the writer's own sentence: scare quotes, titles, a
+    partial quotation inside indirect speech (``He called the plan "a disaster"``,
+    ``She said that it was "the worst deal ever"``).
     """
 
     parts: tuple[Span, ...]
@@ -72,6 +78,7 @@ class Quote(Span):
     speaker: str | None = None
     cue: str | None = None
     speaker_span: Span | None = None
+    direct: bool = True
 
 
 class Change(_Frozen):
