@@ -303,7 +303,7 @@ def _detected(sentences: Sequence[str], corpus: qp.Corpus) -> str | None:
     return "partial" if kinds.count("partial") >= 2 else None
 
 
-def reuse_section() -> list[Row]:
+def reuse_section(semantic: Any) -> list[Row]:
     out: list[Row] = []
     clough = DATA / "clough_stevenson_short_answers"
     if (clough / "file_information.csv").exists():
@@ -379,7 +379,12 @@ def reuse_section() -> list[Row]:
                 if len(r) >= 7 and r[0] == "main-news"
             ]
         gold = [float(r[4]) for r in pairs]
-        ours = [similarity(r[5], r[6]) for r in pairs]
+        if semantic is not None:
+            va, vb = semantic.encode([r[5] for r in pairs]), semantic.encode([r[6] for r in pairs])
+            cos = [float(x) for x in (va * vb).sum(axis=1)]
+            ours = [similarity(r[5], r[6], c) for r, c in zip(pairs, cos, strict=True)]
+        else:
+            ours = [similarity(r[5], r[6]) for r in pairs]
         base = [fuzz.ratio(r[5], r[6]) for r in pairs]
         out.append(
             Row(
@@ -705,7 +710,7 @@ def main(argv: list[str] | None = None) -> int:
     if "msrp" in sections:
         rows += msrp_section(args.curve, semantic)
     if "reuse" in sections:
-        rows += reuse_section()
+        rows += reuse_section(semantic)
     if "split" in sections:
         rows += split_section()
     if "quotes" in sections:

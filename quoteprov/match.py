@@ -36,7 +36,8 @@ from __future__ import annotations
 import re
 from collections import Counter
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
+from typing import Any
 
 from rapidfuzz import fuzz
 from rapidfuzz.distance import Indel, Levenshtein
@@ -45,6 +46,7 @@ from .errors import InputError
 from .index import AnalyzedDocument, CorpusIndex, content_terms
 from .models import KIND_RANK, Change, Kind, Match
 from .normalize import Token, tokenize
+from .scorer import PARAPHRASE_MIN, features, paraphrase_min, probability
 
 __all__ = [
     "NEAR_COVERAGE",
@@ -59,7 +61,6 @@ __all__ = [
 NEAR_COVERAGE = 0.85
 NEAR_SIMILARITY = 0.75
 PARTIAL_COVERAGE = 0.3
-PARAPHRASE_MIN = 40.0
 QUOTED_FRAGMENT = 0.8
 MAX_GAP = 3  # words: a longer run of unmatched words breaks an alignment in two
 MAX_QUERY_WORDS = 2000
@@ -115,6 +116,7 @@ class Query:
     text: str
     tokens: list[Token]
     terms: Counter[str]
+    vector: Any = None  # the query's sentence embedding when the semantic tier is on
 
     @classmethod
     def parse(cls, text: str) -> Query:
@@ -157,6 +159,27 @@ def paraphrase_score(query: Counter[str], passage: Counter[str], index: CorpusIn
     total = sum(n * index.weight(t) for t, n in query.items())
     total += sum(n * index.weight(t) for t, n in passage.items())
     return 200.0 * shared / total if total else 0.0
+
+
+def _calibrated(q: Query, adoc: AnalyzedDocument, t0: int, t1: int, index: CorpusIndex) -> float:
+    """The combined scorer's probability that document tokens ``[t0, t1)`` say what the
+    query says (see :mod:`quoteprov.scorer`); with the sentence embedding's cosine when
+    the semantic tier is on."""
+    cosine = None
+    if q.vector is not None:
+        from .semantic import sentence_cosine
+
+        cosine = sentence_cosine(q.vector, index, adoc, adoc.tokens[t0].start)
+    return probability(features(q.tokens, adoc.tokens[t0:t1], index.weight, cosine))
+
+
+def _sentences_of(adoc: AnalyzedDocument, t0: int, t1: int) -> tuple[int, int]:
+    """Token range of the sentences holding tokens ``[t0, t1)``."""
+    start, end = adoc.tokens[t0].start, adoc.tokens[t1 - 1].end
+    touched = [k for k, s in enumerate(adoc.sentences) if s.start < end and start < s.end]
+    if not touched:
+        return t0, t1
+    return adoc.sentence_tokens[touched[0]][0], adoc.sentence_tokens[touched[-1]][1]
 
 
 def _tighten(blocks: list[list[int]], qs: str, text: str) -> None:
@@ -334,7 +357,9 @@ def _make_match(
     )
 
 
-def _lexical(q: Query, adoc: AnalyzedDocument, r0: int, r1: int, symbols: _Symbols) -> list[Match]:
+def _lexical(
+    q: Query, adoc: AnalyzedDocument, r0: int, r1: int, symbols: _Symbols, index: CorpusIndex
+) -> list[Match]:
     """Faithful alignments of the query inside document tokens ``[r0, r1)``."""
     qs = symbols.encode(q.tokens)
     # the attribution inside an interrupted quotation is invisible to the alignment
@@ -369,7 +394,6 @@ def _lexical(q: Query, adoc: AnalyzedDocument, r0: int, r1: int, symbols: _Symbo
         for k in range(a, b):  # never match these words again
             region[k] = "\uffff"
         span_words = [adoc.tokens[positions[k]].norm for k in range(a, b)]
-        score = fuzz.ratio(" ".join(t.norm for t in q.tokens), " ".join(span_words))
         if span_words == [t.norm for t in q.tokens]:
             found.append(_make_match(adoc, t0, t1, "verbatim", 100.0, ()))
             continue
@@ -377,6 +401,7 @@ def _lexical(q: Query, adoc: AnalyzedDocument, r0: int, r1: int, symbols: _Symbo
             continue
         if coverage >= NEAR_COVERAGE:
             changes = _changes(q, 0, n, adoc, t0, t1, symbols)
+            score = 100.0 * _calibrated(q, adoc, t0, t1, index)
             found.append(_make_match(adoc, t0, t1, "near_verbatim", score, changes))
             continue
         shared = set(content_terms(q.tokens[q0:q1])) & set(content_terms(adoc.tokens[t0:t1]))
@@ -384,6 +409,8 @@ def _lexical(q: Query, adoc: AnalyzedDocument, r0: int, r1: int, symbols: _Symbo
             continue  # one or two shared words are no evidence of a quotation
         if coverage >= PARTIAL_COVERAGE or _quoted_fragment(adoc, t0, t1, matched):
             changes = _changes(q, q0, q1, adoc, t0, t1, symbols)
+            # ranked by how much of what the query says its sentence carries
+            score = 100.0 * _calibrated(q, adoc, *_sentences_of(adoc, t0, t1), index)
             found.append(_make_match(adoc, t0, t1, "partial", score, changes))
     return found
 
@@ -460,10 +487,10 @@ def _paraphrase(
     for a, b in options:
         if b <= a:
             continue
-        score = paraphrase_score(q.terms, Counter(content_terms(adoc.tokens[a:b])), index)
+        score = 100.0 * _calibrated(q, adoc, a, b, index)
         if best is None or score > best[0]:
             best = (score, a, b)
-    if best is None or best[0] < PARAPHRASE_MIN:
+    if best is None or best[0] < paraphrase_min(q.vector is not None):
         return None
     score, a, b = best
     changes = _changes(q, 0, len(q.tokens), adoc, a, b, symbols)
@@ -484,18 +511,18 @@ def match_passage(
     for lo, hi in _regions(sentences, len(adoc.sentences)):
         r0 = adoc.sentence_tokens[lo][0]
         r1 = adoc.sentence_tokens[hi - 1][1]
-        for m in _lexical(q, adoc, r0, r1, symbols):
+        for m in _lexical(q, adoc, r0, r1, symbols, index):
             touched = [s for s in range(lo, hi) if _overlaps(adoc, s, m)]
             if m.kind == "partial":
-                # a faithful fragment inside a sentence that paraphrases the rest of the
-                # query is a paraphrase, not a trimmed quotation
+                # a faithful fragment inside a sentence that the combined scorer calls a
+                # paraphrase of the query is a paraphrase, not a trimmed quotation
                 rewrites = [_paraphrase(q, adoc, s, index, symbols) for s in touched]
                 better = [
                     p
                     for p in rewrites
                     if p is not None
                     and _spans_overlap(p, m)
-                    and _covered(q, adoc, p) >= _covered(q, adoc, m) + 2
+                    and _covered(q, adoc, p) > _covered(q, adoc, m)
                 ]
                 if better:
                     m = max(better, key=lambda p: p.score)
@@ -545,6 +572,7 @@ def find_matches(
     kinds: Sequence[Kind] | None = None,
     limit: int | None = None,
     candidates: int = 200,
+    semantic: bool | None = None,
 ) -> list[Match]:
     """Every occurrence of ``query`` in the indexed corpus, best first.
 
@@ -560,11 +588,24 @@ def find_matches(
         Return at most this many matches.
     candidates : int
         How many index candidates to align; more finds looser paraphrases in big corpora.
+    semantic : bool, optional
+        Use the semantic tier (:mod:`quoteprov.semantic`): None (default) when it is
+        installed, False never.
     """
     q = Query.parse(query)
     by_doc: dict[int, list[int]] = {}
     for d, s, _ in index.candidates(q.tokens, limit=candidates):
         by_doc.setdefault(d, []).append(s)
+    if semantic is not False:
+        from . import semantic as tier  # imports no torch until an encoder is loaded
+
+        encoder = tier.get_encoder()
+        if encoder is not None:
+            tier.sentence_vectors(index, encoder)
+            q = replace(q, vector=encoder.encode([query])[0])
+            for d, s, _ in tier.neighbours(q.vector, index, encoder):
+                if s not in by_doc.setdefault(d, []):
+                    by_doc[d].append(s)
     symbols = _Symbols()
     matches: list[Match] = []
     for d in sorted(by_doc):
