@@ -5,7 +5,10 @@ locate the query inside a candidate passage (``partial_ratio_alignment``) and li
 edits (``Levenshtein.opcodes``) at word level.  Punctuation, case, diacritics and quote
 styles never count as changes.
 
-Kinds and their thresholds (``score`` is ``fuzz.ratio`` of the two word sequences, 0-100):
+``score`` (0-100) is 100 × the combined scorer's calibrated probability that the matched
+text says what the query says (:mod:`quoteprov.scorer`: rapidfuzz scores, content-word
+overlap weighted by rarity, number and negation agreement, the embedding cosine when the
+semantic tier is on), so every kind ranks on one scale.  Kinds:
 
 ``verbatim``
     the same words in the same order (score 100).
@@ -15,13 +18,16 @@ Kinds and their thresholds (``score`` is ``fuzz.ratio`` of the two word sequence
 ``partial``
     a faithful (``NEAR_SIMILARITY``) fragment of 3+ words sharing 2+ content words with
     the query: at least ``PARTIAL_COVERAGE`` of the query, or at least ``QUOTED_FRAGMENT``
-    of a quotation in the document (the document quotes a fragment).
+    of a quotation in the document (the document quotes a fragment); its score is that of
+    its sentence.  When tracing a query, also a sentence that carries part of what the
+    query says: a score between the scorer's floor and its paraphrase threshold.
 ``paraphrase``
-    no faithful alignment of most of the query, but the sentence (or its quotation) shares
-    the query's content words weighted by rarity: ``paraphrase_score >= PARAPHRASE_MIN``.
-    On MSRP train, 0.97 of paraphrase pairs reach 40 while random sentence pairs stay
-    below 30 (``benchmarks/paraphrase_msrp.py``); topical non-paraphrases pass too, which
-    is why the provenance stage asks more before it links two documents.
+    no faithful alignment of most of the query, but the scorer calls the sentence (or its
+    quotation) a paraphrase: score from :func:`paraphrase_min <quoteprov.scorer.
+    paraphrase_min>` on (the floor for an attributed quotation, another rendering of a
+    statement).  The thresholds and the precision and recall they give on MSRP are in
+    ``quoteprov/scorer_params.json``; ``benchmarks/quality.py`` measures them on data no
+    threshold was chosen on.
 
 >>> from quoteprov.corpus import Corpus
 >>> from quoteprov.models import Document
