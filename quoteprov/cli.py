@@ -12,6 +12,7 @@ import json
 import shutil
 import sys
 import textwrap
+import warnings
 from collections import Counter
 from collections.abc import Iterator, Sequence
 from pathlib import Path
@@ -37,6 +38,10 @@ def _parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="quoteprov",
         description="Trace quotations to their source and export their provenance graph.",
+        epilog=(
+            "Matching is lexical unless the semantic extra is installed "
+            "(pip install 'quoteprov[semantic]'); QUOTEPROV_SEMANTIC=0 turns it off."
+        ),
     )
     parser.add_argument("--version", action="version", version=f"quoteprov {__version__}")
     sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
@@ -309,7 +314,10 @@ def main(argv: Sequence[str] | None = None) -> int:
     args = _parser().parse_args(argv)
     command = {"trace": _trace, "graph": _graph, "quotes": _quotes}[args.command]
     try:
-        command(args)
+        with warnings.catch_warnings():
+            # the help text says how to add the semantic tier; keep stderr for errors
+            warnings.filterwarnings("ignore", message="quoteprov: semantic tier unavailable")
+            command(args)
     except QuoteprovError as exc:
         print(f"quoteprov: error: {exc}", file=sys.stderr)
         return 2

@@ -5,7 +5,10 @@ locate the query inside a candidate passage (``partial_ratio_alignment``) and li
 edits (``Levenshtein.opcodes``) at word level.  Punctuation, case, diacritics and quote
 styles never count as changes.
 
-Kinds and their thresholds (``score`` is ``fuzz.ratio`` of the two word sequences, 0-100):
+``score`` (0-100) is 100 × the combined scorer's calibrated probability that the matched
+text says what the query says (:mod:`quoteprov.scorer`: rapidfuzz scores, content-word
+overlap weighted by rarity, number and negation agreement, the embedding cosine when the
+semantic tier is on), so every kind ranks on one scale.  Kinds:
 
 ``verbatim``
     the same words in the same order (score 100).
@@ -15,13 +18,16 @@ Kinds and their thresholds (``score`` is ``fuzz.ratio`` of the two word sequence
 ``partial``
     a faithful (``NEAR_SIMILARITY``) fragment of 3+ words sharing 2+ content words with
     the query: at least ``PARTIAL_COVERAGE`` of the query, or at least ``QUOTED_FRAGMENT``
-    of a quotation in the document (the document quotes a fragment).
+    of a quotation in the document (the document quotes a fragment); its score is that of
+    its sentence.  When tracing a query, also a sentence that carries part of what the
+    query says: a score between the scorer's floor and its paraphrase threshold.
 ``paraphrase``
-    no faithful alignment of most of the query, but the sentence (or its quotation) shares
-    the query's content words weighted by rarity: ``paraphrase_score >= PARAPHRASE_MIN``.
-    On MSRP train, 0.97 of paraphrase pairs reach 40 while random sentence pairs stay
-    below 30 (``benchmarks/paraphrase_msrp.py``); topical non-paraphrases pass too, which
-    is why the provenance stage asks more before it links two documents.
+    no faithful alignment of most of the query, but the scorer calls the sentence (or its
+    quotation) a paraphrase: score from :func:`paraphrase_min <quoteprov.scorer.
+    paraphrase_min>` on (the floor for an attributed quotation, another rendering of a
+    statement).  The thresholds and the precision and recall they give on MSRP are in
+    ``quoteprov/scorer_params.json``; ``benchmarks/quality.py`` measures them on data no
+    threshold was chosen on.
 
 >>> from quoteprov.corpus import Corpus
 >>> from quoteprov.models import Document
@@ -36,7 +42,8 @@ from __future__ import annotations
 import re
 from collections import Counter
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
+from typing import Any
 
 from rapidfuzz import fuzz
 from rapidfuzz.distance import Indel, Levenshtein
@@ -45,6 +52,7 @@ from .errors import InputError
 from .index import AnalyzedDocument, CorpusIndex, content_terms
 from .models import KIND_RANK, Change, Kind, Match
 from .normalize import Token, tokenize
+from .scorer import PARAPHRASE_MIN, features, paraphrase_floor, paraphrase_min, probability
 
 __all__ = [
     "NEAR_COVERAGE",
@@ -59,8 +67,8 @@ __all__ = [
 NEAR_COVERAGE = 0.85
 NEAR_SIMILARITY = 0.75
 PARTIAL_COVERAGE = 0.3
-PARAPHRASE_MIN = 40.0
 QUOTED_FRAGMENT = 0.8
+MIN_SHARED_SHARE = 0.25  # of the query's content words, for a paraphrase or a loose partial
 MAX_GAP = 3  # words: a longer run of unmatched words breaks an alignment in two
 MAX_QUERY_WORDS = 2000
 
@@ -86,6 +94,28 @@ def _is_negation(word: str) -> bool:
     return word in NEGATIONS or word.endswith("n't")
 
 
+# capitalised words that name no one
+_NOT_NAMES = frozenset(
+    """i i'm i've i'll i'd mr mrs ms dr mx sir madam the a an he she they we you it this that
+    these those his her their our my your its""".split()
+)
+_OPENERS = "\"'“”‘’«»„([{—–-"
+
+
+def _is_name(text: str, token: Token) -> bool:
+    """Whether ``token`` of ``text`` looks like (part of) a name: capitalised where a
+    sentence does not start, or an acronym ('NATO', 'Díaz-Canel', 'McCain')."""
+    word = text[token.start : token.end]
+    if not word[:1].isupper() or token.norm in _NOT_NAMES:
+        return False
+    if sum(c.isupper() for c in word) >= 2:
+        return True  # 'NATO', 'McCain', 'U.S.'
+    k = token.start
+    while k > 0 and (text[k - 1].isspace() or text[k - 1] in _OPENERS):
+        k -= 1
+    return k > 0 and text[k - 1] not in ".!?:;…\n"
+
+
 @dataclass(frozen=True)
 class Query:
     """A query's words, ready to be aligned."""
@@ -93,6 +123,7 @@ class Query:
     text: str
     tokens: list[Token]
     terms: Counter[str]
+    vector: Any = None  # the query's sentence embedding when the semantic tier is on
 
     @classmethod
     def parse(cls, text: str) -> Query:
@@ -135,6 +166,27 @@ def paraphrase_score(query: Counter[str], passage: Counter[str], index: CorpusIn
     total = sum(n * index.weight(t) for t, n in query.items())
     total += sum(n * index.weight(t) for t, n in passage.items())
     return 200.0 * shared / total if total else 0.0
+
+
+def _calibrated(q: Query, adoc: AnalyzedDocument, t0: int, t1: int, index: CorpusIndex) -> float:
+    """The combined scorer's probability that document tokens ``[t0, t1)`` say what the
+    query says (see :mod:`quoteprov.scorer`); with the sentence embedding's cosine when
+    the semantic tier is on."""
+    cosine = None
+    if q.vector is not None:
+        from .semantic import sentence_cosine
+
+        cosine = sentence_cosine(q.vector, index, adoc, adoc.tokens[t0].start)
+    return probability(features(q.tokens, adoc.tokens[t0:t1], index.weight, cosine))
+
+
+def _sentences_of(adoc: AnalyzedDocument, t0: int, t1: int) -> tuple[int, int]:
+    """Token range of the sentences holding tokens ``[t0, t1)``."""
+    start, end = adoc.tokens[t0].start, adoc.tokens[t1 - 1].end
+    touched = [k for k, s in enumerate(adoc.sentences) if s.start < end and start < s.end]
+    if not touched:
+        return t0, t1
+    return adoc.sentence_tokens[touched[0]][0], adoc.sentence_tokens[touched[-1]][1]
 
 
 def _tighten(blocks: list[list[int]], qs: str, text: str) -> None:
@@ -203,10 +255,17 @@ def _best_chain(qs: str, text: str, w0: int, w1: int) -> tuple[int, int, int, in
 def _changes(
     q: Query, q0: int, q1: int, adoc: AnalyzedDocument, t0: int, t1: int, symbols: _Symbols
 ) -> tuple[Change, ...]:
-    """Word-level edits turning query words ``[q0, q1)`` into document tokens ``[t0, t1)``."""
+    """Word-level edits turning query words ``[q0, q1)`` into document tokens ``[t0, t1)``.
+
+    A change is flagged ``number`` or ``entity`` when a number or a name in it is absent
+    from the other side (a moved word is no alteration), ``negation`` when a negation is
+    added, dropped or replaced.
+    """
     qtok, dtok = q.tokens[q0:q1], adoc.tokens[t0:t1]
     text = adoc.doc.text
     gaps = _interruptions(adoc, dtok[0].start if dtok else 0, dtok[-1].end if dtok else 0)
+    q_words = {t.norm for t in qtok}
+    d_words = {t.norm for t in dtok}
     changes: list[Change] = []
     for op in Levenshtein.opcodes(symbols.encode(qtok), symbols.encode(dtok)):
         tag, a0, a1, b0, b1 = op.tag, op.src_start, op.src_end, op.dest_start, op.dest_end
@@ -221,6 +280,8 @@ def _changes(
             start = end = dtok[b0].start if b0 < len(dtok) else (dtok[-1].end if dtok else 0)
         query_tokens = qtok[a0:a1]
         words = [t.norm for t in (*query_tokens, *found_tokens)]
+        lost = [t for t in query_tokens if t.norm not in d_words]
+        new = [t for t in found_tokens if t.norm not in q_words]
         changes.append(
             Change(
                 op="substitute"
@@ -230,11 +291,43 @@ def _changes(
                 found=text[start:end],
                 start=start,
                 end=end,
-                number=any(map(_is_number, words)),
+                number=any(_is_number(t.norm) for t in (*lost, *new)),
                 negation=any(map(_is_negation, words)),
+                entity=_name_changed(q, qtok, a0, a1, lost, adoc, dtok, b0, b1, new),
             )
         )
     return tuple(changes)
+
+
+def _name_changed(
+    q: Query,
+    qtok: Sequence[Token],
+    a0: int,
+    a1: int,
+    lost: Sequence[Token],
+    adoc: AnalyzedDocument,
+    dtok: Sequence[Token],
+    b0: int,
+    b1: int,
+    new: Sequence[Token],
+) -> bool:
+    """Whether an edit replaces, adds or drops a name.
+
+    A name that only grows or shrinks ('Donald Trump' / 'Trump', 'Miguel Díaz-Canel') is
+    the same name: an added or dropped word next to a kept capitalised word is no change.
+    """
+    text = adoc.doc.text
+    q_names = [t for t in lost if _is_name(q.text, t)]
+    d_names = [t for t in new if _is_name(text, t)]
+    if not q_names and not d_names:
+        return False
+    if a1 > a0 and b1 > b0:  # a substitution: a name for another word
+        return True
+    if q_names:  # dropped: unless the name goes on beside it in the query
+        beside = [qtok[k] for k in (a0 - 1, a1) if 0 <= k < len(qtok)]
+        return not any(_is_name(q.text, t) for t in beside)
+    beside = [dtok[k] for k in (b0 - 1, b1) if 0 <= k < len(dtok)]
+    return not any(_is_name(text, t) for t in beside)
 
 
 def _interruptions(adoc: AnalyzedDocument, start: int, end: int) -> list[tuple[int, int]]:
@@ -271,7 +364,9 @@ def _make_match(
     )
 
 
-def _lexical(q: Query, adoc: AnalyzedDocument, r0: int, r1: int, symbols: _Symbols) -> list[Match]:
+def _lexical(
+    q: Query, adoc: AnalyzedDocument, r0: int, r1: int, symbols: _Symbols, index: CorpusIndex
+) -> list[Match]:
     """Faithful alignments of the query inside document tokens ``[r0, r1)``."""
     qs = symbols.encode(q.tokens)
     # the attribution inside an interrupted quotation is invisible to the alignment
@@ -299,13 +394,13 @@ def _lexical(q: Query, adoc: AnalyzedDocument, r0: int, r1: int, symbols: _Symbo
         if chain is None:
             break
         q0, q1, a, b, matched = chain
+        q0, q1, a, b = _extend_edges(q, adoc, positions, region, q0, q1, a, b)
         local = Indel.normalized_similarity(qs[q0:q1], text[a:b])
         coverage = (q1 - q0) / n
         t0, t1 = positions[a], positions[b - 1] + 1
         for k in range(a, b):  # never match these words again
             region[k] = "\uffff"
         span_words = [adoc.tokens[positions[k]].norm for k in range(a, b)]
-        score = fuzz.ratio(" ".join(t.norm for t in q.tokens), " ".join(span_words))
         if span_words == [t.norm for t in q.tokens]:
             found.append(_make_match(adoc, t0, t1, "verbatim", 100.0, ()))
             continue
@@ -313,6 +408,7 @@ def _lexical(q: Query, adoc: AnalyzedDocument, r0: int, r1: int, symbols: _Symbo
             continue
         if coverage >= NEAR_COVERAGE:
             changes = _changes(q, 0, n, adoc, t0, t1, symbols)
+            score = 100.0 * _calibrated(q, adoc, t0, t1, index)
             found.append(_make_match(adoc, t0, t1, "near_verbatim", score, changes))
             continue
         shared = set(content_terms(q.tokens[q0:q1])) & set(content_terms(adoc.tokens[t0:t1]))
@@ -320,8 +416,54 @@ def _lexical(q: Query, adoc: AnalyzedDocument, r0: int, r1: int, symbols: _Symbo
             continue  # one or two shared words are no evidence of a quotation
         if coverage >= PARTIAL_COVERAGE or _quoted_fragment(adoc, t0, t1, matched):
             changes = _changes(q, q0, q1, adoc, t0, t1, symbols)
+            # ranked by how much of what the query says its sentence carries
+            score = 100.0 * _calibrated(q, adoc, *_sentences_of(adoc, t0, t1), index)
             found.append(_make_match(adoc, t0, t1, "partial", score, changes))
     return found
+
+
+def _extend_edges(
+    q: Query,
+    adoc: AnalyzedDocument,
+    positions: Sequence[int],
+    region: Sequence[str],
+    q0: int,
+    q1: int,
+    a: int,
+    b: int,
+    most: int = 2,
+) -> tuple[int, int, int, int]:
+    """Pair the query's first or last words, left out of an alignment, with the document's.
+
+    ``"… put the Oval Office up for sale"`` against a query ending ``"… up for rent"``
+    aligns up to ``"for"``; the query's last word then faces the document's next word,
+    which is its substitution, not a deletion.  Only when at most ``most`` words are left
+    out at that end, and both texts run on with nothing but spaces between the words (no
+    sentence end, quotation mark or comma in between).
+    """
+    doc = adoc.doc.text
+    tokens = adoc.tokens
+
+    def seamless(text: str, left: Token, right: Token) -> bool:
+        return text[left.end : right.start].isspace()
+
+    def runs_on(qa: int, da: int, count: int) -> bool:
+        """Query words ``[qa, qa + count]`` and region words ``[da, da + count]`` are
+        free and follow each other with only spaces between them."""
+        return all(
+            region[da + k] != "\uffff"
+            and region[da + k + 1] != "\uffff"
+            and seamless(q.text, q.tokens[qa + k], q.tokens[qa + k + 1])
+            and seamless(doc, tokens[positions[da + k]], tokens[positions[da + k + 1]])
+            for k in range(count)
+        )
+
+    left, right = q0, len(q.tokens) - q1
+    if 0 < left <= most and a >= left and runs_on(0, a - left, left):
+        q0, a = 0, a - left
+    if 0 < right <= most and b + right <= len(region) and runs_on(q1 - 1, b - 1, right):
+        q1, b = len(q.tokens), b + right
+    return q0, q1, a, b
 
 
 def _quoted_fragment(adoc: AnalyzedDocument, t0: int, t1: int, matched: int) -> bool:
@@ -334,9 +476,22 @@ def _quoted_fragment(adoc: AnalyzedDocument, t0: int, t1: int, matched: int) -> 
 
 
 def _paraphrase(
-    q: Query, adoc: AnalyzedDocument, sentence: int, index: CorpusIndex, symbols: _Symbols
+    q: Query,
+    adoc: AnalyzedDocument,
+    sentence: int,
+    index: CorpusIndex,
+    symbols: _Symbols,
+    loose: bool = False,
 ) -> Match | None:
-    """The sentence (or its quotation, or it and the next) as a paraphrase, if it is one."""
+    """The sentence (or its quotation, or it and the next) as a paraphrase, if it is one.
+
+    The combined scorer decides (thresholds in :mod:`quoteprov.scorer`): a paraphrase
+    from the model's link threshold on, or from its lower floor when the passage is an
+    attributed quotation (a rewording of someone's statement, such as another
+    translation, shares fewer words than a rewrite of narrative).  With ``loose``, a
+    passage between the floor and the link threshold that is no attributed quotation is
+    returned as ``partial``: it carries part of what the query says, not all of it.
+    """
     i, j = adoc.sentence_tokens[sentence]
     options = [(i, j)]
     sent = adoc.sentences[sentence]
@@ -350,16 +505,38 @@ def _paraphrase(
         options.append((i, adoc.sentence_tokens[sentence + 1][1]))
     best: tuple[float, int, int] | None = None
     for a, b in options:
-        if b <= a:
+        if b <= a or not _carries_enough(q, adoc, a, b):
             continue
-        score = paraphrase_score(q.terms, Counter(content_terms(adoc.tokens[a:b])), index)
+        score = 100.0 * _calibrated(q, adoc, a, b, index)
         if best is None or score > best[0]:
             best = (score, a, b)
-    if best is None or best[0] < PARAPHRASE_MIN:
+    semantic = q.vector is not None
+    if best is None or best[0] < paraphrase_floor(semantic):
         return None
     score, a, b = best
+    kind: Kind = "paraphrase"
+    if score < paraphrase_min(semantic) and not _attributed(adoc, a, b):
+        if not loose:
+            return None
+        kind = "partial"
     changes = _changes(q, 0, len(q.tokens), adoc, a, b, symbols)
-    return _make_match(adoc, a, b, "paraphrase", score, changes)
+    return _make_match(adoc, a, b, kind, score, changes)
+
+
+def _carries_enough(q: Query, adoc: AnalyzedDocument, t0: int, t1: int) -> bool:
+    """Whether tokens ``[t0, t1)`` share enough of the query's content words to say it.
+
+    At least ``MIN_SHARED_SHARE`` of them and two: a one-word scare quote ('Smash') in a
+    headline carries none of what a whole sentence says, however it scores.
+    """
+    shared = len(q.terms.keys() & set(content_terms(adoc.tokens[t0:t1])))
+    return shared >= max(2, MIN_SHARED_SHARE * len(q.terms))
+
+
+def _attributed(adoc: AnalyzedDocument, t0: int, t1: int) -> bool:
+    """Whether tokens ``[t0, t1)`` hold a quotation that has a speaker."""
+    start, end = adoc.tokens[t0].start, adoc.tokens[t1 - 1].end
+    return any(qt.speaker is not None and qt.start < end and start < qt.end for qt in adoc.quotes)
 
 
 def match_passage(
@@ -368,26 +545,33 @@ def match_passage(
     sentences: Sequence[int],
     index: CorpusIndex,
     symbols: _Symbols | None = None,
+    loose: bool = False,
 ) -> list[Match]:
-    """Every occurrence of ``q`` around the given sentences of one document."""
+    """Every occurrence of ``q`` around the given sentences of one document.
+
+    ``loose`` also returns sentences that carry part of what the query says (between the
+    scorer's floor and its paraphrase threshold) as ``partial``; tracing a query does,
+    the provenance stage's linking does not.
+    """
     symbols = symbols if symbols is not None else _Symbols()
     matches: list[Match] = []
     covered: set[int] = set()
     for lo, hi in _regions(sentences, len(adoc.sentences)):
         r0 = adoc.sentence_tokens[lo][0]
         r1 = adoc.sentence_tokens[hi - 1][1]
-        for m in _lexical(q, adoc, r0, r1, symbols):
+        for m in _lexical(q, adoc, r0, r1, symbols, index):
             touched = [s for s in range(lo, hi) if _overlaps(adoc, s, m)]
             if m.kind == "partial":
-                # a faithful fragment inside a sentence that paraphrases the rest of the
-                # query is a paraphrase, not a trimmed quotation
+                # a faithful fragment inside a sentence that the combined scorer calls a
+                # paraphrase of the query is a paraphrase, not a trimmed quotation
                 rewrites = [_paraphrase(q, adoc, s, index, symbols) for s in touched]
                 better = [
                     p
                     for p in rewrites
                     if p is not None
+                    and p.kind == "paraphrase"
                     and _spans_overlap(p, m)
-                    and _covered(q, adoc, p) >= _covered(q, adoc, m) + 2
+                    and _covered(q, adoc, p) > _covered(q, adoc, m)
                 ]
                 if better:
                     m = max(better, key=lambda p: p.score)
@@ -397,7 +581,7 @@ def match_passage(
     for s in sentences:
         if s in covered:
             continue
-        rewrite = _paraphrase(q, adoc, s, index, symbols)
+        rewrite = _paraphrase(q, adoc, s, index, symbols, loose)
         if rewrite is not None and not any(_spans_overlap(rewrite, m) for m in matches):
             matches.append(rewrite)
     return matches
@@ -437,6 +621,7 @@ def find_matches(
     kinds: Sequence[Kind] | None = None,
     limit: int | None = None,
     candidates: int = 200,
+    semantic: bool | None = None,
 ) -> list[Match]:
     """Every occurrence of ``query`` in the indexed corpus, best first.
 
@@ -452,15 +637,28 @@ def find_matches(
         Return at most this many matches.
     candidates : int
         How many index candidates to align; more finds looser paraphrases in big corpora.
+    semantic : bool, optional
+        Use the semantic tier (:mod:`quoteprov.semantic`): None (default) when it is
+        installed, False never.
     """
     q = Query.parse(query)
     by_doc: dict[int, list[int]] = {}
     for d, s, _ in index.candidates(q.tokens, limit=candidates):
         by_doc.setdefault(d, []).append(s)
+    if semantic is not False:
+        from . import semantic as tier  # imports no torch until an encoder is loaded
+
+        encoder = tier.get_encoder()
+        if encoder is not None:
+            tier.sentence_vectors(index, encoder)
+            q = replace(q, vector=encoder.encode([query])[0])
+            for d, s, _ in tier.neighbours(q.vector, index, encoder):
+                if s not in by_doc.setdefault(d, []):
+                    by_doc[d].append(s)
     symbols = _Symbols()
     matches: list[Match] = []
     for d in sorted(by_doc):
-        matches.extend(match_passage(q, index.docs[d], by_doc[d], index, symbols))
+        matches.extend(match_passage(q, index.docs[d], by_doc[d], index, symbols, loose=True))
     if kinds is not None:
         matches = [m for m in matches if m.kind in kinds]
     matches.sort(key=lambda m: (-m.score, KIND_RANK[m.kind], m.doc_id, m.start))

@@ -65,6 +65,12 @@ class Quote(Span):
     last; when an attribution interrupts it (``"A," she said, "B."``) the interruption lies
     inside that stretch and ``parts`` holds the quoted pieces alone.  ``content`` is what was
     said: the parts joined by a space.
+
+    ``direct`` tells direct speech (the quotation opens its sentence or paragraph, or
+    follows a colon, a comma, a dash or a cue verb: ``She said: "…"``, ``"…," he said``)
+    from a fragment quoted inside the writer's own sentence: scare quotes, titles, a
+    partial quotation inside indirect speech (``He called the plan "a disaster"``,
+    ``She said that it was "the worst deal ever"``).
     """
 
     parts: tuple[Span, ...]
@@ -72,6 +78,7 @@ class Quote(Span):
     speaker: str | None = None
     cue: str | None = None
     speaker_span: Span | None = None
+    direct: bool = True
 
 
 class Change(_Frozen):
@@ -79,7 +86,12 @@ class Change(_Frozen):
 
     ``query`` holds the query's words (empty for an insertion), ``found`` the document's
     words (empty for a deletion); ``start``/``end`` locate ``found`` in the document, or the
-    point where deleted words would be for a deletion.
+    point where deleted words would be for a deletion.  ``number``, ``negation`` and
+    ``entity`` say that the change touches a number, a negation or a name; such a change
+    alters what the quotation says (see :attr:`Match.altered`).
+
+    >>> Change(op="substitute", query="20", found="25", start=0, end=2, number=True).reason
+    "number: '20' → '25'"
     """
 
     op: Literal["substitute", "insert", "delete"]
@@ -89,18 +101,45 @@ class Change(_Frozen):
     end: int = Field(ge=0)
     number: bool = False
     negation: bool = False
+    entity: bool = False
+
+    @property
+    def reason(self) -> str | None:
+        """Why the change alters the quotation ('number', 'negation' or 'name', with the
+        words), or None for a change of wording only."""
+        what = (
+            "number"
+            if self.number
+            else ("negation" if self.negation else ("name" if self.entity else None))
+        )
+        if what is None:
+            return None
+        if self.op == "insert":
+            return f"{what} added: {self.found!r}"
+        if self.op == "delete":
+            return f"{what} dropped: {self.query!r}"
+        return f"{what}: {self.query!r} → {self.found!r}"
 
 
 class Match(_Frozen):
     """One occurrence of a query in one document.
 
     ``doc.text[match.start:match.end] == match.text``; ``changes`` lists the word-level
-    differences from the query.  In Jupyter a match shows its text with the changes
-    marked.
+    differences from the query.  ``altered`` is True when a change touches a number, a
+    negation or a name, however high the score: the words are close, but the claim
+    differs.  ``alterations`` gives the reason for each such change, in text order.  Both
+    follow from ``changes`` when not given.  In Jupyter a match shows its text with the
+    changes marked.
 
     >>> m = Match(doc_id="a", start=0, end=11, text="We will win", score=100, kind="verbatim")
     >>> m
     <Match verbatim 100.0 in 'a'[0:11], speaker None: 'We will win'>
+    >>> swap = Change(op="substitute", query="Clinton", found="Trump", start=0, end=5,
+    ...               entity=True)
+    >>> m = Match(doc_id="a", start=0, end=9, text="Trump won", score=90.0,
+    ...           kind="near_verbatim", changes=(swap,))
+    >>> m.altered, m.alterations
+    (True, ("name: 'Clinton' → 'Trump'",))
     """
 
     doc_id: str
@@ -113,23 +152,33 @@ class Match(_Frozen):
     cue: str | None = None
     quoted: bool = False
     changes: tuple[Change, ...] = ()
+    altered: bool = False
+    alterations: tuple[str, ...] = ()
 
-    @property
-    def altered(self) -> bool:
-        """True when a number or a negation differs from the query.
+    @model_validator(mode="before")
+    @classmethod
+    def _derive_alterations(cls, data: Any) -> Any:
+        if isinstance(data, dict) and "alterations" not in data and "altered" not in data:
+            changes = [
+                c if isinstance(c, Change) else Change.model_validate(c)
+                for c in data.get("changes", ())
+            ]
+            reasons = tuple(r for r in (c.reason for c in changes) if r is not None)
+            data = {**data, "changes": tuple(changes), "alterations": reasons}
+            data["altered"] = bool(reasons)
+        return data
 
-        >>> c = Change(op="insert", query="", found="not", start=8, end=11, negation=True)
-        >>> Match(doc_id="a", start=0, end=15, text="We will not win", score=88,
-        ...       kind="near_verbatim", changes=(c,)).altered
-        True
-        """
-        return any(c.number or c.negation for c in self.changes)
+    @model_validator(mode="after")
+    def _consistent(self) -> Match:
+        if self.altered != bool(self.alterations):
+            raise ValueError("altered must be True exactly when alterations are given")
+        return self
 
     def __repr__(self) -> str:
         text = " ".join(self.text.split())
         short = text if len(text) <= 50 else text[:49] + "…"
         changes = f", {len(self.changes)} changes" if self.changes else ""
-        altered = " (number or negation altered)" if self.altered else ""
+        altered = " (altered)" if self.altered else ""
         return (
             f"<Match {self.kind} {self.score:.1f} in {self.doc_id!r}[{self.start}:{self.end}]"
             f", speaker {self.speaker!r}{changes}{altered}: {short!r}>"

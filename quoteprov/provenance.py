@@ -39,6 +39,7 @@ from .index import AnalyzedDocument, CorpusIndex
 from .match import Query, find_matches, match_passage
 from .models import KIND_RANK, Document, Match, Quote, _Frozen, published_key
 from .normalize import fold
+from .speakers import same_speaker, speaker_aliases
 
 __all__ = [
     "MIN_QUOTE_WORDS",
@@ -442,7 +443,7 @@ def _families(index: CorpusIndex, derived: set[tuple[int, int]]) -> list[list[_O
 
 
 def _same_speaker(a: str | None, b: str | None) -> bool:
-    return a is not None and b is not None and fold(a) == fold(b)
+    return same_speaker(a, b)
 
 
 def _relate(index: CorpusIndex, reference: _Occurrence, o: _Occurrence) -> tuple[str, float]:
@@ -493,14 +494,14 @@ def _document_node(doc: Document) -> dict[str, Any]:
     )
 
 
-def _add_speaker(graph: nx.DiGraph[str], name: str, quote_node: str) -> None:
+def _add_speaker(graph: nx.DiGraph[str], name: str, quote_node: str, alias: str) -> None:
+    """Link speaker ``name`` (canonical) to a quote node; ``alias`` is how it was written."""
     node = speaker_id(name)
     if node not in graph:
         graph.add_node(node, type="speaker", name=name, label=name, aliases="[]")
-    else:
+    if alias != graph.nodes[node]["name"]:
         aliases = set(json.loads(graph.nodes[node]["aliases"]))
-        if name != graph.nodes[node]["name"]:
-            aliases.add(name)
+        aliases.add(alias)
         graph.nodes[node]["aliases"] = json.dumps(sorted(aliases), ensure_ascii=False)
     graph.add_edge(node, quote_node, type="said")
 
@@ -572,6 +573,7 @@ def build_graph(
     taken: set[str] = set()
     step("tracing quotations", 2, 4)
     families = _families(index, {(d.copy, d.source) for d in derivations})
+    aliases = speaker_aliases(o.speaker for f in families for o in f if o.speaker is not None)
     step("building the graph", 3, 4)
     for family in families:
         if len({o.doc for o in family}) < min_documents:
@@ -629,7 +631,7 @@ def build_graph(
                 ),
             )
         if speaker is not None:
-            _add_speaker(graph, speaker, node)
+            _add_speaker(graph, aliases[speaker], node, speaker)
     step("done", 4, 4)
     return graph
 
@@ -780,6 +782,7 @@ class Trace(_Frozen):
                 }
             ),
         )
+        aliases = speaker_aliases(m.speaker for m in self.matches if m.speaker is not None)
         for m in self.matches:
             target = "doc:" + m.doc_id
             if target not in graph:
@@ -806,7 +809,7 @@ class Trace(_Frozen):
                 ),
             )
             if m.speaker is not None:
-                _add_speaker(graph, m.speaker, node)
+                _add_speaker(graph, aliases[m.speaker], node, m.speaker)
         return graph
 
 

@@ -811,7 +811,10 @@ def extract_quotes(text: str, sentences: Sequence[Sentence] | None = None) -> li
             speaker, cue = span.text, attribution.cue
             if speaker.lower() in _PRONOUNS:
                 person = speaker.lower() in {"he", "she"}
-                speaker = next((s for s in reversed(speakers) if _named(s) or not person), speaker)
+                resolved = next((s for s in reversed(speakers) if _named(s) or not person), None)
+                if resolved is None and person:
+                    resolved = _name_before(text, span.start)
+                speaker = resolved or speaker
             else:
                 speakers.append(speaker)
         elif alone and quotes and quotes[-1].speaker and 0 <= s_index - last_sentence <= 1:
@@ -819,6 +822,7 @@ def extract_quotes(text: str, sentences: Sequence[Sentence] | None = None) -> li
             speaker, span = quotes[-1].speaker, quotes[-1].speaker_span
         last_sentence = e_index if e_index >= 0 else -2
         spans = tuple(Span(start=p.start, end=p.end, text=text[p.start : p.end]) for p in parts)
+        words = sum(len(_WORD.findall(p.text)) for p in spans)
         quotes.append(
             Quote(
                 start=parts[0].start,
@@ -829,9 +833,33 @@ def extract_quotes(text: str, sentences: Sequence[Sentence] | None = None) -> li
                 speaker=speaker,
                 cue=cue,
                 speaker_span=span,
+                direct=_direct(text, parts[0], words, speaker is not None),
             )
         )
     return quotes
+
+
+_BEFORE_MARK = re.compile(r"[\s\"'“”‘’«»„‚`]*$")
+_DIRECT_MIN_WORDS = 8  # an unattributed quotation after a comma or a dash needs as many
+
+
+def _direct(text: str, first: _Segment, words: int, attributed: bool) -> bool:
+    """Whether a quotation is direct speech rather than a fragment inside a sentence.
+
+    Direct: it opens its paragraph or sentence, or follows a colon, or a comma or dash
+    (when attributed or of ``_DIRECT_MIN_WORDS`` words or more), or a cue verb (``said
+    "…"``).  Measured on PolNeAR train: quotations after any other word ('called it "…"',
+    'said that "…"') are direct speech in 4 cases out of 100 to 20 out of 100.
+    """
+    prefix = text[first.para_lo : first.open]
+    prefix = prefix[: _BEFORE_MARK.search(prefix).start()]  # type: ignore[union-attr]
+    last = prefix[-1:]
+    if not last or last in ".!?:…":
+        return True
+    if last in ",—–-":
+        return attributed or words >= _DIRECT_MIN_WORDS
+    word = prefix.rsplit(None, 1)[-1].strip(_STRIP).lower()
+    return word in _CUES
 
 
 def _attribute(
@@ -867,6 +895,8 @@ def _attribute(
     found = found or _before(masked, before) or _according_later(masked, in_sentence)
     if found is None and starts_sentence:
         found = _introduced(masked, sentences, starts, first.open)
+    if found is None and starts_sentence:
+        found = _dash_line(masked, last.close, min(len(masked), last.close + _CONTEXT))
     alone = starts_sentence and not any(t.core for t in in_sentence)
     return found, alone, s_index, e_index
 
@@ -882,6 +912,44 @@ def _introduced(
         return None
     s_lo, _, _ = _bounds(sentences, starts, lo + colon)
     return _before(masked, _tokens(masked, max(lo, s_lo), lo + colon + 1))
+
+
+_NAME_WORD = r"(?:[A-Z][\w.'’-]*|de|da|del|van|von|bin|al)"
+_DASH_LINE = re.compile(
+    rf"[ \t]*(?:\n[ \t]*)?[—–]+[ \t]*({_NAME_WORD}(?:[ \t]+{_NAME_WORD}){{0,5}})"
+)
+
+
+def _dash_line(masked: str, pos: int, hi: int) -> _Attribution | None:
+    """'"…" — Jane Doe, mayor of Springfield': a name after a dash that follows the
+    quotation, on its line or opening the next one."""
+    m = _DASH_LINE.match(masked, pos, hi)
+    if m is None:
+        return None
+    words = [(w.start(), w.end(), w.group()) for w in re.finditer(r"\S+", m.group(1))]
+    while words and words[-1][2].lower().rstrip(".,") in _PARTICLES:
+        words.pop()
+    if not words or words[0][2].lower() in _DETERMINERS | _SPEAKING_PRONOUNS:
+        return None
+    end = m.start(1) + words[-1][1] - (len(words[-1][2]) - len(words[-1][2].rstrip(".,")))
+    return _Attribution((m.start(1), end), None, end)
+
+
+def _name_before(text: str, pos: int) -> str | None:
+    """The last person's name (two or more capitalised words) in the two sentences
+    before ``pos``, for a pronoun no earlier quotation resolves."""
+    window = text[max(0, pos - 400) : pos]
+    found = None
+    for m in _NAME.finditer(window):
+        words = m.group().split()
+        while words and words[0].lower().strip(".") in _TITLES | _DETERMINERS:
+            words = words[1:]
+        if len(words) >= 2 and words[-1].lower() not in _ORG_HEADS:
+            found = " ".join(words)
+    return found
+
+
+_NAME = re.compile(r"\b[A-Z][\w'’.-]*(?:[ ](?:[A-Z][\w'’.-]*|de|da|del|van|von)){1,4}\b")
 
 
 def _last_stop(toks: list[_Tok]) -> int:

@@ -9,6 +9,10 @@ import pytest
 
 import quoteprov as qp
 
+# The suite checks the lexical engine, as CI (which never installs the semantic extra)
+# runs it; tests/test_semantic.py turns the semantic tier on where it is installed.
+os.environ["QUOTEPROV_SEMANTIC"] = "0"
+
 ROOT = Path(__file__).resolve().parent.parent
 SEEDS = ROOT / "seeds"
 DATA = Path(os.environ.get("QUOTEPROV_DATA", ROOT.parent / "shared" / "data"))

