@@ -16,10 +16,13 @@ corpus is never compared all-pairs with the expensive aligner: only the top cand
 from __future__ import annotations
 
 import bisect
+import functools
 import math
 import weakref
-from collections.abc import Iterator, Sequence
+from collections import Counter
+from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
+from typing import Any
 
 import numpy as np
 from scipy import sparse
@@ -55,6 +58,7 @@ STOPWORDS = frozenset(
 _SUFFIXES = ("ations", "ation", "ings", "ing", "ies", "ied", "ness", "ment", "ed", "es", "ly", "s")
 
 
+@functools.lru_cache(maxsize=1 << 20)
 def stem(word: str) -> str:
     """A crude suffix stripper, enough to let 'protests' meet 'protest' in the index.
 
@@ -82,6 +86,29 @@ class AnalyzedDocument:
     quotes: list[Quote]
     token_starts: list[int] = field(repr=False)
     sentence_tokens: list[tuple[int, int]] = field(repr=False)
+    cache: dict[Any, Any] = field(default_factory=dict, repr=False, compare=False)
+
+    @property
+    def stems(self) -> list[str | None]:
+        """Each token's content stem, or None for a stopword (computed once)."""
+        stems = self.cache.get("stems")
+        if stems is None:
+            stems = self.cache["stems"] = [
+                None if t.norm in STOPWORDS else stem(t.norm) for t in self.tokens
+            ]
+        return stems
+
+    def terms(self, i: int, j: int) -> list[str]:
+        """``content_terms`` of tokens ``[i, j)``."""
+        return [s for s in self.stems[i:j] if s is not None]
+
+    def bag(self, i: int, j: int) -> Counter[str]:
+        """The content terms of tokens ``[i, j)`` counted (kept for each span asked)."""
+        key = ("bag", i, j)
+        bag = self.cache.get(key)
+        if bag is None:
+            bag = self.cache[key] = Counter(self.terms(i, j))
+        return bag
 
     def token_range(self, start: int, end: int) -> tuple[int, int]:
         """Indices ``[i, j)`` of the tokens lying within characters ``[start, end)``."""
@@ -143,6 +170,9 @@ class CorpusIndex:
                 rows.append(content_terms(analysed.tokens[i:j]))
         self.unit_doc = np.asarray(unit_doc, dtype=np.int64)
         self.unit_sent = np.asarray(unit_sent, dtype=np.int64)
+        self.unit_len = np.asarray(
+            [j - i for a in self.docs for i, j in a.sentence_tokens], dtype=np.int64
+        )
         self.vocab: dict[str, int] = {}
         for terms in rows:
             for term in terms:
@@ -151,7 +181,9 @@ class CorpusIndex:
         df = np.bincount(counts.indices, minlength=len(self.vocab))
         n = max(len(rows), 1)
         self.idf = np.log((1 + n) / (1 + df)) + 1.0
+        self.tf = counts.data.copy()  # raw term counts, entry by entry of ``matrix``
         self.matrix = self._weigh(counts)
+        self._postings: sparse.csr_matrix | None = None
         self.version = -1  # the corpus version this index reflects (see for_corpus)
         self.memo: dict[object, object] = {}  # later stages' results, valid for this index
 
@@ -184,7 +216,16 @@ class CorpusIndex:
         weighted.data = (1.0 + np.log(weighted.data)) * self.idf[weighted.indices]
         norms = np.sqrt(np.asarray(weighted.multiply(weighted).sum(axis=1)).ravel())
         norms[norms == 0] = 1.0
-        return sparse.csr_matrix(sparse.diags(1.0 / norms) @ weighted)
+        # scale each row in place: the matrix keeps the entries (and order) of ``counts``
+        weighted.data *= np.repeat(1.0 / norms, np.diff(weighted.indptr))
+        return weighted
+
+    @property
+    def postings(self) -> sparse.csr_matrix:
+        """The matrix transposed: one row per term, listing the sentences that hold it."""
+        if self._postings is None:
+            self._postings = self.matrix.T.tocsr()
+        return self._postings
 
     def weight(self, term: str) -> float:
         """The IDF weight of a content term (unknown terms weigh as the rarest)."""
@@ -199,14 +240,60 @@ class CorpusIndex:
         self, tokens: Sequence[Token], *, limit: int = 200, min_similarity: float = 0.05
     ) -> list[tuple[int, int, float]]:
         """``(doc number, sentence number, cosine)`` of the sentences nearest ``tokens``."""
+        rows, sims = self.nearest(tokens, min_similarity=min_similarity, limit=limit)
+        return [
+            (int(self.unit_doc[u]), int(self.unit_sent[u]), float(sim))
+            for u, sim in zip(rows, sims, strict=True)
+        ]
+
+    def nearest(
+        self, tokens: Sequence[Token], *, min_similarity: float = 0.05, limit: int | None = None
+    ) -> tuple[np.ndarray, np.ndarray]:
+        """Sentence rows with cosine ``>= min_similarity`` to ``tokens`` and their cosines,
+        most similar first (ties by row), at most ``limit`` of them.
+
+        One sparse product with the posting lists of the query's terms: the work grows with
+        how many sentences share a term with the query, not with the corpus.
+        """
+        empty = np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.float64)
         if not self.vocab or self.matrix.shape[0] == 0:
-            return []
-        sims = (self.matrix @ self.vectorize(tokens).T).toarray().ravel()
-        keep = np.flatnonzero(sims >= min_similarity)
-        if keep.size > limit:
-            keep = keep[np.argpartition(-sims[keep], limit)[:limit]]
-        keep = keep[np.lexsort((keep, -sims[keep]))]
-        return [(int(self.unit_doc[u]), int(self.unit_sent[u]), float(sims[u])) for u in keep]
+            return empty
+        query = self.vectorize(tokens)
+        if query.nnz == 0:
+            return empty
+        product = (query @ self.postings).tocsr()
+        rows, sims = product.indices.astype(np.int64), product.data
+        order = np.argsort(rows, kind="stable")
+        rows, sims = rows[order], sims[order]
+        keep = sims >= min_similarity
+        rows, sims = rows[keep], sims[keep]
+        if limit is not None and rows.size > limit:
+            top = np.argpartition(-sims, limit)[:limit]
+            rows, sims = rows[top], sims[top]
+        order = np.lexsort((rows, -sims))
+        return rows[order], sims[order]
+
+    def overlap(self, rows: np.ndarray, terms: Mapping[str, int]) -> tuple[np.ndarray, np.ndarray]:
+        """For each sentence row: how many of ``terms`` it holds, and an upper bound of the
+        rarity-weighted overlap (``sum(count * weight)`` over the terms it holds)."""
+        ids = np.asarray(sorted(self.vocab[t] for t in terms if t in self.vocab), dtype=np.int64)
+        rows = np.asarray(rows, dtype=np.int64)
+        if ids.size == 0 or rows.size == 0:
+            return np.zeros(rows.size, dtype=np.int64), np.zeros(rows.size, dtype=np.float64)
+        weights = np.asarray([0.0] * len(ids))
+        by_id = {self.vocab[t]: n for t, n in terms.items() if t in self.vocab}
+        for k, i in enumerate(ids):
+            weights[k] = by_id[int(i)] * self.idf[i]
+        starts = self.matrix.indptr[rows]
+        lengths = self.matrix.indptr[rows + 1] - starts
+        group = np.repeat(np.arange(rows.size), lengths)
+        positions = np.arange(lengths.sum()) - np.repeat(np.cumsum(lengths) - lengths, lengths)
+        held = self.matrix.indices[positions + np.repeat(starts, lengths)]
+        slot = np.minimum(np.searchsorted(ids, held), ids.size - 1)
+        hit = ids[slot] == held
+        shared = np.bincount(group[hit], minlength=rows.size)
+        weight = np.bincount(group[hit], weights=weights[slot[hit]], minlength=rows.size)
+        return shared, weight
 
     def similar_sentence_pairs(
         self,

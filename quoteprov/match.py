@@ -38,6 +38,7 @@ from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass
 
+import numpy as np
 from rapidfuzz import fuzz
 from rapidfuzz.distance import Indel, Levenshtein
 
@@ -54,6 +55,7 @@ __all__ = [
     "find_matches",
     "match_passage",
     "paraphrase_score",
+    "plausible",
 ]
 
 NEAR_COVERAGE = 0.85
@@ -108,7 +110,11 @@ class Query:
 
 
 class _Symbols:
-    """One private symbol per distinct word, so strings of symbols align word by word."""
+    """One private symbol per distinct word, so strings of symbols align word by word.
+
+    One table may serve many queries (the index keeps one): a document's symbols are then
+    encoded once and kept with the document.
+    """
 
     def __init__(self) -> None:
         self.table: dict[str, str] = {}
@@ -122,6 +128,24 @@ class _Symbols:
                 sym = table[t.norm] = chr(0x10000 + len(table) % 0xEFFFF)
             out.append(sym)
         return "".join(out)
+
+    def encode_document(self, adoc: AnalyzedDocument) -> str:
+        """All of a document's tokens, encoded once per table while the table has room."""
+        cached = adoc.cache.get("symbols")
+        if cached is not None and cached[0] is self:
+            return cached[1]  # type: ignore[no-any-return]
+        encoded = self.encode(adoc.tokens)
+        if len(self.table) < 0xEFFFF:  # symbols stay distinct: safe to keep
+            adoc.cache["symbols"] = (self, encoded)
+        return encoded
+
+
+def shared_symbols(index: CorpusIndex) -> _Symbols:
+    """The index's own symbol table, shared by every query on it."""
+    symbols = index.memo.get("symbols")
+    if not isinstance(symbols, _Symbols) or len(symbols.table) >= 0xEFFFF:
+        symbols = index.memo["symbols"] = _Symbols()
+    return symbols
 
 
 def paraphrase_score(query: Counter[str], passage: Counter[str], index: CorpusIndex) -> float:
@@ -276,12 +300,16 @@ def _lexical(q: Query, adoc: AnalyzedDocument, r0: int, r1: int, symbols: _Symbo
     qs = symbols.encode(q.tokens)
     # the attribution inside an interrupted quotation is invisible to the alignment
     gaps = _interruptions(adoc, adoc.tokens[r0].start, adoc.tokens[r1 - 1].end) if r1 > r0 else []
-    positions = [
-        k
-        for k in range(r0, r1)
-        if not any(g0 <= adoc.tokens[k].start and adoc.tokens[k].end <= g1 for g0, g1 in gaps)
-    ]
-    region = list(symbols.encode([adoc.tokens[k] for k in positions]))
+    if gaps:
+        positions: Sequence[int] = [
+            k
+            for k in range(r0, r1)
+            if not any(g0 <= adoc.tokens[k].start and adoc.tokens[k].end <= g1 for g0, g1 in gaps)
+        ]
+        region = list(symbols.encode([adoc.tokens[k] for k in positions]))
+    else:
+        positions = range(r0, r1)
+        region = list(symbols.encode_document(adoc)[r0:r1])
     n = len(q.tokens)
     found: list[Match] = []
     for _ in range(3):  # a passage may hold the query more than once, or in pieces
@@ -315,7 +343,7 @@ def _lexical(q: Query, adoc: AnalyzedDocument, r0: int, r1: int, symbols: _Symbo
             changes = _changes(q, 0, n, adoc, t0, t1, symbols)
             found.append(_make_match(adoc, t0, t1, "near_verbatim", score, changes))
             continue
-        shared = set(content_terms(q.tokens[q0:q1])) & set(content_terms(adoc.tokens[t0:t1]))
+        shared = set(content_terms(q.tokens[q0:q1])) & set(adoc.terms(t0, t1))
         if matched < 3 or len(shared) < 2:
             continue  # one or two shared words are no evidence of a quotation
         if coverage >= PARTIAL_COVERAGE or _quoted_fragment(adoc, t0, t1, matched):
@@ -352,7 +380,7 @@ def _paraphrase(
     for a, b in options:
         if b <= a:
             continue
-        score = paraphrase_score(q.terms, Counter(content_terms(adoc.tokens[a:b])), index)
+        score = paraphrase_score(q.terms, adoc.bag(a, b), index)
         if best is None or score > best[0]:
             best = (score, a, b)
     if best is None or best[0] < PARAPHRASE_MIN:
@@ -360,6 +388,34 @@ def _paraphrase(
     score, a, b = best
     changes = _changes(q, 0, len(q.tokens), adoc, a, b, symbols)
     return _make_match(adoc, a, b, "paraphrase", score, changes)
+
+
+def plausible(q: Query, index: CorpusIndex, rows: np.ndarray) -> np.ndarray:
+    """Which sentence rows could hold an occurrence of ``q``: a cheap necessary test.
+
+    A faithful fragment (``partial``) needs two shared content words; a verbatim or
+    near-verbatim occurrence needs most of the query's; a paraphrase needs
+    ``paraphrase_score >= PARAPHRASE_MIN``, which the rarity-weighted overlap bounds from
+    above (with the next sentence's where the query may cover both).  Rows that fail all
+    three are not worth aligning.
+    """
+    rows = np.asarray(rows, dtype=np.int64)
+    if rows.size == 0 or not q.terms:
+        return np.zeros(rows.size, dtype=bool)
+    shared, weight = index.overlap(rows, q.terms)
+    nxt = np.minimum(rows + 1, len(index.unit_doc) - 1)
+    pairs = (
+        (nxt != rows)
+        & (index.unit_doc[nxt] == index.unit_doc[rows])
+        & (len(q.tokens) > 1.5 * index.unit_len[rows])
+    )
+    if pairs.any():
+        _, after = index.overlap(nxt[pairs], q.terms)
+        weight = weight.copy()
+        weight[pairs] += after
+    total = sum(n * index.weight(t) for t, n in q.terms.items())
+    bound = 200.0 * weight / (total + weight)
+    return (shared >= min(2, len(q.terms))) | (bound >= PARAPHRASE_MIN)
 
 
 def match_passage(
@@ -370,7 +426,7 @@ def match_passage(
     symbols: _Symbols | None = None,
 ) -> list[Match]:
     """Every occurrence of ``q`` around the given sentences of one document."""
-    symbols = symbols if symbols is not None else _Symbols()
+    symbols = symbols if symbols is not None else shared_symbols(index)
     matches: list[Match] = []
     covered: set[int] = set()
     for lo, hi in _regions(sentences, len(adoc.sentences)):
@@ -418,7 +474,7 @@ def _regions(sentences: Sequence[int], count: int) -> list[tuple[int, int]]:
 def _covered(q: Query, adoc: AnalyzedDocument, m: Match) -> int:
     """How many of the query's content terms the match's text holds."""
     i, j = adoc.token_range(m.start, m.end)
-    return len(q.terms.keys() & set(content_terms(adoc.tokens[i:j])))
+    return len(q.terms.keys() & set(adoc.terms(i, j)))
 
 
 def _overlaps(adoc: AnalyzedDocument, sentence: int, m: Match) -> bool:
@@ -454,10 +510,12 @@ def find_matches(
         How many index candidates to align; more finds looser paraphrases in big corpora.
     """
     q = Query.parse(query)
+    rows, _ = index.nearest(q.tokens)
+    rows = rows[plausible(q, index, rows)][:candidates]
     by_doc: dict[int, list[int]] = {}
-    for d, s, _ in index.candidates(q.tokens, limit=candidates):
-        by_doc.setdefault(d, []).append(s)
-    symbols = _Symbols()
+    for u in rows:
+        by_doc.setdefault(int(index.unit_doc[u]), []).append(int(index.unit_sent[u]))
+    symbols = shared_symbols(index)
     matches: list[Match] = []
     for d in sorted(by_doc):
         matches.extend(match_passage(q, index.docs[d], by_doc[d], index, symbols))

@@ -35,7 +35,7 @@ from pydantic import ConfigDict, PrivateAttr
 
 from .corpus import Corpus
 from .index import AnalyzedDocument, CorpusIndex
-from .match import Query, find_matches, match_passage
+from .match import Query, find_matches, match_passage, plausible
 from .models import KIND_RANK, Document, Match, Quote, _Frozen, published_key
 from .normalize import fold
 
@@ -57,6 +57,7 @@ SENTENCE_SIMILARITY = 0.3  # cosine floor for sentence pairs worth aligning
 # Looser paraphrases (PARAPHRASE_MIN up to this) are traced, but prove copying or join a
 # family only with corroboration: the same speaker, or documents known to reuse each other.
 LINK_PARAPHRASE_MIN = 50.0
+FAMILY_CANDIDATES = 200  # sentences aligned per traced quotation, most similar first
 FRAGMENT_RATIO = 0.5  # a match this much shorter than its container only attaches to it
 
 
@@ -335,9 +336,11 @@ def _families(index: CorpusIndex, derived: set[tuple[int, int]]) -> list[list[_O
         strong.find(n)
         q = Query.parse(o.content)
         by_doc: dict[int, list[int]] = defaultdict(list)
-        for d, s, _ in index.candidates(q.tokens):
+        rows, _ = index.nearest(q.tokens)
+        for u in rows[plausible(q, index, rows)][:FAMILY_CANDIDATES]:
+            d = int(index.unit_doc[u])
             if d != o.doc:
-                by_doc[d].append(s)
+                by_doc[d].append(int(index.unit_sent[u]))
         for d in sorted(by_doc):
             adoc = index.docs[d]
             for m in match_passage(q, adoc, by_doc[d], index):

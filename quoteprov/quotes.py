@@ -106,11 +106,11 @@ def _context(text: str, i: int, j: int, lo: int, hi: int) -> tuple[bool, bool]:
     """Whether the mark ``text[i:j]`` stands where a quotation opens and where one closes."""
     prev = text[i - 1] if i > lo else ""
     nxt = text[j] if j < hi else ""
-    opening = (not prev or prev.isspace() or prev in _BEFORE_OPEN) and bool(nxt) and (
-        not nxt.isspace()
+    opening = (
+        (not prev or prev.isspace() or prev in _BEFORE_OPEN) and bool(nxt) and (not nxt.isspace())
     )
-    closing = bool(prev) and not prev.isspace() and (
-        not nxt or nxt.isspace() or nxt in _AFTER_CLOSE
+    closing = (
+        bool(prev) and not prev.isspace() and (not nxt or nxt.isspace() or nxt in _AFTER_CLOSE)
     )
     return opening, closing
 
@@ -209,10 +209,10 @@ def _paragraph(text: str, lo: int, hi: int, marks: list[tuple[int, str]]) -> lis
         bottom = stack[0]
         first = bottom.pos + len(bottom.mark)
         body = text[first:hi].rstrip()
-        prefix = text[lo:bottom.pos].rstrip()
+        prefix = text[lo : bottom.pos].rstrip()
         if (
             bottom.mark not in _SINGLE
-            and body[:1] == text[first:first + 1]  # no space after the mark
+            and body[:1] == text[first : first + 1]  # no space after the mark
             and (not prefix or prefix[-1] in _UNCLOSED_AFTER)
             and len(_WORD.findall(body)) >= UNCLOSED_MIN_WORDS
             and _TERMINAL_END.search(body)
@@ -328,8 +328,10 @@ _PREPOSITIONS = _words(
 # words that end a speaker named after its cue: "said X in a statement on Friday"
 _FORWARD_STOP = (_BOUNDARY | _PREPOSITIONS) - _words("of for from")
 _APPOSITIVE = _words("the a an who which whose one also himself herself")
-_ADVERBIAL = _PREPOSITIONS | _TIME | _words(
-    "however meanwhile still also then separately later earlier now but and so yet"
+_ADVERBIAL = (
+    _PREPOSITIONS
+    | _TIME
+    | _words("however meanwhile still also then separately later earlier now but and so yet")
 )
 _TITLES = _words(
     """president vice prime minister secretary senator sen rep representative congressman
@@ -377,7 +379,7 @@ def _tokens(text: str, lo: int, hi: int) -> list[_Tok]:
             continue
         start = m.start() + lead
         end = start + len(core)
-        toks.append(_Tok(start, end, core, core.lower(), raw[lead + len(core):], raw[:lead]))
+        toks.append(_Tok(start, end, core, core.lower(), raw[lead + len(core) :], raw[:lead]))
     return toks
 
 
@@ -407,9 +409,7 @@ def _np_ok(np: list[_Tok]) -> bool:
     first, last = np[0], np[-1]
     if first.low in _BOUNDARY or first.low in _PREPOSITIONS:
         return False
-    if not _is_cap(first) and first.low.endswith(("ing", "ed")) and first.low not in (
-        _DETERMINERS
-    ):
+    if not _is_cap(first) and first.low.endswith(("ing", "ed")) and first.low not in (_DETERMINERS):
         return False  # "dismissing claims by ..." is no speaker
     if last.low in _DETERMINERS or last.low in _PREPOSITIONS or last.low in _FILLERS:
         return False
@@ -420,7 +420,7 @@ def _speaker_part(np: list[_Tok]) -> list[_Tok]:
     """The words that name the speaker: a person's name after a role, else the phrase."""
     for i, tok in enumerate(np[:-1]):
         if tok.trail.startswith((",", "—", "–")):
-            np = np[:i + 1]  # "Trump, the nominee, said": the head before the appositive
+            np = np[: i + 1]  # "Trump, the nominee, said": the head before the appositive
             break
     k = len(np)
     while k > 0 and (_is_cap(np[k - 1]) or (np[k - 1].low in _PARTICLES and k < len(np))):
@@ -432,7 +432,7 @@ def _speaker_part(np: list[_Tok]) -> list[_Tok]:
         return np
     titles = [i for i, tok in enumerate(run[:-1]) if tok.low in _TITLES]
     if titles:
-        return run[titles[-1] + 1:]
+        return run[titles[-1] + 1 :]
     if k > 0 and np[k - 1].low in _ROLES:
         return run
     return np
@@ -445,7 +445,7 @@ class _Attribution(NamedTuple):
 
 
 def _cue_text(text: str, toks: list[_Tok], i: int, n: int) -> str:
-    return text[toks[i].start:toks[i + n - 1].end]
+    return text[toks[i].start : toks[i + n - 1].end]
 
 
 def _forward_np(toks: list[_Tok], i: int) -> list[_Tok]:
@@ -476,7 +476,7 @@ def _ends_sentence(tok: _Tok) -> bool:
 def _skip_fillers(toks: list[_Tok], k: int, lo: int = 0) -> int:
     """Step back over auxiliaries and adverbs before a cue: 'has also', 'further', and
     over 'went on to' ('X went on to say')."""
-    if k - 3 >= lo and [t.low for t in toks[k - 2:k]] == ["on", "to"]:
+    if k - 3 >= lo and [t.low for t in toks[k - 2 : k]] == ["on", "to"]:
         k -= 3 if toks[k - 3].low in _GO else 0
     while k > lo and (toks[k - 1].low in _FILLERS or toks[k - 1].low.endswith("ly")):
         k -= 1
@@ -550,7 +550,7 @@ def _subject(toks: list[_Tok]) -> list[_Tok]:
     after an opening phrase such as 'At the debate,'."""
     if toks and toks[0].low in _ADVERBIAL:
         comma = next((i for i, t in enumerate(toks[:12]) if t.trail[:1] == ","), -1)
-        toks = toks[comma + 1:] if comma >= 0 else []
+        toks = toks[comma + 1 :] if comma >= 0 else []
     if toks and toks[0].low in _SPEAKING_PRONOUNS:
         return toks[:1]
     run: list[_Tok] = []
@@ -657,7 +657,7 @@ def _masked(text: str, segments: list[_Segment]) -> str:
     last = 0
     for seg in segments:
         length = seg.close - seg.open
-        pieces += [text[last:seg.open], ("Q_" + "_" * length)[:length]]
+        pieces += [text[last : seg.open], ("Q_" + "_" * length)[:length]]
         last = seg.close
     pieces.append(text[last:])
     return "".join(pieces)
@@ -665,7 +665,7 @@ def _masked(text: str, segments: list[_Segment]) -> str:
 
 def _joinable(text: str, first: _Segment, second: _Segment) -> _Attribution | None:
     """The attribution between two quotations when it interrupts one quotation."""
-    between = text[first.close:second.open]
+    between = text[first.close : second.open]
     if not between.strip() or any(b in between for b in _BREAKS):
         return None
     lead_comma = between.lstrip()[:1] == ","
@@ -755,12 +755,12 @@ def extract_quotes(text: str, sentences: Sequence[Sentence] | None = None) -> li
             # a quoted sentence right after a quotation with a speaker continues it
             speaker, span = quotes[-1].speaker, quotes[-1].speaker_span
         last_sentence = e_index if e_index >= 0 else -2
-        spans = tuple(Span(start=p.start, end=p.end, text=text[p.start:p.end]) for p in parts)
+        spans = tuple(Span(start=p.start, end=p.end, text=text[p.start : p.end]) for p in parts)
         quotes.append(
             Quote(
                 start=parts[0].start,
                 end=parts[-1].end,
-                text=text[parts[0].start:parts[-1].end],
+                text=text[parts[0].start : parts[-1].end],
                 parts=spans,
                 content=" ".join(p.text for p in spans),
                 speaker=speaker,
@@ -789,8 +789,11 @@ def _attribute(
     starts_sentence = not any(t.core for t in before if t.end > _last_stop(before))
     # an attribution follows a quotation that ends open ('"…," she said', '"…?" he asked')
     # or that is its sentence's start ('"…" Grubbs said.')
-    open_end = masked[last.end - 1] in ",?!…—–-:" or masked[last.close:hi].lstrip()[:1] in {
-        ",", "—", "–", "(",
+    open_end = masked[last.end - 1] in ",?!…—–-:" or masked[last.close : hi].lstrip()[:1] in {
+        ",",
+        "—",
+        "–",
+        "(",
     }
     found = _after(masked, after) if open_end or starts_sentence else None
     found = found or _before(masked, before) or _according_later(masked, in_sentence)
