@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import bisect
 import functools
+import hashlib
 import math
 import weakref
 from collections import Counter
@@ -41,6 +42,7 @@ __all__ = [
     "content_terms",
     "stem",
     "tokenize",
+    "words_hash",
 ]
 
 STOPWORDS = frozenset(
@@ -74,6 +76,16 @@ def stem(word: str) -> str:
 def content_terms(tokens: Sequence[Token]) -> list[str]:
     """Stems of the tokens that carry content (stopwords dropped)."""
     return [stem(t.norm) for t in tokens if t.norm not in STOPWORDS]
+
+
+def words_hash(tokens: Sequence[Token]) -> int:
+    """A stable 63-bit hash of the tokens' folded words: equal for verbatim repeats.
+
+    >>> words_hash(tokenize("We will WIN!")) == words_hash(tokenize("we will win"))
+    True
+    """
+    digest = hashlib.blake2b(" ".join(t.norm for t in tokens).encode("utf-8"), digest_size=8)
+    return int.from_bytes(digest.digest(), "little") >> 1
 
 
 @dataclass(frozen=True)
@@ -151,6 +163,9 @@ def analyze(doc: Document) -> AnalyzedDocument:
     )
 
 
+RAREST_TERMS = 6  # content terms per sentence that make its reuse keys (pairs of them)
+MAX_KEY_GROUP = 1000  # sentences sharing one key at most, beyond which it is a stock phrase
+
 _CACHE: weakref.WeakKeyDictionary[Corpus, CorpusIndex] = weakref.WeakKeyDictionary()
 
 
@@ -173,16 +188,20 @@ class CorpusIndex:
         self.unit_len = np.asarray(
             [j - i for a in self.docs for i, j in a.sentence_tokens], dtype=np.int64
         )
+        self.unit_hash = np.asarray(
+            [words_hash(a.tokens[i:j]) for a in self.docs for i, j in a.sentence_tokens],
+            dtype=np.int64,
+        )
         self.vocab: dict[str, int] = {}
         for terms in rows:
             for term in terms:
                 self.vocab.setdefault(term, len(self.vocab))
-        counts = self._counts(rows)
+        counts = self.count_matrix(rows)
         df = np.bincount(counts.indices, minlength=len(self.vocab))
         n = max(len(rows), 1)
         self.idf = np.log((1 + n) / (1 + df)) + 1.0
         self.tf = counts.data.copy()  # raw term counts, entry by entry of ``matrix``
-        self.matrix = self._weigh(counts)
+        self.matrix = self.weigh(counts)
         self._postings: sparse.csr_matrix | None = None
         self.version = -1  # the corpus version this index reflects (see for_corpus)
         self.memo: dict[object, object] = {}  # later stages' results, valid for this index
@@ -198,7 +217,8 @@ class CorpusIndex:
         _CACHE[corpus] = index
         return index
 
-    def _counts(self, rows: Sequence[Sequence[str]]) -> sparse.csr_matrix:
+    def count_matrix(self, rows: Sequence[Sequence[str]]) -> sparse.csr_matrix:
+        """Term counts of term lists, one row each, in this index's vocabulary."""
         indptr = [0]
         indices: list[int] = []
         for terms in rows:
@@ -211,7 +231,8 @@ class CorpusIndex:
         counts.sum_duplicates()
         return counts
 
-    def _weigh(self, counts: sparse.csr_matrix) -> sparse.csr_matrix:
+    def weigh(self, counts: sparse.csr_matrix) -> sparse.csr_matrix:
+        """TF-IDF rows of unit length from term counts (same entries, same order)."""
         weighted = counts.copy()
         weighted.data = (1.0 + np.log(weighted.data)) * self.idf[weighted.indices]
         norms = np.sqrt(np.asarray(weighted.multiply(weighted).sum(axis=1)).ravel())
@@ -234,7 +255,7 @@ class CorpusIndex:
 
     def vectorize(self, tokens: Sequence[Token]) -> sparse.csr_matrix:
         """The TF-IDF row of a token sequence, in this index's vocabulary."""
-        return self._weigh(self._counts([content_terms(tokens)]))
+        return self.weigh(self.count_matrix([content_terms(tokens)]))
 
     def candidates(
         self, tokens: Sequence[Token], *, limit: int = 200, min_similarity: float = 0.05
@@ -307,6 +328,21 @@ class CorpusIndex:
         ``docs`` restricts both sides to those documents.  One sparse product per batch of
         rows keeps memory bounded on large corpora.
         """
+        for us, vs, sims in self.similar_pair_blocks(
+            min_similarity=min_similarity, docs=docs, batch=batch
+        ):
+            for u, v, sim in zip(us, vs, sims, strict=True):
+                yield int(u), int(v), float(sim)
+
+    def similar_pair_blocks(
+        self,
+        *,
+        min_similarity: float = 0.3,
+        docs: Sequence[int] | None = None,
+        batch: int = 2048,
+    ) -> Iterator[tuple[np.ndarray, np.ndarray, np.ndarray]]:
+        """:meth:`similar_sentence_pairs` as arrays ``(u, v, cosine)``, one block of ``u`` at
+        a time (blocks in row order, pairs sorted by ``u`` then ``v``)."""
         rows = np.arange(self.matrix.shape[0])
         if docs is not None:
             rows = rows[np.isin(self.unit_doc, np.asarray(list(docs), dtype=np.int64))]
@@ -317,8 +353,129 @@ class CorpusIndex:
             us, vs = rows[block.row + lo], rows[block.col]
             keep = (block.data >= min_similarity) & (us < vs)
             keep &= self.unit_doc[us] != self.unit_doc[vs]
-            for u, v, sim in zip(us[keep], vs[keep], block.data[keep], strict=True):
-                yield int(u), int(v), float(sim)
+            us, vs, sims = us[keep], vs[keep], block.data[keep]
+            order = np.lexsort((vs, us))
+            yield us[order], vs[order], sims[order]
+
+    def reuse_pair_blocks(
+        self,
+        *,
+        min_similarity: float = 0.3,
+        min_words: int = 5,
+        min_pairs: int = 2,
+        docs: Sequence[int] | None = None,
+        rarest: int = RAREST_TERMS,
+        max_group: int = MAX_KEY_GROUP,
+        batch: int = 2048,
+    ) -> Iterator[tuple[np.ndarray, np.ndarray, np.ndarray]]:
+        """Sentence pairs worth aligning for document reuse, without comparing all pairs.
+
+        Two documents are compared only when ``min_pairs`` of their sentence pairs share a
+        *key*: the same words (a verbatim repeat), or two of each sentence's ``rarest``
+        rarest content terms (a light edit rarely touches most of them).  Keys shared by
+        more than ``max_group`` sentences are stock phrases and ignored.  Within those
+        document pairs every sentence pair (of ``min_words``+ words each) whose cosine
+        reaches ``min_similarity`` is returned, as :meth:`similar_pair_blocks` would: arrays
+        ``(u, v, cosine)`` with ``u < v``, sorted by ``u`` then ``v``.
+        """
+        pairs = self.candidate_document_pairs(
+            min_words=min_words,
+            min_pairs=min_pairs,
+            docs=docs,
+            rarest=rarest,
+            max_group=max_group,
+        )
+        if pairs.size == 0:
+            return
+        starts = np.searchsorted(self.unit_doc, np.arange(len(self.docs) + 1))
+        lefts, first = np.unique(pairs[:, 0], return_index=True)
+        bounds = [*first.tolist(), len(pairs)]
+        done = 0
+        out_u: list[np.ndarray] = []
+        out_v: list[np.ndarray] = []
+        out_s: list[np.ndarray] = []
+        for n, a in enumerate(lefts.tolist()):
+            partners = pairs[bounds[n] : bounds[n + 1], 1]
+            left = np.arange(starts[a], starts[a + 1])
+            right = np.concatenate([np.arange(starts[b], starts[b + 1]) for b in partners])
+            left = left[self.unit_len[left] >= min_words]
+            right = right[self.unit_len[right] >= min_words]
+            if left.size == 0 or right.size == 0:
+                continue
+            block = (self.matrix[left] @ self.matrix[right].T).tocoo()
+            keep = block.data >= min_similarity
+            out_u.append(left[block.row[keep]])
+            out_v.append(right[block.col[keep]])
+            out_s.append(block.data[keep])
+            done += int(keep.sum())
+            if done >= batch * 16 or n == len(lefts) - 1:
+                us, vs, sims = np.concatenate(out_u), np.concatenate(out_v), np.concatenate(out_s)
+                order = np.lexsort((vs, us))
+                yield us[order], vs[order], sims[order]
+                out_u, out_v, out_s, done = [], [], [], 0
+
+    def candidate_document_pairs(
+        self,
+        *,
+        min_words: int = 5,
+        min_pairs: int = 2,
+        docs: Sequence[int] | None = None,
+        rarest: int = RAREST_TERMS,
+        max_group: int = MAX_KEY_GROUP,
+    ) -> np.ndarray:
+        """Document pairs ``(a, b)``, ``a < b``, with ``min_pairs`` sentence pairs sharing a
+        key (see :meth:`reuse_pair_blocks`), sorted; an array of shape ``(n, 2)``."""
+        n_rows, n_terms = self.matrix.shape
+        eligible = self.unit_len >= min_words
+        if docs is not None:
+            eligible &= np.isin(self.unit_doc, np.asarray(list(docs), dtype=np.int64))
+        lengths = np.diff(self.matrix.indptr)
+        rows = np.repeat(np.arange(n_rows), lengths)
+        df = np.diff(self.postings.indptr)
+        order = np.lexsort((self.matrix.indices, df[self.matrix.indices], rows))
+        terms = self.matrix.indices[order].astype(np.int64)
+        rank = np.arange(self.matrix.nnz) - np.repeat(self.matrix.indptr[:-1], lengths)
+        chosen = []
+        for k in range(rarest):
+            column = np.full(n_rows, -1, dtype=np.int64)
+            at = rank == k
+            column[rows[at]] = terms[at]
+            chosen.append(column)
+        keys = [self.unit_hash[eligible] | (1 << 62)]  # verbatim repeats (disjoint key space)
+        key_rows = [np.flatnonzero(eligible)]
+        for i in range(rarest):
+            for j in range(i + 1, rarest):
+                a, b = chosen[i], chosen[j]
+                ok = eligible & (b >= 0)
+                keys.append(np.minimum(a, b)[ok] * n_terms + np.maximum(a, b)[ok])
+                key_rows.append(np.flatnonzero(ok))
+        key = np.concatenate(keys)
+        key_row = np.concatenate(key_rows)
+        order = np.lexsort((key_row, key))
+        key, key_row = key[order], key_row[order]
+        first = np.flatnonzero(np.r_[True, key[1:] != key[:-1]])
+        size = np.diff(np.r_[first, key.size])
+        us: list[np.ndarray] = []
+        vs: list[np.ndarray] = []
+        for z in np.unique(size[(size >= 2) & (size <= max_group)]).tolist():
+            groups = first[size == z]
+            members = key_row[groups[:, None] + np.arange(z)]  # one row per group
+            left, right = np.triu_indices(z, 1)
+            us.append(members[:, left].ravel())
+            vs.append(members[:, right].ravel())
+        if not us:
+            return np.zeros((0, 2), dtype=np.int64)
+        u, v = np.concatenate(us), np.concatenate(vs)
+        du, dv = self.unit_doc[u], self.unit_doc[v]
+        other = du != dv
+        u, v, du, dv = u[other], v[other], du[other], dv[other]
+        sentence_pairs = np.unique(np.minimum(u, v) * n_rows + np.maximum(u, v))
+        lo, hi = sentence_pairs // n_rows, sentence_pairs % n_rows
+        doc_pairs, count = np.unique(
+            self.unit_doc[lo] * len(self.docs) + self.unit_doc[hi], return_counts=True
+        )
+        doc_pairs = doc_pairs[count >= min_pairs]
+        return np.stack([doc_pairs // len(self.docs), doc_pairs % len(self.docs)], axis=1)
 
     def unit(self, doc: int, sentence: int) -> int:
         """The row number of a document's sentence."""

@@ -36,7 +36,7 @@ from __future__ import annotations
 import re
 from collections import Counter
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import numpy as np
 from rapidfuzz import fuzz
@@ -52,10 +52,10 @@ __all__ = [
     "NEAR_SIMILARITY",
     "PARAPHRASE_MIN",
     "PARTIAL_COVERAGE",
+    "candidate_rows",
     "find_matches",
     "match_passage",
     "paraphrase_score",
-    "plausible",
 ]
 
 NEAR_COVERAGE = 0.85
@@ -95,6 +95,42 @@ class Query:
     text: str
     tokens: list[Token]
     terms: Counter[str]
+    cache: dict[object, object] = field(default_factory=dict, repr=False, compare=False)
+
+    @property
+    def norms(self) -> list[str]:
+        """The query's words in comparison form."""
+        norms = self.cache.get("norms")
+        if not isinstance(norms, list):
+            norms = self.cache["norms"] = [t.norm for t in self.tokens]
+        return norms
+
+    @property
+    def joined(self) -> str:
+        """The query's words in comparison form, joined by spaces."""
+        joined = self.cache.get("joined")
+        if not isinstance(joined, str):
+            joined = self.cache["joined"] = " ".join(self.norms)
+        return joined
+
+    def encoded(self, symbols: _Symbols) -> str:
+        """The query's words as symbols of ``symbols`` (kept for the last table asked)."""
+        cached = self.cache.get("symbols")
+        if isinstance(cached, tuple) and cached[0] is symbols:
+            return cached[1]  # type: ignore[no-any-return]
+        encoded = symbols.encode(self.tokens)
+        self.cache["symbols"] = (symbols, encoded)
+        return encoded
+
+    def weights(self, index: CorpusIndex) -> tuple[dict[str, float], float]:
+        """Each content term's weight in ``index``, and their total over the query."""
+        cached = self.cache.get("weights")
+        if isinstance(cached, tuple) and cached[0] is index:
+            return cached[1], cached[2]
+        weights = {t: index.weight(t) for t in self.terms}
+        total = sum(n * weights[t] for t, n in self.terms.items())
+        self.cache["weights"] = (index, weights, total)
+        return weights, total
 
     @classmethod
     def parse(cls, text: str) -> Query:
@@ -158,6 +194,27 @@ def paraphrase_score(query: Counter[str], passage: Counter[str], index: CorpusIn
     shared = sum(min(n, passage[t]) * index.weight(t) for t, n in query.items() if t in passage)
     total = sum(n * index.weight(t) for t, n in query.items())
     total += sum(n * index.weight(t) for t, n in passage.items())
+    return 200.0 * shared / total if total else 0.0
+
+
+def _paraphrase_score(
+    q: Query, adoc: AnalyzedDocument, a: int, b: int, index: CorpusIndex
+) -> float:
+    """:func:`paraphrase_score` of the query and tokens ``[a, b)``, with the weights kept.
+
+    The sums run in the same order as :func:`paraphrase_score`'s, so the score is the same
+    number, bit for bit.
+    """
+    passage = adoc.bag(a, b)
+    if not q.terms or not passage:
+        return 0.0
+    weights, query_total = q.weights(index)
+    key = ("bag weight", a, b)
+    passage_total = adoc.cache.get(key)
+    if passage_total is None:
+        passage_total = adoc.cache[key] = sum(n * index.weight(t) for t, n in passage.items())
+    shared = sum(min(n, passage[t]) * weights[t] for t, n in q.terms.items() if t in passage)
+    total = query_total + passage_total
     return 200.0 * shared / total if total else 0.0
 
 
@@ -297,7 +354,7 @@ def _make_match(
 
 def _lexical(q: Query, adoc: AnalyzedDocument, r0: int, r1: int, symbols: _Symbols) -> list[Match]:
     """Faithful alignments of the query inside document tokens ``[r0, r1)``."""
-    qs = symbols.encode(q.tokens)
+    qs = q.encoded(symbols)
     # the attribution inside an interrupted quotation is invisible to the alignment
     gaps = _interruptions(adoc, adoc.tokens[r0].start, adoc.tokens[r1 - 1].end) if r1 > r0 else []
     if gaps:
@@ -330,15 +387,14 @@ def _lexical(q: Query, adoc: AnalyzedDocument, r0: int, r1: int, symbols: _Symbo
         local = Indel.normalized_similarity(qs[q0:q1], text[a:b])
         coverage = (q1 - q0) / n
         t0, t1 = positions[a], positions[b - 1] + 1
-        for k in range(a, b):  # never match these words again
-            region[k] = "\uffff"
+        region[a:b] = ["\uffff"] * (b - a)  # never match these words again
         span_words = [adoc.tokens[positions[k]].norm for k in range(a, b)]
-        score = fuzz.ratio(" ".join(t.norm for t in q.tokens), " ".join(span_words))
-        if span_words == [t.norm for t in q.tokens]:
+        if span_words == q.norms:
             found.append(_make_match(adoc, t0, t1, "verbatim", 100.0, ()))
             continue
         if local < NEAR_SIMILARITY:
             continue
+        score = fuzz.ratio(q.joined, " ".join(span_words))
         if coverage >= NEAR_COVERAGE:
             changes = _changes(q, 0, n, adoc, t0, t1, symbols)
             found.append(_make_match(adoc, t0, t1, "near_verbatim", score, changes))
@@ -380,7 +436,7 @@ def _paraphrase(
     for a, b in options:
         if b <= a:
             continue
-        score = paraphrase_score(q.terms, adoc.bag(a, b), index)
+        score = _paraphrase_score(q, adoc, a, b, index)
         if best is None or score > best[0]:
             best = (score, a, b)
     if best is None or best[0] < PARAPHRASE_MIN:
@@ -390,32 +446,92 @@ def _paraphrase(
     return _make_match(adoc, a, b, "paraphrase", score, changes)
 
 
-def plausible(q: Query, index: CorpusIndex, rows: np.ndarray) -> np.ndarray:
-    """Which sentence rows could hold an occurrence of ``q``: a cheap necessary test.
+def candidate_rows(
+    queries: Sequence[Query],
+    index: CorpusIndex,
+    *,
+    limit: int,
+    min_similarity: float = 0.05,
+    max_entries: int = 4_000_000,
+) -> list[np.ndarray]:
+    """For each query, the sentence rows worth aligning, most similar first (ties by row).
 
-    A faithful fragment (``partial``) needs two shared content words; a verbatim or
-    near-verbatim occurrence needs most of the query's; a paraphrase needs
-    ``paraphrase_score >= PARAPHRASE_MIN``, which the rarity-weighted overlap bounds from
-    above (with the next sentence's where the query may cover both).  Rows that fail all
-    three are not worth aligning.
+    A row is a candidate when its TF-IDF cosine with the query reaches ``min_similarity``
+    and it could hold an occurrence of some kind — a cheap necessary test: a faithful
+    fragment (``partial``) needs two shared content words, a verbatim or near-verbatim
+    occurrence most of the query's, a paraphrase ``paraphrase_score >= PARAPHRASE_MIN``,
+    which the rarity-weighted overlap bounds from above (with the next sentence's where the
+    query may cover both).  Of those, the ``limit`` most similar are kept.
+
+    The queries go through the index in batches: three sparse products per batch with the
+    posting lists (cosine, shared terms, shared weight), at most about ``max_entries``
+    query-sentence pairs at a time.
     """
-    rows = np.asarray(rows, dtype=np.int64)
-    if rows.size == 0 or not q.terms:
-        return np.zeros(rows.size, dtype=bool)
-    shared, weight = index.overlap(rows, q.terms)
-    nxt = np.minimum(rows + 1, len(index.unit_doc) - 1)
-    pairs = (
-        (nxt != rows)
-        & (index.unit_doc[nxt] == index.unit_doc[rows])
-        & (len(q.tokens) > 1.5 * index.unit_len[rows])
-    )
-    if pairs.any():
-        _, after = index.overlap(nxt[pairs], q.terms)
-        weight = weight.copy()
-        weight[pairs] += after
-    total = sum(n * index.weight(t) for t, n in q.terms.items())
-    bound = 200.0 * weight / (total + weight)
-    return (shared >= min(2, len(q.terms))) | (bound >= PARAPHRASE_MIN)
+    out: list[np.ndarray] = [np.zeros(0, dtype=np.int64) for _ in queries]
+    if not index.vocab or index.matrix.shape[0] == 0 or not queries:
+        return out
+    terms = [content_terms(q.tokens) for q in queries]
+    df = np.diff(index.postings.indptr)
+    sizes = [sum(int(df[index.vocab[t]]) for t in set(ts) if t in index.vocab) for ts in terms]
+    lo = 0
+    while lo < len(queries):
+        hi, entries = lo + 1, sizes[lo]
+        while hi < len(queries) and entries + sizes[hi] <= max_entries:
+            entries += sizes[hi]
+            hi += 1
+        _candidate_batch(queries, terms, index, lo, hi, limit, min_similarity, out)
+        lo = hi
+    return out
+
+
+def _candidate_batch(
+    queries: Sequence[Query],
+    terms: Sequence[list[str]],
+    index: CorpusIndex,
+    lo: int,
+    hi: int,
+    limit: int,
+    min_similarity: float,
+    out: list[np.ndarray],
+) -> None:
+    counts = index.count_matrix(terms[lo:hi])
+    present = counts.copy()
+    present.data = np.ones_like(present.data)
+    weight = counts.copy()
+    weight.data = counts.data * index.idf[counts.indices]
+    ones = index.postings.copy()
+    ones.data = np.ones_like(ones.data)
+    products = []
+    for left, right in ((index.weigh(counts), index.postings), (present, ones), (weight, ones)):
+        product = (left @ right).tocsr()
+        product.sort_indices()
+        products.append(product)
+    sims, shared, bound = products
+    n_rows = index.matrix.shape[0]
+    for k in range(hi - lo):
+        q = queries[lo + k]
+        a, b = sims.indptr[k], sims.indptr[k + 1]
+        rows = sims.indices[a:b].astype(np.int64)
+        cos, common, weights = sims.data[a:b], shared.data[a:b], bound.data[a:b].copy()
+        # a long query may paraphrase a short sentence together with the next one
+        nxt = rows + 1
+        pairs = (nxt < n_rows) & (len(q.tokens) > 1.5 * index.unit_len[rows])
+        pairs[pairs] &= index.unit_doc[nxt[pairs]] == index.unit_doc[rows[pairs]]
+        if pairs.any():
+            where = np.flatnonzero(pairs)
+            pos = np.minimum(np.searchsorted(rows, nxt[where]), rows.size - 1)
+            held = rows[pos] == nxt[where]
+            weights[where[held]] += bound.data[a:b][pos[held]]
+        total = sum(n * index.weight(t) for t, n in q.terms.items())
+        keep = (cos >= min_similarity) & (
+            (common >= min(2, len(q.terms)))
+            | (200.0 * weights / (total + weights) >= PARAPHRASE_MIN)
+        )
+        rows, cos = rows[keep], cos[keep]
+        if rows.size > limit:
+            top = np.argpartition(-cos, limit)[:limit]
+            rows, cos = rows[top], cos[top]
+        out[lo + k] = rows[np.lexsort((rows, -cos))]
 
 
 def match_passage(
@@ -510,8 +626,7 @@ def find_matches(
         How many index candidates to align; more finds looser paraphrases in big corpora.
     """
     q = Query.parse(query)
-    rows, _ = index.nearest(q.tokens)
-    rows = rows[plausible(q, index, rows)][:candidates]
+    (rows,) = candidate_rows([q], index, limit=candidates)
     by_doc: dict[int, list[int]] = {}
     for u in rows:
         by_doc.setdefault(int(index.unit_doc[u]), []).append(int(index.unit_sent[u]))

@@ -128,7 +128,10 @@ def tokenize(text: str) -> list[Token]:
     tokens: list[Token] = []
     for m in _TOKEN.finditer(text):
         raw = m.group()
-        norm = fold(raw.replace(".", "") if raw[-1] == "." else raw)
+        if raw[-1] == ".":
+            raw = raw.replace(".", "")
+        # an ASCII token (letters, digits, inner ' . , :) folds to its lower case: the fast path
+        norm = raw.lower() if raw.isascii() else fold(raw)
         if norm:
             tokens.append(Token(m.start(), m.end(), norm))
     return tokens

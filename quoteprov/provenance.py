@@ -35,7 +35,7 @@ from pydantic import ConfigDict, PrivateAttr
 
 from .corpus import Corpus
 from .index import AnalyzedDocument, CorpusIndex
-from .match import Query, find_matches, match_passage, plausible
+from .match import Query, candidate_rows, find_matches, match_passage
 from .models import KIND_RANK, Document, Match, Quote, _Frozen, published_key
 from .normalize import fold
 
@@ -57,7 +57,8 @@ SENTENCE_SIMILARITY = 0.3  # cosine floor for sentence pairs worth aligning
 # Looser paraphrases (PARAPHRASE_MIN up to this) are traced, but prove copying or join a
 # family only with corroboration: the same speaker, or documents known to reuse each other.
 LINK_PARAPHRASE_MIN = 50.0
-FAMILY_CANDIDATES = 200  # sentences aligned per traced quotation, most similar first
+FAMILY_CANDIDATES = 30  # sentences aligned per traced quotation, most similar first
+FAMILY_SIMILARITY = 0.05  # and their cosine floor
 FRAGMENT_RATIO = 0.5  # a match this much shorter than its container only attaches to it
 
 
@@ -163,45 +164,78 @@ def _quoted_share(adoc: AnalyzedDocument, sentence: int) -> float:
 
 
 def document_reuse(
-    index: CorpusIndex, docs: Sequence[int] | None = None
+    index: CorpusIndex, docs: Sequence[int] | None = None, min_shared: int = 2
 ) -> dict[tuple[int, int], Reuse]:
-    """Matching sentences between documents, keyed by ``(doc a, doc b)`` with ``a < b``."""
+    """Matching sentences between documents, keyed by ``(doc a, doc b)`` with ``a < b``.
+
+    Only document pairs with ``min_shared`` sentence pairs sharing a key are compared (see
+    :meth:`CorpusIndex.reuse_pair_blocks`): the work grows with the reuse, not with the
+    square of the corpus.
+    """
     reuse: dict[tuple[int, int], Reuse] = defaultdict(Reuse)
-    queries: dict[int, Query] = {}
-    for u, v, _ in index.similar_sentence_pairs(min_similarity=SENTENCE_SIMILARITY, docs=docs):
-        da, sa = int(index.unit_doc[u]), int(index.unit_sent[u])
-        db, sb = int(index.unit_doc[v]), int(index.unit_sent[v])
-        a, b = index.docs[da], index.docs[db]
-        if min(_words(a, sa), _words(b, sb)) < MIN_SENTENCE_WORDS:
-            continue
-        q = queries.get(u)
-        if q is None:
-            q = queries[u] = Query.parse(a.sentences[sa].text)
-        target = b.sentences[sb]
-        found = [
-            m
-            for m in match_passage(q, b, [sb], index)
-            if m.start < target.end
-            and target.start < m.end
-            and (
-                m.kind in ("verbatim", "near_verbatim")
-                or (m.kind == "paraphrase" and m.score >= LINK_PARAPHRASE_MIN)
-            )
-        ]
-        if not found:
-            continue
-        best = max(found, key=lambda m: m.score)
-        record = reuse[(da, db)]
-        quoted = max(_quoted_share(a, sa), _quoted_share(b, sb)) >= 0.5
-        (record.quoted if quoted else record.narrative).add((sa, sb))
-        record.kinds[best.kind] += 1
-        record.scores.append(best.score)
+    blocks = index.reuse_pair_blocks(
+        min_similarity=SENTENCE_SIMILARITY,
+        min_words=MIN_SENTENCE_WORDS,
+        min_pairs=max(1, min_shared),
+        docs=docs,
+    )
+    for us, vs, _ in blocks:
+        same = index.unit_hash[us] == index.unit_hash[vs]
+        for u, v, maybe_verbatim in zip(us.tolist(), vs.tolist(), same.tolist(), strict=True):
+            found = _sentence_reuse(index, u, v, maybe_verbatim)
+            if found is None:
+                continue
+            kind, score = found
+            da, sa = int(index.unit_doc[u]), int(index.unit_sent[u])
+            db, sb = int(index.unit_doc[v]), int(index.unit_sent[v])
+            record = reuse[(da, db)]
+            a, b = index.docs[da], index.docs[db]
+            quoted = max(_quoted_share(a, sa), _quoted_share(b, sb)) >= 0.5
+            (record.quoted if quoted else record.narrative).add((sa, sb))
+            record.kinds[kind] += 1
+            record.scores.append(score)
     return dict(reuse)
 
 
-def _words(adoc: AnalyzedDocument, sentence: int) -> int:
-    i, j = adoc.sentence_tokens[sentence]
-    return j - i
+def _sentence_reuse(
+    index: CorpusIndex, u: int, v: int, maybe_verbatim: bool
+) -> tuple[str, float] | None:
+    """How sentence row ``v`` reuses row ``u``: the best linking match's kind and score.
+
+    The same words (same hash, then compared) are verbatim without aligning anything.
+    """
+    da, sa = int(index.unit_doc[u]), int(index.unit_sent[u])
+    db, sb = int(index.unit_doc[v]), int(index.unit_sent[v])
+    a, b = index.docs[da], index.docs[db]
+    if maybe_verbatim:
+        (i, j), (k, m) = a.sentence_tokens[sa], b.sentence_tokens[sb]
+        if [t.norm for t in a.tokens[i:j]] == [t.norm for t in b.tokens[k:m]]:
+            return "verbatim", 100.0
+    q = _sentence_query(index, a, sa)
+    target = b.sentences[sb]
+    found = [
+        m
+        for m in match_passage(q, b, [sb], index)
+        if m.start < target.end
+        and target.start < m.end
+        and (
+            m.kind in ("verbatim", "near_verbatim")
+            or (m.kind == "paraphrase" and m.score >= LINK_PARAPHRASE_MIN)
+        )
+    ]
+    if not found:
+        return None
+    best = max(found, key=lambda m: m.score)
+    return best.kind, best.score
+
+
+def _sentence_query(index: CorpusIndex, adoc: AnalyzedDocument, sentence: int) -> Query:
+    """The query of one sentence, parsed once per document and sentence (kept with it)."""
+    key = ("query", sentence)
+    q = adoc.cache.get(key)
+    if not isinstance(q, Query):
+        q = adoc.cache[key] = Query.parse(adoc.sentences[sentence].text)
+    return q
 
 
 @dataclass(frozen=True)
@@ -272,7 +306,7 @@ def _known_derivations(
     if not isinstance(known, frozenset):
         known = index.memo[key] = frozenset(
             (index.docs[d.copy].doc.id, index.docs[d.source].doc.id)
-            for d in _derivations(index, document_reuse(index, docs), min_shared)
+            for d in _derivations(index, document_reuse(index, docs, min_shared), min_shared)
             if d.determined
         )
     return known
@@ -331,13 +365,15 @@ def _families(index: CorpusIndex, derived: set[tuple[int, int]]) -> list[list[_O
     by_span: dict[tuple[int, int, int], int] = {}
     strong = _UnionFind()
     attach: list[tuple[int, int, float]] = []  # (fragment, container, score)
-    for n in range(len(occurrences)):  # occurrences found on the way are not traced again
-        o = occurrences[n]
+    queries = [Query.parse(o.content) for o in occurrences]
+    candidates = candidate_rows(
+        queries, index, limit=FAMILY_CANDIDATES, min_similarity=FAMILY_SIMILARITY
+    )
+    for n in range(len(queries)):  # occurrences found on the way are not traced again
+        o, q = occurrences[n], queries[n]
         strong.find(n)
-        q = Query.parse(o.content)
         by_doc: dict[int, list[int]] = defaultdict(list)
-        rows, _ = index.nearest(q.tokens)
-        for u in rows[plausible(q, index, rows)][:FAMILY_CANDIDATES]:
+        for u in candidates[n]:
             d = int(index.unit_doc[u])
             if d != o.doc:
                 by_doc[d].append(int(index.unit_sent[u]))
@@ -494,7 +530,7 @@ def build_graph(corpus: Corpus, *, min_shared: int = 2, min_documents: int = 1) 
         node = "doc:" + adoc.doc.id
         graph.add_node(node, **_document_node(adoc.doc))
         graph.nodes[node].update(sentences=len(adoc.sentences), quotes=len(adoc.quotes))
-    derivations = _derivations(index, document_reuse(index), min_shared)
+    derivations = _derivations(index, document_reuse(index, min_shared=min_shared), min_shared)
     derived = {
         (index.docs[d.copy].doc.id, index.docs[d.source].doc.id)
         for d in derivations
