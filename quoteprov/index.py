@@ -429,26 +429,28 @@ class CorpusIndex:
         eligible = self.unit_len >= min_words
         if docs is not None:
             eligible &= np.isin(self.unit_doc, np.asarray(list(docs), dtype=np.int64))
-        lengths = np.diff(self.matrix.indptr)
-        rows = np.repeat(np.arange(n_rows), lengths)
+        selected = np.flatnonzero(eligible)  # the keys of these rows only
+        sub = self.matrix[selected]
+        lengths = np.diff(sub.indptr)
+        rows = np.repeat(np.arange(selected.size), lengths)
         df = np.diff(self.postings.indptr)
-        order = np.lexsort((self.matrix.indices, df[self.matrix.indices], rows))
-        terms = self.matrix.indices[order].astype(np.int64)
-        rank = np.arange(self.matrix.nnz) - np.repeat(self.matrix.indptr[:-1], lengths)
+        order = np.lexsort((sub.indices, df[sub.indices], rows))
+        terms = sub.indices[order].astype(np.int64)
+        rank = np.arange(sub.nnz) - np.repeat(sub.indptr[:-1], lengths)
         chosen = []
         for k in range(rarest):
-            column = np.full(n_rows, -1, dtype=np.int64)
+            column = np.full(selected.size, -1, dtype=np.int64)
             at = rank == k
             column[rows[at]] = terms[at]
             chosen.append(column)
-        keys = [self.unit_hash[eligible] | (1 << 62)]  # verbatim repeats (disjoint key space)
-        key_rows = [np.flatnonzero(eligible)]
+        keys = [self.unit_hash[selected] | (1 << 62)]  # verbatim repeats (disjoint key space)
+        key_rows = [selected]
         for i in range(rarest):
             for j in range(i + 1, rarest):
                 a, b = chosen[i], chosen[j]
-                ok = eligible & (b >= 0)
+                ok = b >= 0
                 keys.append(np.minimum(a, b)[ok] * n_terms + np.maximum(a, b)[ok])
-                key_rows.append(np.flatnonzero(ok))
+                key_rows.append(selected[ok])
         key = np.concatenate(keys)
         key_row = np.concatenate(key_rows)
         order = np.lexsort((key_row, key))

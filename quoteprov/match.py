@@ -62,6 +62,7 @@ NEAR_COVERAGE = 0.85
 NEAR_SIMILARITY = 0.75
 PARTIAL_COVERAGE = 0.3
 PARAPHRASE_MIN = 40.0
+COPY_SIMILARITY = 0.5  # candidates this similar to a query are aligned whatever their number
 QUOTED_FRAGMENT = 0.8
 MAX_GAP = 3  # words: a longer run of unmatched words breaks an alignment in two
 MAX_QUERY_WORDS = 2000
@@ -452,6 +453,7 @@ def candidate_rows(
     *,
     limit: int,
     min_similarity: float = 0.05,
+    always: float = 2.0,
     max_entries: int = 4_000_000,
 ) -> list[np.ndarray]:
     """For each query, the sentence rows worth aligning, most similar first (ties by row).
@@ -461,7 +463,8 @@ def candidate_rows(
     fragment (``partial``) needs two shared content words, a verbatim or near-verbatim
     occurrence most of the query's, a paraphrase ``paraphrase_score >= PARAPHRASE_MIN``,
     which the rarity-weighted overlap bounds from above (with the next sentence's where the
-    query may cover both).  Of those, the ``limit`` most similar are kept.
+    query may cover both).  Of those, the ``limit`` most similar are kept, and every one
+    whose cosine reaches ``always`` (so that a popular quotation's copies are never cut off).
 
     The queries go through the index in batches: three sparse products per batch with the
     posting lists (cosine, shared terms, shared weight), at most about ``max_entries``
@@ -479,7 +482,7 @@ def candidate_rows(
         while hi < len(queries) and entries + sizes[hi] <= max_entries:
             entries += sizes[hi]
             hi += 1
-        _candidate_batch(queries, terms, index, lo, hi, limit, min_similarity, out)
+        _candidate_batch(queries, terms, index, lo, hi, limit, min_similarity, always, out)
         lo = hi
     return out
 
@@ -492,6 +495,7 @@ def _candidate_batch(
     hi: int,
     limit: int,
     min_similarity: float,
+    always: float,
     out: list[np.ndarray],
 ) -> None:
     counts = index.count_matrix(terms[lo:hi])
@@ -530,6 +534,7 @@ def _candidate_batch(
         rows, cos = rows[keep], cos[keep]
         if rows.size > limit:
             top = np.argpartition(-cos, limit)[:limit]
+            top = np.union1d(top, np.flatnonzero(cos >= always))
             rows, cos = rows[top], cos[top]
         out[lo + k] = rows[np.lexsort((rows, -cos))]
 
@@ -608,7 +613,7 @@ def find_matches(
     *,
     kinds: Sequence[Kind] | None = None,
     limit: int | None = None,
-    candidates: int = 200,
+    candidates: int = 50,
 ) -> list[Match]:
     """Every occurrence of ``query`` in the indexed corpus, best first.
 
@@ -623,10 +628,12 @@ def find_matches(
     limit : int, optional
         Return at most this many matches.
     candidates : int
-        How many index candidates to align; more finds looser paraphrases in big corpora.
+        How many index candidates to align besides the likely copies (cosine at least
+        ``COPY_SIMILARITY``, always aligned); more finds looser paraphrases and stray
+        fragments in big corpora, and takes longer.
     """
     q = Query.parse(query)
-    (rows,) = candidate_rows([q], index, limit=candidates)
+    (rows,) = candidate_rows([q], index, limit=candidates, always=COPY_SIMILARITY)
     by_doc: dict[int, list[int]] = {}
     for u in rows:
         by_doc.setdefault(int(index.unit_doc[u]), []).append(int(index.unit_sent[u]))

@@ -27,6 +27,7 @@ import hashlib
 import json
 from collections import Counter, defaultdict
 from collections.abc import Callable, Iterable, Mapping, Sequence
+from collections.abc import Set as AbstractSet
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -83,11 +84,13 @@ class _Candidate:
 
 
 def choose_origin(
-    candidates: Sequence[_Candidate], derived: set[tuple[str, str]] | frozenset[tuple[str, str]]
+    candidates: Sequence[_Candidate],
+    derived: AbstractSet[tuple[str, str]] | Callable[[], AbstractSet[tuple[str, str]]],
 ) -> tuple[int, str]:
     """Index of the origin among ``candidates`` and the evidence that decided it.
 
-    ``derived`` holds ``(copy id, source id)`` pairs of documents.
+    ``derived`` holds ``(copy id, source id)`` pairs of documents, or is a function that
+    returns them, called only when the dates do not decide.
     """
     if len(candidates) == 1:
         return 0, "only occurrence"
@@ -99,6 +102,8 @@ def choose_origin(
             n = keys.index(first)
             return n, f"earliest publication date ({dates[n]})"
     ids = {c.doc.id for c in candidates}
+    if callable(derived):
+        derived = derived()
 
     def is_copy(c: _Candidate) -> bool:
         return any((c.doc.id, other) in derived for other in ids if other != c.doc.id)
@@ -202,14 +207,19 @@ def _sentence_reuse(
 ) -> tuple[str, float] | None:
     """How sentence row ``v`` reuses row ``u``: the best linking match's kind and score.
 
-    The same words (same hash, then compared) are verbatim without aligning anything.
+    The same words (same hash, then compared) are verbatim without aligning anything,
+    unless an attribution interrupts a quotation in the target sentence: the alignment
+    skips the attribution there, so it decides.
     """
     da, sa = int(index.unit_doc[u]), int(index.unit_sent[u])
     db, sb = int(index.unit_doc[v]), int(index.unit_sent[v])
     a, b = index.docs[da], index.docs[db]
     if maybe_verbatim:
         (i, j), (k, m) = a.sentence_tokens[sa], b.sentence_tokens[sb]
-        if [t.norm for t in a.tokens[i:j]] == [t.norm for t in b.tokens[k:m]]:
+        target = b.sentences[sb]
+        if [t.norm for t in a.tokens[i:j]] == [t.norm for t in b.tokens[k:m]] and not any(
+            len(q.parts) > 1 and q.start < target.end and target.start < q.end for q in b.quotes
+        ):
             return "verbatim", 100.0
     q = _sentence_query(index, a, sa)
     target = b.sentences[sb]
@@ -713,12 +723,12 @@ def trace(
         best: dict[str, Match] = {}
         for m in matches:
             best.setdefault(m.doc_id, m)
-        derived = _known_derivations(index, sorted(index.by_id[d] for d in best), min_shared)
+        docs = sorted(index.by_id[d] for d in best)
         pool = list(best.values())
         candidates = [
             _Candidate(corpus[m.doc_id], m.kind, m.speaker, index.by_id[m.doc_id]) for m in pool
         ]
-        n, reason = choose_origin(candidates, derived)
+        n, reason = choose_origin(candidates, lambda: _known_derivations(index, docs, min_shared))
         origin = pool[n]
     result = Trace(query=query, matches=tuple(matches), origin=origin, origin_reason=reason)
     result._documents.update({m.doc_id: corpus[m.doc_id] for m in matches})
