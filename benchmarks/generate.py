@@ -180,6 +180,17 @@ class Slot:
     speaker: str | None = None
     edits: int = 0  # light edits along the chain from the original
     paraphrased: bool = False  # a paraphrase along the chain
+    path: tuple[int, ...] = ()  # the versions from the original to this one
+
+
+def steps(a: Slot, b: Slot) -> int:
+    """How many edits or paraphrases apart two versions of one lineage are."""
+    common = 0
+    for x, y in zip(a.path, b.path, strict=False):
+        if x != y:
+            break
+        common += 1
+    return len(a.path) + len(b.path) - 2 * common
 
 
 @dataclass
@@ -243,6 +254,7 @@ def generate(
     statements: list[tuple[str, list[int], int]] = []  # (speaker, lineages, origin doc)
     lineage_text: dict[int, str] = {}
     next_lineage = 0
+    next_version = -1  # versions made by edits and paraphrases (negative: apart from lineages)
     documents: list[dict[str, Any]] = []
     slots: list[list[Slot]] = []
     derivations: list[tuple[int, int, int]] = []
@@ -265,22 +277,28 @@ def generate(
                     s = pool[t]
                     op = rng.random()
                     new = Slot(s.text, s.lineage, "verbatim", j, s.quoted, s.speaker)
-                    new.edits, new.paraphrased = s.edits, s.paraphrased
+                    new.edits, new.paraphrased, new.path = s.edits, s.paraphrased, s.path
                     if op >= 0.5 and not s.quoted:
                         # a sentence with a human paraphrase is often rewritten with it
                         paraphrase = s.lineage in partner and rng.random() < 0.6
                         text = partner.pop(s.lineage) if paraphrase else None
                         if text is not None:
                             new.text, new.op, new.paraphrased = text, "paraphrase", True
+                            new.path = (*s.path, next_version)
+                            next_version -= 1
                         else:
                             edited = _edit(s.text, rng, model.vocab)
                             if edited is not None:
                                 new.text, new.op, new.edits = edited, "edit", s.edits + 1
+                                new.path = (*s.path, next_version)
+                                next_version -= 1
                     reused.append(new)
         if statements and rng.random() < quote_rate:
             speaker, lineages, origin = rng.choice(statements)
             for lineage in lineages[: rng.randint(1, 2)]:
-                reused.append(Slot(lineage_text[lineage], lineage, "quote", origin, True, speaker))
+                quote = Slot(lineage_text[lineage], lineage, "quote", origin, True, speaker)
+                quote.path = (lineage,)
+                reused.append(quote)
         fresh: list[Slot] = []
         for _ in range(max(2, length - len(reused))):
             if pairs and rng.random() < 0.08:
@@ -288,7 +306,7 @@ def generate(
                 partner[next_lineage] = other
             else:
                 text = model.sentence(rng)
-            slot = Slot(text, next_lineage, "fresh")
+            slot = Slot(text, next_lineage, "fresh", path=(next_lineage,))
             lineage_text[next_lineage] = text
             next_lineage += 1
             if rng.random() < 0.15:
@@ -342,17 +360,25 @@ def _document(
 # -- ground truth --------------------------------------------------------------------------
 
 
-def reuse_pairs(g: Generated, min_shared: int = 2) -> set[tuple[str, str]]:
-    """Unordered document pairs sharing ``min_shared``+ narrative (unquoted) lineages."""
-    holders: dict[int, list[int]] = defaultdict(list)
+def reuse_pairs(g: Generated, min_shared: int = 2, strict: bool = False) -> set[tuple[str, str]]:
+    """Unordered document pairs sharing ``min_shared``+ narrative (unquoted) lineages.
+
+    ``strict`` counts a shared lineage only where the two versions are at most one edit or
+    paraphrase apart: a copy of a copy edited twice may no longer show the first's words.
+    """
+    holders: dict[int, list[tuple[int, Slot]]] = defaultdict(list)
     for d, doc_slots in enumerate(g.slots):
-        for lineage in {s.lineage for s in doc_slots if not s.quoted}:
-            holders[lineage].append(d)
+        seen: set[int] = set()
+        for s in doc_slots:
+            if not s.quoted and s.lineage not in seen:
+                seen.add(s.lineage)
+                holders[s.lineage].append((d, s))
     shared: dict[tuple[int, int], int] = defaultdict(int)
     for docs in holders.values():
         for x in range(len(docs)):
             for y in range(x + 1, len(docs)):
-                shared[(docs[x], docs[y])] += 1
+                if not strict or steps(docs[x][1], docs[y][1]) <= 1:
+                    shared[(docs[x][0], docs[y][0])] += 1
     ids = [doc["id"] for doc in g.documents]
     return {(ids[a], ids[b]) for (a, b), c in shared.items() if c >= min_shared}
 
@@ -385,6 +411,7 @@ def write(g: Generated, folder: Path) -> None:
             [g.documents[c]["id"], g.documents[s]["id"], k] for c, s, k in g.derivations
         ],
         "reuse_pairs": sorted(reuse_pairs(g)),
+        "reuse_pairs_strict": sorted(reuse_pairs(g, strict=True)),
     }
     (folder / "truth.json").write_text(json.dumps(truth), encoding="utf-8")
 

@@ -52,6 +52,7 @@ def one(n: int, args: argparse.Namespace) -> dict[str, Any]:
     out: dict[str, Any] = {"documents": n}
     g = generate.generate(n, seed=args.seed, sentences=args.sentences, progress=False)
     truth_pairs = generate.reuse_pairs(g)
+    strict_pairs = generate.reuse_pairs(g, strict=True)
     queries = list(generate.trace_queries(g, args.queries))
     with tempfile.TemporaryDirectory() as tmp:
         path = Path(tmp) / "corpus.jsonl"
@@ -89,7 +90,9 @@ def one(n: int, args: argparse.Namespace) -> dict[str, Any]:
     pairs = {tuple(sorted(e)) for e in edges}
     out["pairs_true"] = len(truth_pairs)
     out["pairs_found"] = len(pairs)
-    out["pair_recall"] = len(pairs & truth_pairs) / max(1, len(truth_pairs))
+    out["pairs_strict"] = len(strict_pairs)
+    out["pair_recall"] = len(pairs & strict_pairs) / max(1, len(strict_pairs))
+    out["pair_recall_all"] = len(pairs & truth_pairs) / max(1, len(truth_pairs))
     out["pair_precision"] = len(pairs & truth_pairs) / max(1, len(pairs))
     direct_found = [e for e in direct if tuple(sorted(e)) in pairs]
     out["direction_correct"] = sum(e in edges for e in direct_found) / max(1, len(direct_found))
