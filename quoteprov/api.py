@@ -18,6 +18,7 @@ from . import provenance
 from .corpus import Corpus
 from .errors import CorpusError, InputError
 from .models import Document, Kind
+from .parallel import Backend
 from .provenance import Trace
 
 __all__ = ["CorpusLike", "as_corpus", "build_graph", "trace_quote"]
@@ -101,14 +102,31 @@ def trace_quote(
 
 
 def build_graph(
-    corpus: CorpusLike, *, min_shared: int = 2, min_documents: int = 1
+    corpus: CorpusLike,
+    *,
+    min_shared: int = 2,
+    min_documents: int = 1,
+    backend: Backend = "local",
+    client: Any = None,
+    workers: int | None = None,
+    progress: bool | None = None,
 ) -> nx.DiGraph[str]:
     """The provenance graph of a whole corpus (see :func:`quoteprov.provenance.build_graph`).
+
+    ``backend="dask"`` (or ``client=`` a ``distributed.Client``) spreads the work over a
+    Dask cluster and gives the same graph; ``workers`` sets local processes; ``progress``
+    turns the progress bars on or off.
 
     >>> graph = build_graph([{"id": "a", "text": '"Nothing is settled yet," she said.'}])
     >>> sorted(graph.nodes)
     ['doc:a', 'quote:...', 'speaker:she']
     """
     return provenance.build_graph(
-        as_corpus(corpus), min_shared=min_shared, min_documents=min_documents
+        as_corpus(corpus),
+        min_shared=min_shared,
+        min_documents=min_documents,
+        backend=backend,
+        client=client,
+        workers=workers,
+        progress=progress,
     )

@@ -31,6 +31,7 @@ from scipy import sparse
 from .corpus import Corpus
 from .models import Document, Quote, Sentence
 from .normalize import Token, tokenize
+from .parallel import progress_bar, show_progress
 from .quotes import extract_quotes
 from .segment import split_sentences
 
@@ -100,6 +101,16 @@ class AnalyzedDocument:
     sentence_tokens: list[tuple[int, int]] = field(repr=False)
     cache: dict[Any, Any] = field(default_factory=dict, repr=False, compare=False)
 
+    def __getstate__(self) -> dict[str, Any]:
+        """Pickled without the cache (sent to workers: they rebuild what they need)."""
+        state = dict(self.__dict__)
+        state["cache"] = {}
+        return state
+
+    def __setstate__(self, state: dict[str, Any]) -> None:
+        for key, value in state.items():
+            object.__setattr__(self, key, value)
+
     @property
     def stems(self) -> list[str | None]:
         """Each token's content stem, or None for a stopword (computed once)."""
@@ -163,6 +174,7 @@ def analyze(doc: Document) -> AnalyzedDocument:
     )
 
 
+PROGRESS_DOCUMENTS = 100  # documents per progress step when deciding to show a bar
 RAREST_TERMS = 6  # content terms per sentence that make its reuse keys (pairs of them)
 MAX_KEY_GROUP = 1000  # sentences sharing one key at most, beyond which it is a stock phrase
 
@@ -207,12 +219,18 @@ class CorpusIndex:
         self.memo: dict[object, object] = {}  # later stages' results, valid for this index
 
     @classmethod
-    def for_corpus(cls, corpus: Corpus) -> CorpusIndex:
-        """The index of ``corpus``, built once and rebuilt only after the corpus changes."""
+    def for_corpus(cls, corpus: Corpus, *, progress: bool | None = None) -> CorpusIndex:
+        """The index of ``corpus``, built once and rebuilt only after the corpus changes.
+
+        ``progress`` shows a bar while the documents are analysed (by default when there
+        are many and someone watches: see :func:`quoteprov.parallel.show_progress`).
+        """
         cached = _CACHE.get(corpus)
         if cached is not None and cached.version == corpus.version:
             return cached
-        index = cls([analyze(doc) for doc in corpus])
+        show = show_progress(progress, len(corpus) // PROGRESS_DOCUMENTS)
+        documents = progress_bar(iter(corpus), total=len(corpus), desc="analysing", show=show)
+        index = cls([analyze(doc) for doc in documents])
         index.version = corpus.version
         _CACHE[corpus] = index
         return index
@@ -240,6 +258,13 @@ class CorpusIndex:
         # scale each row in place: the matrix keeps the entries (and order) of ``counts``
         weighted.data *= np.repeat(1.0 / norms, np.diff(weighted.indptr))
         return weighted
+
+    def __getstate__(self) -> dict[str, Any]:
+        """Pickled without what is derived or memoised (rebuilt on demand)."""
+        state = dict(self.__dict__)
+        state["_postings"] = None
+        state["memo"] = {}
+        return state
 
     @property
     def postings(self) -> sparse.csr_matrix:
@@ -385,6 +410,21 @@ class CorpusIndex:
             rarest=rarest,
             max_group=max_group,
         )
+        yield from self.document_pair_blocks(
+            pairs, min_similarity=min_similarity, min_words=min_words, batch=batch
+        )
+
+    def document_pair_blocks(
+        self,
+        pairs: np.ndarray,
+        *,
+        min_similarity: float = 0.3,
+        min_words: int = 5,
+        batch: int = 2048,
+    ) -> Iterator[tuple[np.ndarray, np.ndarray, np.ndarray]]:
+        """Sentence pairs of the document ``pairs`` (sorted ``(a, b)`` rows, ``a < b``) with
+        cosine ``>= min_similarity`` and ``min_words``+ words each, as arrays
+        ``(u, v, cosine)`` sorted by ``u`` then ``v``, in blocks."""
         if pairs.size == 0:
             return
         starts = np.searchsorted(self.unit_doc, np.arange(len(self.docs) + 1))
@@ -400,15 +440,14 @@ class CorpusIndex:
             right = np.concatenate([np.arange(starts[b], starts[b + 1]) for b in partners])
             left = left[self.unit_len[left] >= min_words]
             right = right[self.unit_len[right] >= min_words]
-            if left.size == 0 or right.size == 0:
-                continue
-            block = (self.matrix[left] @ self.matrix[right].T).tocoo()
-            keep = block.data >= min_similarity
-            out_u.append(left[block.row[keep]])
-            out_v.append(right[block.col[keep]])
-            out_s.append(block.data[keep])
-            done += int(keep.sum())
-            if done >= batch * 16 or n == len(lefts) - 1:
+            if left.size and right.size:
+                block = (self.matrix[left] @ self.matrix[right].T).tocoo()
+                keep = block.data >= min_similarity
+                out_u.append(left[block.row[keep]])
+                out_v.append(right[block.col[keep]])
+                out_s.append(block.data[keep])
+                done += int(keep.sum())
+            if out_u and (done >= batch * 16 or n == len(lefts) - 1):
                 us, vs, sims = np.concatenate(out_u), np.concatenate(out_v), np.concatenate(out_s)
                 order = np.lexsort((vs, us))
                 yield us[order], vs[order], sims[order]

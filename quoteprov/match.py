@@ -37,6 +37,7 @@ import re
 from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass, field
+from typing import cast
 
 import numpy as np
 from rapidfuzz import fuzz
@@ -265,10 +266,8 @@ def _chains(
 def _best_chain(qs: str, text: str, w0: int, w1: int) -> tuple[int, int, int, int, int] | None:
     """The alignment chain of ``qs`` in ``text[w0:w1]`` with the most matched words."""
     window = text[w0:w1]
-    ops = [
-        (o.tag, o.src_start, o.src_end, o.dest_start, o.dest_end)
-        for o in Levenshtein.opcodes(qs, window)
-    ]
+    # as_list() gives (tag, src_start, src_end, dest_start, dest_end) tuples
+    ops = cast("list[tuple[str, int, int, int, int]]", Levenshtein.opcodes(qs, window).as_list())
     options = _chains(ops, qs, window)
     if not options:
         return None
@@ -321,8 +320,11 @@ def _changes(
 
 def _interruptions(adoc: AnalyzedDocument, start: int, end: int) -> list[tuple[int, int]]:
     """Gaps between the parts of interrupted quotations overlapping ``[start, end)``."""
+    interrupted = adoc.cache.get("interrupted")
+    if interrupted is None:  # only quotations in several parts have gaps
+        interrupted = adoc.cache["interrupted"] = [q for q in adoc.quotes if len(q.parts) > 1]
     gaps: list[tuple[int, int]] = []
-    for quote in adoc.quotes:
+    for quote in interrupted:
         if quote.end <= start or quote.start >= end:
             continue
         gaps.extend((a.end, b.start) for a, b in zip(quote.parts, quote.parts[1:], strict=False))

@@ -25,6 +25,8 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import json
+import os
+import sys
 from collections import Counter, defaultdict
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from collections.abc import Set as AbstractSet
@@ -32,13 +34,15 @@ from dataclasses import dataclass, field
 from typing import Any
 
 import networkx as nx
+import numpy as np
 from pydantic import ConfigDict, PrivateAttr
 
 from .corpus import Corpus
 from .index import AnalyzedDocument, CorpusIndex
-from .match import Query, candidate_rows, find_matches, match_passage
+from .match import COPY_SIMILARITY, Query, candidate_rows, find_matches, match_passage
 from .models import KIND_RANK, Document, Match, Quote, _Frozen, published_key
 from .normalize import fold
+from .parallel import Backend, run_tasks
 
 __all__ = [
     "MIN_QUOTE_WORDS",
@@ -58,9 +62,11 @@ SENTENCE_SIMILARITY = 0.3  # cosine floor for sentence pairs worth aligning
 # Looser paraphrases (PARAPHRASE_MIN up to this) are traced, but prove copying or join a
 # family only with corroboration: the same speaker, or documents known to reuse each other.
 LINK_PARAPHRASE_MIN = 50.0
-FAMILY_CANDIDATES = 30  # sentences aligned per traced quotation, most similar first
+FAMILY_CANDIDATES = 15  # sentences aligned per traced quotation, most similar first
 FAMILY_SIMILARITY = 0.05  # and their cosine floor
 FRAGMENT_RATIO = 0.5  # a match this much shorter than its container only attaches to it
+FAMILY_CHUNK = 256  # quotations per task
+REUSE_CHUNK = 512  # document pairs per task
 
 
 def speaker_id(name: str) -> str:
@@ -169,20 +175,65 @@ def _quoted_share(adoc: AnalyzedDocument, sentence: int) -> float:
 
 
 def document_reuse(
-    index: CorpusIndex, docs: Sequence[int] | None = None, min_shared: int = 2
+    index: CorpusIndex,
+    docs: Sequence[int] | None = None,
+    min_shared: int = 2,
+    *,
+    backend: Backend = "local",
+    client: Any = None,
+    workers: int | None = 1,
+    progress: bool | None = False,
 ) -> dict[tuple[int, int], Reuse]:
     """Matching sentences between documents, keyed by ``(doc a, doc b)`` with ``a < b``.
 
     Only document pairs with ``min_shared`` sentence pairs sharing a key are compared (see
     :meth:`CorpusIndex.reuse_pair_blocks`): the work grows with the reuse, not with the
-    square of the corpus.
+    square of the corpus.  The comparisons run where ``backend`` says
+    (:func:`quoteprov.parallel.run_tasks`); the result is the same everywhere.
     """
+    pairs = index.candidate_document_pairs(
+        min_words=MIN_SENTENCE_WORDS, min_pairs=max(1, min_shared), docs=docs
+    )
+    chunks = _chunks_by_left(pairs, REUSE_CHUNK)
+    found = run_tasks(
+        _reuse_task,
+        index,
+        chunks,
+        backend=backend,
+        client=client,
+        workers=workers,
+        progress=progress,
+        desc="document reuse",
+    )
     reuse: dict[tuple[int, int], Reuse] = defaultdict(Reuse)
-    blocks = index.reuse_pair_blocks(
-        min_similarity=SENTENCE_SIMILARITY,
-        min_words=MIN_SENTENCE_WORDS,
-        min_pairs=max(1, min_shared),
-        docs=docs,
+    for u, v, kind, score, quoted in sorted(item for part in found for item in part):
+        da, sa = int(index.unit_doc[u]), int(index.unit_sent[u])
+        db, sb = int(index.unit_doc[v]), int(index.unit_sent[v])
+        record = reuse[(da, db)]
+        (record.quoted if quoted else record.narrative).add((sa, sb))
+        record.kinds[kind] += 1
+        record.scores.append(score)
+    return dict(reuse)
+
+
+def _chunks_by_left(pairs: np.ndarray, size: int) -> list[np.ndarray]:
+    """``pairs`` cut into chunks of about ``size`` rows, never splitting one left document."""
+    chunks: list[np.ndarray] = []
+    lo = 0
+    while lo < len(pairs):
+        hi = min(len(pairs), lo + size)
+        while hi < len(pairs) and pairs[hi, 0] == pairs[hi - 1, 0]:
+            hi += 1
+        chunks.append(pairs[lo:hi])
+        lo = hi
+    return chunks
+
+
+def _reuse_task(index: CorpusIndex, pairs: np.ndarray) -> list[tuple[int, int, str, float, bool]]:
+    """The linking sentence pairs of some document pairs: ``(u, v, kind, score, quoted)``."""
+    out = []
+    blocks = index.document_pair_blocks(
+        pairs, min_similarity=SENTENCE_SIMILARITY, min_words=MIN_SENTENCE_WORDS
     )
     for us, vs, _ in blocks:
         same = index.unit_hash[us] == index.unit_hash[vs]
@@ -190,16 +241,11 @@ def document_reuse(
             found = _sentence_reuse(index, u, v, maybe_verbatim)
             if found is None:
                 continue
-            kind, score = found
-            da, sa = int(index.unit_doc[u]), int(index.unit_sent[u])
-            db, sb = int(index.unit_doc[v]), int(index.unit_sent[v])
-            record = reuse[(da, db)]
-            a, b = index.docs[da], index.docs[db]
+            a, b = index.docs[int(index.unit_doc[u])], index.docs[int(index.unit_doc[v])]
+            sa, sb = int(index.unit_sent[u]), int(index.unit_sent[v])
             quoted = max(_quoted_share(a, sa), _quoted_share(b, sb)) >= 0.5
-            (record.quoted if quoted else record.narrative).add((sa, sb))
-            record.kinds[kind] += 1
-            record.scores.append(score)
-    return dict(reuse)
+            out.append((u, v, found[0], found[1], quoted))
+    return out
 
 
 def _sentence_reuse(
@@ -369,55 +415,110 @@ def _quote_occurrences(index: CorpusIndex) -> list[_Occurrence]:
     return occurrences
 
 
-def _families(index: CorpusIndex, derived: set[tuple[int, int]]) -> list[list[_Occurrence]]:
+@dataclass(frozen=True)
+class _Found:
+    """One match of a traced quotation, as the family merge needs it."""
+
+    doc: int
+    kind: str
+    score: float
+    start: int
+    end: int
+    text: str
+    speaker: str | None
+    quote_start: int | None  # the quotation of the document holding the match, if any
+    words: int
+
+
+def _family_task(index: CorpusIndex, items: Sequence[tuple[str, int]]) -> list[list[_Found]]:
+    """Trace quotations ``(content, document)`` through the other documents."""
+    queries = [Query.parse(content) for content, _ in items]
+    candidates = candidate_rows(
+        queries,
+        index,
+        limit=FAMILY_CANDIDATES,
+        min_similarity=FAMILY_SIMILARITY,
+        always=COPY_SIMILARITY,
+    )
+    out = []
+    for (_, own), q, rows in zip(items, queries, candidates, strict=True):
+        by_doc: dict[int, list[int]] = defaultdict(list)
+        for u in rows.tolist():
+            d = int(index.unit_doc[u])
+            if d != own:
+                by_doc[d].append(int(index.unit_sent[u]))
+        found = []
+        for d in sorted(by_doc):
+            adoc = index.docs[d]
+            for m in match_passage(q, adoc, by_doc[d], index):
+                quote = adoc.quote_at(m.start, m.end)
+                i, j = adoc.token_range(m.start, m.end)
+                where = quote.start if quote is not None else None
+                found.append(
+                    _Found(d, m.kind, m.score, m.start, m.end, m.text, m.speaker, where, j - i)
+                )
+        out.append(found)
+    return out
+
+
+def _families(
+    index: CorpusIndex,
+    derived: set[tuple[int, int]],
+    *,
+    backend: Backend = "local",
+    client: Any = None,
+    workers: int | None = 1,
+    progress: bool | None = False,
+) -> list[list[_Occurrence]]:
     occurrences = _quote_occurrences(index)
     by_quote = {(o.doc, o.start): n for n, o in enumerate(occurrences)}
     by_span: dict[tuple[int, int, int], int] = {}
     strong = _UnionFind()
     attach: list[tuple[int, int, float]] = []  # (fragment, container, score)
-    queries = [Query.parse(o.content) for o in occurrences]
-    candidates = candidate_rows(
-        queries, index, limit=FAMILY_CANDIDATES, min_similarity=FAMILY_SIMILARITY
+    items = [(o.content, o.doc) for o in occurrences]
+    chunks = [items[lo : lo + FAMILY_CHUNK] for lo in range(0, len(items), FAMILY_CHUNK)]
+    traced = run_tasks(
+        _family_task,
+        index,
+        chunks,
+        backend=backend,
+        client=client,
+        workers=workers,
+        progress=progress,
+        desc="quotations",
     )
-    for n in range(len(queries)):  # occurrences found on the way are not traced again
-        o, q = occurrences[n], queries[n]
+    matches = [found for part in traced for found in part]
+    for n in range(len(matches)):  # occurrences found on the way are not traced again
+        o = occurrences[n]
         strong.find(n)
-        by_doc: dict[int, list[int]] = defaultdict(list)
-        for u in candidates[n]:
-            d = int(index.unit_doc[u])
-            if d != o.doc:
-                by_doc[d].append(int(index.unit_sent[u]))
-        for d in sorted(by_doc):
-            adoc = index.docs[d]
-            for m in match_passage(q, adoc, by_doc[d], index):
-                quote = adoc.quote_at(m.start, m.end)
-                if quote is not None and (d, quote.start) in by_quote:
-                    other = by_quote[(d, quote.start)]
-                else:
-                    key = (d, m.start, m.end)
-                    if key not in by_span:
-                        i, j = adoc.token_range(m.start, m.end)
-                        by_span[key] = len(occurrences)
-                        occurrences.append(
-                            _Occurrence(d, m.start, m.end, m.text, j - i, None, m.speaker)
-                        )
-                    other = by_span[key]
-                if (
-                    m.kind == "paraphrase"
-                    and m.score < LINK_PARAPHRASE_MIN
-                    and not (
-                        (o.doc, d) in derived
-                        or (d, o.doc) in derived
-                        or _same_speaker(o.speaker, occurrences[other].speaker)
+        for m in matches[n]:
+            d = m.doc
+            if m.quote_start is not None and (d, m.quote_start) in by_quote:
+                other = by_quote[(d, m.quote_start)]
+            else:
+                key = (d, m.start, m.end)
+                if key not in by_span:
+                    by_span[key] = len(occurrences)
+                    occurrences.append(
+                        _Occurrence(d, m.start, m.end, m.text, m.words, None, m.speaker)
                     )
-                ):
-                    continue
-                small, large = sorted((n, other), key=lambda x: occurrences[x].words)
-                ratio = occurrences[small].words / max(1, occurrences[large].words)
-                if m.kind == "partial" or ratio < FRAGMENT_RATIO:
-                    attach.append((small, large, m.score))
-                else:
-                    strong.union(n, other)
+                other = by_span[key]
+            if (
+                m.kind == "paraphrase"
+                and m.score < LINK_PARAPHRASE_MIN
+                and not (
+                    (o.doc, d) in derived
+                    or (d, o.doc) in derived
+                    or _same_speaker(o.speaker, occurrences[other].speaker)
+                )
+            ):
+                continue
+            small, large = sorted((n, other), key=lambda x: occurrences[x].words)
+            ratio = occurrences[small].words / max(1, occurrences[large].words)
+            if m.kind == "partial" or ratio < FRAGMENT_RATIO:
+                attach.append((small, large, m.score))
+            else:
+                strong.union(n, other)
     # a fragment joins its best container's family, never bridging two families
     groups: dict[int, list[int]] = defaultdict(list)
     for n in range(len(occurrences)):
@@ -506,7 +607,16 @@ def _add_speaker(graph: nx.DiGraph[str], name: str, quote_node: str) -> None:
     graph.add_edge(node, quote_node, type="said")
 
 
-def build_graph(corpus: Corpus, *, min_shared: int = 2, min_documents: int = 1) -> nx.DiGraph[str]:
+def build_graph(
+    corpus: Corpus,
+    *,
+    min_shared: int = 2,
+    min_documents: int = 1,
+    backend: Backend = "local",
+    client: Any = None,
+    workers: int | None = None,
+    progress: bool | None = None,
+) -> nx.DiGraph[str]:
     """The provenance graph of a whole corpus.
 
     Nodes are ``doc:<id>`` documents, ``quote:<family id>`` quotation families and
@@ -522,6 +632,17 @@ def build_graph(corpus: Corpus, *, min_shared: int = 2, min_documents: int = 1) 
         Reused sentences outside quotation marks needed for a ``derived_from`` edge.
     min_documents : int
         Keep quotation families found in at least this many documents.
+    backend : {"local", "dask"}
+        Where the heavy work runs (tracing the quotations, comparing candidate document
+        pairs): here, or on a Dask cluster.  The graph is the same either way.
+    client : distributed.Client, optional
+        The Dask cluster to use (implies ``backend="dask"``); without one, ``"dask"``
+        starts a temporary local cluster.
+    workers : int, optional
+        Local processes to use (forked; Linux only, one elsewhere).  Default: one per CPU
+        when the corpus is big enough to split, one otherwise.
+    progress : bool, optional
+        Show progress bars; by default, for long jobs in a terminal or notebook.
 
     Examples
     --------
@@ -534,13 +655,17 @@ def build_graph(corpus: Corpus, *, min_shared: int = 2, min_documents: int = 1) 
     >>> [graph.nodes[n]["text"] for n in graph if n.startswith("quote:")]
     ['We will rebuild every bridge by spring.']
     """
-    index = CorpusIndex.for_corpus(corpus)
+    index = CorpusIndex.for_corpus(corpus, progress=progress)
+    if workers is None:
+        workers = (os.cpu_count() or 1) if sys.platform.startswith("linux") else 1
+    run = {"backend": backend, "client": client, "workers": workers, "progress": progress}
     graph: nx.DiGraph[str] = nx.DiGraph()
     for adoc in index.docs:
         node = "doc:" + adoc.doc.id
         graph.add_node(node, **_document_node(adoc.doc))
         graph.nodes[node].update(sentences=len(adoc.sentences), quotes=len(adoc.quotes))
-    derivations = _derivations(index, document_reuse(index, min_shared=min_shared), min_shared)
+    reuse = document_reuse(index, min_shared=min_shared, **run)
+    derivations = _derivations(index, reuse, min_shared)
     derived = {
         (index.docs[d.copy].doc.id, index.docs[d.source].doc.id)
         for d in derivations
@@ -558,7 +683,7 @@ def build_graph(corpus: Corpus, *, min_shared: int = 2, min_documents: int = 1) 
             score=d.score,
         )
     taken: set[str] = set()
-    for family in _families(index, {(d.copy, d.source) for d in derivations}):
+    for family in _families(index, {(d.copy, d.source) for d in derivations}, **run):
         if len({o.doc for o in family}) < min_documents:
             continue
         reference = max(family, key=lambda o: (o.quote is not None, o.words, -o.doc))
