@@ -395,15 +395,17 @@ class CorpusIndex:
     ) -> Iterator[tuple[np.ndarray, np.ndarray, np.ndarray]]:
         """Sentence pairs worth aligning for document reuse, without comparing all pairs.
 
-        Two documents are compared only when ``min_pairs`` of their sentence pairs share a
-        *key*: the same words (a verbatim repeat), or two of each sentence's ``rarest``
-        rarest content terms (a light edit rarely touches most of them).  Keys shared by
+        Two documents are compared only when ``min_pairs`` of their sentence pairs are
+        similar (cosine ``>= min_similarity``) and share a *key*: the same words (a verbatim
+        repeat), or two of each sentence's ``rarest`` rarest content terms (a light edit
+        rarely touches most of them).  Keys shared by
         more than ``max_group`` sentences are stock phrases and ignored.  Within those
         document pairs every sentence pair (of ``min_words``+ words each) whose cosine
         reaches ``min_similarity`` is returned, as :meth:`similar_pair_blocks` would: arrays
         ``(u, v, cosine)`` with ``u < v``, sorted by ``u`` then ``v``.
         """
         pairs = self.candidate_document_pairs(
+            min_similarity=min_similarity,
             min_words=min_words,
             min_pairs=min_pairs,
             docs=docs,
@@ -456,14 +458,16 @@ class CorpusIndex:
     def candidate_document_pairs(
         self,
         *,
+        min_similarity: float = 0.3,
         min_words: int = 5,
         min_pairs: int = 2,
         docs: Sequence[int] | None = None,
         rarest: int = RAREST_TERMS,
         max_group: int = MAX_KEY_GROUP,
     ) -> np.ndarray:
-        """Document pairs ``(a, b)``, ``a < b``, with ``min_pairs`` sentence pairs sharing a
-        key (see :meth:`reuse_pair_blocks`), sorted; an array of shape ``(n, 2)``."""
+        """Document pairs ``(a, b)``, ``a < b``, with ``min_pairs`` sentence pairs that share
+        a key (see :meth:`reuse_pair_blocks`) and whose cosine reaches ``min_similarity``,
+        sorted; an array of shape ``(n, 2)``."""
         n_rows, n_terms = self.matrix.shape
         eligible = self.unit_len >= min_words
         if docs is not None:
@@ -512,11 +516,25 @@ class CorpusIndex:
         u, v, du, dv = u[other], v[other], du[other], dv[other]
         sentence_pairs = np.unique(np.minimum(u, v) * n_rows + np.maximum(u, v))
         lo, hi = sentence_pairs // n_rows, sentence_pairs % n_rows
+        similar = np.concatenate(
+            [np.zeros(0, dtype=bool)]
+            + [
+                self.cosines(lo[k : k + 1_000_000], hi[k : k + 1_000_000]) >= min_similarity
+                for k in range(0, lo.size, 1_000_000)
+            ]
+        )
+        lo, hi = lo[similar], hi[similar]
         doc_pairs, count = np.unique(
             self.unit_doc[lo] * len(self.docs) + self.unit_doc[hi], return_counts=True
         )
         doc_pairs = doc_pairs[count >= min_pairs]
         return np.stack([doc_pairs // len(self.docs), doc_pairs % len(self.docs)], axis=1)
+
+    def cosines(self, us: np.ndarray, vs: np.ndarray) -> np.ndarray:
+        """The cosine of each sentence row pair ``(us[k], vs[k])``."""
+        if us.size == 0:
+            return np.zeros(0, dtype=np.float64)
+        return np.asarray(self.matrix[us].multiply(self.matrix[vs]).sum(axis=1)).ravel()
 
     def unit(self, doc: int, sentence: int) -> int:
         """The row number of a document's sentence."""

@@ -42,6 +42,7 @@ from typing import cast
 import numpy as np
 from rapidfuzz import fuzz
 from rapidfuzz.distance import Indel, Levenshtein
+from scipy import sparse
 
 from .errors import InputError
 from .index import AnalyzedDocument, CorpusIndex, content_terms
@@ -456,7 +457,9 @@ def candidate_rows(
     limit: int,
     min_similarity: float = 0.05,
     always: float = 2.0,
-    max_entries: int = 4_000_000,
+    min_containment: float = 0.0,
+    probe_budget: int | None = None,
+    max_entries: int = 2_000_000,
 ) -> list[np.ndarray]:
     """For each query, the sentence rows worth aligning, most similar first (ties by row).
 
@@ -467,78 +470,195 @@ def candidate_rows(
     which the rarity-weighted overlap bounds from above (with the next sentence's where the
     query may cover both).  Of those, the ``limit`` most similar are kept, and every one
     whose cosine reaches ``always`` (so that a popular quotation's copies are never cut off).
+    ``min_containment`` also asks a row to hold that share of the query's rarity-weighted
+    content (an upper bound, counted with the next sentence's where the query may cover
+    both); then the query's most common terms that together weigh less than that share are
+    not looked up at all (a row holding only them cannot qualify).  ``probe_budget``
+    looks up each query's terms rarest first while their posting lists hold at most that
+    many sentences in all (two terms at least): in a small corpus every term, in a big one
+    the rare ones only, so the rows found share a rare term with the query — an
+    approximation that bounds the work per query however big the corpus.
 
-    The queries go through the index in batches: three sparse products per batch with the
-    posting lists (cosine, shared terms, shared weight), at most about ``max_entries``
-    query-sentence pairs at a time.
+    Queries go through the index in batches of about ``max_entries`` posting entries.
     """
     out: list[np.ndarray] = [np.zeros(0, dtype=np.int64) for _ in queries]
     if not index.vocab or index.matrix.shape[0] == 0 or not queries:
         return out
     terms = [content_terms(q.tokens) for q in queries]
     df = np.diff(index.postings.indptr)
-    sizes = [sum(int(df[index.vocab[t]]) for t in set(ts) if t in index.vocab) for ts in terms]
+    known = [sorted(int(df[index.vocab[t]]) for t in set(ts) if t in index.vocab) for ts in terms]
+    sizes = [sum(_budgeted(d, probe_budget)) for d in known]
     lo = 0
     while lo < len(queries):
         hi, entries = lo + 1, sizes[lo]
         while hi < len(queries) and entries + sizes[hi] <= max_entries:
             entries += sizes[hi]
             hi += 1
-        _candidate_batch(queries, terms, index, lo, hi, limit, min_similarity, always, out)
+        batch = _CandidateBatch(queries[lo:hi], terms[lo:hi], index, min_containment, probe_budget)
+        for k, rows in enumerate(batch.select(limit, min_similarity, always)):
+            out[lo + k] = rows
         lo = hi
     return out
 
 
-def _candidate_batch(
-    queries: Sequence[Query],
-    terms: Sequence[list[str]],
-    index: CorpusIndex,
-    lo: int,
-    hi: int,
-    limit: int,
-    min_similarity: float,
-    always: float,
-    out: list[np.ndarray],
-) -> None:
-    counts = index.count_matrix(terms[lo:hi])
-    present = counts.copy()
-    present.data = np.ones_like(present.data)
-    weight = counts.copy()
-    weight.data = counts.data * index.idf[counts.indices]
-    ones = index.postings.copy()
-    ones.data = np.ones_like(ones.data)
-    products = []
-    for left, right in ((index.weigh(counts), index.postings), (present, ones), (weight, ones)):
-        product = (left @ right).tocsr()
-        product.sort_indices()
-        products.append(product)
-    sims, shared, bound = products
-    n_rows = index.matrix.shape[0]
-    for k in range(hi - lo):
-        q = queries[lo + k]
-        a, b = sims.indptr[k], sims.indptr[k + 1]
-        rows = sims.indices[a:b].astype(np.int64)
-        cos, common, weights = sims.data[a:b], shared.data[a:b], bound.data[a:b].copy()
-        # a long query may paraphrase a short sentence together with the next one
-        nxt = rows + 1
-        pairs = (nxt < n_rows) & (len(q.tokens) > 1.5 * index.unit_len[rows])
-        pairs[pairs] &= index.unit_doc[nxt[pairs]] == index.unit_doc[rows[pairs]]
-        if pairs.any():
-            where = np.flatnonzero(pairs)
-            pos = np.minimum(np.searchsorted(rows, nxt[where]), rows.size - 1)
-            held = rows[pos] == nxt[where]
-            weights[where[held]] += bound.data[a:b][pos[held]]
-        total = sum(n * index.weight(t) for t, n in q.terms.items())
-        keep = (cos >= min_similarity) & (
-            (common >= min(2, len(q.terms)))
-            | (200.0 * weights / (total + weights) >= PARAPHRASE_MIN)
+def _budgeted(df: list[int], budget: int | None) -> list[int]:
+    """The posting sizes (sorted, rarest first) that a probe within ``budget`` looks up."""
+    if budget is None:
+        return df
+    total, kept = 0, []
+    for n, size in enumerate(df):
+        total += size
+        if total > budget and n >= 2:
+            break
+        kept.append(size)
+    return kept
+
+
+class _CandidateBatch:
+    """Candidate rows of a batch of queries, with the statistics that rank and test them."""
+
+    def __init__(
+        self,
+        queries: Sequence[Query],
+        terms: Sequence[list[str]],
+        index: CorpusIndex,
+        min_containment: float,
+        probe_budget: int | None = None,
+    ) -> None:
+        self.queries, self.index, self.min_containment = queries, index, min_containment
+        counts = index.count_matrix(terms)
+        self.vectors = index.weigh(counts)  # same entries as counts, in the same order
+        self.weights = counts.data * index.idf[counts.indices]  # count * rarity weight
+        n_terms = index.matrix.shape[1]
+        rows_of = np.repeat(np.arange(len(queries)), np.diff(counts.indptr))
+        self.keys = rows_of * n_terms + counts.indices  # sorted: rows, then terms
+        self.totals = np.asarray(
+            [sum(n * index.weight(t) for t, n in q.terms.items()) for q in queries]
         )
-        rows, cos = rows[keep], cos[keep]
-        if rows.size > limit:
-            top = np.argpartition(-cos, limit)[:limit]
-            top = np.union1d(top, np.flatnonzero(cos >= always))
-            rows, cos = rows[top], cos[top]
-        out[lo + k] = rows[np.lexsort((rows, -cos))]
+        self.n_terms = np.asarray([len(q.terms) for q in queries])
+        self.lengths = np.asarray([len(q.tokens) for q in queries])
+        probe = self.vectors
+        if min_containment > 0:
+            probe = self._prefix(counts, rows_of)
+        if probe_budget is not None:
+            probe = self._rarest(probe, probe_budget)
+        product = (probe @ index.postings).tocoo()
+        self.query, self.row = product.row.astype(np.int64), product.col.astype(np.int64)
+        exact = min_containment <= 0 and probe_budget is None
+        self.cos = product.data if exact else None
+
+    def _prefix(self, counts: sparse.csr_matrix, rows_of: np.ndarray) -> sparse.csr_matrix:
+        """The query vectors without their most common terms weighing < the containment."""
+        idf = self.index.idf[counts.indices]
+        order = np.lexsort((-counts.indices, idf, rows_of))  # per query, most common first
+        weight = self.weights[order]
+        first = counts.indptr[:-1]
+        running = np.cumsum(weight)
+        before = np.repeat(running[first] - weight[first], np.diff(counts.indptr))
+        within = running - before  # weight of this term and every more common one
+        limit = self.min_containment * self.totals[rows_of[order]]
+        suffix = np.zeros(counts.nnz, dtype=bool)
+        suffix[order] = within < limit
+        probe = self.vectors.copy()
+        probe.data = np.where(suffix, 0.0, probe.data)
+        probe.eliminate_zeros()
+        return probe
+
+    def _rarest(self, probe: sparse.csr_matrix, budget: int) -> sparse.csr_matrix:
+        """``probe`` keeping each query's rarest terms within ``budget`` (see _budgeted)."""
+        probe = probe.copy()
+        lengths = np.diff(probe.indptr)
+        rows_of = np.repeat(np.arange(probe.shape[0]), lengths)
+        df = np.diff(self.index.postings.indptr)[probe.indices]
+        order = np.lexsort((probe.indices, df, rows_of))  # per query, rarest first
+        ordered = df[order]
+        running = np.cumsum(ordered)
+        first = probe.indptr[:-1]
+        within = running - np.repeat(running[first] - ordered[first], lengths)
+        rank = np.arange(probe.nnz) - np.repeat(first, lengths)
+        keep = np.empty(probe.nnz, dtype=bool)
+        keep[order] = (within <= budget) | (rank < 2)
+        probe.data = np.where(keep, probe.data, 0.0)
+        probe.eliminate_zeros()
+        return probe
+
+    def _stats(self, query: np.ndarray, row: np.ndarray) -> tuple[np.ndarray, ...]:
+        """Cosine, shared terms and shared weight of each (query, row) pair."""
+        matrix = self.index.matrix
+        starts = matrix.indptr[row]
+        lengths = matrix.indptr[row + 1] - starts
+        pair = np.repeat(np.arange(row.size), lengths)
+        offsets = np.arange(lengths.sum()) - np.repeat(np.cumsum(lengths) - lengths, lengths)
+        entry = np.repeat(starts, lengths) + offsets
+        keys = query[pair] * matrix.shape[1] + matrix.indices[entry]
+        at = np.minimum(np.searchsorted(self.keys, keys), max(0, self.keys.size - 1))
+        hit = self.keys[at] == keys if self.keys.size else np.zeros(keys.size, dtype=bool)
+        pair, at, entry = pair[hit], at[hit], entry[hit]
+        cos = np.bincount(pair, self.vectors.data[at] * matrix.data[entry], minlength=row.size)
+        shared = np.bincount(pair, minlength=row.size)
+        weight = np.bincount(pair, self.weights[at], minlength=row.size)
+        return cos, shared, weight
+
+    def _plausible(self, query: np.ndarray, row: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        """Cosine of each pair, and whether the row could hold an occurrence."""
+        index = self.index
+        cos, shared, weight = self._stats(query, row)
+        nxt = row + 1
+        pairs = (nxt < index.matrix.shape[0]) & (self.lengths[query] > 1.5 * index.unit_len[row])
+        pairs[pairs] &= index.unit_doc[nxt[pairs]] == index.unit_doc[row[pairs]]
+        if pairs.any():  # a long query may paraphrase a short sentence with the next one
+            where = np.flatnonzero(pairs)
+            weight = weight.copy()
+            weight[where] += self._stats(query[where], nxt[where])[2]
+        total = self.totals[query]
+        ok = (shared >= np.minimum(2, self.n_terms[query])) | (
+            200.0 * weight / (total + weight) >= PARAPHRASE_MIN
+        )
+        if self.min_containment > 0:
+            ok &= weight >= self.min_containment * total
+        return cos, ok
+
+    def select(self, limit: int, min_similarity: float, always: float) -> list[np.ndarray]:
+        query, row = self.query, self.row
+        if self.cos is None:  # prefix probe: few pairs, test them all
+            cos, ok = self._plausible(query, row)
+            keep = ok & (cos >= min_similarity)
+            return self._top(query[keep], row[keep], cos[keep], limit, always)
+        cos = self.cos
+        keep = cos >= min_similarity
+        query, row, cos = query[keep], row[keep], cos[keep]
+        order = np.lexsort((row, -cos, query))
+        query, row, cos = query[order], row[order], cos[order]
+        # test the most similar first, a round at a time, until each query has its limit
+        picked = np.zeros(row.size, dtype=bool)
+        tested = np.zeros(row.size, dtype=bool)
+        found = np.zeros(len(self.queries), dtype=np.int64)
+        rank = np.arange(row.size) - np.searchsorted(query, query)
+        window = max(4 * limit, 64)
+        start = 0
+        while True:
+            todo = ~tested & (rank < start + window) & (rank >= start)
+            todo &= (found[query] < limit) | (cos >= always)
+            if not todo.any():
+                break
+            where = np.flatnonzero(todo)
+            _, ok = self._plausible(query[where], row[where])
+            tested[where] = True
+            picked[where[ok]] = True
+            found = np.bincount(query[picked], minlength=len(self.queries))
+            start += window
+        return self._top(query[picked], row[picked], cos[picked], limit, always)
+
+    def _top(
+        self, query: np.ndarray, row: np.ndarray, cos: np.ndarray, limit: int, always: float
+    ) -> list[np.ndarray]:
+        order = np.lexsort((row, -cos, query))
+        query, row, cos = query[order], row[order], cos[order]
+        rank = np.arange(row.size) - np.searchsorted(query, query)
+        keep = (rank < limit) | (cos >= always)
+        query, row = query[keep], row[keep]
+        bounds = np.searchsorted(query, np.arange(len(self.queries) + 1))
+        return [row[bounds[k] : bounds[k + 1]] for k in range(len(self.queries))]
 
 
 def match_passage(
