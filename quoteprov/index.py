@@ -30,7 +30,7 @@ from scipy import sparse
 
 from .corpus import Corpus
 from .models import Document, Quote, Sentence
-from .normalize import Token, tokenize
+from .normalize import Token, Tokens, tokenize, tokens_of
 from .parallel import progress_bar, show_progress
 from .quotes import extract_quotes
 from .segment import split_sentences
@@ -85,7 +85,8 @@ def words_hash(tokens: Sequence[Token]) -> int:
     >>> words_hash(tokenize("We will WIN!")) == words_hash(tokenize("we will win"))
     True
     """
-    digest = hashlib.blake2b(" ".join(t.norm for t in tokens).encode("utf-8"), digest_size=8)
+    words = tokens.words() if isinstance(tokens, Tokens) else [t.norm for t in tokens]
+    digest = hashlib.blake2b(" ".join(words).encode("utf-8"), digest_size=8)
     return int.from_bytes(digest.digest(), "little") >> 1
 
 
@@ -94,10 +95,10 @@ class AnalyzedDocument:
     """A document with its tokens, sentences and quotations, computed once."""
 
     doc: Document
-    tokens: list[Token]
+    tokens: Tokens
     sentences: list[Sentence]
     quotes: list[Quote]
-    token_starts: list[int] = field(repr=False)
+    token_starts: Sequence[int] = field(repr=False)
     sentence_tokens: list[tuple[int, int]] = field(repr=False)
     cache: dict[Any, Any] = field(default_factory=dict, repr=False, compare=False)
 
@@ -117,7 +118,7 @@ class AnalyzedDocument:
         stems = self.cache.get("stems")
         if stems is None:
             stems = self.cache["stems"] = [
-                None if t.norm in STOPWORDS else stem(t.norm) for t in self.tokens
+                None if w in STOPWORDS else stem(w) for w in self.tokens.words()
             ]
         return stems
 
@@ -156,9 +157,9 @@ class AnalyzedDocument:
 
 def analyze(doc: Document) -> AnalyzedDocument:
     """Tokens, sentences and quotations of one document."""
-    tokens = tokenize(doc.text)
+    tokens = tokens_of(doc.text)
     sentences = split_sentences(doc.text)
-    starts = [t.start for t in tokens]
+    starts = tokens.starts
     spans = []
     for s in sentences:
         i = bisect.bisect_left(starts, s.start)
@@ -194,7 +195,7 @@ class CorpusIndex:
             for s, (i, j) in enumerate(analysed.sentence_tokens):
                 unit_doc.append(d)
                 unit_sent.append(s)
-                rows.append(content_terms(analysed.tokens[i:j]))
+                rows.append(analysed.terms(i, j))
         self.unit_doc = np.asarray(unit_doc, dtype=np.int64)
         self.unit_sent = np.asarray(unit_sent, dtype=np.int64)
         self.unit_len = np.asarray(

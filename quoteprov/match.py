@@ -159,12 +159,15 @@ class _Symbols:
         self.table: dict[str, str] = {}
 
     def encode(self, tokens: Sequence[Token]) -> str:
+        return self.encode_words([t.norm for t in tokens])
+
+    def encode_words(self, words: Sequence[str]) -> str:
         table = self.table
         out = []
-        for t in tokens:
-            sym = table.get(t.norm)
+        for w in words:
+            sym = table.get(w)
             if sym is None:
-                sym = table[t.norm] = chr(0x10000 + len(table) % 0xEFFFF)
+                sym = table[w] = chr(0x10000 + len(table) % 0xEFFFF)
             out.append(sym)
         return "".join(out)
 
@@ -173,7 +176,7 @@ class _Symbols:
         cached = adoc.cache.get("symbols")
         if cached is not None and cached[0] is self:
             return cached[1]  # type: ignore[no-any-return]
-        encoded = self.encode(adoc.tokens)
+        encoded = self.encode_words(adoc.tokens.words())
         if len(self.table) < 0xEFFFF:  # symbols stay distinct: safe to keep
             adoc.cache["symbols"] = (self, encoded)
         return encoded
@@ -392,7 +395,8 @@ def _lexical(q: Query, adoc: AnalyzedDocument, r0: int, r1: int, symbols: _Symbo
         coverage = (q1 - q0) / n
         t0, t1 = positions[a], positions[b - 1] + 1
         region[a:b] = ["\uffff"] * (b - a)  # never match these words again
-        span_words = [adoc.tokens[positions[k]].norm for k in range(a, b)]
+        words = adoc.tokens.norms
+        span_words = [words[positions[k]] for k in range(a, b)]
         if span_words == q.norms:
             found.append(_make_match(adoc, t0, t1, "verbatim", 100.0, ()))
             continue

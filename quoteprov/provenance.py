@@ -272,7 +272,7 @@ def _sentence_reuse(
     if maybe_verbatim:
         (i, j), (k, m) = a.sentence_tokens[sa], b.sentence_tokens[sb]
         target = b.sentences[sb]
-        if [t.norm for t in a.tokens[i:j]] == [t.norm for t in b.tokens[k:m]] and not any(
+        if a.tokens.norms[i:j] == b.tokens.norms[k:m] and not any(
             len(q.parts) > 1 and q.start < target.end and target.start < q.end for q in b.quotes
         ):
             return "verbatim", 100.0
