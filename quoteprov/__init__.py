@@ -26,6 +26,7 @@ from .models import Change, Document, Match, Quote, Sentence, Span
 from .provenance import Trace
 from .quotes import extract_quotes
 from .segment import split_sentences
+from .store import CorpusStore
 
 try:
     __version__ = version("quoteprov")
@@ -36,6 +37,7 @@ __all__ = [
     "Change",
     "Corpus",
     "CorpusError",
+    "CorpusStore",
     "Document",
     "DocumentFormatError",
     "DuplicateDocumentError",

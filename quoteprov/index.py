@@ -186,32 +186,70 @@ class CorpusIndex:
     """Analysed documents plus a TF-IDF sentence matrix for candidate generation."""
 
     def __init__(self, documents: Sequence[AnalyzedDocument]) -> None:
-        self.docs = list(documents)
-        self.by_id = {a.doc.id: n for n, a in enumerate(self.docs)}
-        unit_doc: list[int] = []
-        unit_sent: list[int] = []
+        docs = list(documents)
         rows: list[list[str]] = []
-        for d, analysed in enumerate(self.docs):
-            for s, (i, j) in enumerate(analysed.sentence_tokens):
-                unit_doc.append(d)
-                unit_sent.append(s)
+        for analysed in docs:
+            for i, j in analysed.sentence_tokens:
                 rows.append(analysed.terms(i, j))
-        self.unit_doc = np.asarray(unit_doc, dtype=np.int64)
-        self.unit_sent = np.asarray(unit_sent, dtype=np.int64)
-        self.unit_len = np.asarray(
-            [j - i for a in self.docs for i, j in a.sentence_tokens], dtype=np.int64
-        )
-        self.unit_hash = np.asarray(
-            [words_hash(a.tokens[i:j]) for a in self.docs for i, j in a.sentence_tokens],
-            dtype=np.int64,
-        )
-        self.vocab: dict[str, int] = {}
+        vocab: dict[str, int] = {}
         for terms in rows:
             for term in terms:
-                self.vocab.setdefault(term, len(self.vocab))
-        counts = self.count_matrix(rows)
-        df = np.bincount(counts.indices, minlength=len(self.vocab))
-        n = max(len(rows), 1)
+                vocab.setdefault(term, len(vocab))
+        self.vocab = vocab
+        units = [
+            (d, s, j - i) for d, a in enumerate(docs) for s, (i, j) in enumerate(a.sentence_tokens)
+        ]
+        hashes = [words_hash(a.tokens[i:j]) for a in docs for i, j in a.sentence_tokens]
+        self._setup(
+            docs,
+            [a.doc.id for a in docs],
+            np.asarray([u[0] for u in units], dtype=np.int64),
+            np.asarray([u[1] for u in units], dtype=np.int64),
+            np.asarray([u[2] for u in units], dtype=np.int64),
+            np.asarray(hashes, dtype=np.int64),
+            self.count_matrix(rows),
+            vocab,
+        )
+
+    @classmethod
+    def from_arrays(
+        cls,
+        docs: Sequence[AnalyzedDocument],
+        ids: Sequence[str],
+        unit_doc: np.ndarray,
+        unit_sent: np.ndarray,
+        unit_len: np.ndarray,
+        unit_hash: np.ndarray,
+        counts: sparse.csr_matrix,
+        vocab: dict[str, int],
+    ) -> CorpusIndex:
+        """An index from stored parts (see :mod:`quoteprov.store`): nothing is re-analysed.
+
+        ``docs`` may be lazy (documents analysed or loaded when first read); ``counts``
+        holds each sentence's term counts, entries sorted by term within a row.
+        """
+        index = cls.__new__(cls)
+        index._setup(docs, ids, unit_doc, unit_sent, unit_len, unit_hash, counts, vocab)
+        return index
+
+    def _setup(
+        self,
+        docs: Sequence[AnalyzedDocument],
+        ids: Sequence[str],
+        unit_doc: np.ndarray,
+        unit_sent: np.ndarray,
+        unit_len: np.ndarray,
+        unit_hash: np.ndarray,
+        counts: sparse.csr_matrix,
+        vocab: dict[str, int],
+    ) -> None:
+        self.docs = docs
+        self.by_id = {doc_id: n for n, doc_id in enumerate(ids)}
+        self.unit_doc, self.unit_sent = unit_doc, unit_sent
+        self.unit_len, self.unit_hash = unit_len, unit_hash
+        self.vocab = vocab
+        df = np.bincount(counts.indices, minlength=len(vocab))
+        n = max(counts.shape[0], 1)
         self.idf = np.log((1 + n) / (1 + df)) + 1.0
         self.tf = counts.data.copy()  # raw term counts, entry by entry of ``matrix``
         self.matrix = self.weigh(counts)
@@ -229,6 +267,11 @@ class CorpusIndex:
         cached = _CACHE.get(corpus)
         if cached is not None and cached.version == corpus.version:
             return cached
+        if corpus.store is not None:  # a saved corpus: its analysis and index are stored
+            index = corpus.store.load_index(progress=progress)
+            index.version = corpus.version
+            _CACHE[corpus] = index
+            return index  # type: ignore[no-any-return]
         show = show_progress(progress, len(corpus) // PROGRESS_DOCUMENTS)
         documents = progress_bar(iter(corpus), total=len(corpus), desc="analysing", show=show)
         index = cls([analyze(doc) for doc in documents])

@@ -667,6 +667,9 @@ def build_graph(
     ['We will rebuild every bridge by spring.']
     """
     index = CorpusIndex.for_corpus(corpus, progress=progress)
+    preload = getattr(index.docs, "preload", None)
+    if preload is not None:  # a corpus file: the whole corpus will be read, read it once
+        preload(progress)
     if workers is None:
         workers = (os.cpu_count() or 1) if sys.platform.startswith("linux") else 1
     run = {"backend": backend, "client": client, "workers": workers, "progress": progress}
