@@ -29,6 +29,7 @@ from .plot import plot_graph, plot_timeline, to_html
 from .provenance import ProvenanceGraph, Trace
 from .quotes import extract_quotes
 from .segment import split_sentences
+from .store import CorpusStore
 
 try:
     __version__ = version("quoteprov")
@@ -39,6 +40,7 @@ __all__ = [
     "Change",
     "Corpus",
     "CorpusError",
+    "CorpusStore",
     "Document",
     "DocumentFormatError",
     "DuplicateDocumentError",

@@ -16,6 +16,7 @@ from . import provenance
 from .corpus import Corpus
 from .errors import CorpusError, InputError
 from .models import Document, Kind
+from .parallel import Backend
 from .provenance import Progress, ProvenanceGraph, Trace
 
 __all__ = ["CorpusLike", "as_corpus", "build_graph", "trace_quote"]
@@ -103,17 +104,29 @@ def build_graph(
     *,
     min_shared: int = 2,
     min_documents: int = 1,
-    progress: Progress | None = None,
+    backend: Backend = "local",
+    client: Any = None,
+    workers: int | None = None,
+    progress: bool | Progress | None = None,
 ) -> ProvenanceGraph:
     """The provenance graph of a whole corpus (see :func:`quoteprov.provenance.build_graph`).
 
     The result is a :class:`networkx.DiGraph` (a :class:`ProvenanceGraph`, which shows a
-    summary in Jupyter); ``progress(step, done, total)`` is told each step as it starts.
+    summary in Jupyter).  ``backend="dask"`` (or ``client=`` a ``distributed.Client``)
+    spreads the work over a Dask cluster and gives the same graph; ``workers`` sets local
+    processes.  ``progress`` turns the progress bars on or off, or is a callable told
+    ``progress(step, done, total)`` as each step starts.
 
     >>> graph = build_graph([{"id": "a", "text": '"Nothing is settled yet," she said.'}])
     >>> sorted(graph.nodes)
     ['doc:a', 'quote:...', 'speaker:she']
     """
     return provenance.build_graph(
-        as_corpus(corpus), min_shared=min_shared, min_documents=min_documents, progress=progress
+        as_corpus(corpus),
+        min_shared=min_shared,
+        min_documents=min_documents,
+        backend=backend,
+        client=client,
+        workers=workers,
+        progress=progress,
     )

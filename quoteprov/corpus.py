@@ -26,10 +26,10 @@ import numbers
 import os
 import reprlib
 import warnings
-from collections.abc import Iterable, Iterator, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from fnmatch import fnmatch
 from pathlib import Path
-from typing import Any, Literal
+from typing import Any, ClassVar, Literal
 
 from pydantic import ValidationError
 
@@ -85,11 +85,61 @@ class Corpus:
     (True, 1)
     """
 
+    # set by quoteprov.store (a later stage) when quoteprov is imported: save and open
+    _saver: ClassVar[Callable[[Corpus, Path], Any] | None] = None
+    _opener: ClassVar[Callable[[Path, bool | None], Corpus] | None] = None
+
     def __init__(self, documents: Iterable[Document] = ()) -> None:
         self._documents: dict[str, Document] = {}
         self._version = next(_VERSIONS)
         self.skipped: list[tuple[str, str]] = []
+        self.store: Any = None  # the file this corpus is saved in, once saved or opened
         self.extend(documents)
+
+    # -- the corpus file -------------------------------------------------------------------
+
+    def save(self, path: str | os.PathLike[str]) -> None:
+        """Save the documents, their analysis and the index in one SQLite file.
+
+        The file is written whole (to a temporary file, then renamed) and the corpus stays
+        attached to it: later :meth:`add` and :meth:`extend` calls write the new documents
+        there too, each call in one transaction.  See :mod:`quoteprov.store`.
+
+        Raises
+        ------
+        CorpusError
+            ``path`` exists already (open it with :meth:`open` and add to it), or cannot
+            be written.
+
+        Examples
+        --------
+        >>> import pathlib, tempfile
+        >>> with tempfile.TemporaryDirectory() as folder:
+        ...     path = pathlib.Path(folder, "news.qp")
+        ...     Corpus([Document(id="a", text="Peace is near.")]).save(path)
+        ...     again = Corpus.open(path)
+        ...     again.add(Document(id="b", text="War is far."))
+        ...     Corpus.open(path).ids
+        ('a', 'b')
+        """
+        if Corpus._saver is None:  # pragma: no cover - quoteprov/__init__ imports the store
+            raise CorpusError("saving needs quoteprov.store: import quoteprov")
+        Corpus._saver(self, Path(path))
+
+    @classmethod
+    def open(cls, path: str | os.PathLike[str], *, progress: bool | None = None) -> Corpus:
+        """Open a corpus saved by :meth:`save`: documents, analysis and index, as stored.
+
+        Nothing is re-segmented or re-indexed; documents added later go to the file.
+
+        Raises
+        ------
+        CorpusError
+            The file is missing, is not a quoteprov corpus, or has a newer schema.
+        """
+        if Corpus._opener is None:  # pragma: no cover - quoteprov/__init__ imports the store
+            raise CorpusError("opening needs quoteprov.store: import quoteprov")
+        return Corpus._opener(Path(path), progress)
 
     # -- loaders -------------------------------------------------------------------------
 
@@ -404,6 +454,8 @@ class Corpus:
                 )
             new[document.id] = document
         if new:
+            if self.store is not None:  # written first: a refused write adds nothing
+                self.store.append(list(new.values()))
             self._documents.update(new)
             self._version = next(_VERSIONS)
 

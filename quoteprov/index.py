@@ -16,17 +16,22 @@ corpus is never compared all-pairs with the expensive aligner: only the top cand
 from __future__ import annotations
 
 import bisect
+import functools
+import hashlib
 import math
 import weakref
-from collections.abc import Iterator, Sequence
+from collections import Counter
+from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
+from typing import Any
 
 import numpy as np
 from scipy import sparse
 
 from .corpus import Corpus
 from .models import Document, Quote, Sentence
-from .normalize import Token, tokenize
+from .normalize import Token, Tokens, tokenize, tokens_of
+from .parallel import progress_bar, show_progress
 from .quotes import extract_quotes
 from .segment import split_sentences
 
@@ -38,6 +43,7 @@ __all__ = [
     "content_terms",
     "stem",
     "tokenize",
+    "words_hash",
 ]
 
 STOPWORDS = frozenset(
@@ -55,6 +61,7 @@ STOPWORDS = frozenset(
 _SUFFIXES = ("ations", "ation", "ings", "ing", "ies", "ied", "ness", "ment", "ed", "es", "ly", "s")
 
 
+@functools.lru_cache(maxsize=1 << 20)
 def stem(word: str) -> str:
     """A crude suffix stripper, enough to let 'protests' meet 'protest' in the index.
 
@@ -72,16 +79,60 @@ def content_terms(tokens: Sequence[Token]) -> list[str]:
     return [stem(t.norm) for t in tokens if t.norm not in STOPWORDS]
 
 
+def words_hash(tokens: Sequence[Token]) -> int:
+    """A stable 63-bit hash of the tokens' folded words: equal for verbatim repeats.
+
+    >>> words_hash(tokenize("We will WIN!")) == words_hash(tokenize("we will win"))
+    True
+    """
+    words = tokens.words() if isinstance(tokens, Tokens) else [t.norm for t in tokens]
+    digest = hashlib.blake2b(" ".join(words).encode("utf-8"), digest_size=8)
+    return int.from_bytes(digest.digest(), "little") >> 1
+
+
 @dataclass(frozen=True)
 class AnalyzedDocument:
     """A document with its tokens, sentences and quotations, computed once."""
 
     doc: Document
-    tokens: list[Token]
+    tokens: Tokens
     sentences: list[Sentence]
     quotes: list[Quote]
-    token_starts: list[int] = field(repr=False)
+    token_starts: Sequence[int] = field(repr=False)
     sentence_tokens: list[tuple[int, int]] = field(repr=False)
+    cache: dict[Any, Any] = field(default_factory=dict, repr=False, compare=False)
+
+    def __getstate__(self) -> dict[str, Any]:
+        """Pickled without the cache (sent to workers: they rebuild what they need)."""
+        state = dict(self.__dict__)
+        state["cache"] = {}
+        return state
+
+    def __setstate__(self, state: dict[str, Any]) -> None:
+        for key, value in state.items():
+            object.__setattr__(self, key, value)
+
+    @property
+    def stems(self) -> list[str | None]:
+        """Each token's content stem, or None for a stopword (computed once)."""
+        stems = self.cache.get("stems")
+        if stems is None:
+            stems = self.cache["stems"] = [
+                None if w in STOPWORDS else stem(w) for w in self.tokens.words()
+            ]
+        return stems
+
+    def terms(self, i: int, j: int) -> list[str]:
+        """``content_terms`` of tokens ``[i, j)``."""
+        return [s for s in self.stems[i:j] if s is not None]
+
+    def bag(self, i: int, j: int) -> Counter[str]:
+        """The content terms of tokens ``[i, j)`` counted (kept for each span asked)."""
+        key = ("bag", i, j)
+        bag = self.cache.get(key)
+        if bag is None:
+            bag = self.cache[key] = Counter(self.terms(i, j))
+        return bag
 
     def token_range(self, start: int, end: int) -> tuple[int, int]:
         """Indices ``[i, j)`` of the tokens lying within characters ``[start, end)``."""
@@ -106,9 +157,9 @@ class AnalyzedDocument:
 
 def analyze(doc: Document) -> AnalyzedDocument:
     """Tokens, sentences and quotations of one document."""
-    tokens = tokenize(doc.text)
+    tokens = tokens_of(doc.text)
     sentences = split_sentences(doc.text)
-    starts = [t.start for t in tokens]
+    starts = tokens.starts
     spans = []
     for s in sentences:
         i = bisect.bisect_left(starts, s.start)
@@ -124,6 +175,10 @@ def analyze(doc: Document) -> AnalyzedDocument:
     )
 
 
+PROGRESS_DOCUMENTS = 100  # documents per progress step when deciding to show a bar
+RAREST_TERMS = 6  # content terms per sentence that make its reuse keys (pairs of them)
+MAX_KEY_GROUP = 1000  # sentences sharing one key at most, beyond which it is a stock phrase
+
 _CACHE: weakref.WeakKeyDictionary[Corpus, CorpusIndex] = weakref.WeakKeyDictionary()
 
 
@@ -131,42 +186,101 @@ class CorpusIndex:
     """Analysed documents plus a TF-IDF sentence matrix for candidate generation."""
 
     def __init__(self, documents: Sequence[AnalyzedDocument]) -> None:
-        self.docs = list(documents)
-        self.by_id = {a.doc.id: n for n, a in enumerate(self.docs)}
-        unit_doc: list[int] = []
-        unit_sent: list[int] = []
+        docs = list(documents)
         rows: list[list[str]] = []
-        for d, analysed in enumerate(self.docs):
-            for s, (i, j) in enumerate(analysed.sentence_tokens):
-                unit_doc.append(d)
-                unit_sent.append(s)
-                rows.append(content_terms(analysed.tokens[i:j]))
-        self.unit_doc = np.asarray(unit_doc, dtype=np.int64)
-        self.unit_sent = np.asarray(unit_sent, dtype=np.int64)
-        self.vocab: dict[str, int] = {}
+        for analysed in docs:
+            for i, j in analysed.sentence_tokens:
+                rows.append(analysed.terms(i, j))
+        vocab: dict[str, int] = {}
         for terms in rows:
             for term in terms:
-                self.vocab.setdefault(term, len(self.vocab))
-        counts = self._counts(rows)
-        df = np.bincount(counts.indices, minlength=len(self.vocab))
-        n = max(len(rows), 1)
+                vocab.setdefault(term, len(vocab))
+        self.vocab = vocab
+        units = [
+            (d, s, j - i) for d, a in enumerate(docs) for s, (i, j) in enumerate(a.sentence_tokens)
+        ]
+        hashes = [words_hash(a.tokens[i:j]) for a in docs for i, j in a.sentence_tokens]
+        self._setup(
+            docs,
+            [a.doc.id for a in docs],
+            np.asarray([u[0] for u in units], dtype=np.int64),
+            np.asarray([u[1] for u in units], dtype=np.int64),
+            np.asarray([u[2] for u in units], dtype=np.int64),
+            np.asarray(hashes, dtype=np.int64),
+            self.count_matrix(rows),
+            vocab,
+        )
+
+    @classmethod
+    def from_arrays(
+        cls,
+        docs: Sequence[AnalyzedDocument],
+        ids: Sequence[str],
+        unit_doc: np.ndarray,
+        unit_sent: np.ndarray,
+        unit_len: np.ndarray,
+        unit_hash: np.ndarray,
+        counts: sparse.csr_matrix,
+        vocab: dict[str, int],
+    ) -> CorpusIndex:
+        """An index from stored parts (see :mod:`quoteprov.store`): nothing is re-analysed.
+
+        ``docs`` may be lazy (documents analysed or loaded when first read); ``counts``
+        holds each sentence's term counts, entries sorted by term within a row.
+        """
+        index = cls.__new__(cls)
+        index._setup(docs, ids, unit_doc, unit_sent, unit_len, unit_hash, counts, vocab)
+        return index
+
+    def _setup(
+        self,
+        docs: Sequence[AnalyzedDocument],
+        ids: Sequence[str],
+        unit_doc: np.ndarray,
+        unit_sent: np.ndarray,
+        unit_len: np.ndarray,
+        unit_hash: np.ndarray,
+        counts: sparse.csr_matrix,
+        vocab: dict[str, int],
+    ) -> None:
+        self.docs = docs
+        self.by_id = {doc_id: n for n, doc_id in enumerate(ids)}
+        self.unit_doc, self.unit_sent = unit_doc, unit_sent
+        self.unit_len, self.unit_hash = unit_len, unit_hash
+        self.vocab = vocab
+        df = np.bincount(counts.indices, minlength=len(vocab))
+        n = max(counts.shape[0], 1)
         self.idf = np.log((1 + n) / (1 + df)) + 1.0
-        self.matrix = self._weigh(counts)
+        self.tf = counts.data.copy()  # raw term counts, entry by entry of ``matrix``
+        self.matrix = self.weigh(counts)
+        self._postings: sparse.csr_matrix | None = None
         self.version = -1  # the corpus version this index reflects (see for_corpus)
         self.memo: dict[object, object] = {}  # later stages' results, valid for this index
 
     @classmethod
-    def for_corpus(cls, corpus: Corpus) -> CorpusIndex:
-        """The index of ``corpus``, built once and rebuilt only after the corpus changes."""
+    def for_corpus(cls, corpus: Corpus, *, progress: bool | None = None) -> CorpusIndex:
+        """The index of ``corpus``, built once and rebuilt only after the corpus changes.
+
+        ``progress`` shows a bar while the documents are analysed (by default when there
+        are many and someone watches: see :func:`quoteprov.parallel.show_progress`).
+        """
         cached = _CACHE.get(corpus)
         if cached is not None and cached.version == corpus.version:
             return cached
-        index = cls([analyze(doc) for doc in corpus])
+        if corpus.store is not None:  # a saved corpus: its analysis and index are stored
+            index = corpus.store.load_index(progress=progress)
+            index.version = corpus.version
+            _CACHE[corpus] = index
+            return index  # type: ignore[no-any-return]
+        show = show_progress(progress, len(corpus) // PROGRESS_DOCUMENTS)
+        documents = progress_bar(iter(corpus), total=len(corpus), desc="analysing", show=show)
+        index = cls([analyze(doc) for doc in documents])
         index.version = corpus.version
         _CACHE[corpus] = index
         return index
 
-    def _counts(self, rows: Sequence[Sequence[str]]) -> sparse.csr_matrix:
+    def count_matrix(self, rows: Sequence[Sequence[str]]) -> sparse.csr_matrix:
+        """Term counts of term lists, one row each, in this index's vocabulary."""
         indptr = [0]
         indices: list[int] = []
         for terms in rows:
@@ -179,12 +293,29 @@ class CorpusIndex:
         counts.sum_duplicates()
         return counts
 
-    def _weigh(self, counts: sparse.csr_matrix) -> sparse.csr_matrix:
+    def weigh(self, counts: sparse.csr_matrix) -> sparse.csr_matrix:
+        """TF-IDF rows of unit length from term counts (same entries, same order)."""
         weighted = counts.copy()
         weighted.data = (1.0 + np.log(weighted.data)) * self.idf[weighted.indices]
         norms = np.sqrt(np.asarray(weighted.multiply(weighted).sum(axis=1)).ravel())
         norms[norms == 0] = 1.0
-        return sparse.csr_matrix(sparse.diags(1.0 / norms) @ weighted)
+        # scale each row in place: the matrix keeps the entries (and order) of ``counts``
+        weighted.data *= np.repeat(1.0 / norms, np.diff(weighted.indptr))
+        return weighted
+
+    def __getstate__(self) -> dict[str, Any]:
+        """Pickled without what is derived or memoised (rebuilt on demand)."""
+        state = dict(self.__dict__)
+        state["_postings"] = None
+        state["memo"] = {}
+        return state
+
+    @property
+    def postings(self) -> sparse.csr_matrix:
+        """The matrix transposed: one row per term, listing the sentences that hold it."""
+        if self._postings is None:
+            self._postings = self.matrix.T.tocsr()
+        return self._postings
 
     def weight(self, term: str) -> float:
         """The IDF weight of a content term (unknown terms weigh as the rarest)."""
@@ -193,20 +324,66 @@ class CorpusIndex:
 
     def vectorize(self, tokens: Sequence[Token]) -> sparse.csr_matrix:
         """The TF-IDF row of a token sequence, in this index's vocabulary."""
-        return self._weigh(self._counts([content_terms(tokens)]))
+        return self.weigh(self.count_matrix([content_terms(tokens)]))
 
     def candidates(
         self, tokens: Sequence[Token], *, limit: int = 200, min_similarity: float = 0.05
     ) -> list[tuple[int, int, float]]:
         """``(doc number, sentence number, cosine)`` of the sentences nearest ``tokens``."""
+        rows, sims = self.nearest(tokens, min_similarity=min_similarity, limit=limit)
+        return [
+            (int(self.unit_doc[u]), int(self.unit_sent[u]), float(sim))
+            for u, sim in zip(rows, sims, strict=True)
+        ]
+
+    def nearest(
+        self, tokens: Sequence[Token], *, min_similarity: float = 0.05, limit: int | None = None
+    ) -> tuple[np.ndarray, np.ndarray]:
+        """Sentence rows with cosine ``>= min_similarity`` to ``tokens`` and their cosines,
+        most similar first (ties by row), at most ``limit`` of them.
+
+        One sparse product with the posting lists of the query's terms: the work grows with
+        how many sentences share a term with the query, not with the corpus.
+        """
+        empty = np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.float64)
         if not self.vocab or self.matrix.shape[0] == 0:
-            return []
-        sims = (self.matrix @ self.vectorize(tokens).T).toarray().ravel()
-        keep = np.flatnonzero(sims >= min_similarity)
-        if keep.size > limit:
-            keep = keep[np.argpartition(-sims[keep], limit)[:limit]]
-        keep = keep[np.lexsort((keep, -sims[keep]))]
-        return [(int(self.unit_doc[u]), int(self.unit_sent[u]), float(sims[u])) for u in keep]
+            return empty
+        query = self.vectorize(tokens)
+        if query.nnz == 0:
+            return empty
+        product = (query @ self.postings).tocsr()
+        rows, sims = product.indices.astype(np.int64), product.data
+        order = np.argsort(rows, kind="stable")
+        rows, sims = rows[order], sims[order]
+        keep = sims >= min_similarity
+        rows, sims = rows[keep], sims[keep]
+        if limit is not None and rows.size > limit:
+            top = np.argpartition(-sims, limit)[:limit]
+            rows, sims = rows[top], sims[top]
+        order = np.lexsort((rows, -sims))
+        return rows[order], sims[order]
+
+    def overlap(self, rows: np.ndarray, terms: Mapping[str, int]) -> tuple[np.ndarray, np.ndarray]:
+        """For each sentence row: how many of ``terms`` it holds, and an upper bound of the
+        rarity-weighted overlap (``sum(count * weight)`` over the terms it holds)."""
+        ids = np.asarray(sorted(self.vocab[t] for t in terms if t in self.vocab), dtype=np.int64)
+        rows = np.asarray(rows, dtype=np.int64)
+        if ids.size == 0 or rows.size == 0:
+            return np.zeros(rows.size, dtype=np.int64), np.zeros(rows.size, dtype=np.float64)
+        weights = np.asarray([0.0] * len(ids))
+        by_id = {self.vocab[t]: n for t, n in terms.items() if t in self.vocab}
+        for k, i in enumerate(ids):
+            weights[k] = by_id[int(i)] * self.idf[i]
+        starts = self.matrix.indptr[rows]
+        lengths = self.matrix.indptr[rows + 1] - starts
+        group = np.repeat(np.arange(rows.size), lengths)
+        positions = np.arange(lengths.sum()) - np.repeat(np.cumsum(lengths) - lengths, lengths)
+        held = self.matrix.indices[positions + np.repeat(starts, lengths)]
+        slot = np.minimum(np.searchsorted(ids, held), ids.size - 1)
+        hit = ids[slot] == held
+        shared = np.bincount(group[hit], minlength=rows.size)
+        weight = np.bincount(group[hit], weights=weights[slot[hit]], minlength=rows.size)
+        return shared, weight
 
     def similar_sentence_pairs(
         self,
@@ -220,6 +397,21 @@ class CorpusIndex:
         ``docs`` restricts both sides to those documents.  One sparse product per batch of
         rows keeps memory bounded on large corpora.
         """
+        for us, vs, sims in self.similar_pair_blocks(
+            min_similarity=min_similarity, docs=docs, batch=batch
+        ):
+            for u, v, sim in zip(us, vs, sims, strict=True):
+                yield int(u), int(v), float(sim)
+
+    def similar_pair_blocks(
+        self,
+        *,
+        min_similarity: float = 0.3,
+        docs: Sequence[int] | None = None,
+        batch: int = 2048,
+    ) -> Iterator[tuple[np.ndarray, np.ndarray, np.ndarray]]:
+        """:meth:`similar_sentence_pairs` as arrays ``(u, v, cosine)``, one block of ``u`` at
+        a time (blocks in row order, pairs sorted by ``u`` then ``v``)."""
         rows = np.arange(self.matrix.shape[0])
         if docs is not None:
             rows = rows[np.isin(self.unit_doc, np.asarray(list(docs), dtype=np.int64))]
@@ -230,8 +422,163 @@ class CorpusIndex:
             us, vs = rows[block.row + lo], rows[block.col]
             keep = (block.data >= min_similarity) & (us < vs)
             keep &= self.unit_doc[us] != self.unit_doc[vs]
-            for u, v, sim in zip(us[keep], vs[keep], block.data[keep], strict=True):
-                yield int(u), int(v), float(sim)
+            us, vs, sims = us[keep], vs[keep], block.data[keep]
+            order = np.lexsort((vs, us))
+            yield us[order], vs[order], sims[order]
+
+    def reuse_pair_blocks(
+        self,
+        *,
+        min_similarity: float = 0.3,
+        min_words: int = 5,
+        min_pairs: int = 2,
+        docs: Sequence[int] | None = None,
+        rarest: int = RAREST_TERMS,
+        max_group: int = MAX_KEY_GROUP,
+        batch: int = 2048,
+    ) -> Iterator[tuple[np.ndarray, np.ndarray, np.ndarray]]:
+        """Sentence pairs worth aligning for document reuse, without comparing all pairs.
+
+        Two documents are compared only when ``min_pairs`` of their sentence pairs are
+        similar (cosine ``>= min_similarity``) and share a *key*: the same words (a verbatim
+        repeat), or two of each sentence's ``rarest`` rarest content terms (a light edit
+        rarely touches most of them).  Keys shared by
+        more than ``max_group`` sentences are stock phrases and ignored.  Within those
+        document pairs every sentence pair (of ``min_words``+ words each) whose cosine
+        reaches ``min_similarity`` is returned, as :meth:`similar_pair_blocks` would: arrays
+        ``(u, v, cosine)`` with ``u < v``, sorted by ``u`` then ``v``.
+        """
+        pairs = self.candidate_document_pairs(
+            min_similarity=min_similarity,
+            min_words=min_words,
+            min_pairs=min_pairs,
+            docs=docs,
+            rarest=rarest,
+            max_group=max_group,
+        )
+        yield from self.document_pair_blocks(
+            pairs, min_similarity=min_similarity, min_words=min_words, batch=batch
+        )
+
+    def document_pair_blocks(
+        self,
+        pairs: np.ndarray,
+        *,
+        min_similarity: float = 0.3,
+        min_words: int = 5,
+        batch: int = 2048,
+    ) -> Iterator[tuple[np.ndarray, np.ndarray, np.ndarray]]:
+        """Sentence pairs of the document ``pairs`` (sorted ``(a, b)`` rows, ``a < b``) with
+        cosine ``>= min_similarity`` and ``min_words``+ words each, as arrays
+        ``(u, v, cosine)`` sorted by ``u`` then ``v``, in blocks."""
+        if pairs.size == 0:
+            return
+        starts = np.searchsorted(self.unit_doc, np.arange(len(self.docs) + 1))
+        lefts, first = np.unique(pairs[:, 0], return_index=True)
+        bounds = [*first.tolist(), len(pairs)]
+        done = 0
+        out_u: list[np.ndarray] = []
+        out_v: list[np.ndarray] = []
+        out_s: list[np.ndarray] = []
+        for n, a in enumerate(lefts.tolist()):
+            partners = pairs[bounds[n] : bounds[n + 1], 1]
+            left = np.arange(starts[a], starts[a + 1])
+            right = np.concatenate([np.arange(starts[b], starts[b + 1]) for b in partners])
+            left = left[self.unit_len[left] >= min_words]
+            right = right[self.unit_len[right] >= min_words]
+            if left.size and right.size:
+                block = (self.matrix[left] @ self.matrix[right].T).tocoo()
+                keep = block.data >= min_similarity
+                out_u.append(left[block.row[keep]])
+                out_v.append(right[block.col[keep]])
+                out_s.append(block.data[keep])
+                done += int(keep.sum())
+            if out_u and (done >= batch * 16 or n == len(lefts) - 1):
+                us, vs, sims = np.concatenate(out_u), np.concatenate(out_v), np.concatenate(out_s)
+                order = np.lexsort((vs, us))
+                yield us[order], vs[order], sims[order]
+                out_u, out_v, out_s, done = [], [], [], 0
+
+    def candidate_document_pairs(
+        self,
+        *,
+        min_similarity: float = 0.3,
+        min_words: int = 5,
+        min_pairs: int = 2,
+        docs: Sequence[int] | None = None,
+        rarest: int = RAREST_TERMS,
+        max_group: int = MAX_KEY_GROUP,
+    ) -> np.ndarray:
+        """Document pairs ``(a, b)``, ``a < b``, with ``min_pairs`` sentence pairs that share
+        a key (see :meth:`reuse_pair_blocks`) and whose cosine reaches ``min_similarity``,
+        sorted; an array of shape ``(n, 2)``."""
+        n_rows, n_terms = self.matrix.shape
+        eligible = self.unit_len >= min_words
+        if docs is not None:
+            eligible &= np.isin(self.unit_doc, np.asarray(list(docs), dtype=np.int64))
+        selected = np.flatnonzero(eligible)  # the keys of these rows only
+        sub = self.matrix[selected]
+        lengths = np.diff(sub.indptr)
+        rows = np.repeat(np.arange(selected.size), lengths)
+        df = np.diff(self.postings.indptr)
+        order = np.lexsort((sub.indices, df[sub.indices], rows))
+        terms = sub.indices[order].astype(np.int64)
+        rank = np.arange(sub.nnz) - np.repeat(sub.indptr[:-1], lengths)
+        chosen = []
+        for k in range(rarest):
+            column = np.full(selected.size, -1, dtype=np.int64)
+            at = rank == k
+            column[rows[at]] = terms[at]
+            chosen.append(column)
+        keys = [self.unit_hash[selected] | (1 << 62)]  # verbatim repeats (disjoint key space)
+        key_rows = [selected]
+        for i in range(rarest):
+            for j in range(i + 1, rarest):
+                a, b = chosen[i], chosen[j]
+                ok = b >= 0
+                keys.append(np.minimum(a, b)[ok] * n_terms + np.maximum(a, b)[ok])
+                key_rows.append(selected[ok])
+        key = np.concatenate(keys)
+        key_row = np.concatenate(key_rows)
+        order = np.lexsort((key_row, key))
+        key, key_row = key[order], key_row[order]
+        first = np.flatnonzero(np.r_[True, key[1:] != key[:-1]])
+        size = np.diff(np.r_[first, key.size])
+        us: list[np.ndarray] = []
+        vs: list[np.ndarray] = []
+        for z in np.unique(size[(size >= 2) & (size <= max_group)]).tolist():
+            groups = first[size == z]
+            members = key_row[groups[:, None] + np.arange(z)]  # one row per group
+            left, right = np.triu_indices(z, 1)
+            us.append(members[:, left].ravel())
+            vs.append(members[:, right].ravel())
+        if not us:
+            return np.zeros((0, 2), dtype=np.int64)
+        u, v = np.concatenate(us), np.concatenate(vs)
+        du, dv = self.unit_doc[u], self.unit_doc[v]
+        other = du != dv
+        u, v, du, dv = u[other], v[other], du[other], dv[other]
+        sentence_pairs = np.unique(np.minimum(u, v) * n_rows + np.maximum(u, v))
+        lo, hi = sentence_pairs // n_rows, sentence_pairs % n_rows
+        similar = np.concatenate(
+            [np.zeros(0, dtype=bool)]
+            + [
+                self.cosines(lo[k : k + 1_000_000], hi[k : k + 1_000_000]) >= min_similarity
+                for k in range(0, lo.size, 1_000_000)
+            ]
+        )
+        lo, hi = lo[similar], hi[similar]
+        doc_pairs, count = np.unique(
+            self.unit_doc[lo] * len(self.docs) + self.unit_doc[hi], return_counts=True
+        )
+        doc_pairs = doc_pairs[count >= min_pairs]
+        return np.stack([doc_pairs // len(self.docs), doc_pairs % len(self.docs)], axis=1)
+
+    def cosines(self, us: np.ndarray, vs: np.ndarray) -> np.ndarray:
+        """The cosine of each sentence row pair ``(us[k], vs[k])``."""
+        if us.size == 0:
+            return np.zeros(0, dtype=np.float64)
+        return np.asarray(self.matrix[us].multiply(self.matrix[vs]).sum(axis=1)).ravel()
 
     def unit(self, doc: int, sentence: int) -> int:
         """The row number of a document's sentence."""

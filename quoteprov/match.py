@@ -42,11 +42,13 @@ from __future__ import annotations
 import re
 from collections import Counter
 from collections.abc import Sequence
-from dataclasses import dataclass, replace
-from typing import Any
+from dataclasses import dataclass, field, replace
+from typing import Any, cast
 
+import numpy as np
 from rapidfuzz import fuzz
 from rapidfuzz.distance import Indel, Levenshtein
+from scipy import sparse
 
 from .errors import InputError
 from .index import AnalyzedDocument, CorpusIndex, content_terms
@@ -59,6 +61,7 @@ __all__ = [
     "NEAR_SIMILARITY",
     "PARAPHRASE_MIN",
     "PARTIAL_COVERAGE",
+    "candidate_rows",
     "find_matches",
     "match_passage",
     "paraphrase_score",
@@ -67,6 +70,7 @@ __all__ = [
 NEAR_COVERAGE = 0.85
 NEAR_SIMILARITY = 0.75
 PARTIAL_COVERAGE = 0.3
+COPY_SIMILARITY = 0.5  # candidates this similar to a query are aligned whatever their number
 QUOTED_FRAGMENT = 0.8
 MIN_SHARED_SHARE = 0.25  # of the query's content words, for a paraphrase or a loose partial
 MAX_GAP = 3  # words: a longer run of unmatched words breaks an alignment in two
@@ -124,6 +128,42 @@ class Query:
     tokens: list[Token]
     terms: Counter[str]
     vector: Any = None  # the query's sentence embedding when the semantic tier is on
+    cache: dict[object, object] = field(default_factory=dict, repr=False, compare=False)
+
+    @property
+    def norms(self) -> list[str]:
+        """The query's words in comparison form."""
+        norms = self.cache.get("norms")
+        if not isinstance(norms, list):
+            norms = self.cache["norms"] = [t.norm for t in self.tokens]
+        return norms
+
+    @property
+    def joined(self) -> str:
+        """The query's words in comparison form, joined by spaces."""
+        joined = self.cache.get("joined")
+        if not isinstance(joined, str):
+            joined = self.cache["joined"] = " ".join(self.norms)
+        return joined
+
+    def encoded(self, symbols: _Symbols) -> str:
+        """The query's words as symbols of ``symbols`` (kept for the last table asked)."""
+        cached = self.cache.get("symbols")
+        if isinstance(cached, tuple) and cached[0] is symbols:
+            return cached[1]  # type: ignore[no-any-return]
+        encoded = symbols.encode(self.tokens)
+        self.cache["symbols"] = (symbols, encoded)
+        return encoded
+
+    def weights(self, index: CorpusIndex) -> tuple[dict[str, float], float]:
+        """Each content term's weight in ``index``, and their total over the query."""
+        cached = self.cache.get("weights")
+        if isinstance(cached, tuple) and cached[0] is index:
+            return cached[1], cached[2]
+        weights = {t: index.weight(t) for t in self.terms}
+        total = sum(n * weights[t] for t, n in self.terms.items())
+        self.cache["weights"] = (index, weights, total)
+        return weights, total
 
     @classmethod
     def parse(cls, text: str) -> Query:
@@ -139,20 +179,45 @@ class Query:
 
 
 class _Symbols:
-    """One private symbol per distinct word, so strings of symbols align word by word."""
+    """One private symbol per distinct word, so strings of symbols align word by word.
+
+    One table may serve many queries (the index keeps one): a document's symbols are then
+    encoded once and kept with the document.
+    """
 
     def __init__(self) -> None:
         self.table: dict[str, str] = {}
 
     def encode(self, tokens: Sequence[Token]) -> str:
+        return self.encode_words([t.norm for t in tokens])
+
+    def encode_words(self, words: Sequence[str]) -> str:
         table = self.table
         out = []
-        for t in tokens:
-            sym = table.get(t.norm)
+        for w in words:
+            sym = table.get(w)
             if sym is None:
-                sym = table[t.norm] = chr(0x10000 + len(table) % 0xEFFFF)
+                sym = table[w] = chr(0x10000 + len(table) % 0xEFFFF)
             out.append(sym)
         return "".join(out)
+
+    def encode_document(self, adoc: AnalyzedDocument) -> str:
+        """All of a document's tokens, encoded once per table while the table has room."""
+        cached = adoc.cache.get("symbols")
+        if cached is not None and cached[0] is self:
+            return cached[1]  # type: ignore[no-any-return]
+        encoded = self.encode_words(adoc.tokens.words())
+        if len(self.table) < 0xEFFFF:  # symbols stay distinct: safe to keep
+            adoc.cache["symbols"] = (self, encoded)
+        return encoded
+
+
+def shared_symbols(index: CorpusIndex) -> _Symbols:
+    """The index's own symbol table, shared by every query on it."""
+    symbols = index.memo.get("symbols")
+    if not isinstance(symbols, _Symbols) or len(symbols.table) >= 0xEFFFF:
+        symbols = index.memo["symbols"] = _Symbols()
+    return symbols
 
 
 def paraphrase_score(query: Counter[str], passage: Counter[str], index: CorpusIndex) -> float:
@@ -235,10 +300,8 @@ def _chains(
 def _best_chain(qs: str, text: str, w0: int, w1: int) -> tuple[int, int, int, int, int] | None:
     """The alignment chain of ``qs`` in ``text[w0:w1]`` with the most matched words."""
     window = text[w0:w1]
-    ops = [
-        (o.tag, o.src_start, o.src_end, o.dest_start, o.dest_end)
-        for o in Levenshtein.opcodes(qs, window)
-    ]
+    # as_list() gives (tag, src_start, src_end, dest_start, dest_end) tuples
+    ops = cast("list[tuple[str, int, int, int, int]]", Levenshtein.opcodes(qs, window).as_list())
     options = _chains(ops, qs, window)
     if not options:
         return None
@@ -332,8 +395,11 @@ def _name_changed(
 
 def _interruptions(adoc: AnalyzedDocument, start: int, end: int) -> list[tuple[int, int]]:
     """Gaps between the parts of interrupted quotations overlapping ``[start, end)``."""
+    interrupted = adoc.cache.get("interrupted")
+    if interrupted is None:  # only quotations in several parts have gaps
+        interrupted = adoc.cache["interrupted"] = [q for q in adoc.quotes if len(q.parts) > 1]
     gaps: list[tuple[int, int]] = []
-    for quote in adoc.quotes:
+    for quote in interrupted:
         if quote.end <= start or quote.start >= end:
             continue
         gaps.extend((a.end, b.start) for a, b in zip(quote.parts, quote.parts[1:], strict=False))
@@ -368,15 +434,19 @@ def _lexical(
     q: Query, adoc: AnalyzedDocument, r0: int, r1: int, symbols: _Symbols, index: CorpusIndex
 ) -> list[Match]:
     """Faithful alignments of the query inside document tokens ``[r0, r1)``."""
-    qs = symbols.encode(q.tokens)
+    qs = q.encoded(symbols)
     # the attribution inside an interrupted quotation is invisible to the alignment
     gaps = _interruptions(adoc, adoc.tokens[r0].start, adoc.tokens[r1 - 1].end) if r1 > r0 else []
-    positions = [
-        k
-        for k in range(r0, r1)
-        if not any(g0 <= adoc.tokens[k].start and adoc.tokens[k].end <= g1 for g0, g1 in gaps)
-    ]
-    region = list(symbols.encode([adoc.tokens[k] for k in positions]))
+    if gaps:
+        positions: Sequence[int] = [
+            k
+            for k in range(r0, r1)
+            if not any(g0 <= adoc.tokens[k].start and adoc.tokens[k].end <= g1 for g0, g1 in gaps)
+        ]
+        region = list(symbols.encode([adoc.tokens[k] for k in positions]))
+    else:
+        positions = range(r0, r1)
+        region = list(symbols.encode_document(adoc)[r0:r1])
     n = len(q.tokens)
     found: list[Match] = []
     for _ in range(3):  # a passage may hold the query more than once, or in pieces
@@ -398,20 +468,21 @@ def _lexical(
         local = Indel.normalized_similarity(qs[q0:q1], text[a:b])
         coverage = (q1 - q0) / n
         t0, t1 = positions[a], positions[b - 1] + 1
-        for k in range(a, b):  # never match these words again
-            region[k] = "\uffff"
-        span_words = [adoc.tokens[positions[k]].norm for k in range(a, b)]
-        if span_words == [t.norm for t in q.tokens]:
+        region[a:b] = ["\uffff"] * (b - a)  # never match these words again
+        words = adoc.tokens.norms
+        span_words = [words[positions[k]] for k in range(a, b)]
+        if span_words == q.norms:
             found.append(_make_match(adoc, t0, t1, "verbatim", 100.0, ()))
             continue
         if local < NEAR_SIMILARITY:
             continue
+        score = fuzz.ratio(q.joined, " ".join(span_words))
         if coverage >= NEAR_COVERAGE:
             changes = _changes(q, 0, n, adoc, t0, t1, symbols)
             score = 100.0 * _calibrated(q, adoc, t0, t1, index)
             found.append(_make_match(adoc, t0, t1, "near_verbatim", score, changes))
             continue
-        shared = set(content_terms(q.tokens[q0:q1])) & set(content_terms(adoc.tokens[t0:t1]))
+        shared = set(content_terms(q.tokens[q0:q1])) & set(adoc.terms(t0, t1))
         if matched < 3 or len(shared) < 2:
             continue  # one or two shared words are no evidence of a quotation
         if coverage >= PARTIAL_COVERAGE or _quoted_fragment(adoc, t0, t1, matched):
@@ -539,6 +610,217 @@ def _attributed(adoc: AnalyzedDocument, t0: int, t1: int) -> bool:
     return any(qt.speaker is not None and qt.start < end and start < qt.end for qt in adoc.quotes)
 
 
+def candidate_rows(
+    queries: Sequence[Query],
+    index: CorpusIndex,
+    *,
+    limit: int,
+    min_similarity: float = 0.05,
+    always: float = 2.0,
+    min_containment: float = 0.0,
+    probe_budget: int | None = None,
+    max_entries: int = 2_000_000,
+) -> list[np.ndarray]:
+    """For each query, the sentence rows worth aligning, most similar first (ties by row).
+
+    A row is a candidate when its TF-IDF cosine with the query reaches ``min_similarity``
+    and it could hold an occurrence of some kind — a cheap necessary test: a faithful
+    fragment (``partial``) needs two shared content words, a verbatim or near-verbatim
+    occurrence most of the query's, a paraphrase ``paraphrase_score >= PARAPHRASE_MIN``,
+    which the rarity-weighted overlap bounds from above (with the next sentence's where the
+    query may cover both).  Of those, the ``limit`` most similar are kept, and every one
+    whose cosine reaches ``always`` (so that a popular quotation's copies are never cut off).
+    ``min_containment`` also asks a row to hold that share of the query's rarity-weighted
+    content (an upper bound, counted with the next sentence's where the query may cover
+    both); then the query's most common terms that together weigh less than that share are
+    not looked up at all (a row holding only them cannot qualify).  ``probe_budget``
+    looks up each query's terms rarest first while their posting lists hold at most that
+    many sentences in all (two terms at least): in a small corpus every term, in a big one
+    the rare ones only, so the rows found share a rare term with the query — an
+    approximation that bounds the work per query however big the corpus.
+
+    Queries go through the index in batches of about ``max_entries`` posting entries.
+    """
+    out: list[np.ndarray] = [np.zeros(0, dtype=np.int64) for _ in queries]
+    if not index.vocab or index.matrix.shape[0] == 0 or not queries:
+        return out
+    terms = [content_terms(q.tokens) for q in queries]
+    df = np.diff(index.postings.indptr)
+    known = [sorted(int(df[index.vocab[t]]) for t in set(ts) if t in index.vocab) for ts in terms]
+    sizes = [sum(_budgeted(d, probe_budget)) for d in known]
+    lo = 0
+    while lo < len(queries):
+        hi, entries = lo + 1, sizes[lo]
+        while hi < len(queries) and entries + sizes[hi] <= max_entries:
+            entries += sizes[hi]
+            hi += 1
+        batch = _CandidateBatch(queries[lo:hi], terms[lo:hi], index, min_containment, probe_budget)
+        for k, rows in enumerate(batch.select(limit, min_similarity, always)):
+            out[lo + k] = rows
+        lo = hi
+    return out
+
+
+def _budgeted(df: list[int], budget: int | None) -> list[int]:
+    """The posting sizes (sorted, rarest first) that a probe within ``budget`` looks up."""
+    if budget is None:
+        return df
+    total, kept = 0, []
+    for n, size in enumerate(df):
+        total += size
+        if total > budget and n >= 2:
+            break
+        kept.append(size)
+    return kept
+
+
+class _CandidateBatch:
+    """Candidate rows of a batch of queries, with the statistics that rank and test them."""
+
+    def __init__(
+        self,
+        queries: Sequence[Query],
+        terms: Sequence[list[str]],
+        index: CorpusIndex,
+        min_containment: float,
+        probe_budget: int | None = None,
+    ) -> None:
+        self.queries, self.index, self.min_containment = queries, index, min_containment
+        counts = index.count_matrix(terms)
+        self.vectors = index.weigh(counts)  # same entries as counts, in the same order
+        self.weights = counts.data * index.idf[counts.indices]  # count * rarity weight
+        n_terms = index.matrix.shape[1]
+        rows_of = np.repeat(np.arange(len(queries)), np.diff(counts.indptr))
+        self.keys = rows_of * n_terms + counts.indices  # sorted: rows, then terms
+        self.totals = np.asarray(
+            [sum(n * index.weight(t) for t, n in q.terms.items()) for q in queries]
+        )
+        self.n_terms = np.asarray([len(q.terms) for q in queries])
+        self.lengths = np.asarray([len(q.tokens) for q in queries])
+        probe = self.vectors
+        if min_containment > 0:
+            probe = self._prefix(counts, rows_of)
+        if probe_budget is not None:
+            probe = self._rarest(probe, probe_budget)
+        product = (probe @ index.postings).tocoo()
+        self.query, self.row = product.row.astype(np.int64), product.col.astype(np.int64)
+        exact = min_containment <= 0 and probe_budget is None
+        self.cos = product.data if exact else None
+
+    def _prefix(self, counts: sparse.csr_matrix, rows_of: np.ndarray) -> sparse.csr_matrix:
+        """The query vectors without their most common terms weighing < the containment."""
+        idf = self.index.idf[counts.indices]
+        order = np.lexsort((-counts.indices, idf, rows_of))  # per query, most common first
+        weight = self.weights[order]
+        first = counts.indptr[:-1]
+        running = np.cumsum(weight)
+        before = np.repeat(running[first] - weight[first], np.diff(counts.indptr))
+        within = running - before  # weight of this term and every more common one
+        limit = self.min_containment * self.totals[rows_of[order]]
+        suffix = np.zeros(counts.nnz, dtype=bool)
+        suffix[order] = within < limit
+        probe = self.vectors.copy()
+        probe.data = np.where(suffix, 0.0, probe.data)
+        probe.eliminate_zeros()
+        return probe
+
+    def _rarest(self, probe: sparse.csr_matrix, budget: int) -> sparse.csr_matrix:
+        """``probe`` keeping each query's rarest terms within ``budget`` (see _budgeted)."""
+        probe = probe.copy()
+        lengths = np.diff(probe.indptr)
+        rows_of = np.repeat(np.arange(probe.shape[0]), lengths)
+        df = np.diff(self.index.postings.indptr)[probe.indices]
+        order = np.lexsort((probe.indices, df, rows_of))  # per query, rarest first
+        ordered = df[order]
+        running = np.cumsum(ordered)
+        first = probe.indptr[:-1]
+        within = running - np.repeat(running[first] - ordered[first], lengths)
+        rank = np.arange(probe.nnz) - np.repeat(first, lengths)
+        keep = np.empty(probe.nnz, dtype=bool)
+        keep[order] = (within <= budget) | (rank < 2)
+        probe.data = np.where(keep, probe.data, 0.0)
+        probe.eliminate_zeros()
+        return probe
+
+    def _stats(self, query: np.ndarray, row: np.ndarray) -> tuple[np.ndarray, ...]:
+        """Cosine, shared terms and shared weight of each (query, row) pair."""
+        matrix = self.index.matrix
+        starts = matrix.indptr[row]
+        lengths = matrix.indptr[row + 1] - starts
+        pair = np.repeat(np.arange(row.size), lengths)
+        offsets = np.arange(lengths.sum()) - np.repeat(np.cumsum(lengths) - lengths, lengths)
+        entry = np.repeat(starts, lengths) + offsets
+        keys = query[pair] * matrix.shape[1] + matrix.indices[entry]
+        at = np.minimum(np.searchsorted(self.keys, keys), max(0, self.keys.size - 1))
+        hit = self.keys[at] == keys if self.keys.size else np.zeros(keys.size, dtype=bool)
+        pair, at, entry = pair[hit], at[hit], entry[hit]
+        cos = np.bincount(pair, self.vectors.data[at] * matrix.data[entry], minlength=row.size)
+        shared = np.bincount(pair, minlength=row.size)
+        weight = np.bincount(pair, self.weights[at], minlength=row.size)
+        return cos, shared, weight
+
+    def _plausible(self, query: np.ndarray, row: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        """Cosine of each pair, and whether the row could hold an occurrence."""
+        index = self.index
+        cos, shared, weight = self._stats(query, row)
+        nxt = row + 1
+        pairs = (nxt < index.matrix.shape[0]) & (self.lengths[query] > 1.5 * index.unit_len[row])
+        pairs[pairs] &= index.unit_doc[nxt[pairs]] == index.unit_doc[row[pairs]]
+        if pairs.any():  # a long query may paraphrase a short sentence with the next one
+            where = np.flatnonzero(pairs)
+            weight = weight.copy()
+            weight[where] += self._stats(query[where], nxt[where])[2]
+        total = self.totals[query]
+        ok = (shared >= np.minimum(2, self.n_terms[query])) | (
+            200.0 * weight / (total + weight) >= PARAPHRASE_MIN
+        )
+        if self.min_containment > 0:
+            ok &= weight >= self.min_containment * total
+        return cos, ok
+
+    def select(self, limit: int, min_similarity: float, always: float) -> list[np.ndarray]:
+        query, row = self.query, self.row
+        if self.cos is None:  # prefix probe: few pairs, test them all
+            cos, ok = self._plausible(query, row)
+            keep = ok & (cos >= min_similarity)
+            return self._top(query[keep], row[keep], cos[keep], limit, always)
+        cos = self.cos
+        keep = cos >= min_similarity
+        query, row, cos = query[keep], row[keep], cos[keep]
+        order = np.lexsort((row, -cos, query))
+        query, row, cos = query[order], row[order], cos[order]
+        # test the most similar first, a round at a time, until each query has its limit
+        picked = np.zeros(row.size, dtype=bool)
+        tested = np.zeros(row.size, dtype=bool)
+        found = np.zeros(len(self.queries), dtype=np.int64)
+        rank = np.arange(row.size) - np.searchsorted(query, query)
+        window = max(4 * limit, 64)
+        start = 0
+        while True:
+            todo = ~tested & (rank < start + window) & (rank >= start)
+            todo &= (found[query] < limit) | (cos >= always)
+            if not todo.any():
+                break
+            where = np.flatnonzero(todo)
+            _, ok = self._plausible(query[where], row[where])
+            tested[where] = True
+            picked[where[ok]] = True
+            found = np.bincount(query[picked], minlength=len(self.queries))
+            start += window
+        return self._top(query[picked], row[picked], cos[picked], limit, always)
+
+    def _top(
+        self, query: np.ndarray, row: np.ndarray, cos: np.ndarray, limit: int, always: float
+    ) -> list[np.ndarray]:
+        order = np.lexsort((row, -cos, query))
+        query, row, cos = query[order], row[order], cos[order]
+        rank = np.arange(row.size) - np.searchsorted(query, query)
+        keep = (rank < limit) | (cos >= always)
+        query, row = query[keep], row[keep]
+        bounds = np.searchsorted(query, np.arange(len(self.queries) + 1))
+        return [row[bounds[k] : bounds[k + 1]] for k in range(len(self.queries))]
+
+
 def match_passage(
     q: Query,
     adoc: AnalyzedDocument,
@@ -553,7 +835,7 @@ def match_passage(
     scorer's floor and its paraphrase threshold) as ``partial``; tracing a query does,
     the provenance stage's linking does not.
     """
-    symbols = symbols if symbols is not None else _Symbols()
+    symbols = symbols if symbols is not None else shared_symbols(index)
     matches: list[Match] = []
     covered: set[int] = set()
     for lo, hi in _regions(sentences, len(adoc.sentences)):
@@ -602,7 +884,7 @@ def _regions(sentences: Sequence[int], count: int) -> list[tuple[int, int]]:
 def _covered(q: Query, adoc: AnalyzedDocument, m: Match) -> int:
     """How many of the query's content terms the match's text holds."""
     i, j = adoc.token_range(m.start, m.end)
-    return len(q.terms.keys() & set(content_terms(adoc.tokens[i:j])))
+    return len(q.terms.keys() & set(adoc.terms(i, j)))
 
 
 def _overlaps(adoc: AnalyzedDocument, sentence: int, m: Match) -> bool:
@@ -620,7 +902,7 @@ def find_matches(
     *,
     kinds: Sequence[Kind] | None = None,
     limit: int | None = None,
-    candidates: int = 200,
+    candidates: int = 50,
     semantic: bool | None = None,
 ) -> list[Match]:
     """Every occurrence of ``query`` in the indexed corpus, best first.
@@ -636,15 +918,18 @@ def find_matches(
     limit : int, optional
         Return at most this many matches.
     candidates : int
-        How many index candidates to align; more finds looser paraphrases in big corpora.
+        How many index candidates to align besides the likely copies (cosine at least
+        ``COPY_SIMILARITY``, always aligned); more finds looser paraphrases and stray
+        fragments in big corpora, and takes longer.
     semantic : bool, optional
         Use the semantic tier (:mod:`quoteprov.semantic`): None (default) when it is
         installed, False never.
     """
     q = Query.parse(query)
+    (rows,) = candidate_rows([q], index, limit=candidates, always=COPY_SIMILARITY)
     by_doc: dict[int, list[int]] = {}
-    for d, s, _ in index.candidates(q.tokens, limit=candidates):
-        by_doc.setdefault(d, []).append(s)
+    for u in rows:
+        by_doc.setdefault(int(index.unit_doc[u]), []).append(int(index.unit_sent[u]))
     if semantic is not False:
         from . import semantic as tier  # imports no torch until an encoder is loaded
 
@@ -655,7 +940,7 @@ def find_matches(
             for d, s, _ in tier.neighbours(q.vector, index, encoder):
                 if s not in by_doc.setdefault(d, []):
                     by_doc[d].append(s)
-    symbols = _Symbols()
+    symbols = shared_symbols(index)
     matches: list[Match] = []
     for d in sorted(by_doc):
         matches.extend(match_passage(q, index.docs[d], by_doc[d], index, symbols, loose=True))

@@ -18,12 +18,15 @@ text, the offset of the original character it came from.
 from __future__ import annotations
 
 import re
+import sys
 import unicodedata
+from array import array
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
-from typing import NamedTuple
+from typing import Any, NamedTuple, overload
 
-__all__ = ["Normalized", "Token", "fold", "normalize", "tokenize"]
+__all__ = ["Normalized", "Token", "Tokens", "fold", "normalize", "tokenize", "tokens_of"]
 
 _TRANSLATE = str.maketrans(
     {
@@ -123,12 +126,99 @@ _TOKEN = re.compile(
 )
 
 
+class Tokens(Sequence[Token]):
+    """A document's tokens, stored compactly: offsets in arrays, words interned.
+
+    Reads like ``list[Token]`` (indexing, iteration, slicing — a slice is a view), at a
+    tenth of the memory, which is what lets a million-sentence corpus stay in memory.
+
+    >>> tokens = tokens_of("We will win.")
+    >>> tokens[1], [t.norm for t in tokens[1:]], len(tokens)
+    (Token(start=3, end=7, norm='will'), ['will', 'win'], 3)
+    """
+
+    __slots__ = ("ends", "hi", "lo", "norms", "starts")
+
+    def __init__(
+        self,
+        starts: array[int],
+        ends: array[int],
+        norms: list[str],
+        lo: int = 0,
+        hi: int | None = None,
+    ) -> None:
+        self.starts, self.ends, self.norms = starts, ends, norms
+        self.lo, self.hi = lo, len(norms) if hi is None else hi
+
+    def __len__(self) -> int:
+        return self.hi - self.lo
+
+    @overload
+    def __getitem__(self, key: int) -> Token: ...
+
+    @overload
+    def __getitem__(self, key: slice) -> Tokens: ...
+
+    def __getitem__(self, key: int | slice) -> Token | Tokens:
+        if isinstance(key, slice):
+            a, b, step = key.indices(len(self))
+            if step != 1:
+                raise ValueError("Tokens slices take no step")
+            return Tokens(self.starts, self.ends, self.norms, self.lo + a, self.lo + max(a, b))
+        n = key + len(self) if key < 0 else key
+        if not 0 <= n < len(self):
+            raise IndexError("token index out of range")
+        k = self.lo + n
+        return Token(self.starts[k], self.ends[k], self.norms[k])
+
+    def __iter__(self) -> Iterator[Token]:
+        lo, hi = self.lo, self.hi
+        return map(Token, self.starts[lo:hi], self.ends[lo:hi], self.norms[lo:hi])
+
+    def words(self) -> list[str]:
+        """The tokens' folded forms."""
+        return self.norms[self.lo : self.hi]
+
+    def __eq__(self, other: object) -> bool:
+        if isinstance(other, Tokens | list | tuple):
+            return len(self) == len(other) and all(a == b for a, b in zip(self, other, strict=True))
+        return NotImplemented
+
+    __hash__ = None  # type: ignore[assignment]
+
+    def __repr__(self) -> str:
+        return f"Tokens({list(self)!r})"
+
+    def __reduce__(self) -> tuple[Any, ...]:
+        lo, hi = self.lo, self.hi
+        return (Tokens, (self.starts[lo:hi], self.ends[lo:hi], self.norms[lo:hi]))
+
+
+def tokens_of(text: str) -> Tokens:
+    """:func:`tokenize`, stored compactly (see :class:`Tokens`)."""
+    starts, ends, norms = array("q"), array("q"), []
+    intern = sys.intern
+    for m in _TOKEN.finditer(text):
+        raw = m.group()
+        if raw[-1] == ".":
+            raw = raw.replace(".", "")
+        norm = raw.lower() if raw.isascii() else fold(raw)
+        if norm:
+            starts.append(m.start())
+            ends.append(m.end())
+            norms.append(intern(norm))
+    return Tokens(starts, ends, norms)
+
+
 def tokenize(text: str) -> list[Token]:
     """Split ``text`` into word tokens with original offsets and folded forms."""
     tokens: list[Token] = []
     for m in _TOKEN.finditer(text):
         raw = m.group()
-        norm = fold(raw.replace(".", "") if raw[-1] == "." else raw)
+        if raw[-1] == ".":
+            raw = raw.replace(".", "")
+        # an ASCII token (letters, digits, inner ' . , :) folds to its lower case: the fast path
+        norm = raw.lower() if raw.isascii() else fold(raw)
         if norm:
             tokens.append(Token(m.start(), m.end(), norm))
     return tokens

@@ -25,20 +25,25 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import json
+import os
+import sys
 from collections import Counter, defaultdict
 from collections.abc import Callable, Iterable, Mapping, Sequence
+from collections.abc import Set as AbstractSet
 from dataclasses import dataclass, field
 from types import MappingProxyType
 from typing import TYPE_CHECKING, Any
 
 import networkx as nx
+import numpy as np
 from pydantic import ConfigDict, PrivateAttr
 
 from .corpus import Corpus
 from .index import AnalyzedDocument, CorpusIndex
-from .match import Query, find_matches, match_passage
+from .match import COPY_SIMILARITY, Query, candidate_rows, find_matches, match_passage
 from .models import KIND_RANK, Document, Match, Quote, _Frozen, published_key
 from .normalize import fold
+from .parallel import Backend, run_tasks
 from .speakers import same_speaker, speaker_aliases
 
 __all__ = [
@@ -61,7 +66,17 @@ SENTENCE_SIMILARITY = 0.3  # cosine floor for sentence pairs worth aligning
 # Looser paraphrases (PARAPHRASE_MIN up to this) are traced, but prove copying or join a
 # family only with corroboration: the same speaker, or documents known to reuse each other.
 LINK_PARAPHRASE_MIN = 50.0
+FAMILY_CANDIDATES = 15  # sentences aligned per traced quotation, most similar first
+FAMILY_SIMILARITY = 0.05  # and their cosine floor
+# and the share of the quotation's rarity-weighted content they hold at least: every family
+# link measured on the seeds and a generated 1,000-document corpus holds 0.16 or more
+FAMILY_CONTAINMENT = 0.15
+# candidates share one of the quotation's rarest terms: those whose posting lists hold at
+# most this many sentences together (every term in a small corpus)
+FAMILY_PROBE_BUDGET = 2000
 FRAGMENT_RATIO = 0.5  # a match this much shorter than its container only attaches to it
+FAMILY_CHUNK = 256  # quotations per task
+REUSE_CHUNK = 512  # document pairs per task
 
 
 Progress = Callable[[str, int, int], None]
@@ -127,11 +142,13 @@ class _Candidate:
 
 
 def choose_origin(
-    candidates: Sequence[_Candidate], derived: set[tuple[str, str]] | frozenset[tuple[str, str]]
+    candidates: Sequence[_Candidate],
+    derived: AbstractSet[tuple[str, str]] | Callable[[], AbstractSet[tuple[str, str]]],
 ) -> tuple[int, str]:
     """Index of the origin among ``candidates`` and the evidence that decided it.
 
-    ``derived`` holds ``(copy id, source id)`` pairs of documents.
+    ``derived`` holds ``(copy id, source id)`` pairs of documents, or is a function that
+    returns them, called only when the dates do not decide.
     """
     if len(candidates) == 1:
         return 0, "only occurrence"
@@ -143,6 +160,8 @@ def choose_origin(
             n = keys.index(first)
             return n, f"earliest publication date ({dates[n]})"
     ids = {c.doc.id for c in candidates}
+    if callable(derived):
+        derived = derived()
 
     def is_copy(c: _Candidate) -> bool:
         return any((c.doc.id, other) in derived for other in ids if other != c.doc.id)
@@ -211,45 +230,126 @@ def _quoted_share(adoc: AnalyzedDocument, sentence: int) -> float:
 
 
 def document_reuse(
-    index: CorpusIndex, docs: Sequence[int] | None = None
+    index: CorpusIndex,
+    docs: Sequence[int] | None = None,
+    min_shared: int = 2,
+    *,
+    backend: Backend = "local",
+    client: Any = None,
+    workers: int | None = 1,
+    progress: bool | None = False,
 ) -> dict[tuple[int, int], Reuse]:
-    """Matching sentences between documents, keyed by ``(doc a, doc b)`` with ``a < b``."""
+    """Matching sentences between documents, keyed by ``(doc a, doc b)`` with ``a < b``.
+
+    Only document pairs with ``min_shared`` sentence pairs sharing a key are compared (see
+    :meth:`CorpusIndex.reuse_pair_blocks`): the work grows with the reuse, not with the
+    square of the corpus.  The comparisons run where ``backend`` says
+    (:func:`quoteprov.parallel.run_tasks`); the result is the same everywhere.
+    """
+    pairs = index.candidate_document_pairs(
+        min_similarity=SENTENCE_SIMILARITY,
+        min_words=MIN_SENTENCE_WORDS,
+        min_pairs=max(1, min_shared),
+        docs=docs,
+    )
+    chunks = _chunks_by_left(pairs, REUSE_CHUNK)
+    found = run_tasks(
+        _reuse_task,
+        index,
+        chunks,
+        backend=backend,
+        client=client,
+        workers=workers,
+        progress=progress,
+        desc="document reuse",
+    )
     reuse: dict[tuple[int, int], Reuse] = defaultdict(Reuse)
-    queries: dict[int, Query] = {}
-    for u, v, _ in index.similar_sentence_pairs(min_similarity=SENTENCE_SIMILARITY, docs=docs):
+    for u, v, kind, score, quoted in sorted(item for part in found for item in part):
         da, sa = int(index.unit_doc[u]), int(index.unit_sent[u])
         db, sb = int(index.unit_doc[v]), int(index.unit_sent[v])
-        a, b = index.docs[da], index.docs[db]
-        if min(_words(a, sa), _words(b, sb)) < MIN_SENTENCE_WORDS:
-            continue
-        q = queries.get(u)
-        if q is None:
-            q = queries[u] = Query.parse(a.sentences[sa].text)
-        target = b.sentences[sb]
-        found = [
-            m
-            for m in match_passage(q, b, [sb], index)
-            if m.start < target.end
-            and target.start < m.end
-            and (
-                m.kind in ("verbatim", "near_verbatim")
-                or (m.kind == "paraphrase" and m.score >= LINK_PARAPHRASE_MIN)
-            )
-        ]
-        if not found:
-            continue
-        best = max(found, key=lambda m: m.score)
         record = reuse[(da, db)]
-        quoted = max(_quoted_share(a, sa), _quoted_share(b, sb)) >= 0.5
         (record.quoted if quoted else record.narrative).add((sa, sb))
-        record.kinds[best.kind] += 1
-        record.scores.append(best.score)
+        record.kinds[kind] += 1
+        record.scores.append(score)
     return dict(reuse)
 
 
-def _words(adoc: AnalyzedDocument, sentence: int) -> int:
-    i, j = adoc.sentence_tokens[sentence]
-    return j - i
+def _chunks_by_left(pairs: np.ndarray, size: int) -> list[np.ndarray]:
+    """``pairs`` cut into chunks of about ``size`` rows, never splitting one left document."""
+    chunks: list[np.ndarray] = []
+    lo = 0
+    while lo < len(pairs):
+        hi = min(len(pairs), lo + size)
+        while hi < len(pairs) and pairs[hi, 0] == pairs[hi - 1, 0]:
+            hi += 1
+        chunks.append(pairs[lo:hi])
+        lo = hi
+    return chunks
+
+
+def _reuse_task(index: CorpusIndex, pairs: np.ndarray) -> list[tuple[int, int, str, float, bool]]:
+    """The linking sentence pairs of some document pairs: ``(u, v, kind, score, quoted)``."""
+    out = []
+    blocks = index.document_pair_blocks(
+        pairs, min_similarity=SENTENCE_SIMILARITY, min_words=MIN_SENTENCE_WORDS
+    )
+    for us, vs, _ in blocks:
+        same = index.unit_hash[us] == index.unit_hash[vs]
+        for u, v, maybe_verbatim in zip(us.tolist(), vs.tolist(), same.tolist(), strict=True):
+            found = _sentence_reuse(index, u, v, maybe_verbatim)
+            if found is None:
+                continue
+            a, b = index.docs[int(index.unit_doc[u])], index.docs[int(index.unit_doc[v])]
+            sa, sb = int(index.unit_sent[u]), int(index.unit_sent[v])
+            quoted = max(_quoted_share(a, sa), _quoted_share(b, sb)) >= 0.5
+            out.append((u, v, found[0], found[1], quoted))
+    return out
+
+
+def _sentence_reuse(
+    index: CorpusIndex, u: int, v: int, maybe_verbatim: bool
+) -> tuple[str, float] | None:
+    """How sentence row ``v`` reuses row ``u``: the best linking match's kind and score.
+
+    The same words (same hash, then compared) are verbatim without aligning anything,
+    unless an attribution interrupts a quotation in the target sentence: the alignment
+    skips the attribution there, so it decides.
+    """
+    da, sa = int(index.unit_doc[u]), int(index.unit_sent[u])
+    db, sb = int(index.unit_doc[v]), int(index.unit_sent[v])
+    a, b = index.docs[da], index.docs[db]
+    if maybe_verbatim:
+        (i, j), (k, m) = a.sentence_tokens[sa], b.sentence_tokens[sb]
+        target = b.sentences[sb]
+        if a.tokens.norms[i:j] == b.tokens.norms[k:m] and not any(
+            len(q.parts) > 1 and q.start < target.end and target.start < q.end for q in b.quotes
+        ):
+            return "verbatim", 100.0
+    q = _sentence_query(index, a, sa)
+    target = b.sentences[sb]
+    found = [
+        m
+        for m in match_passage(q, b, [sb], index)
+        if m.start < target.end
+        and target.start < m.end
+        and (
+            m.kind in ("verbatim", "near_verbatim")
+            or (m.kind == "paraphrase" and m.score >= LINK_PARAPHRASE_MIN)
+        )
+    ]
+    if not found:
+        return None
+    best = max(found, key=lambda m: m.score)
+    return best.kind, best.score
+
+
+def _sentence_query(index: CorpusIndex, adoc: AnalyzedDocument, sentence: int) -> Query:
+    """The query of one sentence, parsed once per document and sentence (kept with it)."""
+    key = ("query", sentence)
+    q = adoc.cache.get(key)
+    if not isinstance(q, Query):
+        q = adoc.cache[key] = Query.parse(adoc.sentences[sentence].text)
+    return q
 
 
 @dataclass(frozen=True)
@@ -320,7 +420,7 @@ def _known_derivations(
     if not isinstance(known, frozenset):
         known = index.memo[key] = frozenset(
             (index.docs[d.copy].doc.id, index.docs[d.source].doc.id)
-            for d in _derivations(index, document_reuse(index, docs), min_shared)
+            for d in _derivations(index, document_reuse(index, docs, min_shared), min_shared)
             if d.determined
         )
     return known
@@ -373,51 +473,112 @@ def _quote_occurrences(index: CorpusIndex) -> list[_Occurrence]:
     return occurrences
 
 
-def _families(index: CorpusIndex, derived: set[tuple[int, int]]) -> list[list[_Occurrence]]:
+@dataclass(frozen=True)
+class _Found:
+    """One match of a traced quotation, as the family merge needs it."""
+
+    doc: int
+    kind: str
+    score: float
+    start: int
+    end: int
+    text: str
+    speaker: str | None
+    quote_start: int | None  # the quotation of the document holding the match, if any
+    words: int
+
+
+def _family_task(index: CorpusIndex, items: Sequence[tuple[str, int]]) -> list[list[_Found]]:
+    """Trace quotations ``(content, document)`` through the other documents."""
+    queries = [Query.parse(content) for content, _ in items]
+    candidates = candidate_rows(
+        queries,
+        index,
+        limit=FAMILY_CANDIDATES,
+        min_similarity=FAMILY_SIMILARITY,
+        always=COPY_SIMILARITY,
+        min_containment=FAMILY_CONTAINMENT,
+        probe_budget=FAMILY_PROBE_BUDGET,
+    )
+    out = []
+    for (_, own), q, rows in zip(items, queries, candidates, strict=True):
+        by_doc: dict[int, list[int]] = defaultdict(list)
+        for u in rows.tolist():
+            d = int(index.unit_doc[u])
+            if d != own:
+                by_doc[d].append(int(index.unit_sent[u]))
+        found = []
+        for d in sorted(by_doc):
+            adoc = index.docs[d]
+            for m in match_passage(q, adoc, by_doc[d], index):
+                quote = adoc.quote_at(m.start, m.end)
+                i, j = adoc.token_range(m.start, m.end)
+                where = quote.start if quote is not None else None
+                found.append(
+                    _Found(d, m.kind, m.score, m.start, m.end, m.text, m.speaker, where, j - i)
+                )
+        out.append(found)
+    return out
+
+
+def _families(
+    index: CorpusIndex,
+    derived: set[tuple[int, int]],
+    *,
+    backend: Backend = "local",
+    client: Any = None,
+    workers: int | None = 1,
+    progress: bool | None = False,
+) -> list[list[_Occurrence]]:
     occurrences = _quote_occurrences(index)
     by_quote = {(o.doc, o.start): n for n, o in enumerate(occurrences)}
     by_span: dict[tuple[int, int, int], int] = {}
     strong = _UnionFind()
     attach: list[tuple[int, int, float]] = []  # (fragment, container, score)
-    for n in range(len(occurrences)):  # occurrences found on the way are not traced again
+    items = [(o.content, o.doc) for o in occurrences]
+    chunks = [items[lo : lo + FAMILY_CHUNK] for lo in range(0, len(items), FAMILY_CHUNK)]
+    traced = run_tasks(
+        _family_task,
+        index,
+        chunks,
+        backend=backend,
+        client=client,
+        workers=workers,
+        progress=progress,
+        desc="quotations",
+    )
+    matches = [found for part in traced for found in part]
+    for n in range(len(matches)):  # occurrences found on the way are not traced again
         o = occurrences[n]
         strong.find(n)
-        q = Query.parse(o.content)
-        by_doc: dict[int, list[int]] = defaultdict(list)
-        for d, s, _ in index.candidates(q.tokens):
-            if d != o.doc:
-                by_doc[d].append(s)
-        for d in sorted(by_doc):
-            adoc = index.docs[d]
-            for m in match_passage(q, adoc, by_doc[d], index):
-                quote = adoc.quote_at(m.start, m.end)
-                if quote is not None and (d, quote.start) in by_quote:
-                    other = by_quote[(d, quote.start)]
-                else:
-                    key = (d, m.start, m.end)
-                    if key not in by_span:
-                        i, j = adoc.token_range(m.start, m.end)
-                        by_span[key] = len(occurrences)
-                        occurrences.append(
-                            _Occurrence(d, m.start, m.end, m.text, j - i, None, m.speaker)
-                        )
-                    other = by_span[key]
-                if (
-                    m.kind == "paraphrase"
-                    and m.score < LINK_PARAPHRASE_MIN
-                    and not (
-                        (o.doc, d) in derived
-                        or (d, o.doc) in derived
-                        or _same_speaker(o.speaker, occurrences[other].speaker)
+        for m in matches[n]:
+            d = m.doc
+            if m.quote_start is not None and (d, m.quote_start) in by_quote:
+                other = by_quote[(d, m.quote_start)]
+            else:
+                key = (d, m.start, m.end)
+                if key not in by_span:
+                    by_span[key] = len(occurrences)
+                    occurrences.append(
+                        _Occurrence(d, m.start, m.end, m.text, m.words, None, m.speaker)
                     )
-                ):
-                    continue
-                small, large = sorted((n, other), key=lambda x: occurrences[x].words)
-                ratio = occurrences[small].words / max(1, occurrences[large].words)
-                if m.kind == "partial" or ratio < FRAGMENT_RATIO:
-                    attach.append((small, large, m.score))
-                else:
-                    strong.union(n, other)
+                other = by_span[key]
+            if (
+                m.kind == "paraphrase"
+                and m.score < LINK_PARAPHRASE_MIN
+                and not (
+                    (o.doc, d) in derived
+                    or (d, o.doc) in derived
+                    or _same_speaker(o.speaker, occurrences[other].speaker)
+                )
+            ):
+                continue
+            small, large = sorted((n, other), key=lambda x: occurrences[x].words)
+            ratio = occurrences[small].words / max(1, occurrences[large].words)
+            if m.kind == "partial" or ratio < FRAGMENT_RATIO:
+                attach.append((small, large, m.score))
+            else:
+                strong.union(n, other)
     # a fragment joins its best container's family, never bridging two families
     groups: dict[int, list[int]] = defaultdict(list)
     for n in range(len(occurrences)):
@@ -511,7 +672,10 @@ def build_graph(
     *,
     min_shared: int = 2,
     min_documents: int = 1,
-    progress: Progress | None = None,
+    backend: Backend = "local",
+    client: Any = None,
+    workers: int | None = None,
+    progress: bool | Progress | None = None,
 ) -> ProvenanceGraph:
     """The provenance graph of a whole corpus.
 
@@ -528,10 +692,21 @@ def build_graph(
         Reused sentences outside quotation marks needed for a ``derived_from`` edge.
     min_documents : int
         Keep quotation families found in at least this many documents.
-    progress : callable, optional
-        Called as ``progress(step, done, total)`` before each of the four steps (analysing
-        documents, comparing sentences, tracing quotations, building the graph) and once
-        with ``done == total`` at the end; the command line draws its progress bar from it.
+    backend : {"local", "dask"}
+        Where the heavy work runs (tracing the quotations, comparing candidate document
+        pairs): here, or on a Dask cluster.  The graph is the same either way.
+    client : distributed.Client, optional
+        The Dask cluster to use (implies ``backend="dask"``); without one, ``"dask"``
+        starts a temporary local cluster.
+    workers : int, optional
+        Local processes to use (forked; Linux only, one elsewhere).  Default: one per CPU
+        when the corpus is big enough to split, one otherwise.
+    progress : bool or callable, optional
+        Show progress bars (by default, for long jobs in a terminal or notebook); or a
+        callable told ``progress(step, done, total)`` before each of the four steps
+        (analysing documents, comparing sentences, tracing quotations, building the graph)
+        and once with ``done == total`` at the end, which the command line draws its
+        progress bar from (the bars are then off).
 
     Examples
     --------
@@ -544,16 +719,27 @@ def build_graph(
     >>> [graph.nodes[n]["text"] for n in graph if n.startswith("quote:")]
     ['We will rebuild every bridge by spring.']
     """
-    step = progress if progress is not None else (lambda _step, _done, _total: None)
+    if callable(progress):
+        step: Progress = progress
+        bars: bool | None = False
+    else:
+        step, bars = (lambda _step, _done, _total: None), progress
     step("analysing documents", 0, 4)
-    index = CorpusIndex.for_corpus(corpus)
+    index = CorpusIndex.for_corpus(corpus, progress=bars)
+    preload = getattr(index.docs, "preload", None)
+    if preload is not None:  # a corpus file: the whole corpus will be read, read it once
+        preload(bars)
+    if workers is None:
+        workers = (os.cpu_count() or 1) if sys.platform.startswith("linux") else 1
+    run = {"backend": backend, "client": client, "workers": workers, "progress": bars}
     graph = ProvenanceGraph()
     for adoc in index.docs:
         node = "doc:" + adoc.doc.id
         graph.add_node(node, **_document_node(adoc.doc))
         graph.nodes[node].update(sentences=len(adoc.sentences), quotes=len(adoc.quotes))
     step("comparing sentences", 1, 4)
-    derivations = _derivations(index, document_reuse(index), min_shared)
+    reuse = document_reuse(index, min_shared=min_shared, **run)
+    derivations = _derivations(index, reuse, min_shared)
     derived = {
         (index.docs[d.copy].doc.id, index.docs[d.source].doc.id)
         for d in derivations
@@ -572,7 +758,7 @@ def build_graph(
         )
     taken: set[str] = set()
     step("tracing quotations", 2, 4)
-    families = _families(index, {(d.copy, d.source) for d in derivations})
+    families = list(_families(index, {(d.copy, d.source) for d in derivations}, **run))
     aliases = speaker_aliases(o.speaker for f in families for o in f if o.speaker is not None)
     step("building the graph", 3, 4)
     for family in families:
@@ -831,12 +1017,12 @@ def trace(
         best: dict[str, Match] = {}
         for m in matches:
             best.setdefault(m.doc_id, m)
-        derived = _known_derivations(index, sorted(index.by_id[d] for d in best), min_shared)
+        docs = sorted(index.by_id[d] for d in best)
         pool = list(best.values())
         candidates = [
             _Candidate(corpus[m.doc_id], m.kind, m.speaker, index.by_id[m.doc_id]) for m in pool
         ]
-        n, reason = choose_origin(candidates, derived)
+        n, reason = choose_origin(candidates, lambda: _known_derivations(index, docs, min_shared))
         origin = pool[n]
     result = Trace(query=query, matches=tuple(matches), origin=origin, origin_reason=reason)
     result._documents.update({m.doc_id: corpus[m.doc_id] for m in matches})

@@ -69,6 +69,13 @@ def test_tokens_slice_the_original(text: str) -> None:
         assert token.norm == fold(raw.replace(".", "") if raw.endswith(".") else raw)
 
 
+@given(st.text(alphabet=st.characters(max_codepoint=127)))
+def test_ascii_tokens_fold_as_the_general_path_does(text: str) -> None:
+    for token in tokenize(text):
+        raw = text[token.start : token.end]
+        assert token.norm == normalize(raw.replace(".", "") if raw.endswith(".") else raw).text
+
+
 @given(st.text())
 def test_fold_is_idempotent(text: str) -> None:
     once = fold(text)

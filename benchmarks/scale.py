@@ -1,0 +1,207 @@
+"""Scale benchmark: index, trace and graph on generated corpora of growing size.
+
+Run from the repository root (each size runs in a fresh process, so peak memory is its own)::
+
+    python benchmarks/scale.py 1000 2000 10000
+
+For every size it generates a corpus with known reuse (``benchmarks/generate.py``) and
+prints, in one run: the time to load and to index the corpus and the peak memory; the
+latency of ``trace_quote`` (p50 / p95 over reused sentences) and its recall of the
+documents holding them verbatim or lightly edited; the time of ``build_graph`` and the
+recall / precision of its ``derived_from`` document pairs against the generator's truth;
+a brute-force rapidfuzz ``process.cdist`` (``fuzz.ratio``) over the same sentences as the
+baseline (measured on up to ``--baseline`` sentences, extrapolated quadratically beyond);
+and the growth exponent of the build time between sizes.
+"""
+
+from __future__ import annotations
+
+import argparse
+import itertools
+import json
+import math
+import os
+import platform
+import resource
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+from typing import Any
+
+HERE = Path(__file__).resolve().parent
+sys.path.insert(0, str(HERE))
+
+import generate  # noqa: E402  (benchmarks/generate.py)
+
+
+def _peak_mb() -> float:
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+
+
+def prepare(n: int, args: argparse.Namespace, folder: Path) -> None:
+    """Generate the corpus and its truth into ``folder`` (in a process of its own)."""
+    g = generate.generate(n, seed=args.seed, sentences=args.sentences, progress=False)
+    generate.write(g, folder)
+    truth = {
+        "pairs": sorted(generate.reuse_pairs(g)),
+        "strict": sorted(generate.reuse_pairs(g, strict=True)),
+        "direct": [(g.documents[c]["id"], g.documents[s]["id"]) for c, s, _ in g.derivations],
+        "queries": [(text, sorted(ids)) for text, ids in generate.trace_queries(g, args.queries)],
+        "summary": generate.summary(g),
+    }
+    (folder / "measure.json").write_text(json.dumps(truth), encoding="utf-8")
+
+
+def one(n: int, args: argparse.Namespace, folder: Path) -> dict[str, Any]:
+    """Measure one corpus size (in this process, from the files ``prepare`` wrote)."""
+    import numpy as np
+    from rapidfuzz import fuzz, process
+
+    import quoteprov as qp
+    from quoteprov.index import CorpusIndex
+
+    truth = json.loads((folder / "measure.json").read_text(encoding="utf-8"))
+    truth_pairs = {tuple(p) for p in truth["pairs"]}
+    strict_pairs = {tuple(p) for p in truth["strict"]}
+    out: dict[str, Any] = {"documents": n, "corpus": truth.pop("summary")}
+    base_mb = _peak_mb()
+    start = time.perf_counter()
+    corpus = qp.Corpus.from_jsonl(folder / "corpus.jsonl")
+    out["load_s"] = time.perf_counter() - start
+    # index build = analysis + writing the corpus file (documents, analysis, index)
+    path = folder / "corpus.qp"
+    start = time.perf_counter()
+    corpus.save(path)
+    out["index_s"] = time.perf_counter() - start
+    out["file_mb"] = path.stat().st_size / 2**20
+    del corpus
+    start = time.perf_counter()
+    opened = qp.Corpus.open(path, progress=False)
+    index = CorpusIndex.for_corpus(opened, progress=False)
+    out["open_s"] = time.perf_counter() - start
+    out["sentences"] = int(index.matrix.shape[0])
+    out["index_peak_mb"] = _peak_mb() - base_mb
+
+    latencies, found, expected = [], 0, 0
+    for text, holders in truth["queries"]:
+        start = time.perf_counter()
+        trace = qp.trace_quote(text, opened)
+        latencies.append(time.perf_counter() - start)
+        hit = {m.doc_id for m in trace.matches if m.kind in ("verbatim", "near_verbatim")}
+        found += len(set(holders) & hit)
+        expected += len(holders)
+    out["trace_p50_ms"] = statistics.median(latencies) * 1e3
+    out["trace_p95_ms"] = float(np.percentile(latencies, 95)) * 1e3
+    out["trace_recall"] = found / max(1, expected)
+
+    start = time.perf_counter()
+    graph = qp.build_graph(opened, workers=args.workers, progress=False)
+    out["graph_s"] = time.perf_counter() - start
+    out["peak_mb"] = _peak_mb() - base_mb
+    edges = {(u[4:], v[4:]) for u, v, d in graph.edges(data=True) if d["type"] == "derived_from"}
+    pairs = {tuple(sorted(e)) for e in edges}
+    out["pairs_true"] = len(truth_pairs)
+    out["pairs_found"] = len(pairs)
+    out["pairs_strict"] = len(strict_pairs)
+    out["pair_recall"] = len(pairs & strict_pairs) / max(1, len(strict_pairs))
+    out["pair_recall_all"] = len(pairs & truth_pairs) / max(1, len(truth_pairs))
+    out["pair_precision"] = len(pairs & truth_pairs) / max(1, len(pairs))
+    direct = [tuple(e) for e in truth["direct"]]
+    direct_found = [e for e in direct if tuple(sorted(e)) in pairs]
+    out["direction_correct"] = sum(e in edges for e in direct_found) / max(1, len(direct_found))
+
+    sentences = []
+    for adoc in index.docs:
+        sentences.extend(s.text for s in adoc.sentences)
+        if len(sentences) >= args.baseline:
+            break
+    k = min(len(sentences), args.baseline)
+    start = time.perf_counter()
+    process.cdist(
+        sentences[:k], sentences[:k], scorer=fuzz.ratio, score_cutoff=80, workers=-1, dtype=np.uint8
+    )
+    measured = time.perf_counter() - start
+    out["baseline_measured_on"] = k
+    out["baseline_s"] = measured * (out["sentences"] / k) ** 2
+    return out
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("sizes", type=int, nargs="+")
+    parser.add_argument("--seed", type=int, default=0)
+    parser.add_argument("--sentences", type=float, default=30.0, help="mean per document")
+    parser.add_argument("--queries", type=int, default=200)
+    parser.add_argument("--baseline", type=int, default=20_000, help="cdist sentences at most")
+    parser.add_argument("--workers", type=int, default=2, help="build_graph processes")
+    parser.add_argument("--tmp", default=None, help="folder for the corpus files")
+    parser.add_argument("--prepare", action="store_true", help=argparse.SUPPRESS)
+    parser.add_argument("--one", action="store_true", help=argparse.SUPPRESS)
+    parser.add_argument("--folder", type=Path, help=argparse.SUPPRESS)
+    args = parser.parse_args(argv)
+    if not (generate.DATA / "polnear").exists():
+        print(f"skipped: {generate.DATA} is absent")
+        return 0
+    if args.prepare:
+        prepare(args.sizes[0], args, args.folder)
+        return 0
+    if args.one:
+        print(json.dumps(one(args.sizes[0], args, args.folder)))
+        return 0
+    load = os.getloadavg()
+    print(
+        f"machine: {platform.platform()}, {os.cpu_count()} CPUs, Python "
+        f"{platform.python_version()}, load average {load[0]:.1f} at start"
+    )
+    print("command: python benchmarks/scale.py " + " ".join(sys.argv[1:] if argv is None else argv))
+    rows = []
+    for n in args.sizes:
+        with tempfile.TemporaryDirectory(dir=args.tmp) as tmp:
+            for step in ("--prepare", "--one"):
+                cmd = [sys.executable, __file__, str(n), step, "--folder", tmp]
+                for option in ("seed", "sentences", "queries", "baseline", "workers"):
+                    cmd += [f"--{option}", str(getattr(args, option))]
+                done = subprocess.run(cmd, capture_output=True, text=True, check=False)
+                if done.returncode != 0:
+                    print(done.stdout, done.stderr)
+                    return 1
+        rows.append(json.loads(done.stdout.strip().splitlines()[-1]))
+        print(json.dumps(rows[-1]), flush=True)
+    print()
+    print(
+        f"{'docs':>7} {'sents':>9} {'index s':>8} {'idx MB':>7} {'open s':>6} {'p50 ms':>6} "
+        f"{'p95 ms':>6} {'tr R':>5} {'graph s':>8} {'peak MB':>7} {'pair R':>6} {'R all':>5} "
+        f"{'pair P':>6} {'cdist s':>9} {'ratio':>6}"
+    )
+    for r in rows:
+        print(
+            f"{r['documents']:>7} {r['sentences']:>9} {r['index_s']:8.1f} "
+            f"{r['index_peak_mb']:7.0f} {r['open_s']:6.1f} {r['trace_p50_ms']:6.1f} "
+            f"{r['trace_p95_ms']:6.1f} {r['trace_recall']:5.3f} {r['graph_s']:8.1f} "
+            f"{r['peak_mb']:7.0f} {r['pair_recall']:6.3f} {r['pair_recall_all']:5.3f} "
+            f"{r['pair_precision']:6.3f} {r['baseline_s']:9.0f} "
+            f"{r['baseline_s'] / r['graph_s']:6.1f}"
+        )
+    for a, b in itertools.pairwise(rows):
+        scale = math.log(b["documents"] / a["documents"])
+        print(
+            f"growth {a['documents']} -> {b['documents']}: build_graph exponent "
+            f"{math.log(b['graph_s'] / a['graph_s']) / scale:.2f}, index exponent "
+            f"{math.log(b['index_s'] / a['index_s']) / scale:.2f}"
+        )
+    if len(rows) > 2:
+        first, last = rows[0], rows[-1]
+        scale = math.log(last["documents"] / first["documents"])
+        print(
+            f"growth {first['documents']} -> {last['documents']}: build_graph exponent "
+            f"{math.log(last['graph_s'] / first['graph_s']) / scale:.2f}"
+        )
+    print(f"load average at the end: {os.getloadavg()[0]:.1f}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,528 @@
+"""A corpus in one SQLite file: documents, their analysis and the candidate index.
+
+:meth:`Corpus.save <quoteprov.corpus.Corpus.save>` writes it, :meth:`Corpus.open
+<quoteprov.corpus.Corpus.open>` reads it back without segmenting or indexing anything
+again, and documents added to an opened (or saved) corpus are analysed alone and written
+in one transaction: a crash or Ctrl-C during an add loses only that add, and the file stays
+readable (SQLite's journal rolls the unfinished transaction back).
+
+Every value in the file is text, a number or an array of fixed-width little-endian
+integers (``numpy.frombuffer``); nothing is pickled, so opening a file never runs code
+from it.  Tables:
+
+``meta``
+    ``schema`` (:data:`SCHEMA_VERSION`), ``analysis`` (:data:`ANALYSIS_VERSION`: the
+    segmentation, quotation and token rules the stored analysis came from) and
+    ``quoteprov`` (the version that wrote the file).
+``documents``
+    one row per document in corpus order (``pos``): id, text and metadata.
+``words`` / ``terms``
+    the folded words of the tokens, and the index's content terms, numbered.
+``analysis``
+    per document: tokens (offsets and word numbers), sentences (character and token
+    spans), each sentence's word hash and term counts, and the quotations (JSON).
+
+Opening reads the documents and the per-sentence arrays (the TF-IDF weights are derived
+from the stored counts in one vectorised pass); a document's tokens, sentences and
+quotations are read when a search first needs them, and kept in a bounded cache.
+
+>>> import pathlib, tempfile
+>>> from quoteprov.models import Document
+>>> with tempfile.TemporaryDirectory() as folder:
+...     path = pathlib.Path(folder, "c.qp")
+...     Corpus([Document(id="a", text='"We will win," she said.')]).save(path)
+...     corpus = Corpus.open(path)
+...     [q.speaker for q in CorpusIndex.for_corpus(corpus).docs[0].quotes]
+['she']
+"""
+
+from __future__ import annotations
+
+import contextlib
+import json
+import os
+import sqlite3
+import sys
+import tempfile
+from array import array
+from collections import OrderedDict
+from collections.abc import Iterator, Sequence
+from importlib.metadata import PackageNotFoundError, version
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+from scipy import sparse
+
+from .corpus import Corpus
+from .errors import CorpusError
+from .index import AnalyzedDocument, CorpusIndex, analyze, words_hash
+from .models import Document, Quote, Sentence, Span
+from .normalize import Tokens
+from .parallel import progress_bar, show_progress
+
+__all__ = ["ANALYSIS_VERSION", "SCHEMA_VERSION", "CorpusStore"]
+
+SCHEMA_VERSION = 1
+ANALYSIS_VERSION = 1  # raise when segmentation, quotations, tokens or terms change
+CACHE_DOCUMENTS = 20_000  # analysed documents kept in memory when read lazily
+WRITE_BATCH = 2_000  # documents analysed and written per step of a save
+
+_SCHEMA = """
+CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
+CREATE TABLE documents (
+    pos INTEGER PRIMARY KEY, id TEXT NOT NULL UNIQUE, text TEXT NOT NULL,
+    title TEXT, source TEXT, url TEXT, published TEXT, metadata TEXT NOT NULL);
+CREATE TABLE words (id INTEGER PRIMARY KEY, word TEXT NOT NULL UNIQUE);
+CREATE TABLE terms (id INTEGER PRIMARY KEY, term TEXT NOT NULL UNIQUE);
+CREATE TABLE analysis (
+    pos INTEGER PRIMARY KEY REFERENCES documents (pos),
+    token_starts BLOB NOT NULL, token_ends BLOB NOT NULL, token_words BLOB NOT NULL,
+    sentences BLOB NOT NULL, hashes BLOB NOT NULL,
+    term_rows BLOB NOT NULL, term_ids BLOB NOT NULL, term_counts BLOB NOT NULL,
+    quotes TEXT NOT NULL);
+"""
+_I4, _I8 = np.dtype("<i4"), np.dtype("<i8")
+
+
+def _quoteprov_version() -> str:
+    try:
+        return version("quoteprov")
+    except PackageNotFoundError:  # pragma: no cover - running from a source tree
+        return "0+unknown"
+
+
+def _span(data: dict[str, Any]) -> Span:
+    return Span.model_construct(start=data["start"], end=data["end"], text=data["text"])
+
+
+def _quote_from(data: dict[str, Any]) -> Quote:
+    speaker_span = data.get("speaker_span")
+    return Quote.model_construct(
+        start=data["start"],
+        end=data["end"],
+        text=data["text"],
+        parts=tuple(_span(p) for p in data["parts"]),
+        content=data["content"],
+        speaker=data.get("speaker"),
+        cue=data.get("cue"),
+        speaker_span=_span(speaker_span) if speaker_span is not None else None,
+    )
+
+
+class _Vocabulary:
+    """A numbered table of strings (words or terms), extended as new ones appear."""
+
+    def __init__(self, table: str, items: list[str]) -> None:
+        self.table, self.items = table, items
+        self.ids = {item: n for n, item in enumerate(items)}
+        self.new: list[str] = []
+
+    def id(self, item: str) -> int:
+        n = self.ids.get(item)
+        if n is None:
+            n = self.ids[item] = len(self.items)
+            self.items.append(item)
+            self.new.append(item)
+        return n
+
+    def flush(self, db: sqlite3.Connection) -> None:
+        start = len(self.items) - len(self.new)
+        db.executemany(
+            f"INSERT INTO {self.table} (id, {self.table[:-1]}) VALUES (?, ?)",
+            [(start + k, item) for k, item in enumerate(self.new)],
+        )
+        self.new = []
+
+    def rollback(self) -> None:
+        for item in self.new:
+            del self.ids[item]
+        del self.items[len(self.items) - len(self.new) :]
+        self.new = []
+
+
+class CorpusStore:
+    """The SQLite file of one corpus (see the module documentation)."""
+
+    def __init__(self, path: Path, db: sqlite3.Connection) -> None:
+        self.path, self.db = path, db
+        self.pid = os.getpid()
+        self.words = _Vocabulary("words", self._column("SELECT word FROM words ORDER BY id"))
+        self.terms = _Vocabulary("terms", self._column("SELECT term FROM terms ORDER BY id"))
+        self.count = int(db.execute("SELECT count(*) FROM documents").fetchone()[0])
+
+    def _column(self, sql: str) -> list[str]:
+        return [row[0] for row in self.db.execute(sql)]
+
+    # -- writing ---------------------------------------------------------------------------
+
+    @classmethod
+    def save(cls, corpus: Corpus, path: Path) -> CorpusStore:
+        """Write ``corpus`` to a new file at ``path`` (whole, or not at all)."""
+        if path.exists():
+            raise CorpusError(
+                f"{path} exists already; open it with Corpus.open and add documents to it, "
+                "or save to another path"
+            )
+        folder = path.parent if str(path.parent) else Path(".")
+        try:
+            handle, temporary = tempfile.mkstemp(prefix=f".{path.name}.", dir=folder)
+        except OSError as exc:
+            raise CorpusError(f"cannot write {path}: {exc.strerror or exc}") from exc
+        os.close(handle)
+        try:
+            db = _connect(Path(temporary))
+            db.executescript(_SCHEMA)
+            db.execute("BEGIN")
+            db.executemany(
+                "INSERT INTO meta VALUES (?, ?)",
+                [
+                    ("schema", str(SCHEMA_VERSION)),
+                    ("analysis", str(ANALYSIS_VERSION)),
+                    ("quoteprov", _quoteprov_version()),
+                ],
+            )
+            store = cls(path, db)
+            analysed = _analysed_if_built(corpus)
+            documents = list(corpus)
+            show = show_progress(None, len(documents) // 100)
+            steps = range(0, len(documents), WRITE_BATCH)
+            for lo in progress_bar(steps, total=len(steps), desc="saving", show=show):
+                batch = documents[lo : lo + WRITE_BATCH]
+                ready = analysed[lo : lo + WRITE_BATCH] if analysed is not None else None
+                store._write(batch, ready)
+            db.execute("COMMIT")
+            db.close()
+            os.replace(temporary, path)
+        except BaseException:
+            with contextlib.suppress(OSError):
+                os.unlink(temporary)
+            raise
+        return cls(path, _connect(path))
+
+    def append(self, documents: Sequence[Document]) -> None:
+        """Analyse ``documents`` alone and write them in one transaction (all or none)."""
+        self._reconnect()
+        try:
+            self.db.execute("BEGIN IMMEDIATE")
+            self._write(documents, None)
+            self.db.execute("COMMIT")
+        except BaseException:  # Ctrl-C included: the file keeps what was committed
+            with contextlib.suppress(sqlite3.Error):
+                self.db.execute("ROLLBACK")
+            self.words.rollback()
+            self.terms.rollback()
+            self.count = int(self.db.execute("SELECT count(*) FROM documents").fetchone()[0])
+            raise
+
+    def _write(
+        self, documents: Sequence[Document], analysed: Sequence[AnalyzedDocument] | None
+    ) -> None:
+        doc_rows, analysis_rows = [], []
+        for n, doc in enumerate(documents):
+            a = analysed[n] if analysed is not None else analyze(doc)
+            pos = self.count + n
+            doc_rows.append(
+                (
+                    pos,
+                    doc.id,
+                    doc.text,
+                    doc.title,
+                    doc.source,
+                    doc.url,
+                    doc.published.isoformat() if doc.published is not None else None,
+                    json.dumps(doc.metadata, ensure_ascii=False, sort_keys=True),
+                )
+            )
+            analysis_rows.append(self._analysis_row(pos, a))
+        self.db.executemany("INSERT INTO documents VALUES (?, ?, ?, ?, ?, ?, ?, ?)", doc_rows)
+        self.db.executemany(
+            "INSERT INTO analysis VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", analysis_rows
+        )
+        self.words.flush(self.db)
+        self.terms.flush(self.db)
+        self.count += len(documents)
+
+    def _analysis_row(self, pos: int, a: AnalyzedDocument) -> tuple[Any, ...]:
+        tokens = a.tokens
+        words = np.asarray([self.words.id(w) for w in tokens.words()], dtype=_I4)
+        sentences = np.asarray(
+            [
+                (s.start, s.end, i, j)
+                for s, (i, j) in zip(a.sentences, a.sentence_tokens, strict=True)
+            ],
+            dtype=_I4,
+        ).reshape(-1, 4)
+        hashes = np.asarray([words_hash(tokens[i:j]) for i, j in a.sentence_tokens], dtype=_I8)
+        rows, ids, counts = [], [], []
+        for i, j in a.sentence_tokens:
+            bag: dict[int, int] = {}
+            for term in a.terms(i, j):
+                k = self.terms.id(term)
+                bag[k] = bag.get(k, 0) + 1
+            rows.append(len(bag))
+            for k in sorted(bag):
+                ids.append(k)
+                counts.append(bag[k])
+        quotes = [q.model_dump(mode="json") for q in a.quotes]
+        return (
+            pos,
+            np.asarray(tokens.starts, dtype=_I4).tobytes(),
+            np.asarray(tokens.ends, dtype=_I4).tobytes(),
+            words.tobytes(),
+            sentences.tobytes(),
+            hashes.tobytes(),
+            np.asarray(rows, dtype=_I4).tobytes(),
+            np.asarray(ids, dtype=_I4).tobytes(),
+            np.asarray(counts, dtype=_I4).tobytes(),
+            json.dumps(quotes, ensure_ascii=False),
+        )
+
+    # -- reading ---------------------------------------------------------------------------
+
+    @classmethod
+    def open(cls, path: Path, progress: bool | None = None) -> Corpus:
+        """The corpus saved at ``path``, attached to its file."""
+        if not path.is_file():
+            raise CorpusError(f"no corpus file at {path}; save one with Corpus.save(path)")
+        db = _connect(path)
+        try:
+            meta = dict(db.execute("SELECT key, value FROM meta").fetchall())
+        except sqlite3.DatabaseError as exc:
+            db.close()
+            raise CorpusError(f"{path} is not a quoteprov corpus file ({exc})") from exc
+        if int(meta.get("schema", "0")) != SCHEMA_VERSION:
+            db.close()
+            raise CorpusError(
+                f"{path} has corpus schema {meta.get('schema')}; this quoteprov reads "
+                f"schema {SCHEMA_VERSION}: save the corpus again with this version"
+            )
+        if int(meta.get("analysis", "0")) != ANALYSIS_VERSION:
+            db.close()
+            raise CorpusError(
+                f"{path} was analysed by other rules (analysis {meta.get('analysis')}, "
+                f"quoteprov {meta.get('quoteprov')}); save the corpus again with this version"
+            )
+        store = cls(path, db)
+        show = show_progress(progress, store.count // 1000)
+        rows = db.execute(
+            "SELECT id, text, title, source, url, published, metadata FROM documents ORDER BY pos"
+        )
+        documents = []
+        for doc_id, text, title, source, url, published, metadata in progress_bar(
+            rows, total=store.count, desc="opening", show=show
+        ):
+            documents.append(
+                Document(
+                    id=doc_id,
+                    text=text,
+                    title=title,
+                    source=source,
+                    url=url,
+                    published=published,
+                    metadata=json.loads(metadata),
+                )
+            )
+        corpus = Corpus()
+        corpus._documents = {d.id: d for d in documents}
+        corpus.store = store
+        return corpus
+
+    def load_index(self, progress: bool | None = None) -> CorpusIndex:
+        """The candidate index from the stored arrays; documents are read when needed."""
+        self._reconnect()
+        rows = self.db.execute(
+            "SELECT pos, sentences, hashes, term_rows, term_ids, term_counts FROM analysis "
+            "ORDER BY pos"
+        )
+        show = show_progress(progress, self.count // 1000)
+        sentences, hashes, term_rows, term_ids, term_counts, per_doc = [], [], [], [], [], []
+        for _pos, s, h, r, i, c in progress_bar(rows, total=self.count, desc="index", show=show):
+            spans = np.frombuffer(s, dtype=_I4).reshape(-1, 4)
+            sentences.append(spans)
+            per_doc.append(len(spans))
+            hashes.append(np.frombuffer(h, dtype=_I8))
+            term_rows.append(np.frombuffer(r, dtype=_I4))
+            term_ids.append(np.frombuffer(i, dtype=_I4))
+            term_counts.append(np.frombuffer(c, dtype=_I4))
+        counts_per_doc = np.asarray(per_doc, dtype=np.int64)
+        spans = np.concatenate([np.zeros((0, 4), dtype=_I4), *sentences])
+        unit_doc = np.repeat(np.arange(len(per_doc), dtype=np.int64), counts_per_doc)
+        unit_sent = np.arange(len(unit_doc), dtype=np.int64) - np.repeat(
+            np.cumsum(counts_per_doc) - counts_per_doc, counts_per_doc
+        )
+        indptr = np.concatenate([[0], np.cumsum(np.concatenate([[], *term_rows]))]).astype(np.int64)
+        counts = sparse.csr_matrix(
+            (
+                np.concatenate([[], *term_counts]).astype(np.float64),
+                np.concatenate([np.zeros(0, dtype=_I4), *term_ids]).astype(np.int64),
+                indptr,
+            ),
+            shape=(len(unit_doc), len(self.terms.items)),
+        )
+        vocab = dict(self.terms.ids)
+        ids = self._column("SELECT id FROM documents ORDER BY pos")
+        return CorpusIndex.from_arrays(
+            StoredDocuments(self.path, self.count),
+            ids,
+            unit_doc,
+            unit_sent,
+            (spans[:, 3] - spans[:, 2]).astype(np.int64),
+            np.concatenate([np.zeros(0, dtype=_I8), *hashes]).astype(np.int64),
+            counts,
+            vocab,
+        )
+
+    def _reconnect(self) -> None:
+        """A process forked from the one that opened the file opens its own connection."""
+        if self.pid != os.getpid():
+            self.db = _connect(self.path)
+            self.pid = os.getpid()
+
+    def __getstate__(self) -> dict[str, Any]:
+        raise TypeError("a CorpusStore holds an open file; pickle its path instead")
+
+    def close(self) -> None:
+        """Close the file (the corpus stays usable in memory, detached from it)."""
+        self.db.close()
+
+
+class StoredDocuments(Sequence[AnalyzedDocument]):
+    """The analysed documents of a corpus file, read when first needed and cached.
+
+    Pickled as the file's path: a Dask worker or a forked process reads the file itself.
+    """
+
+    def __init__(self, path: Path, total: int, cache: int = CACHE_DOCUMENTS) -> None:
+        self.path, self.total, self.size = path, total, cache
+        self._cache: OrderedDict[int, AnalyzedDocument] = OrderedDict()
+        self._db: sqlite3.Connection | None = None
+        self._pid = -1
+        self._words: list[str] | None = None
+
+    def __reduce__(self) -> tuple[Any, ...]:
+        return (StoredDocuments, (self.path, self.total, self.size))
+
+    def __len__(self) -> int:
+        return self.total
+
+    def _connection(self) -> sqlite3.Connection:
+        if self._db is None or self._pid != os.getpid():
+            self._db = _connect(self.path)
+            self._pid = os.getpid()
+            self._words = [
+                sys.intern(w) for (w,) in self._db.execute("SELECT word FROM words ORDER BY id")
+            ]
+        return self._db
+
+    def __getitem__(self, n: int) -> AnalyzedDocument:  # type: ignore[override]
+        if not isinstance(n, int):
+            raise TypeError("stored documents are read one at a time")
+        if n < 0:
+            n += self.total
+        cached = self._cache.get(n)
+        if cached is not None:
+            self._cache.move_to_end(n)
+            return cached
+        if not 0 <= n < self.total:
+            raise IndexError("document number out of range")
+        row = self._connection().execute(_READ + " WHERE d.pos = ?", (n,)).fetchone()
+        analysed = self._build(row)
+        self._keep(n, analysed)
+        return analysed
+
+    def __iter__(self) -> Iterator[AnalyzedDocument]:
+        for row in self._connection().execute(_READ + " ORDER BY d.pos"):
+            n = row[0]
+            cached = self._cache.get(n)
+            yield cached if cached is not None else self._build(row)
+
+    def preload(self, progress: bool | None = None) -> None:
+        """Read every document into memory (for a whole-corpus job such as build_graph)."""
+        if len(self._cache) >= self.total:
+            return
+        self.size = max(self.size, self.total)
+        show = show_progress(progress, self.total // 1000)
+        rows = self._connection().execute(_READ + " ORDER BY d.pos")
+        for row in progress_bar(rows, total=self.total, desc="loading", show=show):
+            if row[0] not in self._cache:
+                self._cache[row[0]] = self._build(row)
+
+    def _keep(self, n: int, analysed: AnalyzedDocument) -> None:
+        self._cache[n] = analysed
+        while len(self._cache) > self.size:
+            self._cache.popitem(last=False)
+
+    def _build(self, row: tuple[Any, ...]) -> AnalyzedDocument:
+        _, doc_id, text, title, source, url, published, metadata = row[:8]
+        starts, ends, words, spans, quotes = row[8:]
+        self._connection()
+        assert self._words is not None
+        vocabulary = self._words
+        doc = Document(
+            id=doc_id,
+            text=text,
+            title=title,
+            source=source,
+            url=url,
+            published=published,
+            metadata=json.loads(metadata),
+        )
+        tokens = Tokens(
+            _array(starts), _array(ends), [vocabulary[k] for k in np.frombuffer(words, _I4)]
+        )
+        table = np.frombuffer(spans, dtype=_I4).reshape(-1, 4).tolist()
+        sentences = [
+            Sentence.model_construct(start=a, end=b, text=text[a:b], index=k)
+            for k, (a, b, _, _) in enumerate(table)
+        ]
+        return AnalyzedDocument(
+            doc=doc,
+            tokens=tokens,
+            sentences=sentences,
+            quotes=[_quote_from(q) for q in json.loads(quotes)],
+            token_starts=tokens.starts,
+            sentence_tokens=[(i, j) for _, _, i, j in table],
+        )
+
+
+_READ = (
+    "SELECT d.pos, d.id, d.text, d.title, d.source, d.url, d.published, d.metadata, "
+    "a.token_starts, a.token_ends, a.token_words, a.sentences, a.quotes "
+    "FROM documents d JOIN analysis a ON a.pos = d.pos"
+)
+
+
+def _array(blob: bytes) -> array[int]:
+    values = array("q")
+    values.frombytes(np.frombuffer(blob, dtype=_I4).astype(np.int64).tobytes())
+    return values
+
+
+def _connect(path: Path) -> sqlite3.Connection:
+    try:
+        db = sqlite3.connect(path, isolation_level=None)  # transactions are explicit
+    except sqlite3.Error as exc:
+        raise CorpusError(f"cannot open {path}: {exc}") from exc
+    db.execute("PRAGMA foreign_keys = ON")
+    return db
+
+
+def _analysed_if_built(corpus: Corpus) -> list[AnalyzedDocument] | None:
+    """The corpus' analysed documents if its index is built already (not analysed twice)."""
+    from .index import _CACHE
+
+    index = _CACHE.get(corpus)
+    if index is None or index.version != corpus.version or not isinstance(index.docs, list):
+        return None
+    return index.docs
+
+
+def _save(corpus: Corpus, path: Path) -> None:
+    if corpus.store is not None and Path(corpus.store.path).resolve() == path.resolve():
+        return  # already there: every add was written
+    corpus.store = CorpusStore.save(corpus, path)
+
+
+Corpus._saver = _save
+Corpus._opener = CorpusStore.open

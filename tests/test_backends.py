@@ -1,0 +1,76 @@
+"""Every backend gives the same graph: local in this process, forked processes, Dask."""
+
+from __future__ import annotations
+
+import pickle
+from pathlib import Path
+
+import pytest
+
+import quoteprov as qp
+from quoteprov.index import CorpusIndex
+
+
+def _corpus(seeds: qp.Corpus) -> qp.Corpus:
+    # the seeds, plus copies that reorder, trim and edit them, so every stage has work
+    docs = list(seeds)
+    for n, doc in enumerate(seeds):
+        paragraphs = [p for p in doc.text.split("\n") if p.strip()]
+        kept = paragraphs[::2] + paragraphs[1::4]
+        text = "\n".join(kept).replace(" the ", " a ", 3)
+        docs.append(qp.Document(id=f"copy{n}", text=text, published=f"2021-08-0{n + 1}"))
+    return qp.Corpus(docs)
+
+
+def _graphml(graph: object, path: Path) -> bytes:
+    return qp.write_graphml(graph, path).read_bytes()  # type: ignore[arg-type]
+
+
+@pytest.fixture(scope="module")
+def local_graph(seeds: qp.Corpus, tmp_path_factory: pytest.TempPathFactory) -> bytes:
+    graph = qp.build_graph(_corpus(seeds), workers=1, progress=False)
+    return _graphml(graph, tmp_path_factory.mktemp("local") / "g.graphml")
+
+
+def test_forked_workers_give_the_same_graph(
+    seeds: qp.Corpus, local_graph: bytes, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from quoteprov import provenance
+
+    monkeypatch.setattr(provenance, "FAMILY_CHUNK", 3)  # many tasks on a small corpus
+    monkeypatch.setattr(provenance, "REUSE_CHUNK", 1)
+    graph = qp.build_graph(_corpus(seeds), workers=2, progress=False)
+    assert _graphml(graph, tmp_path / "g.graphml") == local_graph
+
+
+def test_dask_cluster_gives_the_same_graph(
+    seeds: qp.Corpus, local_graph: bytes, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    distributed = pytest.importorskip("distributed")
+    from quoteprov import provenance
+
+    monkeypatch.setattr(provenance, "FAMILY_CHUNK", 3)  # tasks spread over both workers
+    monkeypatch.setattr(provenance, "REUSE_CHUNK", 1)
+    with (
+        distributed.LocalCluster(
+            n_workers=2, threads_per_worker=1, processes=True, dashboard_address=None
+        ) as cluster,
+        distributed.Client(cluster) as client,
+    ):
+        graph = qp.build_graph(_corpus(seeds), client=client, progress=False)
+    assert _graphml(graph, tmp_path / "g.graphml") == local_graph
+
+
+def test_index_pickles_without_its_caches(seeds: qp.Corpus) -> None:
+    index = CorpusIndex.for_corpus(seeds)
+    qp.trace_quote("We are confident that Cuba would smash the interference", seeds)
+    assert index.memo or any(a.cache for a in index.docs)
+    back = pickle.loads(pickle.dumps(index))
+    assert not back.memo and not any(a.cache for a in back.docs)
+    assert (back.matrix != index.matrix).nnz == 0 and back.vocab == index.vocab
+    assert back.docs[0].tokens == index.docs[0].tokens
+
+
+def test_unknown_backend_is_refused(seeds: qp.Corpus) -> None:
+    with pytest.raises(qp.InputError, match="backend"):
+        qp.build_graph(seeds, backend="spark")  # type: ignore[arg-type]

@@ -1,0 +1,113 @@
+"""The shortcuts that keep big corpora fast lose nothing they claim to keep.
+
+Candidate pruning (``candidate_rows``) drops only sentences that cannot hold a match; the
+reuse keys (``reuse_pair_blocks``) return a subset of the exhaustive sentence join and find
+copies; the verbatim shortcut agrees with alignment.
+"""
+
+from __future__ import annotations
+
+import random
+
+import numpy as np
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+import quoteprov as qp
+from quoteprov import provenance
+from quoteprov.index import CorpusIndex
+from quoteprov.match import Query, candidate_rows, match_passage
+
+
+@pytest.fixture(scope="module")
+def seed_sentences(seeds: qp.Corpus) -> list[str]:
+    return [s.text for d in seeds for s in qp.split_sentences(d.text) if len(s.text.split()) > 3]
+
+
+def _corpus(sentences: list[str], rng: random.Random, n_docs: int) -> qp.Corpus:
+    docs = []
+    for n in range(n_docs):
+        picked = rng.sample(sentences, min(len(sentences), rng.randint(2, 8)))
+        docs.append(qp.Document(id=f"d{n}", text=" ".join(picked)))
+    return qp.Corpus(docs)
+
+
+@settings(max_examples=25, deadline=None)
+@given(st.integers(0, 10_000), st.integers(0, 3))
+def test_dropped_candidates_hold_no_match_of_their_own(
+    seed_sentences: list[str], seed: int, cut: int
+) -> None:
+    rng = random.Random(seed)
+    corpus = _corpus(seed_sentences, rng, 6)
+    index = CorpusIndex.for_corpus(corpus)
+    words = rng.choice(seed_sentences).split()
+    query = Query.parse(" ".join(words[cut:]) if len(words) > cut + 2 else " ".join(words))
+    (kept,) = candidate_rows([query], index, limit=10**9)
+    rows, _ = index.nearest(query.tokens)
+    assert set(kept.tolist()) <= set(rows.tolist())
+    for u in np.setdiff1d(rows, kept).tolist():
+        d, s = int(index.unit_doc[u]), int(index.unit_sent[u])
+        sentence = index.docs[d].sentences[s]
+        for m in match_passage(query, index.docs[d], [s], index):
+            inside = sentence.start <= m.start and m.end <= sentence.end
+            assert not inside, (m.kind, m.text)  # only a match across a sentence boundary
+
+
+def test_candidates_are_ranked_limited_and_keep_every_likely_copy(seeds: qp.Corpus) -> None:
+    index = CorpusIndex.for_corpus(seeds)
+    query = Query.parse("the anti-government protests that occurred in Cuba")
+    (everything,) = candidate_rows([query], index, limit=10**9)
+    vector = index.vectorize(query.tokens)
+    cosines = (index.matrix[everything] @ vector.T).toarray().ravel()
+    assert np.all(np.diff(cosines) <= 1e-12)  # most similar first
+    (two,) = candidate_rows([query], index, limit=2)
+    assert two.tolist() == everything[:2].tolist()
+    (copies,) = candidate_rows([query], index, limit=1, always=0.3)
+    assert copies.tolist() == everything[: max(1, int((cosines >= 0.3).sum()))].tolist()
+    batch = candidate_rows([query, Query.parse("Penguins skiing in the Sahara")], index, limit=5)
+    assert batch[0].tolist() == everything[:5].tolist() and batch[1].size == 0
+
+
+@settings(max_examples=20, deadline=None)
+@given(st.integers(0, 10_000))
+def test_reuse_pairs_are_exhaustive_pairs_and_find_copies(
+    seed_sentences: list[str], seed: int
+) -> None:
+    rng = random.Random(seed)
+    corpus = _corpus(seed_sentences, rng, 5)
+    first = corpus[corpus.ids[0]]
+    corpus.add(qp.Document(id="copy", text=first.text))
+    index = CorpusIndex.for_corpus(corpus)
+    exhaustive = {
+        (int(u), int(v))
+        for us, vs, _ in index.similar_pair_blocks(min_similarity=0.3)
+        for u, v in zip(us, vs, strict=True)
+        if min(index.unit_len[u], index.unit_len[v]) >= 5
+    }
+    keyed = [
+        (int(u), int(v))
+        for us, vs, _ in index.reuse_pair_blocks(min_similarity=0.3, min_words=5, min_pairs=1)
+        for u, v in zip(us, vs, strict=True)
+    ]
+    assert set(keyed) <= exhaustive and len(keyed) == len(set(keyed))
+    assert keyed == sorted(keyed)
+    copy = index.by_id["copy"]
+    copied = {(u, v) for u, v in exhaustive if index.unit_doc[u] == 0 and index.unit_doc[v] == copy}
+    assert copied <= set(keyed)
+
+
+def test_verbatim_shortcut_agrees_with_alignment(seeds: qp.Corpus) -> None:
+    text = seeds[seeds.ids[0]].text
+    corpus = qp.Corpus([qp.Document(id="a", text=text), qp.Document(id="b", text=text)])
+    index = CorpusIndex.for_corpus(corpus)
+    checked = 0
+    for us, vs, _ in index.reuse_pair_blocks(min_similarity=0.3):
+        for u, v in zip(us.tolist(), vs.tolist(), strict=True):
+            if index.unit_hash[u] != index.unit_hash[v]:
+                continue
+            fast = provenance._sentence_reuse(index, u, v, True)
+            slow = provenance._sentence_reuse(index, u, v, False)
+            assert fast == slow
+            checked += fast == ("verbatim", 100.0)
+    assert checked > 10
