@@ -626,7 +626,7 @@ def candidate_rows(
     A row is a candidate when its TF-IDF cosine with the query reaches ``min_similarity``
     and it could hold an occurrence of some kind — a cheap necessary test: a faithful
     fragment (``partial``) needs two shared content words, a verbatim or near-verbatim
-    occurrence most of the query's, a paraphrase ``paraphrase_score >= PARAPHRASE_MIN``,
+    occurrence all of the query's but those its edges and edits can miss (at least one), a paraphrase ``paraphrase_score >= PARAPHRASE_MIN``,
     which the rarity-weighted overlap bounds from above (with the next sentence's where the
     query may cover both).  Of those, the ``limit`` most similar are kept, and every one
     whose cosine reaches ``always`` (so that a popular quotation's copies are never cut off).
@@ -771,9 +771,14 @@ class _CandidateBatch:
             weight = weight.copy()
             weight[where] += self._stats(query[where], nxt[where])[2]
         total = self.totals[query]
+        # a near-verbatim copy may miss the query's edges and substitute some words: in a
+        # query of few content terms among many common words, that can be all but one
+        missing = self.n_terms[query] - shared
+        edits = (2.0 - NEAR_COVERAGE - NEAR_SIMILARITY) * self.lengths[query]
         ok = (shared >= np.minimum(2, self.n_terms[query])) | (
             200.0 * weight / (total + weight) >= PARAPHRASE_MIN
         )
+        ok |= (shared >= 1) & (missing <= edits)
         if self.min_containment > 0:
             ok &= weight >= self.min_containment * total
         return cos, ok
