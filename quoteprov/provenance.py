@@ -488,8 +488,10 @@ class _Found:
     words: int
 
 
-def _family_task(index: CorpusIndex, items: Sequence[tuple[str, int]]) -> list[list[_Found]]:
-    """Trace quotations ``(content, document)`` through the other documents."""
+def _family_task(
+    index: CorpusIndex, items: Sequence[tuple[str, frozenset[int]]]
+) -> list[list[_Found]]:
+    """Trace quotations ``(content, documents holding it)`` through the other documents."""
     queries = [Query.parse(content) for content, _ in items]
     candidates = candidate_rows(
         queries,
@@ -505,7 +507,7 @@ def _family_task(index: CorpusIndex, items: Sequence[tuple[str, int]]) -> list[l
         by_doc: dict[int, list[int]] = defaultdict(list)
         for u in rows.tolist():
             d = int(index.unit_doc[u])
-            if d != own:
+            if d not in own:
                 by_doc[d].append(int(index.unit_sent[u]))
         found = []
         for d in sorted(by_doc):
@@ -535,7 +537,16 @@ def _families(
     by_span: dict[tuple[int, int, int], int] = {}
     strong = _UnionFind()
     attach: list[tuple[int, int, float]] = []  # (fragment, container, score)
-    items = [(o.content, o.doc) for o in occurrences]
+    # The same words quoted in several documents are one quotation: joined here exactly
+    # (a traced quotation reaches only its most similar candidates) and traced once.
+    first: dict[str, int] = {}
+    holders: dict[int, set[int]] = defaultdict(set)
+    for n, o in enumerate(occurrences):
+        k = first.setdefault(fold(o.content), n)
+        strong.union(k, n)
+        holders[k].add(o.doc)
+    traced_first = sorted(first.values())
+    items = [(occurrences[n].content, frozenset(holders[n])) for n in traced_first]
     chunks = [items[lo : lo + FAMILY_CHUNK] for lo in range(0, len(items), FAMILY_CHUNK)]
     traced = run_tasks(
         _family_task,
@@ -548,10 +559,9 @@ def _families(
         desc="quotations",
     )
     matches = [found for part in traced for found in part]
-    for n in range(len(matches)):  # occurrences found on the way are not traced again
-        o = occurrences[n]
-        strong.find(n)
-        for m in matches[n]:
+    for n, found in zip(traced_first, matches, strict=True):
+        o = occurrences[n]  # occurrences found on the way are not traced again
+        for m in found:
             d = m.doc
             if m.quote_start is not None and (d, m.quote_start) in by_quote:
                 other = by_quote[(d, m.quote_start)]
@@ -624,13 +634,27 @@ def _relate(index: CorpusIndex, reference: _Occurrence, o: _Occurrence) -> tuple
     return best.kind, best.score
 
 
-def _family_id(text: str, taken: set[str]) -> str:
+def _family_id(text: str, taken: dict[str, str]) -> str:
+    """A short stable id from the quotation's text, unique among ``taken`` (id → digest).
+
+    Ten hex digits of the folded text's SHA-1, more where another text shares them; two
+    families can hold the same text (the same words quoted apart, never linked), and the
+    later one in corpus order gets a numbered suffix.
+
+    >>> taken: dict[str, str] = {}
+    >>> [_family_id("Yes we can.", taken) for _ in range(3)]
+    ['6e96e6c19b', '6e96e6c19b-2', '6e96e6c19b-3']
+    """
     digest = hashlib.sha1(fold(text).encode("utf-8")).hexdigest()
     n = 10
-    while digest[:n] in taken:
+    while taken.get(digest[:n], digest) != digest:
         n += 1
-    taken.add(digest[:n])
-    return digest[:n]
+    ident, copy = digest[:n], 1
+    while ident in taken:
+        copy += 1
+        ident = f"{digest[:n]}-{copy}"
+    taken[ident] = digest
+    return ident
 
 
 # -- the graph --------------------------------------------------------------------------------
@@ -756,7 +780,7 @@ def build_graph(
             kinds=json.dumps(d.kinds, sort_keys=True),
             score=d.score,
         )
-    taken: set[str] = set()
+    taken: dict[str, str] = {}
     step("tracing quotations", 2, 4)
     families = list(_families(index, {(d.copy, d.source) for d in derivations}, **run))
     aliases = speaker_aliases(o.speaker for f in families for o in f if o.speaker is not None)

@@ -5,12 +5,14 @@ from __future__ import annotations
 import random
 
 import networkx as nx
+import numpy as np
 import pytest
 from conftest import ARTICLE, HAVANA, MINJU, OUTLET, REWRITE, STATEMENT
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 import quoteprov as qp
+from quoteprov import provenance
 from quoteprov.provenance import _Candidate, choose_origin
 
 
@@ -183,6 +185,25 @@ def test_reordered_copy_is_still_found_and_linked(seeds: qp.Corpus) -> None:
     assert {m.doc_id for m in trace.matches} == {"original", "reordered"}
     assert trace.origin is not None and trace.origin.doc_id == "original"
     assert trace.origin_reason == "earliest publication date (2021-07-16)"
+
+
+def test_identical_quotations_are_one_family_whatever_the_index_returns(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    # in a big corpus a short popular quotation's candidates are cut off; simulate the
+    # worst case, an index that returns nothing, and the same words are still one family
+    monkeypatch.setattr(
+        provenance, "candidate_rows", lambda queries, *_, **__: [np.zeros(0, int)] * len(queries)
+    )
+    towns = ["Leeds", "Hull", "York", "Bath", "Ely"]
+    corpus = qp.Corpus(
+        qp.Document(id=t, text=f'In {t} the mayor said: "It was a great shock." Rain fell.')
+        for t in towns
+    )
+    graph = qp.build_graph(corpus)
+    [family] = [n for n, d in graph.nodes(data=True) if d["type"] == "quote"]
+    assert {v for _, v in graph.out_edges(family)} == {f"doc:{t}" for t in towns}
+    assert graph.nodes[family]["origin"] == "doc:Leeds"
 
 
 def _candidate(
