@@ -58,7 +58,6 @@ def prepare(n: int, args: argparse.Namespace, folder: Path) -> None:
 def one(n: int, args: argparse.Namespace, folder: Path) -> dict[str, Any]:
     """Measure one corpus size (in this process, from the files ``prepare`` wrote)."""
     import numpy as np
-    from rapidfuzz import fuzz, process
 
     import quoteprov as qp
     from quoteprov.index import CorpusIndex
@@ -97,9 +96,18 @@ def one(n: int, args: argparse.Namespace, folder: Path) -> dict[str, Any]:
     out["trace_p95_ms"] = float(np.percentile(latencies, 95)) * 1e3
     out["trace_recall"] = found / max(1, expected)
 
+    out["peak_mb"] = _peak_mb() - base_mb
+    if n > args.graph_max:
+        return _baseline(out, index, args)
+    steps: list[tuple[str, float]] = []
     start = time.perf_counter()
-    graph = qp.build_graph(opened, workers=args.workers, progress=False)
+    graph = qp.build_graph(
+        opened,
+        workers=args.workers,
+        progress=lambda step, _done, _total: steps.append((step, time.perf_counter())),
+    )
     out["graph_s"] = time.perf_counter() - start
+    out["graph_steps_s"] = {a: round(tb - ta, 2) for (a, ta), (_, tb) in itertools.pairwise(steps)}
     out["peak_mb"] = _peak_mb() - base_mb
     edges = {(u[4:], v[4:]) for u, v, d in graph.edges(data=True) if d["type"] == "derived_from"}
     pairs = {tuple(sorted(e)) for e in edges}
@@ -112,8 +120,15 @@ def one(n: int, args: argparse.Namespace, folder: Path) -> dict[str, Any]:
     direct = [tuple(e) for e in truth["direct"]]
     direct_found = [e for e in direct if tuple(sorted(e)) in pairs]
     out["direction_correct"] = sum(e in edges for e in direct_found) / max(1, len(direct_found))
+    return _baseline(out, index, args)
 
-    sentences = []
+
+def _baseline(out: dict[str, Any], index: Any, args: argparse.Namespace) -> dict[str, Any]:
+    """Brute-force ``process.cdist`` on the corpus' first sentences, extrapolated."""
+    import numpy as np
+    from rapidfuzz import fuzz, process
+
+    sentences: list[str] = []
     for adoc in index.docs:
         sentences.extend(s.text for s in adoc.sentences)
         if len(sentences) >= args.baseline:
@@ -138,6 +153,9 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--baseline", type=int, default=20_000, help="cdist sentences at most")
     parser.add_argument("--workers", type=int, default=2, help="build_graph processes")
     parser.add_argument("--tmp", default=None, help="folder for the corpus files")
+    parser.add_argument(
+        "--graph-max", type=int, default=20_000, help="skip build_graph above this many documents"
+    )
     parser.add_argument("--prepare", action="store_true", help=argparse.SUPPRESS)
     parser.add_argument("--one", action="store_true", help=argparse.SUPPRESS)
     parser.add_argument("--folder", type=Path, help=argparse.SUPPRESS)
@@ -162,8 +180,8 @@ def main(argv: list[str] | None = None) -> int:
         with tempfile.TemporaryDirectory(dir=args.tmp) as tmp:
             for step in ("--prepare", "--one"):
                 cmd = [sys.executable, __file__, str(n), step, "--folder", tmp]
-                for option in ("seed", "sentences", "queries", "baseline", "workers"):
-                    cmd += [f"--{option}", str(getattr(args, option))]
+                for option in ("seed", "sentences", "queries", "baseline", "workers", "graph_max"):
+                    cmd += [f"--{option.replace('_', '-')}", str(getattr(args, option))]
                 done = subprocess.run(cmd, capture_output=True, text=True, check=False)
                 if done.returncode != 0:
                     print(done.stdout, done.stderr)
@@ -176,29 +194,27 @@ def main(argv: list[str] | None = None) -> int:
         f"{'p95 ms':>6} {'tr R':>5} {'graph s':>8} {'peak MB':>7} {'pair R':>6} {'R all':>5} "
         f"{'pair P':>6} {'cdist s':>9} {'ratio':>6}"
     )
+
+    def cell(r: dict[str, Any], key: str, fmt: str) -> str:
+        return format(r[key], fmt) if key in r else format("—", ">" + fmt.split(".")[0])
+
     for r in rows:
+        ratio = r["baseline_s"] / r["graph_s"] if "graph_s" in r else None
         print(
             f"{r['documents']:>7} {r['sentences']:>9} {r['index_s']:8.1f} "
             f"{r['index_peak_mb']:7.0f} {r['open_s']:6.1f} {r['trace_p50_ms']:6.1f} "
-            f"{r['trace_p95_ms']:6.1f} {r['trace_recall']:5.3f} {r['graph_s']:8.1f} "
-            f"{r['peak_mb']:7.0f} {r['pair_recall']:6.3f} {r['pair_recall_all']:5.3f} "
-            f"{r['pair_precision']:6.3f} {r['baseline_s']:9.0f} "
-            f"{r['baseline_s'] / r['graph_s']:6.1f}"
+            f"{r['trace_p95_ms']:6.1f} {r['trace_recall']:5.3f} {cell(r, 'graph_s', '8.1f')} "
+            f"{r['peak_mb']:7.0f} {cell(r, 'pair_recall', '6.3f')} "
+            f"{cell(r, 'pair_recall_all', '5.3f')} {cell(r, 'pair_precision', '6.3f')} "
+            f"{r['baseline_s']:9.0f} {'—' if ratio is None else format(ratio, '.1f'):>6}"
         )
-    for a, b in itertools.pairwise(rows):
+    for a, b in itertools.combinations(rows, 2):
         scale = math.log(b["documents"] / a["documents"])
-        print(
-            f"growth {a['documents']} -> {b['documents']}: build_graph exponent "
-            f"{math.log(b['graph_s'] / a['graph_s']) / scale:.2f}, index exponent "
-            f"{math.log(b['index_s'] / a['index_s']) / scale:.2f}"
-        )
-    if len(rows) > 2:
-        first, last = rows[0], rows[-1]
-        scale = math.log(last["documents"] / first["documents"])
-        print(
-            f"growth {first['documents']} -> {last['documents']}: build_graph exponent "
-            f"{math.log(last['graph_s'] / first['graph_s']) / scale:.2f}"
-        )
+        growth = f"growth {a['documents']} -> {b['documents']}: index exponent "
+        growth += f"{math.log(b['index_s'] / a['index_s']) / scale:.2f}"
+        if "graph_s" in a and "graph_s" in b:
+            growth += f", build_graph exponent {math.log(b['graph_s'] / a['graph_s']) / scale:.2f}"
+        print(growth)
     print(f"load average at the end: {os.getloadavg()[0]:.1f}")
     return 0
 

@@ -600,7 +600,7 @@ def _carries_enough(q: Query, adoc: AnalyzedDocument, t0: int, t1: int) -> bool:
     At least ``MIN_SHARED_SHARE`` of them and two: a one-word scare quote ('Smash') in a
     headline carries none of what a whole sentence says, however it scores.
     """
-    shared = len(q.terms.keys() & set(content_terms(adoc.tokens[t0:t1])))
+    shared = len(q.terms.keys() & set(adoc.terms(t0, t1)))
     return shared >= max(2, MIN_SHARED_SHARE * len(q.terms))
 
 
