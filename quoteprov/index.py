@@ -124,6 +124,12 @@ class AnalyzedDocument:
 
     def terms(self, i: int, j: int) -> list[str]:
         """``content_terms`` of tokens ``[i, j)``."""
+        stems = self.cache.get("stems")
+        if stems is None and (j - i) * 4 < len(self.tokens):
+            # a few sentences of a document read once (a trace through a corpus file):
+            # stemming the whole document would cost more than the alignment
+            words = self.tokens.words()[i:j]
+            return [stem(w) for w in words if w not in STOPWORDS]
         return [s for s in self.stems[i:j] if s is not None]
 
     def bag(self, i: int, j: int) -> Counter[str]:

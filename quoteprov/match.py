@@ -201,6 +201,17 @@ class _Symbols:
             out.append(sym)
         return "".join(out)
 
+    def encode_region(self, adoc: AnalyzedDocument, i: int, j: int) -> str:
+        """A document's tokens ``[i, j)``: the whole document is encoded (and kept) from
+        its second use on, so a document read once for one query costs only its region."""
+        cached = adoc.cache.get("symbols")
+        if cached is not None and cached[0] is self:
+            return cached[1][i:j]  # type: ignore[no-any-return]
+        if adoc.cache.setdefault("encoded", 0) == 0 and (j - i) * 4 < len(adoc.tokens):
+            adoc.cache["encoded"] = 1
+            return self.encode_words(adoc.tokens.words()[i:j])
+        return self.encode_document(adoc)[i:j]
+
     def encode_document(self, adoc: AnalyzedDocument) -> str:
         """All of a document's tokens, encoded once per table while the table has room."""
         cached = adoc.cache.get("symbols")
@@ -446,7 +457,7 @@ def _lexical(
         region = list(symbols.encode([adoc.tokens[k] for k in positions]))
     else:
         positions = range(r0, r1)
-        region = list(symbols.encode_document(adoc)[r0:r1])
+        region = list(symbols.encode_region(adoc, r0, r1))
     n = len(q.tokens)
     found: list[Match] = []
     for _ in range(3):  # a passage may hold the query more than once, or in pieces

@@ -398,7 +398,7 @@ class StoredDocuments(Sequence[AnalyzedDocument]):
         self._cache: OrderedDict[int, AnalyzedDocument] = OrderedDict()
         self._db: sqlite3.Connection | None = None
         self._pid = -1
-        self._words: list[str] | None = None
+        self._words: np.ndarray | None = None  # the word table, as Python objects
 
     def __reduce__(self) -> tuple[Any, ...]:
         return (StoredDocuments, (self.path, self.total, self.size))
@@ -410,9 +410,8 @@ class StoredDocuments(Sequence[AnalyzedDocument]):
         if self._db is None or self._pid != os.getpid():
             self._db = _connect(self.path)
             self._pid = os.getpid()
-            self._words = [
-                sys.intern(w) for (w,) in self._db.execute("SELECT word FROM words ORDER BY id")
-            ]
+            words = self._db.execute("SELECT word FROM words ORDER BY id")
+            self._words = np.array([sys.intern(w) for (w,) in words] or [""], dtype=object)
         return self._db
 
     def __getitem__(self, n: int) -> AnalyzedDocument:  # type: ignore[override]
@@ -469,7 +468,7 @@ class StoredDocuments(Sequence[AnalyzedDocument]):
             metadata=json.loads(metadata),
         )
         tokens = Tokens(
-            _array(starts), _array(ends), [vocabulary[k] for k in np.frombuffer(words, _I4)]
+            _array(starts), _array(ends), vocabulary[np.frombuffer(words, _I4)].tolist()
         )
         table = np.frombuffer(spans, dtype=_I4).reshape(-1, 4).tolist()
         sentences = [
