@@ -75,6 +75,7 @@ QUOTED_FRAGMENT = 0.8
 MIN_SHARED_SHARE = 0.25  # of the query's content words, for a paraphrase or a loose partial
 MAX_GAP = 3  # words: a longer run of unmatched words breaks an alignment in two
 MAX_QUERY_WORDS = 2000
+TRACE_PROBE_BUDGET = 10_000  # posting entries a traced query looks up, rarest terms first
 
 NEGATIONS = frozenset(
     """not no never none nobody nothing neither nor nowhere without cannot n't can't won't
@@ -738,6 +739,8 @@ class _CandidateBatch:
 
     def _rarest(self, probe: sparse.csr_matrix, budget: int) -> sparse.csr_matrix:
         """``probe`` keeping each query's rarest terms within ``budget`` (see _budgeted)."""
+        if probe.nnz == 0:
+            return probe
         probe = probe.copy()
         lengths = np.diff(probe.indptr)
         rows_of = np.repeat(np.arange(probe.shape[0]), lengths)
@@ -943,7 +946,11 @@ def find_matches(
         installed, False never.
     """
     q = Query.parse(query)
-    (rows,) = candidate_rows([q], index, limit=candidates, always=COPY_SIMILARITY)
+    # in a big corpus only the query's rarer terms are looked up (every copy holds them):
+    # the work per query stops growing with the corpus
+    (rows,) = candidate_rows(
+        [q], index, limit=candidates, always=COPY_SIMILARITY, probe_budget=TRACE_PROBE_BUDGET
+    )
     by_doc: dict[int, list[int]] = {}
     for u in rows:
         by_doc.setdefault(int(index.unit_doc[u]), []).append(int(index.unit_sent[u]))
