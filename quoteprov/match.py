@@ -626,10 +626,11 @@ def candidate_rows(
     A row is a candidate when its TF-IDF cosine with the query reaches ``min_similarity``
     and it could hold an occurrence of some kind — a cheap necessary test: a faithful
     fragment (``partial``) needs two shared content words, a verbatim or near-verbatim
-    occurrence all of the query's but those its edges and edits can miss (at least one), a paraphrase ``paraphrase_score >= PARAPHRASE_MIN``,
-    which the rarity-weighted overlap bounds from above (with the next sentence's where the
-    query may cover both).  Of those, the ``limit`` most similar are kept, and every one
-    whose cosine reaches ``always`` (so that a popular quotation's copies are never cut off).
+    occurrence all of the query's but those its edges and edits can miss (at least one),
+    a paraphrase ``paraphrase_score >= PARAPHRASE_MIN``, which the rarity-weighted overlap
+    bounds from above (with the next sentence's where the query may cover both).  Of
+    those, the ``limit`` most similar are kept, and every one whose cosine reaches
+    ``always`` (so that a popular quotation's copies are never cut off).
     ``min_containment`` also asks a row to hold that share of the query's rarity-weighted
     content (an upper bound, counted with the next sentence's where the query may cover
     both); then the query's most common terms that together weigh less than that share are
