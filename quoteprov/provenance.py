@@ -625,12 +625,19 @@ def _relate(index: CorpusIndex, reference: _Occurrence, o: _Occurrence) -> tuple
 
 
 def _family_id(text: str, taken: set[str]) -> str:
+    """A short id from the folded text: longer prefixes of its digest for the same text
+    again, then the whole digest numbered (one document may repeat a quotation often)."""
     digest = hashlib.sha1(fold(text).encode("utf-8")).hexdigest()
     n = 10
-    while digest[:n] in taken:
+    while n <= len(digest) and digest[:n] in taken:
         n += 1
-    taken.add(digest[:n])
-    return digest[:n]
+    found = digest[:n]
+    k = 1
+    while found in taken:
+        k += 1
+        found = f"{digest}-{k}"
+    taken.add(found)
+    return found
 
 
 # -- the graph --------------------------------------------------------------------------------

@@ -267,3 +267,13 @@ def test_any_text_gives_a_consistent_graph(docs: list[str]) -> None:
         if d["type"] == "quote":
             origins = [v for _, v, e in graph.out_edges(node, data=True) if e["is_origin"]]
             assert origins == [d["origin"]]
+
+
+def test_a_quotation_repeated_many_times_in_one_document() -> None:
+    # regression (big-document benchmark, issue 4): the 41st family of one text looped
+    # for ever looking for an unused prefix of its digest
+    text = " ".join(['"We will win this fight," she said. Later on.'] * 45)
+    graph = qp.build_graph([{"id": "a", "text": text}], workers=1)
+    quotes = [n for n, d in graph.nodes(data=True) if d["type"] == "quote"]
+    assert len(quotes) == len(set(quotes)) == 45
+    assert all(graph.nodes[n]["text"] == "We will win this fight," for n in quotes)
