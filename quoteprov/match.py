@@ -247,11 +247,10 @@ def _calibrated(q: Query, adoc: AnalyzedDocument, t0: int, t1: int, index: Corpu
 
 def _sentences_of(adoc: AnalyzedDocument, t0: int, t1: int) -> tuple[int, int]:
     """Token range of the sentences holding tokens ``[t0, t1)``."""
-    start, end = adoc.tokens[t0].start, adoc.tokens[t1 - 1].end
-    touched = [k for k, s in enumerate(adoc.sentences) if s.start < end and start < s.end]
-    if not touched:
+    first, last = adoc.sentence_range(adoc.tokens[t0].start, adoc.tokens[t1 - 1].end)
+    if last <= first:
         return t0, t1
-    return adoc.sentence_tokens[touched[0]][0], adoc.sentence_tokens[touched[-1]][1]
+    return adoc.sentence_tokens[first][0], adoc.sentence_tokens[last - 1][1]
 
 
 def _tighten(blocks: list[list[int]], qs: str, text: str) -> None:
@@ -395,12 +394,9 @@ def _name_changed(
 
 def _interruptions(adoc: AnalyzedDocument, start: int, end: int) -> list[tuple[int, int]]:
     """Gaps between the parts of interrupted quotations overlapping ``[start, end)``."""
-    interrupted = adoc.cache.get("interrupted")
-    if interrupted is None:  # only quotations in several parts have gaps
-        interrupted = adoc.cache["interrupted"] = [q for q in adoc.quotes if len(q.parts) > 1]
     gaps: list[tuple[int, int]] = []
-    for quote in interrupted:
-        if quote.end <= start or quote.start >= end:
+    for quote in adoc.quotes_in(start, end):
+        if len(quote.parts) < 2:  # only quotations in several parts have gaps
             continue
         gaps.extend((a.end, b.start) for a, b in zip(quote.parts, quote.parts[1:], strict=False))
     return gaps
@@ -566,12 +562,11 @@ def _paraphrase(
     i, j = adoc.sentence_tokens[sentence]
     options = [(i, j)]
     sent = adoc.sentences[sentence]
-    for qt in adoc.quotes:
-        if qt.start < sent.end and qt.end > sent.start:
-            a, _ = adoc.token_range(qt.parts[0].start, qt.parts[0].end)
-            _, b = adoc.token_range(qt.parts[-1].start, qt.parts[-1].end)
-            if j > a and b > i:
-                options.append((max(a, i), min(b, j)))
+    for qt in adoc.quotes_in(sent.start, sent.end):
+        a, _ = adoc.token_range(qt.parts[0].start, qt.parts[0].end)
+        _, b = adoc.token_range(qt.parts[-1].start, qt.parts[-1].end)
+        if j > a and b > i:
+            options.append((max(a, i), min(b, j)))
     if sentence + 1 < len(adoc.sentences) and len(q.tokens) > 1.5 * (j - i):
         options.append((i, adoc.sentence_tokens[sentence + 1][1]))
     best: tuple[float, int, int] | None = None
@@ -607,7 +602,7 @@ def _carries_enough(q: Query, adoc: AnalyzedDocument, t0: int, t1: int) -> bool:
 def _attributed(adoc: AnalyzedDocument, t0: int, t1: int) -> bool:
     """Whether tokens ``[t0, t1)`` hold a quotation that has a speaker."""
     start, end = adoc.tokens[t0].start, adoc.tokens[t1 - 1].end
-    return any(qt.speaker is not None and qt.start < end and start < qt.end for qt in adoc.quotes)
+    return any(qt.speaker is not None for qt in adoc.quotes_in(start, end))
 
 
 def candidate_rows(

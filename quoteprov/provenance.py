@@ -223,7 +223,7 @@ class Reuse:
 def _quoted_share(adoc: AnalyzedDocument, sentence: int) -> float:
     s = adoc.sentences[sentence]
     inside = 0
-    for q in adoc.quotes:
+    for q in adoc.quotes_in(s.start, s.end):
         for p in q.parts:
             inside += max(0, min(s.end, p.end) - max(s.start, p.start))
     return inside / max(1, s.end - s.start)
@@ -322,7 +322,7 @@ def _sentence_reuse(
         (i, j), (k, m) = a.sentence_tokens[sa], b.sentence_tokens[sb]
         target = b.sentences[sb]
         if a.tokens.norms[i:j] == b.tokens.norms[k:m] and not any(
-            len(q.parts) > 1 and q.start < target.end and target.start < q.end for q in b.quotes
+            len(q.parts) > 1 for q in b.quotes_in(target.start, target.end)
         ):
             return "verbatim", 100.0
     q = _sentence_query(index, a, sa)
@@ -612,7 +612,7 @@ def _relate(index: CorpusIndex, reference: _Occurrence, o: _Occurrence) -> tuple
     if o is reference:
         return "verbatim", 100.0
     adoc = index.docs[o.doc]
-    sentences = [s.index for s in adoc.sentences if s.start < o.end and o.start < s.end]
+    sentences = list(range(*adoc.sentence_range(o.start, o.end)))
     found = [
         m
         for m in match_passage(Query.parse(reference.content), adoc, sentences, index)
