@@ -348,7 +348,7 @@ def _sentence_query(index: CorpusIndex, adoc: AnalyzedDocument, sentence: int) -
     key = ("query", sentence)
     q = adoc.cache.get(key)
     if not isinstance(q, Query):
-        q = adoc.cache[key] = Query.parse(adoc.sentences[sentence].text)
+        q = adoc.cache[key] = Query.parse(adoc.sentences[sentence].text, clip=True)
     return q
 
 
@@ -490,7 +490,7 @@ class _Found:
 
 def _family_task(index: CorpusIndex, items: Sequence[tuple[str, int]]) -> list[list[_Found]]:
     """Trace quotations ``(content, document)`` through the other documents."""
-    queries = [Query.parse(content) for content, _ in items]
+    queries = [Query.parse(content, clip=True) for content, _ in items]
     candidates = candidate_rows(
         queries,
         index,
@@ -615,7 +615,7 @@ def _relate(index: CorpusIndex, reference: _Occurrence, o: _Occurrence) -> tuple
     sentences = list(range(*adoc.sentence_range(o.start, o.end)))
     found = [
         m
-        for m in match_passage(Query.parse(reference.content), adoc, sentences, index)
+        for m in match_passage(Query.parse(reference.content, clip=True), adoc, sentences, index)
         if m.start < o.end and o.start < m.end
     ]
     if not found:

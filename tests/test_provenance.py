@@ -11,7 +11,8 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 import quoteprov as qp
-from quoteprov.provenance import _Candidate, choose_origin
+from quoteprov.index import CorpusIndex
+from quoteprov.provenance import _Candidate, choose_origin, document_reuse
 
 
 @pytest.fixture(scope="module")
@@ -277,3 +278,21 @@ def test_a_quotation_repeated_many_times_in_one_document() -> None:
     quotes = [n for n, d in graph.nodes(data=True) if d["type"] == "quote"]
     assert len(quotes) == len(set(quotes)) == 45
     assert all(graph.nodes[n]["text"] == "We will win this fight," for n in quotes)
+
+
+def test_quotations_and_sentences_longer_than_a_query_are_traced() -> None:
+    # regression (fuzzing, issue 4): a quotation or sentence of more than 2,000 words made
+    # build_graph raise "the query has 2500 words"; the graph traces its first 2,000
+    words = " ".join(f"w{k}" for k in range(2500))
+    run_on = " ".join(f"v{k}" for k in range(2500))
+    docs = [
+        {"id": "a", "text": f'She said: "{words}." {run_on} end.', "published": "2020-01-01"},
+        {"id": "b", "text": f'He said: "{words}." {run_on} stop.', "published": "2020-01-02"},
+    ]
+    graph = qp.build_graph(docs, workers=1)
+    [family] = [n for n, d in graph.nodes(data=True) if d["type"] == "quote"]
+    assert graph.nodes[family]["documents"] == 2
+    assert graph.nodes[family]["origin"] == "doc:a"
+    index = CorpusIndex.for_corpus(qp.Corpus.from_records(docs))
+    reuse = document_reuse(index, min_shared=1)
+    assert reuse[(0, 1)].narrative == {(0, 0)}  # one 5,002-word sentence each, aligned
