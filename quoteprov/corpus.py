@@ -132,10 +132,14 @@ class Corpus:
 
         Nothing is re-segmented or re-indexed; documents added later go to the file.
 
+        A file analysed by an earlier quoteprov's rules opens with a warning: its
+        documents are analysed again in memory and the corpus is not attached to it.
+
         Raises
         ------
         CorpusError
-            The file is missing, is not a quoteprov corpus, or has a newer schema.
+            The file is missing, is not a quoteprov corpus (another SQLite file, or one
+            with triggers or views), is damaged, or has another schema.
         """
         if Corpus._opener is None:  # pragma: no cover - quoteprov/__init__ imports the store
             raise CorpusError("opening needs quoteprov.store: import quoteprov")
