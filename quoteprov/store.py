@@ -127,6 +127,7 @@ def _quote_from(data: dict[str, Any]) -> Quote:
         speaker=data.get("speaker"),
         cue=data.get("cue"),
         speaker_span=_span(speaker_span) if speaker_span is not None else None,
+        direct=data.get("direct", True),
     )
 
 

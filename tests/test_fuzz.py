@@ -11,6 +11,8 @@ broke (named in the commit that fixed it).
 
 from __future__ import annotations
 
+import contextlib
+import io
 import json
 import os
 from pathlib import Path
@@ -22,12 +24,15 @@ from hypothesis import strategies as st
 from lxml import etree
 
 import quoteprov as qp
+from quoteprov.cli import main
 from quoteprov.export import graph_to_dict
+from quoteprov.index import CorpusIndex, analyze
 from quoteprov.normalize import normalize, tokenize
 from quoteprov.quotes import extract_quotes
 from quoteprov.segment import split_sentences
 
-EXAMPLES = int(os.environ.get("QUOTEPROV_FUZZ_EXAMPLES", "60"))
+pytestmark = pytest.mark.filterwarnings("ignore:.*empty or only whitespace")
+EXAMPLES = int(os.environ.get("QUOTEPROV_FUZZ_EXAMPLES", "30"))
 FUZZ = settings(
     max_examples=EXAMPLES,
     deadline=None,
@@ -230,3 +235,50 @@ def test_every_graph_exports_valid_graphml_and_json(
     assert back.number_of_edges() == len(data["edges"])
     written = qp.write_json(data, folder / "g.json").read_bytes()
     assert json.loads(written.decode("utf-8")) == data
+
+
+# -- the corpus file and the command line ---------------------------------------------------
+
+
+@FUZZ
+@given(st.lists(HOSTILE, min_size=1, max_size=3))
+def test_the_corpus_file_keeps_hostile_documents_exactly(
+    tmp_path_factory: pytest.TempPathFactory, texts: list[str]
+) -> None:
+    path = tmp_path_factory.mktemp("store") / "c.qp"
+    corpus = _corpus(texts)
+    corpus.save(path)
+    opened = qp.Corpus.open(path)
+    assert list(opened) == list(corpus)
+    stored = CorpusIndex.for_corpus(opened).docs
+    fresh = CorpusIndex(analyze(d) for d in corpus).docs
+    for a, b in zip(stored, fresh, strict=True):
+        assert (a.doc, list(a.tokens), a.sentences, a.quotes) == (
+            b.doc,
+            list(b.tokens),
+            b.sentences,
+            b.quotes,
+        )
+
+
+@settings(FUZZ, max_examples=max(8, EXAMPLES // 4))
+@given(st.lists(st.one_of(_soup, _any), min_size=1, max_size=3), st.one_of(_soup, _any))
+def test_the_command_line_answers_or_says_one_line(
+    tmp_path_factory: pytest.TempPathFactory, texts: list[str], query: str
+) -> None:
+    folder = tmp_path_factory.mktemp("cli")
+    lines = [json.dumps({"id": f"d{n}", "text": t}) for n, t in enumerate(texts)]
+    (folder / "docs.jsonl").write_text("\n".join(lines), encoding="utf-8")
+    out, err = io.StringIO(), io.StringIO()
+    for args in (
+        ["trace", "--corpus", str(folder / "docs.jsonl"), "--json", "--", query],
+        ["graph", str(folder / "docs.jsonl"), "-o", str(folder / "g.graphml"), "--json"],
+    ):
+        with contextlib.redirect_stdout(out), contextlib.redirect_stderr(err):
+            code = main(args)
+        assert code in (0, 2)
+        if code == 2:
+            assert err.getvalue().count("\n") == 1 and "words" in err.getvalue()
+        else:
+            json.loads(out.getvalue())
+        out.seek(0), out.truncate(), err.seek(0), err.truncate()

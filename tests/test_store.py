@@ -341,3 +341,13 @@ def test_two_readers_see_consistent_corpora_while_a_third_process_adds(
         assert reader.returncode == 0, err
         assert len(seeds) <= int(out) <= len(seeds) + added
     assert qp.Corpus.open(path).ids == (*seeds.ids, *(f"extra{k}" for k in range(added)))
+
+
+def test_quotations_keep_whether_they_are_direct_speech(tmp_path: Path) -> None:
+    # regression (fuzzing, issue 4): Quote.direct was not read back, so every quotation of
+    # an opened corpus claimed to be direct speech
+    doc = qp.Document(id="a", text='He called the plan "a disaster for every family" today.')
+    path = tmp_path / "c.qp"
+    qp.Corpus([doc]).save(path)
+    [quote] = CorpusIndex.for_corpus(qp.Corpus.open(path)).docs[0].quotes
+    assert quote == qp.extract_quotes(doc.text)[0] and quote.direct is False
