@@ -93,8 +93,24 @@ def _hostile(rng: random.Random, n: int) -> str:
     return kinds[n % len(kinds)]()
 
 
-def make_text(size: int, seed: int = 0) -> tuple[str, list[str]]:
-    """About ``size`` characters of news-like text, and some of its quotations."""
+def _rare_word(rng: random.Random) -> str:
+    """A name from a Zipf-like law over millions: a vocabulary that grows with the text."""
+    rank = min(int(rng.paretovariate(0.8)), 10**8)
+    digits = "abcdefghijklmnopqrstuvwxyz"
+    name = ""
+    while rank:
+        rank, k = divmod(rank, 26)
+        name += digits[k]
+    return "Zo" + name
+
+
+def make_text(size: int, seed: int = 0, growing: bool = False) -> tuple[str, list[str]]:
+    """About ``size`` characters of news-like text, and some of its quotations.
+
+    ``growing`` puts two names from a Zipf-like law in each sentence, so that the
+    vocabulary grows with the text as a real archive's does (Heaps' law); without it the
+    vocabulary is the seeds' few thousand words whatever the size.
+    """
     rng = random.Random(seed)
     model = Bigrams()
     paragraphs: list[str] = []
@@ -109,6 +125,11 @@ def make_text(size: int, seed: int = 0) -> tuple[str, list[str]]:
             sentences = []
             for _ in range(rng.randint(2, 5)):
                 sentence = model.sentence(rng)
+                if growing:
+                    words = sentence[:-1].split()
+                    for _ in range(2):
+                        words.insert(rng.randrange(1, len(words) + 1), _rare_word(rng))
+                    sentence = " ".join(words) + "."
                 if rng.random() < 0.3:
                     said = sentence[:-1] + ","
                     sentence = f"“{said}” {rng.choice(_NAMES)} said."
@@ -121,9 +142,9 @@ def make_text(size: int, seed: int = 0) -> tuple[str, list[str]]:
     return "\n\n".join(paragraphs)[:size], quoted
 
 
-def prepare(megabytes: float, folder: Path, seed: int) -> dict[str, Any]:
+def prepare(megabytes: float, folder: Path, seed: int, growing: bool = False) -> dict[str, Any]:
     """Write the document and three articles quoting it; returns what to trace."""
-    text, quoted = make_text(int(megabytes * 1_000_000), seed)
+    text, quoted = make_text(int(megabytes * 1_000_000), seed, growing)
     (folder / "big.txt").write_text(text, encoding="utf-8")
     rng = random.Random(seed + 1)
     for k in range(3):
@@ -160,6 +181,7 @@ def measure(folder: Path, queries: dict[str, str], steps: list[str]) -> dict[str
     if "analyse" in steps:
         index = timed("analyse", lambda: CorpusIndex.for_corpus(corpus, progress=False))
         out["sentences"] = int(index.unit_doc.size)
+        out["stems"] = len(index.vocab)
         out["quotations"] = len(index.docs[index.by_id["big"]].quotes)
     if "trace" in steps:
 
@@ -200,6 +222,11 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("sizes", nargs="*", type=float, default=[1, 3, 10, 30, 100])
     parser.add_argument("--steps", default=",".join(STEPS), help="comma-separated steps")
     parser.add_argument("--seed", type=int, default=0)
+    parser.add_argument(
+        "--growing-vocabulary",
+        action="store_true",
+        help="two Zipf-distributed names per sentence: a vocabulary that grows like news",
+    )
     parser.add_argument("--child", nargs=2, help=argparse.SUPPRESS)
     args = parser.parse_args(argv)
     steps = [s for s in args.steps.split(",") if s]
@@ -210,12 +237,14 @@ def main(argv: list[str] | None = None) -> int:
         return 0
 
     print("# big_document.py: one gigantic document, time and peak memory by size")
+    vocabulary = "growing (Zipf names)" if args.growing_vocabulary else "the seeds' (fixed)"
+    print(f"# vocabulary: {vocabulary}; steps: {args.steps}")
     print(f"# command: python benchmarks/{Path(__file__).name} {' '.join(sys.argv[1:])}")
     print(f"# machine: {_machine()}")
     rows = []
     for size in args.sizes:
         with tempfile.TemporaryDirectory() as tmp:
-            queries = prepare(size, Path(tmp), args.seed)
+            queries = prepare(size, Path(tmp), args.seed, args.growing_vocabulary)
             command = [sys.executable, __file__, "--steps", args.steps, "--child", tmp]
             done = subprocess.run(
                 [*command, json.dumps(queries)], capture_output=True, text=True, check=False
@@ -256,7 +285,7 @@ def _print_row(row: dict[str, Any], steps: list[str], header: bool) -> None:
     peak = max(v["peak_mb"] for v in row["steps"].values())
     detail = ", ".join(
         f"{k} {row[k]}"
-        for k in ("sentences", "quotations", "matches", "nodes", "edges")
+        for k in ("sentences", "stems", "quotations", "matches", "nodes", "edges")
         if k in row
     )
     print(
