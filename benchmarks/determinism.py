@@ -68,7 +68,7 @@ def main(argv: list[str] | None = None) -> int:
             shutil.copy(source, folder / source.name)
         big_document.prepare(args.mb, folder, seed=0)
         (folder / "xml.txt").write_text(
-            '"Control \x01 and \x0b and \x1f characters," she said. \ufffe \uffff "Again \x00," '
+            '"Control \x01 and \x0b and \x1f characters," she said. \ufffe \uffff "Again \x08," '
             "she said.",
             encoding="utf-8",
         )
