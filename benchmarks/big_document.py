@@ -95,7 +95,7 @@ def _hostile(rng: random.Random, n: int) -> str:
 
 def _rare_word(rng: random.Random) -> str:
     """A name from a Zipf-like law over millions: a vocabulary that grows with the text."""
-    rank = min(int(rng.paretovariate(0.8)), 10**8)
+    rank = min(int(1000 * rng.paretovariate(0.9)), 10**9)
     digits = "abcdefghijklmnopqrstuvwxyz"
     name = ""
     while rank:
