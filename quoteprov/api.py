@@ -10,7 +10,7 @@ from __future__ import annotations
 import os
 from collections.abc import Iterable, Mapping, Sequence
 from pathlib import Path
-from typing import Any, Union
+from typing import Any, Literal, Union
 
 from . import provenance
 from .corpus import Corpus
@@ -24,8 +24,11 @@ __all__ = ["CorpusLike", "as_corpus", "build_graph", "trace_quote"]
 CorpusLike = Union[Corpus, str, "os.PathLike[str]", Iterable[Document | Mapping[str, Any]]]
 
 
-def as_corpus(source: CorpusLike) -> Corpus:
+def as_corpus(source: CorpusLike, *, errors: Literal["raise", "skip"] = "raise") -> Corpus:
     """A :class:`Corpus` from a corpus, a path or an iterable of documents or dicts.
+
+    ``errors="skip"`` loads a folder or a JSON Lines file past the files or lines it
+    cannot use, listed in ``corpus.skipped`` (see :meth:`Corpus.from_directory`).
 
     >>> as_corpus([{"id": "a", "text": "Hello."}])
     Corpus(1 document)
@@ -35,9 +38,9 @@ def as_corpus(source: CorpusLike) -> Corpus:
     if isinstance(source, (str, os.PathLike)):
         path = Path(source)
         if path.is_dir():
-            return Corpus.from_directory(path)
+            return Corpus.from_directory(path, errors=errors)
         if path.suffix == ".jsonl" and path.is_file():
-            return Corpus.from_jsonl(path)
+            return Corpus.from_jsonl(path, errors=errors)
         raise CorpusError(
             f"{path} is neither a directory of .txt files nor a .jsonl file; "
             "point to the folder holding the documents"

@@ -22,7 +22,7 @@ import networkx as nx
 
 from . import __version__
 from .api import as_corpus, build_graph, trace_quote
-from .corpus import read_text
+from .corpus import Corpus, read_text
 from .display import KIND_COLORS, marked_parts, trace_text
 from .errors import QuoteprovError
 from .export import graph_to_dict, write_graphml, write_json
@@ -32,6 +32,23 @@ from .quotes import extract_quotes
 __all__ = ["graph_summary", "main"]
 
 _KINDS = ("verbatim", "near_verbatim", "partial", "paraphrase")
+
+
+_SKIP_HELP = (
+    "load past files or lines that cannot be read (each named on stderr with the reason) "
+    "instead of stopping at the first"
+)
+
+
+def _load(args: argparse.Namespace) -> Corpus:
+    """The corpus named on the command line; with --skip-bad, what was skipped and why,
+    one line each on stderr."""
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")  # said below, one line per input
+        corpus = as_corpus(args.corpus, errors="skip" if args.skip_bad else "raise")
+    for where, reason in corpus.skipped:
+        print(f"quoteprov: skipped {where}: {reason}", file=sys.stderr)
+    return corpus
 
 
 def _parser() -> argparse.ArgumentParser:
@@ -49,6 +66,7 @@ def _parser() -> argparse.ArgumentParser:
     p = sub.add_parser("trace", help="find every occurrence of a sentence in a corpus")
     p.add_argument("sentence", help="the sentence or passage to trace")
     p.add_argument("--corpus", required=True, help="a directory of .txt files or a .jsonl file")
+    p.add_argument("--skip-bad", action="store_true", help=_SKIP_HELP)
     p.add_argument("--kind", action="append", choices=_KINDS, help="keep only this kind")
     p.add_argument("--limit", type=int, help="show at most this many occurrences")
     p.add_argument("--json", action="store_true", help="print the trace as JSON")
@@ -58,6 +76,7 @@ def _parser() -> argparse.ArgumentParser:
 
     p = sub.add_parser("graph", help="build a corpus' provenance graph")
     p.add_argument("corpus", help="a directory of .txt files or a .jsonl file")
+    p.add_argument("--skip-bad", action="store_true", help=_SKIP_HELP)
     p.add_argument(
         "-o",
         "--output",
@@ -159,7 +178,7 @@ def _has_rich() -> bool:
 
 
 def _trace(args: argparse.Namespace) -> None:
-    trace = trace_quote(args.sentence, args.corpus, kinds=args.kind, limit=args.limit)
+    trace = trace_quote(args.sentence, _load(args), kinds=args.kind, limit=args.limit)
     if args.json:
         print(trace.to_json())
     elif _has_rich() and not args.plain:
@@ -276,7 +295,7 @@ def graph_summary(graph: nx.DiGraph[str], output: Path) -> tuple[dict[str, Any],
 
 
 def _graph(args: argparse.Namespace) -> None:
-    corpus = as_corpus(args.corpus)
+    corpus = _load(args)
     with _progress_bar(not args.json) as progress:
         graph = build_graph(corpus, min_shared=args.min_shared, progress=progress)
     output = Path(args.output)
@@ -313,6 +332,11 @@ def main(argv: Sequence[str] | None = None) -> int:
     """
     args = _parser().parse_args(argv)
     command = {"trace": _trace, "graph": _graph, "quotes": _quotes}[args.command]
+    for stream in (sys.stdout, sys.stderr):
+        # text the terminal's encoding cannot carry (lone surrogates from a JSON "\ud800"
+        # escape) is written as a backslash escape, which JSON output reads back as is
+        with contextlib.suppress(AttributeError, ValueError):
+            stream.reconfigure(errors="backslashreplace")  # type: ignore[union-attr]
     try:
         with warnings.catch_warnings():
             # the help text says how to add the semantic tier; keep stderr for errors

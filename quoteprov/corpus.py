@@ -132,10 +132,14 @@ class Corpus:
 
         Nothing is re-segmented or re-indexed; documents added later go to the file.
 
+        A file analysed by an earlier quoteprov's rules opens with a warning: its
+        documents are analysed again in memory and the corpus is not attached to it.
+
         Raises
         ------
         CorpusError
-            The file is missing, is not a quoteprov corpus, or has a newer schema.
+            The file is missing, is not a quoteprov corpus (another SQLite file, or one
+            with triggers or views), is damaged, or has another schema.
         """
         if Corpus._opener is None:  # pragma: no cover - quoteprov/__init__ imports the store
             raise CorpusError("opening needs quoteprov.store: import quoteprov")
@@ -336,6 +340,7 @@ class Corpus:
                 skipped.append((where, str(exc)))
                 continue
             documents.append(document)
+        _warn_empty(documents, str(file))
         return cls._loaded(documents, skipped, len(documents) + len(skipped), str(file))
 
     @classmethod
@@ -376,6 +381,7 @@ class Corpus:
             document = _document(_fields(record, _RECORD_FIELDS, named), named)
             _claim(seen, document.id, f"record {index}")
             documents.append(document)
+        _warn_empty(documents, "records")
         return cls(documents)
 
     @classmethod
@@ -536,6 +542,20 @@ def read_text(path: str | os.PathLike[str], *, encoding: str = "utf-8") -> str:
     except OSError as exc:
         raise CorpusError(f"cannot read {file}: {_reason(exc)}") from exc
     return _decode(data, str(file), _codec(encoding))
+
+
+def _warn_empty(documents: list[Document], source: str) -> None:
+    """One warning naming the documents with no words (they are kept)."""
+    empty = [d.id for d in documents if not d.text.strip()]
+    if empty:
+        shown = ", ".join(map(repr, empty[:5])) + (
+            f" and {len(empty) - 5} more" if len(empty) > 5 else ""
+        )
+        warnings.warn(
+            f"{len(empty)} document(s) from {source} are empty or only whitespace ({shown}); "
+            "they are kept as documents with no words",
+            stacklevel=3,
+        )
 
 
 def _check_errors_mode(errors: str) -> None:

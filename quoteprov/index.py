@@ -29,7 +29,7 @@ import numpy as np
 from scipy import sparse
 
 from .corpus import Corpus
-from .models import Document, Quote, Sentence
+from .models import Document, Quote, Sentence, Span
 from .normalize import Token, Tokens, tokenize, tokens_of
 from .parallel import progress_bar, show_progress
 from .quotes import extract_quotes
@@ -148,13 +148,48 @@ class AnalyzedDocument:
             j -= 1
         return i, j
 
+    def _bounds(self, name: str, spans: Sequence[Span]) -> tuple[list[int], list[int]]:
+        cached = self.cache.get(name)
+        if cached is None:
+            cached = self.cache[name] = ([s.start for s in spans], [s.end for s in spans])
+        return cached
+
+    def sentence_range(self, start: int, end: int) -> tuple[int, int]:
+        """Indices ``[a, b)`` of the sentences overlapping characters ``[start, end)``.
+
+        Sentences are in text order and never overlap, so two bisections find them: the
+        cost does not grow with the document (a per-call scan made whole-document jobs
+        quadratic in its length).
+
+        >>> from quoteprov.models import Document
+        >>> a = analyze(Document(id="a", text="One here. Two there. Three."))
+        >>> a.sentence_range(4, 14), a.sentence_range(9, 10)
+        ((0, 2), (1, 1))
+        """
+        starts, ends = self._bounds("sentence_bounds", self.sentences)
+        a = bisect.bisect_right(ends, start)
+        return a, max(a, bisect.bisect_left(starts, end))
+
+    def quotes_in(self, start: int, end: int) -> list[Quote]:
+        """The quotations overlapping characters ``[start, end)``, in text order.
+
+        Top-level quotations never overlap each other, so this bisects as
+        :meth:`sentence_range` does.
+
+        >>> from quoteprov.models import Document
+        >>> a = analyze(Document(id="a", text='"Yes," she said. "No," he said.'))
+        >>> [q.text for q in a.quotes_in(0, 3)], [q.text for q in a.quotes_in(8, 40)]
+        (['Yes,'], ['No,'])
+        """
+        starts, ends = self._bounds("quote_bounds", self.quotes)
+        a = bisect.bisect_right(ends, start)
+        return self.quotes[a : max(a, bisect.bisect_left(starts, end))]
+
     def quote_at(self, start: int, end: int) -> Quote | None:
         """The quotation holding most of ``[start, end)``, if it holds at least half."""
         best: Quote | None = None
         best_overlap = 0
-        for quote in self.quotes:
-            if quote.start >= end or quote.end <= start:
-                continue
+        for quote in self.quotes_in(start, end):
             overlap = sum(max(0, min(end, p.end) - max(start, p.start)) for p in quote.parts)
             if overlap > best_overlap:
                 best, best_overlap = quote, overlap

@@ -76,6 +76,14 @@ MIN_SHARED_SHARE = 0.25  # of the query's content words, for a paraphrase or a l
 MAX_GAP = 3  # words: a longer run of unmatched words breaks an alignment in two
 MAX_QUERY_WORDS = 2000
 TRACE_PROBE_BUDGET = 10_000  # posting entries a traced query looks up, rarest terms first
+# Bounded work per alignment, however long the document or its sentences: a region (the
+# candidate sentences and their neighbours) longer than this many words, or three times
+# the query, is aligned in overlapping windows; a longer query is located by one
+# word-level edit script instead of rapidfuzz's partial_ratio (cubic in its length); a
+# sentence longer than the region bound is scored on the window around the match, and
+# is too long to be a paraphrase of the query as a whole.
+REGION_WORDS = 1000
+LONG_QUERY_WORDS = 500
 
 NEGATIONS = frozenset(
     """not no never none nobody nothing neither nor nowhere without cannot n't can't won't
@@ -167,11 +175,20 @@ class Query:
         return weights, total
 
     @classmethod
-    def parse(cls, text: str) -> Query:
+    def parse(cls, text: str, *, clip: bool = False) -> Query:
+        """The query of ``text``; ``clip`` keeps the first ``MAX_QUERY_WORDS`` words of a
+        longer text instead of refusing it (the graph traces every quotation and
+        sentence of a corpus, however long).
+
+        >>> len(Query.parse("word " * 2500, clip=True).tokens)
+        2000
+        """
         tokens = tokenize(text)
         if not tokens:
             raise InputError(f"the query {text[:60]!r} has no words to look for")
-        if len(tokens) > MAX_QUERY_WORDS:
+        if len(tokens) > MAX_QUERY_WORDS and clip:
+            tokens = tokens[:MAX_QUERY_WORDS]
+        elif len(tokens) > MAX_QUERY_WORDS:
             raise InputError(
                 f"the query has {len(tokens)} words; trace at most {MAX_QUERY_WORDS} at a time "
                 "(split a long passage into its sentences)"
@@ -259,11 +276,11 @@ def _calibrated(q: Query, adoc: AnalyzedDocument, t0: int, t1: int, index: Corpu
 
 def _sentences_of(adoc: AnalyzedDocument, t0: int, t1: int) -> tuple[int, int]:
     """Token range of the sentences holding tokens ``[t0, t1)``."""
-    start, end = adoc.tokens[t0].start, adoc.tokens[t1 - 1].end
-    touched = [k for k, s in enumerate(adoc.sentences) if s.start < end and start < s.end]
-    if not touched:
+    first, last = adoc.sentence_range(adoc.tokens[t0].start, adoc.tokens[t1 - 1].end)
+    if last <= first:
         return t0, t1
-    return adoc.sentence_tokens[touched[0]][0], adoc.sentence_tokens[touched[-1]][1]
+    a, b = adoc.sentence_tokens[first][0], adoc.sentence_tokens[last - 1][1]
+    return max(a, t0 - REGION_WORDS // 2), min(b, t1 + REGION_WORDS // 2)
 
 
 def _tighten(blocks: list[list[int]], qs: str, text: str) -> None:
@@ -407,12 +424,9 @@ def _name_changed(
 
 def _interruptions(adoc: AnalyzedDocument, start: int, end: int) -> list[tuple[int, int]]:
     """Gaps between the parts of interrupted quotations overlapping ``[start, end)``."""
-    interrupted = adoc.cache.get("interrupted")
-    if interrupted is None:  # only quotations in several parts have gaps
-        interrupted = adoc.cache["interrupted"] = [q for q in adoc.quotes if len(q.parts) > 1]
     gaps: list[tuple[int, int]] = []
-    for quote in interrupted:
-        if quote.end <= start or quote.start >= end:
+    for quote in adoc.quotes_in(start, end):
+        if len(quote.parts) < 2:  # only quotations in several parts have gaps
             continue
         gaps.extend((a.end, b.start) for a, b in zip(quote.parts, quote.parts[1:], strict=False))
     return gaps
@@ -465,13 +479,16 @@ def _lexical(
         if len(region) == 0:
             break
         text = "".join(region)
-        al = fuzz.partial_ratio_alignment(qs, text)
-        if al is None or al.score == 0:
-            break
-        # the window may be shorter than the query at the passage's edges: widen it by
-        # what is missing plus some slack for inserted words
-        slack = max(2, n // 3) + max(0, n - (al.dest_end - al.dest_start))
-        w0, w1 = max(0, al.dest_start - slack), min(len(text), al.dest_end + slack)
+        if n > LONG_QUERY_WORDS:
+            w0, w1 = 0, len(text)  # a bounded window (see match_passage)
+        else:
+            al = fuzz.partial_ratio_alignment(qs, text)
+            if al is None or al.score == 0:
+                break
+            # the window may be shorter than the query at the passage's edges: widen it
+            # by what is missing plus some slack for inserted words
+            slack = max(2, n // 3) + max(0, n - (al.dest_end - al.dest_start))
+            w0, w1 = max(0, al.dest_start - slack), min(len(text), al.dest_end + slack)
         chain = _best_chain(qs, text, w0, w1)
         if chain is None:
             break
@@ -576,16 +593,19 @@ def _paraphrase(
     returned as ``partial``: it carries part of what the query says, not all of it.
     """
     i, j = adoc.sentence_tokens[sentence]
+    if j - i > max(REGION_WORDS, 3 * len(q.tokens)):
+        return None  # far longer than the query: no rewording of it as a whole
     options = [(i, j)]
     sent = adoc.sentences[sentence]
-    for qt in adoc.quotes:
-        if qt.start < sent.end and qt.end > sent.start:
-            a, _ = adoc.token_range(qt.parts[0].start, qt.parts[0].end)
-            _, b = adoc.token_range(qt.parts[-1].start, qt.parts[-1].end)
-            if j > a and b > i:
-                options.append((max(a, i), min(b, j)))
+    for qt in adoc.quotes_in(sent.start, sent.end):
+        a, _ = adoc.token_range(qt.parts[0].start, qt.parts[0].end)
+        _, b = adoc.token_range(qt.parts[-1].start, qt.parts[-1].end)
+        if j > a and b > i:
+            options.append((max(a, i), min(b, j)))
     if sentence + 1 < len(adoc.sentences) and len(q.tokens) > 1.5 * (j - i):
-        options.append((i, adoc.sentence_tokens[sentence + 1][1]))
+        both = adoc.sentence_tokens[sentence + 1][1]
+        if both - i <= max(REGION_WORDS, 3 * len(q.tokens)):
+            options.append((i, both))
     best: tuple[float, int, int] | None = None
     for a, b in options:
         if b <= a or not _carries_enough(q, adoc, a, b):
@@ -619,7 +639,7 @@ def _carries_enough(q: Query, adoc: AnalyzedDocument, t0: int, t1: int) -> bool:
 def _attributed(adoc: AnalyzedDocument, t0: int, t1: int) -> bool:
     """Whether tokens ``[t0, t1)`` hold a quotation that has a speaker."""
     start, end = adoc.tokens[t0].start, adoc.tokens[t1 - 1].end
-    return any(qt.speaker is not None and qt.start < end and start < qt.end for qt in adoc.quotes)
+    return any(qt.speaker is not None for qt in adoc.quotes_in(start, end))
 
 
 def candidate_rows(
@@ -861,8 +881,14 @@ def match_passage(
     for lo, hi in _regions(sentences, len(adoc.sentences)):
         r0 = adoc.sentence_tokens[lo][0]
         r1 = adoc.sentence_tokens[hi - 1][1]
-        for m in _lexical(q, adoc, r0, r1, symbols, index):
-            touched = [s for s in range(lo, hi) if _overlaps(adoc, s, m)]
+        found = [
+            m
+            for w0, w1 in _windows(r0, r1, len(q.tokens))
+            for m in _lexical(q, adoc, w0, w1, symbols, index)
+        ]
+        for m in found:
+            first, last = adoc.sentence_range(m.start, m.end)
+            touched = list(range(max(lo, first), min(hi, last)))
             if m.kind == "partial":
                 # a faithful fragment inside a sentence that the combined scorer calls a
                 # paraphrase of the query is a paraphrase, not a trimmed quotation
@@ -889,6 +915,28 @@ def match_passage(
     return matches
 
 
+def _windows(r0: int, r1: int, n: int) -> list[tuple[int, int]]:
+    """Token ranges covering ``[r0, r1)`` for a query of ``n`` words: the range itself
+    when it is short, else overlapping windows of bounded size, overlapping by the
+    query's length plus slack, so that an occurrence lies whole in one of them.
+
+    >>> _windows(0, 800, 10), _windows(0, 2500, 10)
+    ([(0, 800)], [(0, 1000), (987, 1987), (1974, 2500)])
+    """
+    size = max(REGION_WORDS, 3 * n)
+    if r1 - r0 <= size:
+        return [(r0, r1)]
+    step = size - n - max(2, n // 3)
+    out = []
+    a = r0
+    while True:
+        b = min(r1, a + size)
+        out.append((a, b))
+        if b >= r1:
+            return out
+        a += step
+
+
 def _regions(sentences: Sequence[int], count: int) -> list[tuple[int, int]]:
     """Candidate sentences with one neighbour each side, merged where they touch."""
     regions: list[list[int]] = []
@@ -905,11 +953,6 @@ def _covered(q: Query, adoc: AnalyzedDocument, m: Match) -> int:
     """How many of the query's content terms the match's text holds."""
     i, j = adoc.token_range(m.start, m.end)
     return len(q.terms.keys() & set(adoc.terms(i, j)))
-
-
-def _overlaps(adoc: AnalyzedDocument, sentence: int, m: Match) -> bool:
-    s = adoc.sentences[sentence]
-    return s.start < m.end and m.start < s.end
 
 
 def _spans_overlap(a: Match, b: Match) -> bool:

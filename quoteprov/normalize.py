@@ -118,10 +118,12 @@ class Token(NamedTuple):
 
 
 # numbers keep their separators, dotted acronyms lose their dots (U.S. = US), words keep
-# inner apostrophes; hyphens split words so "U.S.-aligned" and "US-aligned" agree
+# inner apostrophes; hyphens split words so "U.S.-aligned" and "US-aligned" agree.  An
+# acronym has at most 16 letters: the bound keeps "a.a.a.a…" (each try backtracks over
+# the whole run) linear instead of quadratic.
 _TOKEN = re.compile(
     r"\d+(?:[.,:]\d+)*"
-    r"|(?:[^\W\d_]\.){2,}(?![^\W_])"
+    r"|(?:[^\W\d_]\.){2,16}(?![^\W_])"
     r"|[^\W_]+(?:['’ʼ][^\W_]+)*"
 )
 

@@ -223,7 +223,7 @@ class Reuse:
 def _quoted_share(adoc: AnalyzedDocument, sentence: int) -> float:
     s = adoc.sentences[sentence]
     inside = 0
-    for q in adoc.quotes:
+    for q in adoc.quotes_in(s.start, s.end):
         for p in q.parts:
             inside += max(0, min(s.end, p.end) - max(s.start, p.start))
     return inside / max(1, s.end - s.start)
@@ -322,7 +322,7 @@ def _sentence_reuse(
         (i, j), (k, m) = a.sentence_tokens[sa], b.sentence_tokens[sb]
         target = b.sentences[sb]
         if a.tokens.norms[i:j] == b.tokens.norms[k:m] and not any(
-            len(q.parts) > 1 and q.start < target.end and target.start < q.end for q in b.quotes
+            len(q.parts) > 1 for q in b.quotes_in(target.start, target.end)
         ):
             return "verbatim", 100.0
     q = _sentence_query(index, a, sa)
@@ -348,7 +348,7 @@ def _sentence_query(index: CorpusIndex, adoc: AnalyzedDocument, sentence: int) -
     key = ("query", sentence)
     q = adoc.cache.get(key)
     if not isinstance(q, Query):
-        q = adoc.cache[key] = Query.parse(adoc.sentences[sentence].text)
+        q = adoc.cache[key] = Query.parse(adoc.sentences[sentence].text, clip=True)
     return q
 
 
@@ -492,7 +492,7 @@ def _family_task(
     index: CorpusIndex, items: Sequence[tuple[str, frozenset[int]]]
 ) -> list[list[_Found]]:
     """Trace quotations ``(content, documents holding it)`` through the other documents."""
-    queries = [Query.parse(content) for content, _ in items]
+    queries = [Query.parse(content, clip=True) for content, _ in items]
     candidates = candidate_rows(
         queries,
         index,
@@ -622,10 +622,10 @@ def _relate(index: CorpusIndex, reference: _Occurrence, o: _Occurrence) -> tuple
     if o is reference:
         return "verbatim", 100.0
     adoc = index.docs[o.doc]
-    sentences = [s.index for s in adoc.sentences if s.start < o.end and o.start < s.end]
+    sentences = list(range(*adoc.sentence_range(o.start, o.end)))
     found = [
         m
-        for m in match_passage(Query.parse(reference.content), adoc, sentences, index)
+        for m in match_passage(Query.parse(reference.content, clip=True), adoc, sentences, index)
         if m.start < o.end and o.start < m.end
     ]
     if not found:

@@ -63,7 +63,8 @@ _LINE_BREAK = re.compile(r"\r\n|[\n\r\v\f\x1c\x1d\x1e\x85\u2028\u2029]")
 _TERMINAL = re.compile(
     r"""(?:
         (?<!\S)\.(?:[ ]\.){2,}    # a spaced ellipsis ". . ." standing apart from the word
-        | [.!?…]+                 # full stops, ! and ?, "..." and "…"
+        | (?<![.!?…])[.!?…]+      # full stops, ! and ?, "..." and "…" (from a run's
+                                  # start: a long run then costs one try, not one a dot)
     )[\"'”’»›)\]}」』]*(?=\s|$)""",
     re.VERBOSE,
 )

@@ -150,12 +150,10 @@ def sentence_cosine(
     found = index.memo.get(("semantic", MODEL_NAME))
     if not isinstance(found, np.ndarray):
         return None
-    sentence = next(
-        (s.index for s in adoc.sentences if s.start <= position < s.end),
-        None,
-    )
-    if sentence is None:
+    first, last = adoc.sentence_range(position, position + 1)
+    if last <= first or adoc.sentences[first].start > position:
         return None
+    sentence = first
     unit = index.unit(index.by_id[adoc.doc.id], sentence)
     return float(found[unit] @ vector)
 

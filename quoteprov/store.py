@@ -8,7 +8,25 @@ readable (SQLite's journal rolls the unfinished transaction back).
 
 Every value in the file is text, a number or an array of fixed-width little-endian
 integers (``numpy.frombuffer``); nothing is pickled, so opening a file never runs code
-from it.  Tables:
+from it.  Text holding lone surrogates (bad decoding) is stored as its UTF-8 bytes with
+them kept, and reads back unchanged.
+
+Guarantees (issue 4, tested in ``tests/test_store.py``, 50+ kills in
+``benchmarks/kill_store.py``):
+
+- A process killed (SIGKILL) while adding leaves every committed document intact and the
+  file consistent (``PRAGMA integrity_check``).
+- A corpus is a snapshot of the file when it was opened: it reads only the documents
+  (``pos < count``) and terms it held then, so processes reading one file while another
+  adds to it always see complete, consistent corpora.  An add from such an outdated
+  corpus is refused (open the file again), never mixed in.
+- A file of a newer or older schema is refused with what to do; one analysed by other
+  rules is opened, its documents analysed again in memory, with a warning.  A file that
+  is not SQLite, holds other tables, or any trigger or view, is refused before anything
+  in it is used (``PRAGMA trusted_schema = OFF`` besides); a damaged file raises
+  :class:`~quoteprov.errors.CorpusError` when the damage is read, never another error.
+
+Tables:
 
 ``meta``
     ``schema`` (:data:`SCHEMA_VERSION`), ``analysis`` (:data:`ANALYSIS_VERSION`: the
@@ -44,9 +62,10 @@ import os
 import sqlite3
 import sys
 import tempfile
+import warnings
 from array import array
 from collections import OrderedDict
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from importlib.metadata import PackageNotFoundError, version
 from pathlib import Path
 from typing import Any
@@ -65,6 +84,7 @@ __all__ = ["ANALYSIS_VERSION", "SCHEMA_VERSION", "CorpusStore"]
 
 SCHEMA_VERSION = 1
 ANALYSIS_VERSION = 1  # raise when segmentation, quotations, tokens or terms change
+BUSY_SECONDS = 30.0  # how long a writer waits for another process' transaction
 CACHE_DOCUMENTS = 20_000  # analysed documents kept in memory when read lazily
 WRITE_BATCH = 2_000  # documents analysed and written per step of a save
 
@@ -107,6 +127,7 @@ def _quote_from(data: dict[str, Any]) -> Quote:
         speaker=data.get("speaker"),
         cue=data.get("cue"),
         speaker_span=_span(speaker_span) if speaker_span is not None else None,
+        direct=data.get("direct", True),
     )
 
 
@@ -147,9 +168,11 @@ class CorpusStore:
     def __init__(self, path: Path, db: sqlite3.Connection) -> None:
         self.path, self.db = path, db
         self.pid = os.getpid()
+        # the count first: words and terms read after it hold at least those its documents
+        # use, whatever another process adds in between (rows are only ever appended)
+        self.count = int(db.execute("SELECT count(*) FROM documents").fetchone()[0])
         self.words = _Vocabulary("words", self._column("SELECT word FROM words ORDER BY id"))
         self.terms = _Vocabulary("terms", self._column("SELECT term FROM terms ORDER BY id"))
-        self.count = int(db.execute("SELECT count(*) FROM documents").fetchone()[0])
 
     def _column(self, sql: str) -> list[str]:
         return [row[0] for row in self.db.execute(sql)]
@@ -203,16 +226,32 @@ class CorpusStore:
     def append(self, documents: Sequence[Document]) -> None:
         """Analyse ``documents`` alone and write them in one transaction (all or none)."""
         self._reconnect()
+        before = self.count
         try:
-            self.db.execute("BEGIN IMMEDIATE")
+            try:
+                self.db.execute("BEGIN IMMEDIATE")
+            except sqlite3.OperationalError as exc:
+                raise CorpusError(
+                    f"cannot add to {self.path}: another process is writing to it ({exc}); "
+                    "try again when it is done"
+                ) from exc
+            in_file = int(self.db.execute("SELECT count(*) FROM documents").fetchone()[0])
+            if in_file != self.count:
+                raise CorpusError(
+                    f"another process added {in_file - self.count} documents to {self.path} "
+                    "since this corpus was opened; nothing was added: open it again "
+                    "(Corpus.open) and add the documents there"
+                )
             self._write(documents, None)
             self.db.execute("COMMIT")
-        except BaseException:  # Ctrl-C included: the file keeps what was committed
+        except BaseException as exc:  # Ctrl-C included: the file keeps what was committed
             with contextlib.suppress(sqlite3.Error):
                 self.db.execute("ROLLBACK")
             self.words.rollback()
             self.terms.rollback()
-            self.count = int(self.db.execute("SELECT count(*) FROM documents").fetchone()[0])
+            self.count = before
+            if isinstance(exc, sqlite3.DatabaseError):
+                raise CorpusError(f"cannot add to {self.path}: {exc}; {_RESTORE}") from exc
             raise
 
     def _write(
@@ -225,13 +264,13 @@ class CorpusStore:
             doc_rows.append(
                 (
                     pos,
-                    doc.id,
-                    doc.text,
-                    doc.title,
-                    doc.source,
-                    doc.url,
+                    _sql_text(doc.id),
+                    _sql_text(doc.text),
+                    _sql_text(doc.title),
+                    _sql_text(doc.source),
+                    _sql_text(doc.url),
                     doc.published.isoformat() if doc.published is not None else None,
-                    json.dumps(doc.metadata, ensure_ascii=False, sort_keys=True),
+                    _sql_text(json.dumps(doc.metadata, ensure_ascii=False, sort_keys=True)),
                 )
             )
             analysis_rows.append(self._analysis_row(pos, a))
@@ -275,7 +314,7 @@ class CorpusStore:
             np.asarray(rows, dtype=_I4).tobytes(),
             np.asarray(ids, dtype=_I4).tobytes(),
             np.asarray(counts, dtype=_I4).tobytes(),
-            json.dumps(quotes, ensure_ascii=False),
+            _sql_text(json.dumps(quotes, ensure_ascii=False)),
         )
 
     # -- reading ---------------------------------------------------------------------------
@@ -285,58 +324,70 @@ class CorpusStore:
         """The corpus saved at ``path``, attached to its file."""
         if not path.is_file():
             raise CorpusError(f"no corpus file at {path}; save one with Corpus.save(path)")
+        with path.open("rb") as handle:
+            header = handle.read(16)
+        if header != b"SQLite format 3\x00":
+            raise CorpusError(
+                f"{path} is not a quoteprov corpus file (not an SQLite database); open a file "
+                "written by Corpus.save"
+            )
         db = _connect(path)
         try:
-            meta = dict(db.execute("SELECT key, value FROM meta").fetchall())
-        except sqlite3.DatabaseError as exc:
+            meta = _checked_meta(path, db)
+        except BaseException:
             db.close()
-            raise CorpusError(f"{path} is not a quoteprov corpus file ({exc})") from exc
-        if int(meta.get("schema", "0")) != SCHEMA_VERSION:
-            db.close()
-            raise CorpusError(
-                f"{path} has corpus schema {meta.get('schema')}; this quoteprov reads "
-                f"schema {SCHEMA_VERSION}: save the corpus again with this version"
+            raise
+        analysed_by_others = meta["analysis"] != str(ANALYSIS_VERSION)
+        with _reading(path, db):
+            store = cls(path, db)
+            show = show_progress(progress, store.count // 1000)
+            rows = db.execute(
+                "SELECT id, text, title, source, url, published, metadata FROM documents "
+                "WHERE pos < ? ORDER BY pos",
+                (store.count,),
             )
-        if int(meta.get("analysis", "0")) != ANALYSIS_VERSION:
-            db.close()
-            raise CorpusError(
-                f"{path} was analysed by other rules (analysis {meta.get('analysis')}, "
-                f"quoteprov {meta.get('quoteprov')}); save the corpus again with this version"
-            )
-        store = cls(path, db)
-        show = show_progress(progress, store.count // 1000)
-        rows = db.execute(
-            "SELECT id, text, title, source, url, published, metadata FROM documents ORDER BY pos"
-        )
-        documents = []
-        for doc_id, text, title, source, url, published, metadata in progress_bar(
-            rows, total=store.count, desc="opening", show=show
-        ):
-            documents.append(
-                Document(
-                    id=doc_id,
-                    text=text,
-                    title=title,
-                    source=source,
-                    url=url,
-                    published=published,
-                    metadata=json.loads(metadata),
-                )
-            )
+            documents = [
+                _document(row)
+                for row in progress_bar(rows, total=store.count, desc="opening", show=show)
+            ]
         corpus = Corpus()
+        if analysed_by_others:
+            corpus.extend(documents)  # analysed again in memory, when first searched
+            db.close()
+            warnings.warn(
+                f"{path} was analysed by other rules (analysis {meta.get('analysis')}, "
+                f"quoteprov {meta.get('quoteprov')}; this version uses analysis "
+                f"{ANALYSIS_VERSION}): its {len(documents)} documents were read and will be "
+                "analysed again in memory, and the corpus is not attached to the file; "
+                "save it to a new file (corpus.save(new_path)) to keep the new analysis",
+                stacklevel=3,
+            )
+            return corpus
         corpus._documents = {d.id: d for d in documents}
+        if len(corpus._documents) != len(documents):
+            raise CorpusError(f"{path} is damaged (a document id appears twice); {_RESTORE}")
         corpus.store = store
         return corpus
 
     def load_index(self, progress: bool | None = None) -> CorpusIndex:
-        """The candidate index from the stored arrays; documents are read when needed."""
+        """The candidate index from the stored arrays; documents are read when needed.
+
+        Only the documents this corpus holds are read (``pos < count``): another process
+        may have added more since it was opened, and this corpus does not hold them.
+        """
+        with _reading(self.path):
+            return self._load_index(progress)
+
+    def _load_index(self, progress: bool | None) -> CorpusIndex:
         self._reconnect()
-        rows = self.db.execute(
+        cursor = self.db.execute(
             "SELECT pos, sentences, hashes, term_rows, term_ids, term_counts FROM analysis "
-            "ORDER BY pos"
+            "WHERE pos < ? ORDER BY pos",
+            (self.count,),
         )
         show = show_progress(progress, self.count // 1000)
         sentences, hashes, term_rows, term_ids, term_counts, per_doc = [], [], [], [], [], []
+        rows = _read_rows(self.path, cursor)
         for _pos, s, h, r, i, c in progress_bar(rows, total=self.count, desc="index", show=show):
             spans = np.frombuffer(s, dtype=_I4).reshape(-1, 4)
             sentences.append(spans)
@@ -352,16 +403,23 @@ class CorpusStore:
             np.cumsum(counts_per_doc) - counts_per_doc, counts_per_doc
         )
         indptr = np.concatenate([[0], np.cumsum(np.concatenate([[], *term_rows]))]).astype(np.int64)
+        indices = np.concatenate([np.zeros(0, dtype=_I4), *term_ids]).astype(np.int64)
+        # terms are numbered as documents first use them: those of this corpus' documents
+        # are the first ones, whatever another process added since
+        used = int(indices.max()) + 1 if indices.size else 0
+        if len(per_doc) != self.count or used > len(self.terms.items) or indptr[-1] != indices.size:
+            raise CorpusError(f"{self.path} is damaged (its index is incomplete); {_RESTORE}")
         counts = sparse.csr_matrix(
-            (
-                np.concatenate([[], *term_counts]).astype(np.float64),
-                np.concatenate([np.zeros(0, dtype=_I4), *term_ids]).astype(np.int64),
-                indptr,
-            ),
-            shape=(len(unit_doc), len(self.terms.items)),
+            (np.concatenate([[], *term_counts]).astype(np.float64), indices, indptr),
+            shape=(len(unit_doc), used),
         )
-        vocab = dict(self.terms.ids)
-        ids = self._column("SELECT id FROM documents ORDER BY pos")
+        vocab = {term: n for n, term in enumerate(self.terms.items[:used])}
+        ids = [
+            _from_sql(v)
+            for (v,) in self.db.execute(
+                "SELECT id FROM documents WHERE pos < ? ORDER BY pos", (self.count,)
+            )
+        ]
         return CorpusIndex.from_arrays(
             StoredDocuments(self.path, self.count),
             ids,
@@ -425,13 +483,17 @@ class StoredDocuments(Sequence[AnalyzedDocument]):
             return cached
         if not 0 <= n < self.total:
             raise IndexError("document number out of range")
-        row = self._connection().execute(_READ + " WHERE d.pos = ?", (n,)).fetchone()
+        with _reading(self.path):
+            row = self._connection().execute(_READ + " WHERE d.pos = ?", (n,)).fetchone()
+        if row is None:
+            raise CorpusError(f"{self.path} is damaged (document {n} is missing); {_RESTORE}")
         analysed = self._build(row)
         self._keep(n, analysed)
         return analysed
 
     def __iter__(self) -> Iterator[AnalyzedDocument]:
-        for row in self._connection().execute(_READ + " ORDER BY d.pos"):
+        rows = self._connection().execute(_READ + " WHERE d.pos < ? ORDER BY d.pos", (self.total,))
+        for row in _read_rows(self.path, rows):
             n = row[0]
             cached = self._cache.get(n)
             yield cached if cached is not None else self._build(row)
@@ -442,8 +504,10 @@ class StoredDocuments(Sequence[AnalyzedDocument]):
             return
         self.size = max(self.size, self.total)
         show = show_progress(progress, self.total // 1000)
-        rows = self._connection().execute(_READ + " ORDER BY d.pos")
-        for row in progress_bar(rows, total=self.total, desc="loading", show=show):
+        rows = self._connection().execute(_READ + " WHERE d.pos < ? ORDER BY d.pos", (self.total,))
+        for row in progress_bar(
+            _read_rows(self.path, rows), total=self.total, desc="loading", show=show
+        ):
             if row[0] not in self._cache:
                 self._cache[row[0]] = self._build(row)
 
@@ -453,36 +517,29 @@ class StoredDocuments(Sequence[AnalyzedDocument]):
             self._cache.popitem(last=False)
 
     def _build(self, row: tuple[Any, ...]) -> AnalyzedDocument:
-        _, doc_id, text, title, source, url, published, metadata = row[:8]
         starts, ends, words, spans, quotes = row[8:]
         self._connection()
         assert self._words is not None
         vocabulary = self._words
-        doc = Document(
-            id=doc_id,
-            text=text,
-            title=title,
-            source=source,
-            url=url,
-            published=published,
-            metadata=json.loads(metadata),
-        )
-        tokens = Tokens(
-            _array(starts), _array(ends), vocabulary[np.frombuffer(words, _I4)].tolist()
-        )
-        table = np.frombuffer(spans, dtype=_I4).reshape(-1, 4).tolist()
-        sentences = [
-            Sentence.model_construct(start=a, end=b, text=text[a:b], index=k)
-            for k, (a, b, _, _) in enumerate(table)
-        ]
-        return AnalyzedDocument(
-            doc=doc,
-            tokens=tokens,
-            sentences=sentences,
-            quotes=[_quote_from(q) for q in json.loads(quotes)],
-            token_starts=tokens.starts,
-            sentence_tokens=[(i, j) for _, _, i, j in table],
-        )
+        with _reading(self.path):
+            doc = _document(row[1:8])
+            text = doc.text
+            tokens = Tokens(
+                _array(starts), _array(ends), vocabulary[np.frombuffer(words, _I4)].tolist()
+            )
+            table = np.frombuffer(spans, dtype=_I4).reshape(-1, 4).tolist()
+            sentences = [
+                Sentence.model_construct(start=a, end=b, text=text[a:b], index=k)
+                for k, (a, b, _, _) in enumerate(table)
+            ]
+            return AnalyzedDocument(
+                doc=doc,
+                tokens=tokens,
+                sentences=sentences,
+                quotes=[_quote_from(q) for q in json.loads(_from_sql(quotes))],
+                token_starts=tokens.starts,
+                sentence_tokens=[(i, j) for _, _, i, j in table],
+            )
 
 
 _READ = (
@@ -500,11 +557,119 @@ def _array(blob: bytes) -> array[int]:
 
 def _connect(path: Path) -> sqlite3.Connection:
     try:
-        db = sqlite3.connect(path, isolation_level=None)  # transactions are explicit
+        # transactions are explicit; a writer waits up to BUSY_SECONDS for another one
+        db = sqlite3.connect(path, isolation_level=None, timeout=BUSY_SECONDS)
+        db.execute("PRAGMA foreign_keys = ON")
+        db.execute("PRAGMA trusted_schema = OFF")  # nothing in the file runs as code
     except sqlite3.Error as exc:
         raise CorpusError(f"cannot open {path}: {exc}") from exc
-    db.execute("PRAGMA foreign_keys = ON")
     return db
+
+
+_RESTORE = "restore it from a backup, or save the corpus again from its documents"
+# every object a corpus file holds (tables and the indexes of their UNIQUE columns)
+_OBJECTS = {
+    ("table", "meta"),
+    ("table", "documents"),
+    ("table", "words"),
+    ("table", "terms"),
+    ("table", "analysis"),
+    ("index", "sqlite_autoindex_meta_1"),
+    ("index", "sqlite_autoindex_documents_1"),
+    ("index", "sqlite_autoindex_words_1"),
+    ("index", "sqlite_autoindex_terms_1"),
+}
+
+
+def _checked_meta(path: Path, db: sqlite3.Connection) -> dict[str, str]:
+    """The file's ``meta`` table, once the file is known to be a corpus this version reads.
+
+    Refuses, with what to do: a file that is not SQLite or is damaged, an SQLite file of
+    another kind (other tables, or any trigger or view: nothing in a file is run), and a
+    corpus of another schema.  A corpus analysed by other rules is read (see ``open``).
+    """
+    foreign = (
+        f"{path} is not a quoteprov corpus file; open a file written by Corpus.save, or "
+        "build the corpus from its documents (Corpus.from_directory, from_jsonl)"
+    )
+    try:
+        objects = set(db.execute("SELECT type, name FROM sqlite_master").fetchall())
+        if objects != _OBJECTS:
+            raise CorpusError(foreign)
+        meta = {str(k): str(v) for k, v in db.execute("SELECT key, value FROM meta")}
+    except sqlite3.DatabaseError as exc:
+        raise CorpusError(f"{path} is damaged or not a corpus file ({exc}); {_RESTORE}") from exc
+    written_by = meta.get("quoteprov", "an unknown version")
+    schema = meta.get("schema", "")
+    if not schema.isdigit() or "analysis" not in meta:
+        raise CorpusError(foreign)
+    if int(schema) > SCHEMA_VERSION:
+        raise CorpusError(
+            f"{path} was written by quoteprov {written_by} (corpus schema {schema}); this "
+            f"quoteprov ({_quoteprov_version()}) reads schema {SCHEMA_VERSION}: upgrade "
+            "quoteprov to open it"
+        )
+    if int(schema) < SCHEMA_VERSION:
+        raise CorpusError(
+            f"{path} was written by quoteprov {written_by} (corpus schema {schema}); this "
+            f"quoteprov reads schema {SCHEMA_VERSION}: open it with that version and save "
+            "its documents, or build the corpus again from them"
+        )
+    return meta
+
+
+@contextlib.contextmanager
+def _reading(path: Path, db: sqlite3.Connection | None = None) -> Iterator[None]:
+    """Translate what a damaged file raises while it is read into one CorpusError."""
+    try:
+        yield
+    except CorpusError:
+        raise
+    except (sqlite3.DatabaseError, ValueError, TypeError, IndexError, KeyError) as exc:
+        if db is not None:
+            db.close()
+        if isinstance(exc, sqlite3.OperationalError) and "locked" in str(exc):
+            raise CorpusError(
+                f"{path} is locked by another process ({exc}); try again when it is done"
+            ) from exc
+        raise CorpusError(f"{path} is damaged ({type(exc).__name__}: {exc}); {_RESTORE}") from exc
+
+
+def _read_rows(path: Path, rows: Iterable[Any]) -> Iterator[Any]:
+    """The rows of a cursor, with errors of a damaged file translated as in _reading."""
+    with _reading(path):
+        yield from rows
+
+
+def _sql_text(value: str | None) -> str | bytes | None:
+    """``value`` for a TEXT column; text holding lone surrogates (from a decoding with
+    ``errors="surrogateescape"``, or a JSON escape) goes in as its UTF-8 bytes with them
+    kept (``surrogatepass``), since SQLite text must be valid UTF-8."""
+    if value is None:
+        return None
+    try:
+        value.encode("utf-8")
+    except UnicodeEncodeError:
+        return value.encode("utf-8", "surrogatepass")
+    return value
+
+
+def _from_sql(value: Any) -> Any:
+    return value.decode("utf-8", "surrogatepass") if isinstance(value, bytes) else value
+
+
+def _document(row: Sequence[Any]) -> Document:
+    """A document from its row: id, text, title, source, url, published, metadata."""
+    doc_id, text, title, source, url, published, metadata = map(_from_sql, row)
+    return Document(
+        id=doc_id,
+        text=text,
+        title=title,
+        source=source,
+        url=url,
+        published=published,
+        metadata=json.loads(metadata),
+    )
 
 
 def _analysed_if_built(corpus: Corpus) -> list[AnalyzedDocument] | None:

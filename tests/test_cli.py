@@ -173,3 +173,56 @@ def test_console_script_runs_as_a_process() -> None:
         check=False,
     )
     assert result.returncode == 0 and ARTICLE in result.stdout
+
+
+def _bad_folder(tmp_path: Path) -> Path:
+    folder = tmp_path / "scraped"
+    folder.mkdir()
+    for source in sorted(SEEDS.glob("*.txt")):
+        (folder / source.name).write_bytes(source.read_bytes())
+    (folder / "latin.txt").write_bytes("Café".encode("cp1252"))
+    (folder / "blob.txt").write_bytes(b"\x89PNG\x00\x00")
+    (folder / "empty.txt").write_text("   \n")
+    (folder / f"{ARTICLE}.json").write_text('{"published": "16 July 2021"}')
+    return folder
+
+
+@pytest.mark.parametrize("command", ["graph", "trace"])
+def test_bad_inputs_stop_with_one_line_or_are_skipped_and_named(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path, command: str
+) -> None:
+    folder = _bad_folder(tmp_path)
+    base = (
+        ["graph", str(folder), "-o", str(tmp_path / "g.graphml")]
+        if command == "graph"
+        else ["trace", STATEMENT[3], "--corpus", str(folder)]
+    )
+    code, out, err = run(capsys, *base)
+    assert code == 2 and out == "" and err.count("\n") == 1 and "Traceback" not in err
+    code, out, err = run(capsys, *base, "--skip-bad")
+    assert code == 0
+    skipped = [line for line in err.splitlines() if line.startswith("quoteprov: skipped ")]
+    named = {Path(line.split()[2].rstrip(":")).name for line in skipped}
+    assert named == {"latin.txt", "blob.txt", f"{ARTICLE}.txt"}
+    assert "offset 3" in err and "NUL byte" in err and "16 July 2021" in err
+    if command == "graph":  # every good file is there, the empty one too
+        graph = qp.read_graphml(tmp_path / "g.graphml")
+        docs = {d["doc_id"] for _, d in graph.nodes(data=True) if d["type"] == "document"}
+        good = {p.stem for p in SEEDS.glob("*.txt")} - {ARTICLE}
+        assert docs == good | {"empty"}
+
+
+def test_lone_surrogates_from_json_escapes_are_printed_as_escapes(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path
+) -> None:
+    # regression (fuzzing, issue 4): a "\ud800" escape in a JSON Lines file reached
+    # print() and crashed every output format with UnicodeEncodeError
+    corpus = tmp_path / "docs.jsonl"
+    corpus.write_text('{"id": "a", "text": "We will win \\ud800 the war, she said."}\n')
+    for extra in (["--json"], ["--plain"], []):
+        code, out, err = run(
+            capsys, "trace", "We will win the war", "--corpus", str(corpus), *extra
+        )
+        assert code == 0 and "Traceback" not in err and "\\ud800" in out
+    code, out, _ = run(capsys, "trace", "We will win the war", "--corpus", str(corpus), "--json")
+    assert json.loads(out)["matches"][0]["text"] == "We will win \ud800 the war"

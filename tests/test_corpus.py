@@ -339,7 +339,8 @@ def test_jsonl_loads_fields_and_ignores_blank_lines(tmp_path: Path) -> None:
         json.dumps({"id": "b", "text": "", "metadata": {"k": 1}, "url": None}),
     ]
     file = write(tmp_path, "docs.jsonl", "\r\n".join(lines) + "\n")
-    corpus = Corpus.from_jsonl(file)
+    with pytest.warns(UserWarning, match=r"empty or only whitespace \('b'\); they are kept"):
+        corpus = Corpus.from_jsonl(file)
     assert corpus.ids == ("a", "b")
     assert corpus["a"].text == "A.\r\nB."
     assert corpus["a"].published == dt.date(2021, 7, 16)
@@ -457,12 +458,14 @@ ids = st.text(min_size=1, max_size=20).filter(lambda s: s == s.strip())
 records = st.lists(st.tuples(ids, st.text(max_size=200)), max_size=8, unique_by=lambda r: r[0])
 
 
+@pytest.mark.filterwarnings("ignore:.*empty or only whitespace")
 @given(records)
 def test_records_round_trip(pairs: list[tuple[str, str]]) -> None:
     corpus = Corpus.from_records({"id": i, "text": t} for i, t in pairs)
     assert [(d.id, d.text) for d in corpus] == pairs
 
 
+@pytest.mark.filterwarnings("ignore:.*empty or only whitespace")
 @given(pairs=records, ensure_ascii=st.booleans())
 def test_jsonl_round_trip(pairs: list[tuple[str, str]], ensure_ascii: bool) -> None:
     import tempfile

@@ -9,6 +9,7 @@ from hypothesis import strategies as st
 import quoteprov as qp
 from quoteprov.index import CorpusIndex
 from quoteprov.match import find_matches
+from quoteprov.normalize import tokenize
 
 BASE = (
     "The minister said the government will not raise taxes on 3 million families "
@@ -139,3 +140,22 @@ def test_offsets_always_slice_the_original(docs: list[str], query: str) -> None:
         assert 0 <= m.score <= 100
         for c in m.changes:
             assert text[c.start : c.end] == c.found
+
+
+def test_long_query_in_a_long_run_on_sentence_is_found_exactly() -> None:
+    # bounded windows (issue 4): a 1,800-word query inside a 60,000-word sentence is
+    # aligned window by window, and located without partial_ratio (cubic in its length)
+    import random
+
+    from quoteprov.match import LONG_QUERY_WORDS, REGION_WORDS
+
+    rng = random.Random(4)
+    words = [f"w{rng.randrange(5000)}" for _ in range(60_000)]
+    query = " ".join(words[30_000:31_800])
+    text = " ".join(words)
+    assert len(tokenize(query)) > LONG_QUERY_WORDS and len(words) > 10 * REGION_WORDS
+    corpus = qp.Corpus([qp.Document(id="a", text=text)])
+    found = find_matches(query, CorpusIndex.for_corpus(corpus))
+    assert [(m.kind, m.text) for m in found[:1]] == [("verbatim", query)]
+    for m in found:
+        assert text[m.start : m.end] == m.text

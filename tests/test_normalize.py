@@ -81,3 +81,18 @@ def test_fold_is_idempotent(text: str) -> None:
     once = fold(text)
     assert fold(once) == once
     assert unicodedata.normalize("NFKC", once) == once
+
+
+def test_dotted_acronyms_have_at_most_sixteen_letters() -> None:
+    # regression (fuzzing, issue 4): "a.a.a.…b" backtracked over the whole run from each
+    # letter, quadratic time; a bounded acronym keeps the scan linear
+    assert [t.norm for t in tokenize("a.b.c.d.e.f.g.h.i.j.k.l.m.n.o.p. x")] == [
+        "abcdefghijklmnop",
+        "x",
+    ]
+    long_run = "a." * 17 + " x"
+    assert [t.norm for t in tokenize(long_run)][:2] == ["a", "aaaaaaaaaaaaaaaa"]
+    hostile = "a." * 100_000 + "b"
+    tokens = tokenize(hostile)
+    assert len(tokens) == 100_001
+    assert all(hostile[t.start : t.end] in ("a", "b") for t in tokens)

@@ -13,7 +13,8 @@ from hypothesis import strategies as st
 
 import quoteprov as qp
 from quoteprov import provenance
-from quoteprov.provenance import _Candidate, choose_origin
+from quoteprov.index import CorpusIndex
+from quoteprov.provenance import _Candidate, choose_origin, document_reuse
 
 
 @pytest.fixture(scope="module")
@@ -288,3 +289,33 @@ def test_any_text_gives_a_consistent_graph(docs: list[str]) -> None:
         if d["type"] == "quote":
             origins = [v for _, v, e in graph.out_edges(node, data=True) if e["is_origin"]]
             assert origins == [d["origin"]]
+
+
+def test_a_quotation_repeated_many_times_in_one_document() -> None:
+    # regression (big-document benchmark, issue 4): the 41st family of one text looped
+    # for ever looking for an unused prefix of its digest; the same words are now one
+    # family, its occurrences counted on the one edge
+    text = " ".join(['"We will win this fight," she said. Later on.'] * 45)
+    graph = qp.build_graph([{"id": "a", "text": text}], workers=1)
+    [quote] = [n for n, d in graph.nodes(data=True) if d["type"] == "quote"]
+    assert graph.nodes[quote]["text"] == "We will win this fight,"
+    assert graph.nodes[quote]["occurrences"] == 45
+    assert graph.edges[quote, "doc:a"]["count"] == 45
+
+
+def test_quotations_and_sentences_longer_than_a_query_are_traced() -> None:
+    # regression (fuzzing, issue 4): a quotation or sentence of more than 2,000 words made
+    # build_graph raise "the query has 2500 words"; the graph traces its first 2,000
+    words = " ".join(f"w{k}" for k in range(2500))
+    run_on = " ".join(f"v{k}" for k in range(2500))
+    docs = [
+        {"id": "a", "text": f'She said: "{words}." {run_on} end.', "published": "2020-01-01"},
+        {"id": "b", "text": f'He said: "{words}." {run_on} stop.', "published": "2020-01-02"},
+    ]
+    graph = qp.build_graph(docs, workers=1)
+    [family] = [n for n, d in graph.nodes(data=True) if d["type"] == "quote"]
+    assert graph.nodes[family]["documents"] == 2
+    assert graph.nodes[family]["origin"] == "doc:a"
+    index = CorpusIndex.for_corpus(qp.Corpus.from_records(docs))
+    reuse = document_reuse(index, min_shared=1)
+    assert reuse[(0, 1)].narrative == {(0, 0)}  # one 5,002-word sentence each, aligned

@@ -451,6 +451,23 @@ def test_dash_attribution_line(text: str) -> None:
     assert text[q.speaker_span.start : q.speaker_span.end] == "Jane Doe"
 
 
+def test_many_quotations_in_one_paragraph() -> None:
+    # regression (fuzzing, issue 4): telling direct speech from fragments looked at the
+    # whole paragraph before each quotation, quadratic in a paragraph of many quotations
+    text = '"We will win this," she said. ' * 20_000
+    quotes = extract_quotes(text)
+    assert len(quotes) == 20_000
+    _check_offsets(text, quotes)
+    assert all(q.direct and q.cue == "said" for q in quotes)
+
+
+def test_a_cue_verb_is_a_word_of_at_most_64_characters() -> None:
+    [q] = extract_quotes('The spokesman said "we will build the bridge this year".')
+    assert q.direct
+    [q] = extract_quotes("x" * 70 + 'said "we will build the bridge this year".')
+    assert not q.direct
+
+
 def test_pronoun_resolves_to_a_name_in_the_sentence_before() -> None:
     text = 'Mayor Jane Doe arrived late. "We will never give up," she said.'
     [q] = extract_quotes(text)

@@ -270,3 +270,15 @@ def test_ewt_boundaries_are_precise() -> None:
         pytest.skip(f"{path} not found")
     p, r, f = bench.score_docs(bench.read_conllu(path), bench.quoteprov_spans).prf()
     assert p >= 0.99 and f >= 0.85, (p, r, f)
+
+
+def test_a_run_of_full_stops_is_tried_from_its_start_only() -> None:
+    # regression (fuzzing, issue 4): "a" + "." * n + "x" retried the run from every dot,
+    # quadratic time (100,000 dots took minutes)
+    from quoteprov.segment import _TERMINAL
+
+    run = "a" + "." * 50 + "x"
+    assert _TERMINAL.match(run, 2) is None and _TERMINAL.match(run, 1) is None
+    assert _TERMINAL.match("a... B", 1) is not None
+    text = "a" + "." * 100_000 + "x. Next one."
+    assert texts(text) == [text[:-10], "Next one."]

@@ -205,3 +205,149 @@ def test_stored_documents_travel_as_their_path(seeds: qp.Corpus, tmp_path: Path)
     assert [s.text for s in docs[0].sentences] == [
         s.text for s in qp.split_sentences(seeds[seeds.ids[0]].text)
     ]
+
+
+# -- hardening (issue 4) --------------------------------------------------------------------
+
+
+def test_lone_surrogates_round_trip(tmp_path: Path) -> None:
+    # regression (fuzzing, issue 4): text decoded with errors="surrogateescape", or a JSON
+    # "\ud800" escape, made Corpus.save raise UnicodeEncodeError
+    doc = qp.Document(
+        id="bad", text='Broken \ud800 "we will win," she said \udfff.', title="t\ud800"
+    )
+    path = tmp_path / "c.qp"
+    qp.Corpus([doc]).save(path)
+    opened = qp.Corpus.open(path)
+    assert opened[doc.id] == doc
+    index = CorpusIndex.for_corpus(opened)
+    assert index.docs[0].doc == doc and index.docs[0].quotes[0].speaker == "she"
+
+
+def _damaged(path: Path, offset: int) -> None:
+    data = bytearray(path.read_bytes())
+    data[offset : offset + 512] = b"\xa5" * 512
+    path.write_bytes(bytes(data))
+
+
+def test_foreign_damaged_and_hostile_files_are_refused(seeds: qp.Corpus, tmp_path: Path) -> None:
+    other = tmp_path / "other.db"
+    with sqlite3.connect(other) as db:
+        db.execute("CREATE TABLE meta (key TEXT, value TEXT)")
+        db.execute("INSERT INTO meta VALUES ('schema', '1'), ('analysis', '1')")
+    with pytest.raises(qp.CorpusError, match="not a quoteprov corpus"):
+        qp.Corpus.open(other)
+
+    path = tmp_path / "seeds.qp"
+    qp.Corpus(list(seeds)).save(path)
+    trapped = tmp_path / "trapped.qp"
+    trapped.write_bytes(path.read_bytes())
+    with sqlite3.connect(trapped) as db:  # SQL a file would run on the next add
+        db.execute("CREATE TRIGGER t AFTER INSERT ON documents BEGIN DELETE FROM words; END")
+    with pytest.raises(qp.CorpusError, match="not a quoteprov corpus"):
+        qp.Corpus.open(trapped)
+
+    size = path.stat().st_size
+    for offset in (0, size // 3, size // 2, size - 1024):
+        broken = tmp_path / f"broken{offset}.qp"
+        broken.write_bytes(path.read_bytes())
+        _damaged(broken, offset)
+        try:  # refused on opening, or on reading what is damaged; never anything else
+            corpus = qp.Corpus.open(broken)
+            CorpusIndex.for_corpus(corpus).docs[len(corpus) - 1]
+            qp.build_graph(corpus, workers=1)
+        except qp.CorpusError as exc:
+            assert "restore it from a backup" in str(exc) or "not a quoteprov" in str(exc)
+    truncated = tmp_path / "truncated.qp"
+    truncated.write_bytes(path.read_bytes()[: size // 2])
+    with pytest.raises(qp.CorpusError):
+        CorpusIndex.for_corpus(qp.Corpus.open(truncated)).docs[len(seeds) - 1]
+
+
+def test_a_file_of_another_version(seeds: qp.Corpus, tmp_path: Path) -> None:
+    path = tmp_path / "seeds.qp"
+    qp.Corpus(list(seeds)).save(path)
+    with sqlite3.connect(path) as db:
+        db.execute("UPDATE meta SET value = '0' WHERE key = 'analysis'")
+    with pytest.warns(UserWarning, match="analysed by other rules"):
+        opened = qp.Corpus.open(path)  # opens: documents read, analysed again in memory
+    assert opened.ids == seeds.ids and opened.store is None
+    assert qp.trace_quote(QUERY, opened).to_json() == qp.trace_quote(QUERY, seeds).to_json()
+    with sqlite3.connect(path) as db:
+        db.execute("UPDATE meta SET value = '2' WHERE key = 'schema'")
+    with pytest.raises(qp.CorpusError, match="upgrade quoteprov to open it"):
+        qp.Corpus.open(path)
+
+
+def test_an_add_from_a_stale_view_is_refused(seeds: qp.Corpus, tmp_path: Path) -> None:
+    path = tmp_path / "seeds.qp"
+    qp.Corpus(list(seeds)).save(path)
+    first, second = qp.Corpus.open(path), qp.Corpus.open(path)
+    first.add(qp.Document(id="one", text="Added by the first process."))
+    with pytest.raises(qp.CorpusError, match="another process added 1 documents"):
+        second.add(qp.Document(id="two", text="Added by the second."))
+    assert second.ids == seeds.ids  # nothing changed, in memory or in the file
+    assert qp.Corpus.open(path).ids == (*seeds.ids, "one")
+    assert len(CorpusIndex.for_corpus(second).docs) == len(seeds)  # its own snapshot
+
+
+_READER = textwrap.dedent(
+    """
+    import sys, time
+    import quoteprov as qp
+    from quoteprov.index import CorpusIndex
+
+    path, query, until = sys.argv[1], sys.argv[2], float(sys.argv[3])
+    seen = 0
+    while time.time() < until:
+        corpus = qp.Corpus.open(path)
+        index = CorpusIndex.for_corpus(corpus)
+        assert len(index.docs) == len(corpus) >= seen, (len(index.docs), len(corpus), seen)
+        assert [a.doc.id for a in index.docs] == list(corpus.ids)
+        for m in qp.trace_quote(query, corpus).matches:
+            assert corpus[m.doc_id].text[m.start : m.end] == m.text
+        seen = len(corpus)
+    print(seen)
+    """
+)
+
+
+def test_two_readers_see_consistent_corpora_while_a_third_process_adds(
+    seeds: qp.Corpus, tmp_path: Path
+) -> None:
+    import time
+
+    path = tmp_path / "seeds.qp"
+    qp.Corpus(list(seeds)).save(path)
+    script = tmp_path / "read.py"
+    script.write_text(_READER)
+    until = time.time() + 6
+    readers = [
+        subprocess.Popen(
+            [sys.executable, str(script), str(path), QUERY, str(until)],
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+            text=True,
+        )
+        for _ in range(2)
+    ]
+    writer = qp.Corpus.open(path)
+    added = 0
+    while time.time() < until - 1:
+        writer.add(_extra(added + 1)[added])
+        added += 1
+    results = [r.communicate(timeout=60) for r in readers]
+    for reader, (out, err) in zip(readers, results, strict=True):
+        assert reader.returncode == 0, err
+        assert len(seeds) <= int(out) <= len(seeds) + added
+    assert qp.Corpus.open(path).ids == (*seeds.ids, *(f"extra{k}" for k in range(added)))
+
+
+def test_quotations_keep_whether_they_are_direct_speech(tmp_path: Path) -> None:
+    # regression (fuzzing, issue 4): Quote.direct was not read back, so every quotation of
+    # an opened corpus claimed to be direct speech
+    doc = qp.Document(id="a", text='He called the plan "a disaster for every family" today.')
+    path = tmp_path / "c.qp"
+    qp.Corpus([doc]).save(path)
+    [quote] = CorpusIndex.for_corpus(qp.Corpus.open(path)).docs[0].quotes
+    assert quote == qp.extract_quotes(doc.text)[0] and quote.direct is False
