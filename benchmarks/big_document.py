@@ -288,6 +288,9 @@ def _print_row(row: dict[str, Any], steps: list[str], header: bool) -> None:
         for k in ("sentences", "stems", "quotations", "matches", "nodes", "edges")
         if k in row
     )
+    detail += "; peak MB after " + ", ".join(
+        f"{s} {row['steps'][s]['peak_mb']:.0f}" for s in steps if s in row["steps"]
+    )
     print(
         f"{row['mb']:>6g} {times} {total:>9.2f} {total / row['mb']:>6.2f} {peak:>8.0f} "
         f"{_above(row) / row['mb']:>6.1f}  {detail}",
