@@ -535,7 +535,7 @@ def _extend_edges(
 ) -> tuple[int, int, int, int]:
     """Pair the query's first or last words, left out of an alignment, with the document's.
 
-    ``"… put the Oval Office up for sale"`` against a query ending ``"… up for rent"``
+    ``"… put the old harbour up for sale"`` against a query ending ``"… up for rent"``
     aligns up to ``"for"``; the query's last word then faces the document's next word,
     which is its substitution, not a deletion.  Only when at most ``most`` words are left
     out at that end, and both texts run on with nothing but spaces between the words (no

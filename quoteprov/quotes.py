@@ -378,7 +378,7 @@ _TOKEN = re.compile(r"\S+")
 
 def _tokens(text: str, lo: int, hi: int) -> list[_Tok]:
     """Words of ``text[lo:hi]`` with the punctuation around each; short parentheticals
-    ('Sen. Chuck Schumer (D-N.Y.) said') are left out."""
+    ('Sen. Alma Ruiz (D-Ore.) said') are left out."""
     toks: list[_Tok] = []
     paren = 0  # words left to skip inside a parenthesis
     for m in _TOKEN.finditer(text, lo, hi):
@@ -649,7 +649,7 @@ def _before(text: str, toks: list[_Tok]) -> _Attribution | None:
         return None  # passive: "Cuba is said to ..."
     np = _backward_np(toks, k)
     while np and np[0].low in _PREPOSITIONS:
-        np = np[1:]  # 'with Trump reportedly yelling'
+        np = np[1:]  # 'with the mayor reportedly yelling'
     start = k - len(np)
     if participle and np and not (_is_cap(np[0]) or np[0].low in _DETERMINERS):
         np = []  # 'X issued a statement Tuesday saying': a verb phrase, not a speaker

@@ -46,8 +46,8 @@ def test_alteration_is_flagged_with_its_reason_even_when_the_words_are_close(
 
 
 def test_a_changed_last_word_is_a_substitution_not_a_deletion() -> None:
-    text = "She said she will put the Oval Office up for sale."
-    m = best("she will put the Oval Office up for rent", text)
+    text = "She said she will put the old harbour up for sale."
+    m = best("she will put the old harbour up for rent", text)
     [change] = m.changes
     assert (change.op, change.query, change.found) == ("substitute", "rent", "sale")
     assert m.text.endswith("sale") and not m.altered

@@ -198,7 +198,7 @@ def test_identical_quotations_are_one_family_whatever_the_index_returns(
     )
     towns = ["Leeds", "Hull", "York", "Bath", "Ely"]
     corpus = qp.Corpus(
-        qp.Document(id=t, text=f'In {t} the mayor said: "It was a great shock." Rain fell.')
+        qp.Document(id=t, text=f'In {t} the mayor said: "It was a bitter blow." Rain fell.')
         for t in towns
     )
     graph = qp.build_graph(corpus)

@@ -269,8 +269,8 @@ def test_no_join_across_non_attribution() -> None:
         ('"It is over," Smith, the campaign manager, said.', "Smith", "said"),
         ('Smith: "We are ready."', "Smith", None),
         (
-            '"We are ready," White House press secretary Jen Psaki told reporters.',
-            "Jen Psaki",
+            '"We are ready," White House press secretary Nora Blake told reporters.',
+            "Nora Blake",
             "told",
         ),
         (
@@ -284,7 +284,7 @@ def test_no_join_across_non_attribution() -> None:
             "Andres Manuel Lopez Obrador",
             "said",
         ),
-        ('The Washington Post reported that "nothing" changed.', "The Washington Post", "reported"),
+        ('The Daily Ledger reported that "nothing" changed.', "The Daily Ledger", "reported"),
         (
             'Diaz-Canel wrote in a Twitter post on Friday after Biden described Cuba as a "failed'
             ' State."',
@@ -304,39 +304,47 @@ def test_speaker_patterns(text: str, speaker: str | None, cue: str | None) -> No
 @pytest.mark.parametrize(
     ("text", "speaker", "cue"),
     [
-        ("''We tried,'' Mr. Sanders told CNN last year.", "Sanders", "told"),  # ASCII ''…''
-        ("``We tried,'' Mr. Sanders told CNN last year.", "Sanders", "told"),
-        ('"I don’t think so,” Grassley said.', "Grassley", "said"),  # mixed marks
-        ("“The Iowa caucus is a battle of niches” Grubbs said.", "Grubbs", "said"),
-        ('"That would be you?" Borger asked.', "Borger", "asked"),
+        ("''We tried,'' Mr. Fenwick told the BBC last year.", "Fenwick", "told"),  # ASCII ''…''
+        ("``We tried,'' Mr. Fenwick told the BBC last year.", "Fenwick", "told"),
+        ('"I don’t think so,” Haldane said.', "Haldane", "said"),  # mixed marks
+        ("“The county fair is a contest of pies” Hollis said.", "Hollis", "said"),
+        ('"That would be you?" Varga asked.', "Varga", "asked"),
         (
-            'He said:\n\n"In all the administrations I served in, it is like a monastery."',
+            'He said:\n\n"In all the towns I worked in, it was quiet like a library."',
             "He",
             "said",
         ),
-        ('"We are sure," Sen. Chuck Schumer (D-N.Y.) said Tuesday.', "Chuck Schumer", "said"),
+        ('"We are sure," Sen. Alma Ruiz (D-Ore.) said Tuesday.', "Alma Ruiz", "said"),
         (
-            '"We are sure," Senate Majority Leader Mitch McConnell, R-Ky., said.',
-            "Mitch McConnell",
+            '"We are sure," Senate Majority Leader Dana Ortiz, R-Neb., said.',
+            "Dana Ortiz",
             "said",
         ),
-        ("Bryne went on to say, “From the bottom of my soul, I know this.”", "Bryne", "say"),
-        ("Continued Stone: “So I think it is a very real problem.”", "Stone", "Continued"),
-        ('But, said Solovey, "I do not want to drum up conflict."', "Solovey", "said"),
-        ('Trump called on her to resign and said, "Her mind is shot!"', "Trump", "said"),
-        ('They will meet next week, Spicer said, adding, "They need to talk."', "Spicer", "adding"),
+        ("Okafor went on to say, “From the depth of my heart, I mean this.”", "Okafor", "say"),
+        ("Continued Marsh: “So I think it is a very hard winter.”", "Marsh", "Continued"),
+        ('But, said Petrenko, "I do not want to stir up trouble."', "Petrenko", "said"),
+        ('Brandt called on him to resign and said, "His plan is dead!"', "Brandt", "said"),
         (
-            "“It is over,” his wife, Gabriela Violeta Lazar, wrote in a letter.",
-            "Gabriela Violeta Lazar",
+            'They will meet next week, Lindqvist said, adding, "They need to talk."',
+            "Lindqvist",
+            "adding",
+        ),
+        (
+            "“It is over,” his wife, Marta Elena Voicu, wrote in a letter.",
+            "Marta Elena Voicu",
             "wrote",
         ),
         ('"It is over," Ki Hong, 33, said.', "Ki Hong", "said"),
         (
-            'Attorney General Loretta E. Lynch, who told Congress: "That matter is handled."',
-            "Loretta E. Lynch",
+            'Attorney General Helen R. Drake, who told Congress: "That matter is handled."',
+            "Helen R. Drake",
             "told",
         ),
-        ("Priebus later Thursday told Fox News: “Both are meeting next week.”", "Priebus", "told"),
+        (
+            "Castellano later Thursday told Radio One: “Both are meeting next week.”",
+            "Castellano",
+            "told",
+        ),
     ],
 )
 def test_speaker_patterns_in_news(text: str, speaker: str, cue: str) -> None:
@@ -346,10 +354,10 @@ def test_speaker_patterns_in_news(text: str, speaker: str, cue: str) -> None:
 
 
 def test_attribution_across_a_full_stop_does_not_join() -> None:
-    text = "“Clinton wrote it,” Clinton wrote. Still, she added, “we also can’t ignore it.”"
+    text = "“Keane wrote it,” Keane wrote. Still, she added, “we also can’t ignore it.”"
     quotes = extract_quotes(text)
     assert [len(q.parts) for q in quotes] == [1, 1]
-    assert [(q.speaker, q.cue) for q in quotes] == [("Clinton", "wrote"), ("Clinton", "added")]
+    assert [(q.speaker, q.cue) for q in quotes] == [("Keane", "wrote"), ("Keane", "added")]
 
 
 def test_pronoun_without_antecedent_stays_a_pronoun() -> None:
