@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-import ast
+import functools
 import importlib.util
 import sys
 from pathlib import Path
@@ -31,16 +31,21 @@ def texts(text: str, **kwargs: Any) -> list[str]:
     return [s.text for s in split_sentences(text, **kwargs)]
 
 
+@functools.cache
+def sentences_benchmark() -> ModuleType:
+    """``benchmarks/sentences.py``, which reads the gold data (the Golden Rules too)."""
+    path = ROOT / "benchmarks" / "sentences.py"
+    spec = importlib.util.spec_from_file_location("sentences_benchmark", path)
+    assert spec and spec.loader
+    module = importlib.util.module_from_spec(spec)
+    sys.modules[spec.name] = module  # its dataclasses look their module up
+    spec.loader.exec_module(module)
+    return module
+
+
 def golden_rules() -> list[tuple[str, list[str]]]:
-    """The rules list, read with ``ast.literal_eval``: the file is never imported."""
-    tree = ast.parse(GOLDEN_FILE.read_text(encoding="utf-8"))
-    for node in ast.walk(tree):
-        if isinstance(node, ast.Assign) and any(
-            isinstance(t, ast.Name) and t.id == "GOLDEN_EN_RULES" for t in node.targets
-        ):
-            rules: list[tuple[str, list[str]]] = ast.literal_eval(node.value)
-            return rules
-    raise ValueError(f"no GOLDEN_EN_RULES in {GOLDEN_FILE}")
+    rules: list[tuple[str, list[str]]] = sentences_benchmark().load_golden_rules(GOLDEN_FILE)
+    return rules
 
 
 def golden_params() -> list[Any]:
@@ -249,18 +254,11 @@ def test_covers_every_non_whitespace_character_once(text: str) -> None:
 
 # ---------------------------------------------------------------------------- UD gold data
 
-BENCHMARK = ROOT / "benchmarks" / "sentences.py"
-
 
 def benchmark_module() -> ModuleType:
-    if not (DATA / "ud_gum_news").is_dir() or not BENCHMARK.is_file():
+    if not (DATA / "ud_gum_news").is_dir():
         pytest.skip(f"UD gold data not found under {DATA}")
-    spec = importlib.util.spec_from_file_location("sentences_benchmark", BENCHMARK)
-    assert spec and spec.loader
-    module = importlib.util.module_from_spec(spec)
-    sys.modules[spec.name] = module  # its dataclasses look their module up
-    spec.loader.exec_module(module)
-    return module
+    return sentences_benchmark()
 
 
 def test_gum_news_boundaries() -> None:
