@@ -691,6 +691,21 @@ def _add_speaker(graph: nx.DiGraph[str], name: str, quote_node: str, alias: str)
     graph.add_edge(node, quote_node, type="said")
 
 
+def _add_quote(graph: nx.DiGraph[str], node: str, text: str, **attrs: Any) -> None:
+    """A ``quote`` node: its text, a short label and the attributes that have a value."""
+    graph.add_node(node, **_present({"type": "quote", "text": text, "label": text[:80], **attrs}))
+
+
+def _add_occurrence(graph: nx.DiGraph[str], quote: str, doc: str, **attrs: Any) -> bool:
+    """An ``occurs_in`` edge from ``quote`` to ``doc``, or one more on its ``count`` (a
+    document may hold a quotation more than once); whether the edge is new."""
+    if graph.has_edge(quote, doc):
+        graph.edges[quote, doc]["count"] += 1
+        return False
+    graph.add_edge(quote, doc, **_present({"type": "occurs_in", **attrs, "count": 1}))
+    return True
+
+
 def build_graph(
     corpus: Corpus,
     *,
@@ -802,43 +817,29 @@ def build_graph(
             else (speakers.most_common(1)[0][0] if speakers else None)
         )
         node = "quote:" + _family_id(origin.content, taken)
-        graph.add_node(
+        _add_quote(
+            graph,
             node,
-            **_present(
-                {
-                    "type": "quote",
-                    "text": origin.content,
-                    "label": origin.content[:80],
-                    "speaker": speaker,
-                    "origin": "doc:" + index.docs[origin.doc].doc.id,
-                    "origin_reason": reason,
-                    "occurrences": len(family),
-                    "documents": len({o.doc for o in family}),
-                }
-            ),
+            origin.content,
+            speaker=speaker,
+            origin="doc:" + index.docs[origin.doc].doc.id,
+            origin_reason=reason,
+            occurrences=len(family),
+            documents=len({o.doc for o in family}),
         )
         for o in sorted(family, key=lambda o: (o is not origin, KIND_RANK[o.kind], -o.score)):
-            target = "doc:" + index.docs[o.doc].doc.id
-            if graph.has_edge(node, target):
-                graph.edges[node, target]["count"] += 1
-                continue
-            graph.add_edge(
+            _add_occurrence(
+                graph,
                 node,
-                target,
-                **_present(
-                    {
-                        "type": "occurs_in",
-                        "kind": o.kind,
-                        "score": o.score,
-                        "start": o.start,
-                        "end": o.end,
-                        "text": index.docs[o.doc].doc.text[o.start : o.end],
-                        "speaker": o.speaker,
-                        "quoted": o.quote is not None,
-                        "is_origin": o is origin,
-                        "count": 1,
-                    }
-                ),
+                "doc:" + index.docs[o.doc].doc.id,
+                kind=o.kind,
+                score=o.score,
+                start=o.start,
+                end=o.end,
+                text=index.docs[o.doc].doc.text[o.start : o.end],
+                speaker=o.speaker,
+                quoted=o.quote is not None,
+                is_origin=o is origin,
             )
         if speaker is not None:
             _add_speaker(graph, aliases[speaker], node, speaker)
@@ -977,48 +978,35 @@ class Trace(_Frozen):
         graph = ProvenanceGraph()
         node = "quote:query"
         origin_doc = "doc:" + self.origin.doc_id if self.origin is not None else None
-        graph.add_node(
+        _add_quote(
+            graph,
             node,
-            **_present(
-                {
-                    "type": "quote",
-                    "text": self.query,
-                    "label": self.query[:80],
-                    "speaker": self.origin.speaker if self.origin is not None else None,
-                    "origin": origin_doc,
-                    "origin_reason": self.origin_reason,
-                    "occurrences": len(self.matches),
-                    "documents": len({m.doc_id for m in self.matches}),
-                }
-            ),
+            self.query,
+            speaker=self.origin.speaker if self.origin is not None else None,
+            origin=origin_doc,
+            origin_reason=self.origin_reason,
+            occurrences=len(self.matches),
+            documents=len({m.doc_id for m in self.matches}),
         )
         aliases = speaker_aliases(m.speaker for m in self.matches if m.speaker is not None)
         for m in self.matches:
             target = "doc:" + m.doc_id
             if target not in graph:
                 graph.add_node(target, **_document_node(self._documents[m.doc_id]))
-            if graph.has_edge(node, target):
-                graph.edges[node, target]["count"] += 1
-                continue
-            graph.add_edge(
+            new = _add_occurrence(
+                graph,
                 node,
                 target,
-                **_present(
-                    {
-                        "type": "occurs_in",
-                        "kind": m.kind,
-                        "score": m.score,
-                        "start": m.start,
-                        "end": m.end,
-                        "text": m.text,
-                        "speaker": m.speaker,
-                        "quoted": m.quoted,
-                        "is_origin": m is self.origin,
-                        "count": 1,
-                    }
-                ),
+                kind=m.kind,
+                score=m.score,
+                start=m.start,
+                end=m.end,
+                text=m.text,
+                speaker=m.speaker,
+                quoted=m.quoted,
+                is_origin=m is self.origin,
             )
-            if m.speaker is not None:
+            if new and m.speaker is not None:
                 _add_speaker(graph, aliases[m.speaker], node, m.speaker)
         return graph
 
