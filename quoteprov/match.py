@@ -742,10 +742,13 @@ class _CandidateBatch:
 
     def _prefix(self, counts: sparse.csr_matrix, rows_of: np.ndarray) -> sparse.csr_matrix:
         """The query vectors without their most common terms weighing < the containment."""
+        if counts.nnz == 0:
+            return self.vectors
         idf = self.index.idf[counts.indices]
         order = np.lexsort((-counts.indices, idf, rows_of))  # per query, most common first
         weight = self.weights[order]
-        first = counts.indptr[:-1]
+        # a query without known terms starts at nnz: clipped, it is repeated zero times
+        first = np.minimum(counts.indptr[:-1], counts.nnz - 1)
         running = np.cumsum(weight)
         before = np.repeat(running[first] - weight[first], np.diff(counts.indptr))
         within = running - before  # weight of this term and every more common one
@@ -768,7 +771,7 @@ class _CandidateBatch:
         order = np.lexsort((probe.indices, df, rows_of))  # per query, rarest first
         ordered = df[order]
         running = np.cumsum(ordered)
-        first = probe.indptr[:-1]
+        first = np.minimum(probe.indptr[:-1], probe.nnz - 1)  # as in _prefix
         within = running - np.repeat(running[first] - ordered[first], lengths)
         rank = np.arange(probe.nnz) - np.repeat(first, lengths)
         keep = np.empty(probe.nnz, dtype=bool)

@@ -159,3 +159,22 @@ def test_long_query_in_a_long_run_on_sentence_is_found_exactly() -> None:
     assert [(m.kind, m.text) for m in found[:1]] == [("verbatim", query)]
     for m in found:
         assert text[m.start : m.end] == m.text
+
+
+@pytest.mark.parametrize("containment", [0.0, 0.5])
+@pytest.mark.parametrize("budget", [None, 1])
+def test_queries_without_known_terms_get_no_candidates(
+    containment: float, budget: int | None
+) -> None:
+    # found by the fuzz tests: a batch whose last (or only) query has no term the corpus
+    # knows used to index past the end of the batch's term arrays
+    from quoteprov.match import Query, candidate_rows
+
+    corpus = qp.Corpus([qp.Document(id="a", text="The harbour bridge reopened on Monday.")])
+    index = CorpusIndex.for_corpus(corpus)
+    known, unknown = Query.parse("harbour bridge reopened"), Query.parse("zebra quartz")
+    for queries in ([unknown], [known, unknown], [unknown, known, unknown]):
+        rows = candidate_rows(
+            queries, index, limit=5, min_containment=containment, probe_budget=budget
+        )
+        assert [r.size > 0 for r in rows] == [q is known for q in queries]
