@@ -522,9 +522,7 @@ class CorpusIndex:
     ) -> Iterator[tuple[np.ndarray, np.ndarray, np.ndarray]]:
         """:meth:`similar_sentence_pairs` as arrays ``(u, v, cosine)``, one block of ``u`` at
         a time (blocks in row order, pairs sorted by ``u`` then ``v``)."""
-        rows = np.arange(self.matrix.shape[0])
-        if docs is not None:
-            rows = rows[np.isin(self.unit_doc, np.asarray(list(docs), dtype=np.int64))]
+        rows = np.arange(self.matrix.shape[0]) if docs is None else self.rows_of(docs)
         matrix = self.matrix[rows]
         transposed = matrix.T.tocsr()
         for lo in range(0, matrix.shape[0], batch):
@@ -623,10 +621,12 @@ class CorpusIndex:
         a key (see :meth:`reuse_pair_blocks`) and whose cosine reaches ``min_similarity``,
         sorted; an array of shape ``(n, 2)``."""
         n_rows, n_terms = self.matrix.shape
-        eligible = self.unit_len >= min_words
-        if docs is not None:
-            eligible &= np.isin(self.unit_doc, np.asarray(list(docs), dtype=np.int64))
-        selected = np.flatnonzero(eligible)  # the keys of these rows only
+        if docs is None:
+            selected = np.flatnonzero(self.unit_len >= min_words)
+        else:
+            selected = self.rows_of(docs)
+            selected = selected[self.unit_len[selected] >= min_words]
+        # the keys of these rows only
         sub = self.matrix[selected]
         lengths = np.diff(sub.indptr)
         rows = np.repeat(np.arange(selected.size), lengths)
@@ -689,6 +689,27 @@ class CorpusIndex:
         if us.size == 0:
             return np.zeros(0, dtype=np.float64)
         return np.asarray(self.matrix[us].multiply(self.matrix[vs]).sum(axis=1)).ravel()
+
+    def rows_of(self, docs: Sequence[int]) -> np.ndarray:
+        """The sentence rows of documents ``docs``, in row order.
+
+        Rows are grouped by document in corpus order, so each document's rows are found
+        by bisection: the cost grows with the documents asked, not with the corpus (a
+        trace asks it of a few documents of a big corpus).
+
+        >>> from quoteprov.corpus import Corpus
+        >>> from quoteprov.models import Document
+        >>> docs = [Document(id=str(k), text="One. Two. Three."[: 4 + 5 * k]) for k in range(3)]
+        >>> CorpusIndex.for_corpus(Corpus(docs)).rows_of([2, 0]).tolist()
+        [0, 3, 4, 5]
+        """
+        wanted = np.unique(np.asarray(list(docs), dtype=np.int64))
+        lo = np.searchsorted(self.unit_doc, wanted, side="left")
+        lengths = np.searchsorted(self.unit_doc, wanted, side="right") - lo
+        before = np.cumsum(lengths) - lengths
+        rows: np.ndarray = np.arange(int(lengths.sum()), dtype=np.int64)
+        rows += np.repeat(lo - before, lengths)
+        return rows
 
     def unit(self, doc: int, sentence: int) -> int:
         """The row number of a document's sentence."""

@@ -11,6 +11,7 @@ import sys
 import textwrap
 from pathlib import Path
 
+import numpy as np
 import pytest
 
 import quoteprov as qp
@@ -220,6 +221,11 @@ def test_stored_corpus_traces_as_in_memory_building_few_spans(
     queries = [s.text for doc in seeds for s in qp.split_sentences(doc.text)][::3]
     for query in queries:
         assert qp.trace_quote(query, opened).to_json() == qp.trace_quote(query, seeds).to_json()
+    # the rows of some documents, found by bisection, are those a scan finds
+    index = CorpusIndex.for_corpus(opened)
+    for docs in ([], [3], [4, 0, 2, 2], [99]):
+        scan = np.flatnonzero(np.isin(index.unit_doc, docs))
+        assert index.rows_of(docs).tolist() == scan.tolist()
 
 
 def test_stored_documents_travel_as_their_path(seeds: qp.Corpus, tmp_path: Path) -> None:
