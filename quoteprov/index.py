@@ -21,9 +21,9 @@ import hashlib
 import math
 import weakref
 from collections import Counter
-from collections.abc import Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, TypeVar, overload
 
 import numpy as np
 from scipy import sparse
@@ -39,6 +39,7 @@ __all__ = [
     "STOPWORDS",
     "AnalyzedDocument",
     "CorpusIndex",
+    "LazySpans",
     "analyze",
     "content_terms",
     "stem",
@@ -90,14 +91,79 @@ def words_hash(tokens: Sequence[Token]) -> int:
     return int.from_bytes(digest.digest(), "little") >> 1
 
 
+S = TypeVar("S", bound=Span)
+
+
+class LazySpans(Sequence[S]):
+    """A document's sentences or quotations, each built when first read.
+
+    A stored document read for one query (:mod:`quoteprov.store`) is bisected by the
+    bounds of all its spans, but only the few spans the query reaches are ever read:
+    building the others (pydantic objects) cost more than the alignment.  Reads like a
+    list of the spans, equals one holding the same spans, and pickles as one.
+
+    Parameters
+    ----------
+    starts, ends : list of int
+        Each span's character offsets, in text order.
+    make : callable
+        Builds span ``k``; called at most once for each.
+
+    Examples
+    --------
+    >>> spans = LazySpans([0, 4], [3, 7], lambda k: Span(start=4 * k, end=4 * k + 3, text="ab"))
+    >>> len(spans), spans[-1].start, spans == [spans[0], spans[1]]
+    (2, 4, True)
+    """
+
+    __slots__ = ("_items", "_make", "ends", "starts")
+
+    def __init__(self, starts: list[int], ends: list[int], make: Callable[[int], S]) -> None:
+        self.starts, self.ends, self._make = starts, ends, make
+        self._items: list[S | None] = [None] * len(starts)
+
+    def __len__(self) -> int:
+        return len(self.starts)
+
+    @overload
+    def __getitem__(self, key: int) -> S: ...
+
+    @overload
+    def __getitem__(self, key: slice) -> list[S]: ...
+
+    def __getitem__(self, key: int | slice) -> S | list[S]:
+        if isinstance(key, slice):
+            return [self[k] for k in range(*key.indices(len(self)))]
+        k = key + len(self) if key < 0 else key
+        if not 0 <= k < len(self):
+            raise IndexError("span index out of range")
+        item = self._items[k]
+        if item is None:
+            item = self._items[k] = self._make(k)
+        return item
+
+    def __eq__(self, other: object) -> bool:
+        if isinstance(other, LazySpans | list | tuple):
+            return len(self) == len(other) and all(a == b for a, b in zip(self, other, strict=True))
+        return NotImplemented
+
+    __hash__ = None  # type: ignore[assignment]
+
+    def __repr__(self) -> str:
+        return repr(list(self))
+
+    def __reduce__(self) -> tuple[Any, ...]:
+        return (list, (list(self),))
+
+
 @dataclass(frozen=True)
 class AnalyzedDocument:
     """A document with its tokens, sentences and quotations, computed once."""
 
     doc: Document
     tokens: Tokens
-    sentences: list[Sentence]
-    quotes: list[Quote]
+    sentences: Sequence[Sentence]  # a list, or LazySpans for a stored document
+    quotes: Sequence[Quote]
     token_starts: Sequence[int] = field(repr=False)
     sentence_tokens: list[tuple[int, int]] = field(repr=False)
     cache: dict[Any, Any] = field(default_factory=dict, repr=False, compare=False)
@@ -151,7 +217,10 @@ class AnalyzedDocument:
     def _bounds(self, name: str, spans: Sequence[Span]) -> tuple[list[int], list[int]]:
         cached = self.cache.get(name)
         if cached is None:
-            cached = self.cache[name] = ([s.start for s in spans], [s.end for s in spans])
+            if isinstance(spans, LazySpans):  # known without building the spans
+                cached = self.cache[name] = (spans.starts, spans.ends)
+            else:
+                cached = self.cache[name] = ([s.start for s in spans], [s.end for s in spans])
         return cached
 
     def sentence_range(self, start: int, end: int) -> tuple[int, int]:
@@ -183,7 +252,7 @@ class AnalyzedDocument:
         """
         starts, ends = self._bounds("quote_bounds", self.quotes)
         a = bisect.bisect_right(ends, start)
-        return self.quotes[a : max(a, bisect.bisect_left(starts, end))]
+        return list(self.quotes[a : max(a, bisect.bisect_left(starts, end))])
 
     def quote_at(self, start: int, end: int) -> Quote | None:
         """The quotation holding most of ``[start, end)``, if it holds at least half."""
@@ -309,7 +378,7 @@ class CorpusIndex:
         if cached is not None and cached.version == corpus.version:
             return cached
         if corpus.store is not None:  # a saved corpus: its analysis and index are stored
-            index = corpus.store.load_index(progress=progress)
+            index = corpus.store.load_index(progress=progress, documents=list(corpus))
             index.version = corpus.version
             _CACHE[corpus] = index
             return index  # type: ignore[no-any-return]
@@ -453,9 +522,7 @@ class CorpusIndex:
     ) -> Iterator[tuple[np.ndarray, np.ndarray, np.ndarray]]:
         """:meth:`similar_sentence_pairs` as arrays ``(u, v, cosine)``, one block of ``u`` at
         a time (blocks in row order, pairs sorted by ``u`` then ``v``)."""
-        rows = np.arange(self.matrix.shape[0])
-        if docs is not None:
-            rows = rows[np.isin(self.unit_doc, np.asarray(list(docs), dtype=np.int64))]
+        rows = np.arange(self.matrix.shape[0]) if docs is None else self.rows_of(docs)
         matrix = self.matrix[rows]
         transposed = matrix.T.tocsr()
         for lo in range(0, matrix.shape[0], batch):
@@ -554,10 +621,12 @@ class CorpusIndex:
         a key (see :meth:`reuse_pair_blocks`) and whose cosine reaches ``min_similarity``,
         sorted; an array of shape ``(n, 2)``."""
         n_rows, n_terms = self.matrix.shape
-        eligible = self.unit_len >= min_words
-        if docs is not None:
-            eligible &= np.isin(self.unit_doc, np.asarray(list(docs), dtype=np.int64))
-        selected = np.flatnonzero(eligible)  # the keys of these rows only
+        if docs is None:
+            selected = np.flatnonzero(self.unit_len >= min_words)
+        else:
+            selected = self.rows_of(docs)
+            selected = selected[self.unit_len[selected] >= min_words]
+        # the keys of these rows only
         sub = self.matrix[selected]
         lengths = np.diff(sub.indptr)
         rows = np.repeat(np.arange(selected.size), lengths)
@@ -620,6 +689,27 @@ class CorpusIndex:
         if us.size == 0:
             return np.zeros(0, dtype=np.float64)
         return np.asarray(self.matrix[us].multiply(self.matrix[vs]).sum(axis=1)).ravel()
+
+    def rows_of(self, docs: Sequence[int]) -> np.ndarray:
+        """The sentence rows of documents ``docs``, in row order.
+
+        Rows are grouped by document in corpus order, so each document's rows are found
+        by bisection: the cost grows with the documents asked, not with the corpus (a
+        trace asks it of a few documents of a big corpus).
+
+        >>> from quoteprov.corpus import Corpus
+        >>> from quoteprov.models import Document
+        >>> docs = [Document(id=str(k), text="One. Two. Three."[: 4 + 5 * k]) for k in range(3)]
+        >>> CorpusIndex.for_corpus(Corpus(docs)).rows_of([2, 0]).tolist()
+        [0, 3, 4, 5]
+        """
+        wanted = np.unique(np.asarray(list(docs), dtype=np.int64))
+        lo = np.searchsorted(self.unit_doc, wanted, side="left")
+        lengths = np.searchsorted(self.unit_doc, wanted, side="right") - lo
+        before = np.cumsum(lengths) - lengths
+        rows: np.ndarray = np.arange(int(lengths.sum()), dtype=np.int64)
+        rows += np.repeat(lo - before, lengths)
+        return rows
 
     def unit(self, doc: int, sentence: int) -> int:
         """The row number of a document's sentence."""

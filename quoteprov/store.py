@@ -75,7 +75,7 @@ from scipy import sparse
 
 from .corpus import Corpus
 from .errors import CorpusError
-from .index import AnalyzedDocument, CorpusIndex, analyze, words_hash
+from .index import AnalyzedDocument, CorpusIndex, LazySpans, analyze, words_hash
 from .models import Document, Quote, Sentence, Span
 from .normalize import Tokens
 from .parallel import progress_bar, show_progress
@@ -369,16 +369,25 @@ class CorpusStore:
         corpus.store = store
         return corpus
 
-    def load_index(self, progress: bool | None = None) -> CorpusIndex:
+    def load_index(
+        self, progress: bool | None = None, documents: Sequence[Document] | None = None
+    ) -> CorpusIndex:
         """The candidate index from the stored arrays; documents are read when needed.
 
         Only the documents this corpus holds are read (``pos < count``): another process
         may have added more since it was opened, and this corpus does not hold them.
+        ``documents`` are the corpus' own documents in file order, if at hand: a document
+        read for a search then takes its text and metadata from them instead of reading
+        and validating them again.
         """
+        if documents is not None and len(documents) != self.count:
+            documents = None
         with _reading(self.path):
-            return self._load_index(progress)
+            return self._load_index(progress, documents)
 
-    def _load_index(self, progress: bool | None) -> CorpusIndex:
+    def _load_index(
+        self, progress: bool | None, documents: Sequence[Document] | None
+    ) -> CorpusIndex:
         self._reconnect()
         cursor = self.db.execute(
             "SELECT pos, sentences, hashes, term_rows, term_ids, term_counts FROM analysis "
@@ -421,7 +430,7 @@ class CorpusStore:
             )
         ]
         return CorpusIndex.from_arrays(
-            StoredDocuments(self.path, self.count),
+            StoredDocuments(self.path, self.count, documents=documents),
             ids,
             unit_doc,
             unit_sent,
@@ -448,11 +457,33 @@ class CorpusStore:
 class StoredDocuments(Sequence[AnalyzedDocument]):
     """The analysed documents of a corpus file, read when first needed and cached.
 
-    Pickled as the file's path: a Dask worker or a forked process reads the file itself.
+    A document read for a search builds its tokens at once, its sentences and quotations
+    one by one as they are read (:class:`~quoteprov.index.LazySpans`): a query reads
+    the few around its candidates.  Pickled as the file's path: a Dask worker or a
+    forked process reads the file itself.
+
+    Parameters
+    ----------
+    path : Path
+        The corpus file.
+    total : int
+        How many documents this corpus holds (those at ``pos < total``).
+    cache : int
+        Analysed documents kept in memory.
+    documents : sequence of Document, optional
+        The corpus' documents in file order, when this process holds them: their text and
+        metadata are then not read again.
     """
 
-    def __init__(self, path: Path, total: int, cache: int = CACHE_DOCUMENTS) -> None:
+    def __init__(
+        self,
+        path: Path,
+        total: int,
+        cache: int = CACHE_DOCUMENTS,
+        documents: Sequence[Document] | None = None,
+    ) -> None:
         self.path, self.total, self.size = path, total, cache
+        self.documents = documents
         self._cache: OrderedDict[int, AnalyzedDocument] = OrderedDict()
         self._db: sqlite3.Connection | None = None
         self._pid = -1
@@ -472,6 +503,10 @@ class StoredDocuments(Sequence[AnalyzedDocument]):
             self._words = np.array([sys.intern(w) for (w,) in words] or [""], dtype=object)
         return self._db
 
+    def _select(self, where: str) -> str:
+        """The query reading analysed documents: with their document rows unless held."""
+        return (_READ_ANALYSIS if self.documents is not None else _READ) + " WHERE " + where
+
     def __getitem__(self, n: int) -> AnalyzedDocument:  # type: ignore[override]
         if not isinstance(n, int):
             raise TypeError("stored documents are read one at a time")
@@ -484,19 +519,24 @@ class StoredDocuments(Sequence[AnalyzedDocument]):
         if not 0 <= n < self.total:
             raise IndexError("document number out of range")
         with _reading(self.path):
-            row = self._connection().execute(_READ + " WHERE d.pos = ?", (n,)).fetchone()
-        if row is None:
-            raise CorpusError(f"{self.path} is damaged (document {n} is missing); {_RESTORE}")
-        analysed = self._build(row)
+            row = self._connection().execute(self._select("a.pos = ?"), (n,)).fetchone()
+            if row is None:
+                raise CorpusError(f"{self.path} is damaged (document {n} is missing); {_RESTORE}")
+            analysed = self._build(row)
         self._keep(n, analysed)
         return analysed
 
     def __iter__(self) -> Iterator[AnalyzedDocument]:
-        rows = self._connection().execute(_READ + " WHERE d.pos < ? ORDER BY d.pos", (self.total,))
+        rows = self._connection().execute(self._select("a.pos < ? ORDER BY a.pos"), (self.total,))
         for row in _read_rows(self.path, rows):
             n = row[0]
             cached = self._cache.get(n)
-            yield cached if cached is not None else self._build(row)
+            if cached is not None:
+                yield cached
+                continue
+            with _reading(self.path):
+                analysed = self._build(row)
+            yield analysed
 
     def preload(self, progress: bool | None = None) -> None:
         """Read every document into memory (for a whole-corpus job such as build_graph)."""
@@ -504,12 +544,13 @@ class StoredDocuments(Sequence[AnalyzedDocument]):
             return
         self.size = max(self.size, self.total)
         show = show_progress(progress, self.total // 1000)
-        rows = self._connection().execute(_READ + " WHERE d.pos < ? ORDER BY d.pos", (self.total,))
+        rows = self._connection().execute(self._select("a.pos < ? ORDER BY a.pos"), (self.total,))
         for row in progress_bar(
             _read_rows(self.path, rows), total=self.total, desc="loading", show=show
         ):
             if row[0] not in self._cache:
-                self._cache[row[0]] = self._build(row)
+                with _reading(self.path):
+                    self._cache[row[0]] = self._build(row)
 
     def _keep(self, n: int, analysed: AnalyzedDocument) -> None:
         self._cache[n] = analysed
@@ -517,35 +558,47 @@ class StoredDocuments(Sequence[AnalyzedDocument]):
             self._cache.popitem(last=False)
 
     def _build(self, row: tuple[Any, ...]) -> AnalyzedDocument:
-        starts, ends, words, spans, quotes = row[8:]
+        """A document from its row (see ``_READ``); errors of a damaged file are the
+        caller's to translate."""
+        pos, starts, ends, words, spans, quotes = row[:6]
         self._connection()
         assert self._words is not None
-        vocabulary = self._words
-        with _reading(self.path):
-            doc = _document(row[1:8])
-            text = doc.text
-            tokens = Tokens(
-                _array(starts), _array(ends), vocabulary[np.frombuffer(words, _I4)].tolist()
-            )
-            table = np.frombuffer(spans, dtype=_I4).reshape(-1, 4).tolist()
-            sentences = [
-                Sentence.model_construct(start=a, end=b, text=text[a:b], index=k)
-                for k, (a, b, _, _) in enumerate(table)
-            ]
-            return AnalyzedDocument(
-                doc=doc,
-                tokens=tokens,
-                sentences=sentences,
-                quotes=[_quote_from(q) for q in json.loads(_from_sql(quotes))],
-                token_starts=tokens.starts,
-                sentence_tokens=[(i, j) for _, _, i, j in table],
-            )
+        doc = self.documents[pos] if self.documents is not None else _document(row[6:])
+        text = doc.text
+        tokens = Tokens(
+            _array(starts), _array(ends), self._words[np.frombuffer(words, _I4)].tolist()
+        )
+        table = np.frombuffer(spans, dtype=_I4).reshape(-1, 4)
+
+        def sentence(k: int) -> Sentence:
+            a, b = sentence_starts[k], sentence_ends[k]
+            return Sentence.model_construct(start=a, end=b, text=text[a:b], index=k)
+
+        def quote(k: int) -> Quote:
+            with _reading(self.path):  # read after the row: a damaged one raises here
+                return _quote_from(data[k])
+
+        sentence_starts, sentence_ends = table[:, 0].tolist(), table[:, 1].tolist()
+        data = json.loads(_from_sql(quotes))
+        return AnalyzedDocument(
+            doc=doc,
+            tokens=tokens,
+            sentences=LazySpans(sentence_starts, sentence_ends, sentence),
+            quotes=LazySpans([q["start"] for q in data], [q["end"] for q in data], quote),
+            token_starts=tokens.starts,
+            sentence_tokens=list(zip(table[:, 2].tolist(), table[:, 3].tolist(), strict=True)),
+        )
 
 
+# the analysis of documents, then (_READ only) the document row
+_READ_ANALYSIS = (
+    "SELECT a.pos, a.token_starts, a.token_ends, a.token_words, a.sentences, a.quotes "
+    "FROM analysis a"
+)
 _READ = (
-    "SELECT d.pos, d.id, d.text, d.title, d.source, d.url, d.published, d.metadata, "
-    "a.token_starts, a.token_ends, a.token_words, a.sentences, a.quotes "
-    "FROM documents d JOIN analysis a ON a.pos = d.pos"
+    "SELECT a.pos, a.token_starts, a.token_ends, a.token_words, a.sentences, a.quotes, "
+    "d.id, d.text, d.title, d.source, d.url, d.published, d.metadata "
+    "FROM analysis a JOIN documents d ON d.pos = a.pos"
 )
 
 

@@ -11,12 +11,13 @@ import sys
 import textwrap
 from pathlib import Path
 
+import numpy as np
 import pytest
 
 import quoteprov as qp
 from quoteprov import index as index_module
 from quoteprov import store as store_module
-from quoteprov.index import CorpusIndex
+from quoteprov.index import CorpusIndex, LazySpans
 
 QUERY = "We are confident that Cuba would smash the interference of foreign forces"
 
@@ -195,6 +196,38 @@ def test_saving_over_a_file_and_opening_a_stranger_are_refused(
         qp.Corpus.open(path)
 
 
+def test_stored_corpus_traces_as_in_memory_building_few_spans(
+    seeds: qp.Corpus, tmp_path: Path
+) -> None:
+    path = tmp_path / "seeds.qp"
+    qp.Corpus(list(seeds)).save(path)
+    opened = qp.Corpus.open(path)
+    stored = CorpusIndex.for_corpus(opened).docs
+    memory = CorpusIndex.for_corpus(seeds).docs
+    # read for a search, a stored document builds its sentences and quotations only when
+    # they are read, and takes its text from the corpus rather than reading it again
+    first = stored[0]
+    assert isinstance(first.sentences, LazySpans) and isinstance(first.quotes, LazySpans)
+    assert first.doc is opened[seeds.ids[0]]
+    assert first.quotes_in(0, len(first.doc.text)) == memory[0].quotes_in(0, 10**9)
+    assert first.sentence_range(0, 200) == memory[0].sentence_range(0, 200)
+    assert all(item is None for item in first.sentences._items)
+    for n, doc in enumerate(memory):
+        assert stored[n].sentences == doc.sentences and stored[n].quotes == doc.quotes
+        assert stored[n].sentence_tokens == doc.sentence_tokens
+    restored = pickle.loads(pickle.dumps(first))
+    assert type(restored.sentences) is list and restored.sentences == memory[0].sentences
+    # every third sentence of the seeds traced through the file and in memory: same result
+    queries = [s.text for doc in seeds for s in qp.split_sentences(doc.text)][::3]
+    for query in queries:
+        assert qp.trace_quote(query, opened).to_json() == qp.trace_quote(query, seeds).to_json()
+    # the rows of some documents, found by bisection, are those a scan finds
+    index = CorpusIndex.for_corpus(opened)
+    for docs in ([], [3], [4, 0, 2, 2], [99]):
+        scan = np.flatnonzero(np.isin(index.unit_doc, docs))
+        assert index.rows_of(docs).tolist() == scan.tolist()
+
+
 def test_stored_documents_travel_as_their_path(seeds: qp.Corpus, tmp_path: Path) -> None:
     path = tmp_path / "seeds.qp"
     qp.Corpus(list(seeds)).save(path)
@@ -295,7 +328,7 @@ _READER = textwrap.dedent(
     """
     import sys, time
     import quoteprov as qp
-    from quoteprov.index import CorpusIndex
+    from quoteprov.index import CorpusIndex, LazySpans
 
     path, query, until = sys.argv[1], sys.argv[2], float(sys.argv[3])
     seen = 0
