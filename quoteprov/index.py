@@ -128,7 +128,7 @@ class AnalyzedDocument:
         if stems is None and (j - i) * 4 < len(self.tokens):
             # a few sentences of a document read once (a trace through a corpus file):
             # stemming the whole document would cost more than the alignment
-            words = self.tokens.words()[i:j]
+            words = self.tokens[i:j].words()
             return [stem(w) for w in words if w not in STOPWORDS]
         return [s for s in self.stems[i:j] if s is not None]
 

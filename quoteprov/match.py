@@ -227,7 +227,7 @@ class _Symbols:
             return cached[1][i:j]  # type: ignore[no-any-return]
         if adoc.cache.setdefault("encoded", 0) == 0 and (j - i) * 4 < len(adoc.tokens):
             adoc.cache["encoded"] = 1
-            return self.encode_words(adoc.tokens.words()[i:j])
+            return self.encode_words(adoc.tokens[i:j].words())
         return self.encode_document(adoc)[i:j]
 
     def encode_document(self, adoc: AnalyzedDocument) -> str:
