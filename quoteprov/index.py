@@ -654,21 +654,24 @@ class CorpusIndex:
         key, key_row = key[order], key_row[order]
         first = np.flatnonzero(np.r_[True, key[1:] != key[:-1]])
         size = np.diff(np.r_[first, key.size])
-        us: list[np.ndarray] = []
-        vs: list[np.ndarray] = []
-        for z in np.unique(size[(size >= 2) & (size <= max_group)]).tolist():
-            groups = first[size == z]
-            members = key_row[groups[:, None] + np.arange(z)]  # one row per group
-            left, right = np.triu_indices(z, 1)
-            us.append(members[:, left].ravel())
-            vs.append(members[:, right].ravel())
-        if not us:
+        group = np.repeat(np.arange(first.size), size)
+        small = (size >= 2) & (size <= max_group)
+        # only sentences of different documents pair up: within a group (rows sorted, so
+        # documents too) each row pairs with the rows after its own document's run, which
+        # costs the pairs made and not the square of a big document's share of the group
+        doc = self.unit_doc[key_row]
+        new_run = np.r_[True, (key[1:] != key[:-1]) | (doc[1:] != doc[:-1])]
+        run_end = np.r_[np.flatnonzero(new_run)[1:], key.size][np.cumsum(new_run) - 1]
+        group_end = (first + size)[group]
+        count = np.where(small[group], group_end - run_end, 0)
+        left = np.repeat(np.arange(key.size), count)
+        offsets = np.arange(left.size) - np.repeat(np.cumsum(count) - count, count)
+        u = key_row[left]
+        v = key_row[np.repeat(run_end, count) + offsets]
+        if u.size == 0:
             return np.zeros((0, 2), dtype=np.int64)
-        u, v = np.concatenate(us), np.concatenate(vs)
-        du, dv = self.unit_doc[u], self.unit_doc[v]
-        other = du != dv
-        u, v, du, dv = u[other], v[other], du[other], dv[other]
         sentence_pairs = np.unique(np.minimum(u, v) * n_rows + np.maximum(u, v))
+        del u, v, left, offsets
         lo, hi = sentence_pairs // n_rows, sentence_pairs % n_rows
         similar = np.concatenate(
             [np.zeros(0, dtype=bool)]
