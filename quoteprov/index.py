@@ -652,6 +652,8 @@ class CorpusIndex:
         key_row = np.concatenate(key_rows)
         order = np.lexsort((key_row, key))
         key, key_row = key[order], key_row[order]
+        if key.size == 0:
+            return np.zeros((0, 2), dtype=np.int64)
         first = np.flatnonzero(np.r_[True, key[1:] != key[:-1]])
         size = np.diff(np.r_[first, key.size])
         group = np.repeat(np.arange(first.size), size)
