@@ -194,7 +194,7 @@ class AnalyzedDocument:
         if stems is None and (j - i) * 4 < len(self.tokens):
             # a few sentences of a document read once (a trace through a corpus file):
             # stemming the whole document would cost more than the alignment
-            words = self.tokens.words()[i:j]
+            words = self.tokens[i:j].words()
             return [stem(w) for w in words if w not in STOPWORDS]
         return [s for s in self.stems[i:j] if s is not None]
 
@@ -364,6 +364,8 @@ class CorpusIndex:
         self.tf = counts.data.copy()  # raw term counts, entry by entry of ``matrix``
         self.matrix = self.weigh(counts)
         self._postings: sparse.csr_matrix | None = None
+        self._bigrams: tuple[np.ndarray, np.ndarray, np.ndarray] | None = None
+        self._by_hash: tuple[np.ndarray, np.ndarray] | None = None
         self.version = -1  # the corpus version this index reflects (see for_corpus)
         self.memo: dict[object, object] = {}  # later stages' results, valid for this index
 
@@ -417,6 +419,8 @@ class CorpusIndex:
         """Pickled without what is derived or memoised (rebuilt on demand)."""
         state = dict(self.__dict__)
         state["_postings"] = None
+        state["_bigrams"] = None
+        state["_by_hash"] = None
         state["memo"] = {}
         return state
 
@@ -426,6 +430,71 @@ class CorpusIndex:
         if self._postings is None:
             self._postings = self.matrix.T.tocsr()
         return self._postings
+
+    @property
+    def bigrams(self) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        """Posting lists of content-word bigrams: ``(keys, starts, rows)``.
+
+        A bigram is two content terms next to each other in a sentence once its stopwords
+        are dropped, keyed ``first * len(vocab) + second`` (:meth:`bigram_keys`); ``keys``
+        are sorted and distinct, and the sentence rows holding ``keys[k]`` are
+        ``rows[starts[k]:starts[k + 1]]``, sorted.  Built on first use (every document is
+        read once), in time and memory linear in the corpus.
+        """
+        if self._bigrams is None:
+            self._bigrams = self._build_bigrams()
+        return self._bigrams
+
+    def _build_bigrams(self) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        n_terms = len(self.vocab)
+        ids_of: dict[str, int] = {}  # word -> its stem's term id, -1 for a stopword
+        firsts = np.searchsorted(self.unit_doc, np.arange(len(self.docs)))
+        keys: list[np.ndarray] = []
+        rows: list[np.ndarray] = []
+        for d, adoc in enumerate(self.docs):
+            if not adoc.sentence_tokens:
+                continue
+            words = adoc.tokens.words()
+            for w in set(words).difference(ids_of):
+                ids_of[w] = -1 if w in STOPWORDS else self.vocab.get(stem(w), -1)
+            ids = np.fromiter(map(ids_of.__getitem__, words), dtype=np.int64, count=len(words))
+            bounds = np.asarray(adoc.sentence_tokens, dtype=np.int64)
+            lengths = bounds[:, 1] - bounds[:, 0]
+            offsets = np.arange(lengths.sum()) - np.repeat(np.cumsum(lengths) - lengths, lengths)
+            at = np.repeat(bounds[:, 0], lengths) + offsets  # the sentences' tokens, in order
+            sentence = np.repeat(np.arange(len(bounds)), lengths)
+            content = ids[at] >= 0
+            term, sentence = ids[at][content], sentence[content]
+            same = sentence[1:] == sentence[:-1]
+            keys.append(term[:-1][same] * n_terms + term[1:][same])
+            rows.append(sentence[:-1][same] + int(firsts[d]))
+        key = np.concatenate([np.zeros(0, dtype=np.int64), *keys])
+        row = np.concatenate([np.zeros(0, dtype=np.int64), *rows])
+        order = np.lexsort((row, key))
+        key, row = key[order], row[order]
+        distinct = np.r_[True, (key[1:] != key[:-1]) | (row[1:] != row[:-1])]
+        key, row = key[distinct], row[distinct]
+        first = np.flatnonzero(np.r_[key[:1] == key[:1], key[1:] != key[:-1]])
+        return key[first], np.r_[first, key.size].astype(np.int64), row
+
+    def bigram_keys(self, terms: Sequence[str]) -> np.ndarray:
+        """The distinct bigram keys of a sequence of content terms (see :attr:`bigrams`);
+        a term the index does not know ends a run."""
+        ids = np.asarray([self.vocab.get(t, -1) for t in terms], dtype=np.int64)
+        if ids.size < 2:
+            return np.zeros(0, dtype=np.int64)
+        ok = (ids[:-1] >= 0) & (ids[1:] >= 0)
+        return np.unique(ids[:-1][ok] * len(self.vocab) + ids[1:][ok])
+
+    def rows_with_hash(self, value: int) -> np.ndarray:
+        """The sentence rows whose words hash to ``value`` (see :func:`words_hash`)."""
+        if self._by_hash is None:
+            order = np.argsort(self.unit_hash, kind="stable")
+            self._by_hash = order, self.unit_hash[order]
+        order, hashes = self._by_hash
+        lo = int(np.searchsorted(hashes, value, side="left"))
+        hi = int(np.searchsorted(hashes, value, side="right"))
+        return order[lo:hi]
 
     def weight(self, term: str) -> float:
         """The IDF weight of a content term (unknown terms weigh as the rarest)."""
@@ -652,23 +721,28 @@ class CorpusIndex:
         key_row = np.concatenate(key_rows)
         order = np.lexsort((key_row, key))
         key, key_row = key[order], key_row[order]
+        if key.size == 0:
+            return np.zeros((0, 2), dtype=np.int64)
         first = np.flatnonzero(np.r_[True, key[1:] != key[:-1]])
         size = np.diff(np.r_[first, key.size])
-        us: list[np.ndarray] = []
-        vs: list[np.ndarray] = []
-        for z in np.unique(size[(size >= 2) & (size <= max_group)]).tolist():
-            groups = first[size == z]
-            members = key_row[groups[:, None] + np.arange(z)]  # one row per group
-            left, right = np.triu_indices(z, 1)
-            us.append(members[:, left].ravel())
-            vs.append(members[:, right].ravel())
-        if not us:
+        group = np.repeat(np.arange(first.size), size)
+        small = (size >= 2) & (size <= max_group)
+        # only sentences of different documents pair up: within a group (rows sorted, so
+        # documents too) each row pairs with the rows after its own document's run, which
+        # costs the pairs made and not the square of a big document's share of the group
+        doc = self.unit_doc[key_row]
+        new_run = np.r_[True, (key[1:] != key[:-1]) | (doc[1:] != doc[:-1])]
+        run_end = np.r_[np.flatnonzero(new_run)[1:], key.size][np.cumsum(new_run) - 1]
+        group_end = (first + size)[group]
+        count = np.where(small[group], group_end - run_end, 0)
+        left = np.repeat(np.arange(key.size), count)
+        offsets = np.arange(left.size) - np.repeat(np.cumsum(count) - count, count)
+        u = key_row[left]
+        v = key_row[np.repeat(run_end, count) + offsets]
+        if u.size == 0:
             return np.zeros((0, 2), dtype=np.int64)
-        u, v = np.concatenate(us), np.concatenate(vs)
-        du, dv = self.unit_doc[u], self.unit_doc[v]
-        other = du != dv
-        u, v, du, dv = u[other], v[other], du[other], dv[other]
         sentence_pairs = np.unique(np.minimum(u, v) * n_rows + np.maximum(u, v))
+        del u, v, left, offsets
         lo, hi = sentence_pairs // n_rows, sentence_pairs % n_rows
         similar = np.concatenate(
             [np.zeros(0, dtype=bool)]

@@ -51,7 +51,7 @@ from rapidfuzz.distance import Indel, Levenshtein
 from scipy import sparse
 
 from .errors import InputError
-from .index import AnalyzedDocument, CorpusIndex, content_terms
+from .index import AnalyzedDocument, CorpusIndex, content_terms, words_hash
 from .models import KIND_RANK, Change, Kind, Match
 from .normalize import Token, tokenize
 from .scorer import PARAPHRASE_MIN, features, paraphrase_floor, paraphrase_min, probability
@@ -76,6 +76,7 @@ MIN_SHARED_SHARE = 0.25  # of the query's content words, for a paraphrase or a l
 MAX_GAP = 3  # words: a longer run of unmatched words breaks an alignment in two
 MAX_QUERY_WORDS = 2000
 TRACE_PROBE_BUDGET = 10_000  # posting entries a traced query looks up, rarest terms first
+BIGRAMS_LEAST = 3  # bigrams a bigram probe looks up at least (each within the budget)
 # Bounded work per alignment, however long the document or its sentences: a region (the
 # candidate sentences and their neighbours) longer than this many words, or three times
 # the query, is aligned in overlapping windows; a longer query is located by one
@@ -227,7 +228,7 @@ class _Symbols:
             return cached[1][i:j]  # type: ignore[no-any-return]
         if adoc.cache.setdefault("encoded", 0) == 0 and (j - i) * 4 < len(adoc.tokens):
             adoc.cache["encoded"] = 1
-            return self.encode_words(adoc.tokens.words()[i:j])
+            return self.encode_words(adoc.tokens[i:j].words())
         return self.encode_document(adoc)[i:j]
 
     def encode_document(self, adoc: AnalyzedDocument) -> str:
@@ -651,6 +652,7 @@ def candidate_rows(
     always: float = 2.0,
     min_containment: float = 0.0,
     probe_budget: int | None = None,
+    bigram_probe: bool = False,
     max_entries: int = 2_000_000,
 ) -> list[np.ndarray]:
     """For each query, the sentence rows worth aligning, most similar first (ties by row).
@@ -671,6 +673,12 @@ def candidate_rows(
     many sentences in all (two terms at least): in a small corpus every term, in a big one
     the rare ones only, so the rows found share a rare term with the query — an
     approximation that bounds the work per query however big the corpus.
+    ``bigram_probe`` makes that bound hold when no term is rare: a query whose two rarest
+    terms do not fit in the budget looks up no term beyond it, but its rarest content-word
+    bigrams instead (:attr:`CorpusIndex.bigrams`, within the budget, the three rarest at
+    least when each fits in it) and the sentences that are its very words
+    (:meth:`CorpusIndex.rows_with_hash`): a verbatim or lightly edited copy shares a
+    bigram with the query however common its words.
 
     Queries go through the index in batches of about ``max_entries`` posting entries.
     """
@@ -680,28 +688,33 @@ def candidate_rows(
     terms = [content_terms(q.tokens) for q in queries]
     df = np.diff(index.postings.indptr)
     known = [sorted(int(df[index.vocab[t]]) for t in set(ts) if t in index.vocab) for ts in terms]
-    sizes = [sum(_budgeted(d, probe_budget)) for d in known]
+    least = 0 if bigram_probe else 2
+    extra = probe_budget if bigram_probe and probe_budget is not None else 0
+    sizes = [sum(_budgeted(d, probe_budget, least)) + extra for d in known]
     lo = 0
     while lo < len(queries):
         hi, entries = lo + 1, sizes[lo]
         while hi < len(queries) and entries + sizes[hi] <= max_entries:
             entries += sizes[hi]
             hi += 1
-        batch = _CandidateBatch(queries[lo:hi], terms[lo:hi], index, min_containment, probe_budget)
+        batch = _CandidateBatch(
+            queries[lo:hi], terms[lo:hi], index, min_containment, probe_budget, bigram_probe
+        )
         for k, rows in enumerate(batch.select(limit, min_similarity, always)):
             out[lo + k] = rows
         lo = hi
     return out
 
 
-def _budgeted(df: list[int], budget: int | None) -> list[int]:
-    """The posting sizes (sorted, rarest first) that a probe within ``budget`` looks up."""
+def _budgeted(df: list[int], budget: int | None, least: int = 2) -> list[int]:
+    """The posting sizes (sorted, rarest first) that a probe within ``budget`` looks up,
+    the ``least`` rarest whatever their sizes."""
     if budget is None:
         return df
     total, kept = 0, []
     for n, size in enumerate(df):
         total += size
-        if total > budget and n >= 2:
+        if total > budget and n >= least:
             break
         kept.append(size)
     return kept
@@ -717,6 +730,7 @@ class _CandidateBatch:
         index: CorpusIndex,
         min_containment: float,
         probe_budget: int | None = None,
+        bigram_probe: bool = False,
     ) -> None:
         self.queries, self.index, self.min_containment = queries, index, min_containment
         counts = index.count_matrix(terms)
@@ -733,10 +747,20 @@ class _CandidateBatch:
         probe = self.vectors
         if min_containment > 0:
             probe = self._prefix(counts, rows_of)
+        short = np.zeros(len(queries), dtype=bool)
         if probe_budget is not None:
-            probe = self._rarest(probe, probe_budget)
+            probe, short = self._rarest(probe, probe_budget, 0 if bigram_probe else 2)
         product = (probe @ index.postings).tocoo()
         self.query, self.row = product.row.astype(np.int64), product.col.astype(np.int64)
+        if bigram_probe and probe_budget is not None and short.any():
+            n_rows = index.matrix.shape[0]
+            mine = short[self.query]  # their pairs so far: those of a rare term, if any
+            found = [self.query[mine] * n_rows + self.row[mine]]
+            for k in np.flatnonzero(short).tolist():
+                found.append(k * n_rows + self._bigram_rows(queries[k], terms[k], probe_budget))
+            keys = np.unique(np.concatenate(found))
+            self.query = np.r_[self.query[~mine], keys // n_rows]
+            self.row = np.r_[self.row[~mine], keys % n_rows]
         exact = min_containment <= 0 and probe_budget is None
         self.cos = product.data if exact else None
 
@@ -760,10 +784,13 @@ class _CandidateBatch:
         probe.eliminate_zeros()
         return probe
 
-    def _rarest(self, probe: sparse.csr_matrix, budget: int) -> sparse.csr_matrix:
-        """``probe`` keeping each query's rarest terms within ``budget`` (see _budgeted)."""
+    def _rarest(
+        self, probe: sparse.csr_matrix, budget: int, least: int
+    ) -> tuple[sparse.csr_matrix, np.ndarray]:
+        """``probe`` keeping each query's rarest terms within ``budget`` (see _budgeted),
+        and which queries kept fewer than two of their terms (one if they have one)."""
         if probe.nnz == 0:
-            return probe
+            return probe, np.zeros(probe.shape[0], dtype=bool)
         probe = probe.copy()
         lengths = np.diff(probe.indptr)
         rows_of = np.repeat(np.arange(probe.shape[0]), lengths)
@@ -775,10 +802,30 @@ class _CandidateBatch:
         within = running - np.repeat(running[first] - ordered[first], lengths)
         rank = np.arange(probe.nnz) - np.repeat(first, lengths)
         keep = np.empty(probe.nnz, dtype=bool)
-        keep[order] = (within <= budget) | (rank < 2)
+        keep[order] = (within <= budget) | (rank < least)
+        kept = np.bincount(rows_of[keep], minlength=probe.shape[0])
+        short = kept < np.minimum(2, lengths)
         probe.data = np.where(keep, probe.data, 0.0)
         probe.eliminate_zeros()
-        return probe
+        return probe, short
+
+    def _bigram_rows(self, query: Query, terms: Sequence[str], budget: int) -> np.ndarray:
+        """The rows sharing the query's rarest bigrams within ``budget`` (the
+        ``BIGRAMS_LEAST`` rarest whenever each fits in it), and those that are the query's
+        words exactly."""
+        keys, starts, rows = self.index.bigrams
+        wanted = self.index.bigram_keys(terms)
+        at = np.minimum(np.searchsorted(keys, wanted), max(0, keys.size - 1))
+        at = at[keys[at] == wanted] if keys.size else at[:0]
+        df = starts[at + 1] - starts[at]
+        order = np.argsort(df, kind="stable")
+        at, df = at[order], df[order]
+        chosen = np.cumsum(df) <= budget
+        # one word edited, dropped or added breaks at most two bigrams: of three, one holds
+        chosen[:BIGRAMS_LEAST] |= df[:BIGRAMS_LEAST] <= budget
+        found = [rows[starts[a] : starts[a + 1]] for a in at[chosen].tolist()]
+        found.append(self.index.rows_with_hash(words_hash(query.tokens)))
+        return np.unique(np.concatenate(found))
 
     def _stats(self, query: np.ndarray, row: np.ndarray) -> tuple[np.ndarray, ...]:
         """Cosine, shared terms and shared weight of each (query, row) pair."""

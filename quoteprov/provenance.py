@@ -501,6 +501,7 @@ def _family_task(
         always=COPY_SIMILARITY,
         min_containment=FAMILY_CONTAINMENT,
         probe_budget=FAMILY_PROBE_BUDGET,
+        bigram_probe=True,
     )
     out = []
     for (_, own), q, rows in zip(items, queries, candidates, strict=True):
@@ -548,6 +549,8 @@ def _families(
     traced_first = sorted(first.values())
     items = [(occurrences[n].content, frozenset(holders[n])) for n in traced_first]
     chunks = [items[lo : lo + FAMILY_CHUNK] for lo in range(0, len(items), FAMILY_CHUNK)]
+    if items:
+        _ = index.bigrams  # built once here, before the tasks are forked
     traced = run_tasks(
         _family_task,
         index,

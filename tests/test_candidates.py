@@ -111,3 +111,80 @@ def test_verbatim_shortcut_agrees_with_alignment(seeds: qp.Corpus) -> None:
             assert fast == slow
             checked += fast == ("verbatim", 100.0)
     assert checked > 10
+
+
+_COMMON = (
+    "council fund bridge school spring river minister plan budget road money town "
+    "water power rail park health police court market"
+).split()
+_QUOTE = "The council will fund the bridge, the school and the river park by spring"
+
+
+def _common_words_corpus(seed: int) -> qp.Corpus:
+    """A quotation, a verbatim and a lightly edited copy of it, and filler sentences that
+    make every one of its words common (in hundreds of sentences)."""
+    rng = random.Random(seed)
+    docs = [
+        qp.Document(id="orig", text=f'"{_QUOTE}," the mayor said. Rain fell.'),
+        qp.Document(id="copy", text=f'Yesterday: "{_QUOTE}," she said.'),
+        qp.Document(id="edit", text=f'"{_QUOTE.replace("school", "library")}," he said.'),
+        qp.Document(id="bare", text=f"{_QUOTE}. Nothing more."),
+    ]
+    for n in range(40):
+        sentences = [
+            " ".join(rng.choice(_COMMON) for _ in range(rng.randint(6, 12))).capitalize() + "."
+            for _ in range(10)
+        ]
+        docs.append(qp.Document(id=f"filler{n}", text=" ".join(sentences)))
+    return qp.Corpus(docs)
+
+
+@pytest.mark.parametrize("seed", [0, 1, 2])
+def test_bigram_probe_finds_copies_of_a_quotation_of_common_words(seed: int) -> None:
+    corpus = _common_words_corpus(seed)
+    index = CorpusIndex.for_corpus(corpus)
+    query = Query.parse(_QUOTE)
+    df = np.diff(index.postings.indptr)
+    budget = 40
+    assert all(df[index.vocab[t]] > budget for t in query.terms)  # no term is rare
+    # the reference: every sentence aligned with the query, no index
+    copies = set()
+    for u in range(index.matrix.shape[0]):
+        d, s = int(index.unit_doc[u]), int(index.unit_sent[u])
+        sentence = index.docs[d].sentences[s]
+        for m in match_passage(query, index.docs[d], [s], index):
+            inside = sentence.start <= m.start and m.end <= sentence.end
+            if inside and m.kind in ("verbatim", "near_verbatim"):
+                copies.add(u)
+    assert {index.docs[int(index.unit_doc[u])].doc.id for u in copies} == {
+        "orig",
+        "copy",
+        "edit",
+        "bare",
+    }
+    kept = {"limit": 10**9, "min_similarity": 0.0, "probe_budget": budget, "bigram_probe": True}
+    (rows,) = candidate_rows([query], index, **kept)  # type: ignore[arg-type]
+    assert copies <= set(rows.tolist())
+    # and the work stays within the budget: the three rarest bigrams at most thrice it
+    assert rows.size <= 3 * budget + len(copies)
+    (old,) = candidate_rows([query], index, limit=10**9, min_similarity=0.0, probe_budget=budget)
+    assert old.size > rows.size  # the two rarest terms whatever their size: most rows
+
+
+def test_families_with_a_tiny_probe_budget_keep_copies_of_common_words(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    corpus = _common_words_corpus(0)
+
+    def quote_family(budget: int) -> set[str]:
+        monkeypatch.setattr(provenance, "FAMILY_PROBE_BUDGET", budget)
+        graph = qp.build_graph(corpus, workers=1)
+        [family] = [
+            n for n, d in graph.nodes(data=True) if d["type"] == "quote" and "council" in d["text"]
+        ]
+        return {v.removeprefix("doc:") for _, v in graph.out_edges(family)}
+
+    reference = quote_family(10**9)  # every term looked up
+    # the copies, and nothing the reference does not link (it also links a filler
+    # sentence or two as paraphrases: random words that happen to say much the same)
+    assert {"orig", "copy", "edit", "bare"} <= quote_family(40) <= reference
