@@ -78,6 +78,7 @@ _ITEM = re.compile(r"(?<!\S)(\d{1,2}|[a-z])(\.\)|\)|\.)(?=\s)")  # "2.)" "2)" "2
 _BULLET = re.compile(rf"(?<=\s)[{_BULLETS}]")
 _QUOTE_OR_BREAK = re.compile(rf"(?P<q>[\"“”„«»])|(?P<br>{_LINE_BREAK.pattern})")
 _LINE_CONTINUES = re.compile(r"[ \t]*[^\W\d_]")  # the next line's first letter
+_FIRST_WORD = re.compile(r"[ \t]*(\S*)")  # the next line's first word
 
 
 def _skip_space(text: str, pos: int, end: int) -> int:
@@ -122,31 +123,47 @@ def _quotation_mask(text: str) -> bytearray:
     return mask
 
 
+def _wrapped(text: str, line_start: int, line_end: int, next_start: int, next_end: int) -> bool:
+    """Whether the line ``[line_start, line_end)`` was wrapped into the next line.
+
+    A hard-wrapped line continues when the next line starts in lower case, this one does
+    not end with sentence-final punctuation, and the next line's first word did not fit
+    on this one: wrapping is greedy, so a line that could have taken the next word, as
+    long as the next line is, was ended on purpose (a headline, a date line, a caption, a
+    review's title, the last line of a paragraph).
+    """
+    last = line_end
+    while last > line_start and text[last - 1].isspace():
+        last -= 1
+    nxt = _LINE_CONTINUES.match(text, next_start, next_end)
+    if not nxt or not nxt.group()[-1].islower() or last == line_start:
+        return False
+    if text[last - 1] in '.!?:;"”’»)':
+        return False
+    first_word = _FIRST_WORD.match(text, next_start, next_end)
+    width = len(first_word.group(1)) if first_word else 0
+    next_last = next_end
+    while next_last > next_start and text[next_last - 1].isspace():
+        next_last -= 1
+    return (last - line_start) + 1 + width > next_last - next_start
+
+
 def _blocks(text: str) -> list[tuple[int, int]]:
     """Paragraph-level blocks: a line break ends a block unless prose continues after it.
 
-    A hard-wrapped line continues when the next line starts in lower case and this one
-    does not end with sentence-final punctuation.  Bullets standing after a space start a
-    block of their own.
+    A hard-wrapped line continues into the next (:func:`_wrapped`).  Bullets standing
+    after a space start a block of their own.
     """
+    breaks = [(m.start(), m.end()) for m in _LINE_BREAK.finditer(text)]
     blocks: list[tuple[int, int]] = []
     start = line_start = 0
-    for m in _LINE_BREAK.finditer(text):
-        end = m.start()
-        last = end
-        while last > line_start and text[last - 1].isspace():
-            last -= 1
-        nxt = _LINE_CONTINUES.match(text, m.end())
-        if (
-            nxt
-            and nxt.group()[-1].islower()
-            and last > line_start
-            and text[last - 1] not in '.!?:;"”’»)'
-        ):
-            line_start = m.end()
+    for i, (end, after) in enumerate(breaks):
+        next_end = breaks[i + 1][0] if i + 1 < len(breaks) else len(text)
+        if _wrapped(text, line_start, end, after, next_end):
+            line_start = after
             continue
         blocks.append((start, end))
-        start = line_start = m.end()
+        start = line_start = after
     blocks.append((start, len(text)))
     out: list[tuple[int, int]] = []
     for a, b in blocks:

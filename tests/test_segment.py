@@ -164,6 +164,29 @@ def test_golden_rules(text: str, expected: list[str]) -> None:
             id="hard-wrapped-prose-joins",
         ),
         pytest.param(
+            "The council voted on Tuesday to approve\nthe new budget, which raises spending on\n"
+            "schools and roads by four percent.\nIt passed.",
+            [
+                "The council voted on Tuesday to approve\nthe new budget, which raises spending "
+                "on\nschools and roads by four percent.",
+                "It passed.",
+            ],
+            id="greedy-wrapped-lines-join",
+        ),
+        pytest.param(
+            "Flood warning lifted\nresidents went back to their homes on Monday as the river fell.",
+            [
+                "Flood warning lifted",
+                "residents went back to their homes on Monday as the river fell.",
+            ],
+            id="short-title-line-before-lower-case-line",
+        ),
+        pytest.param(
+            "Tuesday, March 3, 2020\npolice said the bridge would reopen later in the week.",
+            ["Tuesday, March 3, 2020", "police said the bridge would reopen later in the week."],
+            id="date-line-before-lower-case-caption",
+        ),
+        pytest.param(
             "First line.\r\nSecond line\r\nThird. Fourth.\r\n",
             ["First line.", "Second line", "Third.", "Fourth."],
             id="crlf",
