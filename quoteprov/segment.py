@@ -1,9 +1,10 @@
 """Sentence splitting with character offsets into the original text.
 
 A rule-based splitter tuned for news.  It breaks after ``.``, ``!``, ``?`` and ellipses
-(with any closing quotation marks or brackets) when the next word can start a sentence, at
-line breaks that end a paragraph or a title, before bullets, and between the items of an
-inline numbered list.  It does not break on abbreviations (U.S., Gen., Sept., Mr.),
+(with any closing quotation marks or brackets; an elision ``[...]`` before a capital) when
+the next word can start a sentence, at line breaks that end a paragraph or a title (not
+those of hard-wrapped prose), before bullets, before a caption's picture credit (``Photo:
+Jane Roe``), and between the items of an inline numbered list.  It does not break on abbreviations (U.S., Gen., Sept., Mr.),
 initials, decimals, or inside a quotation.  All the work is regular-expression scans and
 bounded look-arounds, so the time is linear in the length of the text.
 
@@ -77,6 +78,11 @@ _ITEM_ONLY = re.compile(rf"[{_BULLETS}]?\s*(?:\d{{1,3}}|[^\W\d_])")  # "1." "b."
 _ITEM = re.compile(r"(?<!\S)(\d{1,2}|[a-z])(\.\)|\)|\.)(?=\s)")  # "2.)" "2)" "2." "b."
 _BULLET = re.compile(rf"(?<=\s)[{_BULLETS}]")
 _QUOTE_OR_BREAK = re.compile(rf"(?P<q>[\"“”„«»])|(?P<br>{_LINE_BREAK.pattern})")
+# a picture credit at the end of a caption: "... in 2019. Photo: Jane Roe" (group: its
+# first word, which must not be lower case)
+_CREDIT = re.compile(
+    r"(?<=\S)\s+(?:(?:Image|Photo|Photograph|Picture|Illustration|Graphic)s?|Credit):\s+(\S)"
+)
 _LINE_CONTINUES = re.compile(r"[ \t]*[^\W\d_]")  # the next line's first letter
 _FIRST_WORD = re.compile(r"[ \t]*(\S*)")  # the next line's first word
 
@@ -177,17 +183,22 @@ def _blocks(text: str) -> list[tuple[int, int]]:
 def _is_boundary(text: str, punct_start: int, punct_end: int) -> bool:
     """Whether terminal punctuation at ``[punct_start, punct_end)`` ends a sentence."""
     nxt = _NEXT_WORD.match(text, punct_end, punct_end + 80)
-    word_after = nxt.group(1) if nxt else ""
-    if not word_after:
+    if nxt is None or not nxt.group(1):
         return True
+    word_after = nxt.group(1)
     first = word_after[0]
     if first.islower() or first in ",;:":
         return False  # '"Yes," he said', "3 p.m. today"
-    if punct_start and text[punct_start - 1] in "[(":
-        return False  # an elision or a remark: "Bohr [...] used", "(?)"
     mark = text[punct_start:punct_end].rstrip(_CLOSERS)
+    ellipsis = ".." in mark or "…" in mark or ". ." in mark
+    if punct_start and text[punct_start - 1] in "[(":
+        # a remark "(?)" goes on; an elision "[...]" ends a sentence only before a word
+        # that follows it directly: "yields [...] Ozone is", not '[...]" (Smith 55).'
+        elision = ellipsis and "]" in text[punct_start:punct_end]
+        if not (elision and text[punct_end : nxt.start(1)].isspace()):
+            return False
     if mark != ".":
-        if ".." in mark or "…" in mark or ". ." in mark:
+        if ellipsis:
             # "I" is capitalised anywhere: after an ellipsis it does not start a sentence
             return re.match(r"I\b", word_after) is None
         return True  # ! ? ?! followed by a capital
@@ -278,6 +289,12 @@ def split_sentences(text: str, *, keep_quotations: bool = True) -> list[Sentence
             if _is_boundary(text, m.start(), m.end()):
                 block_cuts.append(m.end())
                 start = _skip_space(text, m.end(), block_end)
+        # a credit starts a sentence of its own, with or without a full stop before it
+        for credit in _CREDIT.finditer(text, block_start, block_end):
+            label = _skip_space(text, credit.start(), block_end)
+            if not credit.group(1).islower() and (inside is None or not inside[label]):
+                block_cuts.append(label)
+        block_cuts.sort()
         cuts.extend(_list_cuts(text, block_start, block_end, block_cuts))
         cuts.append(block_end)
     sentences: list[Sentence] = []

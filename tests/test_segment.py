@@ -202,6 +202,30 @@ def test_golden_rules(text: str, expected: list[str]) -> None:
             id="parentheses",
         ),
         pytest.param(
+            "The ferry left the harbour at dawn. Photo: Jane Roe / Reuters.",
+            ["The ferry left the harbour at dawn.", "Photo: Jane Roe / Reuters."],
+            id="credit-after-caption",
+        ),
+        pytest.param(
+            "Volunteers clear the beach near Port Elm Image: Coast Guard.\nThe beach reopened.",
+            [
+                "Volunteers clear the beach near Port Elm",
+                "Image: Coast Guard.",
+                "The beach reopened.",
+            ],
+            id="credit-after-caption-without-full-stop",
+        ),
+        pytest.param(
+            "Crews repair a bridge in Washington D.C. Images: City of Washington.",
+            ["Crews repair a bridge in Washington D.C.", "Images: City of Washington."],
+            id="credit-after-initialism",
+        ),
+        pytest.param(
+            "He posted a photo: the crowd cheered. The Photo: a history is a book.",
+            ["He posted a photo: the crowd cheered.", "The Photo: a history is a book."],
+            id="no-credit-without-capital-label-and-word-after",
+        ),
+        pytest.param(
             "Results:\n• Smith won. • Jones lost.",
             ["Results:", "• Smith won.", "• Jones lost."],
             id="bullets",
@@ -219,6 +243,23 @@ def test_keep_quotations_false_breaks_inside_quotations() -> None:
     text = '"It went well. We agreed," he said.'
     assert texts(text) == [text]
     assert texts(text, keep_quotations=False) == ['"It went well.', 'We agreed," he said.']
+
+
+def test_an_elision_before_a_capital_ends_a_sentence() -> None:
+    text = '"Prices rose [...] Nobody expected it," she said. The study [...] found gaps.'
+    assert texts(text, keep_quotations=False) == [
+        '"Prices rose [...]',
+        'Nobody expected it," she said.',
+        "The study [...] found gaps.",
+    ]
+    assert texts(text) == [text[:49], text[50:]]  # the quotation stays whole
+    # a citation after the quotation is no new sentence, nor a remark in brackets
+    assert len(texts('"They rose [...]" (Lee 12). In 1920 (?) Lee wrote it.')) == 2
+
+
+def test_a_credit_inside_a_quotation_stays_in_it() -> None:
+    text = '"Look at the caption, Photo: Ann Lee, on page two," he said.'
+    assert texts(text) == [text]
 
 
 def test_offsets_and_indices() -> None:
