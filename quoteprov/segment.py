@@ -32,9 +32,9 @@ _TITLES = _words(
     pres supt insp det amb atty messrs mme mlle mt jan feb mar apr jun jul aug sep sept oct
     nov dec vs v cf e.g i.e viz"""
 )
-# end a sentence unless a number follows: "No. 1", "p. 55", "pop. 256,000"
+# end a sentence unless a number follows: "No. 1", "p. 55", "pop. 256,000", "Rs. 500"
 _BEFORE_NUMBER = _words(
-    "no nos n° nº p pp vol vols fig figs art sec ch para op pop est tel ext ca approx"
+    "no nos n° nº p pp vol vols fig figs art sec ch para op pop est tel ext ca approx rs"
 )
 # may end a sentence, or may not: decided by the next word
 _MAYBE_END = _words(
@@ -201,7 +201,8 @@ def _is_boundary(text: str, punct_start: int, punct_end: int) -> bool:
         if ellipsis:
             # "I" is capitalised anywhere: after an ellipsis it does not start a sentence
             return re.match(r"I\b", word_after) is None
-        return True  # ! ? ?! followed by a capital
+        # ! ? ?! followed by a capital; not an aside between dashes: "and -- voila! -- you"
+        return word_after not in ("-", "--", "–", "—")
     window = text[max(0, punct_start - 64) : punct_start]
     before = _WORD_BEFORE.search(window)
     word = before.group().lstrip("'") if before else ""

@@ -202,6 +202,20 @@ def test_golden_rules(text: str, expected: list[str]) -> None:
             id="parentheses",
         ),
         pytest.param(
+            "The fee is Rs. 2500 a year. He paid in Rs. The bank agreed.",
+            ["The fee is Rs. 2500 a year.", "He paid in Rs.", "The bank agreed."],
+            id="rupees-before-number",
+        ),
+        pytest.param(
+            "The vote -- a surprise? -- passed. Then — at last! — it rained. Done! — Ann Lee",
+            [
+                "The vote -- a surprise? -- passed.",
+                "Then — at last! — it rained.",
+                "Done! — Ann Lee",
+            ],
+            id="question-or-exclamation-between-dashes",
+        ),
+        pytest.param(
             "The ferry left the harbour at dawn. Photo: Jane Roe / Reuters.",
             ["The ferry left the harbour at dawn.", "Photo: Jane Roe / Reuters."],
             id="credit-after-caption",
