@@ -4,9 +4,10 @@ A rule-based splitter tuned for news.  It breaks after ``.``, ``!``, ``?`` and e
 (with any closing quotation marks or brackets; an elision ``[...]`` before a capital) when
 the next word can start a sentence, at line breaks that end a paragraph or a title (not
 those of hard-wrapped prose), before bullets, before a caption's picture credit (``Photo:
-Jane Roe``), and between the items of an inline numbered list.  It does not break on abbreviations (U.S., Gen., Sept., Mr.),
-initials, decimals, or inside a quotation.  All the work is regular-expression scans and
-bounded look-arounds, so the time is linear in the length of the text.
+Jane Roe``), and between the items of an inline numbered list.  It does not break on
+abbreviations (U.S., Gen., Sept., Mr.), initials, decimals, or inside a quotation.  All the
+work is regular-expression scans and bounded look-arounds, so the time is linear in the
+length of the text.
 
 >>> text = 'Gen. Smith met Mr. Lee in the U.S. capital. "It went well. We agreed," he said.'
 >>> [s.text for s in split_sentences(text)]
