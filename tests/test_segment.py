@@ -345,12 +345,17 @@ def test_gum_news_boundaries() -> None:
         d for p in sorted((DATA / "ud_gum_news").glob("*.conllu")) for d in bench.read_conllu(p)
     ]
     assert len(docs) == 24
+    report = [d for d in docs if bench.gum_half(d.name) == "report"]
+    assert len(report) == 12  # the half never tuned on (the other is the tune half)
     keep = bench.score_docs(docs, bench.quoteprov_spans)
     p, r, f = keep.prf()
-    assert p >= 0.99 and f >= 0.95, (p, r, f)
+    assert p >= 0.99 and f >= 0.955, (p, r, f)
     # with quotations kept whole, most misses are the quotations' inner sentences
     assert keep.misses_in_quote >= keep.fn // 2
-    assert bench.score_docs(docs, bench.quoteprov_split_quotes).prf()[2] >= 0.97
+    # in GUM's own convention (breaking inside quotations): issue 5's target is 0.98
+    p, r, f = bench.score_docs(report, bench.quoteprov_split_quotes).prf()
+    assert p >= 0.98 and f >= 0.97, (p, r, f)
+    assert bench.score_docs(docs, bench.quoteprov_split_quotes).prf()[2] >= 0.98
 
 
 def test_ewt_boundaries_are_precise() -> None:
