@@ -86,6 +86,13 @@ CASES: dict[str, Callable[[int], str]] = {
     "quote then dots": lambda N: '"' + "." * N + '"',
     "closers": lambda N: "." + ")" * N + "x",
     "dq-run-x": lambda N: 'a."' + '"' * N + "x",
+    "credits": lambda N: "a Photo: B " * (N // 5),
+    "credit spaces": lambda N: "a" + " " * N + "Photo: b",
+    "short lines": lambda N: "ab\ncd " * N,
+    "long line lower": lambda N: "a " * N + "\nb",
+    "line spaces": lambda N: "a" + " " * N + "\n" + " " * N + "b\nc",
+    "elisions": lambda N: "a [...] B " * (N // 5),
+    "! dashes": lambda N: "a! -- " * N,
 }
 STAGES: list[Callable[[str], object]] = [normalize, tokens_of, split_sentences, extract_quotes]
 

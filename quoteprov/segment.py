@@ -1,11 +1,13 @@
 """Sentence splitting with character offsets into the original text.
 
 A rule-based splitter tuned for news.  It breaks after ``.``, ``!``, ``?`` and ellipses
-(with any closing quotation marks or brackets) when the next word can start a sentence, at
-line breaks that end a paragraph or a title, before bullets, and between the items of an
-inline numbered list.  It does not break on abbreviations (U.S., Gen., Sept., Mr.),
-initials, decimals, or inside a quotation.  All the work is regular-expression scans and
-bounded look-arounds, so the time is linear in the length of the text.
+(with any closing quotation marks or brackets; an elision ``[...]`` before a capital) when
+the next word can start a sentence, at line breaks that end a paragraph or a title (not
+those of hard-wrapped prose), before bullets, before a caption's picture credit (``Photo:
+Jane Roe``), and between the items of an inline numbered list.  It does not break on
+abbreviations (U.S., Gen., Sept., Mr.), initials, decimals, or inside a quotation.  All the
+work is regular-expression scans and bounded look-arounds, so the time is linear in the
+length of the text.
 
 >>> text = 'Gen. Smith met Mr. Lee in the U.S. capital. "It went well. We agreed," he said.'
 >>> [s.text for s in split_sentences(text)]
@@ -31,9 +33,9 @@ _TITLES = _words(
     pres supt insp det amb atty messrs mme mlle mt jan feb mar apr jun jul aug sep sept oct
     nov dec vs v cf e.g i.e viz"""
 )
-# end a sentence unless a number follows: "No. 1", "p. 55", "pop. 256,000"
+# end a sentence unless a number follows: "No. 1", "p. 55", "pop. 256,000", "Rs. 500"
 _BEFORE_NUMBER = _words(
-    "no nos n° nº p pp vol vols fig figs art sec ch para op pop est tel ext ca approx"
+    "no nos n° nº p pp vol vols fig figs art sec ch para op pop est tel ext ca approx rs"
 )
 # may end a sentence, or may not: decided by the next word
 _MAYBE_END = _words(
@@ -77,7 +79,13 @@ _ITEM_ONLY = re.compile(rf"[{_BULLETS}]?\s*(?:\d{{1,3}}|[^\W\d_])")  # "1." "b."
 _ITEM = re.compile(r"(?<!\S)(\d{1,2}|[a-z])(\.\)|\)|\.)(?=\s)")  # "2.)" "2)" "2." "b."
 _BULLET = re.compile(rf"(?<=\s)[{_BULLETS}]")
 _QUOTE_OR_BREAK = re.compile(rf"(?P<q>[\"“”„«»])|(?P<br>{_LINE_BREAK.pattern})")
+# a picture credit at the end of a caption: "... in 2019. Photo: Jane Roe" (group: its
+# first word, which must not be lower case)
+_CREDIT = re.compile(
+    r"(?<=\S)\s+(?:(?:Image|Photo|Photograph|Picture|Illustration|Graphic)s?|Credit):\s+(\S)"
+)
 _LINE_CONTINUES = re.compile(r"[ \t]*[^\W\d_]")  # the next line's first letter
+_FIRST_WORD = re.compile(r"[ \t]*(\S*)")  # the next line's first word
 
 
 def _skip_space(text: str, pos: int, end: int) -> int:
@@ -122,31 +130,47 @@ def _quotation_mask(text: str) -> bytearray:
     return mask
 
 
+def _wrapped(text: str, line_start: int, line_end: int, next_start: int, next_end: int) -> bool:
+    """Whether the line ``[line_start, line_end)`` was wrapped into the next line.
+
+    A hard-wrapped line continues when the next line starts in lower case, this one does
+    not end with sentence-final punctuation, and the next line's first word did not fit
+    on this one: wrapping is greedy, so a line that could have taken the next word, as
+    long as the next line is, was ended on purpose (a headline, a date line, a caption, a
+    review's title, the last line of a paragraph).
+    """
+    last = line_end
+    while last > line_start and text[last - 1].isspace():
+        last -= 1
+    nxt = _LINE_CONTINUES.match(text, next_start, next_end)
+    if not nxt or not nxt.group()[-1].islower() or last == line_start:
+        return False
+    if text[last - 1] in '.!?:;"”’»)':
+        return False
+    first_word = _FIRST_WORD.match(text, next_start, next_end)
+    width = len(first_word.group(1)) if first_word else 0
+    next_last = next_end
+    while next_last > next_start and text[next_last - 1].isspace():
+        next_last -= 1
+    return (last - line_start) + 1 + width > next_last - next_start
+
+
 def _blocks(text: str) -> list[tuple[int, int]]:
     """Paragraph-level blocks: a line break ends a block unless prose continues after it.
 
-    A hard-wrapped line continues when the next line starts in lower case and this one
-    does not end with sentence-final punctuation.  Bullets standing after a space start a
-    block of their own.
+    A hard-wrapped line continues into the next (:func:`_wrapped`).  Bullets standing
+    after a space start a block of their own.
     """
+    breaks = [(m.start(), m.end()) for m in _LINE_BREAK.finditer(text)]
     blocks: list[tuple[int, int]] = []
     start = line_start = 0
-    for m in _LINE_BREAK.finditer(text):
-        end = m.start()
-        last = end
-        while last > line_start and text[last - 1].isspace():
-            last -= 1
-        nxt = _LINE_CONTINUES.match(text, m.end())
-        if (
-            nxt
-            and nxt.group()[-1].islower()
-            and last > line_start
-            and text[last - 1] not in '.!?:;"”’»)'
-        ):
-            line_start = m.end()
+    for i, (end, after) in enumerate(breaks):
+        next_end = breaks[i + 1][0] if i + 1 < len(breaks) else len(text)
+        if _wrapped(text, line_start, end, after, next_end):
+            line_start = after
             continue
         blocks.append((start, end))
-        start = line_start = m.end()
+        start = line_start = after
     blocks.append((start, len(text)))
     out: list[tuple[int, int]] = []
     for a, b in blocks:
@@ -160,20 +184,26 @@ def _blocks(text: str) -> list[tuple[int, int]]:
 def _is_boundary(text: str, punct_start: int, punct_end: int) -> bool:
     """Whether terminal punctuation at ``[punct_start, punct_end)`` ends a sentence."""
     nxt = _NEXT_WORD.match(text, punct_end, punct_end + 80)
-    word_after = nxt.group(1) if nxt else ""
-    if not word_after:
+    if nxt is None or not nxt.group(1):
         return True
+    word_after = nxt.group(1)
     first = word_after[0]
     if first.islower() or first in ",;:":
         return False  # '"Yes," he said', "3 p.m. today"
-    if punct_start and text[punct_start - 1] in "[(":
-        return False  # an elision or a remark: "Bohr [...] used", "(?)"
     mark = text[punct_start:punct_end].rstrip(_CLOSERS)
+    ellipsis = ".." in mark or "…" in mark or ". ." in mark
+    if punct_start and text[punct_start - 1] in "[(":
+        # a remark "(?)" goes on; an elision "[...]" ends a sentence only before a word
+        # that follows it directly: "yields [...] Ozone is", not '[...]" (Smith 55).'
+        elision = ellipsis and "]" in text[punct_start:punct_end]
+        if not (elision and text[punct_end : nxt.start(1)].isspace()):
+            return False
     if mark != ".":
-        if ".." in mark or "…" in mark or ". ." in mark:
+        if ellipsis:
             # "I" is capitalised anywhere: after an ellipsis it does not start a sentence
             return re.match(r"I\b", word_after) is None
-        return True  # ! ? ?! followed by a capital
+        # ! ? ?! followed by a capital; not an aside between dashes: "and -- voila! -- you"
+        return word_after not in ("-", "--", "–", "—")
     window = text[max(0, punct_start - 64) : punct_start]
     before = _WORD_BEFORE.search(window)
     word = before.group().lstrip("'") if before else ""
@@ -261,6 +291,12 @@ def split_sentences(text: str, *, keep_quotations: bool = True) -> list[Sentence
             if _is_boundary(text, m.start(), m.end()):
                 block_cuts.append(m.end())
                 start = _skip_space(text, m.end(), block_end)
+        # a credit starts a sentence of its own, with or without a full stop before it
+        for credit in _CREDIT.finditer(text, block_start, block_end):
+            label = _skip_space(text, credit.start(), block_end)
+            if not credit.group(1).islower() and (inside is None or not inside[label]):
+                block_cuts.append(label)
+        block_cuts.sort()
         cuts.extend(_list_cuts(text, block_start, block_end, block_cuts))
         cuts.append(block_end)
     sentences: list[Sentence] = []

@@ -83,7 +83,8 @@ from .parallel import progress_bar, show_progress
 __all__ = ["ANALYSIS_VERSION", "SCHEMA_VERSION", "CorpusStore"]
 
 SCHEMA_VERSION = 1
-ANALYSIS_VERSION = 1  # raise when segmentation, quotations, tokens or terms change
+ANALYSIS_VERSION = 2  # raise when segmentation, quotations, tokens or terms change
+# 2: sentence boundaries at picture credits, elisions and intended line ends (issue 5)
 BUSY_SECONDS = 30.0  # how long a writer waits for another process' transaction
 CACHE_DOCUMENTS = 20_000  # analysed documents kept in memory when read lazily
 WRITE_BATCH = 2_000  # documents analysed and written per step of a save

@@ -164,6 +164,29 @@ def test_golden_rules(text: str, expected: list[str]) -> None:
             id="hard-wrapped-prose-joins",
         ),
         pytest.param(
+            "The council voted on Tuesday to approve\nthe new budget, which raises spending on\n"
+            "schools and roads by four percent.\nIt passed.",
+            [
+                "The council voted on Tuesday to approve\nthe new budget, which raises spending "
+                "on\nschools and roads by four percent.",
+                "It passed.",
+            ],
+            id="greedy-wrapped-lines-join",
+        ),
+        pytest.param(
+            "Flood warning lifted\nresidents went back to their homes on Monday as the river fell.",
+            [
+                "Flood warning lifted",
+                "residents went back to their homes on Monday as the river fell.",
+            ],
+            id="short-title-line-before-lower-case-line",
+        ),
+        pytest.param(
+            "Tuesday, March 3, 2020\npolice said the bridge would reopen later in the week.",
+            ["Tuesday, March 3, 2020", "police said the bridge would reopen later in the week."],
+            id="date-line-before-lower-case-caption",
+        ),
+        pytest.param(
             "First line.\r\nSecond line\r\nThird. Fourth.\r\n",
             ["First line.", "Second line", "Third.", "Fourth."],
             id="crlf",
@@ -177,6 +200,44 @@ def test_golden_rules(text: str, expected: list[str]) -> None:
             "He wrote (see p. 55) about it. The end (really.) came later.",
             ["He wrote (see p. 55) about it.", "The end (really.) came later."],
             id="parentheses",
+        ),
+        pytest.param(
+            "The fee is Rs. 2500 a year. He paid in Rs. The bank agreed.",
+            ["The fee is Rs. 2500 a year.", "He paid in Rs.", "The bank agreed."],
+            id="rupees-before-number",
+        ),
+        pytest.param(
+            "The vote -- a surprise? -- passed. Then — at last! — it rained. Done! — Ann Lee",
+            [
+                "The vote -- a surprise? -- passed.",
+                "Then — at last! — it rained.",
+                "Done! — Ann Lee",
+            ],
+            id="question-or-exclamation-between-dashes",
+        ),
+        pytest.param(
+            "The ferry left the harbour at dawn. Photo: Jane Roe / Reuters.",
+            ["The ferry left the harbour at dawn.", "Photo: Jane Roe / Reuters."],
+            id="credit-after-caption",
+        ),
+        pytest.param(
+            "Volunteers clear the beach near Port Elm Image: Coast Guard.\nThe beach reopened.",
+            [
+                "Volunteers clear the beach near Port Elm",
+                "Image: Coast Guard.",
+                "The beach reopened.",
+            ],
+            id="credit-after-caption-without-full-stop",
+        ),
+        pytest.param(
+            "Crews repair a bridge in Washington D.C. Images: City of Washington.",
+            ["Crews repair a bridge in Washington D.C.", "Images: City of Washington."],
+            id="credit-after-initialism",
+        ),
+        pytest.param(
+            "He posted a photo: the crowd cheered. The Photo: a history is a book.",
+            ["He posted a photo: the crowd cheered.", "The Photo: a history is a book."],
+            id="no-credit-without-capital-label-and-word-after",
         ),
         pytest.param(
             "Results:\n• Smith won. • Jones lost.",
@@ -196,6 +257,23 @@ def test_keep_quotations_false_breaks_inside_quotations() -> None:
     text = '"It went well. We agreed," he said.'
     assert texts(text) == [text]
     assert texts(text, keep_quotations=False) == ['"It went well.', 'We agreed," he said.']
+
+
+def test_an_elision_before_a_capital_ends_a_sentence() -> None:
+    text = '"Prices rose [...] Nobody expected it," she said. The study [...] found gaps.'
+    assert texts(text, keep_quotations=False) == [
+        '"Prices rose [...]',
+        'Nobody expected it," she said.',
+        "The study [...] found gaps.",
+    ]
+    assert texts(text) == [text[:49], text[50:]]  # the quotation stays whole
+    # a citation after the quotation is no new sentence, nor a remark in brackets
+    assert len(texts('"They rose [...]" (Lee 12). In 1920 (?) Lee wrote it.')) == 2
+
+
+def test_a_credit_inside_a_quotation_stays_in_it() -> None:
+    text = '"Look at the caption, Photo: Ann Lee, on page two," he said.'
+    assert texts(text) == [text]
 
 
 def test_offsets_and_indices() -> None:
@@ -267,12 +345,17 @@ def test_gum_news_boundaries() -> None:
         d for p in sorted((DATA / "ud_gum_news").glob("*.conllu")) for d in bench.read_conllu(p)
     ]
     assert len(docs) == 24
+    report = [d for d in docs if bench.gum_half(d.name) == "report"]
+    assert len(report) == 12  # the half never tuned on (the other is the tune half)
     keep = bench.score_docs(docs, bench.quoteprov_spans)
     p, r, f = keep.prf()
-    assert p >= 0.99 and f >= 0.95, (p, r, f)
+    assert p >= 0.99 and f >= 0.955, (p, r, f)
     # with quotations kept whole, most misses are the quotations' inner sentences
     assert keep.misses_in_quote >= keep.fn // 2
-    assert bench.score_docs(docs, bench.quoteprov_split_quotes).prf()[2] >= 0.97
+    # in GUM's own convention (breaking inside quotations): issue 5's target is 0.98
+    p, r, f = bench.score_docs(report, bench.quoteprov_split_quotes).prf()
+    assert p >= 0.98 and f >= 0.97, (p, r, f)
+    assert bench.score_docs(docs, bench.quoteprov_split_quotes).prf()[2] >= 0.98
 
 
 def test_ewt_boundaries_are_precise() -> None:
