@@ -8,9 +8,11 @@ import sys
 from pathlib import Path
 from types import ModuleType
 
+import numpy as np
 import pytest
 
 from quoteprov.index import CorpusIndex
+from quoteprov.scorer import FEATURES
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -73,3 +75,51 @@ def test_domination_needs_every_signal() -> None:
     assert not q._dominated(close, close)  # equal is not closer
     # a number that disagrees is farther, however similar the words
     assert not q._dominated({**close, "numbers": 1.0}, far)
+
+
+@functools.cache
+def rankers() -> ModuleType:
+    quality()  # msrp_rankers imports it by name
+    sys.path.insert(0, str(ROOT / "benchmarks"))
+    try:
+        spec = importlib.util.spec_from_file_location(
+            "msrp_rankers_benchmark", ROOT / "benchmarks" / "msrp_rankers.py"
+        )
+        assert spec and spec.loader
+        module = importlib.util.module_from_spec(spec)
+        sys.modules[spec.name] = module
+        spec.loader.exec_module(module)
+    finally:
+        sys.path.remove(str(ROOT / "benchmarks"))
+    return module
+
+
+def test_the_monotone_ranker_never_puts_a_passage_below_one_it_is_closer_than() -> None:
+    r = rankers()
+    names = list(FEATURES)
+    design, bounds = r.designs(names)["monotone"]
+    rng = np.random.default_rng(5)
+    for _ in range(2000):
+        w = np.array(
+            [
+                rng.uniform(-3.0 if lo is None else lo, 3.0 if hi is None else hi)
+                for lo, hi in bounds
+            ]
+        )
+        far = {k: float(rng.uniform(0, 1)) for k in names}
+        far["numbers"], far["negation"] = float(rng.integers(0, 2)), float(rng.integers(0, 2))
+        far["cosine"] = float(rng.uniform(-1, 1))
+        close = dict(far)
+        moved = [k for k in names if rng.uniform() < 0.5] or [names[rng.integers(len(names))]]
+        for k in moved:  # these signals move toward the query, the others stay
+            close[k] = 0.0 if k in r.CLOSER_LOWER else far[k] + (1 - far[k]) * rng.uniform(0, 1)
+        assert r._closer_everywhere(close, far) or close == far
+        assert design(close) @ w >= design(far) @ w - 1e-9
+    # the free-signed ranker can: that is what the script measures
+    shaped, _ = r.designs(names)["shaped"]
+    w = np.zeros(len(shaped(dict.fromkeys(names, 0.5))))
+    closer = [k for k in names if k not in r.CLOSER_LOWER]
+    w[names.index("ratio")], w[len(names) + 2 + closer.index("ratio")] = 2.0, -2.0  # ratio²
+    near = {**dict.fromkeys(names, 0.7), "ratio": 0.95, "numbers": 0.0, "negation": 0.0}
+    reworded = {**near, "ratio": 0.5}
+    assert shaped(near) @ w < shaped(reworded) @ w
