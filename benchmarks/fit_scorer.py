@@ -12,7 +12,9 @@ measures):
 - every fit paraphrase pair (label 1) and non-paraphrase pair (label 0, hard negatives:
   same story, different claim);
 - for each fit paraphrase query, the five sentences the index ranks highest other than
-  its paraphrase (label 0: what retrieval must rank below the paraphrase).
+  its paraphrase (label 0: what retrieval must rank below the paraphrase), leaving out
+  any sentence that another fit pair labels a paraphrase of the query (a sentence of
+  MSRP may be in several pairs: 29 such retrieved sentences were negatives before).
 
 Features are :func:`quoteprov.scorer.features` with the MSRP pool's rarity weights, the
 cosine from the semantic tier when installed (``--lexical`` skips it).  The model is an
@@ -93,12 +95,20 @@ def main(argv: list[str] | None = None) -> int:
     pool = msrp_pool(read_msrp(path))
     index = CorpusIndex.for_corpus(pool.corpus)
     text_of = dict(zip(pool.ids, pool.texts, strict=True))
+    # the fit side's paraphrase pairs by sentence: a sentence labelled a paraphrase of the
+    # query by another pair is no retrieval negative
+    paraphrases: dict[str, set[str]] = {}
+    for r in rows:
+        if r[0] == "1":
+            a, b = pool.canon[r[1]], pool.canon[r[2]]
+            paraphrases.setdefault(a, set()).add(b)
+            paraphrases.setdefault(b, set()).add(a)
     pairs: list[tuple[str, str, int, str]] = []  # query, passage, label, group
     for r in rows:
         pairs.append((r[3], r[4], int(r[0]), "pair"))
         if r[0] != "1":
             continue
-        skip = {pool.canon[r[1]], pool.canon[r[2]]}
+        skip = {pool.canon[r[1]], pool.canon[r[2]]} | paraphrases[pool.canon[r[1]]]
         shown = 0
         for d, _, _ in index.candidates(tokenize(r[3]), limit=8):
             doc_id = index.docs[d].doc.id
