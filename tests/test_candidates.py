@@ -7,7 +7,9 @@ copies; the verbatim shortcut agrees with alignment.
 
 from __future__ import annotations
 
+import itertools
 import random
+from collections import Counter
 
 import numpy as np
 import pytest
@@ -188,3 +190,84 @@ def test_families_with_a_tiny_probe_budget_keep_copies_of_common_words(
     # the copies, and nothing the reference does not link (it also links a filler
     # sentence or two as paraphrases: random words that happen to say much the same)
     assert {"orig", "copy", "edit", "bare"} <= quote_family(40) <= reference
+
+
+def _reference_document_pairs(
+    index: CorpusIndex,
+    docs: list[int] | None,
+    *,
+    min_similarity: float,
+    min_pairs: int,
+    max_group: int,
+    max_pair_group: int,
+    min_words: int = 5,
+    rarest: int = 6,
+) -> set[tuple[int, int]]:
+    """``candidate_document_pairs`` the plain way: keys as tuples, every pair of a group."""
+    df = np.diff(index.postings.indptr)
+    groups: dict[tuple[object, ...], set[int]] = {}
+    for u in range(index.matrix.shape[0]):
+        if index.unit_len[u] < min_words or (docs is not None and index.unit_doc[u] not in docs):
+            continue
+        held = index.matrix.indices[index.matrix.indptr[u] : index.matrix.indptr[u + 1]]
+        terms = sorted(held.tolist(), key=lambda t: (df[t], t))[:rarest]
+        keys: list[tuple[object, ...]] = [("words", int(index.unit_hash[u]))]
+        keys += [("pair", *sorted(p)) for p in itertools.combinations(terms, 2)]
+        triples = list(itertools.combinations(terms, 3)) or ([tuple(terms)] if terms else [])
+        keys += [("terms", *sorted(t)) for t in triples]
+        for key in keys:
+            groups.setdefault(key, set()).add(u)
+    similar: Counter[tuple[int, int]] = Counter()
+    for key, rows in groups.items():
+        cap = max_pair_group if key[0] == "pair" else max_group
+        if not 2 <= len(rows) <= cap:
+            continue
+        for u, v in itertools.combinations(sorted(rows), 2):
+            a, b = int(index.unit_doc[u]), int(index.unit_doc[v])
+            if a != b and (u, v) not in similar:
+                cosine = float(index.matrix[u].multiply(index.matrix[v]).sum())
+                if cosine >= min_similarity:
+                    similar[(u, v)] = 1
+    per_document: Counter[tuple[int, int]] = Counter()
+    for u, v in similar:
+        per_document[(int(index.unit_doc[u]), int(index.unit_doc[v]))] += 1
+    return {pair for pair, count in per_document.items() if count >= min_pairs}
+
+
+@settings(max_examples=30, deadline=None)
+@given(
+    st.integers(0, 10_000),
+    st.integers(1, 3),
+    st.integers(2, 12),
+    st.integers(2, 6),
+    st.booleans(),
+)
+def test_candidate_document_pairs_match_the_plain_reference(
+    seed: int, min_pairs: int, max_group: int, max_pair_group: int, some_docs: bool
+) -> None:
+    # few words, so that keys collide, groups overflow their caps and chance pairs abound
+    rng = random.Random(seed)
+    words = [f"w{k}" for k in range(18)]
+    sentences = [
+        " ".join(rng.choice(words) for _ in range(rng.randint(3, 9))).capitalize() + "."
+        for _ in range(30)
+    ]
+    docs = []
+    for n in range(12):
+        picked = rng.sample(sentences, rng.randint(2, 6))
+        if n and rng.random() < 0.5:  # a copy of an earlier document, lightly edited
+            picked = docs[rng.randrange(n)].text.split(". ")[: rng.randint(2, 4)] + picked[:1]
+            picked = [p.rstrip(".").replace("w1 ", "w2 ", 1) + "." for p in picked]
+        docs.append(qp.Document(id=f"d{n}", text=" ".join(picked)))
+    index = CorpusIndex.for_corpus(qp.Corpus(docs))
+    subset = sorted(rng.sample(range(len(docs)), 8)) if some_docs else None
+    options = {
+        "min_similarity": 0.3,
+        "min_pairs": min_pairs,
+        "max_group": max_group,
+        "max_pair_group": max_pair_group,
+    }
+    found = index.candidate_document_pairs(docs=subset, **options)  # type: ignore[arg-type]
+    assert found.tolist() == sorted(found.tolist())
+    expected = _reference_document_pairs(index, subset, **options)  # type: ignore[arg-type]
+    assert {(int(a), int(b)) for a, b in found} == expected
