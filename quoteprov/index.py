@@ -360,12 +360,14 @@ class CorpusIndex:
         self.vocab = vocab
         df = np.bincount(counts.indices, minlength=len(vocab))
         n = max(counts.shape[0], 1)
+        self.df = df  # how many sentences hold each term (the posting lists' lengths)
         self.idf = np.log((1 + n) / (1 + df)) + 1.0
         self.tf = counts.data.copy()  # raw term counts, entry by entry of ``matrix``
         self.matrix = self.weigh(counts)
         self._postings: sparse.csr_matrix | None = None
         self._bigrams: tuple[np.ndarray, np.ndarray, np.ndarray] | None = None
         self._by_hash: tuple[np.ndarray, np.ndarray] | None = None
+        self._doc_starts: np.ndarray | None = None
         self.version = -1  # the corpus version this index reflects (see for_corpus)
         self.memo: dict[object, object] = {}  # later stages' results, valid for this index
 
@@ -421,6 +423,7 @@ class CorpusIndex:
         state["_postings"] = None
         state["_bigrams"] = None
         state["_by_hash"] = None
+        state["_doc_starts"] = None
         state["memo"] = {}
         return state
 
@@ -430,6 +433,14 @@ class CorpusIndex:
         if self._postings is None:
             self._postings = self.matrix.T.tocsr()
         return self._postings
+
+    @property
+    def doc_starts(self) -> np.ndarray:
+        """The first sentence row of each document, and the number of rows last: document
+        ``d``'s rows are ``doc_starts[d]:doc_starts[d + 1]`` (computed once)."""
+        if self._doc_starts is None:
+            self._doc_starts = np.searchsorted(self.unit_doc, np.arange(len(self.docs) + 1))
+        return self._doc_starts
 
     @property
     def bigrams(self) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
@@ -448,7 +459,7 @@ class CorpusIndex:
     def _build_bigrams(self) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
         n_terms = len(self.vocab)
         ids_of: dict[str, int] = {}  # word -> its stem's term id, -1 for a stopword
-        firsts = np.searchsorted(self.unit_doc, np.arange(len(self.docs)))
+        firsts = self.doc_starts
         keys: list[np.ndarray] = []
         rows: list[np.ndarray] = []
         for d, adoc in enumerate(self.docs):
@@ -650,7 +661,7 @@ class CorpusIndex:
         ``(u, v, cosine)`` sorted by ``u`` then ``v``, in blocks."""
         if pairs.size == 0:
             return
-        starts = np.searchsorted(self.unit_doc, np.arange(len(self.docs) + 1))
+        starts = self.doc_starts
         lefts, first = np.unique(pairs[:, 0], return_index=True)
         bounds = [*first.tolist(), len(pairs)]
         done = 0
@@ -699,8 +710,7 @@ class CorpusIndex:
         sub = self.matrix[selected]
         lengths = np.diff(sub.indptr)
         rows = np.repeat(np.arange(selected.size), lengths)
-        df = np.diff(self.postings.indptr)
-        order = np.lexsort((sub.indices, df[sub.indices], rows))
+        order = np.lexsort((sub.indices, self.df[sub.indices], rows))
         terms = sub.indices[order].astype(np.int64)
         rank = np.arange(sub.nnz) - np.repeat(sub.indptr[:-1], lengths)
         chosen = []

@@ -686,7 +686,7 @@ def candidate_rows(
     if not index.vocab or index.matrix.shape[0] == 0 or not queries:
         return out
     terms = [content_terms(q.tokens) for q in queries]
-    df = np.diff(index.postings.indptr)
+    df = index.df
     known = [sorted(int(df[index.vocab[t]]) for t in set(ts) if t in index.vocab) for ts in terms]
     least = 0 if bigram_probe else 2
     extra = probe_budget if bigram_probe and probe_budget is not None else 0
@@ -794,7 +794,7 @@ class _CandidateBatch:
         probe = probe.copy()
         lengths = np.diff(probe.indptr)
         rows_of = np.repeat(np.arange(probe.shape[0]), lengths)
-        df = np.diff(self.index.postings.indptr)[probe.indices]
+        df = self.index.df[probe.indices]
         order = np.lexsort((probe.indices, df, rows_of))  # per query, rarest first
         ordered = df[order]
         running = np.cumsum(ordered)
