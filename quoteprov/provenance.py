@@ -264,6 +264,16 @@ def document_reuse(
         desc="document reuse",
     )
     reuse: dict[tuple[int, int], Reuse] = defaultdict(Reuse)
+    _collect_reuse(index, found, reuse)
+    return dict(reuse)
+
+
+def _collect_reuse(
+    index: CorpusIndex,
+    found: Iterable[list[tuple[int, int, str, float, bool]]],
+    reuse: dict[tuple[int, int], Reuse],
+) -> None:
+    """Add the links of :func:`_reuse_task` results to ``reuse``, by document pair."""
     for u, v, kind, score, quoted in sorted(item for part in found for item in part):
         da, sa = int(index.unit_doc[u]), int(index.unit_sent[u])
         db, sb = int(index.unit_doc[v]), int(index.unit_sent[v])
@@ -271,7 +281,6 @@ def document_reuse(
         (record.quoted if quoted else record.narrative).add((sa, sb))
         record.kinds[kind] += 1
         record.scores.append(score)
-    return dict(reuse)
 
 
 def _chunks_by_left(pairs: np.ndarray, size: int) -> list[np.ndarray]:
@@ -299,11 +308,46 @@ def _reuse_task(index: CorpusIndex, pairs: np.ndarray) -> list[tuple[int, int, s
             found = _sentence_reuse(index, u, v, maybe_verbatim)
             if found is None:
                 continue
-            a, b = index.docs[int(index.unit_doc[u])], index.docs[int(index.unit_doc[v])]
-            sa, sb = int(index.unit_sent[u]), int(index.unit_sent[v])
-            quoted = max(_quoted_share(a, sa), _quoted_share(b, sb)) >= 0.5
-            out.append((u, v, found[0], found[1], quoted))
+            out.append((u, v, found[0], found[1], _quoted_pair(index, u, v)))
     return out
+
+
+def _quoted_pair(index: CorpusIndex, u: int, v: int) -> bool:
+    """Whether sentence rows ``u`` and ``v`` are a quotation's (half inside quotation
+    marks in either document): a shared quotation shows a common source, not copying."""
+    a, b = index.docs[int(index.unit_doc[u])], index.docs[int(index.unit_doc[v])]
+    sa, sb = int(index.unit_sent[u]), int(index.unit_sent[v])
+    return max(_quoted_share(a, sa), _quoted_share(b, sb)) >= 0.5
+
+
+def _reuse_enough(index: CorpusIndex, pairs: np.ndarray, min_shared: int) -> list[tuple[int, int]]:
+    """The document ``pairs`` (rows ``(a, b)``, sorted) that reuse at least ``min_shared``
+    narrative sentences, as :func:`document_reuse` counts them (any linking sentence when
+    ``min_shared`` is 0 or less); the sentences of a pair are aligned only until it does."""
+    enough: list[tuple[int, int]] = []
+    links: Counter[tuple[int, int]] = Counter()
+    blocks = index.document_pair_blocks(
+        pairs, min_similarity=SENTENCE_SIMILARITY, min_words=MIN_SENTENCE_WORDS
+    )
+    for us, vs, _ in blocks:
+        same = index.unit_hash[us] == index.unit_hash[vs]
+        da, db = index.unit_doc[us].tolist(), index.unit_doc[vs].tolist()
+        for k, (u, v) in enumerate(zip(us.tolist(), vs.tolist(), strict=True)):
+            pair = (da[k], db[k])
+            if links[pair] >= max(1, min_shared):
+                continue  # known already
+            if min_shared > 0 and _quoted_pair(index, u, v):
+                continue  # counts only for containment, which the dates make moot
+            if _sentence_reuse(index, u, v, bool(same[k])) is None:
+                continue
+            links[pair] += 1
+            if links[pair] == max(1, min_shared):
+                enough.append(pair)
+    return sorted(enough)
+
+
+def _date_key(doc: Document) -> dt.datetime | None:
+    return published_key(doc.published) if doc.published is not None else None
 
 
 def _sentence_reuse(
@@ -417,12 +461,37 @@ def _known_derivations(
     """Determined ``(copy id, source id)`` pairs among ``docs``, memoised on the index."""
     key = ("derivations", tuple(docs), min_shared)
     known = index.memo.get(key)
-    if not isinstance(known, frozenset):
-        known = index.memo[key] = frozenset(
-            (index.docs[d.copy].doc.id, index.docs[d.source].doc.id)
-            for d in _derivations(index, document_reuse(index, docs, min_shared), min_shared)
-            if d.determined
-        )
+    if isinstance(known, frozenset):
+        return known
+    pairs = index.candidate_document_pairs(
+        min_similarity=SENTENCE_SIMILARITY,
+        min_words=MIN_SENTENCE_WORDS,
+        min_pairs=max(1, min_shared),
+        docs=docs,
+    )
+    # Two documents dated differently: the later one is the copy, so only whether they
+    # reuse min_shared narrative sentences is in question (see _derivations), and
+    # aligning can stop there; quoted sentences do not count. Others need every link.
+    dates = {d: _date_key(index.docs[d].doc) for d in np.unique(pairs).tolist()}
+    dated = np.asarray(
+        [
+            dates[a] is not None and dates[b] is not None and dates[a] != dates[b]
+            for a, b in pairs.tolist()
+        ],
+        dtype=bool,
+    )
+    found: set[tuple[str, str]] = set()
+    for a, b in _reuse_enough(index, pairs[dated], min_shared):
+        copy, source = (a, b) if dates[a] > dates[b] else (b, a)  # type: ignore[operator]
+        found.add((index.docs[copy].doc.id, index.docs[source].doc.id))
+    reuse: dict[tuple[int, int], Reuse] = defaultdict(Reuse)
+    _collect_reuse(index, [_reuse_task(index, pairs[~dated])], reuse)
+    found.update(
+        (index.docs[d.copy].doc.id, index.docs[d.source].doc.id)
+        for d in _derivations(index, reuse, min_shared)
+        if d.determined
+    )
+    known = index.memo[key] = frozenset(found)
     return known
 
 
