@@ -104,7 +104,7 @@ class LazySpans(Sequence[S]):
 
     Parameters
     ----------
-    starts, ends : list of int
+    starts, ends : sequence of int
         Each span's character offsets, in text order.
     make : callable
         Builds span ``k``; called at most once for each.
@@ -118,7 +118,9 @@ class LazySpans(Sequence[S]):
 
     __slots__ = ("_items", "_make", "ends", "starts")
 
-    def __init__(self, starts: list[int], ends: list[int], make: Callable[[int], S]) -> None:
+    def __init__(
+        self, starts: Sequence[int], ends: Sequence[int], make: Callable[[int], S]
+    ) -> None:
         self.starts, self.ends, self._make = starts, ends, make
         self._items: list[S | None] = [None] * len(starts)
 
@@ -214,7 +216,7 @@ class AnalyzedDocument:
             j -= 1
         return i, j
 
-    def _bounds(self, name: str, spans: Sequence[Span]) -> tuple[list[int], list[int]]:
+    def _bounds(self, name: str, spans: Sequence[Span]) -> tuple[Sequence[int], Sequence[int]]:
         cached = self.cache.get(name)
         if cached is None:
             if isinstance(spans, LazySpans):  # known without building the spans

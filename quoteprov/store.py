@@ -57,6 +57,7 @@ quotations are read when a search first needs them, and kept in a bounded cache.
 from __future__ import annotations
 
 import contextlib
+import functools
 import json
 import os
 import sqlite3
@@ -559,35 +560,49 @@ class StoredDocuments(Sequence[AnalyzedDocument]):
 
     def _build(self, row: tuple[Any, ...]) -> AnalyzedDocument:
         """A document from its row (see ``_READ``); errors of a damaged file are the
-        caller's to translate."""
+        caller's to translate.
+
+        Its arrays become tuples and ``array`` objects, not lists: a trace reads dozens of
+        documents and keeps them cached, and the garbage collector then stops tracking
+        the tuples (a full collection traverses every tracked object of the process).
+        """
         pos, starts, ends, words, spans, quotes = row[:6]
         self._connection()
         assert self._words is not None
         doc = self.documents[pos] if self.documents is not None else _document(row[6:])
-        text = doc.text
         tokens = Tokens(
-            _array(starts), _array(ends), self._words[np.frombuffer(words, _I4)].tolist()
+            _ints(starts), _ints(ends), tuple(self._words[np.frombuffer(words, _I4)].tolist())
         )
         table = np.frombuffer(spans, dtype=_I4).reshape(-1, 4)
-
-        def sentence(k: int) -> Sentence:
-            a, b = sentence_starts[k], sentence_ends[k]
-            return Sentence.model_construct(start=a, end=b, text=text[a:b], index=k)
-
-        def quote(k: int) -> Quote:
-            with _reading(self.path):  # read after the row: a damaged one raises here
-                return _quote_from(data[k])
-
-        sentence_starts, sentence_ends = table[:, 0].tolist(), table[:, 1].tolist()
+        sentence_starts, sentence_ends = tuple(table[:, 0].tolist()), tuple(table[:, 1].tolist())
         data = json.loads(_from_sql(quotes))
         return AnalyzedDocument(
             doc=doc,
             tokens=tokens,
-            sentences=LazySpans(sentence_starts, sentence_ends, sentence),
-            quotes=LazySpans([q["start"] for q in data], [q["end"] for q in data], quote),
+            sentences=LazySpans(
+                sentence_starts,
+                sentence_ends,
+                functools.partial(_sentence, doc.text, sentence_starts, sentence_ends),
+            ),
+            quotes=LazySpans(
+                tuple(q["start"] for q in data),
+                tuple(q["end"] for q in data),
+                functools.partial(self._quote, data),
+            ),
             token_starts=tokens.starts,
             sentence_tokens=list(zip(table[:, 2].tolist(), table[:, 3].tolist(), strict=True)),
         )
+
+    def _quote(self, data: list[dict[str, Any]], k: int) -> Quote:
+        """Quotation ``k`` of a document's stored quotations ``data``."""
+        with _reading(self.path):  # read after the row: a damaged one raises here
+            return _quote_from(data[k])
+
+
+def _sentence(text: str, starts: Sequence[int], ends: Sequence[int], k: int) -> Sentence:
+    """Sentence ``k`` of a stored document's ``text``, from its sentences' bounds."""
+    a, b = starts[k], ends[k]
+    return Sentence.model_construct(start=a, end=b, text=text[a:b], index=k)
 
 
 # the analysis of documents, then (_READ only) the document row
@@ -602,9 +617,15 @@ _READ = (
 )
 
 
-def _array(blob: bytes) -> array[int]:
-    values = array("q")
-    values.frombytes(np.frombuffer(blob, dtype=_I4).astype(np.int64).tobytes())
+def _ints(blob: bytes) -> array[int]:
+    """The stored little-endian 4-byte integers of ``blob``, copied once."""
+    values = array("i")
+    if values.itemsize != 4:  # not on any platform CPython supports today
+        values = array("q", np.frombuffer(blob, dtype=_I4).tolist())
+        return values
+    values.frombytes(blob)
+    if sys.byteorder == "big":
+        values.byteswap()
     return values
 
 
