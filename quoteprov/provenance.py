@@ -320,32 +320,6 @@ def _quoted_pair(index: CorpusIndex, u: int, v: int) -> bool:
     return max(_quoted_share(a, sa), _quoted_share(b, sb)) >= 0.5
 
 
-def _reuse_enough(index: CorpusIndex, pairs: np.ndarray, min_shared: int) -> list[tuple[int, int]]:
-    """The document ``pairs`` (rows ``(a, b)``, sorted) that reuse at least ``min_shared``
-    narrative sentences, as :func:`document_reuse` counts them (any linking sentence when
-    ``min_shared`` is 0 or less); the sentences of a pair are aligned only until it does."""
-    enough: list[tuple[int, int]] = []
-    links: Counter[tuple[int, int]] = Counter()
-    blocks = index.document_pair_blocks(
-        pairs, min_similarity=SENTENCE_SIMILARITY, min_words=MIN_SENTENCE_WORDS
-    )
-    for us, vs, _ in blocks:
-        same = index.unit_hash[us] == index.unit_hash[vs]
-        da, db = index.unit_doc[us].tolist(), index.unit_doc[vs].tolist()
-        for k, (u, v) in enumerate(zip(us.tolist(), vs.tolist(), strict=True)):
-            pair = (da[k], db[k])
-            if links[pair] >= max(1, min_shared):
-                continue  # known already
-            if min_shared > 0 and _quoted_pair(index, u, v):
-                continue  # counts only for containment, which the dates make moot
-            if _sentence_reuse(index, u, v, bool(same[k])) is None:
-                continue
-            links[pair] += 1
-            if links[pair] == max(1, min_shared):
-                enough.append(pair)
-    return sorted(enough)
-
-
 def _date_key(doc: Document) -> dt.datetime | None:
     return published_key(doc.published) if doc.published is not None else None
 
@@ -458,7 +432,17 @@ def _derivations(
 def _known_derivations(
     index: CorpusIndex, docs: Sequence[int], min_shared: int
 ) -> frozenset[tuple[str, str]]:
-    """Determined ``(copy id, source id)`` pairs among ``docs``, memoised on the index."""
+    """Determined ``(copy id, source id)`` pairs among ``docs`` (see :func:`_derivations`),
+    enough of them to tell which documents are copies: every document that derives from
+    another of ``docs`` is the copy of one pair at least, which is what
+    :func:`choose_origin` asks; pairs that would only name a known copy again are not
+    looked for.  Memoised on the index.
+
+    Two documents dated differently need no containment (the later one is the copy), so
+    only whether they reuse ``min_shared`` narrative sentences is in question: their
+    sentences are aligned until they do, and their quoted sentences (which count for
+    containment only) not at all.  Others are aligned whole, unless both are known copies.
+    """
     key = ("derivations", tuple(docs), min_shared)
     known = index.memo.get(key)
     if isinstance(known, frozenset):
@@ -469,30 +453,89 @@ def _known_derivations(
         min_pairs=max(1, min_shared),
         docs=docs,
     )
-    # Two documents dated differently: the later one is the copy, so only whether they
-    # reuse min_shared narrative sentences is in question (see _derivations), and
-    # aligning can stop there; quoted sentences do not count. Others need every link.
+    sentences = _sentence_pairs(index, pairs)
     dates = {d: _date_key(index.docs[d].doc) for d in np.unique(pairs).tolist()}
-    dated = np.asarray(
-        [
-            dates[a] is not None and dates[b] is not None and dates[a] != dates[b]
-            for a, b in pairs.tolist()
-        ],
-        dtype=bool,
+    sources: dict[int, int] = {}  # copy -> a source it derives from
+    undated = []
+    for a, b in pairs.tolist():
+        da, db = dates[a], dates[b]
+        if da is None or db is None or da == db:
+            undated.append((a, b))
+            continue
+        copy, source = (a, b) if da > db else (b, a)
+        if copy not in sources and _reuses_enough(index, *sentences[(a, b)], min_shared):
+            sources[copy] = source
+    for a, b in undated:
+        if a in sources and b in sources:
+            continue
+        record = Reuse()
+        for u, v, same in zip(*sentences[(a, b)], strict=True):
+            found = _sentence_reuse(index, u, v, same)
+            if found is not None:
+                sa, sb = int(index.unit_sent[u]), int(index.unit_sent[v])
+                quoted = _quoted_pair(index, u, v)
+                (record.quoted if quoted else record.narrative).add((sa, sb))
+                record.kinds[found[0]] += 1
+                record.scores.append(found[1])
+        for d in _derivations(index, {(a, b): record} if record.scores else {}, min_shared):
+            if d.determined:
+                sources.setdefault(d.copy, d.source)
+    known = index.memo[key] = frozenset(
+        (index.docs[copy].doc.id, index.docs[source].doc.id) for copy, source in sources.items()
     )
-    found: set[tuple[str, str]] = set()
-    for a, b in _reuse_enough(index, pairs[dated], min_shared):
-        copy, source = (a, b) if dates[a] > dates[b] else (b, a)  # type: ignore[operator]
-        found.add((index.docs[copy].doc.id, index.docs[source].doc.id))
-    reuse: dict[tuple[int, int], Reuse] = defaultdict(Reuse)
-    _collect_reuse(index, [_reuse_task(index, pairs[~dated])], reuse)
-    found.update(
-        (index.docs[d.copy].doc.id, index.docs[d.source].doc.id)
-        for d in _derivations(index, reuse, min_shared)
-        if d.determined
-    )
-    known = index.memo[key] = frozenset(found)
     return known
+
+
+def _sentence_pairs(
+    index: CorpusIndex, pairs: np.ndarray
+) -> dict[tuple[int, int], tuple[list[int], list[int], list[bool]]]:
+    """For each document pair ``(a, b)`` of ``pairs``: its sentence rows ``us`` (of ``a``)
+    and ``vs`` (of ``b``) worth aligning (as :func:`document_reuse` aligns them), and
+    whether each pair has the same words; those pairs first, then in row order."""
+    out: dict[tuple[int, int], tuple[list[int], list[int], list[bool]]] = {
+        (a, b): ([], [], []) for a, b in pairs.tolist()
+    }
+    blocks = list(
+        index.document_pair_blocks(
+            pairs, min_similarity=SENTENCE_SIMILARITY, min_words=MIN_SENTENCE_WORDS
+        )
+    )
+    if not blocks:
+        return out
+    us = np.concatenate([u for u, _, _ in blocks])
+    vs = np.concatenate([v for _, v, _ in blocks])
+    same = index.unit_hash[us] == index.unit_hash[vs]
+    order = np.lexsort((vs, us, ~same, index.unit_doc[vs], index.unit_doc[us]))
+    us, vs, same = us[order], vs[order], same[order]
+    da, db = index.unit_doc[us], index.unit_doc[vs]
+    cut = np.flatnonzero((da[1:] != da[:-1]) | (db[1:] != db[:-1])) + 1
+    for lo, hi in zip(np.r_[0, cut].tolist(), np.r_[cut, us.size].tolist(), strict=True):
+        out[(int(da[lo]), int(db[lo]))] = (
+            us[lo:hi].tolist(),
+            vs[lo:hi].tolist(),
+            same[lo:hi].tolist(),
+        )
+    return out
+
+
+def _reuses_enough(
+    index: CorpusIndex, us: list[int], vs: list[int], same: list[bool], min_shared: int
+) -> bool:
+    """Whether the sentence pairs ``(us[k], vs[k])`` of two documents hold ``min_shared``
+    narrative links, as :func:`document_reuse` counts them (one link of any kind when
+    ``min_shared`` is 0 or less); aligned only until the answer is known."""
+    need = max(1, min_shared)
+    links = 0
+    for k, (u, v) in enumerate(zip(us, vs, strict=True)):
+        if links + len(us) - k < need:
+            return False  # too few pairs left
+        if min_shared > 0 and _quoted_pair(index, u, v):
+            continue  # counts only for containment, which the dates make moot
+        if _sentence_reuse(index, u, v, same[k]) is not None:
+            links += 1
+            if links >= need:
+                return True
+    return False
 
 
 # -- quotation families -----------------------------------------------------------------------
