@@ -201,11 +201,19 @@ class _Symbols:
     """One private symbol per distinct word, so strings of symbols align word by word.
 
     One table may serve many queries (the index keeps one): a document's symbols are then
-    encoded once and kept with the document.
+    encoded once and kept with the document.  A table may start from a corpus file's
+    numbered words (``words``, see :class:`~quoteprov.store.StoredDocuments`): word ``k``
+    is then symbol ``chr(0x10000 + k)``, and a document read from that file, which keeps
+    its words' numbers (``adoc.cache["word_ids"]``), is encoded from them in one step.
+    Only which symbols are equal matters to the alignment, never their values.
     """
 
-    def __init__(self) -> None:
+    def __init__(self, words: np.ndarray | None = None) -> None:
         self.table: dict[str, str] = {}
+        self.numbered: np.ndarray | None = None  # the word table the symbols number
+        if words is not None and len(words) < 0xEFFFF:
+            self.table = {w: chr(0x10000 + k) for k, w in enumerate(words.tolist())}
+            self.numbered = words
 
     def encode(self, tokens: Sequence[Token]) -> str:
         return self.encode_words([t.norm for t in tokens])
@@ -220,9 +228,19 @@ class _Symbols:
             out.append(sym)
         return "".join(out)
 
+    def _numbered(self, adoc: AnalyzedDocument) -> np.ndarray | None:
+        """The document's word numbers, when they number this table's words."""
+        ids = adoc.cache.get("word_ids")
+        if ids is not None and self.numbered is not None and ids[0] is self.numbered:
+            return ids[1]  # type: ignore[no-any-return]
+        return None
+
     def encode_region(self, adoc: AnalyzedDocument, i: int, j: int) -> str:
         """A document's tokens ``[i, j)``: the whole document is encoded (and kept) from
         its second use on, so a document read once for one query costs only its region."""
+        ids = self._numbered(adoc)
+        if ids is not None:
+            return _symbols_of(ids[i:j])
         cached = adoc.cache.get("symbols")
         if cached is not None and cached[0] is self:
             return cached[1][i:j]  # type: ignore[no-any-return]
@@ -233,6 +251,9 @@ class _Symbols:
 
     def encode_document(self, adoc: AnalyzedDocument) -> str:
         """All of a document's tokens, encoded once per table while the table has room."""
+        ids = self._numbered(adoc)
+        if ids is not None:
+            return _symbols_of(ids)
         cached = adoc.cache.get("symbols")
         if cached is not None and cached[0] is self:
             return cached[1]  # type: ignore[no-any-return]
@@ -242,11 +263,18 @@ class _Symbols:
         return encoded
 
 
+def _symbols_of(ids: np.ndarray) -> str:
+    """Word numbers as symbols: ``chr(0x10000 + k)`` for each number ``k``."""
+    return (ids.astype(np.uint32) + 0x10000).astype("<u4").tobytes().decode("utf-32-le")
+
+
 def shared_symbols(index: CorpusIndex) -> _Symbols:
-    """The index's own symbol table, shared by every query on it."""
+    """The index's own symbol table, shared by every query on it (starting from the
+    corpus file's numbered words when the documents come from one)."""
     symbols = index.memo.get("symbols")
     if not isinstance(symbols, _Symbols) or len(symbols.table) >= 0xEFFFF:
-        symbols = index.memo["symbols"] = _Symbols()
+        word_table = getattr(index.docs, "word_table", None)
+        symbols = index.memo["symbols"] = _Symbols(word_table() if word_table else None)
     return symbols
 
 

@@ -504,6 +504,14 @@ class StoredDocuments(Sequence[AnalyzedDocument]):
             self._words = np.array([sys.intern(w) for (w,) in words] or [""], dtype=object)
         return self._db
 
+    def word_table(self) -> np.ndarray:
+        """The file's words, numbered as the documents' words are (``word_ids``): a
+        document read from the file keeps ``(this table, its word numbers)`` in its cache
+        as ``"word_ids"``, so the matcher encodes it without looking up each word."""
+        self._connection()
+        assert self._words is not None
+        return self._words
+
     def _select(self, where: str) -> str:
         """The query reading analysed documents: with their document rows unless held."""
         return (_READ_ANALYSIS if self.documents is not None else _READ) + " WHERE " + where
@@ -570,9 +578,8 @@ class StoredDocuments(Sequence[AnalyzedDocument]):
         self._connection()
         assert self._words is not None
         doc = self.documents[pos] if self.documents is not None else _document(row[6:])
-        tokens = Tokens(
-            _ints(starts), _ints(ends), tuple(self._words[np.frombuffer(words, _I4)].tolist())
-        )
+        ids = np.frombuffer(words, _I4)
+        tokens = Tokens(_ints(starts), _ints(ends), tuple(self._words[ids].tolist()))
         table = np.frombuffer(spans, dtype=_I4).reshape(-1, 4)
         sentence_starts, sentence_ends = tuple(table[:, 0].tolist()), tuple(table[:, 1].tolist())
         data = json.loads(_from_sql(quotes))
@@ -591,6 +598,7 @@ class StoredDocuments(Sequence[AnalyzedDocument]):
             ),
             token_starts=tokens.starts,
             sentence_tokens=list(zip(table[:, 2].tolist(), table[:, 3].tolist(), strict=True)),
+            cache={"word_ids": (self._words, ids)},
         )
 
     def _quote(self, data: list[dict[str, Any]], k: int) -> Quote:

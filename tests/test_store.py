@@ -18,6 +18,7 @@ import quoteprov as qp
 from quoteprov import index as index_module
 from quoteprov import store as store_module
 from quoteprov.index import CorpusIndex, LazySpans
+from quoteprov.match import _Symbols, shared_symbols
 
 QUERY = "We are confident that Cuba would smash the interference of foreign forces"
 
@@ -223,6 +224,21 @@ def test_stored_corpus_traces_as_in_memory_building_few_spans(
         assert qp.trace_quote(query, opened).to_json() == qp.trace_quote(query, seeds).to_json()
     # the rows of some documents, found by bisection, are those a scan finds
     index = CorpusIndex.for_corpus(opened)
+    # a stored document is encoded from its word numbers: the symbols the word table gives
+    symbols = shared_symbols(index)
+    assert symbols.numbered is not None
+    words = _Symbols().encode_words  # a table of its own, numbering words as they come
+    for n in range(len(seeds)):
+        adoc = index.docs[n]
+        i, j = adoc.sentence_tokens[-1]
+        assert symbols.encode_region(adoc, i, j) == symbols.encode_words(adoc.tokens[i:j].words())
+        whole = symbols.encode_document(adoc)
+        assert whole == symbols.encode_words(adoc.tokens.words())
+        # same words, same symbols: equal where the words are equal, whatever the table
+        other = words(adoc.tokens.words())
+        assert [a == b for a in whole[:60] for b in whole[:60]] == [
+            a == b for a in other[:60] for b in other[:60]
+        ]
     for docs in ([], [3], [4, 0, 2, 2], [99]):
         scan = np.flatnonzero(np.isin(index.unit_doc, docs))
         assert index.rows_of(docs).tolist() == scan.tolist()
