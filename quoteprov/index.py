@@ -18,10 +18,11 @@ from __future__ import annotations
 import bisect
 import functools
 import hashlib
+import itertools
 import math
 import weakref
 from collections import Counter
-from collections.abc import Callable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any, TypeVar, overload
 
@@ -256,6 +257,38 @@ class AnalyzedDocument:
         a = bisect.bisect_right(ends, start)
         return list(self.quotes[a : max(a, bisect.bisect_left(starts, end))])
 
+    @property
+    def sentence_bounds(self) -> tuple[Sequence[int], Sequence[int]]:
+        """The sentences' start and end offsets, in text order (a stored document's are
+        known without building its sentences)."""
+        return self._bounds("sentence_bounds", self.sentences)
+
+    def interruptions(self, start: int, end: int) -> list[tuple[int, int]]:
+        """The gaps ``(end of a part, start of the next)`` of the quotations overlapping
+        characters ``[start, end)`` that an attribution interrupts (``"A," she said,
+        "B."``), in text order.
+
+        The interrupted quotations are listed once per document (a stored document lists
+        them when it is read, without building its quotations): most documents have none.
+
+        >>> from quoteprov.models import Document
+        >>> a = analyze(Document(id="a", text='"We will," she said, "win." Then "no."'))
+        >>> a.interruptions(0, 5), a.interruptions(30, 40)
+        ([(9, 22)], [])
+        """
+        interrupted = self.cache.get("interrupted")
+        if interrupted is None:
+            interrupted = self.cache["interrupted"] = interrupted_quotes(
+                (q.start, q.end, [(p.start, p.end) for p in q.parts])
+                for q in self.quotes
+                if len(q.parts) > 1
+            )
+        starts, ends, gaps = interrupted
+        if not starts:
+            return []
+        a = bisect.bisect_right(ends, start)
+        return [gap for k in range(a, max(a, bisect.bisect_left(starts, end))) for gap in gaps[k]]
+
     def quote_at(self, start: int, end: int) -> Quote | None:
         """The quotation holding most of ``[start, end)``, if it holds at least half."""
         best: Quote | None = None
@@ -265,6 +298,24 @@ class AnalyzedDocument:
             if overlap > best_overlap:
                 best, best_overlap = quote, overlap
         return best if best_overlap * 2 >= end - start else None
+
+
+Interrupted = tuple[tuple[int, ...], tuple[int, ...], tuple[tuple[tuple[int, int], ...], ...]]
+
+
+def interrupted_quotes(quotes: Iterable[tuple[int, int, Sequence[tuple[int, int]]]]) -> Interrupted:
+    """``(starts, ends, gaps)`` of the quotations given as ``(start, end, parts)`` in text
+    order, for :meth:`AnalyzedDocument.interruptions`: a quotation's gaps lie between its
+    consecutive parts."""
+    listed = [
+        (start, end, tuple((a[1], b[0]) for a, b in itertools.pairwise(parts)))
+        for start, end, parts in quotes
+    ]
+    return (
+        tuple(q[0] for q in listed),
+        tuple(q[1] for q in listed),
+        tuple(q[2] for q in listed),
+    )
 
 
 def analyze(doc: Document) -> AnalyzedDocument:

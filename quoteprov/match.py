@@ -51,10 +51,18 @@ from rapidfuzz.distance import Indel, Levenshtein
 from scipy import sparse
 
 from .errors import InputError
-from .index import AnalyzedDocument, CorpusIndex, content_terms, words_hash
+from .index import STOPWORDS, AnalyzedDocument, CorpusIndex, content_terms, stem, words_hash
 from .models import KIND_RANK, Change, Kind, Match
 from .normalize import Token, tokenize
-from .scorer import PARAPHRASE_MIN, features, paraphrase_floor, paraphrase_min, probability
+from .scorer import (
+    PARAPHRASE_MIN,
+    Side,
+    compare,
+    paraphrase_floor,
+    paraphrase_min,
+    probability,
+    side,
+)
 
 __all__ = [
     "NEAR_COVERAGE",
@@ -164,6 +172,24 @@ class Query:
         encoded = symbols.encode(self.tokens)
         self.cache["symbols"] = (symbols, encoded)
         return encoded
+
+    @property
+    def stems(self) -> list[str | None]:
+        """Each word's content stem, None for a stopword (``content_terms`` word by word)."""
+        stems = self.cache.get("stems")
+        if not isinstance(stems, list):
+            stems = self.cache["stems"] = [None if w in STOPWORDS else stem(w) for w in self.norms]
+        return stems
+
+    def side(self, index: CorpusIndex) -> Side:
+        """The query's side of the combined scorer's features in ``index`` (kept for the
+        last index asked)."""
+        cached = self.cache.get("side")
+        if isinstance(cached, tuple) and cached[0] is index:
+            return cached[1]  # type: ignore[no-any-return]
+        found = side(self.norms, self.terms, index.weight)
+        self.cache["side"] = (index, found)
+        return found
 
     def weights(self, index: CorpusIndex) -> tuple[dict[str, float], float]:
         """Each content term's weight in ``index``, and their total over the query."""
@@ -291,16 +317,25 @@ def paraphrase_score(query: Counter[str], passage: Counter[str], index: CorpusIn
     return 200.0 * shared / total if total else 0.0
 
 
-def _calibrated(q: Query, adoc: AnalyzedDocument, t0: int, t1: int, index: CorpusIndex) -> float:
+def _calibrated(
+    q: Query,
+    adoc: AnalyzedDocument,
+    t0: int,
+    t1: int,
+    index: CorpusIndex,
+    terms: list[str] | None = None,
+) -> float:
     """The combined scorer's probability that document tokens ``[t0, t1)`` say what the
     query says (see :mod:`quoteprov.scorer`); with the sentence embedding's cosine when
-    the semantic tier is on."""
+    the semantic tier is on.  ``terms`` are ``adoc.terms(t0, t1)`` when at hand."""
     cosine = None
     if q.vector is not None:
         from .semantic import sentence_cosine
 
         cosine = sentence_cosine(q.vector, index, adoc, adoc.tokens[t0].start)
-    return probability(features(q.tokens, adoc.tokens[t0:t1], index.weight, cosine))
+    terms = adoc.terms(t0, t1) if terms is None else terms
+    passage = side(adoc.tokens[t0:t1].words(), Counter(terms), index.weight)
+    return probability(compare(q.side(index), passage, index.weight, cosine))
 
 
 def _sentences_of(adoc: AnalyzedDocument, t0: int, t1: int) -> tuple[int, int]:
@@ -453,12 +488,7 @@ def _name_changed(
 
 def _interruptions(adoc: AnalyzedDocument, start: int, end: int) -> list[tuple[int, int]]:
     """Gaps between the parts of interrupted quotations overlapping ``[start, end)``."""
-    gaps: list[tuple[int, int]] = []
-    for quote in adoc.quotes_in(start, end):
-        if len(quote.parts) < 2:  # only quotations in several parts have gaps
-            continue
-        gaps.extend((a.end, b.start) for a, b in zip(quote.parts, quote.parts[1:], strict=False))
-    return gaps
+    return adoc.interruptions(start, end)
 
 
 def _make_match(
@@ -534,13 +564,12 @@ def _lexical(
             continue
         if local < NEAR_SIMILARITY:
             continue
-        score = fuzz.ratio(q.joined, " ".join(span_words))
         if coverage >= NEAR_COVERAGE:
             changes = _changes(q, 0, n, adoc, t0, t1, symbols)
             score = 100.0 * _calibrated(q, adoc, t0, t1, index)
             found.append(_make_match(adoc, t0, t1, "near_verbatim", score, changes))
             continue
-        shared = set(content_terms(q.tokens[q0:q1])) & set(adoc.terms(t0, t1))
+        shared = {t for t in q.stems[q0:q1] if t is not None} & set(adoc.terms(t0, t1))
         if matched < 3 or len(shared) < 2:
             continue  # one or two shared words are no evidence of a quotation
         if coverage >= PARTIAL_COVERAGE or _quoted_fragment(adoc, t0, t1, matched):
@@ -625,8 +654,8 @@ def _paraphrase(
     if j - i > max(REGION_WORDS, 3 * len(q.tokens)):
         return None  # far longer than the query: no rewording of it as a whole
     options = [(i, j)]
-    sent = adoc.sentences[sentence]
-    for qt in adoc.quotes_in(sent.start, sent.end):
+    starts, ends = adoc.sentence_bounds
+    for qt in adoc.quotes_in(starts[sentence], ends[sentence]):
         a, _ = adoc.token_range(qt.parts[0].start, qt.parts[0].end)
         _, b = adoc.token_range(qt.parts[-1].start, qt.parts[-1].end)
         if j > a and b > i:
@@ -637,9 +666,12 @@ def _paraphrase(
             options.append((i, both))
     best: tuple[float, int, int] | None = None
     for a, b in options:
-        if b <= a or not _carries_enough(q, adoc, a, b):
+        if b <= a:
             continue
-        score = 100.0 * _calibrated(q, adoc, a, b, index)
+        terms = adoc.terms(a, b)
+        if not _carries_enough(q, adoc, a, b, terms):
+            continue
+        score = 100.0 * _calibrated(q, adoc, a, b, index, terms)
         if best is None or score > best[0]:
             best = (score, a, b)
     semantic = q.vector is not None
@@ -655,13 +687,16 @@ def _paraphrase(
     return _make_match(adoc, a, b, kind, score, changes)
 
 
-def _carries_enough(q: Query, adoc: AnalyzedDocument, t0: int, t1: int) -> bool:
+def _carries_enough(
+    q: Query, adoc: AnalyzedDocument, t0: int, t1: int, terms: list[str] | None = None
+) -> bool:
     """Whether tokens ``[t0, t1)`` share enough of the query's content words to say it.
 
     At least ``MIN_SHARED_SHARE`` of them and two: a one-word scare quote ('Smash') in a
-    headline carries none of what a whole sentence says, however it scores.
+    headline carries none of what a whole sentence says, however it scores.  ``terms``
+    are ``adoc.terms(t0, t1)`` when at hand.
     """
-    shared = len(q.terms.keys() & set(adoc.terms(t0, t1)))
+    shared = len(q.terms.keys() & set(adoc.terms(t0, t1) if terms is None else terms))
     return shared >= max(2, MIN_SHARED_SHARE * len(q.terms))
 
 

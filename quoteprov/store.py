@@ -76,7 +76,14 @@ from scipy import sparse
 
 from .corpus import Corpus
 from .errors import CorpusError
-from .index import AnalyzedDocument, CorpusIndex, LazySpans, analyze, words_hash
+from .index import (
+    AnalyzedDocument,
+    CorpusIndex,
+    LazySpans,
+    analyze,
+    interrupted_quotes,
+    words_hash,
+)
 from .models import Document, Quote, Sentence, Span
 from .normalize import Tokens
 from .parallel import progress_bar, show_progress
@@ -598,7 +605,14 @@ class StoredDocuments(Sequence[AnalyzedDocument]):
             ),
             token_starts=tokens.starts,
             sentence_tokens=list(zip(table[:, 2].tolist(), table[:, 3].tolist(), strict=True)),
-            cache={"word_ids": (self._words, ids)},
+            cache={
+                "word_ids": (self._words, ids),
+                "interrupted": interrupted_quotes(
+                    (q["start"], q["end"], [(p["start"], p["end"]) for p in q["parts"]])
+                    for q in data
+                    if len(q["parts"]) > 1
+                ),
+            },
         )
 
     def _quote(self, data: list[dict[str, Any]], k: int) -> Quote:

@@ -216,6 +216,10 @@ def test_stored_corpus_traces_as_in_memory_building_few_spans(
     for n, doc in enumerate(memory):
         assert stored[n].sentences == doc.sentences and stored[n].quotes == doc.quotes
         assert stored[n].sentence_tokens == doc.sentence_tokens
+        # listed from the stored quotations without building them, as from the built ones
+        end = len(doc.doc.text)
+        for a, b in ((0, end), (0, end // 2), (end // 3, end), (end, end + 1)):
+            assert stored[n].interruptions(a, b) == doc.interruptions(a, b)
     restored = pickle.loads(pickle.dumps(first))
     assert type(restored.sentences) is list and restored.sentences == memory[0].sentences
     # every third sentence of the seeds traced through the file and in memory: same result
