@@ -43,6 +43,7 @@ __all__ = [
     "LazySpans",
     "analyze",
     "content_terms",
+    "distinct",
     "stem",
     "tokenize",
     "words_hash",
@@ -90,6 +91,23 @@ def words_hash(tokens: Sequence[Token]) -> int:
     words = tokens.words() if isinstance(tokens, Tokens) else [t.norm for t in tokens]
     digest = hashlib.blake2b(" ".join(words).encode("utf-8"), digest_size=8)
     return int.from_bytes(digest.digest(), "little") >> 1
+
+
+def distinct(values: np.ndarray) -> np.ndarray:
+    """The sorted distinct values of a 1-d array: ``np.unique`` without its overhead (a
+    sort and a comparison; NumPy 2's ``unique`` takes ten times longer on the few
+    thousand values of a query's candidates).
+
+    >>> distinct(np.asarray([3, 1, 3, 2])).tolist()
+    [1, 2, 3]
+    """
+    ordered = np.sort(values, axis=None)
+    if ordered.size == 0:
+        return ordered
+    keep = np.empty(ordered.size, dtype=bool)
+    keep[0] = True
+    np.not_equal(ordered[1:], ordered[:-1], out=keep[1:])
+    return ordered[keep]
 
 
 S = TypeVar("S", bound=Span)
@@ -548,7 +566,7 @@ class CorpusIndex:
         if ids.size < 2:
             return np.zeros(0, dtype=np.int64)
         ok = (ids[:-1] >= 0) & (ids[1:] >= 0)
-        return np.unique(ids[:-1][ok] * len(self.vocab) + ids[1:][ok])
+        return distinct(ids[:-1][ok] * len(self.vocab) + ids[1:][ok])
 
     def rows_with_hash(self, value: int) -> np.ndarray:
         """The sentence rows whose words hash to ``value`` (see :func:`words_hash`)."""
@@ -804,7 +822,7 @@ class CorpusIndex:
         v = key_row[np.repeat(run_end, count) + offsets]
         if u.size == 0:
             return np.zeros((0, 2), dtype=np.int64)
-        sentence_pairs = np.unique(np.minimum(u, v) * n_rows + np.maximum(u, v))
+        sentence_pairs = distinct(np.minimum(u, v) * n_rows + np.maximum(u, v))
         del u, v, left, offsets
         lo, hi = sentence_pairs // n_rows, sentence_pairs % n_rows
         similar = np.concatenate(
@@ -840,7 +858,7 @@ class CorpusIndex:
         >>> CorpusIndex.for_corpus(Corpus(docs)).rows_of([2, 0]).tolist()
         [0, 3, 4, 5]
         """
-        wanted = np.unique(np.asarray(list(docs), dtype=np.int64))
+        wanted = distinct(np.asarray(list(docs), dtype=np.int64))
         lo = np.searchsorted(self.unit_doc, wanted, side="left")
         lengths = np.searchsorted(self.unit_doc, wanted, side="right") - lo
         before = np.cumsum(lengths) - lengths

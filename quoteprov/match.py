@@ -51,7 +51,15 @@ from rapidfuzz.distance import Indel, Levenshtein
 from scipy import sparse
 
 from .errors import InputError
-from .index import STOPWORDS, AnalyzedDocument, CorpusIndex, content_terms, stem, words_hash
+from .index import (
+    STOPWORDS,
+    AnalyzedDocument,
+    CorpusIndex,
+    content_terms,
+    distinct,
+    stem,
+    words_hash,
+)
 from .models import KIND_RANK, Change, Kind, Match
 from .normalize import Token, tokenize
 from .scorer import (
@@ -813,19 +821,38 @@ class _CandidateBatch:
         short = np.zeros(len(queries), dtype=bool)
         if probe_budget is not None:
             probe, short = self._rarest(probe, probe_budget, 0 if bigram_probe else 2)
-        product = (probe @ index.postings).tocoo()
-        self.query, self.row = product.row.astype(np.int64), product.col.astype(np.int64)
+        exact = min_containment <= 0 and probe_budget is None
+        self.cos: np.ndarray | None = None
+        if exact:  # the product's cosines rank the pairs
+            product = (probe @ index.postings).tocoo()
+            self.query, self.row = product.row.astype(np.int64), product.col.astype(np.int64)
+            self.cos = product.data
+        else:  # only which pairs: the sentences on the probed terms' posting lists
+            self.query, self.row = self._posted(probe)
         if bigram_probe and probe_budget is not None and short.any():
             n_rows = index.matrix.shape[0]
             mine = short[self.query]  # their pairs so far: those of a rare term, if any
             found = [self.query[mine] * n_rows + self.row[mine]]
             for k in np.flatnonzero(short).tolist():
                 found.append(k * n_rows + self._bigram_rows(queries[k], terms[k], probe_budget))
-            keys = np.unique(np.concatenate(found))
+            keys = distinct(np.concatenate(found))
             self.query = np.r_[self.query[~mine], keys // n_rows]
             self.row = np.r_[self.row[~mine], keys % n_rows]
-        exact = min_containment <= 0 and probe_budget is None
-        self.cos = product.data if exact else None
+
+    def _posted(self, probe: sparse.csr_matrix) -> tuple[np.ndarray, np.ndarray]:
+        """The distinct ``(query, row)`` pairs of the sentences holding a term of each
+        query's ``probe`` (the pairs ``probe @ postings`` has, without the product),
+        sorted by query then row."""
+        postings = self.index.postings
+        term = probe.indices.astype(np.int64)
+        query = np.repeat(np.arange(probe.shape[0], dtype=np.int64), np.diff(probe.indptr))
+        lo = postings.indptr[term].astype(np.int64)
+        size = postings.indptr[term + 1] - lo
+        entry = np.arange(int(size.sum()), dtype=np.int64)
+        entry += np.repeat(lo - (np.cumsum(size) - size), size)
+        n_rows = self.index.matrix.shape[0]
+        keys = distinct(np.repeat(query, size) * n_rows + postings.indices[entry])
+        return keys // n_rows, keys % n_rows
 
     def _prefix(self, counts: sparse.csr_matrix, rows_of: np.ndarray) -> sparse.csr_matrix:
         """The query vectors without their most common terms weighing < the containment."""
@@ -888,10 +915,12 @@ class _CandidateBatch:
         chosen[:BIGRAMS_LEAST] |= df[:BIGRAMS_LEAST] <= budget
         found = [rows[starts[a] : starts[a + 1]] for a in at[chosen].tolist()]
         found.append(self.index.rows_with_hash(words_hash(query.tokens)))
-        return np.unique(np.concatenate(found))
+        return distinct(np.concatenate(found))
 
     def _stats(self, query: np.ndarray, row: np.ndarray) -> tuple[np.ndarray, ...]:
         """Cosine, shared terms and shared weight of each (query, row) pair."""
+        if len(self.queries) == 1:
+            return self._stats_one(row)
         matrix = self.index.matrix
         starts = matrix.indptr[row]
         lengths = matrix.indptr[row + 1] - starts
@@ -905,6 +934,22 @@ class _CandidateBatch:
         cos = np.bincount(pair, self.vectors.data[at] * matrix.data[entry], minlength=row.size)
         shared = np.bincount(pair, minlength=row.size)
         weight = np.bincount(pair, self.weights[at], minlength=row.size)
+        return cos, shared, weight
+
+    def _stats_one(self, row: np.ndarray) -> tuple[np.ndarray, ...]:
+        """:meth:`_stats` of a batch of one query: three sparse products of the rows with
+        dense term vectors (the same sums, term by term in each row's order, as the
+        general case adds up)."""
+        sub = self.index.matrix[row]
+        binary = sparse.csr_matrix((np.ones(sub.nnz), sub.indices, sub.indptr), shape=sub.shape)
+        terms = self.keys  # one query: its term ids
+        dense = np.zeros(sub.shape[1])
+        dense[terms] = self.vectors.data
+        cos = np.asarray(sub @ dense, dtype=np.float64)
+        dense[terms] = self.weights
+        weight = np.asarray(binary @ dense, dtype=np.float64)
+        dense[terms] = 1.0
+        shared = np.asarray(binary @ dense, dtype=np.float64).astype(np.int64)
         return cos, shared, weight
 
     def _plausible(self, query: np.ndarray, row: np.ndarray) -> tuple[np.ndarray, np.ndarray]:

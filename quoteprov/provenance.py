@@ -39,7 +39,7 @@ import numpy as np
 from pydantic import ConfigDict, PrivateAttr
 
 from .corpus import Corpus
-from .index import AnalyzedDocument, CorpusIndex
+from .index import AnalyzedDocument, CorpusIndex, distinct
 from .match import COPY_SIMILARITY, Query, candidate_rows, find_matches, match_passage
 from .models import KIND_RANK, Document, Match, Quote, _Frozen, published_key
 from .normalize import fold
@@ -454,7 +454,7 @@ def _known_derivations(
         docs=docs,
     )
     sentences = _sentence_pairs(index, pairs)
-    dates = {d: _date_key(index.docs[d].doc) for d in np.unique(pairs).tolist()}
+    dates = {d: _date_key(index.docs[d].doc) for d in distinct(pairs).tolist()}
     sources: dict[int, int] = {}  # copy -> a source it derives from
     undated = []
     for a, b in pairs.tolist():
