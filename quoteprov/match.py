@@ -378,32 +378,37 @@ def _tighten(blocks: list[list[int]], qs: str, text: str) -> None:
 
 
 def _chains(
-    opcodes: Sequence[tuple[str, int, int, int, int]], qs: str, text: str
+    blocks: Sequence[tuple[int, int, int]], qs: str, text: str
 ) -> list[tuple[int, int, int, int, int]]:
-    """Runs of equal blocks separated by short gaps: ``(q0, q1, r0, r1, matched)``."""
+    """Runs of equal blocks ``(query start, text start, size)`` separated by short gaps:
+    ``(q0, q1, r0, r1, matched)``."""
     runs: list[list[list[int]]] = []
-    for tag, q0, q1, r0, r1 in opcodes:
-        if tag != "equal":
+    last: list[int] | None = None
+    for q0, r0, size in blocks:
+        if size == 0:
             continue
-        last = runs[-1][-1] if runs else None
         if last is not None and q0 - last[1] <= MAX_GAP and r0 - last[3] <= MAX_GAP:
-            runs[-1].append([q0, q1, r0, r1])
+            last = [q0, q0 + size, r0, r0 + size]
+            runs[-1].append(last)
         else:
-            runs.append([[q0, q1, r0, r1]])
+            last = [q0, q0 + size, r0, r0 + size]
+            runs.append([last])
     chains = []
-    for blocks in runs:
-        _tighten(blocks, qs, text)
-        matched = sum(b[1] - b[0] for b in blocks)
-        chains.append((blocks[0][0], blocks[-1][1], blocks[0][2], blocks[-1][3], matched))
+    for run in runs:
+        _tighten(run, qs, text)
+        matched = sum(b[1] - b[0] for b in run)
+        chains.append((run[0][0], run[-1][1], run[0][2], run[-1][3], matched))
     return chains
 
 
 def _best_chain(qs: str, text: str, w0: int, w1: int) -> tuple[int, int, int, int, int] | None:
     """The alignment chain of ``qs`` in ``text[w0:w1]`` with the most matched words."""
     window = text[w0:w1]
-    # as_list() gives (tag, src_start, src_end, dest_start, dest_end) tuples
-    ops = cast("list[tuple[str, int, int, int, int]]", Levenshtein.opcodes(qs, window).as_list())
-    options = _chains(ops, qs, window)
+    # the edit script's equal blocks, as (query start, window start, size)
+    blocks = cast(
+        "list[tuple[int, int, int]]", Levenshtein.opcodes(qs, window).as_matching_blocks()
+    )
+    options = _chains(blocks, qs, window)
     if not options:
         return None
     q0, q1, a, b, matched = max(options, key=lambda c: (c[4], -(c[3] - c[2]), -c[2]))
@@ -607,29 +612,40 @@ def _extend_edges(
     out at that end, and both texts run on with nothing but spaces between the words (no
     sentence end, quotation mark or comma in between).
     """
-    doc = adoc.doc.text
-    tokens = adoc.tokens
-
-    def seamless(text: str, left: Token, right: Token) -> bool:
-        return text[left.end : right.start].isspace()
-
-    def runs_on(qa: int, da: int, count: int) -> bool:
-        """Query words ``[qa, qa + count]`` and region words ``[da, da + count]`` are
-        free and follow each other with only spaces between them."""
-        return all(
-            region[da + k] != "\uffff"
-            and region[da + k + 1] != "\uffff"
-            and seamless(q.text, q.tokens[qa + k], q.tokens[qa + k + 1])
-            and seamless(doc, tokens[positions[da + k]], tokens[positions[da + k + 1]])
-            for k in range(count)
-        )
-
     left, right = q0, len(q.tokens) - q1
-    if 0 < left <= most and a >= left and runs_on(0, a - left, left):
+    if 0 < left <= most and a >= left and _runs_on(q, adoc, positions, region, 0, a - left, left):
         q0, a = 0, a - left
-    if 0 < right <= most and b + right <= len(region) and runs_on(q1 - 1, b - 1, right):
+    if (
+        0 < right <= most
+        and b + right <= len(region)
+        and _runs_on(q, adoc, positions, region, q1 - 1, b - 1, right)
+    ):
         q1, b = len(q.tokens), b + right
     return q0, q1, a, b
+
+
+def _runs_on(
+    q: Query,
+    adoc: AnalyzedDocument,
+    positions: Sequence[int],
+    region: Sequence[str],
+    qa: int,
+    da: int,
+    count: int,
+) -> bool:
+    """Query words ``[qa, qa + count]`` and region words ``[da, da + count]`` are free and
+    follow each other with only spaces between them (see :func:`_extend_edges`)."""
+    text, tokens = adoc.doc.text, adoc.tokens
+    for k in range(count):
+        if region[da + k] == "\uffff" or region[da + k + 1] == "\uffff":
+            return False
+        left, right = q.tokens[qa + k], q.tokens[qa + k + 1]
+        if not q.text[left.end : right.start].isspace():
+            return False
+        left, right = tokens[positions[da + k]], tokens[positions[da + k + 1]]
+        if not text[left.end : right.start].isspace():
+            return False
+    return True
 
 
 def _quoted_fragment(adoc: AnalyzedDocument, t0: int, t1: int, matched: int) -> bool:
