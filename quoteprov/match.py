@@ -1182,6 +1182,9 @@ def find_matches(
                 if s not in by_doc.setdefault(d, []):
                     by_doc[d].append(s)
     symbols = shared_symbols(index)
+    fetch = getattr(index.docs, "fetch", None)
+    if fetch is not None:  # a corpus file: read the candidate documents at once
+        fetch(by_doc)
     matches: list[Match] = []
     for d in sorted(by_doc):
         matches.extend(match_passage(q, index.docs[d], by_doc[d], index, symbols, loose=True))

@@ -95,6 +95,7 @@ ANALYSIS_VERSION = 1  # raise when segmentation, quotations, tokens or terms cha
 BUSY_SECONDS = 30.0  # how long a writer waits for another process' transaction
 CACHE_DOCUMENTS = 20_000  # analysed documents kept in memory when read lazily
 WRITE_BATCH = 2_000  # documents analysed and written per step of a save
+FETCH_BATCH = 500  # documents read per query of the file by StoredDocuments.fetch
 
 _SCHEMA = """
 CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
@@ -541,6 +542,25 @@ class StoredDocuments(Sequence[AnalyzedDocument]):
             analysed = self._build(row)
         self._keep(n, analysed)
         return analysed
+
+    def fetch(self, numbers: Iterable[int]) -> None:
+        """Read the documents ``numbers`` that are not in memory, in one query of the file
+        (a trace reads its few dozen candidate documents at once, not one by one)."""
+        wanted = sorted({n for n in numbers if n not in self._cache})
+        if any(not 0 <= n < self.total for n in wanted):
+            raise IndexError("document number out of range")
+        for lo in range(0, len(wanted), FETCH_BATCH):
+            batch = wanted[lo : lo + FETCH_BATCH]
+            where = f"a.pos IN ({', '.join('?' * len(batch))})"
+            with _reading(self.path):
+                rows = self._connection().execute(self._select(where), batch).fetchall()
+                if len(rows) != len(batch):
+                    missing = sorted(set(batch) - {row[0] for row in rows})
+                    raise CorpusError(
+                        f"{self.path} is damaged (document {missing[0]} is missing); {_RESTORE}"
+                    )
+                for row in rows:
+                    self._keep(row[0], self._build(row))
 
     def __iter__(self) -> Iterator[AnalyzedDocument]:
         rows = self._connection().execute(self._select("a.pos < ? ORDER BY a.pos"), (self.total,))

@@ -220,6 +220,14 @@ def test_stored_corpus_traces_as_in_memory_building_few_spans(
         end = len(doc.doc.text)
         for a, b in ((0, end), (0, end // 2), (end // 3, end), (end, end + 1)):
             assert stored[n].interruptions(a, b) == doc.interruptions(a, b)
+    # read at once (a trace's candidate documents) as one by one
+    together = CorpusIndex.for_corpus(qp.Corpus.open(path)).docs
+    together.fetch([3, 1, 3])
+    assert sorted(together._cache) == [1, 3]
+    for n in (1, 3):
+        assert together[n].tokens == memory[n].tokens and together[n].quotes == memory[n].quotes
+    with pytest.raises(IndexError):
+        together.fetch([len(seeds)])
     restored = pickle.loads(pickle.dumps(first))
     assert type(restored.sentences) is list and restored.sentences == memory[0].sentences
     # every third sentence of the seeds traced through the file and in memory: same result
