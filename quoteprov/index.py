@@ -22,7 +22,7 @@ import itertools
 import math
 import weakref
 from collections import Counter
-from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any, TypeVar, overload
 
@@ -260,20 +260,43 @@ class AnalyzedDocument:
         a = bisect.bisect_right(ends, start)
         return a, max(a, bisect.bisect_left(starts, end))
 
-    def quotes_in(self, start: int, end: int) -> list[Quote]:
-        """The quotations overlapping characters ``[start, end)``, in text order.
+    def quote_range(self, start: int, end: int) -> tuple[int, int]:
+        """Indices ``[a, b)`` of the quotations overlapping characters ``[start, end)``.
 
         Top-level quotations never overlap each other, so this bisects as
-        :meth:`sentence_range` does.
+        :meth:`sentence_range` does (a stored document's bounds are known without
+        building its quotations).
+        """
+        starts, ends = self._bounds("quote_bounds", self.quotes)
+        a = bisect.bisect_right(ends, start)
+        return a, max(a, bisect.bisect_left(starts, end))
+
+    def quotes_in(self, start: int, end: int) -> list[Quote]:
+        """The quotations overlapping characters ``[start, end)``, in text order.
 
         >>> from quoteprov.models import Document
         >>> a = analyze(Document(id="a", text='"Yes," she said. "No," he said.'))
         >>> [q.text for q in a.quotes_in(0, 3)], [q.text for q in a.quotes_in(8, 40)]
         (['Yes,'], ['No,'])
         """
-        starts, ends = self._bounds("quote_bounds", self.quotes)
-        a = bisect.bisect_right(ends, start)
-        return list(self.quotes[a : max(a, bisect.bisect_left(starts, end))])
+        a, b = self.quote_range(start, end)
+        return list(self.quotes[a:b])
+
+    def quote_parts(self, k: int) -> tuple[tuple[int, int], ...]:
+        """The ``(start, end)`` offsets of quotation ``k``'s parts (its quoted pieces; more
+        than one when an attribution interrupts it), without building the quotation.
+
+        >>> from quoteprov.models import Document
+        >>> a = analyze(Document(id="a", text='"We will," she said, "win." Then "no."'))
+        >>> a.quote_parts(0), a.quote_parts(1)
+        (((1, 9), (22, 26)), ((34, 37),))
+        """
+        parts = self.cache.get("quote_parts")
+        if parts is None:
+            parts = self.cache["quote_parts"] = tuple(
+                tuple((p.start, p.end) for p in q.parts) for q in self.quotes
+            )
+        return parts[k]  # type: ignore[no-any-return]
 
     @property
     def sentence_bounds(self) -> tuple[Sequence[int], Sequence[int]]:
@@ -286,54 +309,32 @@ class AnalyzedDocument:
         characters ``[start, end)`` that an attribution interrupts (``"A," she said,
         "B."``), in text order.
 
-        The interrupted quotations are listed once per document (a stored document lists
-        them when it is read, without building its quotations): most documents have none.
-
         >>> from quoteprov.models import Document
         >>> a = analyze(Document(id="a", text='"We will," she said, "win." Then "no."'))
         >>> a.interruptions(0, 5), a.interruptions(30, 40)
         ([(9, 22)], [])
         """
-        interrupted = self.cache.get("interrupted")
-        if interrupted is None:
-            interrupted = self.cache["interrupted"] = interrupted_quotes(
-                (q.start, q.end, [(p.start, p.end) for p in q.parts])
-                for q in self.quotes
-                if len(q.parts) > 1
-            )
-        starts, ends, gaps = interrupted
-        if not starts:
-            return []
-        a = bisect.bisect_right(ends, start)
-        return [gap for k in range(a, max(a, bisect.bisect_left(starts, end))) for gap in gaps[k]]
+        gaps: list[tuple[int, int]] = []
+        for k in range(*self.quote_range(start, end)):
+            parts = self.quote_parts(k)
+            gaps.extend((a[1], b[0]) for a, b in itertools.pairwise(parts))
+        return gaps
+
+    def quote_index_at(self, start: int, end: int) -> int | None:
+        """The index of the quotation holding most of ``[start, end)``, if it holds at
+        least half (see :meth:`quote_at`)."""
+        best: int | None = None
+        best_overlap = 0
+        for k in range(*self.quote_range(start, end)):
+            overlap = sum(max(0, min(end, pe) - max(start, ps)) for ps, pe in self.quote_parts(k))
+            if overlap > best_overlap:
+                best, best_overlap = k, overlap
+        return best if best_overlap * 2 >= end - start else None
 
     def quote_at(self, start: int, end: int) -> Quote | None:
         """The quotation holding most of ``[start, end)``, if it holds at least half."""
-        best: Quote | None = None
-        best_overlap = 0
-        for quote in self.quotes_in(start, end):
-            overlap = sum(max(0, min(end, p.end) - max(start, p.start)) for p in quote.parts)
-            if overlap > best_overlap:
-                best, best_overlap = quote, overlap
-        return best if best_overlap * 2 >= end - start else None
-
-
-Interrupted = tuple[tuple[int, ...], tuple[int, ...], tuple[tuple[tuple[int, int], ...], ...]]
-
-
-def interrupted_quotes(quotes: Iterable[tuple[int, int, Sequence[tuple[int, int]]]]) -> Interrupted:
-    """``(starts, ends, gaps)`` of the quotations given as ``(start, end, parts)`` in text
-    order, for :meth:`AnalyzedDocument.interruptions`: a quotation's gaps lie between its
-    consecutive parts."""
-    listed = [
-        (start, end, tuple((a[1], b[0]) for a, b in itertools.pairwise(parts)))
-        for start, end, parts in quotes
-    ]
-    return (
-        tuple(q[0] for q in listed),
-        tuple(q[1] for q in listed),
-        tuple(q[2] for q in listed),
-    )
+        k = self.quote_index_at(start, end)
+        return None if k is None else self.quotes[k]
 
 
 def analyze(doc: Document) -> AnalyzedDocument:

@@ -650,10 +650,10 @@ def _runs_on(
 
 def _quoted_fragment(adoc: AnalyzedDocument, t0: int, t1: int, matched: int) -> bool:
     """Whether tokens ``[t0, t1)`` are (nearly) all of a quotation of the document."""
-    quote = adoc.quote_at(adoc.tokens[t0].start, adoc.tokens[t1 - 1].end)
-    if quote is None:
+    k = adoc.quote_index_at(adoc.tokens[t0].start, adoc.tokens[t1 - 1].end)
+    if k is None:
         return False
-    words = sum(len(range(*adoc.token_range(p.start, p.end))) for p in quote.parts)
+    words = sum(len(range(*adoc.token_range(a, b))) for a, b in adoc.quote_parts(k))
     return matched >= QUOTED_FRAGMENT * words
 
 
@@ -679,9 +679,10 @@ def _paraphrase(
         return None  # far longer than the query: no rewording of it as a whole
     options = [(i, j)]
     starts, ends = adoc.sentence_bounds
-    for qt in adoc.quotes_in(starts[sentence], ends[sentence]):
-        a, _ = adoc.token_range(qt.parts[0].start, qt.parts[0].end)
-        _, b = adoc.token_range(qt.parts[-1].start, qt.parts[-1].end)
+    for k in range(*adoc.quote_range(starts[sentence], ends[sentence])):
+        parts = adoc.quote_parts(k)
+        a, _ = adoc.token_range(*parts[0])
+        _, b = adoc.token_range(*parts[-1])
         if j > a and b > i:
             options.append((max(a, i), min(b, j)))
     if sentence + 1 < len(adoc.sentences) and len(q.tokens) > 1.5 * (j - i):

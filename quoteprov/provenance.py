@@ -221,12 +221,13 @@ class Reuse:
 
 
 def _quoted_share(adoc: AnalyzedDocument, sentence: int) -> float:
-    s = adoc.sentences[sentence]
+    starts, ends = adoc.sentence_bounds
+    start, end = starts[sentence], ends[sentence]
     inside = 0
-    for q in adoc.quotes_in(s.start, s.end):
-        for p in q.parts:
-            inside += max(0, min(s.end, p.end) - max(s.start, p.start))
-    return inside / max(1, s.end - s.start)
+    for k in range(*adoc.quote_range(start, end)):
+        for a, b in adoc.quote_parts(k):
+            inside += max(0, min(end, b) - max(start, a))
+    return inside / max(1, end - start)
 
 
 def document_reuse(
@@ -338,10 +339,8 @@ def _sentence_reuse(
     a, b = index.docs[da], index.docs[db]
     if maybe_verbatim:
         (i, j), (k, m) = a.sentence_tokens[sa], b.sentence_tokens[sb]
-        target = b.sentences[sb]
-        if a.tokens.norms[i:j] == b.tokens.norms[k:m] and not any(
-            len(q.parts) > 1 for q in b.quotes_in(target.start, target.end)
-        ):
+        starts, ends = b.sentence_bounds
+        if a.tokens.norms[i:j] == b.tokens.norms[k:m] and not b.interruptions(starts[sb], ends[sb]):
             return "verbatim", 100.0
     q = _sentence_query(index, a, sa)
     target = b.sentences[sb]

@@ -213,10 +213,14 @@ def test_stored_corpus_traces_as_in_memory_building_few_spans(
     assert first.quotes_in(0, len(first.doc.text)) == memory[0].quotes_in(0, 10**9)
     assert first.sentence_range(0, 200) == memory[0].sentence_range(0, 200)
     assert all(item is None for item in first.sentences._items)
+    assert stored[1].quotes._make.data is None  # its quotations' JSON: parsed when built
     for n, doc in enumerate(memory):
         assert stored[n].sentences == doc.sentences and stored[n].quotes == doc.quotes
         assert stored[n].sentence_tokens == doc.sentence_tokens
-        # listed from the stored quotations without building them, as from the built ones
+        # read from the stored arrays without building the quotations, as from the built ones
+        assert [stored[n].quote_parts(k) for k in range(len(doc.quotes))] == [
+            doc.quote_parts(k) for k in range(len(doc.quotes))
+        ]
         end = len(doc.doc.text)
         for a, b in ((0, end), (0, end // 2), (end // 3, end), (end, end + 1)):
             assert stored[n].interruptions(a, b) == doc.interruptions(a, b)
@@ -335,9 +339,27 @@ def test_a_file_of_another_version(seeds: qp.Corpus, tmp_path: Path) -> None:
     assert opened.ids == seeds.ids and opened.store is None
     assert qp.trace_quote(QUERY, opened).to_json() == qp.trace_quote(QUERY, seeds).to_json()
     with sqlite3.connect(path) as db:
-        db.execute("UPDATE meta SET value = '2' WHERE key = 'schema'")
+        db.execute("UPDATE meta SET value = '3' WHERE key = 'schema'")
     with pytest.raises(qp.CorpusError, match="upgrade quoteprov to open it"):
         qp.Corpus.open(path)
+    with sqlite3.connect(path) as db:
+        db.execute("UPDATE meta SET value = '0' WHERE key = 'schema'")
+    with pytest.raises(qp.CorpusError, match="open it with that version"):
+        qp.Corpus.open(path)
+
+
+def test_a_file_of_schema_1_is_read_and_analysed_again(seeds: qp.Corpus, tmp_path: Path) -> None:
+    # schema 1 stored the quotations as JSON only; its documents are read, analysed again
+    path = tmp_path / "seeds.qp"
+    qp.Corpus(list(seeds)).save(path)
+    with sqlite3.connect(path) as db:
+        db.execute("ALTER TABLE analysis DROP COLUMN quote_parts")
+        db.execute("ALTER TABLE analysis DROP COLUMN quote_bounds")
+        db.execute("UPDATE meta SET value = '1' WHERE key = 'schema'")
+    with pytest.warns(UserWarning, match="corpus schema 1"):
+        opened = qp.Corpus.open(path)
+    assert opened.ids == seeds.ids and opened.store is None
+    assert qp.trace_quote(QUERY, opened).to_json() == qp.trace_quote(QUERY, seeds).to_json()
 
 
 def test_an_add_from_a_stale_view_is_refused(seeds: qp.Corpus, tmp_path: Path) -> None:
