@@ -41,6 +41,7 @@ __all__ = [
     "AnalyzedDocument",
     "CorpusIndex",
     "LazySpans",
+    "SpanPairs",
     "analyze",
     "content_terms",
     "distinct",
@@ -177,6 +178,54 @@ class LazySpans(Sequence[S]):
         return (list, (list(self),))
 
 
+class SpanPairs(Sequence[tuple[int, int]]):
+    """Pairs ``(starts[k], ends[k])`` of two sequences, each made when read.
+
+    A stored document's sentences' token ranges: a list of tuples would be dozens of
+    objects per document for the garbage collector to count and traverse while the
+    document stays cached.  Reads like the list of pairs, equals one, pickles as one.
+
+    >>> pairs = SpanPairs((0, 4), (3, 9))
+    >>> pairs[1], list(pairs), pairs == [(0, 3), (4, 9)]
+    ((4, 9), [(0, 3), (4, 9)], True)
+    """
+
+    __slots__ = ("ends", "starts")
+
+    def __init__(self, starts: Sequence[int], ends: Sequence[int]) -> None:
+        self.starts, self.ends = starts, ends
+
+    def __len__(self) -> int:
+        return len(self.starts)
+
+    @overload
+    def __getitem__(self, key: int) -> tuple[int, int]: ...
+
+    @overload
+    def __getitem__(self, key: slice) -> list[tuple[int, int]]: ...
+
+    def __getitem__(self, key: int | slice) -> tuple[int, int] | list[tuple[int, int]]:
+        if isinstance(key, slice):
+            return list(zip(self.starts[key], self.ends[key], strict=True))
+        return self.starts[key], self.ends[key]
+
+    def __iter__(self) -> Iterator[tuple[int, int]]:
+        return zip(self.starts, self.ends, strict=True)
+
+    def __eq__(self, other: object) -> bool:
+        if isinstance(other, SpanPairs | list | tuple):
+            return len(self) == len(other) and all(a == b for a, b in zip(self, other, strict=True))
+        return NotImplemented
+
+    __hash__ = None  # type: ignore[assignment]
+
+    def __repr__(self) -> str:
+        return repr(list(self))
+
+    def __reduce__(self) -> tuple[Any, ...]:
+        return (list, (list(self),))
+
+
 @dataclass(frozen=True)
 class AnalyzedDocument:
     """A document with its tokens, sentences and quotations, computed once."""
@@ -186,7 +235,7 @@ class AnalyzedDocument:
     sentences: Sequence[Sentence]  # a list, or LazySpans for a stored document
     quotes: Sequence[Quote]
     token_starts: Sequence[int] = field(repr=False)
-    sentence_tokens: list[tuple[int, int]] = field(repr=False)
+    sentence_tokens: Sequence[tuple[int, int]] = field(repr=False)  # a list, or SpanPairs
     cache: dict[Any, Any] = field(default_factory=dict, repr=False, compare=False)
 
     def __getstate__(self) -> dict[str, Any]:
@@ -292,11 +341,18 @@ class AnalyzedDocument:
         (((1, 9), (22, 26)), ((34, 37),))
         """
         parts = self.cache.get("quote_parts")
-        if parts is None:
-            parts = self.cache["quote_parts"] = tuple(
-                tuple((p.start, p.end) for p in q.parts) for q in self.quotes
+        if parts is None:  # (first part of each quotation, and one past the last; parts)
+            counts = [0]
+            for q in self.quotes:
+                counts.append(counts[-1] + len(q.parts))
+            parts = self.cache["quote_parts"] = (
+                tuple(counts),
+                tuple(p.start for q in self.quotes for p in q.parts),
+                tuple(p.end for q in self.quotes for p in q.parts),
             )
-        return parts[k]  # type: ignore[no-any-return]
+        first, starts, ends = parts
+        a, b = first[k], first[k + 1]
+        return tuple(zip(starts[a:b], ends[a:b], strict=True))
 
     @property
     def sentence_bounds(self) -> tuple[Sequence[int], Sequence[int]]:

@@ -83,6 +83,7 @@ from .index import (
     AnalyzedDocument,
     CorpusIndex,
     LazySpans,
+    SpanPairs,
     analyze,
     words_hash,
 )
@@ -635,9 +636,8 @@ class StoredDocuments(Sequence[AnalyzedDocument]):
         table = np.frombuffer(spans, dtype=_I4).reshape(-1, 4)
         sentence_starts, sentence_ends = tuple(table[:, 0].tolist()), tuple(table[:, 1].tolist())
         bounds = np.frombuffer(quote_bounds, dtype=_I4).reshape(-1, 2)
-        parts: list[list[tuple[int, int]]] = [[] for _ in range(len(bounds))]
-        for k, a, b in np.frombuffer(quote_parts, dtype=_I4).reshape(-1, 3).tolist():
-            parts[k].append((a, b))
+        parts = np.frombuffer(quote_parts, dtype=_I4).reshape(-1, 3)  # quotation, start, end
+        first = np.searchsorted(parts[:, 0], np.arange(len(bounds) + 1))
         return AnalyzedDocument(
             doc=doc,
             tokens=tokens,
@@ -652,10 +652,14 @@ class StoredDocuments(Sequence[AnalyzedDocument]):
                 _StoredQuotes(self.path, quotes),
             ),
             token_starts=tokens.starts,
-            sentence_tokens=list(zip(table[:, 2].tolist(), table[:, 3].tolist(), strict=True)),
+            sentence_tokens=SpanPairs(tuple(table[:, 2].tolist()), tuple(table[:, 3].tolist())),
             cache={
                 "word_ids": (self._words, ids),
-                "quote_parts": tuple(tuple(p) for p in parts),
+                "quote_parts": (
+                    tuple(first.tolist()),
+                    tuple(parts[:, 1].tolist()),
+                    tuple(parts[:, 2].tolist()),
+                ),
             },
         )
 
