@@ -61,7 +61,7 @@ from .index import (
     words_hash,
 )
 from .models import KIND_RANK, Change, Kind, Match
-from .normalize import Token, tokenize
+from .normalize import NumberedWords, Token, tokenize
 from .scorer import (
     PARAPHRASE_MIN,
     Side,
@@ -238,7 +238,8 @@ class _Symbols:
     encoded once and kept with the document.  A table may start from a corpus file's
     numbered words (``words``, see :class:`~quoteprov.store.StoredDocuments`): word ``k``
     is then symbol ``chr(0x10000 + k)``, and a document read from that file, which keeps
-    its words' numbers (``adoc.cache["word_ids"]``), is encoded from them in one step.
+    its words' numbers (:class:`~quoteprov.normalize.NumberedWords`), is encoded from
+    them in one step.
     Only which symbols are equal matters to the alignment, never their values.
     """
 
@@ -264,9 +265,9 @@ class _Symbols:
 
     def _numbered(self, adoc: AnalyzedDocument) -> np.ndarray | None:
         """The document's word numbers, when they number this table's words."""
-        ids = adoc.cache.get("word_ids")
-        if ids is not None and self.numbered is not None and ids[0] is self.numbered:
-            return ids[1]  # type: ignore[no-any-return]
+        words = adoc.tokens.norms
+        if isinstance(words, NumberedWords) and words.table is self.numbered:
+            return words.numbers
         return None
 
     def encode_region(self, adoc: AnalyzedDocument, i: int, j: int) -> str:
@@ -570,9 +571,12 @@ def _lexical(
         coverage = (q1 - q0) / n
         t0, t1 = positions[a], positions[b - 1] + 1
         region[a:b] = ["\uffff"] * (b - a)  # never match these words again
-        words = adoc.tokens.norms
-        span_words = [words[positions[k]] for k in range(a, b)]
-        if span_words == q.norms:
+        # the same words have the same symbols: compare the words where the symbols are
+        # the query's, or where a word already matched (masked) lies inside the span
+        span = text[a:b]
+        if (span == qs or "\uffff" in span) and [
+            adoc.tokens.norms[positions[k]] for k in range(a, b)
+        ] == q.norms:
             found.append(_make_match(adoc, t0, t1, "verbatim", 100.0, ()))
             continue
         if local < NEAR_SIMILARITY:

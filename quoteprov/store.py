@@ -88,7 +88,7 @@ from .index import (
     words_hash,
 )
 from .models import Document, Quote, Sentence, Span
-from .normalize import Tokens
+from .normalize import NumberedWords, Tokens
 from .parallel import progress_bar, show_progress
 
 __all__ = ["ANALYSIS_VERSION", "SCHEMA_VERSION", "CorpusStore"]
@@ -537,9 +537,9 @@ class StoredDocuments(Sequence[AnalyzedDocument]):
         return self._db
 
     def word_table(self) -> np.ndarray:
-        """The file's words, numbered as the documents' words are (``word_ids``): a
-        document read from the file keeps ``(this table, its word numbers)`` in its cache
-        as ``"word_ids"``, so the matcher encodes it without looking up each word."""
+        """The file's words, numbered as the documents' words are: a document read from
+        the file keeps its words as :class:`~quoteprov.normalize.NumberedWords` of this
+        table, so the matcher encodes it from their numbers."""
         self._connection()
         assert self._words is not None
         return self._words
@@ -632,7 +632,7 @@ class StoredDocuments(Sequence[AnalyzedDocument]):
         assert self._words is not None
         doc = self.documents[pos] if self.documents is not None else _document(row[8:])
         ids = np.frombuffer(words, _I4)
-        tokens = Tokens(_ints(starts), _ints(ends), tuple(self._words[ids].tolist()))
+        tokens = Tokens(_ints(starts), _ints(ends), NumberedWords(self._words, ids))
         table = np.frombuffer(spans, dtype=_I4).reshape(-1, 4)
         sentence_starts, sentence_ends = tuple(table[:, 0].tolist()), tuple(table[:, 1].tolist())
         bounds = np.frombuffer(quote_bounds, dtype=_I4).reshape(-1, 2)
@@ -654,7 +654,6 @@ class StoredDocuments(Sequence[AnalyzedDocument]):
             token_starts=tokens.starts,
             sentence_tokens=SpanPairs(tuple(table[:, 2].tolist()), tuple(table[:, 3].tolist())),
             cache={
-                "word_ids": (self._words, ids),
                 "quote_parts": (
                     tuple(first.tolist()),
                     tuple(parts[:, 1].tolist()),

@@ -217,6 +217,11 @@ def test_stored_corpus_traces_as_in_memory_building_few_spans(
     for n, doc in enumerate(memory):
         assert stored[n].sentences == doc.sentences and stored[n].quotes == doc.quotes
         assert stored[n].sentence_tokens == doc.sentence_tokens
+        # words looked up by number when read, as the analysed ones
+        assert stored[n].tokens == doc.tokens and stored[n].tokens.words() == doc.tokens.words()
+        i, j = doc.sentence_tokens[-1]
+        assert stored[n].tokens[i:j].words() == doc.tokens[i:j].words()
+        assert stored[n].tokens.norms[-1] == doc.tokens.norms[-1]
         # read from the stored arrays without building the quotations, as from the built ones
         assert [stored[n].quote_parts(k) for k in range(len(doc.quotes))] == [
             doc.quote_parts(k) for k in range(len(doc.quotes))
