@@ -102,6 +102,9 @@ def check(
             return len(ids), f"{doc_id} differs from what was added"
         if stored.sentences != fresh.sentences or stored.quotes != fresh.quotes:
             return len(ids), f"{doc_id}'s stored analysis differs"
+        quotes = range(len(fresh.quotes))
+        if [stored.quote_parts(q) for q in quotes] != [fresh.quote_parts(q) for q in quotes]:
+            return len(ids), f"{doc_id}'s stored quotation bounds differ"
         verified.add(doc_id)
     qp.trace_quote("the minister said we will win", corpus)
     return len(ids), ""

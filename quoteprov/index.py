@@ -41,8 +41,10 @@ __all__ = [
     "AnalyzedDocument",
     "CorpusIndex",
     "LazySpans",
+    "SpanPairs",
     "analyze",
     "content_terms",
+    "distinct",
     "stem",
     "tokenize",
     "words_hash",
@@ -106,6 +108,23 @@ def _mix(columns: np.ndarray) -> np.ndarray:
     return mixed.astype(np.int64)
 
 
+def distinct(values: np.ndarray) -> np.ndarray:
+    """The sorted distinct values of a 1-d array: ``np.unique`` without its overhead (a
+    sort and a comparison; NumPy 2's ``unique`` takes ten times longer on the few
+    thousand values of a query's candidates).
+
+    >>> distinct(np.asarray([3, 1, 3, 2])).tolist()
+    [1, 2, 3]
+    """
+    ordered = np.sort(values, axis=None)
+    if ordered.size == 0:
+        return ordered
+    keep = np.empty(ordered.size, dtype=bool)
+    keep[0] = True
+    np.not_equal(ordered[1:], ordered[:-1], out=keep[1:])
+    return ordered[keep]
+
+
 S = TypeVar("S", bound=Span)
 
 
@@ -119,7 +138,7 @@ class LazySpans(Sequence[S]):
 
     Parameters
     ----------
-    starts, ends : list of int
+    starts, ends : sequence of int
         Each span's character offsets, in text order.
     make : callable
         Builds span ``k``; called at most once for each.
@@ -133,7 +152,9 @@ class LazySpans(Sequence[S]):
 
     __slots__ = ("_items", "_make", "ends", "starts")
 
-    def __init__(self, starts: list[int], ends: list[int], make: Callable[[int], S]) -> None:
+    def __init__(
+        self, starts: Sequence[int], ends: Sequence[int], make: Callable[[int], S]
+    ) -> None:
         self.starts, self.ends, self._make = starts, ends, make
         self._items: list[S | None] = [None] * len(starts)
 
@@ -171,6 +192,54 @@ class LazySpans(Sequence[S]):
         return (list, (list(self),))
 
 
+class SpanPairs(Sequence[tuple[int, int]]):
+    """Pairs ``(starts[k], ends[k])`` of two sequences, each made when read.
+
+    A stored document's sentences' token ranges: a list of tuples would be dozens of
+    objects per document for the garbage collector to count and traverse while the
+    document stays cached.  Reads like the list of pairs, equals one, pickles as one.
+
+    >>> pairs = SpanPairs((0, 4), (3, 9))
+    >>> pairs[1], list(pairs), pairs == [(0, 3), (4, 9)]
+    ((4, 9), [(0, 3), (4, 9)], True)
+    """
+
+    __slots__ = ("ends", "starts")
+
+    def __init__(self, starts: Sequence[int], ends: Sequence[int]) -> None:
+        self.starts, self.ends = starts, ends
+
+    def __len__(self) -> int:
+        return len(self.starts)
+
+    @overload
+    def __getitem__(self, key: int) -> tuple[int, int]: ...
+
+    @overload
+    def __getitem__(self, key: slice) -> list[tuple[int, int]]: ...
+
+    def __getitem__(self, key: int | slice) -> tuple[int, int] | list[tuple[int, int]]:
+        if isinstance(key, slice):
+            return list(zip(self.starts[key], self.ends[key], strict=True))
+        return self.starts[key], self.ends[key]
+
+    def __iter__(self) -> Iterator[tuple[int, int]]:
+        return zip(self.starts, self.ends, strict=True)
+
+    def __eq__(self, other: object) -> bool:
+        if isinstance(other, SpanPairs | list | tuple):
+            return len(self) == len(other) and all(a == b for a, b in zip(self, other, strict=True))
+        return NotImplemented
+
+    __hash__ = None  # type: ignore[assignment]
+
+    def __repr__(self) -> str:
+        return repr(list(self))
+
+    def __reduce__(self) -> tuple[Any, ...]:
+        return (list, (list(self),))
+
+
 @dataclass(frozen=True)
 class AnalyzedDocument:
     """A document with its tokens, sentences and quotations, computed once."""
@@ -180,7 +249,7 @@ class AnalyzedDocument:
     sentences: Sequence[Sentence]  # a list, or LazySpans for a stored document
     quotes: Sequence[Quote]
     token_starts: Sequence[int] = field(repr=False)
-    sentence_tokens: list[tuple[int, int]] = field(repr=False)
+    sentence_tokens: Sequence[tuple[int, int]] = field(repr=False)  # a list, or SpanPairs
     cache: dict[Any, Any] = field(default_factory=dict, repr=False, compare=False)
 
     def __getstate__(self) -> dict[str, Any]:
@@ -229,7 +298,7 @@ class AnalyzedDocument:
             j -= 1
         return i, j
 
-    def _bounds(self, name: str, spans: Sequence[Span]) -> tuple[list[int], list[int]]:
+    def _bounds(self, name: str, spans: Sequence[Span]) -> tuple[Sequence[int], Sequence[int]]:
         cached = self.cache.get(name)
         if cached is None:
             if isinstance(spans, LazySpans):  # known without building the spans
@@ -254,30 +323,88 @@ class AnalyzedDocument:
         a = bisect.bisect_right(ends, start)
         return a, max(a, bisect.bisect_left(starts, end))
 
-    def quotes_in(self, start: int, end: int) -> list[Quote]:
-        """The quotations overlapping characters ``[start, end)``, in text order.
+    def quote_range(self, start: int, end: int) -> tuple[int, int]:
+        """Indices ``[a, b)`` of the quotations overlapping characters ``[start, end)``.
 
         Top-level quotations never overlap each other, so this bisects as
-        :meth:`sentence_range` does.
+        :meth:`sentence_range` does (a stored document's bounds are known without
+        building its quotations).
+        """
+        starts, ends = self._bounds("quote_bounds", self.quotes)
+        a = bisect.bisect_right(ends, start)
+        return a, max(a, bisect.bisect_left(starts, end))
+
+    def quotes_in(self, start: int, end: int) -> list[Quote]:
+        """The quotations overlapping characters ``[start, end)``, in text order.
 
         >>> from quoteprov.models import Document
         >>> a = analyze(Document(id="a", text='"Yes," she said. "No," he said.'))
         >>> [q.text for q in a.quotes_in(0, 3)], [q.text for q in a.quotes_in(8, 40)]
         (['Yes,'], ['No,'])
         """
-        starts, ends = self._bounds("quote_bounds", self.quotes)
-        a = bisect.bisect_right(ends, start)
-        return list(self.quotes[a : max(a, bisect.bisect_left(starts, end))])
+        a, b = self.quote_range(start, end)
+        return list(self.quotes[a:b])
+
+    def quote_parts(self, k: int) -> tuple[tuple[int, int], ...]:
+        """The ``(start, end)`` offsets of quotation ``k``'s parts (its quoted pieces; more
+        than one when an attribution interrupts it), without building the quotation.
+
+        >>> from quoteprov.models import Document
+        >>> a = analyze(Document(id="a", text='"We will," she said, "win." Then "no."'))
+        >>> a.quote_parts(0), a.quote_parts(1)
+        (((1, 9), (22, 26)), ((34, 37),))
+        """
+        parts = self.cache.get("quote_parts")
+        if parts is None:  # (first part of each quotation, and one past the last; parts)
+            counts = [0]
+            for q in self.quotes:
+                counts.append(counts[-1] + len(q.parts))
+            parts = self.cache["quote_parts"] = (
+                tuple(counts),
+                tuple(p.start for q in self.quotes for p in q.parts),
+                tuple(p.end for q in self.quotes for p in q.parts),
+            )
+        first, starts, ends = parts
+        a, b = first[k], first[k + 1]
+        return tuple(zip(starts[a:b], ends[a:b], strict=True))
+
+    @property
+    def sentence_bounds(self) -> tuple[Sequence[int], Sequence[int]]:
+        """The sentences' start and end offsets, in text order (a stored document's are
+        known without building its sentences)."""
+        return self._bounds("sentence_bounds", self.sentences)
+
+    def interruptions(self, start: int, end: int) -> list[tuple[int, int]]:
+        """The gaps ``(end of a part, start of the next)`` of the quotations overlapping
+        characters ``[start, end)`` that an attribution interrupts (``"A," she said,
+        "B."``), in text order.
+
+        >>> from quoteprov.models import Document
+        >>> a = analyze(Document(id="a", text='"We will," she said, "win." Then "no."'))
+        >>> a.interruptions(0, 5), a.interruptions(30, 40)
+        ([(9, 22)], [])
+        """
+        gaps: list[tuple[int, int]] = []
+        for k in range(*self.quote_range(start, end)):
+            parts = self.quote_parts(k)
+            gaps.extend((a[1], b[0]) for a, b in itertools.pairwise(parts))
+        return gaps
+
+    def quote_index_at(self, start: int, end: int) -> int | None:
+        """The index of the quotation holding most of ``[start, end)``, if it holds at
+        least half (see :meth:`quote_at`)."""
+        best: int | None = None
+        best_overlap = 0
+        for k in range(*self.quote_range(start, end)):
+            overlap = sum(max(0, min(end, pe) - max(start, ps)) for ps, pe in self.quote_parts(k))
+            if overlap > best_overlap:
+                best, best_overlap = k, overlap
+        return best if best_overlap * 2 >= end - start else None
 
     def quote_at(self, start: int, end: int) -> Quote | None:
         """The quotation holding most of ``[start, end)``, if it holds at least half."""
-        best: Quote | None = None
-        best_overlap = 0
-        for quote in self.quotes_in(start, end):
-            overlap = sum(max(0, min(end, p.end) - max(start, p.start)) for p in quote.parts)
-            if overlap > best_overlap:
-                best, best_overlap = quote, overlap
-        return best if best_overlap * 2 >= end - start else None
+        k = self.quote_index_at(start, end)
+        return None if k is None else self.quotes[k]
 
 
 def analyze(doc: Document) -> AnalyzedDocument:
@@ -380,12 +507,14 @@ class CorpusIndex:
         self.vocab = vocab
         df = np.bincount(counts.indices, minlength=len(vocab))
         n = max(counts.shape[0], 1)
+        self.df = df  # how many sentences hold each term (the posting lists' lengths)
         self.idf = np.log((1 + n) / (1 + df)) + 1.0
         self.tf = counts.data.copy()  # raw term counts, entry by entry of ``matrix``
         self.matrix = self.weigh(counts)
         self._postings: sparse.csr_matrix | None = None
         self._bigrams: tuple[np.ndarray, np.ndarray, np.ndarray] | None = None
         self._by_hash: tuple[np.ndarray, np.ndarray] | None = None
+        self._doc_starts: np.ndarray | None = None
         self.version = -1  # the corpus version this index reflects (see for_corpus)
         self.memo: dict[object, object] = {}  # later stages' results, valid for this index
 
@@ -441,6 +570,7 @@ class CorpusIndex:
         state["_postings"] = None
         state["_bigrams"] = None
         state["_by_hash"] = None
+        state["_doc_starts"] = None
         state["memo"] = {}
         return state
 
@@ -450,6 +580,14 @@ class CorpusIndex:
         if self._postings is None:
             self._postings = self.matrix.T.tocsr()
         return self._postings
+
+    @property
+    def doc_starts(self) -> np.ndarray:
+        """The first sentence row of each document, and the number of rows last: document
+        ``d``'s rows are ``doc_starts[d]:doc_starts[d + 1]`` (computed once)."""
+        if self._doc_starts is None:
+            self._doc_starts = np.searchsorted(self.unit_doc, np.arange(len(self.docs) + 1))
+        return self._doc_starts
 
     @property
     def bigrams(self) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
@@ -468,7 +606,7 @@ class CorpusIndex:
     def _build_bigrams(self) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
         n_terms = len(self.vocab)
         ids_of: dict[str, int] = {}  # word -> its stem's term id, -1 for a stopword
-        firsts = np.searchsorted(self.unit_doc, np.arange(len(self.docs)))
+        firsts = self.doc_starts
         keys: list[np.ndarray] = []
         rows: list[np.ndarray] = []
         for d, adoc in enumerate(self.docs):
@@ -504,7 +642,7 @@ class CorpusIndex:
         if ids.size < 2:
             return np.zeros(0, dtype=np.int64)
         ok = (ids[:-1] >= 0) & (ids[1:] >= 0)
-        return np.unique(ids[:-1][ok] * len(self.vocab) + ids[1:][ok])
+        return distinct(ids[:-1][ok] * len(self.vocab) + ids[1:][ok])
 
     def rows_with_hash(self, value: int) -> np.ndarray:
         """The sentence rows whose words hash to ``value`` (see :func:`words_hash`)."""
@@ -673,7 +811,7 @@ class CorpusIndex:
         ``(u, v, cosine)`` sorted by ``u`` then ``v``, in blocks."""
         if pairs.size == 0:
             return
-        starts = np.searchsorted(self.unit_doc, np.arange(len(self.docs) + 1))
+        starts = self.doc_starts
         lefts, first = np.unique(pairs[:, 0], return_index=True)
         bounds = [*first.tolist(), len(pairs)]
         done = 0
@@ -759,7 +897,7 @@ class CorpusIndex:
         del left, offsets, run_end, count
         if u.size == 0:
             return empty
-        sentence_pairs = np.unique(np.minimum(u, v) * n_rows + np.maximum(u, v))
+        sentence_pairs = distinct(np.minimum(u, v) * n_rows + np.maximum(u, v))
         del u, v
         lo, hi = sentence_pairs // n_rows, sentence_pairs % n_rows
         del sentence_pairs
@@ -795,8 +933,7 @@ class CorpusIndex:
         sub = self.matrix[rows]
         lengths = np.diff(sub.indptr)
         owner = np.repeat(np.arange(rows.size), lengths)
-        df = np.diff(self.postings.indptr)
-        order = np.lexsort((sub.indices, df[sub.indices], owner))  # per row, rarest first
+        order = np.lexsort((sub.indices, self.df[sub.indices], owner))  # per row, rarest first
         terms = sub.indices[order].astype(np.int64)
         rank = np.arange(sub.nnz) - np.repeat(sub.indptr[:-1], lengths)
         del sub, order
@@ -836,7 +973,7 @@ class CorpusIndex:
         >>> CorpusIndex.for_corpus(Corpus(docs)).rows_of([2, 0]).tolist()
         [0, 3, 4, 5]
         """
-        wanted = np.unique(np.asarray(list(docs), dtype=np.int64))
+        wanted = distinct(np.asarray(list(docs), dtype=np.int64))
         lo = np.searchsorted(self.unit_doc, wanted, side="left")
         lengths = np.searchsorted(self.unit_doc, wanted, side="right") - lo
         before = np.cumsum(lengths) - lengths

@@ -51,10 +51,26 @@ from rapidfuzz.distance import Indel, Levenshtein
 from scipy import sparse
 
 from .errors import InputError
-from .index import AnalyzedDocument, CorpusIndex, content_terms, words_hash
+from .index import (
+    STOPWORDS,
+    AnalyzedDocument,
+    CorpusIndex,
+    content_terms,
+    distinct,
+    stem,
+    words_hash,
+)
 from .models import KIND_RANK, Change, Kind, Match
-from .normalize import Token, tokenize
-from .scorer import PARAPHRASE_MIN, features, paraphrase_floor, paraphrase_min, probability
+from .normalize import NumberedWords, Token, tokenize
+from .scorer import (
+    PARAPHRASE_MIN,
+    Side,
+    compare,
+    paraphrase_floor,
+    paraphrase_min,
+    probability,
+    side,
+)
 
 __all__ = [
     "NEAR_COVERAGE",
@@ -165,6 +181,24 @@ class Query:
         self.cache["symbols"] = (symbols, encoded)
         return encoded
 
+    @property
+    def stems(self) -> list[str | None]:
+        """Each word's content stem, None for a stopword (``content_terms`` word by word)."""
+        stems = self.cache.get("stems")
+        if not isinstance(stems, list):
+            stems = self.cache["stems"] = [None if w in STOPWORDS else stem(w) for w in self.norms]
+        return stems
+
+    def side(self, index: CorpusIndex) -> Side:
+        """The query's side of the combined scorer's features in ``index`` (kept for the
+        last index asked)."""
+        cached = self.cache.get("side")
+        if isinstance(cached, tuple) and cached[0] is index:
+            return cached[1]  # type: ignore[no-any-return]
+        found = side(self.norms, self.terms, index.weight)
+        self.cache["side"] = (index, found)
+        return found
+
     def weights(self, index: CorpusIndex) -> tuple[dict[str, float], float]:
         """Each content term's weight in ``index``, and their total over the query."""
         cached = self.cache.get("weights")
@@ -201,11 +235,20 @@ class _Symbols:
     """One private symbol per distinct word, so strings of symbols align word by word.
 
     One table may serve many queries (the index keeps one): a document's symbols are then
-    encoded once and kept with the document.
+    encoded once and kept with the document.  A table may start from a corpus file's
+    numbered words (``words``, see :class:`~quoteprov.store.StoredDocuments`): word ``k``
+    is then symbol ``chr(0x10000 + k)``, and a document read from that file, which keeps
+    its words' numbers (:class:`~quoteprov.normalize.NumberedWords`), is encoded from
+    them in one step.
+    Only which symbols are equal matters to the alignment, never their values.
     """
 
-    def __init__(self) -> None:
+    def __init__(self, words: np.ndarray | None = None) -> None:
         self.table: dict[str, str] = {}
+        self.numbered: np.ndarray | None = None  # the word table the symbols number
+        if words is not None and len(words) < 0xEFFFF:
+            self.table = {w: chr(0x10000 + k) for k, w in enumerate(words.tolist())}
+            self.numbered = words
 
     def encode(self, tokens: Sequence[Token]) -> str:
         return self.encode_words([t.norm for t in tokens])
@@ -220,9 +263,19 @@ class _Symbols:
             out.append(sym)
         return "".join(out)
 
+    def _numbered(self, adoc: AnalyzedDocument) -> np.ndarray | None:
+        """The document's word numbers, when they number this table's words."""
+        words = adoc.tokens.norms
+        if isinstance(words, NumberedWords) and words.table is self.numbered:
+            return words.numbers
+        return None
+
     def encode_region(self, adoc: AnalyzedDocument, i: int, j: int) -> str:
         """A document's tokens ``[i, j)``: the whole document is encoded (and kept) from
         its second use on, so a document read once for one query costs only its region."""
+        ids = self._numbered(adoc)
+        if ids is not None:
+            return _symbols_of(ids[i:j])
         cached = adoc.cache.get("symbols")
         if cached is not None and cached[0] is self:
             return cached[1][i:j]  # type: ignore[no-any-return]
@@ -233,6 +286,9 @@ class _Symbols:
 
     def encode_document(self, adoc: AnalyzedDocument) -> str:
         """All of a document's tokens, encoded once per table while the table has room."""
+        ids = self._numbered(adoc)
+        if ids is not None:
+            return _symbols_of(ids)
         cached = adoc.cache.get("symbols")
         if cached is not None and cached[0] is self:
             return cached[1]  # type: ignore[no-any-return]
@@ -242,11 +298,18 @@ class _Symbols:
         return encoded
 
 
+def _symbols_of(ids: np.ndarray) -> str:
+    """Word numbers as symbols: ``chr(0x10000 + k)`` for each number ``k``."""
+    return (ids.astype(np.uint32) + 0x10000).astype("<u4").tobytes().decode("utf-32-le")
+
+
 def shared_symbols(index: CorpusIndex) -> _Symbols:
-    """The index's own symbol table, shared by every query on it."""
+    """The index's own symbol table, shared by every query on it (starting from the
+    corpus file's numbered words when the documents come from one)."""
     symbols = index.memo.get("symbols")
     if not isinstance(symbols, _Symbols) or len(symbols.table) >= 0xEFFFF:
-        symbols = index.memo["symbols"] = _Symbols()
+        word_table = getattr(index.docs, "word_table", None)
+        symbols = index.memo["symbols"] = _Symbols(word_table() if word_table else None)
     return symbols
 
 
@@ -263,16 +326,25 @@ def paraphrase_score(query: Counter[str], passage: Counter[str], index: CorpusIn
     return 200.0 * shared / total if total else 0.0
 
 
-def _calibrated(q: Query, adoc: AnalyzedDocument, t0: int, t1: int, index: CorpusIndex) -> float:
+def _calibrated(
+    q: Query,
+    adoc: AnalyzedDocument,
+    t0: int,
+    t1: int,
+    index: CorpusIndex,
+    terms: list[str] | None = None,
+) -> float:
     """The combined scorer's probability that document tokens ``[t0, t1)`` say what the
     query says (see :mod:`quoteprov.scorer`); with the sentence embedding's cosine when
-    the semantic tier is on."""
+    the semantic tier is on.  ``terms`` are ``adoc.terms(t0, t1)`` when at hand."""
     cosine = None
     if q.vector is not None:
         from .semantic import sentence_cosine
 
         cosine = sentence_cosine(q.vector, index, adoc, adoc.tokens[t0].start)
-    return probability(features(q.tokens, adoc.tokens[t0:t1], index.weight, cosine))
+    terms = adoc.terms(t0, t1) if terms is None else terms
+    passage = side(adoc.tokens[t0:t1].words(), Counter(terms), index.weight)
+    return probability(compare(q.side(index), passage, index.weight, cosine))
 
 
 def _sentences_of(adoc: AnalyzedDocument, t0: int, t1: int) -> tuple[int, int]:
@@ -307,32 +379,37 @@ def _tighten(blocks: list[list[int]], qs: str, text: str) -> None:
 
 
 def _chains(
-    opcodes: Sequence[tuple[str, int, int, int, int]], qs: str, text: str
+    blocks: Sequence[tuple[int, int, int]], qs: str, text: str
 ) -> list[tuple[int, int, int, int, int]]:
-    """Runs of equal blocks separated by short gaps: ``(q0, q1, r0, r1, matched)``."""
+    """Runs of equal blocks ``(query start, text start, size)`` separated by short gaps:
+    ``(q0, q1, r0, r1, matched)``."""
     runs: list[list[list[int]]] = []
-    for tag, q0, q1, r0, r1 in opcodes:
-        if tag != "equal":
+    last: list[int] | None = None
+    for q0, r0, size in blocks:
+        if size == 0:
             continue
-        last = runs[-1][-1] if runs else None
         if last is not None and q0 - last[1] <= MAX_GAP and r0 - last[3] <= MAX_GAP:
-            runs[-1].append([q0, q1, r0, r1])
+            last = [q0, q0 + size, r0, r0 + size]
+            runs[-1].append(last)
         else:
-            runs.append([[q0, q1, r0, r1]])
+            last = [q0, q0 + size, r0, r0 + size]
+            runs.append([last])
     chains = []
-    for blocks in runs:
-        _tighten(blocks, qs, text)
-        matched = sum(b[1] - b[0] for b in blocks)
-        chains.append((blocks[0][0], blocks[-1][1], blocks[0][2], blocks[-1][3], matched))
+    for run in runs:
+        _tighten(run, qs, text)
+        matched = sum(b[1] - b[0] for b in run)
+        chains.append((run[0][0], run[-1][1], run[0][2], run[-1][3], matched))
     return chains
 
 
 def _best_chain(qs: str, text: str, w0: int, w1: int) -> tuple[int, int, int, int, int] | None:
     """The alignment chain of ``qs`` in ``text[w0:w1]`` with the most matched words."""
     window = text[w0:w1]
-    # as_list() gives (tag, src_start, src_end, dest_start, dest_end) tuples
-    ops = cast("list[tuple[str, int, int, int, int]]", Levenshtein.opcodes(qs, window).as_list())
-    options = _chains(ops, qs, window)
+    # the edit script's equal blocks, as (query start, window start, size)
+    blocks = cast(
+        "list[tuple[int, int, int]]", Levenshtein.opcodes(qs, window).as_matching_blocks()
+    )
+    options = _chains(blocks, qs, window)
     if not options:
         return None
     q0, q1, a, b, matched = max(options, key=lambda c: (c[4], -(c[3] - c[2]), -c[2]))
@@ -425,12 +502,7 @@ def _name_changed(
 
 def _interruptions(adoc: AnalyzedDocument, start: int, end: int) -> list[tuple[int, int]]:
     """Gaps between the parts of interrupted quotations overlapping ``[start, end)``."""
-    gaps: list[tuple[int, int]] = []
-    for quote in adoc.quotes_in(start, end):
-        if len(quote.parts) < 2:  # only quotations in several parts have gaps
-            continue
-        gaps.extend((a.end, b.start) for a, b in zip(quote.parts, quote.parts[1:], strict=False))
-    return gaps
+    return adoc.interruptions(start, end)
 
 
 def _make_match(
@@ -499,20 +571,22 @@ def _lexical(
         coverage = (q1 - q0) / n
         t0, t1 = positions[a], positions[b - 1] + 1
         region[a:b] = ["\uffff"] * (b - a)  # never match these words again
-        words = adoc.tokens.norms
-        span_words = [words[positions[k]] for k in range(a, b)]
-        if span_words == q.norms:
+        # the same words have the same symbols: compare the words where the symbols are
+        # the query's, or where a word already matched (masked) lies inside the span
+        span = text[a:b]
+        if (span == qs or "\uffff" in span) and [
+            adoc.tokens.norms[positions[k]] for k in range(a, b)
+        ] == q.norms:
             found.append(_make_match(adoc, t0, t1, "verbatim", 100.0, ()))
             continue
         if local < NEAR_SIMILARITY:
             continue
-        score = fuzz.ratio(q.joined, " ".join(span_words))
         if coverage >= NEAR_COVERAGE:
             changes = _changes(q, 0, n, adoc, t0, t1, symbols)
             score = 100.0 * _calibrated(q, adoc, t0, t1, index)
             found.append(_make_match(adoc, t0, t1, "near_verbatim", score, changes))
             continue
-        shared = set(content_terms(q.tokens[q0:q1])) & set(adoc.terms(t0, t1))
+        shared = {t for t in q.stems[q0:q1] if t is not None} & set(adoc.terms(t0, t1))
         if matched < 3 or len(shared) < 2:
             continue  # one or two shared words are no evidence of a quotation
         if coverage >= PARTIAL_COVERAGE or _quoted_fragment(adoc, t0, t1, matched):
@@ -542,37 +616,48 @@ def _extend_edges(
     out at that end, and both texts run on with nothing but spaces between the words (no
     sentence end, quotation mark or comma in between).
     """
-    doc = adoc.doc.text
-    tokens = adoc.tokens
-
-    def seamless(text: str, left: Token, right: Token) -> bool:
-        return text[left.end : right.start].isspace()
-
-    def runs_on(qa: int, da: int, count: int) -> bool:
-        """Query words ``[qa, qa + count]`` and region words ``[da, da + count]`` are
-        free and follow each other with only spaces between them."""
-        return all(
-            region[da + k] != "\uffff"
-            and region[da + k + 1] != "\uffff"
-            and seamless(q.text, q.tokens[qa + k], q.tokens[qa + k + 1])
-            and seamless(doc, tokens[positions[da + k]], tokens[positions[da + k + 1]])
-            for k in range(count)
-        )
-
     left, right = q0, len(q.tokens) - q1
-    if 0 < left <= most and a >= left and runs_on(0, a - left, left):
+    if 0 < left <= most and a >= left and _runs_on(q, adoc, positions, region, 0, a - left, left):
         q0, a = 0, a - left
-    if 0 < right <= most and b + right <= len(region) and runs_on(q1 - 1, b - 1, right):
+    if (
+        0 < right <= most
+        and b + right <= len(region)
+        and _runs_on(q, adoc, positions, region, q1 - 1, b - 1, right)
+    ):
         q1, b = len(q.tokens), b + right
     return q0, q1, a, b
 
 
+def _runs_on(
+    q: Query,
+    adoc: AnalyzedDocument,
+    positions: Sequence[int],
+    region: Sequence[str],
+    qa: int,
+    da: int,
+    count: int,
+) -> bool:
+    """Query words ``[qa, qa + count]`` and region words ``[da, da + count]`` are free and
+    follow each other with only spaces between them (see :func:`_extend_edges`)."""
+    text, tokens = adoc.doc.text, adoc.tokens
+    for k in range(count):
+        if region[da + k] == "\uffff" or region[da + k + 1] == "\uffff":
+            return False
+        left, right = q.tokens[qa + k], q.tokens[qa + k + 1]
+        if not q.text[left.end : right.start].isspace():
+            return False
+        left, right = tokens[positions[da + k]], tokens[positions[da + k + 1]]
+        if not text[left.end : right.start].isspace():
+            return False
+    return True
+
+
 def _quoted_fragment(adoc: AnalyzedDocument, t0: int, t1: int, matched: int) -> bool:
     """Whether tokens ``[t0, t1)`` are (nearly) all of a quotation of the document."""
-    quote = adoc.quote_at(adoc.tokens[t0].start, adoc.tokens[t1 - 1].end)
-    if quote is None:
+    k = adoc.quote_index_at(adoc.tokens[t0].start, adoc.tokens[t1 - 1].end)
+    if k is None:
         return False
-    words = sum(len(range(*adoc.token_range(p.start, p.end))) for p in quote.parts)
+    words = sum(len(range(*adoc.token_range(a, b))) for a, b in adoc.quote_parts(k))
     return matched >= QUOTED_FRAGMENT * words
 
 
@@ -597,10 +682,11 @@ def _paraphrase(
     if j - i > max(REGION_WORDS, 3 * len(q.tokens)):
         return None  # far longer than the query: no rewording of it as a whole
     options = [(i, j)]
-    sent = adoc.sentences[sentence]
-    for qt in adoc.quotes_in(sent.start, sent.end):
-        a, _ = adoc.token_range(qt.parts[0].start, qt.parts[0].end)
-        _, b = adoc.token_range(qt.parts[-1].start, qt.parts[-1].end)
+    starts, ends = adoc.sentence_bounds
+    for k in range(*adoc.quote_range(starts[sentence], ends[sentence])):
+        parts = adoc.quote_parts(k)
+        a, _ = adoc.token_range(*parts[0])
+        _, b = adoc.token_range(*parts[-1])
         if j > a and b > i:
             options.append((max(a, i), min(b, j)))
     if sentence + 1 < len(adoc.sentences) and len(q.tokens) > 1.5 * (j - i):
@@ -609,9 +695,12 @@ def _paraphrase(
             options.append((i, both))
     best: tuple[float, int, int] | None = None
     for a, b in options:
-        if b <= a or not _carries_enough(q, adoc, a, b):
+        if b <= a:
             continue
-        score = 100.0 * _calibrated(q, adoc, a, b, index)
+        terms = adoc.terms(a, b)
+        if not _carries_enough(q, adoc, a, b, terms):
+            continue
+        score = 100.0 * _calibrated(q, adoc, a, b, index, terms)
         if best is None or score > best[0]:
             best = (score, a, b)
     semantic = q.vector is not None
@@ -627,13 +716,16 @@ def _paraphrase(
     return _make_match(adoc, a, b, kind, score, changes)
 
 
-def _carries_enough(q: Query, adoc: AnalyzedDocument, t0: int, t1: int) -> bool:
+def _carries_enough(
+    q: Query, adoc: AnalyzedDocument, t0: int, t1: int, terms: list[str] | None = None
+) -> bool:
     """Whether tokens ``[t0, t1)`` share enough of the query's content words to say it.
 
     At least ``MIN_SHARED_SHARE`` of them and two: a one-word scare quote ('Smash') in a
-    headline carries none of what a whole sentence says, however it scores.
+    headline carries none of what a whole sentence says, however it scores.  ``terms``
+    are ``adoc.terms(t0, t1)`` when at hand.
     """
-    shared = len(q.terms.keys() & set(adoc.terms(t0, t1)))
+    shared = len(q.terms.keys() & set(adoc.terms(t0, t1) if terms is None else terms))
     return shared >= max(2, MIN_SHARED_SHARE * len(q.terms))
 
 
@@ -686,7 +778,7 @@ def candidate_rows(
     if not index.vocab or index.matrix.shape[0] == 0 or not queries:
         return out
     terms = [content_terms(q.tokens) for q in queries]
-    df = np.diff(index.postings.indptr)
+    df = index.df
     known = [sorted(int(df[index.vocab[t]]) for t in set(ts) if t in index.vocab) for ts in terms]
     least = 0 if bigram_probe else 2
     extra = probe_budget if bigram_probe and probe_budget is not None else 0
@@ -750,19 +842,38 @@ class _CandidateBatch:
         short = np.zeros(len(queries), dtype=bool)
         if probe_budget is not None:
             probe, short = self._rarest(probe, probe_budget, 0 if bigram_probe else 2)
-        product = (probe @ index.postings).tocoo()
-        self.query, self.row = product.row.astype(np.int64), product.col.astype(np.int64)
+        exact = min_containment <= 0 and probe_budget is None
+        self.cos: np.ndarray | None = None
+        if exact:  # the product's cosines rank the pairs
+            product = (probe @ index.postings).tocoo()
+            self.query, self.row = product.row.astype(np.int64), product.col.astype(np.int64)
+            self.cos = product.data
+        else:  # only which pairs: the sentences on the probed terms' posting lists
+            self.query, self.row = self._posted(probe)
         if bigram_probe and probe_budget is not None and short.any():
             n_rows = index.matrix.shape[0]
             mine = short[self.query]  # their pairs so far: those of a rare term, if any
             found = [self.query[mine] * n_rows + self.row[mine]]
             for k in np.flatnonzero(short).tolist():
                 found.append(k * n_rows + self._bigram_rows(queries[k], terms[k], probe_budget))
-            keys = np.unique(np.concatenate(found))
+            keys = distinct(np.concatenate(found))
             self.query = np.r_[self.query[~mine], keys // n_rows]
             self.row = np.r_[self.row[~mine], keys % n_rows]
-        exact = min_containment <= 0 and probe_budget is None
-        self.cos = product.data if exact else None
+
+    def _posted(self, probe: sparse.csr_matrix) -> tuple[np.ndarray, np.ndarray]:
+        """The distinct ``(query, row)`` pairs of the sentences holding a term of each
+        query's ``probe`` (the pairs ``probe @ postings`` has, without the product),
+        sorted by query then row."""
+        postings = self.index.postings
+        term = probe.indices.astype(np.int64)
+        query = np.repeat(np.arange(probe.shape[0], dtype=np.int64), np.diff(probe.indptr))
+        lo = postings.indptr[term].astype(np.int64)
+        size = postings.indptr[term + 1] - lo
+        entry = np.arange(int(size.sum()), dtype=np.int64)
+        entry += np.repeat(lo - (np.cumsum(size) - size), size)
+        n_rows = self.index.matrix.shape[0]
+        keys = distinct(np.repeat(query, size) * n_rows + postings.indices[entry])
+        return keys // n_rows, keys % n_rows
 
     def _prefix(self, counts: sparse.csr_matrix, rows_of: np.ndarray) -> sparse.csr_matrix:
         """The query vectors without their most common terms weighing < the containment."""
@@ -794,7 +905,7 @@ class _CandidateBatch:
         probe = probe.copy()
         lengths = np.diff(probe.indptr)
         rows_of = np.repeat(np.arange(probe.shape[0]), lengths)
-        df = np.diff(self.index.postings.indptr)[probe.indices]
+        df = self.index.df[probe.indices]
         order = np.lexsort((probe.indices, df, rows_of))  # per query, rarest first
         ordered = df[order]
         running = np.cumsum(ordered)
@@ -825,10 +936,12 @@ class _CandidateBatch:
         chosen[:BIGRAMS_LEAST] |= df[:BIGRAMS_LEAST] <= budget
         found = [rows[starts[a] : starts[a + 1]] for a in at[chosen].tolist()]
         found.append(self.index.rows_with_hash(words_hash(query.tokens)))
-        return np.unique(np.concatenate(found))
+        return distinct(np.concatenate(found))
 
     def _stats(self, query: np.ndarray, row: np.ndarray) -> tuple[np.ndarray, ...]:
         """Cosine, shared terms and shared weight of each (query, row) pair."""
+        if len(self.queries) == 1:
+            return self._stats_one(row)
         matrix = self.index.matrix
         starts = matrix.indptr[row]
         lengths = matrix.indptr[row + 1] - starts
@@ -842,6 +955,22 @@ class _CandidateBatch:
         cos = np.bincount(pair, self.vectors.data[at] * matrix.data[entry], minlength=row.size)
         shared = np.bincount(pair, minlength=row.size)
         weight = np.bincount(pair, self.weights[at], minlength=row.size)
+        return cos, shared, weight
+
+    def _stats_one(self, row: np.ndarray) -> tuple[np.ndarray, ...]:
+        """:meth:`_stats` of a batch of one query: three sparse products of the rows with
+        dense term vectors (the same sums, term by term in each row's order, as the
+        general case adds up)."""
+        sub = self.index.matrix[row]
+        binary = sparse.csr_matrix((np.ones(sub.nnz), sub.indices, sub.indptr), shape=sub.shape)
+        terms = self.keys  # one query: its term ids
+        dense = np.zeros(sub.shape[1])
+        dense[terms] = self.vectors.data
+        cos = np.asarray(sub @ dense, dtype=np.float64)
+        dense[terms] = self.weights
+        weight = np.asarray(binary @ dense, dtype=np.float64)
+        dense[terms] = 1.0
+        shared = np.asarray(binary @ dense, dtype=np.float64).astype(np.int64)
         return cos, shared, weight
 
     def _plausible(self, query: np.ndarray, row: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
@@ -1058,6 +1187,9 @@ def find_matches(
                 if s not in by_doc.setdefault(d, []):
                     by_doc[d].append(s)
     symbols = shared_symbols(index)
+    fetch = getattr(index.docs, "fetch", None)
+    if fetch is not None:  # a corpus file: read the candidate documents at once
+        fetch(by_doc)
     matches: list[Match] = []
     for d in sorted(by_doc):
         matches.extend(match_passage(q, index.docs[d], by_doc[d], index, symbols, loose=True))

@@ -26,6 +26,8 @@ from dataclasses import dataclass
 from functools import lru_cache
 from typing import Any, NamedTuple, overload
 
+import numpy as np
+
 __all__ = ["Normalized", "Token", "Tokens", "fold", "normalize", "tokenize", "tokens_of"]
 
 _TRANSLATE = str.maketrans(
@@ -128,11 +130,58 @@ _TOKEN = re.compile(
 )
 
 
+class NumberedWords(Sequence[str]):
+    """Words given by their numbers in a word table, each looked up when read.
+
+    A document read from a corpus file keeps its words this way (the file numbers them):
+    a search reads a few of its sentences, so building a tuple of all its words would
+    cost more than the search.  A slice is a tuple.
+
+    >>> words = NumberedWords(np.asarray(["we", "will", "win"], dtype=object), np.asarray([2, 0]))
+    >>> words[0], words[-1], words[:], len(words)
+    ('win', 'we', ('win', 'we'), 2)
+    """
+
+    __slots__ = ("numbers", "table")
+
+    def __init__(self, table: np.ndarray, numbers: np.ndarray) -> None:
+        self.table, self.numbers = table, numbers
+
+    def __len__(self) -> int:
+        return len(self.numbers)
+
+    @overload
+    def __getitem__(self, key: int) -> str: ...
+
+    @overload
+    def __getitem__(self, key: slice) -> tuple[str, ...]: ...
+
+    def __getitem__(self, key: int | slice) -> str | tuple[str, ...]:
+        if isinstance(key, slice):
+            return tuple(self.table[self.numbers[key]].tolist())
+        return self.table[self.numbers[key]]  # type: ignore[no-any-return]
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self.table[self.numbers].tolist())
+
+    def __eq__(self, other: object) -> bool:
+        if isinstance(other, NumberedWords | list | tuple):
+            return len(self) == len(other) and all(a == b for a, b in zip(self, other, strict=True))
+        return NotImplemented
+
+    __hash__ = None  # type: ignore[assignment]
+
+    def __reduce__(self) -> tuple[Any, ...]:
+        return (tuple, (tuple(self),))
+
+
 class Tokens(Sequence[Token]):
     """A document's tokens, stored compactly: offsets in arrays, words interned.
 
     Reads like ``list[Token]`` (indexing, iteration, slicing — a slice is a view), at a
     tenth of the memory, which is what lets a million-sentence corpus stay in memory.
+    The words are a tuple (the garbage collector stops tracking a tuple of strings, so a
+    big corpus' words cost its collections nothing) or :class:`NumberedWords`.
 
     >>> tokens = tokens_of("We will win.")
     >>> tokens[1], [t.norm for t in tokens[1:]], len(tokens)
@@ -145,7 +194,7 @@ class Tokens(Sequence[Token]):
         self,
         starts: array[int],
         ends: array[int],
-        norms: list[str],
+        norms: Sequence[str],
         lo: int = 0,
         hi: int | None = None,
     ) -> None:
@@ -177,8 +226,8 @@ class Tokens(Sequence[Token]):
         lo, hi = self.lo, self.hi
         return map(Token, self.starts[lo:hi], self.ends[lo:hi], self.norms[lo:hi])
 
-    def words(self) -> list[str]:
-        """The tokens' folded forms."""
+    def words(self) -> Sequence[str]:
+        """The tokens' folded forms (a tuple)."""
         return self.norms[self.lo : self.hi]
 
     def __eq__(self, other: object) -> bool:
@@ -198,7 +247,8 @@ class Tokens(Sequence[Token]):
 
 def tokens_of(text: str) -> Tokens:
     """:func:`tokenize`, stored compactly (see :class:`Tokens`)."""
-    starts, ends, norms = array("q"), array("q"), []
+    starts, ends = array("q"), array("q")
+    norms: list[str] = []
     intern = sys.intern
     for m in _TOKEN.finditer(text):
         raw = m.group()
@@ -209,7 +259,7 @@ def tokens_of(text: str) -> Tokens:
             starts.append(m.start())
             ends.append(m.end())
             norms.append(intern(norm))
-    return Tokens(starts, ends, norms)
+    return Tokens(starts, ends, tuple(norms))
 
 
 def tokenize(text: str) -> list[Token]:

@@ -39,7 +39,7 @@ import numpy as np
 from pydantic import ConfigDict, PrivateAttr
 
 from .corpus import Corpus
-from .index import AnalyzedDocument, CorpusIndex
+from .index import AnalyzedDocument, CorpusIndex, distinct
 from .match import COPY_SIMILARITY, Query, candidate_rows, find_matches, match_passage
 from .models import KIND_RANK, Document, Match, Quote, _Frozen, published_key
 from .normalize import fold
@@ -221,12 +221,13 @@ class Reuse:
 
 
 def _quoted_share(adoc: AnalyzedDocument, sentence: int) -> float:
-    s = adoc.sentences[sentence]
+    starts, ends = adoc.sentence_bounds
+    start, end = starts[sentence], ends[sentence]
     inside = 0
-    for q in adoc.quotes_in(s.start, s.end):
-        for p in q.parts:
-            inside += max(0, min(s.end, p.end) - max(s.start, p.start))
-    return inside / max(1, s.end - s.start)
+    for k in range(*adoc.quote_range(start, end)):
+        for a, b in adoc.quote_parts(k):
+            inside += max(0, min(end, b) - max(start, a))
+    return inside / max(1, end - start)
 
 
 def document_reuse(
@@ -264,6 +265,16 @@ def document_reuse(
         desc="document reuse",
     )
     reuse: dict[tuple[int, int], Reuse] = defaultdict(Reuse)
+    _collect_reuse(index, found, reuse)
+    return dict(reuse)
+
+
+def _collect_reuse(
+    index: CorpusIndex,
+    found: Iterable[list[tuple[int, int, str, float, bool]]],
+    reuse: dict[tuple[int, int], Reuse],
+) -> None:
+    """Add the links of :func:`_reuse_task` results to ``reuse``, by document pair."""
     for u, v, kind, score, quoted in sorted(item for part in found for item in part):
         da, sa = int(index.unit_doc[u]), int(index.unit_sent[u])
         db, sb = int(index.unit_doc[v]), int(index.unit_sent[v])
@@ -271,7 +282,6 @@ def document_reuse(
         (record.quoted if quoted else record.narrative).add((sa, sb))
         record.kinds[kind] += 1
         record.scores.append(score)
-    return dict(reuse)
 
 
 def _chunks_by_left(pairs: np.ndarray, size: int) -> list[np.ndarray]:
@@ -299,11 +309,20 @@ def _reuse_task(index: CorpusIndex, pairs: np.ndarray) -> list[tuple[int, int, s
             found = _sentence_reuse(index, u, v, maybe_verbatim)
             if found is None:
                 continue
-            a, b = index.docs[int(index.unit_doc[u])], index.docs[int(index.unit_doc[v])]
-            sa, sb = int(index.unit_sent[u]), int(index.unit_sent[v])
-            quoted = max(_quoted_share(a, sa), _quoted_share(b, sb)) >= 0.5
-            out.append((u, v, found[0], found[1], quoted))
+            out.append((u, v, found[0], found[1], _quoted_pair(index, u, v)))
     return out
+
+
+def _quoted_pair(index: CorpusIndex, u: int, v: int) -> bool:
+    """Whether sentence rows ``u`` and ``v`` are a quotation's (half inside quotation
+    marks in either document): a shared quotation shows a common source, not copying."""
+    a, b = index.docs[int(index.unit_doc[u])], index.docs[int(index.unit_doc[v])]
+    sa, sb = int(index.unit_sent[u]), int(index.unit_sent[v])
+    return max(_quoted_share(a, sa), _quoted_share(b, sb)) >= 0.5
+
+
+def _date_key(doc: Document) -> dt.datetime | None:
+    return published_key(doc.published) if doc.published is not None else None
 
 
 def _sentence_reuse(
@@ -320,10 +339,8 @@ def _sentence_reuse(
     a, b = index.docs[da], index.docs[db]
     if maybe_verbatim:
         (i, j), (k, m) = a.sentence_tokens[sa], b.sentence_tokens[sb]
-        target = b.sentences[sb]
-        if a.tokens.norms[i:j] == b.tokens.norms[k:m] and not any(
-            len(q.parts) > 1 for q in b.quotes_in(target.start, target.end)
-        ):
+        starts, ends = b.sentence_bounds
+        if a.tokens.norms[i:j] == b.tokens.norms[k:m] and not b.interruptions(starts[sb], ends[sb]):
             return "verbatim", 100.0
     q = _sentence_query(index, a, sa)
     target = b.sentences[sb]
@@ -414,16 +431,110 @@ def _derivations(
 def _known_derivations(
     index: CorpusIndex, docs: Sequence[int], min_shared: int
 ) -> frozenset[tuple[str, str]]:
-    """Determined ``(copy id, source id)`` pairs among ``docs``, memoised on the index."""
+    """Determined ``(copy id, source id)`` pairs among ``docs`` (see :func:`_derivations`),
+    enough of them to tell which documents are copies: every document that derives from
+    another of ``docs`` is the copy of one pair at least, which is what
+    :func:`choose_origin` asks; pairs that would only name a known copy again are not
+    looked for.  Memoised on the index.
+
+    Two documents dated differently need no containment (the later one is the copy), so
+    only whether they reuse ``min_shared`` narrative sentences is in question: their
+    sentences are aligned until they do, and their quoted sentences (which count for
+    containment only) not at all.  Others are aligned whole, unless both are known copies.
+    """
     key = ("derivations", tuple(docs), min_shared)
     known = index.memo.get(key)
-    if not isinstance(known, frozenset):
-        known = index.memo[key] = frozenset(
-            (index.docs[d.copy].doc.id, index.docs[d.source].doc.id)
-            for d in _derivations(index, document_reuse(index, docs, min_shared), min_shared)
-            if d.determined
-        )
+    if isinstance(known, frozenset):
+        return known
+    pairs = index.candidate_document_pairs(
+        min_similarity=SENTENCE_SIMILARITY,
+        min_words=MIN_SENTENCE_WORDS,
+        min_pairs=max(1, min_shared),
+        docs=docs,
+    )
+    sentences = _sentence_pairs(index, pairs)
+    dates = {d: _date_key(index.docs[d].doc) for d in distinct(pairs).tolist()}
+    sources: dict[int, int] = {}  # copy -> a source it derives from
+    undated = []
+    for a, b in pairs.tolist():
+        da, db = dates[a], dates[b]
+        if da is None or db is None or da == db:
+            undated.append((a, b))
+            continue
+        copy, source = (a, b) if da > db else (b, a)
+        if copy not in sources and _reuses_enough(index, *sentences[(a, b)], min_shared):
+            sources[copy] = source
+    for a, b in undated:
+        if a in sources and b in sources:
+            continue
+        record = Reuse()
+        for u, v, same in zip(*sentences[(a, b)], strict=True):
+            found = _sentence_reuse(index, u, v, same)
+            if found is not None:
+                sa, sb = int(index.unit_sent[u]), int(index.unit_sent[v])
+                quoted = _quoted_pair(index, u, v)
+                (record.quoted if quoted else record.narrative).add((sa, sb))
+                record.kinds[found[0]] += 1
+                record.scores.append(found[1])
+        for d in _derivations(index, {(a, b): record} if record.scores else {}, min_shared):
+            if d.determined:
+                sources.setdefault(d.copy, d.source)
+    known = index.memo[key] = frozenset(
+        (index.docs[copy].doc.id, index.docs[source].doc.id) for copy, source in sources.items()
+    )
     return known
+
+
+def _sentence_pairs(
+    index: CorpusIndex, pairs: np.ndarray
+) -> dict[tuple[int, int], tuple[list[int], list[int], list[bool]]]:
+    """For each document pair ``(a, b)`` of ``pairs``: its sentence rows ``us`` (of ``a``)
+    and ``vs`` (of ``b``) worth aligning (as :func:`document_reuse` aligns them), and
+    whether each pair has the same words; those pairs first, then in row order."""
+    out: dict[tuple[int, int], tuple[list[int], list[int], list[bool]]] = {
+        (a, b): ([], [], []) for a, b in pairs.tolist()
+    }
+    blocks = list(
+        index.document_pair_blocks(
+            pairs, min_similarity=SENTENCE_SIMILARITY, min_words=MIN_SENTENCE_WORDS
+        )
+    )
+    if not blocks:
+        return out
+    us = np.concatenate([u for u, _, _ in blocks])
+    vs = np.concatenate([v for _, v, _ in blocks])
+    same = index.unit_hash[us] == index.unit_hash[vs]
+    order = np.lexsort((vs, us, ~same, index.unit_doc[vs], index.unit_doc[us]))
+    us, vs, same = us[order], vs[order], same[order]
+    da, db = index.unit_doc[us], index.unit_doc[vs]
+    cut = np.flatnonzero((da[1:] != da[:-1]) | (db[1:] != db[:-1])) + 1
+    for lo, hi in zip(np.r_[0, cut].tolist(), np.r_[cut, us.size].tolist(), strict=True):
+        out[(int(da[lo]), int(db[lo]))] = (
+            us[lo:hi].tolist(),
+            vs[lo:hi].tolist(),
+            same[lo:hi].tolist(),
+        )
+    return out
+
+
+def _reuses_enough(
+    index: CorpusIndex, us: list[int], vs: list[int], same: list[bool], min_shared: int
+) -> bool:
+    """Whether the sentence pairs ``(us[k], vs[k])`` of two documents hold ``min_shared``
+    narrative links, as :func:`document_reuse` counts them (one link of any kind when
+    ``min_shared`` is 0 or less); aligned only until the answer is known."""
+    need = max(1, min_shared)
+    links = 0
+    for k, (u, v) in enumerate(zip(us, vs, strict=True)):
+        if links + len(us) - k < need:
+            return False  # too few pairs left
+        if min_shared > 0 and _quoted_pair(index, u, v):
+            continue  # counts only for containment, which the dates make moot
+        if _sentence_reuse(index, u, v, same[k]) is not None:
+            links += 1
+            if links >= need:
+                return True
+    return False
 
 
 # -- quotation families -----------------------------------------------------------------------

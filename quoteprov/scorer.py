@@ -38,6 +38,7 @@ import json
 import math
 from collections import Counter
 from collections.abc import Callable, Sequence
+from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
 from typing import Any
@@ -50,11 +51,14 @@ from .normalize import Token, tokenize
 __all__ = [
     "FEATURES",
     "PARAPHRASE_MIN",
+    "Side",
+    "compare",
     "features",
     "model",
     "paraphrase_floor",
     "paraphrase_min",
     "probability",
+    "side",
     "similarity",
 ]
 
@@ -78,7 +82,8 @@ def _content(tokens: Sequence[Token]) -> Counter[str]:
 
 
 def _is_number(word: str) -> bool:
-    return any(c.isdigit() for c in word)
+    # a word of letters alone holds no digit (no character is both): the common case
+    return not word.isalpha() and any(c.isdigit() for c in word)
 
 
 _NEGATIONS = frozenset(
@@ -88,6 +93,65 @@ _NEGATIONS = frozenset(
 
 def _negated(words: Sequence[str]) -> bool:
     return sum(w in _NEGATIONS or w.endswith("n't") for w in words) % 2 == 1
+
+
+@dataclass(frozen=True)
+class Side:
+    """What :func:`features` needs of one of the two texts, computed once per text.
+
+    A query compared with many passages keeps its side (see :func:`side`).
+    """
+
+    words: Sequence[str]
+    joined: str
+    content: Counter[str]
+    total: float
+    numbers: frozenset[str]
+    negated: bool
+
+
+def side(
+    words: Sequence[str], content: Counter[str], weight: Callable[[str], float] | None = None
+) -> Side:
+    """One text's side of :func:`features`: its folded words and its content stems counted
+    (``Counter(content_terms(tokens))``), weighed by ``weight`` (1 each without it).
+
+    >>> side(["taxes", "rose", "3"], Counter(["tax", "rose", "3"])).numbers
+    frozenset({'3'})
+    """
+    w = weight if weight is not None else (lambda _: 1.0)
+    return Side(
+        words=words,
+        joined=" ".join(words),
+        content=content,
+        total=sum(n * w(t) for t, n in content.items()),
+        numbers=frozenset(x for x in words if _is_number(x)),
+        negated=_negated(words),
+    )
+
+
+def compare(
+    q: Side, p: Side, weight: Callable[[str], float] | None = None, cosine: float | None = None
+) -> dict[str, float]:
+    """:func:`features` of two texts' sides (``weight`` as they were weighed with)."""
+    w = weight if weight is not None else (lambda _: 1.0)
+    pc = p.content
+    shared = sum(min(n, pc[t]) * w(t) for t, n in q.content.items() if t in pc)
+    q_total, p_total = q.total, p.total
+    out = {
+        "ratio": fuzz.ratio(q.joined, p.joined) / 100.0,
+        "token_set": fuzz.token_set_ratio(q.joined, p.joined) / 100.0,
+        "token_sort": fuzz.token_sort_ratio(q.joined, p.joined) / 100.0,
+        "dice": 2.0 * shared / (q_total + p_total) if q_total + p_total else 0.0,
+        "q_cover": shared / q_total if q_total else 0.0,
+        "p_cover": shared / p_total if p_total else 0.0,
+        "length": min(len(q.words), len(p.words)) / max(len(q.words), len(p.words), 1),
+        "numbers": float(q.numbers != p.numbers),
+        "negation": float(q.negated != p.negated),
+    }
+    if cosine is not None:
+        out["cosine"] = float(cosine)
+    return out
 
 
 def features(
@@ -106,30 +170,9 @@ def features(
     >>> f["numbers"], round(f["q_cover"], 2), "cosine" in f
     (1.0, 0.67, False)
     """
-    qw = [t.norm for t in query]
-    pw = [t.norm for t in passage]
-    qs, ps = " ".join(qw), " ".join(pw)
-    qc, pc = _content(query), _content(passage)
-    w = weight if weight is not None else (lambda _: 1.0)
-    q_total = sum(n * w(t) for t, n in qc.items())
-    p_total = sum(n * w(t) for t, n in pc.items())
-    shared = sum(min(n, pc[t]) * w(t) for t, n in qc.items() if t in pc)
-    q_nums = {x for x in qw if _is_number(x)}
-    p_nums = {x for x in pw if _is_number(x)}
-    out = {
-        "ratio": fuzz.ratio(qs, ps) / 100.0,
-        "token_set": fuzz.token_set_ratio(qs, ps) / 100.0,
-        "token_sort": fuzz.token_sort_ratio(qs, ps) / 100.0,
-        "dice": 2.0 * shared / (q_total + p_total) if q_total + p_total else 0.0,
-        "q_cover": shared / q_total if q_total else 0.0,
-        "p_cover": shared / p_total if p_total else 0.0,
-        "length": min(len(qw), len(pw)) / max(len(qw), len(pw), 1),
-        "numbers": float(q_nums != p_nums),
-        "negation": float(_negated(qw) != _negated(pw)),
-    }
-    if cosine is not None:
-        out["cosine"] = float(cosine)
-    return out
+    q = side([t.norm for t in query], _content(query), weight)
+    p = side([t.norm for t in passage], _content(passage), weight)
+    return compare(q, p, weight, cosine)
 
 
 @lru_cache(maxsize=1)

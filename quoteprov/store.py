@@ -20,8 +20,9 @@ Guarantees (issue 4, tested in ``tests/test_store.py``, 50+ kills in
   (``pos < count``) and terms it held then, so processes reading one file while another
   adds to it always see complete, consistent corpora.  An add from such an outdated
   corpus is refused (open the file again), never mixed in.
-- A file of a newer or older schema is refused with what to do; one analysed by other
-  rules is opened, its documents analysed again in memory, with a warning.  A file that
+- A file of a newer schema, or of an older one than :data:`READABLE_SCHEMAS`, is refused
+  with what to do; one of a readable older schema, or analysed by other rules, is opened,
+  its documents analysed again in memory, with a warning.  A file that
   is not SQLite, holds other tables, or any trigger or view, is refused before anything
   in it is used (``PRAGMA trusted_schema = OFF`` besides); a damaged file raises
   :class:`~quoteprov.errors.CorpusError` when the damage is read, never another error.
@@ -38,7 +39,9 @@ Tables:
     the folded words of the tokens, and the index's content terms, numbered.
 ``analysis``
     per document: tokens (offsets and word numbers), sentences (character and token
-    spans), each sentence's word hash and term counts, and the quotations (JSON).
+    spans), each sentence's word hash and term counts, and the quotations (JSON), with
+    their bounds and their parts' bounds as arrays (schema 2): what a search reads of
+    most documents' quotations, without parsing the JSON.
 
 Opening reads the documents and the per-sentence arrays (the TF-IDF weights are derived
 from the stored counts in one vectorised pass); a document's tokens, sentences and
@@ -57,6 +60,7 @@ quotations are read when a search first needs them, and kept in a bounded cache.
 from __future__ import annotations
 
 import contextlib
+import functools
 import json
 import os
 import sqlite3
@@ -75,19 +79,28 @@ from scipy import sparse
 
 from .corpus import Corpus
 from .errors import CorpusError
-from .index import AnalyzedDocument, CorpusIndex, LazySpans, analyze, words_hash
+from .index import (
+    AnalyzedDocument,
+    CorpusIndex,
+    LazySpans,
+    SpanPairs,
+    analyze,
+    words_hash,
+)
 from .models import Document, Quote, Sentence, Span
-from .normalize import Tokens
+from .normalize import NumberedWords, Tokens
 from .parallel import progress_bar, show_progress
 
 __all__ = ["ANALYSIS_VERSION", "SCHEMA_VERSION", "CorpusStore"]
 
-SCHEMA_VERSION = 1
+SCHEMA_VERSION = 2  # 2: the quotations' bounds and parts stored as arrays beside their JSON
+READABLE_SCHEMAS = (1,)  # older schemas whose documents are read and analysed again
 ANALYSIS_VERSION = 2  # raise when segmentation, quotations, tokens or terms change
 # 2: sentence boundaries at picture credits, elisions and intended line ends (issue 5)
 BUSY_SECONDS = 30.0  # how long a writer waits for another process' transaction
 CACHE_DOCUMENTS = 20_000  # analysed documents kept in memory when read lazily
 WRITE_BATCH = 2_000  # documents analysed and written per step of a save
+FETCH_BATCH = 500  # documents read per query of the file by StoredDocuments.fetch
 
 _SCHEMA = """
 CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
@@ -101,7 +114,7 @@ CREATE TABLE analysis (
     token_starts BLOB NOT NULL, token_ends BLOB NOT NULL, token_words BLOB NOT NULL,
     sentences BLOB NOT NULL, hashes BLOB NOT NULL,
     term_rows BLOB NOT NULL, term_ids BLOB NOT NULL, term_counts BLOB NOT NULL,
-    quotes TEXT NOT NULL);
+    quotes TEXT NOT NULL, quote_bounds BLOB NOT NULL, quote_parts BLOB NOT NULL);
 """
 _I4, _I8 = np.dtype("<i4"), np.dtype("<i8")
 
@@ -277,7 +290,7 @@ class CorpusStore:
             analysis_rows.append(self._analysis_row(pos, a))
         self.db.executemany("INSERT INTO documents VALUES (?, ?, ?, ?, ?, ?, ?, ?)", doc_rows)
         self.db.executemany(
-            "INSERT INTO analysis VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", analysis_rows
+            "INSERT INTO analysis VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", analysis_rows
         )
         self.words.flush(self.db)
         self.terms.flush(self.db)
@@ -305,6 +318,10 @@ class CorpusStore:
                 ids.append(k)
                 counts.append(bag[k])
         quotes = [q.model_dump(mode="json") for q in a.quotes]
+        bounds = np.asarray([(q.start, q.end) for q in a.quotes], dtype=_I4).reshape(-1, 2)
+        parts = np.asarray(
+            [(k, p.start, p.end) for k, q in enumerate(a.quotes) for p in q.parts], dtype=_I4
+        ).reshape(-1, 3)
         return (
             pos,
             np.asarray(tokens.starts, dtype=_I4).tobytes(),
@@ -316,6 +333,8 @@ class CorpusStore:
             np.asarray(ids, dtype=_I4).tobytes(),
             np.asarray(counts, dtype=_I4).tobytes(),
             _sql_text(json.dumps(quotes, ensure_ascii=False)),
+            bounds.tobytes(),
+            parts.tobytes(),
         )
 
     # -- reading ---------------------------------------------------------------------------
@@ -339,6 +358,7 @@ class CorpusStore:
             db.close()
             raise
         analysed_by_others = meta["analysis"] != str(ANALYSIS_VERSION)
+        older = meta["schema"] != str(SCHEMA_VERSION)  # one of READABLE_SCHEMAS
         with _reading(path, db):
             store = cls(path, db)
             show = show_progress(progress, store.count // 1000)
@@ -352,6 +372,19 @@ class CorpusStore:
                 for row in progress_bar(rows, total=store.count, desc="opening", show=show)
             ]
         corpus = Corpus()
+        if older:
+            corpus.extend(documents)  # analysed again in memory, when first searched
+            db.close()
+            warnings.warn(
+                f"{path} was written by quoteprov {meta.get('quoteprov')} in corpus schema "
+                f"{meta['schema']} (this version writes schema {SCHEMA_VERSION}, which also "
+                f"stores what a search reads of each quotation): its {len(documents)} "
+                "documents were read and will be analysed again in memory, and the corpus "
+                "is not attached to the file; save it to a new file (corpus.save(new_path)) "
+                "to open it without analysing it again",
+                stacklevel=3,
+            )
+            return corpus
         if analysed_by_others:
             corpus.extend(documents)  # analysed again in memory, when first searched
             db.close()
@@ -504,6 +537,14 @@ class StoredDocuments(Sequence[AnalyzedDocument]):
             self._words = np.array([sys.intern(w) for (w,) in words] or [""], dtype=object)
         return self._db
 
+    def word_table(self) -> np.ndarray:
+        """The file's words, numbered as the documents' words are: a document read from
+        the file keeps its words as :class:`~quoteprov.normalize.NumberedWords` of this
+        table, so the matcher encodes it from their numbers."""
+        self._connection()
+        assert self._words is not None
+        return self._words
+
     def _select(self, where: str) -> str:
         """The query reading analysed documents: with their document rows unless held."""
         return (_READ_ANALYSIS if self.documents is not None else _READ) + " WHERE " + where
@@ -526,6 +567,25 @@ class StoredDocuments(Sequence[AnalyzedDocument]):
             analysed = self._build(row)
         self._keep(n, analysed)
         return analysed
+
+    def fetch(self, numbers: Iterable[int]) -> None:
+        """Read the documents ``numbers`` that are not in memory, in one query of the file
+        (a trace reads its few dozen candidate documents at once, not one by one)."""
+        wanted = sorted({n for n in numbers if n not in self._cache})
+        if any(not 0 <= n < self.total for n in wanted):
+            raise IndexError("document number out of range")
+        for lo in range(0, len(wanted), FETCH_BATCH):
+            batch = wanted[lo : lo + FETCH_BATCH]
+            where = f"a.pos IN ({', '.join('?' * len(batch))})"
+            with _reading(self.path):
+                rows = self._connection().execute(self._select(where), batch).fetchall()
+                if len(rows) != len(batch):
+                    missing = sorted(set(batch) - {row[0] for row in rows})
+                    raise CorpusError(
+                        f"{self.path} is damaged (document {missing[0]} is missing); {_RESTORE}"
+                    )
+                for row in rows:
+                    self._keep(row[0], self._build(row))
 
     def __iter__(self) -> Iterator[AnalyzedDocument]:
         rows = self._connection().execute(self._select("a.pos < ? ORDER BY a.pos"), (self.total,))
@@ -560,52 +620,94 @@ class StoredDocuments(Sequence[AnalyzedDocument]):
 
     def _build(self, row: tuple[Any, ...]) -> AnalyzedDocument:
         """A document from its row (see ``_READ``); errors of a damaged file are the
-        caller's to translate."""
-        pos, starts, ends, words, spans, quotes = row[:6]
+        caller's to translate.
+
+        Its arrays become tuples and ``array`` objects, not lists: a trace reads dozens of
+        documents and keeps them cached, and the garbage collector then stops tracking
+        the tuples (a full collection traverses every tracked object of the process).
+        The quotations' bounds and parts are read from their arrays; their JSON is parsed
+        only when a quotation is built (a trace builds those of its matches).
+        """
+        pos, starts, ends, words, spans, quotes, quote_bounds, quote_parts = row[:8]
         self._connection()
         assert self._words is not None
-        doc = self.documents[pos] if self.documents is not None else _document(row[6:])
-        text = doc.text
-        tokens = Tokens(
-            _array(starts), _array(ends), self._words[np.frombuffer(words, _I4)].tolist()
-        )
+        doc = self.documents[pos] if self.documents is not None else _document(row[8:])
+        ids = np.frombuffer(words, _I4)
+        tokens = Tokens(_ints(starts), _ints(ends), NumberedWords(self._words, ids))
         table = np.frombuffer(spans, dtype=_I4).reshape(-1, 4)
-
-        def sentence(k: int) -> Sentence:
-            a, b = sentence_starts[k], sentence_ends[k]
-            return Sentence.model_construct(start=a, end=b, text=text[a:b], index=k)
-
-        def quote(k: int) -> Quote:
-            with _reading(self.path):  # read after the row: a damaged one raises here
-                return _quote_from(data[k])
-
-        sentence_starts, sentence_ends = table[:, 0].tolist(), table[:, 1].tolist()
-        data = json.loads(_from_sql(quotes))
+        sentence_starts, sentence_ends = tuple(table[:, 0].tolist()), tuple(table[:, 1].tolist())
+        bounds = np.frombuffer(quote_bounds, dtype=_I4).reshape(-1, 2)
+        parts = np.frombuffer(quote_parts, dtype=_I4).reshape(-1, 3)  # quotation, start, end
+        first = np.searchsorted(parts[:, 0], np.arange(len(bounds) + 1))
         return AnalyzedDocument(
             doc=doc,
             tokens=tokens,
-            sentences=LazySpans(sentence_starts, sentence_ends, sentence),
-            quotes=LazySpans([q["start"] for q in data], [q["end"] for q in data], quote),
+            sentences=LazySpans(
+                sentence_starts,
+                sentence_ends,
+                functools.partial(_sentence, doc.text, sentence_starts, sentence_ends),
+            ),
+            quotes=LazySpans(
+                tuple(bounds[:, 0].tolist()),
+                tuple(bounds[:, 1].tolist()),
+                _StoredQuotes(self.path, quotes),
+            ),
             token_starts=tokens.starts,
-            sentence_tokens=list(zip(table[:, 2].tolist(), table[:, 3].tolist(), strict=True)),
+            sentence_tokens=SpanPairs(tuple(table[:, 2].tolist()), tuple(table[:, 3].tolist())),
+            cache={
+                "quote_parts": (
+                    tuple(first.tolist()),
+                    tuple(parts[:, 1].tolist()),
+                    tuple(parts[:, 2].tolist()),
+                ),
+            },
         )
+
+
+class _StoredQuotes:
+    """Builds a stored document's quotations from their JSON, parsed when first needed."""
+
+    __slots__ = ("data", "path", "text")
+
+    def __init__(self, path: Path, text: str | bytes) -> None:
+        self.path, self.text = path, text
+        self.data: list[dict[str, Any]] | None = None
+
+    def __call__(self, k: int) -> Quote:
+        with _reading(self.path):  # read after the row: a damaged one raises here
+            if self.data is None:
+                self.data = json.loads(_from_sql(self.text))
+            return _quote_from(self.data[k])
+
+
+def _sentence(text: str, starts: Sequence[int], ends: Sequence[int], k: int) -> Sentence:
+    """Sentence ``k`` of a stored document's ``text``, from its sentences' bounds."""
+    a, b = starts[k], ends[k]
+    return Sentence.model_construct(start=a, end=b, text=text[a:b], index=k)
 
 
 # the analysis of documents, then (_READ only) the document row
 _READ_ANALYSIS = (
-    "SELECT a.pos, a.token_starts, a.token_ends, a.token_words, a.sentences, a.quotes "
-    "FROM analysis a"
+    "SELECT a.pos, a.token_starts, a.token_ends, a.token_words, a.sentences, a.quotes, "
+    "a.quote_bounds, a.quote_parts FROM analysis a"
 )
 _READ = (
     "SELECT a.pos, a.token_starts, a.token_ends, a.token_words, a.sentences, a.quotes, "
+    "a.quote_bounds, a.quote_parts, "
     "d.id, d.text, d.title, d.source, d.url, d.published, d.metadata "
     "FROM analysis a JOIN documents d ON d.pos = a.pos"
 )
 
 
-def _array(blob: bytes) -> array[int]:
-    values = array("q")
-    values.frombytes(np.frombuffer(blob, dtype=_I4).astype(np.int64).tobytes())
+def _ints(blob: bytes) -> array[int]:
+    """The stored little-endian 4-byte integers of ``blob``, copied once."""
+    values = array("i")
+    if values.itemsize != 4:  # not on any platform CPython supports today
+        values = array("q", np.frombuffer(blob, dtype=_I4).tolist())
+        return values
+    values.frombytes(blob)
+    if sys.byteorder == "big":
+        values.byteswap()
     return values
 
 
@@ -663,7 +765,7 @@ def _checked_meta(path: Path, db: sqlite3.Connection) -> dict[str, str]:
             f"quoteprov ({_quoteprov_version()}) reads schema {SCHEMA_VERSION}: upgrade "
             "quoteprov to open it"
         )
-    if int(schema) < SCHEMA_VERSION:
+    if int(schema) < SCHEMA_VERSION and int(schema) not in READABLE_SCHEMAS:
         raise CorpusError(
             f"{path} was written by quoteprov {written_by} (corpus schema {schema}); this "
             f"quoteprov reads schema {SCHEMA_VERSION}: open it with that version and save "

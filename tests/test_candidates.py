@@ -18,8 +18,8 @@ from hypothesis import strategies as st
 
 import quoteprov as qp
 from quoteprov import provenance
-from quoteprov.index import CorpusIndex
-from quoteprov.match import Query, candidate_rows, match_passage
+from quoteprov.index import CorpusIndex, content_terms
+from quoteprov.match import Query, _CandidateBatch, candidate_rows, match_passage
 
 
 @pytest.fixture(scope="module")
@@ -271,3 +271,29 @@ def test_candidate_document_pairs_match_the_plain_reference(
     assert found.tolist() == sorted(found.tolist())
     expected = _reference_document_pairs(index, subset, **options)  # type: ignore[arg-type]
     assert {(int(a), int(b)) for a, b in found} == expected
+
+
+@settings(max_examples=25, deadline=None)
+@given(st.integers(0, 10_000))
+def test_one_query_shortcuts_agree_with_the_batch_arithmetic(
+    seed_sentences: list[str], seed: int
+) -> None:
+    # a trace's batch of one query takes shortcuts: its pairs from the posting lists
+    # (no product) and its statistics from dense term vectors; same numbers, to the bit
+    rng = random.Random(seed)
+    index = CorpusIndex.for_corpus(_corpus(seed_sentences, rng, 8))
+    words = rng.choice(seed_sentences).split()
+    query = Query.parse(" ".join(words[: rng.randint(3, len(words))]))
+    other = Query.parse(rng.choice(seed_sentences))
+    terms = [content_terms(q.tokens) for q in (query, other)]
+    one = _CandidateBatch([query], terms[:1], index, 0.0, probe_budget=10**9)
+    both = _CandidateBatch([query, other], terms, index, 0.0)
+    rows = np.arange(index.matrix.shape[0], dtype=np.int64)
+    general = both._stats(np.zeros(rows.size, dtype=np.int64), rows)
+    shortcut = one._stats(np.zeros(rows.size, dtype=np.int64), rows)
+    for a, b in zip(general, shortcut, strict=True):
+        assert a.tolist() == b.tolist()
+    product = (one.vectors @ index.postings).tocoo()
+    expected = sorted(zip(product.row.tolist(), product.col.tolist(), strict=True))
+    posted = one._posted(one.vectors)
+    assert list(zip(*(p.tolist() for p in posted), strict=True)) == expected

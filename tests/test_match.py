@@ -5,6 +5,7 @@ from __future__ import annotations
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
+from rapidfuzz.distance import Levenshtein
 
 import quoteprov as qp
 from quoteprov.index import CorpusIndex
@@ -178,3 +179,12 @@ def test_queries_without_known_terms_get_no_candidates(
             queries, index, limit=5, min_containment=containment, probe_budget=budget
         )
         assert [r.size > 0 for r in rows] == [q is known for q in queries]
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.text("abcdef", max_size=30), st.text("abcdefg", max_size=80))
+def test_alignment_chains_read_the_edit_scripts_equal_runs(query: str, text: str) -> None:
+    # _best_chain reads the equal runs of Levenshtein.opcodes as its matching blocks
+    ops = Levenshtein.opcodes(query, text)
+    equal = [(o.src_start, o.dest_start, o.src_end - o.src_start) for o in ops if o.tag == "equal"]
+    assert [(m.a, m.b, m.size) for m in ops.as_matching_blocks() if m.size] == equal

@@ -319,3 +319,45 @@ def test_quotations_and_sentences_longer_than_a_query_are_traced() -> None:
     index = CorpusIndex.for_corpus(qp.Corpus.from_records(docs))
     reuse = document_reuse(index, min_shared=1)
     assert reuse[(0, 1)].narrative == {(0, 0)}  # one 5,002-word sentence each, aligned
+
+
+@pytest.mark.parametrize("seed", range(6))
+def test_origin_evidence_names_the_copies_the_exhaustive_comparison_finds(
+    seeds: qp.Corpus, seed: int
+) -> None:
+    # _known_derivations aligns a dated pair only until it proves reuse and skips pairs
+    # that would only name a known copy again: the same documents are copies as when
+    # every pair of the candidate documents is aligned whole (document_reuse)
+    rng = random.Random(seed)
+    sentences = [s.text for d in seeds for s in qp.split_sentences(d.text)]
+    sentences = [s for s in sentences if len(s.split()) >= 6]
+    texts: list[list[str]] = []
+    for _ in range(14):
+        if texts and rng.random() < 0.6:  # a copy of an earlier document, edited a little
+            copied = list(rng.choice(texts))
+            rng.shuffle(copied)
+            copied = copied[: rng.randint(1, len(copied))]
+            copied = [s.replace(" the ", " a ", 1) if rng.random() < 0.3 else s for s in copied]
+            texts.append(copied + rng.sample(sentences, rng.randint(0, 3)))
+        else:
+            texts.append(rng.sample(sentences, rng.randint(2, 6)))
+    dates = [None, "2021-07-16", "2021-07-16", "2021-07-17T08:00:00", "2021-07-18", "2021-07-19"]
+    corpus = qp.Corpus(
+        qp.Document(id=f"d{n}", text=" ".join(t), published=rng.choice(dates))
+        for n, t in enumerate(texts)
+    )
+    index = CorpusIndex.for_corpus(corpus)
+    for min_shared in (0, 1, 2):
+        for _ in range(3):
+            docs = sorted(rng.sample(range(len(texts)), rng.randint(2, len(texts))))
+            exhaustive = {
+                (index.docs[d.copy].doc.id, index.docs[d.source].doc.id)
+                for d in provenance._derivations(
+                    index, document_reuse(index, docs, min_shared), min_shared
+                )
+                if d.determined
+            }
+            index.memo.clear()
+            known = provenance._known_derivations(index, docs, min_shared)
+            assert known <= exhaustive
+            assert {c for c, _ in known} == {c for c, _ in exhaustive}

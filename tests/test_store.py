@@ -18,6 +18,7 @@ import quoteprov as qp
 from quoteprov import index as index_module
 from quoteprov import store as store_module
 from quoteprov.index import CorpusIndex, LazySpans
+from quoteprov.match import _Symbols, shared_symbols
 
 QUERY = "We are confident that Cuba would smash the interference of foreign forces"
 
@@ -212,9 +213,30 @@ def test_stored_corpus_traces_as_in_memory_building_few_spans(
     assert first.quotes_in(0, len(first.doc.text)) == memory[0].quotes_in(0, 10**9)
     assert first.sentence_range(0, 200) == memory[0].sentence_range(0, 200)
     assert all(item is None for item in first.sentences._items)
+    assert stored[1].quotes._make.data is None  # its quotations' JSON: parsed when built
     for n, doc in enumerate(memory):
         assert stored[n].sentences == doc.sentences and stored[n].quotes == doc.quotes
         assert stored[n].sentence_tokens == doc.sentence_tokens
+        # words looked up by number when read, as the analysed ones
+        assert stored[n].tokens == doc.tokens and stored[n].tokens.words() == doc.tokens.words()
+        i, j = doc.sentence_tokens[-1]
+        assert stored[n].tokens[i:j].words() == doc.tokens[i:j].words()
+        assert stored[n].tokens.norms[-1] == doc.tokens.norms[-1]
+        # read from the stored arrays without building the quotations, as from the built ones
+        assert [stored[n].quote_parts(k) for k in range(len(doc.quotes))] == [
+            doc.quote_parts(k) for k in range(len(doc.quotes))
+        ]
+        end = len(doc.doc.text)
+        for a, b in ((0, end), (0, end // 2), (end // 3, end), (end, end + 1)):
+            assert stored[n].interruptions(a, b) == doc.interruptions(a, b)
+    # read at once (a trace's candidate documents) as one by one
+    together = CorpusIndex.for_corpus(qp.Corpus.open(path)).docs
+    together.fetch([3, 1, 3])
+    assert sorted(together._cache) == [1, 3]
+    for n in (1, 3):
+        assert together[n].tokens == memory[n].tokens and together[n].quotes == memory[n].quotes
+    with pytest.raises(IndexError):
+        together.fetch([len(seeds)])
     restored = pickle.loads(pickle.dumps(first))
     assert type(restored.sentences) is list and restored.sentences == memory[0].sentences
     # every third sentence of the seeds traced through the file and in memory: same result
@@ -223,6 +245,21 @@ def test_stored_corpus_traces_as_in_memory_building_few_spans(
         assert qp.trace_quote(query, opened).to_json() == qp.trace_quote(query, seeds).to_json()
     # the rows of some documents, found by bisection, are those a scan finds
     index = CorpusIndex.for_corpus(opened)
+    # a stored document is encoded from its word numbers: the symbols the word table gives
+    symbols = shared_symbols(index)
+    assert symbols.numbered is not None
+    words = _Symbols().encode_words  # a table of its own, numbering words as they come
+    for n in range(len(seeds)):
+        adoc = index.docs[n]
+        i, j = adoc.sentence_tokens[-1]
+        assert symbols.encode_region(adoc, i, j) == symbols.encode_words(adoc.tokens[i:j].words())
+        whole = symbols.encode_document(adoc)
+        assert whole == symbols.encode_words(adoc.tokens.words())
+        # same words, same symbols: equal where the words are equal, whatever the table
+        other = words(adoc.tokens.words())
+        assert [a == b for a in whole[:60] for b in whole[:60]] == [
+            a == b for a in other[:60] for b in other[:60]
+        ]
     for docs in ([], [3], [4, 0, 2, 2], [99]):
         scan = np.flatnonzero(np.isin(index.unit_doc, docs))
         assert index.rows_of(docs).tolist() == scan.tolist()
@@ -307,9 +344,27 @@ def test_a_file_of_another_version(seeds: qp.Corpus, tmp_path: Path) -> None:
     assert opened.ids == seeds.ids and opened.store is None
     assert qp.trace_quote(QUERY, opened).to_json() == qp.trace_quote(QUERY, seeds).to_json()
     with sqlite3.connect(path) as db:
-        db.execute("UPDATE meta SET value = '2' WHERE key = 'schema'")
+        db.execute("UPDATE meta SET value = '3' WHERE key = 'schema'")
     with pytest.raises(qp.CorpusError, match="upgrade quoteprov to open it"):
         qp.Corpus.open(path)
+    with sqlite3.connect(path) as db:
+        db.execute("UPDATE meta SET value = '0' WHERE key = 'schema'")
+    with pytest.raises(qp.CorpusError, match="open it with that version"):
+        qp.Corpus.open(path)
+
+
+def test_a_file_of_schema_1_is_read_and_analysed_again(seeds: qp.Corpus, tmp_path: Path) -> None:
+    # schema 1 stored the quotations as JSON only; its documents are read, analysed again
+    path = tmp_path / "seeds.qp"
+    qp.Corpus(list(seeds)).save(path)
+    with sqlite3.connect(path) as db:
+        db.execute("ALTER TABLE analysis DROP COLUMN quote_parts")
+        db.execute("ALTER TABLE analysis DROP COLUMN quote_bounds")
+        db.execute("UPDATE meta SET value = '1' WHERE key = 'schema'")
+    with pytest.warns(UserWarning, match="corpus schema 1"):
+        opened = qp.Corpus.open(path)
+    assert opened.ids == seeds.ids and opened.store is None
+    assert qp.trace_quote(QUERY, opened).to_json() == qp.trace_quote(QUERY, seeds).to_json()
 
 
 def test_an_add_from_a_stale_view_is_refused(seeds: qp.Corpus, tmp_path: Path) -> None:
