@@ -109,7 +109,7 @@ def _mix(columns: np.ndarray) -> np.ndarray:
 
 
 def distinct(values: np.ndarray) -> np.ndarray:
-    """The sorted distinct values of a 1-d array: ``np.unique`` without its overhead (a
+    """The sorted distinct values of an array (flattened): ``np.unique`` without its overhead (a
     sort and a comparison; NumPy 2's ``unique`` takes ten times longer on the few
     thousand values of a query's candidates).
 
@@ -428,7 +428,7 @@ def analyze(doc: Document) -> AnalyzedDocument:
 
 
 PROGRESS_DOCUMENTS = 100  # documents per progress step when deciding to show a bar
-RAREST_TERMS = 6  # content terms per sentence that make its reuse keys (triples of them)
+RAREST_TERMS = 6  # content terms per sentence that make its reuse keys (triples, pairs)
 MAX_KEY_GROUP = 1000  # sentences sharing one key at most, beyond which it is a stock phrase
 MAX_PAIR_GROUP = 10  # and one pair of rare terms: a chance pair in a big corpus of common words
 # reuse key spaces: a sentence's words' hash from 2**62, a pair of terms from 2**61, a triple
@@ -873,7 +873,8 @@ class CorpusIndex:
             return empty
         first = np.flatnonzero(np.r_[True, key[1:] != key[:-1]])
         size = np.diff(np.r_[first, key.size])
-        cap = np.where(key[first] >> 61 == 1, max_pair_group, max_group)  # see _reuse_keys
+        is_pair = (key[first] & ~(_PAIR_KEY - 1)) == _PAIR_KEY  # see _reuse_keys
+        cap = np.where(is_pair, max_pair_group, max_group)
         kept = np.repeat((size >= 2) & (size <= cap), size)
         key, key_row = key[kept], key_row[kept]
         del first, size, kept
@@ -923,12 +924,13 @@ class CorpusIndex:
         """The reuse keys of sentence ``rows`` and the row holding each: ``(keys, rows)``.
 
         A sentence's keys are its words' hash (a verbatim repeat), one key for every three
-        of its ``rarest`` rarest content terms (fewer terms, one key of them all) and one
-        for every two.  Pairs alone do not scale: in a big corpus of common words two
-        terms co-occur by chance in sentences that share nothing else, so their key groups
-        grow with the corpus and the sentence pairs within them with its square; the
-        caller keeps a pair's group only while it is small, and triples carry the rest.
-        Each kind of key has its own range (``_HASH_KEY``, ``_PAIR_KEY``, below).
+        of its ``rarest`` rarest content terms and one for every two (none of a sentence
+        with one content term: its cosine with any other holding that term is 1).  Pairs
+        alone do not scale: in a big corpus of common words two terms co-occur by chance
+        in sentences that share nothing else, so their key groups grow with the corpus
+        and the sentence pairs within them with its square; the caller keeps a pair's
+        group only while it is small, and triples carry the rest.  Each kind of key has
+        its own range (``_HASH_KEY``, ``_PAIR_KEY``, below).
         """
         sub = self.matrix[rows]
         lengths = np.diff(sub.indptr)
@@ -947,8 +949,6 @@ class CorpusIndex:
         for size, space in ((2, _PAIR_KEY), (3, 0)):
             for combo in itertools.combinations(range(rarest), size):
                 ok = held > combo[-1]
-                if size == 3 and combo == (0, 1, 2):
-                    ok = held >= 1  # fewer than three terms: one key of them all
                 picked = chosen[list(combo)][:, ok]
                 keys.append(_mix(np.sort(picked, axis=0)) & (_PAIR_KEY - 1) | space)
                 key_rows.append(rows[ok])

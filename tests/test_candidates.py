@@ -213,8 +213,7 @@ def _reference_document_pairs(
         terms = sorted(held.tolist(), key=lambda t: (df[t], t))[:rarest]
         keys: list[tuple[object, ...]] = [("words", int(index.unit_hash[u]))]
         keys += [("pair", *sorted(p)) for p in itertools.combinations(terms, 2)]
-        triples = list(itertools.combinations(terms, 3)) or ([tuple(terms)] if terms else [])
-        keys += [("terms", *sorted(t)) for t in triples]
+        keys += [("triple", *sorted(t)) for t in itertools.combinations(terms, 3)]
         for key in keys:
             groups.setdefault(key, set()).add(u)
     similar: Counter[tuple[int, int]] = Counter()
