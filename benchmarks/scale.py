@@ -161,7 +161,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--workers", type=int, default=2, help="build_graph processes")
     parser.add_argument("--tmp", default=None, help="folder for the corpus files")
     parser.add_argument(
-        "--graph-max", type=int, default=20_000, help="skip build_graph above this many documents"
+        "--graph-max", type=int, default=100_000, help="skip build_graph above this many documents"
     )
     parser.add_argument("--prepare", action="store_true", help=argparse.SUPPRESS)
     parser.add_argument("--one", action="store_true", help=argparse.SUPPRESS)

@@ -42,6 +42,7 @@ from __future__ import annotations
 import re
 from collections import Counter
 from collections.abc import Sequence
+from collections.abc import Set as AbstractSet
 from dataclasses import dataclass, field, replace
 from typing import Any, cast
 
@@ -745,6 +746,7 @@ def candidate_rows(
     min_containment: float = 0.0,
     probe_budget: int | None = None,
     bigram_probe: bool = False,
+    exclude: Sequence[AbstractSet[int]] | None = None,
     max_entries: int = 2_000_000,
 ) -> list[np.ndarray]:
     """For each query, the sentence rows worth aligning, most similar first (ties by row).
@@ -772,6 +774,10 @@ def candidate_rows(
     (:meth:`CorpusIndex.rows_with_hash`): a verbatim or lightly edited copy shares a
     bigram with the query however common its words.
 
+    ``exclude`` gives, for each query, documents whose sentences are no candidates (those
+    that hold a traced quotation already): left out before any row is tested or ranked,
+    so the ``limit`` counts rows of other documents only.
+
     Queries go through the index in batches of about ``max_entries`` posting entries.
     """
     out: list[np.ndarray] = [np.zeros(0, dtype=np.int64) for _ in queries]
@@ -790,7 +796,13 @@ def candidate_rows(
             entries += sizes[hi]
             hi += 1
         batch = _CandidateBatch(
-            queries[lo:hi], terms[lo:hi], index, min_containment, probe_budget, bigram_probe
+            queries[lo:hi],
+            terms[lo:hi],
+            index,
+            min_containment,
+            probe_budget,
+            bigram_probe,
+            exclude[lo:hi] if exclude is not None else None,
         )
         for k, rows in enumerate(batch.select(limit, min_similarity, always)):
             out[lo + k] = rows
@@ -823,6 +835,7 @@ class _CandidateBatch:
         min_containment: float,
         probe_budget: int | None = None,
         bigram_probe: bool = False,
+        exclude: Sequence[AbstractSet[int]] | None = None,
     ) -> None:
         self.queries, self.index, self.min_containment = queries, index, min_containment
         counts = index.count_matrix(terms)
@@ -859,6 +872,16 @@ class _CandidateBatch:
             keys = distinct(np.concatenate(found))
             self.query = np.r_[self.query[~mine], keys // n_rows]
             self.row = np.r_[self.row[~mine], keys % n_rows]
+        if exclude is not None and any(exclude):
+            n_docs = len(index.docs)
+            left_out = np.asarray(
+                sorted(k * n_docs + d for k, docs in enumerate(exclude) for d in docs),
+                dtype=np.int64,
+            )
+            kept = ~np.isin(self.query * n_docs + index.unit_doc[self.row], left_out)
+            self.query, self.row = self.query[kept], self.row[kept]
+            if self.cos is not None:
+                self.cos = self.cos[kept]
 
     def _posted(self, probe: sparse.csr_matrix) -> tuple[np.ndarray, np.ndarray]:
         """The distinct ``(query, row)`` pairs of the sentences holding a term of each

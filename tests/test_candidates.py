@@ -296,3 +296,22 @@ def test_one_query_shortcuts_agree_with_the_batch_arithmetic(
     expected = sorted(zip(product.row.tolist(), product.col.tolist(), strict=True))
     posted = one._posted(one.vectors)
     assert list(zip(*(p.tolist() for p in posted), strict=True)) == expected
+
+
+@settings(max_examples=20, deadline=None)
+@given(st.integers(0, 10_000), st.integers(1, 4), st.booleans())
+def test_excluded_documents_free_their_places_for_others(
+    seed_sentences: list[str], seed: int, limit: int, family: bool
+) -> None:
+    rng = random.Random(seed)
+    corpus = _corpus(seed_sentences, rng, 8)
+    index = CorpusIndex.for_corpus(corpus)
+    query = Query.parse(rng.choice(seed_sentences))
+    options: dict[str, object] = {"min_similarity": 0.0}
+    if family:  # as the provenance stage traces quotations
+        options.update(min_containment=0.15, probe_budget=20, bigram_probe=True)
+    own = set(rng.sample(range(len(corpus)), 3))
+    (everything,) = candidate_rows([query], index, limit=10**9, **options)  # type: ignore[arg-type]
+    others = [u for u in everything.tolist() if int(index.unit_doc[u]) not in own]
+    (kept,) = candidate_rows([query], index, limit=limit, exclude=[own], **options)  # type: ignore[arg-type]
+    assert kept.tolist() == others[:limit]
