@@ -404,7 +404,16 @@ def _chains(
 
 
 def _best_chain(qs: str, text: str, w0: int, w1: int) -> tuple[int, int, int, int, int] | None:
-    """The alignment chain of ``qs`` in ``text[w0:w1]`` with the most matched words."""
+    """The alignment chain of ``qs`` in ``text[w0:w1]`` with the most matched words.
+
+    The chain then grows over the words next to it that match, also across one word
+    deleted or inserted: an edit script may break a tie the other way ("received the
+    Herald" against "received Herald. Whether": *the* replaced by *Herald* costs what
+    deleting *the* does) and leave the next word out.
+
+    >>> _best_chain("abcd", "xxabdyy", 0, 7)  # query "a b c d", the text drops "c"
+    (0, 4, 2, 5, 3)
+    """
     window = text[w0:w1]
     # the edit script's equal blocks, as (query start, window start, size)
     blocks = cast(
@@ -415,11 +424,26 @@ def _best_chain(qs: str, text: str, w0: int, w1: int) -> tuple[int, int, int, in
         return None
     q0, q1, a, b, matched = max(options, key=lambda c: (c[4], -(c[3] - c[2]), -c[2]))
     a, b = a + w0, b + w0
-    # grow over exactly matching neighbours the window cut off
-    while q0 > 0 and a > 0 and text[a - 1] == qs[q0 - 1]:
-        q0, a, matched = q0 - 1, a - 1, matched + 1
-    while q1 < len(qs) and b < len(text) and text[b] == qs[q1]:
-        q1, b, matched = q1 + 1, b + 1, matched + 1
+    # grow over matching neighbours (the window may have cut them off), then over one
+    # skipped word (query or text) followed by a match, as long as there is one
+    while True:
+        while q0 > 0 and a > 0 and text[a - 1] == qs[q0 - 1]:
+            q0, a, matched = q0 - 1, a - 1, matched + 1
+        if q0 > 1 and a > 0 and text[a - 1] == qs[q0 - 2]:
+            q0, a, matched = q0 - 2, a - 1, matched + 1
+        elif q0 > 0 and a > 1 and text[a - 2] == qs[q0 - 1]:
+            q0, a, matched = q0 - 1, a - 2, matched + 1
+        else:
+            break
+    while True:
+        while q1 < len(qs) and b < len(text) and text[b] == qs[q1]:
+            q1, b, matched = q1 + 1, b + 1, matched + 1
+        if q1 + 1 < len(qs) and b < len(text) and text[b] == qs[q1 + 1]:
+            q1, b, matched = q1 + 2, b + 1, matched + 1
+        elif q1 < len(qs) and b + 1 < len(text) and text[b + 1] == qs[q1]:
+            q1, b, matched = q1 + 1, b + 2, matched + 1
+        else:
+            break
     return q0, q1, a, b, matched
 
 
