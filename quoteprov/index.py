@@ -630,7 +630,8 @@ class CorpusIndex:
         row = np.concatenate([np.zeros(0, dtype=np.int64), *rows])
         order = np.lexsort((row, key))
         key, row = key[order], row[order]
-        distinct = np.r_[True, (key[1:] != key[:-1]) | (row[1:] != row[:-1])]
+        # key[:1] == key[:1] is [True], or [] when no sentence holds two content terms
+        distinct = np.r_[key[:1] == key[:1], (key[1:] != key[:-1]) | (row[1:] != row[:-1])]
         key, row = key[distinct], row[distinct]
         first = np.flatnonzero(np.r_[key[:1] == key[:1], key[1:] != key[:-1]])
         return key[first], np.r_[first, key.size].astype(np.int64), row
