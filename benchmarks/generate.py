@@ -360,11 +360,15 @@ def _document(
 # -- ground truth --------------------------------------------------------------------------
 
 
-def reuse_pairs(g: Generated, min_shared: int = 2, strict: bool = False) -> set[tuple[str, str]]:
+def reuse_pairs(
+    g: Generated, min_shared: int = 2, strict: bool = False, light: bool = False
+) -> set[tuple[str, str]]:
     """Unordered document pairs sharing ``min_shared``+ narrative (unquoted) lineages.
 
     ``strict`` counts a shared lineage only where the two versions are at most one edit or
     paraphrase apart: a copy of a copy edited twice may no longer show the first's words.
+    ``light`` only where they are at most one light edit apart, no human paraphrase
+    between them (an MSRP "paraphrase" may share little more than a name and a topic).
     """
     holders: dict[int, list[tuple[int, Slot]]] = defaultdict(list)
     for d, doc_slots in enumerate(g.slots):
@@ -377,8 +381,12 @@ def reuse_pairs(g: Generated, min_shared: int = 2, strict: bool = False) -> set[
     for docs in holders.values():
         for x in range(len(docs)):
             for y in range(x + 1, len(docs)):
-                if not strict or steps(docs[x][1], docs[y][1]) <= 1:
-                    shared[(docs[x][0], docs[y][0])] += 1
+                a, b = docs[x][1], docs[y][1]
+                if strict and steps(a, b) > 1:
+                    continue
+                if light and (steps(a, b) > 1 or a.paraphrased != b.paraphrased):
+                    continue
+                shared[(docs[x][0], docs[y][0])] += 1
     ids = [doc["id"] for doc in g.documents]
     return {(ids[a], ids[b]) for (a, b), c in shared.items() if c >= min_shared}
 

@@ -17,8 +17,8 @@ datasketch MinHash LSH (Jaccard 0.4) over content terms.
 the share of the truth's document pairs (two sentences shared, at most one edit apart) with
 at least two candidate sentence pairs.  Designs: the exhaustive SciPy product (cosine 0.3:
 the reference, quadratic), sparse-dot-topn (cosine 0.3, 50 per sentence, 2 threads),
-datasketch MinHash LSH (Jaccard 0.4), and quoteprov's reuse keys (shared words, or two of
-the six rarest terms, then cosine 0.3).
+datasketch MinHash LSH (Jaccard 0.4), and quoteprov's reuse keys (the same words, three
+of the six rarest terms, or two of them shared by at most ten sentences; then cosine 0.3).
 """
 
 from __future__ import annotations

@@ -132,14 +132,16 @@ class Corpus:
 
         Nothing is re-segmented or re-indexed; documents added later go to the file.
 
-        A file analysed by an earlier quoteprov's rules opens with a warning: its
-        documents are analysed again in memory and the corpus is not attached to it.
+        A file analysed by an earlier quoteprov's rules, or written in an older schema
+        this version still reads, opens with a warning: its documents are analysed again
+        in memory and the corpus is not attached to it (save it again to keep that).
 
         Raises
         ------
         CorpusError
             The file is missing, is not a quoteprov corpus (another SQLite file, or one
-            with triggers or views), is damaged, or has another schema.
+            with triggers or views), is damaged (also when what is damaged is read later),
+            or has a schema this version cannot read (a newer one, or one too old).
         """
         if Corpus._opener is None:  # pragma: no cover - quoteprov/__init__ imports the store
             raise CorpusError("opening needs quoteprov.store: import quoteprov")

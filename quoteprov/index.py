@@ -94,8 +94,22 @@ def words_hash(tokens: Sequence[Token]) -> int:
     return int.from_bytes(digest.digest(), "little") >> 1
 
 
+def _mix(columns: np.ndarray) -> np.ndarray:
+    """A 64-bit hash (as int64) of each column of an integer array, its rows mixed in order.
+
+    >>> keys = _mix(np.array([[1, 1, 2], [2, 2, 1]]))
+    >>> bool(keys[0] == keys[1]), bool(keys[0] == keys[2])
+    (True, False)
+    """
+    mixed = np.zeros(columns.shape[1], dtype=np.uint64)
+    for values in columns:
+        mixed = (mixed ^ values.astype(np.uint64)) * np.uint64(0x9E3779B97F4A7C15)
+        mixed ^= mixed >> np.uint64(29)
+    return mixed.astype(np.int64)
+
+
 def distinct(values: np.ndarray) -> np.ndarray:
-    """The sorted distinct values of a 1-d array: ``np.unique`` without its overhead (a
+    """The sorted distinct values of an array (flattened): ``np.unique`` without its overhead (a
     sort and a comparison; NumPy 2's ``unique`` takes ten times longer on the few
     thousand values of a query's candidates).
 
@@ -414,8 +428,13 @@ def analyze(doc: Document) -> AnalyzedDocument:
 
 
 PROGRESS_DOCUMENTS = 100  # documents per progress step when deciding to show a bar
-RAREST_TERMS = 6  # content terms per sentence that make its reuse keys (pairs of them)
+RAREST_TERMS = 6  # content terms per sentence that make its reuse keys (triples, pairs)
 MAX_KEY_GROUP = 1000  # sentences sharing one key at most, beyond which it is a stock phrase
+MAX_PAIR_GROUP = 10  # and one pair of rare terms: a chance pair in a big corpus of common words
+# reuse key spaces: a sentence's words' hash from 2**62, a pair of terms from 2**61, a triple
+# (or all of fewer terms) below
+_HASH_KEY = 1 << 62
+_PAIR_KEY = 1 << 61
 
 _CACHE: weakref.WeakKeyDictionary[Corpus, CorpusIndex] = weakref.WeakKeyDictionary()
 
@@ -611,7 +630,8 @@ class CorpusIndex:
         row = np.concatenate([np.zeros(0, dtype=np.int64), *rows])
         order = np.lexsort((row, key))
         key, row = key[order], row[order]
-        distinct = np.r_[True, (key[1:] != key[:-1]) | (row[1:] != row[:-1])]
+        # key[:1] == key[:1] is [True], or [] when no sentence holds two content terms
+        distinct = np.r_[key[:1] == key[:1], (key[1:] != key[:-1]) | (row[1:] != row[:-1])]
         key, row = key[distinct], row[distinct]
         first = np.flatnonzero(np.r_[key[:1] == key[:1], key[1:] != key[:-1]])
         return key[first], np.r_[first, key.size].astype(np.int64), row
@@ -751,15 +771,17 @@ class CorpusIndex:
         docs: Sequence[int] | None = None,
         rarest: int = RAREST_TERMS,
         max_group: int = MAX_KEY_GROUP,
+        max_pair_group: int = MAX_PAIR_GROUP,
         batch: int = 2048,
     ) -> Iterator[tuple[np.ndarray, np.ndarray, np.ndarray]]:
         """Sentence pairs worth aligning for document reuse, without comparing all pairs.
 
         Two documents are compared only when ``min_pairs`` of their sentence pairs are
         similar (cosine ``>= min_similarity``) and share a *key*: the same words (a verbatim
-        repeat), or two of each sentence's ``rarest`` rarest content terms (a light edit
-        rarely touches most of them).  Keys shared by
-        more than ``max_group`` sentences are stock phrases and ignored.  Within those
+        repeat), or three of each sentence's ``rarest`` rarest content terms (a light edit
+        rarely touches most of them), or two of them where at most ``max_pair_group``
+        sentences share that pair (a paraphrase may keep only two).  Keys shared by more
+        than ``max_group`` sentences are stock phrases and ignored.  Within those
         document pairs every sentence pair (of ``min_words``+ words each) whose cosine
         reaches ``min_similarity`` is returned, as :meth:`similar_pair_blocks` would: arrays
         ``(u, v, cosine)`` with ``u < v``, sorted by ``u`` then ``v``.
@@ -771,6 +793,7 @@ class CorpusIndex:
             docs=docs,
             rarest=rarest,
             max_group=max_group,
+            max_pair_group=max_pair_group,
         )
         yield from self.document_pair_blocks(
             pairs, min_similarity=min_similarity, min_words=min_words, batch=batch
@@ -824,64 +847,69 @@ class CorpusIndex:
         docs: Sequence[int] | None = None,
         rarest: int = RAREST_TERMS,
         max_group: int = MAX_KEY_GROUP,
+        max_pair_group: int = MAX_PAIR_GROUP,
     ) -> np.ndarray:
         """Document pairs ``(a, b)``, ``a < b``, with ``min_pairs`` sentence pairs that share
         a key (see :meth:`reuse_pair_blocks`) and whose cosine reaches ``min_similarity``,
-        sorted; an array of shape ``(n, 2)``."""
-        n_rows, n_terms = self.matrix.shape
+        sorted; an array of shape ``(n, 2)``.
+
+        Only document pairs that ``min_pairs`` keyed sentence pairs already propose have
+        their cosines computed: a chance match of one sentence, however many there are in
+        a big corpus of common words, costs one entry and no sparse product.
+        """
+        empty = np.zeros((0, 2), dtype=np.int64)
+        n_rows = self.matrix.shape[0]
         if docs is None:
             selected = np.flatnonzero(self.unit_len >= min_words)
         else:
             selected = self.rows_of(docs)
             selected = selected[self.unit_len[selected] >= min_words]
-        # the keys of these rows only
-        sub = self.matrix[selected]
-        lengths = np.diff(sub.indptr)
-        rows = np.repeat(np.arange(selected.size), lengths)
-        order = np.lexsort((sub.indices, self.df[sub.indices], rows))
-        terms = sub.indices[order].astype(np.int64)
-        rank = np.arange(sub.nnz) - np.repeat(sub.indptr[:-1], lengths)
-        chosen = []
-        for k in range(rarest):
-            column = np.full(selected.size, -1, dtype=np.int64)
-            at = rank == k
-            column[rows[at]] = terms[at]
-            chosen.append(column)
-        keys = [self.unit_hash[selected] | (1 << 62)]  # verbatim repeats (disjoint key space)
-        key_rows = [selected]
-        for i in range(rarest):
-            for j in range(i + 1, rarest):
-                a, b = chosen[i], chosen[j]
-                ok = b >= 0
-                keys.append(np.minimum(a, b)[ok] * n_terms + np.maximum(a, b)[ok])
-                key_rows.append(selected[ok])
-        key = np.concatenate(keys)
-        key_row = np.concatenate(key_rows)
+        key, key_row = self._reuse_keys(selected, rarest)
+        # keys held by two to ``max_group`` sentences (a pair of terms: ``max_pair_group``),
+        # each key's rows in row order
         order = np.lexsort((key_row, key))
         key, key_row = key[order], key_row[order]
+        del order
         if key.size == 0:
-            return np.zeros((0, 2), dtype=np.int64)
+            return empty
         first = np.flatnonzero(np.r_[True, key[1:] != key[:-1]])
         size = np.diff(np.r_[first, key.size])
-        group = np.repeat(np.arange(first.size), size)
-        small = (size >= 2) & (size <= max_group)
+        is_pair = (key[first] & ~(_PAIR_KEY - 1)) == _PAIR_KEY  # see _reuse_keys
+        cap = np.where(is_pair, max_pair_group, max_group)
+        kept = np.repeat((size >= 2) & (size <= cap), size)
+        key, key_row = key[kept], key_row[kept]
+        del first, size, kept
+        if key.size == 0:
+            return empty
         # only sentences of different documents pair up: within a group (rows sorted, so
         # documents too) each row pairs with the rows after its own document's run, which
         # costs the pairs made and not the square of a big document's share of the group
+        first = np.flatnonzero(np.r_[True, key[1:] != key[:-1]])
+        size = np.diff(np.r_[first, key.size])
+        group = np.repeat(np.arange(first.size), size)
         doc = self.unit_doc[key_row]
         new_run = np.r_[True, (key[1:] != key[:-1]) | (doc[1:] != doc[:-1])]
         run_end = np.r_[np.flatnonzero(new_run)[1:], key.size][np.cumsum(new_run) - 1]
-        group_end = (first + size)[group]
-        count = np.where(small[group], group_end - run_end, 0)
-        left = np.repeat(np.arange(key.size), count)
+        count = (first + size)[group] - run_end
+        del key, doc, new_run, group
+        left = np.repeat(np.arange(key_row.size), count)
         offsets = np.arange(left.size) - np.repeat(np.cumsum(count) - count, count)
         u = key_row[left]
         v = key_row[np.repeat(run_end, count) + offsets]
+        del left, offsets, run_end, count
         if u.size == 0:
-            return np.zeros((0, 2), dtype=np.int64)
+            return empty
         sentence_pairs = distinct(np.minimum(u, v) * n_rows + np.maximum(u, v))
-        del u, v, left, offsets
+        del u, v
         lo, hi = sentence_pairs // n_rows, sentence_pairs % n_rows
+        del sentence_pairs
+        n_docs = len(self.docs)
+        # a document pair needs min_pairs keyed sentence pairs before any cosine is known
+        doc_pair = self.unit_doc[lo] * n_docs + self.unit_doc[hi]
+        _, inverse, count = np.unique(doc_pair, return_inverse=True, return_counts=True)
+        keep = count[inverse.ravel()] >= min_pairs
+        del inverse, count
+        lo, hi, doc_pair = lo[keep], hi[keep], doc_pair[keep]
         similar = np.concatenate(
             [np.zeros(0, dtype=bool)]
             + [
@@ -889,12 +917,43 @@ class CorpusIndex:
                 for k in range(0, lo.size, 1_000_000)
             ]
         )
-        lo, hi = lo[similar], hi[similar]
-        doc_pairs, count = np.unique(
-            self.unit_doc[lo] * len(self.docs) + self.unit_doc[hi], return_counts=True
-        )
+        doc_pairs, count = np.unique(doc_pair[similar], return_counts=True)
         doc_pairs = doc_pairs[count >= min_pairs]
-        return np.stack([doc_pairs // len(self.docs), doc_pairs % len(self.docs)], axis=1)
+        return np.stack([doc_pairs // n_docs, doc_pairs % n_docs], axis=1)
+
+    def _reuse_keys(self, rows: np.ndarray, rarest: int) -> tuple[np.ndarray, np.ndarray]:
+        """The reuse keys of sentence ``rows`` and the row holding each: ``(keys, rows)``.
+
+        A sentence's keys are its words' hash (a verbatim repeat), one key for every three
+        of its ``rarest`` rarest content terms and one for every two (none of a sentence
+        with one content term: its cosine with any other holding that term is 1).  Pairs
+        alone do not scale: in a big corpus of common words two terms co-occur by chance
+        in sentences that share nothing else, so their key groups grow with the corpus
+        and the sentence pairs within them with its square; the caller keeps a pair's
+        group only while it is small, and triples carry the rest.  Each kind of key has
+        its own range (``_HASH_KEY``, ``_PAIR_KEY``, below).
+        """
+        sub = self.matrix[rows]
+        lengths = np.diff(sub.indptr)
+        owner = np.repeat(np.arange(rows.size), lengths)
+        order = np.lexsort((sub.indices, self.df[sub.indices], owner))  # per row, rarest first
+        terms = sub.indices[order].astype(np.int64)
+        rank = np.arange(sub.nnz) - np.repeat(sub.indptr[:-1], lengths)
+        del sub, order
+        chosen = np.full((rarest, rows.size), -1, dtype=np.int64)
+        at = rank < rarest
+        chosen[rank[at], owner[at]] = terms[at]
+        del terms, rank, owner, at
+        keys = [self.unit_hash[rows] | _HASH_KEY]  # verbatim repeats (disjoint key space)
+        key_rows = [rows]
+        held = np.minimum(lengths, rarest)
+        for size, space in ((2, _PAIR_KEY), (3, 0)):
+            for combo in itertools.combinations(range(rarest), size):
+                ok = held > combo[-1]
+                picked = chosen[list(combo)][:, ok]
+                keys.append(_mix(np.sort(picked, axis=0)) & (_PAIR_KEY - 1) | space)
+                key_rows.append(rows[ok])
+        return np.concatenate(keys), np.concatenate(key_rows)
 
     def cosines(self, us: np.ndarray, vs: np.ndarray) -> np.ndarray:
         """The cosine of each sentence row pair ``(us[k], vs[k])``."""

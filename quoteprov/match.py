@@ -42,6 +42,7 @@ from __future__ import annotations
 import re
 from collections import Counter
 from collections.abc import Sequence
+from collections.abc import Set as AbstractSet
 from dataclasses import dataclass, field, replace
 from typing import Any, cast
 
@@ -403,7 +404,16 @@ def _chains(
 
 
 def _best_chain(qs: str, text: str, w0: int, w1: int) -> tuple[int, int, int, int, int] | None:
-    """The alignment chain of ``qs`` in ``text[w0:w1]`` with the most matched words."""
+    """The alignment chain of ``qs`` in ``text[w0:w1]`` with the most matched words.
+
+    The chain then grows over the words next to it that match, also across one word
+    deleted or inserted: an edit script may break a tie the other way ("received the
+    Herald" against "received Herald. Whether": *the* replaced by *Herald* costs what
+    deleting *the* does) and leave the next word out.
+
+    >>> _best_chain("abcd", "xxabdyy", 0, 7)  # query "a b c d", the text drops "c"
+    (0, 4, 2, 5, 3)
+    """
     window = text[w0:w1]
     # the edit script's equal blocks, as (query start, window start, size)
     blocks = cast(
@@ -414,11 +424,26 @@ def _best_chain(qs: str, text: str, w0: int, w1: int) -> tuple[int, int, int, in
         return None
     q0, q1, a, b, matched = max(options, key=lambda c: (c[4], -(c[3] - c[2]), -c[2]))
     a, b = a + w0, b + w0
-    # grow over exactly matching neighbours the window cut off
-    while q0 > 0 and a > 0 and text[a - 1] == qs[q0 - 1]:
-        q0, a, matched = q0 - 1, a - 1, matched + 1
-    while q1 < len(qs) and b < len(text) and text[b] == qs[q1]:
-        q1, b, matched = q1 + 1, b + 1, matched + 1
+    # grow over matching neighbours (the window may have cut them off), then over one
+    # skipped word (query or text) followed by a match, as long as there is one
+    while True:
+        while q0 > 0 and a > 0 and text[a - 1] == qs[q0 - 1]:
+            q0, a, matched = q0 - 1, a - 1, matched + 1
+        if q0 > 1 and a > 0 and text[a - 1] == qs[q0 - 2]:
+            q0, a, matched = q0 - 2, a - 1, matched + 1
+        elif q0 > 0 and a > 1 and text[a - 2] == qs[q0 - 1]:
+            q0, a, matched = q0 - 1, a - 2, matched + 1
+        else:
+            break
+    while True:
+        while q1 < len(qs) and b < len(text) and text[b] == qs[q1]:
+            q1, b, matched = q1 + 1, b + 1, matched + 1
+        if q1 + 1 < len(qs) and b < len(text) and text[b] == qs[q1 + 1]:
+            q1, b, matched = q1 + 2, b + 1, matched + 1
+        elif q1 < len(qs) and b + 1 < len(text) and text[b + 1] == qs[q1]:
+            q1, b, matched = q1 + 1, b + 2, matched + 1
+        else:
+            break
     return q0, q1, a, b, matched
 
 
@@ -745,6 +770,7 @@ def candidate_rows(
     min_containment: float = 0.0,
     probe_budget: int | None = None,
     bigram_probe: bool = False,
+    exclude: Sequence[AbstractSet[int]] | None = None,
     max_entries: int = 2_000_000,
 ) -> list[np.ndarray]:
     """For each query, the sentence rows worth aligning, most similar first (ties by row).
@@ -772,6 +798,10 @@ def candidate_rows(
     (:meth:`CorpusIndex.rows_with_hash`): a verbatim or lightly edited copy shares a
     bigram with the query however common its words.
 
+    ``exclude`` gives, for each query, documents whose sentences are no candidates (those
+    that hold a traced quotation already): left out before any row is tested or ranked,
+    so the ``limit`` counts rows of other documents only.
+
     Queries go through the index in batches of about ``max_entries`` posting entries.
     """
     out: list[np.ndarray] = [np.zeros(0, dtype=np.int64) for _ in queries]
@@ -790,7 +820,13 @@ def candidate_rows(
             entries += sizes[hi]
             hi += 1
         batch = _CandidateBatch(
-            queries[lo:hi], terms[lo:hi], index, min_containment, probe_budget, bigram_probe
+            queries[lo:hi],
+            terms[lo:hi],
+            index,
+            min_containment,
+            probe_budget,
+            bigram_probe,
+            exclude[lo:hi] if exclude is not None else None,
         )
         for k, rows in enumerate(batch.select(limit, min_similarity, always)):
             out[lo + k] = rows
@@ -823,6 +859,7 @@ class _CandidateBatch:
         min_containment: float,
         probe_budget: int | None = None,
         bigram_probe: bool = False,
+        exclude: Sequence[AbstractSet[int]] | None = None,
     ) -> None:
         self.queries, self.index, self.min_containment = queries, index, min_containment
         counts = index.count_matrix(terms)
@@ -859,6 +896,16 @@ class _CandidateBatch:
             keys = distinct(np.concatenate(found))
             self.query = np.r_[self.query[~mine], keys // n_rows]
             self.row = np.r_[self.row[~mine], keys % n_rows]
+        if exclude is not None and any(exclude):
+            n_docs = len(index.docs)
+            left_out = np.asarray(
+                sorted(k * n_docs + d for k, docs in enumerate(exclude) for d in docs),
+                dtype=np.int64,
+            )
+            kept = ~np.isin(self.query * n_docs + index.unit_doc[self.row], left_out)
+            self.query, self.row = self.query[kept], self.row[kept]
+            if self.cos is not None:
+                self.cos = self.cos[kept]
 
     def _posted(self, probe: sparse.csr_matrix) -> tuple[np.ndarray, np.ndarray]:
         """The distinct ``(query, row)`` pairs of the sentences holding a term of each

@@ -21,6 +21,7 @@ terminal or a notebook).
 
 from __future__ import annotations
 
+import gc
 import multiprocessing
 import os
 import sys
@@ -118,11 +119,15 @@ def _run_forked(
 ) -> list[R]:
     global _SHARED
     _SHARED = shared
+    # the workers' garbage collector leaves the parent's objects alone: a collection that
+    # visited them would write to their pages and copy them into every worker
+    gc.freeze()
     try:
         with multiprocessing.get_context("fork").Pool(count) as pool:
             results = pool.imap(_call_shared, [(function, chunk) for chunk in chunks])
             return list(progress_bar(results, total=len(chunks), desc=desc, show=show))
     finally:
+        gc.unfreeze()
         _SHARED = None
 
 

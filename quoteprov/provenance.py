@@ -613,14 +613,13 @@ def _family_task(
         min_containment=FAMILY_CONTAINMENT,
         probe_budget=FAMILY_PROBE_BUDGET,
         bigram_probe=True,
+        exclude=[own for _, own in items],
     )
     out = []
-    for (_, own), q, rows in zip(items, queries, candidates, strict=True):
+    for q, rows in zip(queries, candidates, strict=True):
         by_doc: dict[int, list[int]] = defaultdict(list)
         for u in rows.tolist():
-            d = int(index.unit_doc[u])
-            if d not in own:
-                by_doc[d].append(int(index.unit_sent[u]))
+            by_doc[int(index.unit_doc[u])].append(int(index.unit_sent[u]))
         found = []
         for d in sorted(by_doc):
             adoc = index.docs[d]

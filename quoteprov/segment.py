@@ -80,10 +80,14 @@ _ITEM = re.compile(r"(?<!\S)(\d{1,2}|[a-z])(\.\)|\)|\.)(?=\s)")  # "2.)" "2)" "2
 _BULLET = re.compile(rf"(?<=\s)[{_BULLETS}]")
 _QUOTE_OR_BREAK = re.compile(rf"(?P<q>[\"“”„«»])|(?P<br>{_LINE_BREAK.pattern})")
 # a picture credit at the end of a caption: "... in 2019. Photo: Jane Roe" (group: its
-# first word, which must not be lower case)
+# first word, which must not be lower case); it ends the caption's block, is a few words
+# long, and follows a few words of caption ("The Big Picture: What It Means" is a title)
 _CREDIT = re.compile(
     r"(?<=\S)\s+(?:(?:Image|Photo|Photograph|Picture|Illustration|Graphic)s?|Credit):\s+(\S)"
 )
+_CREDIT_WORDS = 8  # words of a credit at most, its label included
+_CAPTION_WORDS = 3  # words of caption before it at least (titles: "The Big Picture: ...")
+_FIRST_WORDS = re.compile(rf"(?:\S+\s+){{{_CAPTION_WORDS}}}")
 _LINE_CONTINUES = re.compile(r"[ \t]*[^\W\d_]")  # the next line's first letter
 _FIRST_WORD = re.compile(r"[ \t]*(\S*)")  # the next line's first word
 
@@ -291,11 +295,21 @@ def split_sentences(text: str, *, keep_quotations: bool = True) -> list[Sentence
             if _is_boundary(text, m.start(), m.end()):
                 block_cuts.append(m.end())
                 start = _skip_space(text, m.end(), block_end)
-        # a credit starts a sentence of its own, with or without a full stop before it
-        for credit in _CREDIT.finditer(text, block_start, block_end):
+        # a credit ending a caption starts a sentence of its own, with or without a full
+        # stop before it (only the block's last few words are looked at: linear time)
+        caption = _FIRST_WORDS.match(text, block_start, block_end)
+        tail = max(block_start, block_end - 40 * _CREDIT_WORDS)
+        for credit in _CREDIT.finditer(text, tail, block_end):
             label = _skip_space(text, credit.start(), block_end)
-            if not credit.group(1).islower() and (inside is None or not inside[label]):
+            if (
+                caption is not None
+                and label >= caption.end()
+                and not credit.group(1).islower()
+                and len(text[label:block_end].split()) <= _CREDIT_WORDS
+                and (inside is None or not inside[label])
+            ):
                 block_cuts.append(label)
+                break
         block_cuts.sort()
         cuts.extend(_list_cuts(text, block_start, block_end, block_cuts))
         cuts.append(block_end)

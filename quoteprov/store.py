@@ -570,8 +570,9 @@ class StoredDocuments(Sequence[AnalyzedDocument]):
 
     def fetch(self, numbers: Iterable[int]) -> None:
         """Read the documents ``numbers`` that are not in memory, in one query of the file
-        (a trace reads its few dozen candidate documents at once, not one by one)."""
-        wanted = sorted({n for n in numbers if n not in self._cache})
+        (a trace reads its few dozen candidate documents at once, not one by one); no
+        more than the cache holds, the rest are read when first used."""
+        wanted = sorted({int(n) for n in numbers if n not in self._cache})[: self.size]
         if any(not 0 <= n < self.total for n in wanted):
             raise IndexError("document number out of range")
         for lo in range(0, len(wanted), FETCH_BATCH):
@@ -639,6 +640,7 @@ class StoredDocuments(Sequence[AnalyzedDocument]):
         bounds = np.frombuffer(quote_bounds, dtype=_I4).reshape(-1, 2)
         parts = np.frombuffer(quote_parts, dtype=_I4).reshape(-1, 3)  # quotation, start, end
         first = np.searchsorted(parts[:, 0], np.arange(len(bounds) + 1))
+        _check_spans(len(doc.text), len(ids), table, bounds, parts, first)
         return AnalyzedDocument(
             doc=doc,
             tokens=tokens,
@@ -662,6 +664,45 @@ class StoredDocuments(Sequence[AnalyzedDocument]):
                 ),
             },
         )
+
+
+def _check_spans(
+    length: int,
+    words: int,
+    sentences: np.ndarray,
+    bounds: np.ndarray,
+    parts: np.ndarray,
+    first: np.ndarray,
+) -> None:
+    """Raise ValueError unless a stored document's spans fit its text of ``length``
+    characters and ``words`` tokens: sentences ``(start, end, first token, end token)``,
+    quotations ``(start, end)`` and their parts ``(quotation, start, end)``, sorted by
+    quotation, each quotation with one part at least (``first``: where each one's begin).
+
+    A damaged file must be refused when it is read, never yield spans that slice the
+    wrong text or a quotation without parts.
+
+    >>> table = np.array([[0, 5, 0, 1]]); no = np.zeros((0, 2), dtype=np.int64)
+    >>> _check_spans(5, 1, table, no, np.zeros((0, 3)), np.array([0]))
+    >>> _check_spans(5, 1, table, np.array([[0, 5]]), np.zeros((0, 3)), np.array([0, 0]))
+    Traceback (most recent call last):
+    ValueError: a quotation without parts
+    """
+    for name, spans, limit in (
+        ("sentence", sentences[:, :2], length),
+        ("sentence's words", sentences[:, 2:], words),
+        ("quotation", bounds, length),
+        ("quotation part", parts[:, 1:], length),
+    ):
+        if spans.size and (
+            spans.min() < 0 or spans.max() > limit or np.any(spans[:, 0] > spans[:, 1])
+        ):
+            raise ValueError(f"a {name} span outside its document")
+    quotations = parts[:, 0]
+    if parts.size and (quotations[0] < 0 or np.any(np.diff(quotations) < 0)):
+        raise ValueError("quotation parts out of order")
+    if np.any(np.diff(first) < 1) or first[-1] != len(parts):
+        raise ValueError("a quotation without parts")
 
 
 class _StoredQuotes:
@@ -742,7 +783,9 @@ def _checked_meta(path: Path, db: sqlite3.Connection) -> dict[str, str]:
 
     Refuses, with what to do: a file that is not SQLite or is damaged, an SQLite file of
     another kind (other tables, or any trigger or view: nothing in a file is run), and a
-    corpus of another schema.  A corpus analysed by other rules is read (see ``open``).
+    corpus of a schema newer than ``SCHEMA_VERSION`` or older and not in
+    ``READABLE_SCHEMAS``.  A corpus of a readable older schema or analysed by other rules
+    is read and analysed again (see ``open``).
     """
     foreign = (
         f"{path} is not a quoteprov corpus file; open a file written by Corpus.save, or "

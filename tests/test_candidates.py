@@ -7,7 +7,9 @@ copies; the verbatim shortcut agrees with alignment.
 
 from __future__ import annotations
 
+import itertools
 import random
+from collections import Counter
 
 import numpy as np
 import pytest
@@ -190,6 +192,86 @@ def test_families_with_a_tiny_probe_budget_keep_copies_of_common_words(
     assert {"orig", "copy", "edit", "bare"} <= quote_family(40) <= reference
 
 
+def _reference_document_pairs(
+    index: CorpusIndex,
+    docs: list[int] | None,
+    *,
+    min_similarity: float,
+    min_pairs: int,
+    max_group: int,
+    max_pair_group: int,
+    min_words: int = 5,
+    rarest: int = 6,
+) -> set[tuple[int, int]]:
+    """``candidate_document_pairs`` the plain way: keys as tuples, every pair of a group."""
+    df = np.diff(index.postings.indptr)
+    groups: dict[tuple[object, ...], set[int]] = {}
+    for u in range(index.matrix.shape[0]):
+        if index.unit_len[u] < min_words or (docs is not None and index.unit_doc[u] not in docs):
+            continue
+        held = index.matrix.indices[index.matrix.indptr[u] : index.matrix.indptr[u + 1]]
+        terms = sorted(held.tolist(), key=lambda t: (df[t], t))[:rarest]
+        keys: list[tuple[object, ...]] = [("words", int(index.unit_hash[u]))]
+        keys += [("pair", *sorted(p)) for p in itertools.combinations(terms, 2)]
+        keys += [("triple", *sorted(t)) for t in itertools.combinations(terms, 3)]
+        for key in keys:
+            groups.setdefault(key, set()).add(u)
+    similar: Counter[tuple[int, int]] = Counter()
+    for key, rows in groups.items():
+        cap = max_pair_group if key[0] == "pair" else max_group
+        if not 2 <= len(rows) <= cap:
+            continue
+        for u, v in itertools.combinations(sorted(rows), 2):
+            a, b = int(index.unit_doc[u]), int(index.unit_doc[v])
+            if a != b and (u, v) not in similar:
+                cosine = float(index.matrix[u].multiply(index.matrix[v]).sum())
+                if cosine >= min_similarity:
+                    similar[(u, v)] = 1
+    per_document: Counter[tuple[int, int]] = Counter()
+    for u, v in similar:
+        per_document[(int(index.unit_doc[u]), int(index.unit_doc[v]))] += 1
+    return {pair for pair, count in per_document.items() if count >= min_pairs}
+
+
+@settings(max_examples=30, deadline=None)
+@given(
+    st.integers(0, 10_000),
+    st.integers(1, 3),
+    st.integers(2, 12),
+    st.integers(2, 6),
+    st.booleans(),
+)
+def test_candidate_document_pairs_match_the_plain_reference(
+    seed: int, min_pairs: int, max_group: int, max_pair_group: int, some_docs: bool
+) -> None:
+    # few words, so that keys collide, groups overflow their caps and chance pairs abound
+    rng = random.Random(seed)
+    words = [f"w{k}" for k in range(18)]
+    sentences = [
+        " ".join(rng.choice(words) for _ in range(rng.randint(3, 9))).capitalize() + "."
+        for _ in range(30)
+    ]
+    docs = []
+    for n in range(12):
+        picked = rng.sample(sentences, rng.randint(2, 6))
+        if n and rng.random() < 0.5:  # a copy of an earlier document, lightly edited
+            picked = docs[rng.randrange(n)].text.split(". ")[: rng.randint(2, 4)] + picked[:1]
+            picked = [p.rstrip(".").replace("w1 ", "w2 ", 1) + "." for p in picked]
+        docs.append(qp.Document(id=f"d{n}", text=" ".join(picked)))
+    index = CorpusIndex.for_corpus(qp.Corpus(docs))
+    subset = sorted(rng.sample(range(len(docs)), 8)) if some_docs else None
+    options = {
+        "min_similarity": 0.3,
+        "min_pairs": min_pairs,
+        "max_group": max_group,
+        "max_pair_group": max_pair_group,
+    }
+    found = index.candidate_document_pairs(docs=subset, **options)  # type: ignore[arg-type]
+    assert found.tolist() == sorted(found.tolist())
+    expected = _reference_document_pairs(index, subset, **options)  # type: ignore[arg-type]
+    assert {(int(a), int(b)) for a, b in found} == expected
+
+
 @settings(max_examples=25, deadline=None)
 @given(st.integers(0, 10_000))
 def test_one_query_shortcuts_agree_with_the_batch_arithmetic(
@@ -214,3 +296,22 @@ def test_one_query_shortcuts_agree_with_the_batch_arithmetic(
     expected = sorted(zip(product.row.tolist(), product.col.tolist(), strict=True))
     posted = one._posted(one.vectors)
     assert list(zip(*(p.tolist() for p in posted), strict=True)) == expected
+
+
+@settings(max_examples=20, deadline=None)
+@given(st.integers(0, 10_000), st.integers(1, 4), st.booleans())
+def test_excluded_documents_free_their_places_for_others(
+    seed_sentences: list[str], seed: int, limit: int, family: bool
+) -> None:
+    rng = random.Random(seed)
+    corpus = _corpus(seed_sentences, rng, 8)
+    index = CorpusIndex.for_corpus(corpus)
+    query = Query.parse(rng.choice(seed_sentences))
+    options: dict[str, object] = {"min_similarity": 0.0}
+    if family:  # as the provenance stage traces quotations
+        options.update(min_containment=0.15, probe_budget=20, bigram_probe=True)
+    own = set(rng.sample(range(len(corpus)), 3))
+    (everything,) = candidate_rows([query], index, limit=10**9, **options)  # type: ignore[arg-type]
+    others = [u for u in everything.tolist() if int(index.unit_doc[u]) not in own]
+    (kept,) = candidate_rows([query], index, limit=limit, exclude=[own], **options)  # type: ignore[arg-type]
+    assert kept.tolist() == others[:limit]

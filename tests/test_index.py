@@ -106,3 +106,12 @@ def test_empty_corpus_has_no_candidates() -> None:
     index = CorpusIndex.for_corpus(qp.Corpus())
     assert index.candidates(tokenize("anything at all")) == []
     assert list(index.similar_sentence_pairs()) == []
+
+
+def test_a_corpus_without_bigrams_has_an_empty_bigram_index() -> None:
+    # found by tests/test_fuzz.py: a quotation and no two content terms side by side
+    corpus = qp.Corpus([qp.Document(id="a", text='" he said, , she said.')])
+    keys, starts, rows = CorpusIndex.for_corpus(corpus).bigrams
+    assert keys.size == 0 and rows.size == 0 and starts.tolist() == [0]
+    graph = qp.build_graph(corpus, progress=False)
+    assert graph.number_of_nodes() >= 1

@@ -9,6 +9,7 @@ import sqlite3
 import subprocess
 import sys
 import textwrap
+from collections.abc import Callable
 from pathlib import Path
 
 import numpy as np
@@ -332,6 +333,35 @@ def test_foreign_damaged_and_hostile_files_are_refused(seeds: qp.Corpus, tmp_pat
     truncated.write_bytes(path.read_bytes()[: size // 2])
     with pytest.raises(qp.CorpusError):
         CorpusIndex.for_corpus(qp.Corpus.open(truncated)).docs[len(seeds) - 1]
+
+
+def _widen_first_sentence(db: sqlite3.Connection) -> None:
+    (blob,) = db.execute("SELECT sentences FROM analysis WHERE pos = 0").fetchone()
+    table = np.frombuffer(blob, dtype="<i4").reshape(-1, 4).copy()
+    table[0, 1] = 2**31 - 1  # the first sentence ends far past the text
+    db.execute("UPDATE analysis SET sentences = ? WHERE pos = 0", (table.tobytes(),))
+
+
+@pytest.mark.parametrize(
+    "damage",
+    [
+        lambda db: db.execute("UPDATE analysis SET quote_parts = X''"),
+        lambda db: db.execute("UPDATE analysis SET quote_bounds = X'FFFFFF7F00000000'"),
+        _widen_first_sentence,
+    ],
+    ids=["quotations without parts", "a quotation past the text", "a sentence past the text"],
+)
+def test_spans_that_do_not_fit_their_document_are_refused(
+    seeds: qp.Corpus, tmp_path: Path, damage: Callable[[sqlite3.Connection], object]
+) -> None:
+    path = tmp_path / "seeds.qp"
+    qp.Corpus(list(seeds)).save(path)
+    with sqlite3.connect(path) as db:
+        damage(db)
+    corpus = qp.Corpus.open(path)
+    with pytest.raises(qp.CorpusError, match="is damaged"):
+        qp.trace_quote(QUERY, corpus)
+        qp.build_graph(corpus, workers=1)
 
 
 def test_a_file_of_another_version(seeds: qp.Corpus, tmp_path: Path) -> None:
