@@ -31,7 +31,7 @@ from scipy import sparse
 
 from .corpus import Corpus
 from .models import Document, Quote, Sentence, Span
-from .normalize import Token, Tokens, tokenize, tokens_of
+from .normalize import SequenceView, Token, Tokens, tokenize, tokens_of
 from .parallel import progress_bar, show_progress
 from .quotes import extract_quotes
 from .segment import split_sentences
@@ -128,7 +128,7 @@ def distinct(values: np.ndarray) -> np.ndarray:
 S = TypeVar("S", bound=Span)
 
 
-class LazySpans(Sequence[S]):
+class LazySpans(SequenceView[S]):
     """A document's sentences or quotations, each built when first read.
 
     A stored document read for one query (:mod:`quoteprov.store`) is bisected by the
@@ -178,21 +178,8 @@ class LazySpans(Sequence[S]):
             item = self._items[k] = self._make(k)
         return item
 
-    def __eq__(self, other: object) -> bool:
-        if isinstance(other, LazySpans | list | tuple):
-            return len(self) == len(other) and all(a == b for a, b in zip(self, other, strict=True))
-        return NotImplemented
 
-    __hash__ = None  # type: ignore[assignment]
-
-    def __repr__(self) -> str:
-        return repr(list(self))
-
-    def __reduce__(self) -> tuple[Any, ...]:
-        return (list, (list(self),))
-
-
-class SpanPairs(Sequence[tuple[int, int]]):
+class SpanPairs(SequenceView[tuple[int, int]]):
     """Pairs ``(starts[k], ends[k])`` of two sequences, each made when read.
 
     A stored document's sentences' token ranges: a list of tuples would be dozens of
@@ -225,19 +212,6 @@ class SpanPairs(Sequence[tuple[int, int]]):
 
     def __iter__(self) -> Iterator[tuple[int, int]]:
         return zip(self.starts, self.ends, strict=True)
-
-    def __eq__(self, other: object) -> bool:
-        if isinstance(other, SpanPairs | list | tuple):
-            return len(self) == len(other) and all(a == b for a, b in zip(self, other, strict=True))
-        return NotImplemented
-
-    __hash__ = None  # type: ignore[assignment]
-
-    def __repr__(self) -> str:
-        return repr(list(self))
-
-    def __reduce__(self) -> tuple[Any, ...]:
-        return (list, (list(self),))
 
 
 @dataclass(frozen=True)
