@@ -22,7 +22,7 @@ import itertools
 import math
 import weakref
 from collections import Counter
-from collections.abc import Callable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any, TypeVar, overload
 
@@ -43,6 +43,7 @@ __all__ = [
     "LazySpans",
     "SpanPairs",
     "analyze",
+    "content_stems",
     "content_terms",
     "distinct",
     "stem",
@@ -76,6 +77,16 @@ def stem(word: str) -> str:
         if word.endswith(suffix) and len(word) - len(suffix) >= 4:
             return word[: -len(suffix)]
     return word
+
+
+def content_stems(words: Iterable[str]) -> list[str | None]:
+    """Each folded word's content stem, None for a stopword: :func:`content_terms` word by
+    word, for callers that keep positions.
+
+    >>> content_stems(["the", "protests", "rose"])
+    [None, 'protest', 'rose']
+    """
+    return [None if w in STOPWORDS else stem(w) for w in words]
 
 
 def content_terms(tokens: Sequence[Token]) -> list[str]:
@@ -241,9 +252,7 @@ class AnalyzedDocument:
         """Each token's content stem, or None for a stopword (computed once)."""
         stems = self.cache.get("stems")
         if stems is None:
-            stems = self.cache["stems"] = [
-                None if w in STOPWORDS else stem(w) for w in self.tokens.words()
-            ]
+            stems = self.cache["stems"] = content_stems(self.tokens.words())
         return stems
 
     def terms(self, i: int, j: int) -> list[str]:
