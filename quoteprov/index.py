@@ -415,7 +415,7 @@ RAREST_TERMS = 6  # content terms per sentence that make its reuse keys (triples
 MAX_KEY_GROUP = 1000  # sentences sharing one key at most, beyond which it is a stock phrase
 MAX_PAIR_GROUP = 10  # and one pair of rare terms: a chance pair in a big corpus of common words
 # reuse key spaces: a sentence's words' hash from 2**62, a pair of terms from 2**61, a triple
-# (or all of fewer terms) below
+# of terms below
 _HASH_KEY = 1 << 62
 _PAIR_KEY = 1 << 61
 
@@ -858,17 +858,17 @@ class CorpusIndex:
         first = np.flatnonzero(np.r_[True, key[1:] != key[:-1]])
         size = np.diff(np.r_[first, key.size])
         is_pair = (key[first] & ~(_PAIR_KEY - 1)) == _PAIR_KEY  # see _reuse_keys
-        cap = np.where(is_pair, max_pair_group, max_group)
-        kept = np.repeat((size >= 2) & (size <= cap), size)
+        small = (size >= 2) & (size <= np.where(is_pair, max_pair_group, max_group))
+        kept = np.repeat(small, size)
         key, key_row = key[kept], key_row[kept]
-        del first, size, kept
+        size = size[small]  # the kept groups, still in key order
+        first = np.cumsum(size) - size
+        del small, kept, is_pair
         if key.size == 0:
             return empty
         # only sentences of different documents pair up: within a group (rows sorted, so
         # documents too) each row pairs with the rows after its own document's run, which
         # costs the pairs made and not the square of a big document's share of the group
-        first = np.flatnonzero(np.r_[True, key[1:] != key[:-1]])
-        size = np.diff(np.r_[first, key.size])
         group = np.repeat(np.arange(first.size), size)
         doc = self.unit_doc[key_row]
         new_run = np.r_[True, (key[1:] != key[:-1]) | (doc[1:] != doc[:-1])]
