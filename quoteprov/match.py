@@ -406,9 +406,9 @@ def _best_chain(qs: str, text: str, w0: int, w1: int) -> tuple[int, int, int, in
     """The alignment chain of ``qs`` in ``text[w0:w1]`` with the most matched words.
 
     The chain then grows over the words next to it that match, also across one word
-    deleted or inserted: an edit script may break a tie the other way ("received the
-    Herald" against "received Herald. Whether": *the* replaced by *Herald* costs what
-    deleting *the* does) and leave the next word out.
+    deleted or inserted: an edit script may break a tie the other way ("thanked the mayor"
+    against "thanked mayor. Then": *the* replaced by *mayor* costs what deleting *the*
+    does) and leave the next word out.
 
     >>> _best_chain("abcd", "xxabdyy", 0, 7)  # query "a b c d", the text drops "c"
     (0, 4, 2, 5, 3)
