@@ -22,7 +22,7 @@ import itertools
 import math
 import weakref
 from collections import Counter
-from collections.abc import Callable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any, TypeVar, overload
 
@@ -31,7 +31,7 @@ from scipy import sparse
 
 from .corpus import Corpus
 from .models import Document, Quote, Sentence, Span
-from .normalize import Token, Tokens, tokenize, tokens_of
+from .normalize import SequenceView, Token, Tokens, tokenize, tokens_of
 from .parallel import progress_bar, show_progress
 from .quotes import extract_quotes
 from .segment import split_sentences
@@ -43,6 +43,7 @@ __all__ = [
     "LazySpans",
     "SpanPairs",
     "analyze",
+    "content_stems",
     "content_terms",
     "distinct",
     "stem",
@@ -76,6 +77,16 @@ def stem(word: str) -> str:
         if word.endswith(suffix) and len(word) - len(suffix) >= 4:
             return word[: -len(suffix)]
     return word
+
+
+def content_stems(words: Iterable[str]) -> list[str | None]:
+    """Each folded word's content stem, None for a stopword: :func:`content_terms` word by
+    word, for callers that keep positions.
+
+    >>> content_stems(["the", "protests", "rose"])
+    [None, 'protest', 'rose']
+    """
+    return [None if w in STOPWORDS else stem(w) for w in words]
 
 
 def content_terms(tokens: Sequence[Token]) -> list[str]:
@@ -128,7 +139,7 @@ def distinct(values: np.ndarray) -> np.ndarray:
 S = TypeVar("S", bound=Span)
 
 
-class LazySpans(Sequence[S]):
+class LazySpans(SequenceView[S]):
     """A document's sentences or quotations, each built when first read.
 
     A stored document read for one query (:mod:`quoteprov.store`) is bisected by the
@@ -178,21 +189,8 @@ class LazySpans(Sequence[S]):
             item = self._items[k] = self._make(k)
         return item
 
-    def __eq__(self, other: object) -> bool:
-        if isinstance(other, LazySpans | list | tuple):
-            return len(self) == len(other) and all(a == b for a, b in zip(self, other, strict=True))
-        return NotImplemented
 
-    __hash__ = None  # type: ignore[assignment]
-
-    def __repr__(self) -> str:
-        return repr(list(self))
-
-    def __reduce__(self) -> tuple[Any, ...]:
-        return (list, (list(self),))
-
-
-class SpanPairs(Sequence[tuple[int, int]]):
+class SpanPairs(SequenceView[tuple[int, int]]):
     """Pairs ``(starts[k], ends[k])`` of two sequences, each made when read.
 
     A stored document's sentences' token ranges: a list of tuples would be dozens of
@@ -226,19 +224,6 @@ class SpanPairs(Sequence[tuple[int, int]]):
     def __iter__(self) -> Iterator[tuple[int, int]]:
         return zip(self.starts, self.ends, strict=True)
 
-    def __eq__(self, other: object) -> bool:
-        if isinstance(other, SpanPairs | list | tuple):
-            return len(self) == len(other) and all(a == b for a, b in zip(self, other, strict=True))
-        return NotImplemented
-
-    __hash__ = None  # type: ignore[assignment]
-
-    def __repr__(self) -> str:
-        return repr(list(self))
-
-    def __reduce__(self) -> tuple[Any, ...]:
-        return (list, (list(self),))
-
 
 @dataclass(frozen=True)
 class AnalyzedDocument:
@@ -267,9 +252,7 @@ class AnalyzedDocument:
         """Each token's content stem, or None for a stopword (computed once)."""
         stems = self.cache.get("stems")
         if stems is None:
-            stems = self.cache["stems"] = [
-                None if w in STOPWORDS else stem(w) for w in self.tokens.words()
-            ]
+            stems = self.cache["stems"] = content_stems(self.tokens.words())
         return stems
 
     def terms(self, i: int, j: int) -> list[str]:
@@ -432,7 +415,7 @@ RAREST_TERMS = 6  # content terms per sentence that make its reuse keys (triples
 MAX_KEY_GROUP = 1000  # sentences sharing one key at most, beyond which it is a stock phrase
 MAX_PAIR_GROUP = 10  # and one pair of rare terms: a chance pair in a big corpus of common words
 # reuse key spaces: a sentence's words' hash from 2**62, a pair of terms from 2**61, a triple
-# (or all of fewer terms) below
+# of terms below
 _HASH_KEY = 1 << 62
 _PAIR_KEY = 1 << 61
 
@@ -875,17 +858,17 @@ class CorpusIndex:
         first = np.flatnonzero(np.r_[True, key[1:] != key[:-1]])
         size = np.diff(np.r_[first, key.size])
         is_pair = (key[first] & ~(_PAIR_KEY - 1)) == _PAIR_KEY  # see _reuse_keys
-        cap = np.where(is_pair, max_pair_group, max_group)
-        kept = np.repeat((size >= 2) & (size <= cap), size)
+        small = (size >= 2) & (size <= np.where(is_pair, max_pair_group, max_group))
+        kept = np.repeat(small, size)
         key, key_row = key[kept], key_row[kept]
-        del first, size, kept
+        size = size[small]  # the kept groups, still in key order
+        first = np.cumsum(size) - size
+        del small, kept, is_pair
         if key.size == 0:
             return empty
         # only sentences of different documents pair up: within a group (rows sorted, so
         # documents too) each row pairs with the rows after its own document's run, which
         # costs the pairs made and not the square of a big document's share of the group
-        first = np.flatnonzero(np.r_[True, key[1:] != key[:-1]])
-        size = np.diff(np.r_[first, key.size])
         group = np.repeat(np.arange(first.size), size)
         doc = self.unit_doc[key_row]
         new_run = np.r_[True, (key[1:] != key[:-1]) | (doc[1:] != doc[:-1])]

@@ -53,12 +53,11 @@ from scipy import sparse
 
 from .errors import InputError
 from .index import (
-    STOPWORDS,
     AnalyzedDocument,
     CorpusIndex,
+    content_stems,
     content_terms,
     distinct,
-    stem,
     words_hash,
 )
 from .models import KIND_RANK, Change, Kind, Match
@@ -184,10 +183,10 @@ class Query:
 
     @property
     def stems(self) -> list[str | None]:
-        """Each word's content stem, None for a stopword (``content_terms`` word by word)."""
+        """Each word's content stem, None for a stopword (see :func:`content_stems`)."""
         stems = self.cache.get("stems")
         if not isinstance(stems, list):
-            stems = self.cache["stems"] = [None if w in STOPWORDS else stem(w) for w in self.norms]
+            stems = self.cache["stems"] = content_stems(self.norms)
         return stems
 
     def side(self, index: CorpusIndex) -> Side:
@@ -407,9 +406,9 @@ def _best_chain(qs: str, text: str, w0: int, w1: int) -> tuple[int, int, int, in
     """The alignment chain of ``qs`` in ``text[w0:w1]`` with the most matched words.
 
     The chain then grows over the words next to it that match, also across one word
-    deleted or inserted: an edit script may break a tie the other way ("received the
-    Herald" against "received Herald. Whether": *the* replaced by *Herald* costs what
-    deleting *the* does) and leave the next word out.
+    deleted or inserted: an edit script may break a tie the other way ("thanked the mayor"
+    against "thanked mayor. Then": *the* replaced by *mayor* costs what deleting *the*
+    does) and leave the next word out.
 
     >>> _best_chain("abcd", "xxabdyy", 0, 7)  # query "a b c d", the text drops "c"
     (0, 4, 2, 5, 3)
@@ -458,7 +457,7 @@ def _changes(
     """
     qtok, dtok = q.tokens[q0:q1], adoc.tokens[t0:t1]
     text = adoc.doc.text
-    gaps = _interruptions(adoc, dtok[0].start if dtok else 0, dtok[-1].end if dtok else 0)
+    gaps = adoc.interruptions(dtok[0].start if dtok else 0, dtok[-1].end if dtok else 0)
     q_words = {t.norm for t in qtok}
     d_words = {t.norm for t in dtok}
     changes: list[Change] = []
@@ -525,11 +524,6 @@ def _name_changed(
     return not any(_is_name(text, t) for t in beside)
 
 
-def _interruptions(adoc: AnalyzedDocument, start: int, end: int) -> list[tuple[int, int]]:
-    """Gaps between the parts of interrupted quotations overlapping ``[start, end)``."""
-    return adoc.interruptions(start, end)
-
-
 def _make_match(
     adoc: AnalyzedDocument,
     t0: int,
@@ -560,7 +554,7 @@ def _lexical(
     """Faithful alignments of the query inside document tokens ``[r0, r1)``."""
     qs = q.encoded(symbols)
     # the attribution inside an interrupted quotation is invisible to the alignment
-    gaps = _interruptions(adoc, adoc.tokens[r0].start, adoc.tokens[r1 - 1].end) if r1 > r0 else []
+    gaps = adoc.interruptions(adoc.tokens[r0].start, adoc.tokens[r1 - 1].end) if r1 > r0 else []
     if gaps:
         positions: Sequence[int] = [
             k

@@ -24,11 +24,21 @@ from array import array
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
-from typing import Any, NamedTuple, overload
+from typing import Any, ClassVar, NamedTuple, TypeVar, overload
 
 import numpy as np
 
-__all__ = ["Normalized", "Token", "Tokens", "fold", "normalize", "tokenize", "tokens_of"]
+__all__ = [
+    "Normalized",
+    "NumberedWords",
+    "SequenceView",
+    "Token",
+    "Tokens",
+    "fold",
+    "normalize",
+    "tokenize",
+    "tokens_of",
+]
 
 _TRANSLATE = str.maketrans(
     {
@@ -130,7 +140,36 @@ _TOKEN = re.compile(
 )
 
 
-class NumberedWords(Sequence[str]):
+T = TypeVar("T")
+
+
+class SequenceView(Sequence[T]):
+    """A read-only sequence built on demand that equals, prints and pickles as the plain
+    ``list`` (or, with ``_plain = tuple``, tuple) it stands for.
+
+    The base of the compact views a stored document reads through: its words
+    (:class:`NumberedWords`), sentence token ranges and lazily built spans
+    (:mod:`quoteprov.index`).
+    """
+
+    __slots__ = ()
+    _plain: ClassVar[type[list[Any]] | type[tuple[Any, ...]]] = list
+
+    def __eq__(self, other: object) -> bool:
+        if isinstance(other, SequenceView | list | tuple):
+            return len(self) == len(other) and all(a == b for a, b in zip(self, other, strict=True))
+        return NotImplemented
+
+    __hash__ = None  # type: ignore[assignment]
+
+    def __repr__(self) -> str:
+        return repr(self._plain(self))
+
+    def __reduce__(self) -> tuple[Any, ...]:
+        return (self._plain, (self._plain(self),))
+
+
+class NumberedWords(SequenceView[str]):
     """Words given by their numbers in a word table, each looked up when read.
 
     A document read from a corpus file keeps its words this way (the file numbers them):
@@ -138,11 +177,12 @@ class NumberedWords(Sequence[str]):
     cost more than the search.  A slice is a tuple.
 
     >>> words = NumberedWords(np.asarray(["we", "will", "win"], dtype=object), np.asarray([2, 0]))
-    >>> words[0], words[-1], words[:], len(words)
-    ('win', 'we', ('win', 'we'), 2)
+    >>> words[0], words[-1], words[:], len(words), words == ("win", "we")
+    ('win', 'we', ('win', 'we'), 2, True)
     """
 
     __slots__ = ("numbers", "table")
+    _plain = tuple
 
     def __init__(self, table: np.ndarray, numbers: np.ndarray) -> None:
         self.table, self.numbers = table, numbers
@@ -163,16 +203,6 @@ class NumberedWords(Sequence[str]):
 
     def __iter__(self) -> Iterator[str]:
         return iter(self.table[self.numbers].tolist())
-
-    def __eq__(self, other: object) -> bool:
-        if isinstance(other, NumberedWords | list | tuple):
-            return len(self) == len(other) and all(a == b for a, b in zip(self, other, strict=True))
-        return NotImplemented
-
-    __hash__ = None  # type: ignore[assignment]
-
-    def __reduce__(self) -> tuple[Any, ...]:
-        return (tuple, (tuple(self),))
 
 
 class Tokens(Sequence[Token]):

@@ -98,6 +98,13 @@ def _skip_space(text: str, pos: int, end: int) -> int:
     return pos
 
 
+def _trim_space(text: str, start: int, end: int) -> int:
+    """``end`` moved back over the whitespace ending ``text[start:end]``."""
+    while end > start and text[end - 1].isspace():
+        end -= 1
+    return end
+
+
 def _quotation_mask(text: str) -> bytearray:
     """Mark (with 1) every character inside a quotation that closes on its own line.
 
@@ -143,9 +150,7 @@ def _wrapped(text: str, line_start: int, line_end: int, next_start: int, next_en
     long as the next line is, was ended on purpose (a headline, a date line, a caption, a
     review's title, the last line of a paragraph).
     """
-    last = line_end
-    while last > line_start and text[last - 1].isspace():
-        last -= 1
+    last = _trim_space(text, line_start, line_end)
     nxt = _LINE_CONTINUES.match(text, next_start, next_end)
     if not nxt or not nxt.group()[-1].islower() or last == line_start:
         return False
@@ -153,10 +158,7 @@ def _wrapped(text: str, line_start: int, line_end: int, next_start: int, next_en
         return False
     first_word = _FIRST_WORD.match(text, next_start, next_end)
     width = len(first_word.group(1)) if first_word else 0
-    next_last = next_end
-    while next_last > next_start and text[next_last - 1].isspace():
-        next_last -= 1
-    return (last - line_start) + 1 + width > next_last - next_start
+    return (last - line_start) + 1 + width > _trim_space(text, next_start, next_end) - next_start
 
 
 def _blocks(text: str) -> list[tuple[int, int]]:
@@ -316,11 +318,8 @@ def split_sentences(text: str, *, keep_quotations: bool = True) -> list[Sentence
     sentences: list[Sentence] = []
     start = 0
     for end in cuts:
-        a, b = start, end
-        while a < b and text[a].isspace():
-            a += 1
-        while b > a and text[b - 1].isspace():
-            b -= 1
+        a = _skip_space(text, start, end)
+        b = _trim_space(text, a, end)
         if b > a:
             sentences.append(Sentence(start=a, end=b, text=text[a:b], index=len(sentences)))
         start = max(start, end)

@@ -357,8 +357,20 @@ class CorpusStore:
         except BaseException:
             db.close()
             raise
-        analysed_by_others = meta["analysis"] != str(ANALYSIS_VERSION)
-        older = meta["schema"] != str(SCHEMA_VERSION)  # one of READABLE_SCHEMAS
+        # a file this version reads but would not have written: analysed again in memory
+        stale: str | None = None
+        if meta["schema"] != str(SCHEMA_VERSION):  # one of READABLE_SCHEMAS
+            stale = (
+                f"was written by quoteprov {meta.get('quoteprov')} in corpus schema "
+                f"{meta['schema']} (this version writes schema {SCHEMA_VERSION}, which also "
+                "stores what a search reads of each quotation)"
+            )
+        elif meta["analysis"] != str(ANALYSIS_VERSION):
+            stale = (
+                f"was analysed by other rules (analysis {meta.get('analysis')}, "
+                f"quoteprov {meta.get('quoteprov')}; this version uses analysis "
+                f"{ANALYSIS_VERSION})"
+            )
         with _reading(path, db):
             store = cls(path, db)
             show = show_progress(progress, store.count // 1000)
@@ -372,28 +384,14 @@ class CorpusStore:
                 for row in progress_bar(rows, total=store.count, desc="opening", show=show)
             ]
         corpus = Corpus()
-        if older:
+        if stale is not None:
             corpus.extend(documents)  # analysed again in memory, when first searched
             db.close()
             warnings.warn(
-                f"{path} was written by quoteprov {meta.get('quoteprov')} in corpus schema "
-                f"{meta['schema']} (this version writes schema {SCHEMA_VERSION}, which also "
-                f"stores what a search reads of each quotation): its {len(documents)} "
-                "documents were read and will be analysed again in memory, and the corpus "
-                "is not attached to the file; save it to a new file (corpus.save(new_path)) "
-                "to open it without analysing it again",
-                stacklevel=3,
-            )
-            return corpus
-        if analysed_by_others:
-            corpus.extend(documents)  # analysed again in memory, when first searched
-            db.close()
-            warnings.warn(
-                f"{path} was analysed by other rules (analysis {meta.get('analysis')}, "
-                f"quoteprov {meta.get('quoteprov')}; this version uses analysis "
-                f"{ANALYSIS_VERSION}): its {len(documents)} documents were read and will be "
-                "analysed again in memory, and the corpus is not attached to the file; "
-                "save it to a new file (corpus.save(new_path)) to keep the new analysis",
+                f"{path} {stale}: its {len(documents)} documents were read and will be "
+                "analysed again in memory, and the corpus is not attached to the file; save "
+                "it to a new file (corpus.save(new_path)) to keep the new analysis and open "
+                "it without analysing it again",
                 stacklevel=3,
             )
             return corpus

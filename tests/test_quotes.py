@@ -354,7 +354,7 @@ def test_speaker_patterns_in_news(text: str, speaker: str, cue: str) -> None:
 
 
 def test_attribution_across_a_full_stop_does_not_join() -> None:
-    text = "“Keane wrote it,” Keane wrote. Still, she added, “we also can’t ignore it.”"
+    text = "“The bridge is safe,” Keane wrote. Even so, she added, “the tolls must rise.”"
     quotes = extract_quotes(text)
     assert [len(q.parts) for q in quotes] == [1, 1]
     assert [(q.speaker, q.cue) for q in quotes] == [("Keane", "wrote"), ("Keane", "added")]
