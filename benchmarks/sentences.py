@@ -41,6 +41,7 @@ import argparse
 import ast
 import os
 import platform
+import random
 import re
 import sys
 import time
@@ -292,6 +293,22 @@ def score_docs(docs: list[Doc], split: Splitter, keep_errors: int = 0) -> Score:
     return sc
 
 
+def f1_interval(docs: list[Doc], split: Splitter, runs: int = 2000) -> tuple[float, float]:
+    """95 % bootstrap interval of boundary F1 over ``docs``, resampling whole documents
+    (boundaries within a document are not independent).  Fixed seed: reproducible."""
+    counts = []
+    for doc in docs:
+        sc = score_docs([doc], split)
+        counts.append((sc.tp, sc.fp, sc.fn))
+    rng = random.Random(0)
+    f1s = []
+    for _ in range(runs):
+        tp, fp, fn = map(sum, zip(*rng.choices(counts, k=len(counts)), strict=True))
+        f1s.append(2 * tp / (2 * tp + fp + fn) if tp else 0.0)
+    f1s.sort()
+    return f1s[int(0.025 * runs)], f1s[int(0.975 * runs) - 1]
+
+
 def score_golden(cases: list[tuple[str, list[str]]], split: Splitter) -> tuple[int, list[int]]:
     failed = [
         i for i, (text, want) in enumerate(cases, 1) if [text[a:b] for a, b in split(text)] != want
@@ -385,8 +402,10 @@ def main(argv: list[str] | None = None) -> int:
             f"  {ep:6.3f} {er:6.3f} {ef:6.3f}  {ok:>3}/{len(golden)}"
             f"  {1000 * secs * 1000 / (n_gum + n_ewt):10.1f} {(n_gum + n_ewt) / secs:8.0f}"
         )
+        low, high = f1_interval(report, split)
         notes.append(
-            f"{name}: GUM misses report {r.fn} ({r.misses_in_quote} inside a quotation), "
+            f"{name}: GUM report F1 95% interval (documents resampled) {low:.3f}-{high:.3f}; "
+            f"misses report {r.fn} ({r.misses_in_quote} inside a quotation), "
             f"tune {t.fn} ({t.misses_in_quote}); extra report {r.fp}, tune {t.fp}; "
             f"golden failed: {failed}"
         )
