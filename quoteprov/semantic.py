@@ -67,7 +67,9 @@ class Encoder:
     def __init__(self, model: Any, device: str) -> None:
         self.model = model
         self.device = device
-        self.batch_size = 1024 if device.startswith("cuda") else 128
+        # on a CPU small batches are faster: less padding to each batch's longest text
+        # (2 cores, MSRP sentences: 32 gives 236 sentences/s, 128 gives 194)
+        self.batch_size = 1024 if device.startswith("cuda") else 32
         self.cache: dict[str, np.ndarray] = {}  # text -> vector, across corpus versions
 
     def encode(self, texts: Sequence[str]) -> np.ndarray:
