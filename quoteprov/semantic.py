@@ -68,7 +68,8 @@ class Encoder:
         self.model = model
         self.device = device
         # on a CPU small batches are faster: less padding to each batch's longest text
-        # (2 cores, MSRP sentences: 32 gives 236 sentences/s, 128 gives 194)
+        # (2 cores, MSRP sentences: 32 gives 239 sentences/s, 128 gives 177; quality.py
+        # --only speed --batches 128,64,32,16)
         self.batch_size = 1024 if device.startswith("cuda") else 32
         self.cache: dict[str, np.ndarray] = {}  # text -> vector, across corpus versions
 
