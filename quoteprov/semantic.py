@@ -130,18 +130,39 @@ def get_encoder() -> Encoder | None:
 
 
 def sentence_vectors(index: CorpusIndex, encoder: Encoder) -> np.ndarray:
-    """The embedding of every sentence row of ``index``, computed once and kept with it."""
+    """The embedding of every sentence row of ``index``, computed once and kept with it.
+
+    A corpus opened from its file keeps them in the file too (``vectors`` table): the
+    next session reads them instead of encoding the corpus again, and encodes only the
+    documents added since.  They are stored in half precision, and rounded to it here in
+    every case, so that a corpus traces alike whether its vectors were just computed or
+    read back.
+    """
     key = ("semantic", MODEL_NAME)
     found = index.memo.get(key)
     if isinstance(found, np.ndarray):
         return found
-    texts = [
-        adoc.sentences[int(s)].text
-        for adoc, s in (
-            (index.docs[int(d)], s) for d, s in zip(index.unit_doc, index.unit_sent, strict=True)
-        )
-    ]
-    vectors = encoder.encode(texts)
+    n_docs = len(index.docs)
+    bounds = np.searchsorted(index.unit_doc, np.arange(n_docs + 1))  # rows of each document
+    vectors = np.zeros((len(index.unit_doc), DIMENSIONS), dtype=np.float32)
+    done = np.zeros(n_docs, dtype=bool)
+    read = getattr(index.docs, "read_vectors", None)  # a corpus file's stored vectors
+    for d, block in (read(MODEL_NAME, DIMENSIONS) if read is not None else {}).items():
+        if block.shape[0] == bounds[d + 1] - bounds[d]:
+            vectors[bounds[d] : bounds[d + 1]] = block
+            done[d] = True
+    todo = np.flatnonzero(~done)
+    rows = np.concatenate(
+        [np.zeros(0, dtype=np.int64)] + [np.arange(bounds[d], bounds[d + 1]) for d in todo]
+    )
+    if rows.size:
+        texts = [
+            index.docs[int(index.unit_doc[u])].sentences[int(index.unit_sent[u])].text for u in rows
+        ]
+        vectors[rows] = encoder.encode(texts).astype(np.float16)
+    write = getattr(index.docs, "write_vectors", None)
+    if write is not None and todo.size:
+        write(MODEL_NAME, {int(d): vectors[bounds[d] : bounds[d + 1]] for d in todo})
     index.memo[key] = vectors
     return vectors
 

@@ -22,9 +22,10 @@ Guarantees (issue 4, tested in ``tests/test_store.py``, 50+ kills in
   corpus is refused (open the file again), never mixed in.
 - A file of a newer schema, or of an older one than :data:`READABLE_SCHEMAS`, is refused
   with what to do; one of a readable older schema, or analysed by other rules, is opened,
-  its documents analysed again in memory, with a warning.  A file that
-  is not SQLite, holds other tables, or any trigger or view, is refused before anything
-  in it is used (``PRAGMA trusted_schema = OFF`` besides); a damaged file raises
+  its documents analysed again in memory, with a warning; one of schema 2 (the same
+  analysis, no vectors yet) opens as it is.  A file that is not SQLite, holds other
+  tables, or any trigger or view, is refused before anything in it is used (``PRAGMA
+  trusted_schema = OFF`` besides); a damaged file raises
   :class:`~quoteprov.errors.CorpusError` when the damage is read, never another error.
 
 Tables:
@@ -42,6 +43,11 @@ Tables:
     spans), each sentence's word hash and term counts, and the quotations (JSON), with
     their bounds and their parts' bounds as arrays (schema 2): what a search reads of
     most documents' quotations, without parsing the JSON.
+``vectors`` (schema 3)
+    per model and document: the semantic tier's sentence vectors in half precision,
+    written by the first search that computes them
+    (:func:`~quoteprov.semantic.sentence_vectors`) and read by the next ones.  A schema 2
+    file opens as it is and gets this table when it first keeps vectors.
 
 Opening reads the documents and the per-sentence arrays (the TF-IDF weights are derived
 from the stored counts in one vectorised pass); a document's tokens, sentences and
@@ -93,8 +99,10 @@ from .parallel import progress_bar, show_progress
 
 __all__ = ["ANALYSIS_VERSION", "SCHEMA_VERSION", "CorpusStore"]
 
-SCHEMA_VERSION = 2  # 2: the quotations' bounds and parts stored as arrays beside their JSON
+SCHEMA_VERSION = 3  # 2: the quotations' bounds and parts stored as arrays beside their JSON
+# 3: the semantic tier's sentence vectors (table ``vectors``)
 READABLE_SCHEMAS = (1,)  # older schemas whose documents are read and analysed again
+UPGRADABLE_SCHEMA = 2  # opened as it is; its vectors table is added when first written
 ANALYSIS_VERSION = 2  # raise when segmentation, quotations, tokens or terms change
 # 2: sentence boundaries at picture credits, elisions and intended line ends (issue 5)
 BUSY_SECONDS = 30.0  # how long a writer waits for another process' transaction
@@ -116,7 +124,12 @@ CREATE TABLE analysis (
     term_rows BLOB NOT NULL, term_ids BLOB NOT NULL, term_counts BLOB NOT NULL,
     quotes TEXT NOT NULL, quote_bounds BLOB NOT NULL, quote_parts BLOB NOT NULL);
 """
-_I4, _I8 = np.dtype("<i4"), np.dtype("<i8")
+_VECTORS = """
+CREATE TABLE vectors (
+    model TEXT NOT NULL, pos INTEGER NOT NULL REFERENCES documents (pos), data BLOB NOT NULL,
+    PRIMARY KEY (model, pos));
+"""
+_I4, _I8, _F2 = np.dtype("<i4"), np.dtype("<i8"), np.dtype("<f2")
 
 
 def _quoteprov_version() -> str:
@@ -209,7 +222,7 @@ class CorpusStore:
         os.close(handle)
         try:
             db = _connect(Path(temporary))
-            db.executescript(_SCHEMA)
+            db.executescript(_SCHEMA + _VECTORS)
             db.execute("BEGIN")
             db.executemany(
                 "INSERT INTO meta VALUES (?, ?)",
@@ -359,7 +372,7 @@ class CorpusStore:
             raise
         # a file this version reads but would not have written: analysed again in memory
         stale: str | None = None
-        if meta["schema"] != str(SCHEMA_VERSION):  # one of READABLE_SCHEMAS
+        if int(meta["schema"]) in READABLE_SCHEMAS:
             stale = (
                 f"was written by quoteprov {meta.get('quoteprov')} in corpus schema "
                 f"{meta['schema']} (this version writes schema {SCHEMA_VERSION}, which also "
@@ -586,6 +599,50 @@ class StoredDocuments(Sequence[AnalyzedDocument]):
                 for row in rows:
                     self._keep(row[0], self._build(row))
 
+    def read_vectors(self, model: str, width: int) -> dict[int, np.ndarray]:
+        """The sentence vectors of ``model`` stored for this corpus' documents, by
+        document number: one row of ``width`` per sentence (float32 from half precision)."""
+        db = self._connection()
+        out: dict[int, np.ndarray] = {}
+        if not _has_vectors(db):
+            return out  # a schema 2 file that has not kept any yet
+        rows = db.execute(
+            "SELECT pos, data FROM vectors WHERE model = ? AND pos < ?", (model, self.total)
+        )
+        for pos, data in _read_rows(self.path, rows):
+            fits = isinstance(data, bytes) and len(data) % (_F2.itemsize * width) == 0
+            block = np.frombuffer(data if fits else b"", dtype=_F2)
+            if not fits or not np.isfinite(block).all():
+                raise CorpusError(
+                    f"{self.path} is damaged (the vectors of document {pos}); {_RESTORE}"
+                )
+            out[int(pos)] = block.reshape(-1, width).astype(np.float32)
+        return out
+
+    def write_vectors(self, model: str, blocks: dict[int, np.ndarray]) -> bool:
+        """Keep the sentence vectors ``blocks`` (by document number) in the file, in half
+        precision.  A cache: when the file cannot take them now (read-only, or another
+        process is writing), nothing is written and the answer is False."""
+        db = self._connection()
+        db.execute("PRAGMA busy_timeout = 0")  # a search never waits for a writer
+        try:
+            db.execute("BEGIN IMMEDIATE")
+            if not _has_vectors(db):  # a schema 2 file: the table makes it schema 3
+                db.execute(_VECTORS)
+                db.execute("UPDATE meta SET value = ? WHERE key = 'schema'", (str(SCHEMA_VERSION),))
+            db.executemany(
+                "INSERT OR REPLACE INTO vectors VALUES (?, ?, ?)",
+                [(model, pos, np.asarray(b, dtype=_F2).tobytes()) for pos, b in blocks.items()],
+            )
+            db.execute("COMMIT")
+        except sqlite3.OperationalError:
+            with contextlib.suppress(sqlite3.Error):
+                db.execute("ROLLBACK")
+            return False
+        finally:
+            db.execute(f"PRAGMA busy_timeout = {int(BUSY_SECONDS * 1000)}")
+        return True
+
     def __iter__(self) -> Iterator[AnalyzedDocument]:
         rows = self._connection().execute(self._select("a.pos < ? ORDER BY a.pos"), (self.total,))
         for row in _read_rows(self.path, rows):
@@ -738,6 +795,11 @@ _READ = (
 )
 
 
+def _has_vectors(db: sqlite3.Connection) -> bool:
+    found = db.execute("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'vectors'")
+    return found.fetchone() is not None
+
+
 def _ints(blob: bytes) -> array[int]:
     """The stored little-endian 4-byte integers of ``blob``, copied once."""
     values = array("i")
@@ -773,7 +835,10 @@ _OBJECTS = {
     ("index", "sqlite_autoindex_documents_1"),
     ("index", "sqlite_autoindex_words_1"),
     ("index", "sqlite_autoindex_terms_1"),
+    ("table", "vectors"),
+    ("index", "sqlite_autoindex_vectors_1"),
 }
+_OBJECTS_2 = _OBJECTS - {("table", "vectors"), ("index", "sqlite_autoindex_vectors_1")}
 
 
 def _checked_meta(path: Path, db: sqlite3.Connection) -> dict[str, str]:
@@ -781,9 +846,10 @@ def _checked_meta(path: Path, db: sqlite3.Connection) -> dict[str, str]:
 
     Refuses, with what to do: a file that is not SQLite or is damaged, an SQLite file of
     another kind (other tables, or any trigger or view: nothing in a file is run), and a
-    corpus of a schema newer than ``SCHEMA_VERSION`` or older and not in
-    ``READABLE_SCHEMAS``.  A corpus of a readable older schema or analysed by other rules
-    is read and analysed again (see ``open``).
+    corpus of a schema newer than ``SCHEMA_VERSION`` or older than ``UPGRADABLE_SCHEMA``
+    and not in ``READABLE_SCHEMAS``.  A corpus of a readable older schema or analysed by
+    other rules is read and analysed again (see ``open``); one of ``UPGRADABLE_SCHEMA``
+    is opened as it is.
     """
     foreign = (
         f"{path} is not a quoteprov corpus file; open a file written by Corpus.save, or "
@@ -791,7 +857,7 @@ def _checked_meta(path: Path, db: sqlite3.Connection) -> dict[str, str]:
     )
     try:
         objects = set(db.execute("SELECT type, name FROM sqlite_master").fetchall())
-        if objects != _OBJECTS:
+        if objects not in (_OBJECTS, _OBJECTS_2):
             raise CorpusError(foreign)
         meta = {str(k): str(v) for k, v in db.execute("SELECT key, value FROM meta")}
     except sqlite3.DatabaseError as exc:
@@ -806,12 +872,14 @@ def _checked_meta(path: Path, db: sqlite3.Connection) -> dict[str, str]:
             f"quoteprov ({_quoteprov_version()}) reads schema {SCHEMA_VERSION}: upgrade "
             "quoteprov to open it"
         )
-    if int(schema) < SCHEMA_VERSION and int(schema) not in READABLE_SCHEMAS:
+    if int(schema) < UPGRADABLE_SCHEMA and int(schema) not in READABLE_SCHEMAS:
         raise CorpusError(
             f"{path} was written by quoteprov {written_by} (corpus schema {schema}); this "
             f"quoteprov reads schema {SCHEMA_VERSION}: open it with that version and save "
             "its documents, or build the corpus again from them"
         )
+    if (objects == _OBJECTS_2) != (int(schema) <= UPGRADABLE_SCHEMA):
+        raise CorpusError(foreign)  # a vectors table in an older file, or none in a newer
     return meta
 
 

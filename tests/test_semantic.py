@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import sqlite3
 import warnings
+import zlib
+from pathlib import Path
 
 import numpy as np
 import pytest
@@ -79,3 +82,60 @@ def test_seeds_are_traced_with_the_semantic_tier_too(
     assert best[OUTLET].kind == "verbatim"
     assert best[REWRITE].kind in ("near_verbatim", "paraphrase")
     assert ("semantic", semantic.MODEL_NAME) in index.memo  # vectors kept with the index
+
+
+class _CountingEncoder:
+    """A stand-in for the model (no PyTorch needed): a fixed unit vector per text, and
+    every text it was asked to encode."""
+
+    device = "cpu"
+
+    def __init__(self) -> None:
+        self.encoded: list[str] = []
+
+    def encode(self, texts: list[str]) -> np.ndarray:
+        self.encoded.extend(texts)
+        out = np.zeros((len(texts), semantic.DIMENSIONS), dtype=np.float32)
+        for k, text in enumerate(texts):
+            v = np.random.default_rng(zlib.crc32(text.encode())).standard_normal(out.shape[1])
+            out[k] = v / np.linalg.norm(v)
+        return out
+
+
+def test_sentence_vectors_are_kept_in_the_corpus_file(seeds: qp.Corpus, tmp_path: Path) -> None:
+    path = tmp_path / "seeds.qp"
+    qp.Corpus(list(seeds)).save(path)
+    fresh = qp.Corpus(list(seeds))  # an index of its own: no vectors from another test
+    in_memory = semantic.sentence_vectors(CorpusIndex.for_corpus(fresh), _CountingEncoder())
+
+    first = _CountingEncoder()  # the first search of the file computes them and keeps them
+    computed = semantic.sentence_vectors(CorpusIndex.for_corpus(qp.Corpus.open(path)), first)
+    assert len(first.encoded) == computed.shape[0] > 0
+    assert np.array_equal(computed, in_memory)  # rounded to half precision in both
+
+    later = _CountingEncoder()  # the next session reads them
+    read = semantic.sentence_vectors(CorpusIndex.for_corpus(qp.Corpus.open(path)), later)
+    assert later.encoded == [] and np.array_equal(read, computed)
+
+    grown = qp.Corpus.open(path)
+    grown.add(qp.Document(id="new", text="One more sentence. And another one."))
+    added = _CountingEncoder()  # only the added document is encoded
+    vectors = semantic.sentence_vectors(CorpusIndex.for_corpus(grown), added)
+    assert added.encoded == ["One more sentence.", "And another one."]
+    assert np.array_equal(vectors[: len(read)], read)
+
+
+def test_an_opened_corpus_traces_as_the_corpus_in_memory_with_the_tier_on(
+    fresh_tier: None, monkeypatch: pytest.MonkeyPatch, seeds: qp.Corpus, tmp_path: Path
+) -> None:
+    monkeypatch.setattr(semantic, "_ENCODER", _CountingEncoder())
+    monkeypatch.setattr(semantic, "_STATE", {"tried": True, "warned": False})
+    path = tmp_path / "seeds.qp"
+    qp.Corpus(list(seeds)).save(path)
+    query = STATEMENT[0]
+    expected = qp.trace_quote(query, qp.Corpus(list(seeds))).to_json()  # an index of its own
+    assert qp.trace_quote(query, qp.Corpus.open(path)).to_json() == expected  # computed
+    with sqlite3.connect(path) as db:
+        kept = db.execute("SELECT count(*) FROM vectors").fetchone()[0]
+    assert kept == len(seeds)
+    assert qp.trace_quote(query, qp.Corpus.open(path)).to_json() == expected  # read back

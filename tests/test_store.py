@@ -373,8 +373,9 @@ def test_a_file_of_another_version(seeds: qp.Corpus, tmp_path: Path) -> None:
         opened = qp.Corpus.open(path)  # opens: documents read, analysed again in memory
     assert opened.ids == seeds.ids and opened.store is None
     assert qp.trace_quote(QUERY, opened).to_json() == qp.trace_quote(QUERY, seeds).to_json()
+    newer = str(store_module.SCHEMA_VERSION + 1)
     with sqlite3.connect(path) as db:
-        db.execute("UPDATE meta SET value = '3' WHERE key = 'schema'")
+        db.execute("UPDATE meta SET value = ? WHERE key = 'schema'", (newer,))
     with pytest.raises(qp.CorpusError, match="upgrade quoteprov to open it"):
         qp.Corpus.open(path)
     with sqlite3.connect(path) as db:
@@ -390,11 +391,77 @@ def test_a_file_of_schema_1_is_read_and_analysed_again(seeds: qp.Corpus, tmp_pat
     with sqlite3.connect(path) as db:
         db.execute("ALTER TABLE analysis DROP COLUMN quote_parts")
         db.execute("ALTER TABLE analysis DROP COLUMN quote_bounds")
+        db.execute("DROP TABLE vectors")
         db.execute("UPDATE meta SET value = '1' WHERE key = 'schema'")
     with pytest.warns(UserWarning, match="corpus schema 1"):
         opened = qp.Corpus.open(path)
     assert opened.ids == seeds.ids and opened.store is None
     assert qp.trace_quote(QUERY, opened).to_json() == qp.trace_quote(QUERY, seeds).to_json()
+
+
+def _as_schema_2(path: Path) -> None:
+    """Make a saved file what quoteprov wrote before sentence vectors were kept."""
+    with sqlite3.connect(path) as db:
+        db.execute("DROP TABLE vectors")
+        db.execute("UPDATE meta SET value = '2' WHERE key = 'schema'")
+
+
+def test_a_file_of_schema_2_opens_as_it_is_and_gets_the_vectors_table_when_it_keeps_some(
+    seeds: qp.Corpus, tmp_path: Path
+) -> None:
+    path = tmp_path / "seeds.qp"
+    qp.Corpus(list(seeds)).save(path)
+    _as_schema_2(path)
+    opened = qp.Corpus.open(path)  # no warning: nothing to analyse again
+    assert opened.store is not None
+    docs = CorpusIndex.for_corpus(opened).docs
+    assert docs.read_vectors("model", 4) == {}
+    assert docs.write_vectors("model", {0: np.ones((2, 4)), 3: np.zeros((0, 4))})
+    with sqlite3.connect(path) as db:
+        assert db.execute("SELECT value FROM meta WHERE key = 'schema'").fetchone() == ("3",)
+    again = CorpusIndex.for_corpus(qp.Corpus.open(path)).docs
+    assert sorted(again.read_vectors("model", 4)) == [0, 3]
+    assert again.read_vectors("model", 4)[0].tolist() == [[1.0] * 4] * 2
+    assert again.read_vectors("another model", 4) == {}
+
+
+def test_a_vectors_table_in_a_schema_2_file_is_refused(seeds: qp.Corpus, tmp_path: Path) -> None:
+    path = tmp_path / "seeds.qp"
+    qp.Corpus(list(seeds)).save(path)
+    with sqlite3.connect(path) as db:
+        db.execute("UPDATE meta SET value = '2' WHERE key = 'schema'")
+    with pytest.raises(qp.CorpusError, match="not a quoteprov corpus file"):
+        qp.Corpus.open(path)
+
+
+@pytest.mark.parametrize(
+    "data", [b"\x00\x3c\x00", np.full(4, np.inf, dtype="<f2").tobytes()], ids=["cut", "inf"]
+)
+def test_damaged_vectors_are_refused(seeds: qp.Corpus, tmp_path: Path, data: bytes) -> None:
+    path = tmp_path / "seeds.qp"
+    qp.Corpus(list(seeds)).save(path)
+    with sqlite3.connect(path) as db:
+        db.execute("INSERT INTO vectors VALUES ('model', 1, ?)", (data,))
+    docs = CorpusIndex.for_corpus(qp.Corpus.open(path)).docs
+    with pytest.raises(qp.CorpusError, match=r"is damaged \(the vectors of document 1\)"):
+        docs.read_vectors("model", 4)
+
+
+def test_vectors_are_not_kept_while_another_process_writes(
+    seeds: qp.Corpus, tmp_path: Path
+) -> None:
+    path = tmp_path / "seeds.qp"
+    qp.Corpus(list(seeds)).save(path)
+    docs = CorpusIndex.for_corpus(qp.Corpus.open(path)).docs
+    writer = sqlite3.connect(path, isolation_level=None)
+    writer.execute("BEGIN IMMEDIATE")
+    try:
+        assert docs.write_vectors("model", {0: np.ones((1, 4))}) is False  # at once
+    finally:
+        writer.execute("ROLLBACK")
+        writer.close()
+    assert docs.read_vectors("model", 4) == {}
+    assert docs.write_vectors("model", {0: np.ones((1, 4))}) is True
 
 
 def test_an_add_from_a_stale_view_is_refused(seeds: qp.Corpus, tmp_path: Path) -> None:
