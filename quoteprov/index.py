@@ -24,7 +24,7 @@ import weakref
 from collections import Counter
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
-from typing import Any, TypeVar, overload
+from typing import Any, Protocol, TypeVar, overload, runtime_checkable
 
 import numpy as np
 from scipy import sparse
@@ -422,6 +422,28 @@ _PAIR_KEY = 1 << 61
 _CACHE: weakref.WeakKeyDictionary[Corpus, CorpusIndex] = weakref.WeakKeyDictionary()
 
 
+@runtime_checkable
+class DocumentStore(Protocol):
+    """What the analysed documents of a corpus file offer beyond a sequence (the store's
+    :class:`quoteprov.store.StoredDocuments`); later stages reach it through
+    :attr:`CorpusIndex.stored`, None for a corpus held in memory."""
+
+    def fetch(self, numbers: Iterable[int]) -> None:
+        """Read these documents at once (a trace's candidates)."""
+
+    def preload(self, progress: bool | None = None) -> None:
+        """Read every document (a whole-corpus job)."""
+
+    def word_table(self) -> np.ndarray:
+        """The file's numbered words, which its documents' words index."""
+
+    def read_vectors(self, model: str, width: int) -> dict[int, np.ndarray]:
+        """The sentence vectors kept for ``model``, by document number."""
+
+    def write_vectors(self, model: str, blocks: dict[int, np.ndarray]) -> bool:
+        """Keep sentence vectors by document number; False when the file cannot now."""
+
+
 class CorpusIndex:
     """Analysed documents plus a TF-IDF sentence matrix for candidate generation."""
 
@@ -484,6 +506,7 @@ class CorpusIndex:
         vocab: dict[str, int],
     ) -> None:
         self.docs = docs
+        self.stored = docs if isinstance(docs, DocumentStore) else None
         self.by_id = {doc_id: n for n, doc_id in enumerate(ids)}
         self.unit_doc, self.unit_sent = unit_doc, unit_sent
         self.unit_len, self.unit_hash = unit_len, unit_hash

@@ -308,8 +308,10 @@ def shared_symbols(index: CorpusIndex) -> _Symbols:
     corpus file's numbered words when the documents come from one)."""
     symbols = index.memo.get("symbols")
     if not isinstance(symbols, _Symbols) or len(symbols.table) >= 0xEFFFF:
-        word_table = getattr(index.docs, "word_table", None)
-        symbols = index.memo["symbols"] = _Symbols(word_table() if word_table else None)
+        stored = index.stored
+        symbols = index.memo["symbols"] = _Symbols(
+            stored.word_table() if stored is not None else None
+        )
     return symbols
 
 
@@ -1228,9 +1230,8 @@ def find_matches(
                 if s not in by_doc.setdefault(d, []):
                     by_doc[d].append(s)
     symbols = shared_symbols(index)
-    fetch = getattr(index.docs, "fetch", None)
-    if fetch is not None:  # a corpus file: read the candidate documents at once
-        fetch(by_doc)
+    if index.stored is not None:  # a corpus file: read the candidate documents at once
+        index.stored.fetch(by_doc)
     matches: list[Match] = []
     for d in sorted(by_doc):
         matches.extend(match_passage(q, index.docs[d], by_doc[d], index, symbols, loose=True))

@@ -878,9 +878,8 @@ def build_graph(
         step, bars = (lambda _step, _done, _total: None), progress
     step("analysing documents", 0, 4)
     index = CorpusIndex.for_corpus(corpus, progress=bars)
-    preload = getattr(index.docs, "preload", None)
-    if preload is not None:  # a corpus file: the whole corpus will be read, read it once
-        preload(bars)
+    if index.stored is not None:  # a corpus file: the whole corpus will be read, read it once
+        index.stored.preload(bars)
     if workers is None:
         workers = (os.cpu_count() or 1) if sys.platform.startswith("linux") else 1
     run = {"backend": backend, "client": client, "workers": workers, "progress": bars}

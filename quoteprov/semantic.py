@@ -146,8 +146,10 @@ def sentence_vectors(index: CorpusIndex, encoder: Encoder) -> np.ndarray:
     bounds = np.searchsorted(index.unit_doc, np.arange(n_docs + 1))  # rows of each document
     vectors = np.zeros((len(index.unit_doc), DIMENSIONS), dtype=np.float32)
     done = np.zeros(n_docs, dtype=bool)
-    read = getattr(index.docs, "read_vectors", None)  # a corpus file's stored vectors
-    for d, block in (read(MODEL_NAME, DIMENSIONS) if read is not None else {}).items():
+    stored = index.stored  # a corpus file: the vectors it keeps
+    for d, block in (
+        stored.read_vectors(MODEL_NAME, DIMENSIONS) if stored is not None else {}
+    ).items():
         if block.shape[0] == bounds[d + 1] - bounds[d]:
             vectors[bounds[d] : bounds[d + 1]] = block
             done[d] = True
@@ -160,9 +162,8 @@ def sentence_vectors(index: CorpusIndex, encoder: Encoder) -> np.ndarray:
             index.docs[int(index.unit_doc[u])].sentences[int(index.unit_sent[u])].text for u in rows
         ]
         vectors[rows] = encoder.encode(texts).astype(np.float16)
-    write = getattr(index.docs, "write_vectors", None)
-    if write is not None and todo.size:
-        write(MODEL_NAME, {int(d): vectors[bounds[d] : bounds[d + 1]] for d in todo})
+    if stored is not None and todo.size:
+        stored.write_vectors(MODEL_NAME, {int(d): vectors[bounds[d] : bounds[d + 1]] for d in todo})
     index.memo[key] = vectors
     return vectors
 

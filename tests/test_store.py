@@ -399,6 +399,16 @@ def test_a_file_of_schema_1_is_read_and_analysed_again(seeds: qp.Corpus, tmp_pat
     assert qp.trace_quote(QUERY, opened).to_json() == qp.trace_quote(QUERY, seeds).to_json()
 
 
+def test_the_index_of_an_opened_corpus_reads_through_its_file(
+    seeds: qp.Corpus, tmp_path: Path
+) -> None:
+    path = tmp_path / "seeds.qp"
+    qp.Corpus(list(seeds)).save(path)
+    index = CorpusIndex.for_corpus(qp.Corpus.open(path))
+    assert index.stored is index.docs and isinstance(index.docs, store_module.StoredDocuments)
+    assert CorpusIndex.for_corpus(qp.Corpus(list(seeds))).stored is None  # held in memory
+
+
 def _as_schema_2(path: Path) -> None:
     """Make a saved file what quoteprov wrote before sentence vectors were kept."""
     with sqlite3.connect(path) as db:
