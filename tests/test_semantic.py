@@ -15,6 +15,7 @@ import quoteprov as qp
 from quoteprov import semantic
 from quoteprov.index import CorpusIndex
 from quoteprov.match import find_matches
+from quoteprov.segment import split_sentences
 
 
 @pytest.fixture
@@ -116,6 +117,18 @@ def test_sentence_vectors_are_kept_in_the_corpus_file(seeds: qp.Corpus, tmp_path
     later = _CountingEncoder()  # the next session reads them
     read = semantic.sentence_vectors(CorpusIndex.for_corpus(qp.Corpus.open(path)), later)
     assert later.encoded == [] and np.array_equal(read, computed)
+
+    one_row = np.zeros(semantic.DIMENSIONS, dtype="<f2").tobytes()
+    with sqlite3.connect(path) as db:  # a row that does not fit: encoded again
+        db.execute("UPDATE vectors SET data = ? WHERE pos = 1", (one_row,))
+    repair = _CountingEncoder()
+    semantic.sentence_vectors(CorpusIndex.for_corpus(qp.Corpus.open(path)), repair)
+    assert repair.encoded == [s.text for s in split_sentences(seeds[seeds.ids[1]].text)]
+    again = _CountingEncoder()
+    assert np.array_equal(
+        semantic.sentence_vectors(CorpusIndex.for_corpus(qp.Corpus.open(path)), again), read
+    )
+    assert again.encoded == []  # the row was overwritten
 
     grown = qp.Corpus.open(path)
     grown.add(qp.Document(id="new", text="One more sentence. And another one."))

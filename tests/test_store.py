@@ -391,7 +391,6 @@ def test_a_file_of_schema_1_is_read_and_analysed_again(seeds: qp.Corpus, tmp_pat
     with sqlite3.connect(path) as db:
         db.execute("ALTER TABLE analysis DROP COLUMN quote_parts")
         db.execute("ALTER TABLE analysis DROP COLUMN quote_bounds")
-        db.execute("DROP TABLE vectors")
         db.execute("UPDATE meta SET value = '1' WHERE key = 'schema'")
     with pytest.warns(UserWarning, match="corpus schema 1"):
         opened = qp.Corpus.open(path)
@@ -409,68 +408,98 @@ def test_the_index_of_an_opened_corpus_reads_through_its_file(
     assert CorpusIndex.for_corpus(qp.Corpus(list(seeds))).stored is None  # held in memory
 
 
-def _as_schema_2(path: Path) -> None:
-    """Make a saved file what quoteprov wrote before sentence vectors were kept."""
+def _schema(path: Path) -> str:
     with sqlite3.connect(path) as db:
-        db.execute("DROP TABLE vectors")
-        db.execute("UPDATE meta SET value = '2' WHERE key = 'schema'")
+        return str(db.execute("SELECT value FROM meta WHERE key = 'schema'").fetchone()[0])
 
 
-def test_a_file_of_schema_2_opens_as_it_is_and_gets_the_vectors_table_when_it_keeps_some(
+def test_a_file_is_saved_as_schema_2_until_it_keeps_vectors(
     seeds: qp.Corpus, tmp_path: Path
 ) -> None:
     path = tmp_path / "seeds.qp"
     qp.Corpus(list(seeds)).save(path)
-    _as_schema_2(path)
-    opened = qp.Corpus.open(path)  # no warning: nothing to analyse again
-    assert opened.store is not None
-    docs = CorpusIndex.for_corpus(opened).docs
+    assert _schema(path) == "2"  # readable by the quoteprov before vectors were kept
+    docs = CorpusIndex.for_corpus(qp.Corpus.open(path)).docs
     assert docs.read_vectors("model", 4) == {}
     assert docs.write_vectors("model", {0: np.ones((2, 4)), 3: np.zeros((0, 4))})
-    with sqlite3.connect(path) as db:
-        assert db.execute("SELECT value FROM meta WHERE key = 'schema'").fetchone() == ("3",)
-    again = CorpusIndex.for_corpus(qp.Corpus.open(path)).docs
+    assert _schema(path) == "3"
+    again = CorpusIndex.for_corpus(qp.Corpus.open(path)).docs  # opens as schema 3
     assert sorted(again.read_vectors("model", 4)) == [0, 3]
     assert again.read_vectors("model", 4)[0].tolist() == [[1.0] * 4] * 2
     assert again.read_vectors("another model", 4) == {}
+
+
+def test_a_newer_schema_with_more_tables_asks_for_a_newer_quoteprov(
+    seeds: qp.Corpus, tmp_path: Path
+) -> None:
+    path = tmp_path / "seeds.qp"
+    qp.Corpus(list(seeds)).save(path)
+    with sqlite3.connect(path) as db:
+        db.execute("CREATE TABLE later (x)")
+        db.execute(
+            "UPDATE meta SET value = ? WHERE key = 'schema'", (store_module.SCHEMA_VERSION + 1,)
+        )
+    with pytest.raises(qp.CorpusError, match="upgrade quoteprov to open it"):
+        qp.Corpus.open(path)
+    with sqlite3.connect(path) as db:  # the same table in a file of a schema this one reads
+        db.execute("UPDATE meta SET value = '2' WHERE key = 'schema'")
+    with pytest.raises(qp.CorpusError, match="not a quoteprov corpus file"):
+        qp.Corpus.open(path)
 
 
 def test_a_vectors_table_in_a_schema_2_file_is_refused(seeds: qp.Corpus, tmp_path: Path) -> None:
     path = tmp_path / "seeds.qp"
     qp.Corpus(list(seeds)).save(path)
     with sqlite3.connect(path) as db:
-        db.execute("UPDATE meta SET value = '2' WHERE key = 'schema'")
+        db.execute(store_module._VECTORS)
     with pytest.raises(qp.CorpusError, match="not a quoteprov corpus file"):
         qp.Corpus.open(path)
 
 
-@pytest.mark.parametrize(
-    "data", [b"\x00\x3c\x00", np.full(4, np.inf, dtype="<f2").tobytes()], ids=["cut", "inf"]
-)
-def test_damaged_vectors_are_refused(seeds: qp.Corpus, tmp_path: Path, data: bytes) -> None:
-    path = tmp_path / "seeds.qp"
-    qp.Corpus(list(seeds)).save(path)
-    with sqlite3.connect(path) as db:
-        db.execute("INSERT INTO vectors VALUES ('model', 1, ?)", (data,))
-    docs = CorpusIndex.for_corpus(qp.Corpus.open(path)).docs
-    with pytest.raises(qp.CorpusError, match=r"is damaged \(the vectors of document 1\)"):
-        docs.read_vectors("model", 4)
-
-
-def test_vectors_are_not_kept_while_another_process_writes(
+def test_bad_or_unfinished_vectors_are_left_out_and_not_kept(
     seeds: qp.Corpus, tmp_path: Path
 ) -> None:
     path = tmp_path / "seeds.qp"
     qp.Corpus(list(seeds)).save(path)
     docs = CorpusIndex.for_corpus(qp.Corpus.open(path)).docs
+    nan = np.full((1, 4), np.nan)
+    assert docs.write_vectors("model", {0: np.ones((1, 4)), 1: nan})  # NaN: not kept
+    assert sorted(docs.read_vectors("model", 4)) == [0]
+    with sqlite3.connect(path) as db:
+        db.executemany(
+            "INSERT INTO vectors VALUES ('model', ?, ?)",
+            [(1, b"\x00\x3c\x00"), (2, np.full(4, np.inf, dtype="<f2").tobytes())],
+        )
+    assert sorted(docs.read_vectors("model", 4)) == [0]  # cut and infinite rows: left out
+
+
+def test_a_snapshot_reads_only_its_own_documents_vectors(seeds: qp.Corpus, tmp_path: Path) -> None:
+    path = tmp_path / "seeds.qp"
+    qp.Corpus(list(seeds)).save(path)
+    old = CorpusIndex.for_corpus(qp.Corpus.open(path)).docs
+    grown = qp.Corpus.open(path)
+    grown.add(qp.Document(id="new", text="Added since."))
+    n = len(seeds)
+    assert CorpusIndex.for_corpus(grown).docs.write_vectors("model", {n: np.ones((1, 4))})
+    assert old.read_vectors("model", 4) == {}  # document n is not in that snapshot
+
+
+def test_keeping_vectors_gives_way_and_leaves_no_lock(seeds: qp.Corpus, tmp_path: Path) -> None:
+    path = tmp_path / "seeds.qp"
+    qp.Corpus(list(seeds)).save(path)
+    corpus = qp.Corpus.open(path)
+    docs = CorpusIndex.for_corpus(corpus).docs
     writer = sqlite3.connect(path, isolation_level=None)
     writer.execute("BEGIN IMMEDIATE")
-    try:
-        assert docs.write_vectors("model", {0: np.ones((1, 4))}) is False  # at once
+    try:  # another process writing: left for a later search
+        assert docs.write_vectors("model", {0: np.ones((1, 4))}) is False
     finally:
         writer.execute("ROLLBACK")
         writer.close()
     assert docs.read_vectors("model", 4) == {}
+    with pytest.raises(qp.CorpusError, match="cannot keep vectors"):
+        docs.write_vectors("model", {0: np.ones((1, 4)), 10_000: np.ones((1, 4))})  # no such
+    corpus.add(qp.Document(id="after", text="The file takes an add at once."))  # no lock left
     assert docs.write_vectors("model", {0: np.ones((1, 4))}) is True
 
 
