@@ -962,20 +962,40 @@ def _document(row: Sequence[Any]) -> Document:
     )
 
 
-def _analysed_if_built(corpus: Corpus) -> list[AnalyzedDocument] | None:
-    """The corpus' analysed documents if its index is built already (not analysed twice)."""
+def _built_index(corpus: Corpus) -> CorpusIndex | None:
+    """The corpus' index if it is built already and up to date."""
     from .index import _CACHE
 
     index = _CACHE.get(corpus)
-    if index is None or index.version != corpus.version or not isinstance(index.docs, list):
-        return None
-    return index.docs
+    return index if index is not None and index.version == corpus.version else None
+
+
+def _analysed_if_built(corpus: Corpus) -> list[AnalyzedDocument] | None:
+    """The corpus' analysed documents if its index is built already (not analysed twice)."""
+    index = _built_index(corpus)
+    return index.docs if index is not None and isinstance(index.docs, list) else None
+
+
+def _keep_vectors(index: CorpusIndex, store: CorpusStore) -> None:
+    """The semantic tier's sentence vectors of a saved corpus, if a search computed them,
+    kept in its new file: the next session reads them instead of encoding again."""
+    from .semantic import MODEL_NAME, stored_model  # no PyTorch: names only
+
+    vectors = index.memo.get(("semantic", MODEL_NAME))
+    if not isinstance(vectors, np.ndarray) or len(index.docs) != store.count:
+        return
+    bounds = np.searchsorted(index.unit_doc, np.arange(store.count + 1))
+    blocks = {d: vectors[bounds[d] : bounds[d + 1]] for d in range(store.count)}
+    StoredDocuments(store.path, store.count).write_vectors(stored_model(), blocks)
 
 
 def _save(corpus: Corpus, path: Path) -> None:
     if corpus.store is not None and Path(corpus.store.path).resolve() == path.resolve():
         return  # already there: every add was written
+    index = _built_index(corpus)
     corpus.store = CorpusStore.save(corpus, path)
+    if index is not None:
+        _keep_vectors(index, corpus.store)
 
 
 Corpus._saver = _save

@@ -152,3 +152,17 @@ def test_an_opened_corpus_traces_as_the_corpus_in_memory_with_the_tier_on(
         kept = db.execute("SELECT count(*) FROM vectors").fetchone()[0]
     assert kept == len(seeds)
     assert qp.trace_quote(query, qp.Corpus.open(path)).to_json() == expected  # read back
+
+
+def test_vectors_computed_in_memory_are_kept_by_save(seeds: qp.Corpus, tmp_path: Path) -> None:
+    corpus = qp.Corpus(list(seeds))
+    computed = semantic.sentence_vectors(CorpusIndex.for_corpus(corpus), _CountingEncoder())
+    path = tmp_path / "seeds.qp"
+    corpus.save(path)
+    later = _CountingEncoder()
+    read = semantic.sentence_vectors(CorpusIndex.for_corpus(qp.Corpus.open(path)), later)
+    assert later.encoded == [] and np.array_equal(read, computed)
+    unsearched = tmp_path / "unsearched.qp"  # no search, no vectors: the file stays schema 2
+    qp.Corpus(list(seeds)).save(unsearched)
+    with sqlite3.connect(unsearched) as db:
+        assert db.execute("SELECT value FROM meta WHERE key = 'schema'").fetchone() == ("2",)
