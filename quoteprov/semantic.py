@@ -34,6 +34,8 @@ from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
+from .parallel import progress_bar, show_progress
+
 if TYPE_CHECKING:
     from .index import AnalyzedDocument, CorpusIndex
 
@@ -55,6 +57,7 @@ NEIGHBOURS = 50  # sentences nearest the query added to the lexical candidates
 MIN_NEIGHBOUR_COSINE = 0.5
 DIMENSIONS = 384
 CACHE_SIZE = 500_000  # sentence vectors kept in memory (1.5 KB each)
+EMBED_STEP = 2_000  # sentences encoded (and kept in a corpus file) per step
 
 _LOCK = threading.Lock()
 _ENCODER: Encoder | None = None
@@ -157,17 +160,27 @@ def sentence_vectors(index: CorpusIndex, encoder: Encoder) -> np.ndarray:
         if block.shape[0] == bounds[d + 1] - bounds[d]:
             vectors[bounds[d] : bounds[d + 1]] = block
             done[d] = True
-    todo = np.flatnonzero(~done)
-    rows = np.concatenate(
-        [np.zeros(0, dtype=np.int64)] + [np.arange(bounds[d], bounds[d + 1]) for d in todo]
-    )
-    if rows.size:
-        texts = [
-            index.docs[int(index.unit_doc[u])].sentences[int(index.unit_sent[u])].text for u in rows
-        ]
-        vectors[rows] = encoder.encode(texts).astype(np.float16)
-    if stored is not None and todo.size:
-        stored.write_vectors(model, {int(d): vectors[bounds[d] : bounds[d + 1]] for d in todo})
+    # in steps of whole documents: a bar for a long first encoding, and a corpus file
+    # keeps each step, so an interrupted session loses one step at most
+    steps: list[list[int]] = [[]]
+    size = 0
+    for d in np.flatnonzero(~done).tolist():
+        if size >= EMBED_STEP:
+            steps.append([])
+            size = 0
+        steps[-1].append(d)
+        size += int(bounds[d + 1] - bounds[d])
+    show = show_progress(None, len(steps))
+    for step in progress_bar(steps, total=len(steps), desc="embedding", show=show):
+        rows = np.concatenate(
+            [np.zeros(0, dtype=np.int64)] + [np.arange(bounds[d], bounds[d + 1]) for d in step]
+        )
+        if rows.size:
+            docs, sentences = index.unit_doc[rows].tolist(), index.unit_sent[rows].tolist()
+            texts = [index.docs[d].sentences[k].text for d, k in zip(docs, sentences, strict=True)]
+            vectors[rows] = encoder.encode(texts).astype(np.float16)
+        if stored is not None and step:
+            stored.write_vectors(model, {d: vectors[bounds[d] : bounds[d + 1]] for d in step})
     index.memo[key] = vectors
     return vectors
 

@@ -166,3 +166,33 @@ def test_vectors_computed_in_memory_are_kept_by_save(seeds: qp.Corpus, tmp_path:
     qp.Corpus(list(seeds)).save(unsearched)
     with sqlite3.connect(unsearched) as db:
         assert db.execute("SELECT value FROM meta WHERE key = 'schema'").fetchone() == ("2",)
+
+
+class _Interrupted(_CountingEncoder):
+    """Ctrl-C on the third call."""
+
+    calls = 0
+
+    def encode(self, texts: list[str]) -> np.ndarray:
+        self.calls += 1
+        if self.calls == 3:
+            raise KeyboardInterrupt
+        return super().encode(texts)
+
+
+def test_an_interrupted_first_encoding_keeps_its_finished_steps(
+    monkeypatch: pytest.MonkeyPatch, seeds: qp.Corpus, tmp_path: Path
+) -> None:
+    monkeypatch.setattr(semantic, "EMBED_STEP", 1)  # one document per step
+    path = tmp_path / "seeds.qp"
+    qp.Corpus(list(seeds)).save(path)
+    first = _Interrupted()
+    with pytest.raises(KeyboardInterrupt):
+        semantic.sentence_vectors(CorpusIndex.for_corpus(qp.Corpus.open(path)), first)
+    with sqlite3.connect(path) as db:
+        kept = [pos for (pos,) in db.execute("SELECT pos FROM vectors ORDER BY pos")]
+    assert kept == [0, 1]  # the two steps finished before the interrupt
+    rest = _CountingEncoder()
+    semantic.sentence_vectors(CorpusIndex.for_corpus(qp.Corpus.open(path)), rest)
+    later = [s.text for doc_id in seeds.ids[2:] for s in split_sentences(seeds[doc_id].text)]
+    assert rest.encoded == later  # only the documents the interrupt left
