@@ -50,10 +50,15 @@ def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     ap.add_argument("corpus", type=Path, help="a corpus file (Corpus.save)")
     ap.add_argument("--queries", type=int, default=20, help="sentences traced per session")
+    ap.add_argument(
+        "--step", type=int, default=None, help="sentences encoded per step (to compare)"
+    )
     args = ap.parse_args(argv)
 
     from quoteprov import semantic
 
+    if args.step is not None:
+        semantic.EMBED_STEP = args.step
     encoder = semantic.get_encoder()
     if encoder is None:
         print('the semantic extra is not installed (pip install -e ".[semantic]"); skipping')
@@ -61,7 +66,8 @@ def main(argv: list[str] | None = None) -> int:
     print("command: " + " ".join([os.path.relpath(sys.executable), *sys.argv]))
     print(
         f"machine: {platform.platform()}, {os.cpu_count()} CPUs, Python "
-        f"{platform.python_version()}; semantic tier on {encoder.device}"
+        f"{platform.python_version()}; semantic tier on {encoder.device}, steps of "
+        f"{semantic.EMBED_STEP:,} sentences; load average {os.getloadavg()[0]:.1f}"
     )
     with tempfile.TemporaryDirectory() as folder:
         path = Path(folder, "corpus.qp")

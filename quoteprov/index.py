@@ -440,8 +440,9 @@ class DocumentStore(Protocol):
     def read_vectors(self, model: str, width: int) -> dict[int, np.ndarray]:
         """The sentence vectors kept for ``model``, by document number."""
 
-    def write_vectors(self, model: str, blocks: dict[int, np.ndarray]) -> bool:
-        """Keep sentence vectors by document number; False when the file cannot now."""
+    def write_vectors(self, model: str, blocks: dict[int, np.ndarray], ids: Sequence[str]) -> bool:
+        """Keep sentence vectors by document number, for the documents ``ids``; False when
+        the file cannot take them now, or holds other documents."""
 
 
 class CorpusIndex:

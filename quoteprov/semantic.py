@@ -34,6 +34,7 @@ from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
+from .index import DocumentStore
 from .parallel import progress_bar, show_progress
 
 if TYPE_CHECKING:
@@ -45,6 +46,7 @@ __all__ = [
     "Encoder",
     "enabled",
     "get_encoder",
+    "keep_in",
     "neighbours",
     "sentence_cosine",
     "sentence_vectors",
@@ -154,7 +156,7 @@ def sentence_vectors(index: CorpusIndex, encoder: Encoder) -> np.ndarray:
     bounds = np.searchsorted(index.unit_doc, np.arange(n_docs + 1))  # rows of each document
     vectors = np.zeros((len(index.unit_doc), DIMENSIONS), dtype=np.float32)
     done = np.zeros(n_docs, dtype=bool)
-    stored = index.stored  # a corpus file: the vectors it keeps
+    stored = _vector_file(index)
     model = stored_model()
     for d, block in (stored.read_vectors(model, DIMENSIONS) if stored is not None else {}).items():
         if block.shape[0] == bounds[d + 1] - bounds[d]:
@@ -170,8 +172,12 @@ def sentence_vectors(index: CorpusIndex, encoder: Encoder) -> np.ndarray:
             size = 0
         steps[-1].append(d)
         size += int(bounds[d + 1] - bounds[d])
+    ids = list(index.by_id)  # checked against the file's, where they are kept
+    keep = stored is not None
     show = show_progress(None, len(steps))
     for step in progress_bar(steps, total=len(steps), desc="embedding", show=show):
+        if index.stored is not None:
+            index.stored.fetch(step)  # the step's documents in a few queries
         rows = np.concatenate(
             [np.zeros(0, dtype=np.int64)] + [np.arange(bounds[d], bounds[d + 1]) for d in step]
         )
@@ -179,10 +185,32 @@ def sentence_vectors(index: CorpusIndex, encoder: Encoder) -> np.ndarray:
             docs, sentences = index.unit_doc[rows].tolist(), index.unit_sent[rows].tolist()
             texts = [index.docs[d].sentences[k].text for d, k in zip(docs, sentences, strict=True)]
             vectors[rows] = encoder.encode(texts).astype(np.float16)
-        if stored is not None and step:
-            stored.write_vectors(model, {d: vectors[bounds[d] : bounds[d + 1]] for d in step})
+        if keep and stored is not None and step:  # a file that refused once is left alone
+            blocks = {d: vectors[bounds[d] : bounds[d + 1]] for d in step}
+            keep = stored.write_vectors(model, blocks, ids)
     index.memo[key] = vectors
     return vectors
+
+
+_FILE = ("semantic", "file")  # index.memo: the file a saved corpus keeps its vectors in
+
+
+def _vector_file(index: CorpusIndex) -> DocumentStore | None:
+    """Where the index's vectors are kept: the file its corpus was saved to since the index
+    was built, else the file its documents are read from (None: in memory only)."""
+    saved = index.memo.get(_FILE)
+    return saved if isinstance(saved, DocumentStore) else index.stored
+
+
+def keep_in(index: CorpusIndex, stored: DocumentStore) -> None:
+    """Keep the index's sentence vectors in ``stored``, the file its corpus was just saved
+    to: those computed already at once, those computed later as they are."""
+    index.memo[_FILE] = stored
+    vectors = index.memo.get(("semantic", MODEL_NAME))
+    if isinstance(vectors, np.ndarray) and vectors.shape[0] == len(index.unit_doc):
+        bounds = np.searchsorted(index.unit_doc, np.arange(len(index.docs) + 1))
+        blocks = {d: vectors[bounds[d] : bounds[d + 1]] for d in range(len(index.docs))}
+        stored.write_vectors(stored_model(), blocks, list(index.by_id))
 
 
 def stored_model() -> str:

@@ -31,9 +31,10 @@ Guarantees (issue 4, tested in ``tests/test_store.py``, 50+ kills in
 Tables:
 
 ``meta``
-    ``schema`` (:data:`SCHEMA_VERSION`), ``analysis`` (:data:`ANALYSIS_VERSION`: the
-    segmentation, quotation and token rules the stored analysis came from) and
-    ``quoteprov`` (the version that wrote the file).
+    ``schema`` (:data:`BASE_SCHEMA`, or :data:`SCHEMA_VERSION` once it keeps vectors),
+    ``analysis`` (:data:`ANALYSIS_VERSION`: the segmentation, quotation and token rules
+    the stored analysis came from) and ``quoteprov`` (the version that last changed the
+    file's schema).
 ``documents``
     one row per document in corpus order (``pos``): id, text and metadata.
 ``words`` / ``terms``
@@ -47,8 +48,9 @@ Tables:
     per model and document: the semantic tier's sentence vectors in half precision
     (about 800 bytes a sentence), written by the first search that computes them
     (:func:`~quoteprov.semantic.sentence_vectors`) and read by the later ones.  A file is
-    saved as schema 2, which the previous quoteprov reads too; a semantic search then
-    writes to it, adding this table, which makes it schema 3.
+    saved as schema 2, which the previous quoteprov reads too, unless the corpus saved
+    carries vectors a search computed; a semantic search of it then writes to it, adding
+    this table, which makes it schema 3 (which that quoteprov refuses).
 
 Opening reads the documents and the per-sentence arrays (the TF-IDF weights are derived
 from the stored counts in one vectorised pass); a document's tokens, sentences and
@@ -624,26 +626,41 @@ class StoredDocuments(Sequence[AnalyzedDocument]):
                     out[int(pos)] = block.reshape(-1, width).astype(np.float32)
         return out
 
-    def write_vectors(self, model: str, blocks: dict[int, np.ndarray]) -> bool:
+    def write_vectors(self, model: str, blocks: dict[int, np.ndarray], ids: Sequence[str]) -> bool:
         """Keep the sentence vectors ``blocks`` (by document number) in the file, in half
-        precision, :data:`VECTORS_BATCH` documents per transaction; a block holding a
-        number that is not finite is not kept.
+        precision, :data:`VECTORS_BATCH` documents per transaction, in place of any other
+        model's; a block holding a number that is not finite is not kept.
 
-        A cache, kept by a search: when the file cannot take them within
-        :data:`VECTORS_BUSY_SECONDS` (read-only, another process writing, or reading as a
-        transaction commits), what is not written yet is left out and the answer is
-        False.  Its own connection, closed at the end, rolls back whatever is unfinished
-        (an interrupt included), so no lock outlives the call.  The first vectors kept in
-        a schema 2 file add the table, which makes it schema 3.
+        A cache, kept by a search: the answer is False, and what is not written yet is
+        left out, when the file cannot take them within :data:`VECTORS_BUSY_SECONDS`
+        (read-only, another process writing, or reading as a transaction commits), or
+        when it is no longer the corpus they were computed for: ``ids`` are the ids of
+        that corpus' documents by number, checked against the file's in each
+        transaction (a file replaced since, or saved again, is left alone).  Its own
+        connection, closed at the end, rolls back whatever is unfinished (an interrupt
+        included), so no lock outlives the call.  The first vectors kept in a schema 2
+        file add the table, which makes it schema 3.
         """
         items = [(pos, b) for pos, b in sorted(blocks.items()) if np.isfinite(b).all()]
         try:
-            db = _connect(self.path, VECTORS_BUSY_SECONDS)
+            db = _connect(self.path, VECTORS_BUSY_SECONDS, create=False)
         except CorpusError:
             return False
         try:
             for lo in range(0, len(items), VECTORS_BATCH):
+                batch = items[lo : lo + VECTORS_BATCH]
                 db.execute("BEGIN IMMEDIATE")
+                where = f"pos IN ({', '.join('?' * len(batch))})"
+                found = dict(
+                    db.execute(
+                        f"SELECT pos, id FROM documents WHERE {where}", [p for p, _ in batch]
+                    )
+                )
+                if any(
+                    pos >= len(ids) or _from_sql(found.get(pos)) != ids[pos] for pos, _ in batch
+                ):
+                    db.execute("ROLLBACK")
+                    return False  # not the corpus these vectors belong to
                 if not _has_vectors(db):
                     db.execute(_VECTORS)
                     db.executemany(
@@ -651,11 +668,12 @@ class StoredDocuments(Sequence[AnalyzedDocument]):
                         [(str(SCHEMA_VERSION), "schema"), (_quoteprov_version(), "quoteprov")],
                     )
                 db.executemany(
+                    "DELETE FROM vectors WHERE pos = ? AND model != ?",
+                    [(pos, model) for pos, _ in batch],
+                )
+                db.executemany(
                     "INSERT OR REPLACE INTO vectors VALUES (?, ?, ?)",
-                    [
-                        (model, pos, b.astype(_F2).tobytes())
-                        for pos, b in items[lo : lo + VECTORS_BATCH]
-                    ],
+                    [(model, pos, b.astype(_F2).tobytes()) for pos, b in batch],
                 )
                 db.execute("COMMIT")
         except sqlite3.OperationalError:
@@ -835,10 +853,13 @@ def _ints(blob: bytes) -> array[int]:
     return values
 
 
-def _connect(path: Path, busy: float = BUSY_SECONDS) -> sqlite3.Connection:
+def _connect(path: Path, busy: float = BUSY_SECONDS, create: bool = True) -> sqlite3.Connection:
     try:
         # transactions are explicit; a writer waits up to ``busy`` s for another one
-        db = sqlite3.connect(path, isolation_level=None, timeout=busy)
+        target, uri = (
+            (path, False) if create else (Path(path).resolve().as_uri() + "?mode=rw", True)
+        )
+        db = sqlite3.connect(target, isolation_level=None, timeout=busy, uri=uri)
         db.execute("PRAGMA foreign_keys = ON")
         db.execute("PRAGMA trusted_schema = OFF")  # nothing in the file runs as code
     except sqlite3.Error as exc:
@@ -889,7 +910,7 @@ def _checked_meta(path: Path, db: sqlite3.Connection) -> dict[str, str]:
         raise CorpusError(f"{path} is damaged or not a corpus file ({exc}); {_RESTORE}") from exc
     written_by = meta.get("quoteprov", "an unknown version")
     schema = meta.get("schema", "")
-    if not schema.isdigit() or "analysis" not in meta:
+    if not (schema.isascii() and schema.isdigit()) or "analysis" not in meta:
         raise CorpusError(foreign)
     if int(schema) > SCHEMA_VERSION:
         raise CorpusError(
@@ -976,26 +997,16 @@ def _analysed_if_built(corpus: Corpus) -> list[AnalyzedDocument] | None:
     return index.docs if index is not None and isinstance(index.docs, list) else None
 
 
-def _keep_vectors(index: CorpusIndex, store: CorpusStore) -> None:
-    """The semantic tier's sentence vectors of a saved corpus, if a search computed them,
-    kept in its new file: the next session reads them instead of encoding again."""
-    from .semantic import MODEL_NAME, stored_model  # no PyTorch: names only
-
-    vectors = index.memo.get(("semantic", MODEL_NAME))
-    if not isinstance(vectors, np.ndarray) or len(index.docs) != store.count:
-        return
-    bounds = np.searchsorted(index.unit_doc, np.arange(store.count + 1))
-    blocks = {d: vectors[bounds[d] : bounds[d + 1]] for d in range(store.count)}
-    StoredDocuments(store.path, store.count).write_vectors(stored_model(), blocks)
-
-
 def _save(corpus: Corpus, path: Path) -> None:
     if corpus.store is not None and Path(corpus.store.path).resolve() == path.resolve():
         return  # already there: every add was written
     index = _built_index(corpus)
     corpus.store = CorpusStore.save(corpus, path)
-    if index is not None:
-        _keep_vectors(index, corpus.store)
+    if index is not None:  # it stays in use: its sentence vectors are kept in the new file
+        from . import semantic  # names only: no PyTorch
+
+        with contextlib.suppress(CorpusError):  # a cache: the corpus is saved in any case
+            semantic.keep_in(index, StoredDocuments(corpus.store.path, corpus.store.count))
 
 
 Corpus._saver = _save

@@ -196,3 +196,47 @@ def test_an_interrupted_first_encoding_keeps_its_finished_steps(
     semantic.sentence_vectors(CorpusIndex.for_corpus(qp.Corpus.open(path)), rest)
     later = [s.text for doc_id in seeds.ids[2:] for s in split_sentences(seeds[doc_id].text)]
     assert rest.encoded == later  # only the documents the interrupt left
+
+
+def _kept(path: Path) -> list[int]:
+    with sqlite3.connect(path) as db:
+        found = db.execute("SELECT name FROM sqlite_master WHERE name = 'vectors'").fetchone()
+        return [p for (p,) in db.execute("SELECT pos FROM vectors ORDER BY pos")] if found else []
+
+
+def test_vectors_computed_after_a_save_go_to_the_saved_file(
+    seeds: qp.Corpus, tmp_path: Path
+) -> None:
+    corpus = qp.Corpus(list(seeds))
+    CorpusIndex.for_corpus(corpus)  # built (a lexical search, a graph) before the save
+    first = tmp_path / "first.qp"
+    corpus.save(first)
+    semantic.sentence_vectors(CorpusIndex.for_corpus(corpus), _CountingEncoder())
+    assert _kept(first) == list(range(len(seeds)))
+    opened = qp.Corpus.open(first)  # read from one file, saved to another, then searched
+    CorpusIndex.for_corpus(opened)
+    second = tmp_path / "second.qp"
+    opened.save(second)
+    with sqlite3.connect(first) as db:
+        db.execute("DELETE FROM vectors")
+    semantic.sentence_vectors(CorpusIndex.for_corpus(opened), _CountingEncoder())
+    assert _kept(second) == list(range(len(seeds))) and _kept(first) == []
+
+
+def test_a_file_that_refuses_vectors_is_asked_once(
+    monkeypatch: pytest.MonkeyPatch, seeds: qp.Corpus, tmp_path: Path
+) -> None:
+    monkeypatch.setattr(semantic, "EMBED_STEP", 1)  # one document per step
+    path = tmp_path / "seeds.qp"
+    qp.Corpus(list(seeds)).save(path)
+    index = CorpusIndex.for_corpus(qp.Corpus.open(path))
+    asked: list[int] = []
+
+    def busy(model: str, blocks: dict[int, np.ndarray], ids: list[str]) -> bool:
+        asked.extend(blocks)
+        return False
+
+    assert index.stored is not None
+    monkeypatch.setattr(index.stored, "write_vectors", busy)
+    semantic.sentence_vectors(index, _CountingEncoder())
+    assert asked == [0]  # not once per step: each try may wait VECTORS_BUSY_SECONDS

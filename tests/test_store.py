@@ -421,8 +421,11 @@ def test_a_file_is_saved_as_schema_2_until_it_keeps_vectors(
     assert _schema(path) == "2"  # readable by the quoteprov before vectors were kept
     docs = CorpusIndex.for_corpus(qp.Corpus.open(path)).docs
     assert docs.read_vectors("model", 4) == {}
-    assert docs.write_vectors("model", {0: np.ones((2, 4)), 3: np.zeros((0, 4))})
+    assert docs.write_vectors("model", {0: np.ones((2, 4)), 3: np.zeros((0, 4))}, seeds.ids)
     assert _schema(path) == "3"
+    with sqlite3.connect(path) as db:  # written by this version now
+        written_by = db.execute("SELECT value FROM meta WHERE key = 'quoteprov'").fetchone()
+    assert written_by == (store_module._quoteprov_version(),)
     again = CorpusIndex.for_corpus(qp.Corpus.open(path)).docs  # opens as schema 3
     assert sorted(again.read_vectors("model", 4)) == [0, 3]
     assert again.read_vectors("model", 4)[0].tolist() == [[1.0] * 4] * 2
@@ -463,7 +466,7 @@ def test_bad_or_unfinished_vectors_are_left_out_and_not_kept(
     qp.Corpus(list(seeds)).save(path)
     docs = CorpusIndex.for_corpus(qp.Corpus.open(path)).docs
     nan = np.full((1, 4), np.nan)
-    assert docs.write_vectors("model", {0: np.ones((1, 4)), 1: nan})  # NaN: not kept
+    assert docs.write_vectors("model", {0: np.ones((1, 4)), 1: nan}, seeds.ids)  # NaN: not kept
     assert sorted(docs.read_vectors("model", 4)) == [0]
     with sqlite3.connect(path) as db:
         db.executemany(
@@ -480,7 +483,9 @@ def test_a_snapshot_reads_only_its_own_documents_vectors(seeds: qp.Corpus, tmp_p
     grown = qp.Corpus.open(path)
     grown.add(qp.Document(id="new", text="Added since."))
     n = len(seeds)
-    assert CorpusIndex.for_corpus(grown).docs.write_vectors("model", {n: np.ones((1, 4))})
+    assert CorpusIndex.for_corpus(grown).docs.write_vectors(
+        "model", {n: np.ones((1, 4))}, grown.ids
+    )
     assert old.read_vectors("model", 4) == {}  # document n is not in that snapshot
 
 
@@ -489,18 +494,45 @@ def test_keeping_vectors_gives_way_and_leaves_no_lock(seeds: qp.Corpus, tmp_path
     qp.Corpus(list(seeds)).save(path)
     corpus = qp.Corpus.open(path)
     docs = CorpusIndex.for_corpus(corpus).docs
+    one = {0: np.ones((1, 4))}
     writer = sqlite3.connect(path, isolation_level=None)
     writer.execute("BEGIN IMMEDIATE")
     try:  # another process writing: left for a later search
-        assert docs.write_vectors("model", {0: np.ones((1, 4))}) is False
+        assert docs.write_vectors("model", one, seeds.ids) is False
     finally:
         writer.execute("ROLLBACK")
         writer.close()
     assert docs.read_vectors("model", 4) == {}
+    assert docs.write_vectors("model", one, seeds.ids) is True
+    with sqlite3.connect(path) as db:  # an error in the middle of a transaction
+        db.execute(
+            "CREATE TRIGGER no BEFORE INSERT ON vectors BEGIN SELECT RAISE(ABORT, 'no'); END"
+        )
     with pytest.raises(qp.CorpusError, match="cannot keep vectors"):
-        docs.write_vectors("model", {0: np.ones((1, 4)), 10_000: np.ones((1, 4))})  # no such
+        docs.write_vectors("model", {1: np.ones((1, 4))}, seeds.ids)
     corpus.add(qp.Document(id="after", text="The file takes an add at once."))  # no lock left
-    assert docs.write_vectors("model", {0: np.ones((1, 4))}) is True
+
+
+def test_vectors_are_kept_only_in_batches_of_their_own_corpus(
+    monkeypatch: pytest.MonkeyPatch, seeds: qp.Corpus, tmp_path: Path
+) -> None:
+    monkeypatch.setattr(store_module, "VECTORS_BATCH", 2)
+    path = tmp_path / "seeds.qp"
+    qp.Corpus(list(seeds)).save(path)
+    docs = CorpusIndex.for_corpus(qp.Corpus.open(path)).docs
+    blocks = {d: np.full((1, 4), d) for d in range(len(seeds))}
+    assert docs.write_vectors("model", blocks, seeds.ids)  # three transactions
+    assert sorted(docs.read_vectors("model", 4)) == list(range(len(seeds)))
+    other = tmp_path / "other.qp"  # the file replaced by a corpus of other documents
+    qp.Corpus([qp.Document(id=f"x{k}", text="Another text.") for k in range(5)]).save(other)
+    os.replace(other, path)
+    assert docs.write_vectors("new model", blocks, seeds.ids) is False
+    with sqlite3.connect(path) as db:
+        assert db.execute("SELECT name FROM sqlite_master WHERE name = 'vectors'").fetchall() == []
+    missing = tmp_path / "gone.qp"
+    gone = store_module.StoredDocuments(missing, len(seeds))
+    assert gone.write_vectors("model", blocks, seeds.ids) is False
+    assert not missing.exists()  # a file that is gone is not created again
 
 
 def test_an_add_from_a_stale_view_is_refused(seeds: qp.Corpus, tmp_path: Path) -> None:
