@@ -607,3 +607,12 @@ def test_quotations_keep_whether_they_are_direct_speech(tmp_path: Path) -> None:
     qp.Corpus([doc]).save(path)
     [quote] = CorpusIndex.for_corpus(qp.Corpus.open(path)).docs[0].quotes
     assert quote == qp.extract_quotes(doc.text)[0] and quote.direct is False
+
+
+def test_a_schema_that_is_no_plain_number_is_refused(seeds: qp.Corpus, tmp_path: Path) -> None:
+    path = tmp_path / "seeds.qp"
+    qp.Corpus(list(seeds)).save(path)
+    with sqlite3.connect(path) as db:
+        db.execute("UPDATE meta SET value = '²' WHERE key = 'schema'")  # str.isdigit() says yes
+    with pytest.raises(qp.CorpusError, match="not a quoteprov corpus file"):
+        qp.Corpus.open(path)
