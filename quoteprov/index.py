@@ -508,6 +508,11 @@ class CorpusIndex:
     ) -> None:
         self.docs = docs
         self.stored = docs if isinstance(docs, DocumentStore) else None
+        # the corpus file that keeps what later stages derive (the semantic tier's
+        # vectors): the one the documents are read from, or the one the corpus was saved
+        # to since (kept_in); keepers write what was derived before that save
+        self.file: DocumentStore | None = self.stored
+        self.keepers: dict[str, Callable[[DocumentStore], object]] = {}
         self.by_id = {doc_id: n for n, doc_id in enumerate(ids)}
         self.unit_doc, self.unit_sent = unit_doc, unit_sent
         self.unit_len, self.unit_hash = unit_len, unit_hash
@@ -579,7 +584,16 @@ class CorpusIndex:
         state["_by_hash"] = None
         state["_doc_starts"] = None
         state["memo"] = {}
+        state["keepers"] = {}
         return state
+
+    def kept_in(self, file: DocumentStore) -> None:
+        """The corpus was saved to ``file`` since this index was built: what later stages
+        derived from the index and keep in a file is written there, now (``keepers``)
+        and from now on (``file``)."""
+        self.file = file
+        for keep in self.keepers.values():
+            keep(file)
 
     @property
     def postings(self) -> sparse.csr_matrix:

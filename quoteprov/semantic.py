@@ -34,7 +34,6 @@ from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
-from .index import DocumentStore
 from .parallel import progress_bar, show_progress
 
 if TYPE_CHECKING:
@@ -46,7 +45,6 @@ __all__ = [
     "Encoder",
     "enabled",
     "get_encoder",
-    "keep_in",
     "neighbours",
     "sentence_cosine",
     "sentence_vectors",
@@ -156,7 +154,7 @@ def sentence_vectors(index: CorpusIndex, encoder: Encoder) -> np.ndarray:
     bounds = np.searchsorted(index.unit_doc, np.arange(n_docs + 1))  # rows of each document
     vectors = np.zeros((len(index.unit_doc), DIMENSIONS), dtype=np.float32)
     done = np.zeros(n_docs, dtype=bool)
-    stored = _vector_file(index)
+    stored = index.file  # a corpus file: the vectors it keeps
     model = stored_model()
     for d, block in (stored.read_vectors(model, DIMENSIONS) if stored is not None else {}).items():
         if block.shape[0] == bounds[d + 1] - bounds[d]:
@@ -189,28 +187,11 @@ def sentence_vectors(index: CorpusIndex, encoder: Encoder) -> np.ndarray:
             blocks = {d: vectors[bounds[d] : bounds[d + 1]] for d in step}
             keep = stored.write_vectors(model, blocks, ids)
     index.memo[key] = vectors
+    # a corpus saved later keeps them in its new file (CorpusIndex.kept_in)
+    index.keepers["semantic"] = lambda file: file.write_vectors(
+        model, {d: vectors[bounds[d] : bounds[d + 1]] for d in range(n_docs)}, ids
+    )
     return vectors
-
-
-_FILE = ("semantic", "file")  # index.memo: the file a saved corpus keeps its vectors in
-
-
-def _vector_file(index: CorpusIndex) -> DocumentStore | None:
-    """Where the index's vectors are kept: the file its corpus was saved to since the index
-    was built, else the file its documents are read from (None: in memory only)."""
-    saved = index.memo.get(_FILE)
-    return saved if isinstance(saved, DocumentStore) else index.stored
-
-
-def keep_in(index: CorpusIndex, stored: DocumentStore) -> None:
-    """Keep the index's sentence vectors in ``stored``, the file its corpus was just saved
-    to: those computed already at once, those computed later as they are."""
-    index.memo[_FILE] = stored
-    vectors = index.memo.get(("semantic", MODEL_NAME))
-    if isinstance(vectors, np.ndarray) and vectors.shape[0] == len(index.unit_doc):
-        bounds = np.searchsorted(index.unit_doc, np.arange(len(index.docs) + 1))
-        blocks = {d: vectors[bounds[d] : bounds[d + 1]] for d in range(len(index.docs))}
-        stored.write_vectors(stored_model(), blocks, list(index.by_id))
 
 
 def stored_model() -> str:

@@ -1002,11 +1002,9 @@ def _save(corpus: Corpus, path: Path) -> None:
         return  # already there: every add was written
     index = _built_index(corpus)
     corpus.store = CorpusStore.save(corpus, path)
-    if index is not None:  # it stays in use: its sentence vectors are kept in the new file
-        from . import semantic  # names only: no PyTorch
-
+    if index is not None:  # it stays in use: what it derived is kept in the new file
         with contextlib.suppress(CorpusError):  # a cache: the corpus is saved in any case
-            semantic.keep_in(index, StoredDocuments(corpus.store.path, corpus.store.count))
+            index.kept_in(StoredDocuments(corpus.store.path, corpus.store.count))
 
 
 Corpus._saver = _save
