@@ -151,7 +151,7 @@ def sentence_vectors(index: CorpusIndex, encoder: Encoder) -> np.ndarray:
     if isinstance(found, np.ndarray):
         return found
     n_docs = len(index.docs)
-    bounds = np.searchsorted(index.unit_doc, np.arange(n_docs + 1))  # rows of each document
+    bounds = index.doc_starts  # document d's rows: bounds[d]:bounds[d + 1]
     vectors = np.zeros((len(index.unit_doc), DIMENSIONS), dtype=np.float32)
     done = np.zeros(n_docs, dtype=bool)
     stored = index.file  # a corpus file: the vectors it keeps
