@@ -45,6 +45,14 @@ def seeds() -> qp.Corpus:
     return qp.Corpus.from_directory(SEEDS)
 
 
+@pytest.fixture
+def seeds_file(seeds: qp.Corpus, tmp_path: Path) -> Path:
+    """The seed corpus saved to a corpus file of its own (a new one for each test)."""
+    path = tmp_path / "seeds.qp"
+    qp.Corpus(list(seeds)).save(path)
+    return path
+
+
 def data_dir(name: str) -> Path:
     """A folder of ../shared/data, or skip the test when it is absent (a user's clone)."""
     path = DATA / name

@@ -103,34 +103,32 @@ class _CountingEncoder:
         return out
 
 
-def test_sentence_vectors_are_kept_in_the_corpus_file(seeds: qp.Corpus, tmp_path: Path) -> None:
-    path = tmp_path / "seeds.qp"
-    qp.Corpus(list(seeds)).save(path)
+def test_sentence_vectors_are_kept_in_the_corpus_file(seeds: qp.Corpus, seeds_file: Path) -> None:
     fresh = qp.Corpus(list(seeds))  # an index of its own: no vectors from another test
     in_memory = semantic.sentence_vectors(CorpusIndex.for_corpus(fresh), _CountingEncoder())
 
     first = _CountingEncoder()  # the first search of the file computes them and keeps them
-    computed = semantic.sentence_vectors(CorpusIndex.for_corpus(qp.Corpus.open(path)), first)
+    computed = semantic.sentence_vectors(CorpusIndex.for_corpus(qp.Corpus.open(seeds_file)), first)
     assert len(first.encoded) == computed.shape[0] > 0
     assert np.array_equal(computed, in_memory)  # rounded to half precision in both
 
     later = _CountingEncoder()  # the next session reads them
-    read = semantic.sentence_vectors(CorpusIndex.for_corpus(qp.Corpus.open(path)), later)
+    read = semantic.sentence_vectors(CorpusIndex.for_corpus(qp.Corpus.open(seeds_file)), later)
     assert later.encoded == [] and np.array_equal(read, computed)
 
     one_row = np.zeros(semantic.DIMENSIONS, dtype="<f2").tobytes()
-    with sqlite3.connect(path) as db:  # a row that does not fit: encoded again
+    with sqlite3.connect(seeds_file) as db:  # a row that does not fit: encoded again
         db.execute("UPDATE vectors SET data = ? WHERE pos = 1", (one_row,))
     repair = _CountingEncoder()
-    semantic.sentence_vectors(CorpusIndex.for_corpus(qp.Corpus.open(path)), repair)
+    semantic.sentence_vectors(CorpusIndex.for_corpus(qp.Corpus.open(seeds_file)), repair)
     assert repair.encoded == [s.text for s in split_sentences(seeds[seeds.ids[1]].text)]
     again = _CountingEncoder()
     assert np.array_equal(
-        semantic.sentence_vectors(CorpusIndex.for_corpus(qp.Corpus.open(path)), again), read
+        semantic.sentence_vectors(CorpusIndex.for_corpus(qp.Corpus.open(seeds_file)), again), read
     )
     assert again.encoded == []  # the row was overwritten
 
-    grown = qp.Corpus.open(path)
+    grown = qp.Corpus.open(seeds_file)
     grown.add(qp.Document(id="new", text="One more sentence. And another one."))
     added = _CountingEncoder()  # only the added document is encoded
     vectors = semantic.sentence_vectors(CorpusIndex.for_corpus(grown), added)
@@ -139,19 +137,17 @@ def test_sentence_vectors_are_kept_in_the_corpus_file(seeds: qp.Corpus, tmp_path
 
 
 def test_an_opened_corpus_traces_as_the_corpus_in_memory_with_the_tier_on(
-    fresh_tier: None, monkeypatch: pytest.MonkeyPatch, seeds: qp.Corpus, tmp_path: Path
+    fresh_tier: None, monkeypatch: pytest.MonkeyPatch, seeds: qp.Corpus, seeds_file: Path
 ) -> None:
     monkeypatch.setattr(semantic, "_ENCODER", _CountingEncoder())
     monkeypatch.setattr(semantic, "_STATE", {"tried": True, "warned": False})
-    path = tmp_path / "seeds.qp"
-    qp.Corpus(list(seeds)).save(path)
     query = STATEMENT[0]
     expected = qp.trace_quote(query, qp.Corpus(list(seeds))).to_json()  # an index of its own
-    assert qp.trace_quote(query, qp.Corpus.open(path)).to_json() == expected  # computed
-    with sqlite3.connect(path) as db:
+    assert qp.trace_quote(query, qp.Corpus.open(seeds_file)).to_json() == expected  # computed
+    with sqlite3.connect(seeds_file) as db:
         kept = db.execute("SELECT count(*) FROM vectors").fetchone()[0]
     assert kept == len(seeds)
-    assert qp.trace_quote(query, qp.Corpus.open(path)).to_json() == expected  # read back
+    assert qp.trace_quote(query, qp.Corpus.open(seeds_file)).to_json() == expected  # read back
 
 
 def test_vectors_computed_in_memory_are_kept_by_save(seeds: qp.Corpus, tmp_path: Path) -> None:
@@ -181,19 +177,17 @@ class _Interrupted(_CountingEncoder):
 
 
 def test_an_interrupted_first_encoding_keeps_its_finished_steps(
-    monkeypatch: pytest.MonkeyPatch, seeds: qp.Corpus, tmp_path: Path
+    monkeypatch: pytest.MonkeyPatch, seeds: qp.Corpus, seeds_file: Path
 ) -> None:
     monkeypatch.setattr(semantic, "EMBED_STEP", 1)  # one document per step
-    path = tmp_path / "seeds.qp"
-    qp.Corpus(list(seeds)).save(path)
     first = _Interrupted()
     with pytest.raises(KeyboardInterrupt):
-        semantic.sentence_vectors(CorpusIndex.for_corpus(qp.Corpus.open(path)), first)
-    with sqlite3.connect(path) as db:
+        semantic.sentence_vectors(CorpusIndex.for_corpus(qp.Corpus.open(seeds_file)), first)
+    with sqlite3.connect(seeds_file) as db:
         kept = [pos for (pos,) in db.execute("SELECT pos FROM vectors ORDER BY pos")]
     assert kept == [0, 1]  # the two steps finished before the interrupt
     rest = _CountingEncoder()
-    semantic.sentence_vectors(CorpusIndex.for_corpus(qp.Corpus.open(path)), rest)
+    semantic.sentence_vectors(CorpusIndex.for_corpus(qp.Corpus.open(seeds_file)), rest)
     later = [s.text for doc_id in seeds.ids[2:] for s in split_sentences(seeds[doc_id].text)]
     assert rest.encoded == later  # only the documents the interrupt left
 
@@ -224,12 +218,10 @@ def test_vectors_computed_after_a_save_go_to_the_saved_file(
 
 
 def test_a_file_that_refuses_vectors_is_asked_once(
-    monkeypatch: pytest.MonkeyPatch, seeds: qp.Corpus, tmp_path: Path
+    monkeypatch: pytest.MonkeyPatch, seeds_file: Path
 ) -> None:
     monkeypatch.setattr(semantic, "EMBED_STEP", 1)  # one document per step
-    path = tmp_path / "seeds.qp"
-    qp.Corpus(list(seeds)).save(path)
-    index = CorpusIndex.for_corpus(qp.Corpus.open(path))
+    index = CorpusIndex.for_corpus(qp.Corpus.open(seeds_file))
     asked: list[int] = []
 
     def busy(model: str, blocks: dict[int, np.ndarray], ids: list[str]) -> bool:

@@ -53,10 +53,8 @@ def test_round_trip_keeps_documents_graph_and_traces(seeds: qp.Corpus, tmp_path:
 
 
 def test_open_analyses_and_indexes_nothing(
-    seeds: qp.Corpus, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+    seeds_file: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    path = tmp_path / "seeds.qp"
-    qp.Corpus(list(seeds)).save(path)
 
     def refuse(*args: object, **kwargs: object) -> None:
         raise AssertionError("a saved corpus was analysed again")
@@ -66,17 +64,15 @@ def test_open_analyses_and_indexes_nothing(
     monkeypatch.setattr(index_module, "extract_quotes", refuse)
     monkeypatch.setattr(index_module, "tokens_of", refuse)
     monkeypatch.setattr(pickle, "loads", refuse)  # and nothing is unpickled
-    opened = qp.Corpus.open(path)
+    opened = qp.Corpus.open(seeds_file)
     assert qp.trace_quote(QUERY, opened).matches
     assert qp.build_graph(opened, workers=1).number_of_edges() > 0
 
 
 def test_adding_to_a_saved_corpus_analyses_only_the_new_documents(
-    seeds: qp.Corpus, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+    seeds: qp.Corpus, tmp_path: Path, seeds_file: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    path = tmp_path / "seeds.qp"
-    qp.Corpus(list(seeds)).save(path)
-    opened = qp.Corpus.open(path)
+    opened = qp.Corpus.open(seeds_file)
     analysed: list[str] = []
     real = store_module.analyze
 
@@ -90,7 +86,7 @@ def test_adding_to_a_saved_corpus_analyses_only_the_new_documents(
     opened.add(extra[2])
     assert analysed == [d.id for d in extra]
     assert len(CorpusIndex.for_corpus(opened).docs) == len(seeds) + 3
-    again = qp.Corpus.open(path)
+    again = qp.Corpus.open(seeds_file)
     assert again.ids == (*seeds.ids, *(d.id for d in extra))
     in_memory = qp.Corpus([*seeds, *extra])
     assert _graphml(again, tmp_path / "a.graphml") == _graphml(in_memory, tmp_path / "b.graphml")
@@ -157,53 +153,47 @@ _KILLED_ADD = textwrap.dedent(
 
 @pytest.mark.skipif(not hasattr(signal, "SIGKILL"), reason="needs SIGKILL")
 def test_a_process_killed_mid_add_leaves_the_committed_corpus(
-    seeds: qp.Corpus, tmp_path: Path
+    seeds: qp.Corpus, tmp_path: Path, seeds_file: Path
 ) -> None:
-    path = tmp_path / "seeds.qp"
-    qp.Corpus(list(seeds)).save(path)
     script = tmp_path / "add.py"
     script.write_text(_KILLED_ADD)
     child = subprocess.Popen(
-        [sys.executable, str(script), str(path)], stdout=subprocess.PIPE, text=True
+        [sys.executable, str(script), str(seeds_file)], stdout=subprocess.PIPE, text=True
     )
     assert child.stdout is not None
     assert child.stdout.readline().strip() == "writing"
     os.kill(child.pid, signal.SIGKILL)
     child.wait(timeout=30)
-    with sqlite3.connect(path) as db:
+    with sqlite3.connect(seeds_file) as db:
         assert db.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
-    opened = qp.Corpus.open(path)
+    opened = qp.Corpus.open(seeds_file)
     assert opened.ids == (*seeds.ids, "committed")
     assert {m.doc_id for m in qp.trace_quote(QUERY, opened).matches} >= {seeds.ids[0]}
     opened.add(qp.Document(id="after", text="Added after the crash."))
-    assert qp.Corpus.open(path).ids[-1] == "after"
+    assert qp.Corpus.open(seeds_file).ids[-1] == "after"
 
 
 def test_saving_over_a_file_and_opening_a_stranger_are_refused(
-    seeds: qp.Corpus, tmp_path: Path
+    seeds: qp.Corpus, tmp_path: Path, seeds_file: Path
 ) -> None:
-    path = tmp_path / "seeds.qp"
-    qp.Corpus(list(seeds)).save(path)
     with pytest.raises(qp.CorpusError, match="exists already"):
-        qp.Corpus(list(seeds)).save(path)
+        qp.Corpus(list(seeds)).save(seeds_file)
     stranger = tmp_path / "notes.txt"
     stranger.write_text("not a database")
     with pytest.raises(qp.CorpusError, match="not a quoteprov corpus"):
         qp.Corpus.open(stranger)
     with pytest.raises(qp.CorpusError, match="no corpus file"):
         qp.Corpus.open(tmp_path / "missing.qp")
-    with sqlite3.connect(path) as db:
+    with sqlite3.connect(seeds_file) as db:
         db.execute("UPDATE meta SET value = '99' WHERE key = 'schema'")
     with pytest.raises(qp.CorpusError, match="schema 99"):
-        qp.Corpus.open(path)
+        qp.Corpus.open(seeds_file)
 
 
 def test_stored_corpus_traces_as_in_memory_building_few_spans(
-    seeds: qp.Corpus, tmp_path: Path
+    seeds: qp.Corpus, seeds_file: Path
 ) -> None:
-    path = tmp_path / "seeds.qp"
-    qp.Corpus(list(seeds)).save(path)
-    opened = qp.Corpus.open(path)
+    opened = qp.Corpus.open(seeds_file)
     stored = CorpusIndex.for_corpus(opened).docs
     memory = CorpusIndex.for_corpus(seeds).docs
     # read for a search, a stored document builds its sentences and quotations only when
@@ -231,7 +221,7 @@ def test_stored_corpus_traces_as_in_memory_building_few_spans(
         for a, b in ((0, end), (0, end // 2), (end // 3, end), (end, end + 1)):
             assert stored[n].interruptions(a, b) == doc.interruptions(a, b)
     # read at once (a trace's candidate documents) as one by one
-    together = CorpusIndex.for_corpus(qp.Corpus.open(path)).docs
+    together = CorpusIndex.for_corpus(qp.Corpus.open(seeds_file)).docs
     together.fetch([3, 1, 3])
     assert sorted(together._cache) == [1, 3]
     for n in (1, 3):
@@ -266,10 +256,8 @@ def test_stored_corpus_traces_as_in_memory_building_few_spans(
         assert index.rows_of(docs).tolist() == scan.tolist()
 
 
-def test_stored_documents_travel_as_their_path(seeds: qp.Corpus, tmp_path: Path) -> None:
-    path = tmp_path / "seeds.qp"
-    qp.Corpus(list(seeds)).save(path)
-    index = CorpusIndex.for_corpus(qp.Corpus.open(path))
+def test_stored_documents_travel_as_their_path(seeds: qp.Corpus, seeds_file: Path) -> None:
+    index = CorpusIndex.for_corpus(qp.Corpus.open(seeds_file))
     docs = pickle.loads(pickle.dumps(index.docs))
     assert len(docs) == len(seeds) and docs[1].doc.id == seeds.ids[1]
     assert docs[1].tokens == index.docs[1].tokens
@@ -301,7 +289,9 @@ def _damaged(path: Path, offset: int) -> None:
     path.write_bytes(bytes(data))
 
 
-def test_foreign_damaged_and_hostile_files_are_refused(seeds: qp.Corpus, tmp_path: Path) -> None:
+def test_foreign_damaged_and_hostile_files_are_refused(
+    seeds: qp.Corpus, tmp_path: Path, seeds_file: Path
+) -> None:
     other = tmp_path / "other.db"
     with sqlite3.connect(other) as db:
         db.execute("CREATE TABLE meta (key TEXT, value TEXT)")
@@ -309,19 +299,17 @@ def test_foreign_damaged_and_hostile_files_are_refused(seeds: qp.Corpus, tmp_pat
     with pytest.raises(qp.CorpusError, match="not a quoteprov corpus"):
         qp.Corpus.open(other)
 
-    path = tmp_path / "seeds.qp"
-    qp.Corpus(list(seeds)).save(path)
     trapped = tmp_path / "trapped.qp"
-    trapped.write_bytes(path.read_bytes())
+    trapped.write_bytes(seeds_file.read_bytes())
     with sqlite3.connect(trapped) as db:  # SQL a file would run on the next add
         db.execute("CREATE TRIGGER t AFTER INSERT ON documents BEGIN DELETE FROM words; END")
     with pytest.raises(qp.CorpusError, match="not a quoteprov corpus"):
         qp.Corpus.open(trapped)
 
-    size = path.stat().st_size
+    size = seeds_file.stat().st_size
     for offset in (0, size // 3, size // 2, size - 1024):
         broken = tmp_path / f"broken{offset}.qp"
-        broken.write_bytes(path.read_bytes())
+        broken.write_bytes(seeds_file.read_bytes())
         _damaged(broken, offset)
         try:  # refused on opening, or on reading what is damaged; never anything else
             corpus = qp.Corpus.open(broken)
@@ -330,7 +318,7 @@ def test_foreign_damaged_and_hostile_files_are_refused(seeds: qp.Corpus, tmp_pat
         except qp.CorpusError as exc:
             assert "restore it from a backup" in str(exc) or "not a quoteprov" in str(exc)
     truncated = tmp_path / "truncated.qp"
-    truncated.write_bytes(path.read_bytes()[: size // 2])
+    truncated.write_bytes(seeds_file.read_bytes()[: size // 2])
     with pytest.raises(qp.CorpusError):
         CorpusIndex.for_corpus(qp.Corpus.open(truncated)).docs[len(seeds) - 1]
 
@@ -352,58 +340,50 @@ def _widen_first_sentence(db: sqlite3.Connection) -> None:
     ids=["quotations without parts", "a quotation past the text", "a sentence past the text"],
 )
 def test_spans_that_do_not_fit_their_document_are_refused(
-    seeds: qp.Corpus, tmp_path: Path, damage: Callable[[sqlite3.Connection], object]
+    seeds_file: Path, damage: Callable[[sqlite3.Connection], object]
 ) -> None:
-    path = tmp_path / "seeds.qp"
-    qp.Corpus(list(seeds)).save(path)
-    with sqlite3.connect(path) as db:
+    with sqlite3.connect(seeds_file) as db:
         damage(db)
-    corpus = qp.Corpus.open(path)
+    corpus = qp.Corpus.open(seeds_file)
     with pytest.raises(qp.CorpusError, match="is damaged"):
         qp.trace_quote(QUERY, corpus)
         qp.build_graph(corpus, workers=1)
 
 
-def test_a_file_of_another_version(seeds: qp.Corpus, tmp_path: Path) -> None:
-    path = tmp_path / "seeds.qp"
-    qp.Corpus(list(seeds)).save(path)
-    with sqlite3.connect(path) as db:
+def test_a_file_of_another_version(seeds: qp.Corpus, seeds_file: Path) -> None:
+    with sqlite3.connect(seeds_file) as db:
         db.execute("UPDATE meta SET value = '0' WHERE key = 'analysis'")
     with pytest.warns(UserWarning, match="analysed by other rules"):
-        opened = qp.Corpus.open(path)  # opens: documents read, analysed again in memory
+        opened = qp.Corpus.open(seeds_file)  # opens: documents read, analysed again in memory
     assert opened.ids == seeds.ids and opened.store is None
     assert qp.trace_quote(QUERY, opened).to_json() == qp.trace_quote(QUERY, seeds).to_json()
     newer = str(store_module.SCHEMA_VERSION + 1)
-    with sqlite3.connect(path) as db:
+    with sqlite3.connect(seeds_file) as db:
         db.execute("UPDATE meta SET value = ? WHERE key = 'schema'", (newer,))
     with pytest.raises(qp.CorpusError, match="upgrade quoteprov to open it"):
-        qp.Corpus.open(path)
-    with sqlite3.connect(path) as db:
+        qp.Corpus.open(seeds_file)
+    with sqlite3.connect(seeds_file) as db:
         db.execute("UPDATE meta SET value = '0' WHERE key = 'schema'")
     with pytest.raises(qp.CorpusError, match="open it with that version"):
-        qp.Corpus.open(path)
+        qp.Corpus.open(seeds_file)
 
 
-def test_a_file_of_schema_1_is_read_and_analysed_again(seeds: qp.Corpus, tmp_path: Path) -> None:
+def test_a_file_of_schema_1_is_read_and_analysed_again(seeds: qp.Corpus, seeds_file: Path) -> None:
     # schema 1 stored the quotations as JSON only; its documents are read, analysed again
-    path = tmp_path / "seeds.qp"
-    qp.Corpus(list(seeds)).save(path)
-    with sqlite3.connect(path) as db:
+    with sqlite3.connect(seeds_file) as db:
         db.execute("ALTER TABLE analysis DROP COLUMN quote_parts")
         db.execute("ALTER TABLE analysis DROP COLUMN quote_bounds")
         db.execute("UPDATE meta SET value = '1' WHERE key = 'schema'")
     with pytest.warns(UserWarning, match="corpus schema 1"):
-        opened = qp.Corpus.open(path)
+        opened = qp.Corpus.open(seeds_file)
     assert opened.ids == seeds.ids and opened.store is None
     assert qp.trace_quote(QUERY, opened).to_json() == qp.trace_quote(QUERY, seeds).to_json()
 
 
 def test_the_index_of_an_opened_corpus_reads_through_its_file(
-    seeds: qp.Corpus, tmp_path: Path
+    seeds: qp.Corpus, seeds_file: Path
 ) -> None:
-    path = tmp_path / "seeds.qp"
-    qp.Corpus(list(seeds)).save(path)
-    index = CorpusIndex.for_corpus(qp.Corpus.open(path))
+    index = CorpusIndex.for_corpus(qp.Corpus.open(seeds_file))
     assert index.stored is index.docs and isinstance(index.docs, store_module.StoredDocuments)
     assert CorpusIndex.for_corpus(qp.Corpus(list(seeds))).stored is None  # held in memory
 
@@ -414,61 +394,51 @@ def _schema(path: Path) -> str:
 
 
 def test_a_file_is_saved_as_schema_2_until_it_keeps_vectors(
-    seeds: qp.Corpus, tmp_path: Path
+    seeds: qp.Corpus, seeds_file: Path
 ) -> None:
-    path = tmp_path / "seeds.qp"
-    qp.Corpus(list(seeds)).save(path)
-    assert _schema(path) == "2"  # readable by the quoteprov before vectors were kept
-    docs = CorpusIndex.for_corpus(qp.Corpus.open(path)).docs
+    assert _schema(seeds_file) == "2"  # readable by the quoteprov before vectors were kept
+    docs = CorpusIndex.for_corpus(qp.Corpus.open(seeds_file)).docs
     assert docs.read_vectors("model", 4) == {}
     assert docs.write_vectors("model", {0: np.ones((2, 4)), 3: np.zeros((0, 4))}, seeds.ids)
-    assert _schema(path) == "3"
-    with sqlite3.connect(path) as db:  # written by this version now
+    assert _schema(seeds_file) == "3"
+    with sqlite3.connect(seeds_file) as db:  # written by this version now
         written_by = db.execute("SELECT value FROM meta WHERE key = 'quoteprov'").fetchone()
     assert written_by == (store_module._quoteprov_version(),)
-    again = CorpusIndex.for_corpus(qp.Corpus.open(path)).docs  # opens as schema 3
+    again = CorpusIndex.for_corpus(qp.Corpus.open(seeds_file)).docs  # opens as schema 3
     assert sorted(again.read_vectors("model", 4)) == [0, 3]
     assert again.read_vectors("model", 4)[0].tolist() == [[1.0] * 4] * 2
     assert again.read_vectors("another model", 4) == {}
 
 
-def test_a_newer_schema_with_more_tables_asks_for_a_newer_quoteprov(
-    seeds: qp.Corpus, tmp_path: Path
-) -> None:
-    path = tmp_path / "seeds.qp"
-    qp.Corpus(list(seeds)).save(path)
-    with sqlite3.connect(path) as db:
+def test_a_newer_schema_with_more_tables_asks_for_a_newer_quoteprov(seeds_file: Path) -> None:
+    with sqlite3.connect(seeds_file) as db:
         db.execute("CREATE TABLE later (x)")
         db.execute(
             "UPDATE meta SET value = ? WHERE key = 'schema'", (store_module.SCHEMA_VERSION + 1,)
         )
     with pytest.raises(qp.CorpusError, match="upgrade quoteprov to open it"):
-        qp.Corpus.open(path)
-    with sqlite3.connect(path) as db:  # the same table in a file of a schema this one reads
+        qp.Corpus.open(seeds_file)
+    with sqlite3.connect(seeds_file) as db:  # the same table in a file of a schema this one reads
         db.execute("UPDATE meta SET value = '2' WHERE key = 'schema'")
     with pytest.raises(qp.CorpusError, match="not a quoteprov corpus file"):
-        qp.Corpus.open(path)
+        qp.Corpus.open(seeds_file)
 
 
-def test_a_vectors_table_in_a_schema_2_file_is_refused(seeds: qp.Corpus, tmp_path: Path) -> None:
-    path = tmp_path / "seeds.qp"
-    qp.Corpus(list(seeds)).save(path)
-    with sqlite3.connect(path) as db:
+def test_a_vectors_table_in_a_schema_2_file_is_refused(seeds_file: Path) -> None:
+    with sqlite3.connect(seeds_file) as db:
         db.execute(store_module._VECTORS)
     with pytest.raises(qp.CorpusError, match="not a quoteprov corpus file"):
-        qp.Corpus.open(path)
+        qp.Corpus.open(seeds_file)
 
 
 def test_bad_or_unfinished_vectors_are_left_out_and_not_kept(
-    seeds: qp.Corpus, tmp_path: Path
+    seeds: qp.Corpus, seeds_file: Path
 ) -> None:
-    path = tmp_path / "seeds.qp"
-    qp.Corpus(list(seeds)).save(path)
-    docs = CorpusIndex.for_corpus(qp.Corpus.open(path)).docs
+    docs = CorpusIndex.for_corpus(qp.Corpus.open(seeds_file)).docs
     nan = np.full((1, 4), np.nan)
     assert docs.write_vectors("model", {0: np.ones((1, 4)), 1: nan}, seeds.ids)  # NaN: not kept
     assert sorted(docs.read_vectors("model", 4)) == [0]
-    with sqlite3.connect(path) as db:
+    with sqlite3.connect(seeds_file) as db:
         db.executemany(
             "INSERT INTO vectors VALUES ('model', ?, ?)",
             [(1, b"\x00\x3c\x00"), (2, np.full(4, np.inf, dtype="<f2").tobytes())],
@@ -476,11 +446,11 @@ def test_bad_or_unfinished_vectors_are_left_out_and_not_kept(
     assert sorted(docs.read_vectors("model", 4)) == [0]  # cut and infinite rows: left out
 
 
-def test_a_snapshot_reads_only_its_own_documents_vectors(seeds: qp.Corpus, tmp_path: Path) -> None:
-    path = tmp_path / "seeds.qp"
-    qp.Corpus(list(seeds)).save(path)
-    old = CorpusIndex.for_corpus(qp.Corpus.open(path)).docs
-    grown = qp.Corpus.open(path)
+def test_a_snapshot_reads_only_its_own_documents_vectors(
+    seeds: qp.Corpus, seeds_file: Path
+) -> None:
+    old = CorpusIndex.for_corpus(qp.Corpus.open(seeds_file)).docs
+    grown = qp.Corpus.open(seeds_file)
     grown.add(qp.Document(id="new", text="Added since."))
     n = len(seeds)
     assert CorpusIndex.for_corpus(grown).docs.write_vectors(
@@ -489,13 +459,11 @@ def test_a_snapshot_reads_only_its_own_documents_vectors(seeds: qp.Corpus, tmp_p
     assert old.read_vectors("model", 4) == {}  # document n is not in that snapshot
 
 
-def test_keeping_vectors_gives_way_and_leaves_no_lock(seeds: qp.Corpus, tmp_path: Path) -> None:
-    path = tmp_path / "seeds.qp"
-    qp.Corpus(list(seeds)).save(path)
-    corpus = qp.Corpus.open(path)
+def test_keeping_vectors_gives_way_and_leaves_no_lock(seeds: qp.Corpus, seeds_file: Path) -> None:
+    corpus = qp.Corpus.open(seeds_file)
     docs = CorpusIndex.for_corpus(corpus).docs
     one = {0: np.ones((1, 4))}
-    writer = sqlite3.connect(path, isolation_level=None)
+    writer = sqlite3.connect(seeds_file, isolation_level=None)
     writer.execute("BEGIN IMMEDIATE")
     try:  # another process writing: left for a later search
         assert docs.write_vectors("model", one, seeds.ids) is False
@@ -504,7 +472,7 @@ def test_keeping_vectors_gives_way_and_leaves_no_lock(seeds: qp.Corpus, tmp_path
         writer.close()
     assert docs.read_vectors("model", 4) == {}
     assert docs.write_vectors("model", one, seeds.ids) is True
-    with sqlite3.connect(path) as db:  # an error in the middle of a transaction
+    with sqlite3.connect(seeds_file) as db:  # an error in the middle of a transaction
         db.execute(
             "CREATE TRIGGER no BEFORE INSERT ON vectors BEGIN SELECT RAISE(ABORT, 'no'); END"
         )
@@ -514,20 +482,18 @@ def test_keeping_vectors_gives_way_and_leaves_no_lock(seeds: qp.Corpus, tmp_path
 
 
 def test_vectors_are_kept_only_in_batches_of_their_own_corpus(
-    monkeypatch: pytest.MonkeyPatch, seeds: qp.Corpus, tmp_path: Path
+    monkeypatch: pytest.MonkeyPatch, seeds: qp.Corpus, tmp_path: Path, seeds_file: Path
 ) -> None:
     monkeypatch.setattr(store_module, "VECTORS_BATCH", 2)
-    path = tmp_path / "seeds.qp"
-    qp.Corpus(list(seeds)).save(path)
-    docs = CorpusIndex.for_corpus(qp.Corpus.open(path)).docs
+    docs = CorpusIndex.for_corpus(qp.Corpus.open(seeds_file)).docs
     blocks = {d: np.full((1, 4), d) for d in range(len(seeds))}
     assert docs.write_vectors("model", blocks, seeds.ids)  # three transactions
     assert sorted(docs.read_vectors("model", 4)) == list(range(len(seeds)))
     other = tmp_path / "other.qp"  # the file replaced by a corpus of other documents
     qp.Corpus([qp.Document(id=f"x{k}", text="Another text.") for k in range(5)]).save(other)
-    os.replace(other, path)
+    os.replace(other, seeds_file)
     assert docs.write_vectors("new model", blocks, seeds.ids) is False
-    with sqlite3.connect(path) as db:
+    with sqlite3.connect(seeds_file) as db:
         assert db.execute("SELECT name FROM sqlite_master WHERE name = 'vectors'").fetchall() == []
     missing = tmp_path / "gone.qp"
     gone = store_module.StoredDocuments(missing, len(seeds))
@@ -535,15 +501,13 @@ def test_vectors_are_kept_only_in_batches_of_their_own_corpus(
     assert not missing.exists()  # a file that is gone is not created again
 
 
-def test_an_add_from_a_stale_view_is_refused(seeds: qp.Corpus, tmp_path: Path) -> None:
-    path = tmp_path / "seeds.qp"
-    qp.Corpus(list(seeds)).save(path)
-    first, second = qp.Corpus.open(path), qp.Corpus.open(path)
+def test_an_add_from_a_stale_view_is_refused(seeds: qp.Corpus, seeds_file: Path) -> None:
+    first, second = qp.Corpus.open(seeds_file), qp.Corpus.open(seeds_file)
     first.add(qp.Document(id="one", text="Added by the first process."))
     with pytest.raises(qp.CorpusError, match="another process added 1 documents"):
         second.add(qp.Document(id="two", text="Added by the second."))
     assert second.ids == seeds.ids  # nothing changed, in memory or in the file
-    assert qp.Corpus.open(path).ids == (*seeds.ids, "one")
+    assert qp.Corpus.open(seeds_file).ids == (*seeds.ids, "one")
     assert len(CorpusIndex.for_corpus(second).docs) == len(seeds)  # its own snapshot
 
 
@@ -569,25 +533,23 @@ _READER = textwrap.dedent(
 
 
 def test_two_readers_see_consistent_corpora_while_a_third_process_adds(
-    seeds: qp.Corpus, tmp_path: Path
+    seeds: qp.Corpus, tmp_path: Path, seeds_file: Path
 ) -> None:
     import time
 
-    path = tmp_path / "seeds.qp"
-    qp.Corpus(list(seeds)).save(path)
     script = tmp_path / "read.py"
     script.write_text(_READER)
     until = time.time() + 6
     readers = [
         subprocess.Popen(
-            [sys.executable, str(script), str(path), QUERY, str(until)],
+            [sys.executable, str(script), str(seeds_file), QUERY, str(until)],
             stdout=subprocess.PIPE,
             stderr=subprocess.PIPE,
             text=True,
         )
         for _ in range(2)
     ]
-    writer = qp.Corpus.open(path)
+    writer = qp.Corpus.open(seeds_file)
     added = 0
     while time.time() < until - 1:
         writer.add(_extra(added + 1)[added])
@@ -596,7 +558,7 @@ def test_two_readers_see_consistent_corpora_while_a_third_process_adds(
     for reader, (out, err) in zip(readers, results, strict=True):
         assert reader.returncode == 0, err
         assert len(seeds) <= int(out) <= len(seeds) + added
-    assert qp.Corpus.open(path).ids == (*seeds.ids, *(f"extra{k}" for k in range(added)))
+    assert qp.Corpus.open(seeds_file).ids == (*seeds.ids, *(f"extra{k}" for k in range(added)))
 
 
 def test_quotations_keep_whether_they_are_direct_speech(tmp_path: Path) -> None:
@@ -609,10 +571,8 @@ def test_quotations_keep_whether_they_are_direct_speech(tmp_path: Path) -> None:
     assert quote == qp.extract_quotes(doc.text)[0] and quote.direct is False
 
 
-def test_a_schema_that_is_no_plain_number_is_refused(seeds: qp.Corpus, tmp_path: Path) -> None:
-    path = tmp_path / "seeds.qp"
-    qp.Corpus(list(seeds)).save(path)
-    with sqlite3.connect(path) as db:
+def test_a_schema_that_is_no_plain_number_is_refused(seeds_file: Path) -> None:
+    with sqlite3.connect(seeds_file) as db:
         db.execute("UPDATE meta SET value = '²' WHERE key = 'schema'")  # str.isdigit() says yes
     with pytest.raises(qp.CorpusError, match="not a quoteprov corpus file"):
-        qp.Corpus.open(path)
+        qp.Corpus.open(seeds_file)
