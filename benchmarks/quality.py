@@ -326,16 +326,23 @@ def msrp_section(curve_path: Path | None, semantic: Any, side: str = "report") -
             return np.asarray(semantic.encode(qs) @ vectors.T)
 
         baselines["MiniLM cosine"] = cosine
+
+        def token_set(qs: list[str]) -> np.ndarray:
+            return np.asarray(
+                process.cdist(
+                    qs, pool.texts, scorer=fuzz.token_set_ratio, processor=str.lower, workers=-1
+                )
+                / 100.0
+            )
+
         # the obvious combination of the two best single signals: their plain sum (the
         # weight 1 was the best of 0.3-1.5 on the fit half, 0.898; a sum ranks a copy of
         # the query first, as quoteprov must)
-        baselines["cos + token_set"] = lambda qs: (
-            cosine(qs)
-            + process.cdist(
-                qs, pool.texts, scorer=fuzz.token_set_ratio, processor=str.lower, workers=-1
-            )
-            / 100.0
-        )
+        baselines["cos + token_set"] = lambda qs: cosine(qs) + token_set(qs)
+        # the same with the cosine corrected for hubness (see _hubness)
+        hub = _hubness(np.asarray(vectors), position={t: n for n, t in enumerate(pool.texts)})
+        baselines["CSLS cosine"] = lambda qs: cosine(qs) - 0.5 * hub(qs)
+        baselines["CSLS cos + token_set"] = lambda qs: cosine(qs) - 0.5 * hub(qs) + token_set(qs)
     ceiling = msrp_ceiling(pos, pool, index, vectors, queries)
     out = [
         Row(f"MSRP retrieval{tag}", "recall@1", _f(hits1 / n_pos), "", ">= 0.92", f"{n_pos} q"),
@@ -376,6 +383,39 @@ def msrp_section(curve_path: Path | None, semantic: Any, side: str = "report") -
     if curve_path is not None:
         _write_curve(curve_path, curve_pos, curve_neg)
     return out
+
+
+def _hubness(
+    vectors: np.ndarray, position: dict[str, int], k: int = 3
+) -> Callable[[list[str]], np.ndarray]:
+    """Each pool sentence's mean cosine to its k nearest others, the query left out.
+
+    The hubness correction of cross-lingual retrieval (CSLS, Conneau et al. 2018): a
+    sentence close to many others is a weaker match for any one of them. The query is
+    left out of every neighbourhood, or a near-copy of the query would be penalised for
+    being near the query itself. k = 3 and the weight 0.5 were the best of k 1-10 and
+    weights 0.25-1 on the fit half (0.900 against 0.898 for the plain sum).
+    """
+    sims = vectors @ vectors.T
+    np.fill_diagonal(sims, -np.inf)
+    near = np.argsort(-sims, axis=1)[:, : k + 1]
+    top = np.take_along_axis(sims, near, axis=1)
+    mean_k = top[:, :k].mean(axis=1)
+    neighbours_of: dict[int, list[int]] = {}
+    for c, row in enumerate(near[:, :k]):
+        for p in row:
+            neighbours_of.setdefault(int(p), []).append(c)
+
+    def hub(qs: list[str]) -> np.ndarray:
+        out = np.tile(mean_k, (len(qs), 1))
+        for j, q in enumerate(qs):
+            p = position[q]
+            cs = np.array(neighbours_of.get(p, []), dtype=np.int64)
+            if cs.size:  # q among c's k nearest: its (k + 1)-th takes q's place
+                out[j, cs] = mean_k[cs] + (top[cs, k] - sims[cs, p]) / k
+        return out
+
+    return hub
 
 
 def _baseline(
