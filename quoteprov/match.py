@@ -1177,6 +1177,39 @@ def _covered(q: Query, adoc: AnalyzedDocument, m: Match) -> int:
     return len(q.terms.keys() & set(adoc.terms(i, j)))
 
 
+def check_count(name: str, value: int | None, least: int = 1) -> None:
+    """Refuse a count that is not a whole number of at least ``least`` (None passes).
+
+    >>> check_count("limit", 0)
+    Traceback (most recent call last):
+    ...
+    quoteprov.errors.InputError: limit must be a whole number of at least 1, not 0
+    """
+    if value is None:
+        return
+    if isinstance(value, bool) or not isinstance(value, int) or value < least:
+        raise InputError(f"{name} must be a whole number of at least {least}, not {value!r}")
+
+
+def check_kinds(kinds: Sequence[str] | None) -> None:
+    """Refuse a ``kinds`` filter naming no known kind of match (None passes).
+
+    >>> check_kinds("verbatim")
+    Traceback (most recent call last):
+    ...
+    quoteprov.errors.InputError: kinds must be a list of kinds, such as ["verbatim"], not a string
+    """
+    if kinds is None:
+        return
+    if isinstance(kinds, str):
+        raise InputError('kinds must be a list of kinds, such as ["verbatim"], not a string')
+    unknown = sorted({str(k) for k in kinds} - set(KIND_RANK))
+    if unknown:
+        raise InputError(
+            f"unknown kind {', '.join(map(repr, unknown))}: use {', '.join(map(repr, KIND_RANK))}"
+        )
+
+
 def _spans_overlap(a: Match, b: Match) -> bool:
     return a.doc_id == b.doc_id and a.start < b.end and b.start < a.end
 
@@ -1210,6 +1243,8 @@ def find_matches(
         Use the semantic tier (:mod:`quoteprov.semantic`): None (default) when it is
         installed, False never.
     """
+    check_kinds(kinds)
+    check_count("limit", limit)
     q = Query.parse(query)
     # in a big corpus only the query's rarer terms are looked up (every copy holds them):
     # the work per query stops growing with the corpus

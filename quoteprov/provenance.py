@@ -40,7 +40,15 @@ from pydantic import ConfigDict, PrivateAttr
 
 from .corpus import Corpus
 from .index import AnalyzedDocument, CorpusIndex, distinct
-from .match import COPY_SIMILARITY, Query, candidate_rows, find_matches, match_passage
+from .match import (
+    COPY_SIMILARITY,
+    Query,
+    candidate_rows,
+    check_count,
+    check_kinds,
+    find_matches,
+    match_passage,
+)
 from .models import KIND_RANK, Document, Match, Quote, _Frozen, published_key
 from .normalize import fold
 from .parallel import Backend, run_tasks
@@ -871,6 +879,9 @@ def build_graph(
     >>> [graph.nodes[n]["text"] for n in graph if n.startswith("quote:")]
     ['We will rebuild every bridge by spring.']
     """
+    check_count("min_shared", min_shared)
+    check_count("min_documents", min_documents)
+    check_count("workers", workers)
     if callable(progress):
         step: Progress = progress
         bars: bool | None = False
@@ -1100,8 +1111,11 @@ class Trace(_Frozen):
             occurrences=len(self.matches),
             documents=len({m.doc_id for m in self.matches}),
         )
-        aliases = speaker_aliases(m.speaker for m in self.matches if m.speaker is not None)
-        for m in self.matches:
+        shown = list(self.matches)
+        if self.origin is not None and all(m is not self.origin for m in shown):
+            shown.append(self.origin)  # left out by a kinds or limit filter
+        aliases = speaker_aliases(m.speaker for m in shown if m.speaker is not None)
+        for m in shown:
             target = "doc:" + m.doc_id
             if target not in graph:
                 graph.add_node(target, **_document_node(self._documents[m.doc_id]))
@@ -1131,15 +1145,22 @@ def trace(
     limit: int | None = None,
     min_shared: int = 2,
 ) -> Trace:
-    """Trace ``query`` through ``corpus``: every occurrence, best first, and its origin."""
+    """Trace ``query`` through ``corpus``: every occurrence, best first, and its origin.
+
+    The origin is chosen among all occurrences; ``kinds`` and ``limit`` only trim the
+    matches returned, so the origin may be one of those left out.
+    """
+    check_kinds(kinds)
+    check_count("limit", limit)
+    check_count("min_shared", min_shared)
     index = CorpusIndex.for_corpus(corpus)
-    matches = find_matches(query, index, kinds=kinds, limit=limit)  # type: ignore[arg-type]
+    found = find_matches(query, index)
     origin: Match | None = None
     reason: str | None = None
-    if matches:
+    if found:
         # one candidate per document: its best occurrence
         best: dict[str, Match] = {}
-        for m in matches:
+        for m in found:
             best.setdefault(m.doc_id, m)
         docs = sorted(index.by_id[d] for d in best)
         pool = list(best.values())
@@ -1148,6 +1169,8 @@ def trace(
         ]
         n, reason = choose_origin(candidates, lambda: _known_derivations(index, docs, min_shared))
         origin = pool[n]
+    matches = [m for m in found if kinds is None or m.kind in kinds][:limit]
     result = Trace(query=query, matches=tuple(matches), origin=origin, origin_reason=reason)
-    result._documents.update({m.doc_id: corpus[m.doc_id] for m in matches})
+    shown = matches if origin is None else [*matches, origin]
+    result._documents.update({m.doc_id: corpus[m.doc_id] for m in shown})
     return result

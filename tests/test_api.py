@@ -62,3 +62,46 @@ def test_repeated_queries_reuse_the_index(seeds: qp.Corpus) -> None:
     index = CorpusIndex.for_corpus(seeds)
     qp.trace_quote(STATEMENT[1], seeds)
     assert CorpusIndex.for_corpus(seeds) is index
+
+
+def test_filters_trim_the_matches_not_the_origin() -> None:
+    quote = "The new bridge will carry four lanes of traffic across the river by spring."
+    docs = [
+        {"id": "late", "text": quote, "published": "2024-05-01"},
+        {"id": "mid", "text": quote, "published": "2024-03-01"},
+        {"id": "early", "text": quote.replace("four", "the four"), "published": "2024-01-01"},
+    ]
+    whole = qp.trace_quote(quote, docs)
+    assert whole.origin is not None and whole.origin.doc_id == "early"
+    assert whole.origin.kind != "verbatim"
+    for kwargs in ({"limit": 1}, {"limit": 2}, {"kinds": ["verbatim"]}):
+        trace = qp.trace_quote(quote, docs, **kwargs)  # type: ignore[arg-type]
+        assert trace.origin == whole.origin
+        assert trace.origin_reason == whole.origin_reason
+    trace = qp.trace_quote(quote, docs, kinds=["verbatim"])
+    assert {m.doc_id for m in trace.matches} == {"late", "mid"}
+    assert "early" in trace.documents  # the origin's document travels with the trace
+    graph = trace.to_graph()
+    assert graph.nodes["quote:query"]["origin"] == "doc:early"
+    assert graph.edges["quote:query", "doc:early"]["is_origin"]
+
+
+@pytest.mark.parametrize(
+    ("kwargs", "message"),
+    [
+        ({"limit": 0}, "limit must be a whole number of at least 1"),
+        ({"limit": -1}, "limit must be a whole number"),
+        ({"limit": True}, "limit must be a whole number"),
+        ({"kinds": ["bogus"]}, "unknown kind 'bogus'"),
+        ({"kinds": "verbatim"}, "not a string"),
+    ],
+)
+def test_bad_filters_are_clear_errors(kwargs: dict[str, object], message: str) -> None:
+    with pytest.raises(qp.InputError, match=message):
+        qp.trace_quote("Peace is near.", [{"id": "a", "text": "Peace is near."}], **kwargs)  # type: ignore[arg-type]
+
+
+@pytest.mark.parametrize("key", ["min_shared", "min_documents", "workers"])
+def test_bad_graph_counts_are_clear_errors(key: str) -> None:
+    with pytest.raises(qp.InputError, match=f"{key} must be a whole number of at least 1"):
+        qp.build_graph([{"id": "a", "text": "Peace is near."}], **{key: 0})  # type: ignore[arg-type]
