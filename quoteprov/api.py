@@ -37,6 +37,10 @@ def as_corpus(source: CorpusLike, *, errors: Literal["raise", "skip"] = "raise")
         return source
     if isinstance(source, (str, os.PathLike)):
         path = Path(source)
+        if not path.exists():
+            raise CorpusError(
+                f"{path} does not exist; point to a directory of .txt files or a .jsonl file"
+            )
         if path.is_dir():
             return Corpus.from_directory(path, errors=errors)
         if path.suffix == ".jsonl" and path.is_file():

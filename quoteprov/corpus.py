@@ -222,12 +222,16 @@ class Corpus:
                 if fnmatch(file.name, pattern)
                 and not file.name.startswith(".")
                 and file.suffix.lower() != ".json"
-                and file.is_file()
+                and not file.is_dir()
             ),
             key=lambda file: file.name,
         )
         if not files:
-            warnings.warn(f"no files match {pattern!r} in {folder}", stacklevel=2)
+            # an empty corpus would answer every query with "no occurrence": say why instead
+            raise CorpusError(
+                f"no files match {pattern!r} in {folder}; point to the folder that holds the "
+                "documents' text files"
+            )
 
         skipped: list[tuple[str, str]] = []
         manifest_path = folder / _MANIFEST
@@ -595,7 +599,7 @@ def _decode(data: bytes, where: str, codec: str) -> str:
         if nul != -1:
             raise DocumentFormatError(
                 f"{where} looks like a binary file (NUL byte at offset {nul}); only plain text "
-                "files can be loaded: convert it to text, or leave it out with pattern="
+                "files can be loaded: convert it to text, or move it out of the folder"
             )
     try:
         return data[skip:].decode(codec)
@@ -604,8 +608,8 @@ def _decode(data: bytes, where: str, codec: str) -> str:
         line = data.count(b"\n", 0, offset) + 1
         raise EncodingError(
             f"{where}: byte 0x{data[offset]:02x} at offset {offset} (line {line}) is not valid "
-            f"{codec}; re-save the file as UTF-8, or pass its real encoding, e.g. "
-            "encoding='cp1252'"
+            f"{codec}; re-save the file as UTF-8 (in Python, Corpus.from_directory can also "
+            "read it in its real encoding, e.g. encoding='cp1252')"
         ) from exc
 
 
@@ -638,6 +642,12 @@ def _read_json_object(file: Path) -> dict[str, Any]:
 def _load_text_file(
     file: Path, codec: str, manifest_path: Path, manifest_entry: object
 ) -> Document:
+    if not file.is_file():  # never opened: a pipe would block, a broken link cannot be read
+        kind = "a broken link" if file.is_symlink() and not file.exists() else "not a plain file"
+        raise CorpusError(
+            f"cannot read {file}: it is {kind}; replace it with the text file or move it "
+            "out of the folder"
+        )
     try:
         data = file.read_bytes()
     except OSError as exc:

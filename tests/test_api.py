@@ -23,8 +23,11 @@ def test_corpus_from_path_records_documents_and_jsonl(tmp_path: Path) -> None:
 
 
 def test_unusable_corpus_arguments_are_clear_errors(tmp_path: Path) -> None:
+    with pytest.raises(qp.CorpusError, match=r"missing\.jsonl does not exist"):
+        qp.as_corpus(tmp_path / "missing.jsonl")
+    (tmp_path / "notes.md").write_text("x", encoding="utf-8")
     with pytest.raises(qp.CorpusError, match="neither a directory"):
-        qp.as_corpus(tmp_path / "missing")
+        qp.as_corpus(tmp_path / "notes.md")
     with pytest.raises(qp.InputError, match="cannot make a corpus"):
         qp.as_corpus(42)  # type: ignore[arg-type]
     with pytest.raises(qp.InputError, match="must be a string"):

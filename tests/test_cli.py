@@ -144,7 +144,7 @@ def test_quotes_lists_speakers(capsys: pytest.CaptureFixture[str]) -> None:
 @pytest.mark.parametrize(
     "args, message",
     [
-        (["trace", "x y z", "--corpus", "/nonexistent/dir"], "neither a directory"),
+        (["trace", "x y z", "--corpus", "/nonexistent/dir"], "does not exist"),
         (["trace", "...", "--corpus", str(SEEDS)], "no words"),
         (["quotes", "/nonexistent/file.txt"], "cannot read"),
         (["graph", str(SEEDS), "-o", "/nonexistent/dir/out.graphml"], "/nonexistent/dir"),

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import os
 import warnings
 from pathlib import Path
 from typing import Any
@@ -203,9 +204,30 @@ def test_missing_directory_or_file_path(tmp_path: Path) -> None:
         Corpus.from_directory(file)
 
 
-def test_empty_directory_warns(tmp_path: Path) -> None:
-    with pytest.warns(UserWarning, match="no files match"):
-        assert len(Corpus.from_directory(tmp_path)) == 0
+def test_a_folder_without_text_files_is_an_error(tmp_path: Path) -> None:
+    with pytest.raises(CorpusError, match=r"no files match '\*\.txt'"):
+        Corpus.from_directory(tmp_path)
+    write(tmp_path, "notes.md", "Not a text file by the pattern.")
+    (tmp_path / "sub.txt").mkdir()  # a folder is never a document
+    with pytest.raises(CorpusError, match="no files match"):
+        Corpus.from_directory(tmp_path)
+
+
+@pytest.mark.skipif(not hasattr(os, "mkfifo"), reason="needs named pipes")
+def test_links_and_pipes_are_named_not_dropped(tmp_path: Path) -> None:
+    write(tmp_path, "a.txt", "Alpha.")
+    (tmp_path / "broken.txt").symlink_to(tmp_path / "gone.txt")
+    os.mkfifo(tmp_path / "pipe.txt")  # never opened: reading it would block
+    (tmp_path / "link.txt").symlink_to(tmp_path / "a.txt")  # a good link is read through
+    with pytest.raises(CorpusError, match=r"broken\.txt: it is a broken link"):
+        Corpus.from_directory(tmp_path)
+    with pytest.warns(UserWarning):
+        corpus = Corpus.from_directory(tmp_path, errors="skip")
+    assert corpus.ids == ("a", "link")
+    assert [(Path(f).name, "plain file" in why) for f, why in corpus.skipped] == [
+        ("broken.txt", False),
+        ("pipe.txt", True),
+    ]
 
 
 def test_manifest_and_sidecar_precedence(tmp_path: Path) -> None:
