@@ -72,9 +72,9 @@ import contextlib
 import functools
 import json
 import os
+import secrets
 import sqlite3
 import sys
-import tempfile
 import warnings
 from array import array
 from collections import OrderedDict
@@ -221,11 +221,12 @@ class CorpusStore:
                 "or save to another path"
             )
         folder = path.parent if str(path.parent) else Path(".")
+        # not mkstemp, whose 0600 would ignore the umask: a corpus is often a shared file
+        temporary = str(folder / f".{path.name}.{secrets.token_hex(6)}")
         try:
-            handle, temporary = tempfile.mkstemp(prefix=f".{path.name}.", dir=folder)
+            os.close(os.open(temporary, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o666))
         except OSError as exc:
             raise CorpusError(f"cannot write {path}: {exc.strerror or exc}") from exc
-        os.close(handle)
         try:
             db = _connect(Path(temporary))
             db.executescript(_SCHEMA)
@@ -998,7 +999,7 @@ def _analysed_if_built(corpus: Corpus) -> list[AnalyzedDocument] | None:
 
 
 def _save(corpus: Corpus, path: Path) -> None:
-    if corpus.store is not None and Path(corpus.store.path).resolve() == path.resolve():
+    if corpus.store is not None and path.exists() and os.path.samefile(corpus.store.path, path):
         return  # already there: every add was written
     index = _built_index(corpus)
     corpus.store = CorpusStore.save(corpus, path)

@@ -190,6 +190,29 @@ def test_saving_over_a_file_and_opening_a_stranger_are_refused(
         qp.Corpus.open(seeds_file)
 
 
+def test_saving_again_where_the_file_was_moved_away_writes_it_again(tmp_path: Path) -> None:
+    path = tmp_path / "news.qp"
+    corpus = qp.Corpus([qp.Document(id="a", text="Peace is near.")])
+    corpus.save(path)
+    corpus.save(path)  # the same file: nothing to do
+    path.rename(tmp_path / "moved.qp")
+    corpus.save(path)
+    assert path.exists()
+    corpus.add(qp.Document(id="b", text="War is far."))
+    assert qp.Corpus.open(path).ids == ("a", "b")
+    assert qp.Corpus.open(tmp_path / "moved.qp").ids == ("a",)
+
+
+def test_a_saved_file_follows_the_umask(tmp_path: Path) -> None:
+    old = os.umask(0o022)
+    try:
+        qp.Corpus([qp.Document(id="a", text="Peace is near.")]).save(tmp_path / "news.qp")
+    finally:
+        os.umask(old)
+    assert (tmp_path / "news.qp").stat().st_mode & 0o777 == 0o644
+    assert [p.name for p in tmp_path.iterdir()] == ["news.qp"]  # no temporary file left
+
+
 def test_stored_corpus_traces_as_in_memory_building_few_spans(
     seeds: qp.Corpus, seeds_file: Path
 ) -> None:
