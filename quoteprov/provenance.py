@@ -149,6 +149,15 @@ class _Candidate:
     position: int  # corpus order
 
 
+def _earlier(a: dt.date | dt.datetime | None, b: dt.date | dt.datetime | None) -> bool:
+    """Whether ``a`` is surely before ``b``: by the day when either has no time of day."""
+    if a is None or b is None:
+        return False
+    if isinstance(a, dt.datetime) and isinstance(b, dt.datetime):
+        return published_key(a) < published_key(b)
+    return published_key(a).date() < published_key(b).date()
+
+
 def choose_origin(
     candidates: Sequence[_Candidate],
     derived: AbstractSet[tuple[str, str]] | Callable[[], AbstractSet[tuple[str, str]]],
@@ -161,11 +170,12 @@ def choose_origin(
     if len(candidates) == 1:
         return 0, "only occurrence"
     dates = [c.doc.published for c in candidates]
+    # a date without a time covers its whole day: it is earlier than a time only on an
+    # earlier day, and on the same day neither is first
     if all(d is not None for d in dates):
         keys = [published_key(d) for d in dates if d is not None]
-        first = min(keys)
-        if keys.count(first) == 1:
-            n = keys.index(first)
+        n = keys.index(min(keys))
+        if all(_earlier(dates[n], d) for m, d in enumerate(dates) if m != n):
             return n, f"earliest publication date ({dates[n]})"
     ids = {c.doc.id for c in candidates}
     if callable(derived):
@@ -174,8 +184,13 @@ def choose_origin(
     def is_copy(c: _Candidate) -> bool:
         return any((c.doc.id, other) in derived for other in ids if other != c.doc.id)
 
-    def dated(c: _Candidate) -> tuple[int, dt.datetime | None]:
-        return (0, published_key(c.doc.published)) if c.doc.published is not None else (1, None)
+    coarse = False  # set for the dates' step: whether a date left in the pool has no time
+
+    def dated(c: _Candidate) -> tuple[int, dt.date | None]:
+        if c.doc.published is None:
+            return (1, None)
+        when = published_key(c.doc.published)
+        return (0, when.date() if coarse else when)
 
     criteria: list[tuple[Callable[[_Candidate], Any], Callable[[list[_Candidate]], str]]] = [
         (
@@ -203,6 +218,10 @@ def choose_origin(
     pool = list(range(len(candidates)))
     reasons: list[str] = []
     for key, explain in criteria:
+        if key is dated:
+            coarse = any(
+                not isinstance(candidates[n].doc.published, (dt.datetime, type(None))) for n in pool
+            )
         best = min(key(candidates[n]) for n in pool)
         kept = [n for n in pool if key(candidates[n]) == best]
         if len(kept) < len(pool):

@@ -229,6 +229,31 @@ def test_origin_by_date_when_every_occurrence_is_dated() -> None:
     assert (n, reason) == (1, "earliest publication date (2021-07-16 23:00:00+00:00)")
 
 
+def test_a_date_without_a_time_ties_with_a_time_on_the_same_day() -> None:
+    day = _candidate("wire", kind="partial", published="2024-03-04", position=0)
+    morning = _candidate("blog", published="2024-03-04T08:00:00", position=1)
+    n, reason = choose_origin([day, morning], set())
+    assert (n, reason) == (1, "the most complete occurrence (others: partial)")
+    # a day earlier, or a time on an earlier day, still decides by the date
+    before = _candidate("eve", kind="partial", published="2024-03-03T23:00:00", position=2)
+    assert choose_origin([day, morning, before], set()) == (
+        2,
+        "earliest publication date (2024-03-03 23:00:00)",
+    )
+    assert choose_origin([day, _candidate("next", published="2024-03-05T01:00:00")], set()) == (
+        0,
+        "earliest publication date (2024-03-04)",
+    )
+    # two times on the same day as a bare date: the earlier time is not the earliest
+    later = _candidate("blog2", published="2024-03-04T09:00:00", position=0)
+    n, reason = choose_origin([day, later, morning], set())
+    assert (n, reason) == (
+        2,
+        "the most complete occurrence (others: partial); "
+        "the earliest publication date among the dated occurrences",
+    )
+
+
 def test_origin_evidence_without_complete_dates() -> None:
     # the only dated occurrence is a paraphrase in a copy: dates cannot decide
     pool = [
