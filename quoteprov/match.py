@@ -120,6 +120,29 @@ def _is_number(word: str) -> bool:
     return bool(_DIGIT.search(word)) or word in _NUMBER_WORDS
 
 
+_SPELLED = {
+    w: str(n)
+    for n, w in enumerate(
+        """zero one two three four five six seven eight nine ten eleven twelve thirteen
+        fourteen fifteen sixteen seventeen eighteen nineteen twenty""".split()
+    )
+} | {
+    w: str(10 * n)
+    for n, w in enumerate("thirty forty fifty sixty seventy eighty ninety".split(), 3)
+}
+
+
+def _number_value(word: str) -> str:
+    """The number a word stands for, so that '10' and 'ten' or '5,000' and '5000' agree.
+
+    >>> _number_value("ten"), _number_value("5,000"), _number_value("million")
+    ('10', '5000', 'million')
+    """
+    if _DIGIT.search(word):
+        return word.replace(",", "")
+    return _SPELLED.get(word, word)
+
+
 def _is_negation(word: str) -> bool:
     return word in NEGATIONS or word.endswith("n't")
 
@@ -462,6 +485,8 @@ def _changes(
     gaps = adoc.interruptions(dtok[0].start if dtok else 0, dtok[-1].end if dtok else 0)
     q_words = {t.norm for t in qtok}
     d_words = {t.norm for t in dtok}
+    q_numbers = {_number_value(w) for w in q_words if _is_number(w)}
+    d_numbers = {_number_value(w) for w in d_words if _is_number(w)}
     changes: list[Change] = []
     for op in Levenshtein.opcodes(symbols.encode(qtok), symbols.encode(dtok)):
         tag, a0, a1, b0, b1 = op.tag, op.src_start, op.src_end, op.dest_start, op.dest_end
@@ -487,7 +512,11 @@ def _changes(
                 found=text[start:end],
                 start=start,
                 end=end,
-                number=any(_is_number(t.norm) for t in (*lost, *new)),
+                number=any(
+                    _is_number(t.norm) and _number_value(t.norm) not in other
+                    for side, other in ((lost, d_numbers), (new, q_numbers))
+                    for t in side
+                ),
                 negation=any(map(_is_negation, words)),
                 entity=_name_changed(q, qtok, a0, a1, lost, adoc, dtok, b0, b1, new),
             )

@@ -45,6 +45,15 @@ def test_alteration_is_flagged_with_its_reason_even_when_the_words_are_close(
     assert m.altered and m.alterations == (reason,)
 
 
+@pytest.mark.parametrize(("said", "written"), [("40", "forty"), ("ten", "10"), ("5,000", "5000")])
+def test_a_number_written_another_way_is_no_alteration(said: str, written: str) -> None:
+    text = f"The mayor said {said} new buses will run on the coast road by June."
+    m = best(text.replace(said, written, 1), text)
+    assert [c.op for c in m.changes] == ["substitute"] and not m.altered
+    changed = best(text.replace(said, "41", 1), text)
+    assert changed.altered and changed.alterations[0].startswith("number:")
+
+
 def test_a_changed_last_word_is_a_substitution_not_a_deletion() -> None:
     text = "She said she will put the old harbour up for sale."
     m = best("she will put the old harbour up for rent", text)
