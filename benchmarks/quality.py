@@ -342,7 +342,7 @@ def msrp_section(curve_path: Path | None, semantic: Any, side: str = "report") -
         # the same with the cosine corrected for hubness (see _hubness)
         hub = _hubness(np.asarray(vectors), position={t: n for n, t in enumerate(pool.texts)})
         baselines["CSLS cosine"] = lambda qs: cosine(qs) - 0.5 * hub(qs)
-        baselines["CSLS cos + token_set"] = lambda qs: cosine(qs) - 0.5 * hub(qs) + token_set(qs)
+        baselines["CSLS + token_set"] = lambda qs: cosine(qs) - 0.5 * hub(qs) + token_set(qs)
     ceiling = msrp_ceiling(pos, pool, index, vectors, queries)
     out = [
         Row(f"MSRP retrieval{tag}", "recall@1", _f(hits1 / n_pos), "", ">= 0.92", f"{n_pos} q"),
