@@ -9,6 +9,8 @@ import argparse
 import contextlib
 import importlib.util
 import json
+import os
+import re
 import shutil
 import sys
 import textwrap
@@ -16,15 +18,15 @@ import warnings
 from collections import Counter
 from collections.abc import Iterator, Sequence
 from pathlib import Path
-from typing import Any
+from typing import Any, NoReturn
 
 import networkx as nx
 
 from . import __version__
 from .api import as_corpus, build_graph, trace_quote
 from .corpus import Corpus, read_text
-from .display import KIND_COLORS, marked_parts, trace_text
-from .errors import QuoteprovError
+from .display import KIND_COLORS, marked_parts, printable, trace_text
+from .errors import ExportError, QuoteprovError
 from .export import graph_to_dict, write_graphml, write_json
 from .provenance import Progress, Trace
 from .quotes import extract_quotes
@@ -40,19 +42,61 @@ _SKIP_HELP = (
 )
 
 
+def _say(kind: str, message: object) -> None:
+    """One line on stderr, ``quoteprov: KIND: message``, whatever the message holds."""
+    print(f"quoteprov: {kind}: {printable(' '.join(str(message).split()))}", file=sys.stderr)
+
+
+def _show_warning(
+    message: Warning | str,
+    category: type[Warning],
+    filename: str,
+    lineno: int,
+    file: Any = None,
+    line: str | None = None,
+) -> None:
+    """Print a warning as one line on stderr, without the source line Python adds."""
+    _say("warning", message)
+
+
 def _load(args: argparse.Namespace) -> Corpus:
-    """The corpus named on the command line; with --skip-bad, what was skipped and why,
-    one line each on stderr."""
+    """The corpus named on the command line; its warnings (an empty document, a manifest
+    entry with no file) are printed as they come, and with --skip-bad what was skipped and
+    why, one line each on stderr."""
     with warnings.catch_warnings():
-        warnings.simplefilter("ignore")  # said below, one line per input
+        # the summary of what --skip-bad skipped: each input is named below instead
+        warnings.filterwarnings("ignore", message=r"skipped \d+ of \d+ inputs")
         corpus = as_corpus(args.corpus, errors="skip" if args.skip_bad else "raise")
     for where, reason in corpus.skipped:
-        print(f"quoteprov: skipped {where}: {reason}", file=sys.stderr)
+        print(printable(f"quoteprov: skipped {where}: {reason}"), file=sys.stderr)
     return corpus
 
 
+class _UsageError(Exception):
+    """A command line argparse refuses; main() prints it as one line."""
+
+
+class _Parser(argparse.ArgumentParser):
+    def error(self, message: str) -> NoReturn:
+        raise _UsageError(f"{message} (see {self.prog} --help)")
+
+
+def _at_least_one(value: str) -> int:
+    """An argparse type: an integer of 1 or more."""
+    try:
+        number = int(value)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{value!r} is not a whole number") from None
+    if number < 1:
+        raise argparse.ArgumentTypeError(f"must be 1 or more, not {number}")
+    return number
+
+
+_FORMATS = {".graphml": "GraphML", ".json": "node-link JSON"}
+
+
 def _parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(
+    parser = _Parser(
         prog="quoteprov",
         description="Trace quotations to their source and export their provenance graph.",
         epilog=(
@@ -68,7 +112,9 @@ def _parser() -> argparse.ArgumentParser:
     p.add_argument("--corpus", required=True, help="a directory of .txt files or a .jsonl file")
     p.add_argument("--skip-bad", action="store_true", help=_SKIP_HELP)
     p.add_argument("--kind", action="append", choices=_KINDS, help="keep only this kind")
-    p.add_argument("--limit", type=int, help="show at most this many occurrences")
+    p.add_argument(
+        "--limit", type=_at_least_one, help="show at most this many occurrences (1 or more)"
+    )
     p.add_argument("--json", action="store_true", help="print the trace as JSON")
     p.add_argument(
         "--plain", action="store_true", help="a plain aligned table, even when rich is installed"
@@ -81,13 +127,18 @@ def _parser() -> argparse.ArgumentParser:
         "-o",
         "--output",
         default="provenance.graphml",
-        help="where to write the graph: .graphml (default provenance.graphml) or .json",
+        help=(
+            "the file to write the graph to, by its suffix: .graphml (default "
+            "provenance.graphml) or .json; a symlink is written through; '-' (standard "
+            "output), a device or FIFO, the corpus file and files in the corpus folder are "
+            "refused"
+        ),
     )
     p.add_argument(
         "--min-shared",
-        type=int,
+        type=_at_least_one,
         default=2,
-        help="reused sentences needed for a derived_from edge (default 2)",
+        help="reused sentences needed for a derived_from edge (1 or more, default 2)",
     )
     p.add_argument("--json", action="store_true", help="print the summary as JSON")
 
@@ -121,7 +172,7 @@ def _rich_trace(trace: Trace) -> None:
     console = Console(highlight=False)
     if not console.is_terminal:
         console.width = 140  # a file or a pipe: wide enough to keep the table readable
-    console.print(Text(f"“{_short(trace.query, 300)}”", style="bold"))
+    console.print(Text(f"“{printable(_short(trace.query, 300))}”", style="bold"))
     if not trace.matches:
         console.print("No occurrence found.")
         return
@@ -133,7 +184,7 @@ def _rich_trace(trace: Trace) -> None:
     )
     if trace.origin is not None:
         line = Text("origin: ", style="bold yellow")
-        line.append(f"{trace.origin.doc_id} — {trace.origin_reason}")
+        line.append(printable(f"{trace.origin.doc_id} — {trace.origin_reason}"))
         console.print(line)
     table = Table(box=box.SIMPLE_HEAD, pad_edge=False)
     table.add_column("", no_wrap=True)
@@ -144,19 +195,20 @@ def _rich_trace(trace: Trace) -> None:
     table.add_column("matched text, changes from the query marked", ratio=1, min_width=30)
     for m in sorted(trace.matches, key=lambda m: m is not trace.origin):
         doc = trace.documents.get(m.doc_id)
-        where = Text(m.doc_id)
+        where = Text(printable(m.doc_id))
         if doc is not None and (doc.source or doc.published):
             about = [doc.source or "", doc.published.isoformat()[:10] if doc.published else ""]
-            where.append("\n" + " · ".join(a for a in about if a), style="dim")
+            where.append("\n" + printable(" · ".join(a for a in about if a)), style="dim")
         text = Text()
         for part, role, warning in marked_parts(m):
-            text.append(part, style=_ROLE_STYLES[role] + (" reverse bold red" if warning else ""))
+            style = _ROLE_STYLES[role] + (" reverse bold red" if warning else "")
+            text.append(printable(part), style=style)
         table.add_row(
             Text("★ origin", style="bold yellow") if m is trace.origin else "",
             where,
             Text(m.kind, style="bold " + KIND_COLORS.get(m.kind, "")),
             f"{m.score:.1f}",
-            Text(m.speaker if m.speaker is not None else "—"),
+            Text(printable(m.speaker) if m.speaker is not None else "—"),
             text,
         )
     console.print(table)
@@ -180,7 +232,7 @@ def _has_rich() -> bool:
 def _trace(args: argparse.Namespace) -> None:
     trace = trace_quote(args.sentence, _load(args), kinds=args.kind, limit=args.limit)
     if args.json:
-        print(trace.to_json())
+        print(_json_text(trace.to_json()))
     elif _has_rich() and not args.plain:
         _rich_trace(trace)
     else:
@@ -294,34 +346,81 @@ def graph_summary(graph: nx.DiGraph[str], output: Path) -> tuple[dict[str, Any],
     return summary, text
 
 
+def _output(args: argparse.Namespace) -> Path:
+    """The graph's output file, refused before any work when it cannot be what is asked.
+
+    Raises
+    ------
+    ExportError
+        For ``-``, a suffix that is not a format the command writes, or a file the corpus
+        is read from: the corpus file itself, or a file directly in the corpus folder.
+    """
+    if args.output == "-":
+        raise ExportError(
+            "the graph cannot be written to standard output ('-'), which the summary uses; "
+            "give a file name ending in .graphml or .json"
+        )
+    output = Path(args.output)
+    if output.suffix.lower() not in _FORMATS:
+        formats = " or ".join(f"{suffix} ({name})" for suffix, name in _FORMATS.items())
+        raise ExportError(
+            f"cannot write {output}: the suffix {output.suffix or '(none)'!r} is not a format "
+            f"quoteprov graph writes; end the file name in {formats}"
+        )
+    corpus = Path(args.corpus)
+    target = Path(os.path.realpath(output))
+    source = Path(os.path.realpath(corpus))
+    same = target == source
+    with contextlib.suppress(OSError):  # a hard link; either may not exist
+        same = same or os.path.samefile(target, source)
+    if same or (source.is_dir() and target.parent == source):
+        shown = f"{output} (a link to {target})" if output.is_symlink() else str(output)
+        where = "the corpus file" if same else f"a file in the corpus folder {corpus}"
+        raise ExportError(
+            f"refusing to write the graph to {shown}: it is {where}, which the graph is "
+            "read from; write it outside the corpus"
+        )
+    return output
+
+
 def _graph(args: argparse.Namespace) -> None:
+    output = _output(args)
     corpus = _load(args)
     with _progress_bar(not args.json) as progress:
         graph = build_graph(corpus, min_shared=args.min_shared, progress=progress)
-    output = Path(args.output)
-    if output.suffix == ".json":
+    if output.suffix.lower() == ".json":
         write_json(graph_to_dict(graph), output)
     else:
         write_graphml(graph, output)
     summary, text = graph_summary(graph, output)
     if args.json:
-        print(json.dumps(summary, ensure_ascii=False, indent=2))
+        print(_json_text(json.dumps(summary, ensure_ascii=False, indent=2)))
     else:
         width = min(100, shutil.get_terminal_size((100, 24)).columns)
-        print(textwrap.fill(text, width=width, break_on_hyphens=False))
+        print(textwrap.fill(printable(text), width=width, break_on_hyphens=False))
 
 
 def _quotes(args: argparse.Namespace) -> None:
     text = read_text(args.file)
     quotes = extract_quotes(text)
     if args.json:
-        print(json.dumps([q.model_dump(mode="json") for q in quotes], ensure_ascii=False, indent=2))
+        data = [q.model_dump(mode="json") for q in quotes]
+        print(_json_text(json.dumps(data, ensure_ascii=False, indent=2)))
         return
     for q in quotes:
         who = q.speaker if q.speaker is not None else "—"
         cue = f" ({q.cue})" if q.cue is not None else ""
-        print(f"{q.start:>7}-{q.end:<7} {who}{cue}: “{_short(q.content, 100)}”")
+        print(printable(f"{q.start:>7}-{q.end:<7} {who}{cue}: “{_short(q.content, 100)}”"))
     print(f"{len(quotes)} quotation(s)")
+
+
+_C1 = re.compile(r"[\x7f-\x9f]")
+
+
+def _json_text(text: str) -> str:
+    """JSON text with DEL and the C1 controls written as ``\\u`` escapes: the same data
+    for a JSON reader, harmless on a terminal (``json.dumps`` escapes only C0)."""
+    return _C1.sub(lambda m: f"\\u{ord(m[0]):04x}", text)
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -330,7 +429,11 @@ def main(argv: Sequence[str] | None = None) -> int:
     >>> main(["quotes", "no/such/file.txt"])  # errors: one line on stderr, status 2
     2
     """
-    args = _parser().parse_args(argv)
+    try:
+        args = _parser().parse_args(argv)
+    except _UsageError as exc:
+        _say("error", exc)
+        return 2
     command = {"trace": _trace, "graph": _graph, "quotes": _quotes}[args.command]
     for stream in (sys.stdout, sys.stderr):
         # text the terminal's encoding cannot carry (lone surrogates from a JSON "\ud800"
@@ -341,9 +444,10 @@ def main(argv: Sequence[str] | None = None) -> int:
         with warnings.catch_warnings():
             # the help text says how to add the semantic tier; keep stderr for errors
             warnings.filterwarnings("ignore", message="quoteprov: semantic tier unavailable")
+            warnings.showwarning = _show_warning  # restored when the block ends
             command(args)
     except QuoteprovError as exc:
-        print(f"quoteprov: error: {exc}", file=sys.stderr)
+        _say("error", exc)
         return 2
     except KeyboardInterrupt:
         print("quoteprov: interrupted", file=sys.stderr)

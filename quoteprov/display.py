@@ -22,6 +22,8 @@ from __future__ import annotations
 
 import datetime as dt
 import html
+import re
+import textwrap
 from collections import Counter
 from collections.abc import Iterable
 from dataclasses import dataclass
@@ -43,6 +45,7 @@ __all__ = [
     "marked_parts",
     "marked_text",
     "match_html",
+    "printable",
     "trace_html",
     "trace_text",
 ]
@@ -594,17 +597,49 @@ def marked_text(match: Match, text: str | None = None, *, width: int | None = No
     return joined
 
 
-def trace_text(trace: Trace, *, width: int = 100) -> str:
-    """A trace as plain text: the query, the origin and one aligned line per match.
+_CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f]")
+_NAMED = {"\t": "\\t", "\n": "\\n", "\r": "\\r"}
 
-    Used by ``str(trace)`` and by the command line when ``rich`` is not installed.
+
+def printable(text: str) -> str:
+    r"""``text`` made safe to print on a terminal: control characters written as escapes.
+
+    Document text is scraped and untrusted: an ESC (``\\x1b``) could recolour, retitle or
+    clear a terminal, a BEL ring it.  Every C0 control (tab and line feed too: a printed
+    value stays on its line), DEL and every C1 control is written as its backslash escape;
+    everything else is kept.  For display only: the data and its offsets never change.
+
+    Parameters
+    ----------
+    text : str
+        Text about to be printed.
+
+    Returns
+    -------
+    str
+
+    Examples
+    --------
+    >>> print(printable("red\x1b[31m alert\x07\tnext\x9b"))
+    red\x1b[31m alert\x07\tnext\x9b
+    """
+    return _CONTROL.sub(lambda m: _NAMED.get(m[0]) or f"\\x{ord(m[0]):02x}", text)
+
+
+def trace_text(trace: Trace, *, width: int = 100) -> str:
+    """A trace as plain text: the query, the origin and one aligned row per match.
+
+    Used by ``str(trace)`` and by the command line when ``rich`` is not installed.  A
+    matched text is never cut, so every change (and every ``⚠``) shows: a long one wraps
+    onto lines of its own under its column.  Control characters are written as escapes
+    (see :func:`printable`).
 
     Parameters
     ----------
     trace : Trace
         A result of :func:`quoteprov.trace_quote`.
     width : int
-        Cut the query and each matched text to about this many characters.
+        Cut the query to about this many characters, and wrap each matched text at it.
 
     Returns
     -------
@@ -622,7 +657,7 @@ def trace_text(trace: Trace, *, width: int = 100) -> str:
             document  kind      score  speaker  matched text (changes from the query marked)
     origin  a         verbatim  100.0  he       Peace is near
     """
-    lines = [f"“{_short(trace.query, width)}”"]
+    lines = [f"“{printable(_short(trace.query, width))}”"]
     if not trace.matches:
         lines.append("No occurrence found.")
         return "\n".join(lines)
@@ -632,32 +667,34 @@ def trace_text(trace: Trace, *, width: int = 100) -> str:
         f"document{'s' * (docs != 1)}"
     )
     if trace.origin is not None:
-        lines.append(f"origin: {trace.origin.doc_id} — {trace.origin_reason}")
+        origin = f"{trace.origin.doc_id} — {trace.origin_reason}"
+        lines.append(f"origin: {printable(origin)}")
     ordered = _ordered(trace)
     rows = [
         (
             "origin" if m is trace.origin else "",
-            m.doc_id,
+            printable(m.doc_id),
             m.kind,
             f"{m.score:.1f}",
-            m.speaker if m.speaker is not None else "—",
-            marked_text(m, width=width),
+            printable(m.speaker) if m.speaker is not None else "—",
         )
         for m in ordered
     ]
-    header = (
-        "",
-        "document",
-        "kind",
-        "score",
-        "speaker",
-        "matched text (changes from the query marked)",
-    )
+    texts = [
+        textwrap.wrap(printable(marked_text(m)), max(width, 20), break_on_hyphens=False) or [""]
+        for m in ordered
+    ]
+    header = ("", "document", "kind", "score", "speaker")
     widths = [max(len(r[i]) for r in [header, *rows]) for i in range(5)]
+    indent = " " * (sum(widths) + 2 * len(widths))
     lines.append("")
-    for row in [header, *rows]:
-        cells = [cell.ljust(w) for cell, w in zip(row, widths, strict=False)]
-        lines.append("  ".join([*cells, row[5]]).rstrip())
+    for row, text in [
+        (header, ["matched text (changes from the query marked)"]),
+        *zip(rows, texts, strict=True),
+    ]:
+        cells = [cell.ljust(w) for cell, w in zip(row, widths, strict=True)]
+        lines.append("  ".join([*cells, text[0]]).rstrip())
+        lines += [indent + more for more in text[1:]]
     if any(m.changes for m in ordered):
         lines.append("")
         lines.append(

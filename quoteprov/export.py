@@ -18,7 +18,9 @@ leaves this module is always a GraphML-safe scalar (``str``, ``int``, ``float``,
   id, edges by (source, target[, key]) and attributes by name, so two graphs with the
   same content give byte-identical files whatever order they were built in.
 - Files are written atomically (a temporary file beside the target, then
-  :func:`os.replace`): a failed write leaves the old file as it was.
+  :func:`os.replace`): a failed write leaves the old file as it was.  A symlink is
+  written through (its target is replaced, the link stays); a device, FIFO or socket is
+  refused rather than replaced with a regular file.
 
 GraphML is written by networkx, which uses lxml when it is installed.  Without lxml,
 networkx falls back to the standard library writer, which writes carriage returns in
@@ -46,6 +48,7 @@ import os
 import re
 import secrets
 import shutil
+import stat
 from collections.abc import Callable, Hashable, Iterable, Mapping
 from pathlib import Path
 from typing import IO, Any
@@ -282,7 +285,7 @@ def graphml_safe(graph: nx.Graph[Any]) -> nx.Graph[str]:
     return safe
 
 
-def _write_error(target: Path, exc: Exception) -> ExportError:
+def _write_error(path: Path, target: Path, exc: Exception) -> ExportError:
     if not target.parent.is_dir():
         why = f"the folder {target.parent} does not exist; create it first"
     elif target.is_dir():
@@ -291,12 +294,39 @@ def _write_error(target: Path, exc: Exception) -> ExportError:
         why = "permission denied; choose a location you can write to"
     else:
         why = f"{type(exc).__name__}: {exc}"
-    return ExportError(f"cannot write {target}: {why}")
+    return ExportError(f"cannot write {path}: {why}")
+
+
+def _regular_target(path: Path) -> Path:
+    """The file a write to ``path`` must replace: the end of its symlinks, which must be a
+    regular file or not exist yet.
+
+    Replacing ``path`` itself would turn a symlink into a file of its own and a device or a
+    FIFO (``/dev/null``) into a regular file, so links are followed and special files refused.
+    """
+    target = Path(os.path.realpath(path))
+    try:
+        mode = target.stat().st_mode
+    except OSError:
+        return target  # not there yet (or unreachable: opening the temporary file says why)
+    if not stat.S_ISREG(mode) and not stat.S_ISDIR(mode):
+        kind = "a FIFO" if stat.S_ISFIFO(mode) else "a device, socket or other special file"
+        shown = f"{path} (a link to {target})" if path.is_symlink() else str(path)
+        raise ExportError(
+            f"cannot write {shown}: it is {kind}, not a regular file; give the name of a "
+            "regular file"
+        )
+    return target
 
 
 def _atomic_write(path: str | os.PathLike[str], write: Callable[[IO[bytes]], object]) -> Path:
-    """Write a file through ``write`` so that readers see the old file or the whole new one."""
-    target = Path(path)
+    """Write a file through ``write`` so that readers see the old file or the whole new one.
+
+    A symlink is written through (its target is replaced, the link kept); a target that
+    exists and is neither a regular file nor a folder is refused with :class:`ExportError`.
+    """
+    given = Path(path)
+    target = _regular_target(given)
     temp = target.parent / f".{target.name}.{secrets.token_hex(6)}.tmp"
     try:
         with open(temp, "xb") as handle:
@@ -307,11 +337,11 @@ def _atomic_write(path: str | os.PathLike[str], write: Callable[[IO[bytes]], obj
             shutil.copymode(target, temp)
         os.replace(temp, target)
     except Exception as exc:
-        raise _write_error(target, exc) from exc
+        raise _write_error(given, target, exc) from exc
     finally:
         with contextlib.suppress(OSError):
             temp.unlink(missing_ok=True)  # nothing left to remove after os.replace
-    return target
+    return given
 
 
 def write_graphml(graph: nx.Graph[Any], path: str | os.PathLike[str]) -> Path:
@@ -322,7 +352,8 @@ def write_graphml(graph: nx.Graph[Any], path: str | os.PathLike[str]) -> Path:
     graph : networkx.Graph
         Any networkx graph; it is flattened with :func:`graphml_safe` and not changed.
     path : str or os.PathLike
-        The file to write; an existing file is replaced only once the new one is whole.
+        The file to write; an existing file is replaced only once the new one is whole,
+        a symlink is written through, and anything but a regular file is refused.
 
     Returns
     -------
@@ -332,7 +363,8 @@ def write_graphml(graph: nx.Graph[Any], path: str | os.PathLike[str]) -> Path:
     Raises
     ------
     ExportError
-        When the file cannot be written (missing folder, no permission, full disk).
+        When the file cannot be written (missing folder, no permission, full disk, a
+        device or FIFO in the way).
     InputError
         When two node ids are equal once written as text.
 
@@ -462,7 +494,8 @@ def write_json(obj: Mapping[str, Any], path: str | os.PathLike[str]) -> Path:
     obj : Mapping[str, Any]
         The data, e.g. from :func:`graph_to_dict`.
     path : str or os.PathLike
-        The file to write; an existing file is replaced only once the new one is whole.
+        The file to write; an existing file is replaced only once the new one is whole,
+        a symlink is written through, and anything but a regular file is refused.
 
     Returns
     -------
@@ -472,7 +505,7 @@ def write_json(obj: Mapping[str, Any], path: str | os.PathLike[str]) -> Path:
     Raises
     ------
     ExportError
-        When the file cannot be written.
+        When the file cannot be written (as for :func:`write_graphml`).
     InputError
         When ``str()`` of a value that is not JSON fails.
 

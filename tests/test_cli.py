@@ -3,6 +3,9 @@
 from __future__ import annotations
 
 import json
+import os
+import re
+import stat
 import subprocess
 import sys
 from pathlib import Path
@@ -226,3 +229,220 @@ def test_lone_surrogates_from_json_escapes_are_printed_as_escapes(
         assert code == 0 and "Traceback" not in err and "\\ud800" in out
     code, out, _ = run(capsys, "trace", "We will win the war", "--corpus", str(corpus), "--json")
     assert json.loads(out)["matches"][0]["text"] == "We will win \ud800 the war"
+
+
+def _one_line_error(err: str, message: str) -> None:
+    assert err.count("\n") == 1 and err.startswith("quoteprov: error: ") and message in err
+    assert "Traceback" not in err and "usage:" not in err
+
+
+@pytest.mark.parametrize(
+    "output, message",
+    [
+        ("-", "cannot be written to standard output ('-')"),
+        ("graph.txt", "the suffix '.txt' is not a format quoteprov graph writes"),
+        ("graph", "the suffix '(none)' is not a format"),
+        ("graph.gexf", "end the file name in .graphml (GraphML) or .json (node-link JSON)"),
+    ],
+)
+def test_graph_refuses_a_format_it_does_not_write(
+    capsys: pytest.CaptureFixture[str],
+    monkeypatch: pytest.MonkeyPatch,
+    tmp_path: Path,
+    output: str,
+    message: str,
+) -> None:
+    # regression: any suffix but .json was written as GraphML, and `-o -` wrote a file
+    # literally named "-"
+    monkeypatch.chdir(tmp_path)
+    code, out, err = run(capsys, "graph", str(SEEDS), "-o", output)
+    assert code == 2 and out == ""
+    _one_line_error(err, message)
+    assert list(tmp_path.iterdir()) == []
+
+
+def _jsonl(path: Path, *records: dict[str, str]) -> Path:
+    path.write_text("".join(json.dumps(r) + "\n" for r in records), encoding="utf-8")
+    return path
+
+
+def test_graph_refuses_to_write_over_its_corpus(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path
+) -> None:
+    # regression: `graph h.jsonl -o h.jsonl` exited 0 and replaced the corpus with GraphML
+    corpus = _jsonl(tmp_path / "h.jsonl", {"id": "a", "text": '"We will win," she said.'})
+    before = corpus.read_bytes()
+    (tmp_path / "link.graphml").symlink_to(corpus)
+    os.link(corpus, tmp_path / "hard.json")
+    folder = tmp_path / "folder"
+    folder.mkdir()
+    (folder / "a.txt").write_text('"We will win," she said.')
+    cases = [
+        (corpus, tmp_path / "link.graphml", "(a link to"),
+        (corpus, tmp_path / "hard.json", "it is the corpus file"),
+        (folder, folder / "manifest.json", f"a file in the corpus folder {folder}"),
+        (folder, folder / "a.json", "write it outside the corpus"),
+        (folder, folder / "provenance.graphml", "which the graph is read from"),
+    ]
+    for source, output, message in cases:
+        code, out, err = run(capsys, "graph", str(source), "-o", str(output))
+        assert code == 2 and out == ""
+        _one_line_error(err, message)
+    assert corpus.read_bytes() == before and (tmp_path / "link.graphml").is_symlink()
+    assert sorted(p.name for p in folder.iterdir()) == ["a.txt"]
+    code, _, err = run(capsys, "graph", str(corpus), "-o", str(tmp_path / "h.json"))
+    assert code == 0 and err == ""  # beside the corpus is fine
+
+
+def test_graph_writes_through_a_symlink_and_refuses_a_fifo(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path
+) -> None:
+    # regression: the rename replaced a symlink (and, as root, /dev/null) with a regular
+    # file; a FIFO stands in for the device here
+    real = tmp_path / "real.graphml"
+    real.write_text("old")
+    link = tmp_path / "link.graphml"
+    link.symlink_to(real)
+    code, out, err = run(capsys, "graph", str(SEEDS), "-o", str(link))
+    assert code == 0 and err == "" and out.strip().endswith(f"Wrote {link}.")
+    assert link.is_symlink() and qp.read_graphml(real).number_of_nodes() > 5
+    fifo = tmp_path / "pipe.graphml"
+    os.mkfifo(fifo)
+    code, out, err = run(capsys, "graph", str(SEEDS), "-o", str(fifo))
+    assert code == 2 and out == ""
+    _one_line_error(err, "is a FIFO, not a regular file")
+    assert stat.S_ISFIFO(fifo.lstat().st_mode)
+
+
+@pytest.mark.parametrize(
+    "args, message",
+    [
+        (["trace", "x y z", "--corpus", str(SEEDS), "--limit", "0"], "--limit: must be 1 or"),
+        (["trace", "x y z", "--corpus", str(SEEDS), "--limit", "-1"], "not -1"),
+        (["trace", "x y z", "--corpus", str(SEEDS), "--limit", "two"], "'two' is not a whole"),
+        (["graph", str(SEEDS), "--min-shared", "0"], "--min-shared: must be 1 or more, not 0"),
+        (["graph", str(SEEDS), "--min-shared", "-3"], "see quoteprov graph --help"),
+        (["trace", "x y z"], "required: --corpus"),
+    ],
+)
+def test_bad_arguments_are_one_line_and_exit_2(
+    capsys: pytest.CaptureFixture[str], args: list[str], message: str
+) -> None:
+    # regression: --limit -1 silently dropped the last occurrence, --limit 0 and
+    # --min-shared 0 were accepted
+    code, out, err = run(capsys, *args)
+    assert code == 2 and out == ""
+    _one_line_error(err, message)
+
+
+def test_limit_one_keeps_one(capsys: pytest.CaptureFixture[str]) -> None:
+    code, out, _ = run(
+        capsys, "trace", STATEMENT[3], "--corpus", str(SEEDS), "--json", "--limit", "1"
+    )
+    assert code == 0 and len(json.loads(out)["matches"]) == 1
+
+
+def test_loading_warnings_are_one_line_each(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path
+) -> None:
+    # regression: the CLI hid every warning raised while loading
+    folder = tmp_path / "docs"
+    folder.mkdir()
+    (folder / "a.txt").write_text('"We will win the war," she said.')
+    (folder / "empty.txt").write_text("  \n")
+    (folder / "manifest.json").write_text('{"a": {"source": "S"}, "ghost": {"source": "G"}}')
+    for args in (
+        ["trace", "we will win the war", "--corpus", str(folder)],
+        ["graph", str(folder), "-o", str(tmp_path / "g.graphml")],
+    ):
+        code, out, err = run(capsys, *args)
+        assert code == 0 and out
+        lines = err.splitlines()
+        assert len(lines) == 2 and all(line.startswith("quoteprov: warning: ") for line in lines)
+        assert any("empty.txt" in line and "empty" in line for line in lines)
+        assert any("'ghost'" in line and "ignored" in line for line in lines)
+        assert "Traceback" not in err and "UserWarning" not in err and "warnings.warn" not in err
+
+
+def test_skip_bad_names_each_input_once(capsys: pytest.CaptureFixture[str], tmp_path: Path) -> None:
+    folder = _bad_folder(tmp_path)
+    code, _, err = run(
+        capsys, "graph", str(folder), "-o", str(tmp_path / "g.graphml"), "--skip-bad"
+    )
+    assert code == 0
+    lines = err.splitlines()
+    assert len([line for line in lines if line.startswith("quoteprov: skipped ")]) == 3
+    assert [line for line in lines if line.startswith("quoteprov: warning: ")] == [
+        line for line in lines if "empty.txt" in line
+    ]  # the empty file is said; the summary of what was skipped is not said twice
+
+
+EVIL_ID = "evil\x1b]0;pwned\x07\x9b"
+EVIL_TEXT = (
+    '"We will rebuild every bridge \x1b by spring\x07," said Mr Bond\x1b[2J. '
+    '"Peace is near\x9b," he added.'
+)
+_RAW = re.compile(r"[\x00-\x09\x0b-\x1f\x7f-\x9f]")
+
+
+@pytest.mark.parametrize("mode", ["--plain", "rich", "--json"])
+def test_trace_escapes_control_characters(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path, mode: str
+) -> None:
+    # regression: an ESC, a BEL or a C1 CSI in a document reached the terminal raw
+    corpus = _jsonl(tmp_path / "evil.jsonl", {"id": EVIL_ID, "text": EVIL_TEXT})
+    extra = [] if mode == "rich" else [mode]
+    code, out, err = run(
+        capsys, "trace", "We will rebuild every bridge by spring", "--corpus", str(corpus), *extra
+    )
+    assert code == 0 and err == "" and not _RAW.search(out)
+    if mode == "--json":  # the same data, escaped
+        data = json.loads(out)
+        match = data["matches"][0]
+        assert (
+            match["doc_id"] == EVIL_ID
+            and match["text"] == "We will rebuild every bridge \x1b by spring"
+        )
+        assert match["speaker"] == "Bond\x1b[2J"
+    else:
+        assert r"evil\x1b]0;pwned\x07\x9b" in out and r"bridge \x1b by spring" in out
+        assert r"Bond\x1b[2J" in out
+
+
+@pytest.mark.parametrize("extra", [[], ["--json"]])
+def test_quotes_and_graph_escape_control_characters(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path, extra: list[str]
+) -> None:
+    file = tmp_path / "evil.txt"
+    file.write_text(EVIL_TEXT, encoding="utf-8")
+    code, out, err = run(capsys, "quotes", str(file), *extra)
+    assert code == 0 and "Bond" in out and not _RAW.search(out + err)
+    if extra:
+        assert [q["content"] for q in json.loads(out)] == [
+            q.content for q in qp.extract_quotes(EVIL_TEXT)
+        ]
+    else:
+        assert r"Bond\x1b[2J" in out and r"bridge \x1b by spring\x07" in out
+        assert r"Peace is near\x9b" in out
+    corpus = _jsonl(tmp_path / "evil.jsonl", {"id": EVIL_ID, "text": EVIL_TEXT, "source": "S\x1b"})
+    code, out, err = run(capsys, "graph", str(corpus), "-o", str(tmp_path / "g.json"), *extra)
+    assert code == 0 and not _RAW.search(out + err)
+
+
+def test_plain_table_shows_a_change_past_100_characters(
+    capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    # regression: the plain table cut the matched text at about 100 characters, so the
+    # rich table's [⚠500→5,000] did not show in it
+    query = (
+        "The ministry said on Monday that the new programme for the northern provinces, "
+        "which includes roads, schools, bridges and clinics in every district, will cost "
+        "500 million dollars"
+    )
+    text = f'"{query.replace("500", "5,000")}," the spokesman said.'
+    corpus = _jsonl(tmp_path / "docs.jsonl", {"id": "a", "text": text})
+    code, plain, _ = run(capsys, "trace", query, "--corpus", str(corpus), "--plain")
+    assert code == 0 and "[⚠500→5,000] million dollars" in plain
+    monkeypatch.setattr(cli, "_has_rich", lambda: False)
+    code, out, _ = run(capsys, "trace", query, "--corpus", str(corpus))
+    assert code == 0 and out == plain

@@ -17,6 +17,7 @@ from quoteprov.display import (
     graph_html,
     marked_text,
     match_html,
+    printable,
     trace_html,
     trace_text,
 )
@@ -176,3 +177,46 @@ def test_empty_trace_shows_nothing_found(seeds: qp.Corpus) -> None:
     trace = qp.trace_quote("penguins skiing in the sahara", seeds)
     assert "No occurrence found." in trace_html(trace) and "No occurrence found." in str(trace)
     assert repr(trace).endswith(": 0 matches in 0 documents>")
+
+
+LONG = (
+    "The ministry said on Monday that the new programme for the northern provinces, which "
+    "includes roads, schools, bridges and clinics in every district, will cost 500 million dollars"
+)
+
+
+def test_plain_text_shows_a_change_past_the_width() -> None:
+    # regression: the matched text was cut at 100 characters, so a changed number beyond
+    # that point (the rich table's [⚠500→5,000]) did not show at all
+    docs = [{"id": "a", "text": f'"{LONG.replace("500", "5,000")}," the spokesman said.'}]
+    trace = qp.trace_quote(LONG, docs)
+    assert LONG.index("500") > 100 and trace.matches[0].altered
+    text = trace_text(trace)
+    assert "[⚠500→5,000] million dollars" in text and "…" not in text.split("\n", 1)[1]
+    row = next(line for line in text.splitlines() if line.startswith("origin  a"))
+    column = row.index("The ministry")
+    more = text.splitlines()[text.splitlines().index(row) + 1]
+    assert more[:column].isspace() and more[column:].startswith("schools")  # wrapped, aligned
+    assert all(len(line) <= column + 100 for line in text.splitlines())
+
+
+def test_plain_text_escapes_control_characters() -> None:
+    # regression: an ESC or a BEL in a document reached the terminal raw
+    text = f'"{LONG}," the \x1b]0;pwned\x07spokesman\x9b2J said. \x1b[31m'
+    doc_id = "evil\x1b[2J\x00"
+    trace = qp.trace_quote("\x1b[5m" + LONG, [{"id": doc_id, "text": text}])
+    m = trace.matches[0]
+    assert m.doc_id == doc_id and "\x1b]0;pwned\x07" in (m.speaker or "")  # the data is kept
+    shown = trace_text(trace)
+    assert not re.search(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]", shown)
+    assert r"evil\x1b[2J\x00" in shown and r"the \x1b]0;pwned\x07spokesman\x9b2J" in shown
+    assert shown.startswith("“\\x1b[5mThe ministry")
+
+
+def test_printable_escapes_every_control_and_keeps_the_rest() -> None:
+    controls = [chr(c) for c in [*range(0x20), 0x7F, *range(0x80, 0xA0)]]
+    escaped = printable("".join(controls))
+    assert re.fullmatch(r"(\\x[0-9a-f]{2}|\\[tnr])+", escaped)
+    assert escaped.count("\\") == len(controls)
+    kept = "Díaz-Canel «¡no!» 😀 \u200f\ud800 \\x1b"
+    assert printable(kept) == kept

@@ -346,6 +346,48 @@ def test_replacing_keeps_permissions(tmp_path: Path) -> None:
     assert stat.S_IMODE(path.stat().st_mode) == 0o640
 
 
+@pytest.mark.skipif(not hasattr(os, "symlink"), reason="symlinks")
+@pytest.mark.parametrize("write", [write_graphml, write_json])
+def test_a_symlink_is_written_through(tmp_path: Path, write: Any) -> None:
+    # regression: the rename replaced the link itself with a regular file
+    real = tmp_path / "data" / "real.out"
+    real.parent.mkdir()
+    real.write_text("old")
+    link = tmp_path / "link.out"
+    link.symlink_to(real)
+    assert write(nx.DiGraph([("a", "b")]) if write is write_graphml else {"a": 1}, link) == link
+    assert link.is_symlink() and os.readlink(link) == str(real)
+    assert real.read_text() != "old" and link.read_text() == real.read_text()
+    assert listing(tmp_path) == ["data", "link.out"] and listing(real.parent) == ["real.out"]
+
+
+@pytest.mark.skipif(not hasattr(os, "symlink"), reason="symlinks")
+def test_a_dangling_symlink_creates_its_target(tmp_path: Path) -> None:
+    link = tmp_path / "link.graphml"
+    link.symlink_to(tmp_path / "new.graphml")
+    write_graphml(nx.DiGraph([("a", "b")]), link)
+    assert link.is_symlink() and read_graphml(tmp_path / "new.graphml").has_edge("a", "b")
+
+
+@pytest.mark.skipif(not hasattr(os, "mkfifo"), reason="FIFOs")
+@pytest.mark.parametrize("through_a_link", [False, True])
+def test_a_fifo_is_refused_not_replaced(tmp_path: Path, through_a_link: bool) -> None:
+    # regression: `-o /dev/null` (as root) replaced the device with a regular file; a FIFO
+    # stands in for it here, real /dev files are never touched
+    fifo = tmp_path / "pipe"
+    os.mkfifo(fifo)
+    path = tmp_path / "link" if through_a_link else fifo
+    if through_a_link:
+        path.symlink_to(fifo)
+    with pytest.raises(ExportError, match="is a FIFO, not a regular file") as info:
+        write_graphml(nx.DiGraph(), path)
+    assert str(path) in str(info.value) and ("a link to" in str(info.value)) == through_a_link
+    with pytest.raises(ExportError, match="not a regular file"):
+        write_json({}, path)
+    assert stat.S_ISFIFO(fifo.lstat().st_mode) and path.is_symlink() == through_a_link
+    assert listing(tmp_path) == sorted(["pipe", *(["link"] if through_a_link else [])])
+
+
 def test_write_returns_a_path(tmp_path: Path) -> None:
     assert write_graphml(nx.DiGraph(), str(tmp_path / "g")) == tmp_path / "g"
     assert write_json({}, str(tmp_path / "j")) == tmp_path / "j"
