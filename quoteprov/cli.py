@@ -68,7 +68,9 @@ def _load(args: argparse.Namespace) -> Corpus:
         warnings.filterwarnings("ignore", message=r"skipped \d+ of \d+ inputs")
         corpus = as_corpus(args.corpus, errors="skip" if args.skip_bad else "raise")
     for where, reason in corpus.skipped:
-        print(printable(f"quoteprov: skipped {where}: {reason}"), file=sys.stderr)
+        # a line's reason names the line already ("docs.jsonl:2: not valid JSON ...")
+        said = reason if reason.startswith(where) else f"{where}: {reason}"
+        print(printable(f"quoteprov: skipped {said}"), file=sys.stderr)
     return corpus
 
 
@@ -130,8 +132,8 @@ def _parser() -> argparse.ArgumentParser:
         help=(
             "the file to write the graph to, by its suffix: .graphml (default "
             "provenance.graphml) or .json; a symlink is written through; '-' (standard "
-            "output), a device or FIFO, the corpus file and files in the corpus folder are "
-            "refused"
+            "output), a device or FIFO, the corpus file and a .json file in the corpus "
+            "folder (read as its metadata) are refused"
         ),
     )
     p.add_argument(
@@ -353,7 +355,7 @@ def _output(args: argparse.Namespace) -> Path:
     ------
     ExportError
         For ``-``, a suffix that is not a format the command writes, or a file the corpus
-        is read from: the corpus file itself, or a file directly in the corpus folder.
+        is read from: the corpus file itself, or a .json file directly in the corpus folder.
     """
     if args.output == "-":
         raise ExportError(
@@ -373,7 +375,9 @@ def _output(args: argparse.Namespace) -> Path:
     same = target == source
     with contextlib.suppress(OSError):  # a hard link; either may not exist
         same = same or os.path.samefile(target, source)
-    if same or (source.is_dir() and target.parent == source):
+    # the loader reads a folder's .json files as metadata (manifest, sidecars)
+    read = source.is_dir() and target.parent == source and target.suffix.lower() == ".json"
+    if same or read:
         shown = f"{output} (a link to {target})" if output.is_symlink() else str(output)
         where = "the corpus file" if same else f"a file in the corpus folder {corpus}"
         raise ExportError(

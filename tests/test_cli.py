@@ -282,7 +282,6 @@ def test_graph_refuses_to_write_over_its_corpus(
         (corpus, tmp_path / "hard.json", "it is the corpus file"),
         (folder, folder / "manifest.json", f"a file in the corpus folder {folder}"),
         (folder, folder / "a.json", "write it outside the corpus"),
-        (folder, folder / "provenance.graphml", "which the graph is read from"),
     ]
     for source, output, message in cases:
         code, out, err = run(capsys, "graph", str(source), "-o", str(output))
@@ -292,6 +291,8 @@ def test_graph_refuses_to_write_over_its_corpus(
     assert sorted(p.name for p in folder.iterdir()) == ["a.txt"]
     code, _, err = run(capsys, "graph", str(corpus), "-o", str(tmp_path / "h.json"))
     assert code == 0 and err == ""  # beside the corpus is fine
+    code, _, err = run(capsys, "graph", str(folder), "-o", str(folder / "provenance.graphml"))
+    assert code == 0 and err == ""  # GraphML in the folder is never read back as a document
 
 
 def test_graph_writes_through_a_symlink_and_refuses_a_fifo(
@@ -375,6 +376,10 @@ def test_skip_bad_names_each_input_once(capsys: pytest.CaptureFixture[str], tmp_
     assert [line for line in lines if line.startswith("quoteprov: warning: ")] == [
         line for line in lines if "empty.txt" in line
     ]  # the empty file is said; the summary of what was skipped is not said twice
+    jsonl = tmp_path / "h.jsonl"
+    jsonl.write_text('{"id": "a", "text": "Peace is near."}\n{bad\n', encoding="utf-8")
+    code, _, err = run(capsys, "trace", "Peace is near", "--corpus", str(jsonl), "--skip-bad")
+    assert code == 0 and err.count(f"{jsonl}:2") == 1  # the line is named once
 
 
 EVIL_ID = "evil\x1b]0;pwned\x07\x9b"
