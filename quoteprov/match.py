@@ -166,7 +166,36 @@ def _is_name(text: str, token: Token) -> bool:
     k = token.start
     while k > 0 and (text[k - 1].isspace() or text[k - 1] in _OPENERS):
         k -= 1
-    return k > 0 and text[k - 1] not in ".!?:;…\n"
+    if k == 0 or text[k - 1] in ".!?:;…\n":
+        return False
+    if _in_title_case(text, token.start):
+        # a headline capitalises every word: 'Can' is a name only if the text never
+        # writes it in lower case
+        return re.search(rf"(?<!\w){re.escape(word.lower())}(?!\w)", text) is None
+    return True
+
+
+_MINOR_WORDS = frozenset(
+    "a an and as at but by for from in into nor of on or so the to up with".split()
+)
+_WORD = re.compile(r"[^\W\d_][\w'’.-]*")
+
+
+def _in_title_case(text: str, at: int, longest: int = 200) -> bool:
+    """Whether the line around ``at`` is a short line in title case (a headline).
+
+    >>> _in_title_case("Cuba Can 'Smash' U.S. Interference, Joining Russia", 5)
+    True
+    >>> _in_title_case("North Korea said Cuba can win.", 12)
+    False
+    """
+    start = text.rfind("\n", 0, at) + 1
+    end = text.find("\n", at)
+    end = len(text) if end == -1 else end
+    if end - start > longest:
+        return False
+    words = [w for w in _WORD.findall(text, start, end) if w.lower() not in _MINOR_WORDS]
+    return len(words) >= 3 and sum(w[0].isupper() for w in words) >= 0.75 * len(words)
 
 
 @dataclass(frozen=True)

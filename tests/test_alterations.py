@@ -54,6 +54,26 @@ def test_a_number_written_another_way_is_no_alteration(said: str, written: str) 
     assert changed.altered and changed.alterations[0].startswith("number:")
 
 
+def test_a_headline_capital_is_no_name_unless_the_text_never_writes_it_lower() -> None:
+    text = (
+        "Mayor Says City Can Rebuild Old Harbour Bridge By Spring\n\n"
+        "The mayor said the city can rebuild the old harbour bridge by spring."
+    )
+    m = best("the city will rebuild the old harbour bridge by spring", text.split("\n")[0])
+    assert m.altered  # alone, the headline gives no evidence: 'Can' may be a name
+    found = [
+        m
+        for m in find_matches(
+            "the city will rebuild the old harbour bridge by spring",
+            CorpusIndex.for_corpus(qp.Corpus([qp.Document(id="d", text=text)])),
+        )
+        if m.start == 0
+    ]
+    assert found and not any("'Can'" in a for a in found[0].alterations)
+    m = best("Senator Warren said the bank will pay", "Senator Sanders Said The Bank Will Pay")
+    assert m.alterations == ("name: 'Warren' → 'Sanders'",)  # never written in lower case
+
+
 def test_a_changed_last_word_is_a_substitution_not_a_deletion() -> None:
     text = "She said she will put the old harbour up for sale."
     m = best("she will put the old harbour up for rent", text)
