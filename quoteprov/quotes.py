@@ -26,7 +26,8 @@
    it in its sentence (``X said that … "…"``, ``X, the minister, has acknowledged "…"``,
    ``…, asserting "…"`` → the sentence's subject), else from ``X:`` or a paragraph
    ending ``X said:`` right before it.  A role before a name keeps the name (``Foreign
-   Ministry spokeswoman Maria Zakharova`` → ``Maria Zakharova``).  Pronouns take the
+   Ministry spokeswoman Maria Zakharova`` → ``Maria Zakharova``), and a sentence adverb
+   before it is dropped (``Meanwhile Bob Lee told reporters`` → ``Bob Lee``).  Pronouns take the
    last speaker named earlier (he/she: a proper name); a quotation standing alone as a
    sentence right after a quotation with a speaker inherits that speaker (cue None).
 
@@ -342,6 +343,14 @@ _ADVERBIAL = (
     | _TIME
     | _words("however meanwhile still also then separately later earlier now but and so yet")
 )
+# sentence adverbs that open a sentence before its subject and are no part of a name:
+# 'Meanwhile Bob Lee told reporters', 'Then John Roe answered'
+_LEADING = _words(
+    """then meanwhile however but and also still now later earlier yesterday today tonight
+    tomorrow so yet thus instead nevertheless nonetheless moreover furthermore besides
+    separately afterwards afterward finally eventually again indeed likewise similarly
+    monday tuesday wednesday thursday friday saturday sunday"""
+)
 _TITLES = _words(
     """president vice prime minister secretary senator sen rep representative congressman
     congresswoman gov governor mayor chancellor premier ambassador director chairman
@@ -486,6 +495,8 @@ def _forward_np(toks: list[_Tok], i: int) -> list[_Tok]:
 
 def _make(np: list[_Tok], cue: str | None) -> _Attribution | None:
     """The attribution to a noun phrase, or None when it names no speaker."""
+    while len(np) > 1 and np[0].low in _LEADING and not np[0].trail:
+        np = np[1:]  # 'Meanwhile Bob Lee told reporters'
     if not _np_ok(np):
         return None
     part = _speaker_part(np)
@@ -590,8 +601,10 @@ def _plausible_subject(seg: list[_Tok]) -> bool:
 def _subject(toks: list[_Tok]) -> list[_Tok]:
     """The subject at the start of a sentence: a pronoun or a run of capitalised words,
     after an opening phrase such as 'At the debate,'."""
-    while toks and toks[0].low in _CONJUNCTIONS:
-        toks = toks[1:]  # 'And then Trump went on the attack, saying'
+    while toks and (
+        toks[0].low in _CONJUNCTIONS or (toks[0].low in _LEADING and not toks[0].trail)
+    ):
+        toks = toks[1:]  # 'And then Trump went on the attack, saying', 'Meanwhile Trump said'
     if toks and (toks[0].low in _ADVERBIAL or toks[0].low in _BOUNDARY):
         comma = next((i for i, t in enumerate(toks[:12]) if "," in t.trail), -1)
         toks = toks[comma + 1 :] if comma >= 0 else []
@@ -951,13 +964,15 @@ def _name_before(text: str, pos: int) -> str | None:
     found = None
     for m in _NAME.finditer(window):
         words = m.group().split()
-        while words and words[0].lower().strip(".") in _TITLES | _DETERMINERS:
+        while words and words[0].lower().strip(".") in _NOT_FIRST:
             words = words[1:]
         if len(words) >= 2 and words[-1].lower() not in _ORG_HEADS:
             found = " ".join(words)
     return found
 
 
+# words that open no name: 'On Monday Bob Lee', 'Then John Roe'
+_NOT_FIRST = _TITLES | _DETERMINERS | _LEADING | _PREPOSITIONS
 _NAME = re.compile(r"\b[A-Z][\w'’.-]*(?:[ ](?:[A-Z][\w'’.-]*|de|da|del|van|von)){1,4}\b")
 
 

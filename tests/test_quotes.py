@@ -480,3 +480,25 @@ def test_pronoun_resolves_to_a_name_in_the_sentence_before() -> None:
     text = 'Mayor Jane Doe arrived late. "We will never give up," she said.'
     [q] = extract_quotes(text)
     assert (q.speaker, q.speaker_span.text if q.speaker_span else None) == ("Jane Doe", "she")
+
+
+# -- speaker defects from the user review -----------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("text", "speaker"),
+    [
+        ('Meanwhile Bob Lee told reporters: "We will not give up on this bridge."', "Bob Lee"),
+        ('Meanwhile Bob Lee told reporters "we will not give up on this bridge."', "Bob Lee"),
+        ('However Ruth Abara said: "The tunnel comes first."', "Ruth Abara"),
+        ('Later Ruth Abara wrote: "The tunnel comes first."', "Ruth Abara"),
+        ('Yesterday Ruth Abara said, "The tunnel comes first."', "Ruth Abara"),
+        ('Also Ruth Abara insisted: "The tunnel comes first."', "Ruth Abara"),
+        ('Then John Roe answered. "We will see," he said.', "John Roe"),
+        ('On Monday John Roe answered. "We will see," he said.', "John Roe"),
+    ],
+)
+def test_a_sentence_adverb_is_no_part_of_the_speaker(text: str, speaker: str) -> None:
+    (q,) = extract_quotes(text)
+    assert q.speaker == speaker
+    _check_offsets(text, [q])
