@@ -525,7 +525,9 @@ def _skip_fillers(toks: list[_Tok], k: int, lo: int = 0) -> int:
     if k - 3 >= lo and [t.low for t in toks[k - 2 : k]] == ["on", "to"]:
         k -= 3 if toks[k - 3].low in _GO else 0
     while k > lo and (
-        toks[k - 1].low in _FILLERS or toks[k - 1].low in _TIME or toks[k - 1].low.endswith("ly")
+        toks[k - 1].low in _FILLERS
+        or toks[k - 1].low in _TIME
+        or (toks[k - 1].low.endswith("ly") and not _is_cap(toks[k - 1]))  # not 'Kelly said'
     ):
         k -= 1
     return k
@@ -615,7 +617,7 @@ def _subject(toks: list[_Tok]) -> list[_Tok]:
         if not _is_cap(tok) and not (run and tok.low in _PARTICLES):
             break
         run.append(tok)
-        if tok.trail:
+        if tok.trail and not _abbreviation(tok):  # 'Mr. Ortiz'
             break
     return run if run and run[0].low not in _ADVERBIAL else []
 

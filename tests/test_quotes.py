@@ -502,3 +502,18 @@ def test_a_sentence_adverb_is_no_part_of_the_speaker(text: str, speaker: str) ->
     (q,) = extract_quotes(text)
     assert q.speaker == speaker
     _check_offsets(text, [q])
+
+
+@pytest.mark.parametrize(
+    ("text", "speaker"),
+    [
+        ('Dana Kelly said: "The budget is fine this year."', "Dana Kelly"),
+        ('Senator Ann Reilly also said "the budget is fine this year."', "Ann Reilly"),
+        ('"The budget is fine," Ann Daly said.', "Ann Daly"),
+        ('Mr. Ortiz spoke for an hour, asserting that "the budget is fine."', "Ortiz"),
+    ],
+)
+def test_a_capitalised_name_is_no_adverb(text: str, speaker: str) -> None:
+    # a name ending in -ly is no adverb ('Kelly said'), a title's full stop ends no subject
+    (q,) = extract_quotes(text)
+    assert q.speaker == speaker
