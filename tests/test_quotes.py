@@ -517,3 +517,36 @@ def test_a_capitalised_name_is_no_adverb(text: str, speaker: str) -> None:
     # a name ending in -ly is no adverb ('Kelly said'), a title's full stop ends no subject
     (q,) = extract_quotes(text)
     assert q.speaker == speaker
+
+
+def test_a_pronoun_refers_to_the_subject_named_since_the_last_speaker() -> None:
+    text = (
+        '"The bridge will reopen in May," said Lee. Anna Kim, his deputy, disagreed. '
+        '"It is not safe," she said.'
+    )
+    first, second = extract_quotes(text)
+    assert (first.speaker, second.speaker) == ("Lee", "Anna Kim")
+    assert second.speaker_span is not None and second.speaker_span.text == "she"
+    text = '"We start in May," said Lee. Then Omar Diallo spoke. "Not before June," he said.'
+    assert [q.speaker for q in extract_quotes(text)] == ["Lee", "Omar Diallo"]
+
+
+def test_a_pronoun_refers_to_nobody_the_text_called_by_the_other_one() -> None:
+    text = (
+        '"The bridge will reopen in May," said Lee. Anna Kim, his deputy, disagreed. '
+        '"It is not safe," she said. "We have checked it twice," he said.'
+    )
+    assert [q.speaker for q in extract_quotes(text)] == ["Lee", "Anna Kim", "Lee"]
+
+
+def test_a_name_after_a_sentence_subject_is_no_antecedent() -> None:
+    # the subject of the sentence before is the antecedent, not the object named after it
+    text = 'Lee thanked Anna Kim for the report. "It helps," he said.'
+    assert [q.speaker for q in extract_quotes(text)] == ["he"]  # 'Lee': not known as a name
+    text = 'Omar Lee thanked Anna Kim for the report. "It helps," he said.'
+    assert [q.speaker for q in extract_quotes(text)] == ["Omar Lee"]
+
+
+def test_a_name_inside_a_quotation_is_no_antecedent() -> None:
+    (q,) = extract_quotes('"I met Bill Clinton in Paris," she said.')
+    assert q.speaker == "she"
