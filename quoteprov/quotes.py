@@ -10,7 +10,10 @@
    letters (``it's``, ``Kim Jong Un’s``) is an apostrophe; a closing single mark with
    no open single quotation (``the Castros’ regime``) is one too.  Quotations nested in
    another stay inside it.  A mark that reopens the same kind of quotation while one
-   is open (``"A "B"``) drops the earlier, unclosed one.
+   is open (``"A "B"``) drops the earlier, unclosed one.  Every line break ends a
+   paragraph but a single one that hard-wraps a double-mark quotation: one that breaks
+   off a line inside a sentence, not before a blank line, when the quotation closes
+   within :data:`_WRAPPED_LINES` more lines (``"We will build the new\\nbridge first,"``).
 2. **Unbalanced marks.**  A paragraph ends every quotation.  An unclosed double-mark
    quotation still counts, running to the end of its paragraph, when its mark opens a
    paragraph or a clause (after ``:``, ``,``, a full stop or a dash) right before a word,
@@ -46,7 +49,8 @@ from __future__ import annotations
 
 import re
 from bisect import bisect_right
-from collections.abc import Sequence
+from collections import deque
+from collections.abc import Iterator, Sequence
 from typing import NamedTuple
 
 from .models import Quote, Sentence, Span
@@ -62,6 +66,7 @@ _GAP_MAX = 10  # words allowed between a cue verb and the quotation it introduce
 _NP_MAX = 10  # words in a speaker's noun phrase
 _CONTEXT = 300  # characters of context looked at on each side of a quotation
 _MAX_DEPTH = 16  # deeper nesting is noise; further opening marks are ignored
+_WRAPPED_LINES = 6  # lines after the first a hard-wrapped paragraph may take in
 
 # ---------------------------------------------------------------------------- marks
 
@@ -163,6 +168,14 @@ def _push(stack: list[_Open], pos: int, mark: str) -> None:
 
 def _paragraph(text: str, lo: int, hi: int, marks: list[tuple[int, str]]) -> list[_Found]:
     """Top-level quotations of one paragraph."""
+    out, stack = _scan(text, lo, hi, marks)
+    return _finish(text, lo, hi, out, stack)
+
+
+def _scan(
+    text: str, lo: int, hi: int, marks: list[tuple[int, str]]
+) -> tuple[list[_Found], list[_Open]]:
+    """The quotations that ``marks`` close in ``text[lo:hi]``, and those left open."""
     out: list[_Found] = []
     stack: list[_Open] = []
     for i, ch in marks:
@@ -215,6 +228,12 @@ def _paragraph(text: str, lo: int, hi: int, marks: list[tuple[int, str]]) -> lis
                 if top and top.mark == ch:
                     _drop(stack, out)
                 _push(stack, i, ch)
+    return out, stack
+
+
+def _finish(text: str, lo: int, hi: int, out: list[_Found], stack: list[_Open]) -> list[_Found]:
+    """A paragraph's quotations once its end has left ``stack`` open: an unclosed
+    quotation counts when it opens a paragraph or clause and ends like a sentence."""
     while len(stack) > 1:
         _drop(stack, out)
     if stack:
@@ -235,21 +254,86 @@ def _paragraph(text: str, lo: int, hi: int, marks: list[tuple[int, str]]) -> lis
     return out
 
 
-def _segments(text: str) -> list[_Segment]:
-    """Every top-level quotation of ``text`` with words in it, in text order."""
-    segments: list[_Segment] = []
+class _Line(NamedTuple):
+    lo: int
+    hi: int  # where its line break starts (or the text ends)
+    marks: list[tuple[int, str]]
+    newline: bool  # ends with a line break that may be a hard wrap (\n, \r\n or \r)
+
+
+def _lines(text: str) -> Iterator[_Line]:
+    """The lines of ``text`` with their quotation marks; ``\\r\\n`` is one break."""
     lo = 0
+    skip = 0  # the \n of a \r\n
     marks: list[tuple[int, str]] = []
     for m in _MARK.finditer(text):
-        if m.group() in _BREAKS:
-            if marks:
-                segments += _trimmed(text, lo, m.start(), _paragraph(text, lo, m.start(), marks))
-            lo, marks = m.end(), []
-        else:
-            marks.append((m.start(), m.group()))
-    if marks:
-        segments += _trimmed(text, lo, len(text), _paragraph(text, lo, len(text), marks))
+        ch = m.group()
+        if ch not in _BREAKS:
+            marks.append((m.start(), ch))
+        elif m.start() >= skip:
+            end = m.end() + (ch == "\r" and text.startswith("\n", m.end()))
+            yield _Line(lo, m.start(), marks, ch in "\r\n")
+            lo, skip, marks = end, end, []
+    yield _Line(lo, len(text), marks, False)
+
+
+def _segments(text: str) -> list[_Segment]:
+    """Every top-level quotation of ``text`` with words in it, in text order.
+
+    A line break ends a paragraph, except a single one (``\\n``, ``\\r\\n``, ``\\r``; not
+    before a blank line) inside a double-mark quotation that closes within
+    :data:`_WRAPPED_LINES` lines, when the line does not end like a sentence: a
+    hard-wrapped quotation is one quotation.  (A quotation left open at the end of a
+    sentence and of its line is the convention for one continued in the next
+    paragraph, where single line breaks part paragraphs: step 2 reads it.)
+    """
+    segments: list[_Segment] = []
+    lines = _lines(text)
+    ahead: deque[_Line] = deque()
+
+    def peek(k: int) -> _Line | None:
+        while len(ahead) <= k:
+            line = next(lines, None)
+            if line is None:
+                return None
+            ahead.append(line)
+        return ahead[k]
+
+    while (line := ahead.popleft() if ahead else next(lines, None)) is not None:
+        if not line.marks:
+            continue
+        lo, hi, marks, newline = line
+        found, stack = _scan(text, lo, hi, marks)
+        taken = 0  # lines after this one joined to its paragraph
+        while stack and newline and taken < _WRAPPED_LINES and _wraps(text, lo, hi):
+            # the quotation open at this break may close on one of the next lines
+            merged, closed = list(marks), False
+            for k in range(taken, _WRAPPED_LINES):
+                nxt = peek(k)
+                if nxt is None or not text[nxt.lo : nxt.hi].strip():
+                    break  # the text's end or a blank line: a paragraph break
+                merged += nxt.marks
+                tried, left = _scan(text, lo, nxt.hi, merged)
+                if any(o < hi < c and text[o] not in _SINGLE for o, _, c, _ in tried):
+                    taken, marks, hi, newline = k + 1, merged, nxt.hi, nxt.newline
+                    found, stack, closed = tried, left, True
+                    break
+                if not nxt.newline:
+                    break
+            if not closed:
+                break
+        for _ in range(taken):
+            ahead.popleft()
+        segments += _trimmed(text, lo, hi, _finish(text, lo, hi, found, stack))
     return segments
+
+
+def _wraps(text: str, lo: int, hi: int) -> bool:
+    """Whether the line ``text[lo:hi]`` breaks off inside a sentence (a hard wrap)."""
+    k = hi
+    while k > lo and text[k - 1].isspace():
+        k -= 1
+    return k > lo and _TERMINAL_END.search(text, lo, k) is None
 
 
 def _trimmed(text: str, lo: int, hi: int, found: list[_Found]) -> list[_Segment]:
@@ -749,8 +833,8 @@ def _masked(text: str, segments: list[_Segment]) -> str:
 def _joinable(text: str, first: _Segment, second: _Segment) -> _Attribution | None:
     """The attribution between two quotations when it interrupts one quotation."""
     between = text[first.close : second.open]
-    if not between.strip() or any(b in between for b in _BREAKS):
-        return None
+    if not between.strip() or first.para_lo != second.para_lo:
+        return None  # a paragraph break between them
     lead_comma = between.lstrip()[:1] == ","
     if not (lead_comma or text[first.end - 1] in ",—–-…:"):
         return None

@@ -550,3 +550,62 @@ def test_a_name_after_a_sentence_subject_is_no_antecedent() -> None:
 def test_a_name_inside_a_quotation_is_no_antecedent() -> None:
     (q,) = extract_quotes('"I met Bill Clinton in Paris," she said.')
     assert q.speaker == "she"
+
+
+# -- hard-wrapped quotations -------------------------------------------------------------
+
+
+@pytest.mark.parametrize("newline", ["\n", "\r\n", "\r"])
+def test_a_quotation_hard_wrapped_across_a_line_break_is_one_quotation(newline: str) -> None:
+    text = (
+        f'The mayor said: "We will build the new{newline}bridge first and the tunnel later,"'
+        f" she told{newline}reporters."
+    )
+    (q,) = extract_quotes(text)
+    assert q.text == f"We will build the new{newline}bridge first and the tunnel later,"
+    assert (q.cue, q.speaker_span.text if q.speaker_span else None) == ("told", "she")
+    _check_offsets(text, [q])
+
+
+def test_a_wrapped_quotation_may_span_several_lines_and_be_interrupted() -> None:
+    text = (
+        '"We will build the new bridge\nfirst. And the tunnel after\nthat," Ruth Abara said,'
+        ' "if the\ncouncil agrees."'
+    )
+    (q,) = extract_quotes(text)
+    assert [p.text for p in q.parts] == [
+        "We will build the new bridge\nfirst. And the tunnel after\nthat,",
+        "if the\ncouncil agrees.",
+    ]
+    assert (q.speaker, q.cue) == ("Ruth Abara", "said")
+    _check_offsets(text, [q])
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        # a blank line is a paragraph break
+        'He said "we will build the new\n\nbridge first," she told reporters.',
+        '"We will build the new\r\n\r\nbridge first," she said.',
+        # the closing mark lies too many lines on
+        'He said "we will build the new\n' + "and the next\n" * 8 + 'bridge first," she said.',
+    ],
+)
+def test_no_quotation_across_a_paragraph_break_or_too_many_lines(text: str) -> None:
+    quotes = extract_quotes(text)
+    assert not any("\n" in q.text for q in quotes)
+    _check_offsets(text, quotes)
+
+
+def test_a_quotation_continued_in_the_next_single_line_paragraph_still_is_two() -> None:
+    # news convention: a paragraph of a quotation ends unclosed, the next opens again
+    text = (
+        'Lee said: "We will fight on the beaches. We will never surrender.\n'
+        '"We shall go on to the end," he said.\n'
+        '"And we shall not flag or fail."'
+    )
+    assert [q.content for q in extract_quotes(text)] == [
+        "We will fight on the beaches. We will never surrender.",
+        "We shall go on to the end,",
+        "And we shall not flag or fail.",
+    ]
