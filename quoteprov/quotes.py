@@ -10,7 +10,10 @@
    letters (``it's``, ``Kim Jong Un’s``) is an apostrophe; a closing single mark with
    no open single quotation (``the Castros’ regime``) is one too.  Quotations nested in
    another stay inside it.  A mark that reopens the same kind of quotation while one
-   is open (``"A "B"``) drops the earlier, unclosed one.
+   is open (``"A "B"``) drops the earlier, unclosed one.  Every line break ends a
+   paragraph but a single one that hard-wraps a double-mark quotation: one that breaks
+   off a line inside a sentence, not before a blank line, when the quotation closes
+   within :data:`_WRAPPED_LINES` more lines (``"We will build the new\\nbridge first,"``).
 2. **Unbalanced marks.**  A paragraph ends every quotation.  An unclosed double-mark
    quotation still counts, running to the end of its paragraph, when its mark opens a
    paragraph or a clause (after ``:``, ``,``, a full stop or a dash) right before a word,
@@ -26,9 +29,14 @@
    it in its sentence (``X said that … "…"``, ``X, the minister, has acknowledged "…"``,
    ``…, asserting "…"`` → the sentence's subject), else from ``X:`` or a paragraph
    ending ``X said:`` right before it.  A role before a name keeps the name (``Foreign
-   Ministry spokeswoman Maria Zakharova`` → ``Maria Zakharova``).  Pronouns take the
-   last speaker named earlier (he/she: a proper name); a quotation standing alone as a
-   sentence right after a quotation with a speaker inherits that speaker (cue None).
+   Ministry spokeswoman Maria Zakharova`` → ``Maria Zakharova``), and a sentence adverb
+   before it is dropped (``Meanwhile Bob Lee told reporters`` → ``Bob Lee``).  A pronoun
+   takes the person it refers to (:class:`_Pronouns`): he/she the most recent person
+   named as an earlier quotation's speaker or as a sentence's subject just before
+   (``"…," said Lee. Anna Kim disagreed. "…," she said.`` → Anna Kim), never one the
+   text has already called by the other pronoun; a pronoun that refers to nobody named
+   stays the speaker.  A quotation standing alone as a sentence right after a
+   quotation with a speaker inherits that speaker (cue None).
 
 >>> quotes = extract_quotes('"We won," Ana Díaz said. "It is early," she added, "but we will."')
 >>> [(q.content, q.speaker, q.cue) for q in quotes]
@@ -41,11 +49,13 @@ from __future__ import annotations
 
 import re
 from bisect import bisect_right
-from collections.abc import Sequence
+from collections import deque
+from collections.abc import Iterator, Sequence
 from typing import NamedTuple
 
 from .models import Quote, Sentence, Span
 from .segment import split_sentences
+from .speakers import name_key
 
 __all__ = ["UNCLOSED_MIN_WORDS", "extract_quotes"]
 
@@ -56,6 +66,7 @@ _GAP_MAX = 10  # words allowed between a cue verb and the quotation it introduce
 _NP_MAX = 10  # words in a speaker's noun phrase
 _CONTEXT = 300  # characters of context looked at on each side of a quotation
 _MAX_DEPTH = 16  # deeper nesting is noise; further opening marks are ignored
+_WRAPPED_LINES = 6  # lines after the first a hard-wrapped paragraph may take in
 
 # ---------------------------------------------------------------------------- marks
 
@@ -157,6 +168,14 @@ def _push(stack: list[_Open], pos: int, mark: str) -> None:
 
 def _paragraph(text: str, lo: int, hi: int, marks: list[tuple[int, str]]) -> list[_Found]:
     """Top-level quotations of one paragraph."""
+    out, stack = _scan(text, lo, hi, marks)
+    return _finish(text, lo, hi, out, stack)
+
+
+def _scan(
+    text: str, lo: int, hi: int, marks: list[tuple[int, str]]
+) -> tuple[list[_Found], list[_Open]]:
+    """The quotations that ``marks`` close in ``text[lo:hi]``, and those left open."""
     out: list[_Found] = []
     stack: list[_Open] = []
     for i, ch in marks:
@@ -209,6 +228,12 @@ def _paragraph(text: str, lo: int, hi: int, marks: list[tuple[int, str]]) -> lis
                 if top and top.mark == ch:
                     _drop(stack, out)
                 _push(stack, i, ch)
+    return out, stack
+
+
+def _finish(text: str, lo: int, hi: int, out: list[_Found], stack: list[_Open]) -> list[_Found]:
+    """A paragraph's quotations once its end has left ``stack`` open: an unclosed
+    quotation counts when it opens a paragraph or clause and ends like a sentence."""
     while len(stack) > 1:
         _drop(stack, out)
     if stack:
@@ -229,21 +254,86 @@ def _paragraph(text: str, lo: int, hi: int, marks: list[tuple[int, str]]) -> lis
     return out
 
 
-def _segments(text: str) -> list[_Segment]:
-    """Every top-level quotation of ``text`` with words in it, in text order."""
-    segments: list[_Segment] = []
+class _Line(NamedTuple):
+    lo: int
+    hi: int  # where its line break starts (or the text ends)
+    marks: list[tuple[int, str]]
+    newline: bool  # ends with a line break that may be a hard wrap (\n, \r\n or \r)
+
+
+def _lines(text: str) -> Iterator[_Line]:
+    """The lines of ``text`` with their quotation marks; ``\\r\\n`` is one break."""
     lo = 0
+    skip = 0  # the \n of a \r\n
     marks: list[tuple[int, str]] = []
     for m in _MARK.finditer(text):
-        if m.group() in _BREAKS:
-            if marks:
-                segments += _trimmed(text, lo, m.start(), _paragraph(text, lo, m.start(), marks))
-            lo, marks = m.end(), []
-        else:
-            marks.append((m.start(), m.group()))
-    if marks:
-        segments += _trimmed(text, lo, len(text), _paragraph(text, lo, len(text), marks))
+        ch = m.group()
+        if ch not in _BREAKS:
+            marks.append((m.start(), ch))
+        elif m.start() >= skip:
+            end = m.end() + (ch == "\r" and text.startswith("\n", m.end()))
+            yield _Line(lo, m.start(), marks, ch in "\r\n")
+            lo, skip, marks = end, end, []
+    yield _Line(lo, len(text), marks, False)
+
+
+def _segments(text: str) -> list[_Segment]:
+    """Every top-level quotation of ``text`` with words in it, in text order.
+
+    A line break ends a paragraph, except a single one (``\\n``, ``\\r\\n``, ``\\r``; not
+    before a blank line) inside a double-mark quotation that closes within
+    :data:`_WRAPPED_LINES` lines, when the line does not end like a sentence: a
+    hard-wrapped quotation is one quotation.  (A quotation left open at the end of a
+    sentence and of its line is the convention for one continued in the next
+    paragraph, where single line breaks part paragraphs: step 2 reads it.)
+    """
+    segments: list[_Segment] = []
+    lines = _lines(text)
+    ahead: deque[_Line] = deque()
+
+    def peek(k: int) -> _Line | None:
+        while len(ahead) <= k:
+            line = next(lines, None)
+            if line is None:
+                return None
+            ahead.append(line)
+        return ahead[k]
+
+    while (line := ahead.popleft() if ahead else next(lines, None)) is not None:
+        if not line.marks:
+            continue
+        lo, hi, marks, newline = line
+        found, stack = _scan(text, lo, hi, marks)
+        taken = 0  # lines after this one joined to its paragraph
+        while stack and newline and taken < _WRAPPED_LINES and _wraps(text, lo, hi):
+            # the quotation open at this break may close on one of the next lines
+            merged, closed = list(marks), False
+            for k in range(taken, _WRAPPED_LINES):
+                nxt = peek(k)
+                if nxt is None or not text[nxt.lo : nxt.hi].strip():
+                    break  # the text's end or a blank line: a paragraph break
+                merged += nxt.marks
+                tried, left = _scan(text, lo, nxt.hi, merged)
+                if any(o < hi < c and text[o] not in _SINGLE for o, _, c, _ in tried):
+                    taken, marks, hi, newline = k + 1, merged, nxt.hi, nxt.newline
+                    found, stack, closed = tried, left, True
+                    break
+                if not nxt.newline:
+                    break
+            if not closed:
+                break
+        for _ in range(taken):
+            ahead.popleft()
+        segments += _trimmed(text, lo, hi, _finish(text, lo, hi, found, stack))
     return segments
+
+
+def _wraps(text: str, lo: int, hi: int) -> bool:
+    """Whether the line ``text[lo:hi]`` breaks off inside a sentence (a hard wrap)."""
+    k = hi
+    while k > lo and text[k - 1].isspace():
+        k -= 1
+    return k > lo and _TERMINAL_END.search(text, lo, k) is None
 
 
 def _trimmed(text: str, lo: int, hi: int, found: list[_Found]) -> list[_Segment]:
@@ -341,6 +431,14 @@ _ADVERBIAL = (
     _PREPOSITIONS
     | _TIME
     | _words("however meanwhile still also then separately later earlier now but and so yet")
+)
+# sentence adverbs that open a sentence before its subject and are no part of a name:
+# 'Meanwhile Bob Lee told reporters', 'Then John Roe answered'
+_LEADING = _words(
+    """then meanwhile however but and also still now later earlier yesterday today tonight
+    tomorrow so yet thus instead nevertheless nonetheless moreover furthermore besides
+    separately afterwards afterward finally eventually again indeed likewise similarly
+    monday tuesday wednesday thursday friday saturday sunday"""
 )
 _TITLES = _words(
     """president vice prime minister secretary senator sen rep representative congressman
@@ -486,6 +584,8 @@ def _forward_np(toks: list[_Tok], i: int) -> list[_Tok]:
 
 def _make(np: list[_Tok], cue: str | None) -> _Attribution | None:
     """The attribution to a noun phrase, or None when it names no speaker."""
+    while len(np) > 1 and np[0].low in _LEADING and not np[0].trail:
+        np = np[1:]  # 'Meanwhile Bob Lee told reporters'
     if not _np_ok(np):
         return None
     part = _speaker_part(np)
@@ -514,7 +614,9 @@ def _skip_fillers(toks: list[_Tok], k: int, lo: int = 0) -> int:
     if k - 3 >= lo and [t.low for t in toks[k - 2 : k]] == ["on", "to"]:
         k -= 3 if toks[k - 3].low in _GO else 0
     while k > lo and (
-        toks[k - 1].low in _FILLERS or toks[k - 1].low in _TIME or toks[k - 1].low.endswith("ly")
+        toks[k - 1].low in _FILLERS
+        or toks[k - 1].low in _TIME
+        or (toks[k - 1].low.endswith("ly") and not _is_cap(toks[k - 1]))  # not 'Kelly said'
     ):
         k -= 1
     return k
@@ -590,8 +692,10 @@ def _plausible_subject(seg: list[_Tok]) -> bool:
 def _subject(toks: list[_Tok]) -> list[_Tok]:
     """The subject at the start of a sentence: a pronoun or a run of capitalised words,
     after an opening phrase such as 'At the debate,'."""
-    while toks and toks[0].low in _CONJUNCTIONS:
-        toks = toks[1:]  # 'And then Trump went on the attack, saying'
+    while toks and (
+        toks[0].low in _CONJUNCTIONS or (toks[0].low in _LEADING and not toks[0].trail)
+    ):
+        toks = toks[1:]  # 'And then Trump went on the attack, saying', 'Meanwhile Trump said'
     if toks and (toks[0].low in _ADVERBIAL or toks[0].low in _BOUNDARY):
         comma = next((i for i, t in enumerate(toks[:12]) if "," in t.trail), -1)
         toks = toks[comma + 1 :] if comma >= 0 else []
@@ -602,7 +706,7 @@ def _subject(toks: list[_Tok]) -> list[_Tok]:
         if not _is_cap(tok) and not (run and tok.low in _PARTICLES):
             break
         run.append(tok)
-        if tok.trail:
+        if tok.trail and not _abbreviation(tok):  # 'Mr. Hurt'
             break
     return run if run and run[0].low not in _ADVERBIAL else []
 
@@ -729,8 +833,8 @@ def _masked(text: str, segments: list[_Segment]) -> str:
 def _joinable(text: str, first: _Segment, second: _Segment) -> _Attribution | None:
     """The attribution between two quotations when it interrupts one quotation."""
     between = text[first.close : second.open]
-    if not between.strip() or any(b in between for b in _BREAKS):
-        return None
+    if not between.strip() or first.para_lo != second.para_lo:
+        return None  # a paragraph break between them
     lead_comma = between.lstrip()[:1] == ","
     if not (lead_comma or text[first.end - 1] in ",—–-…:"):
         return None
@@ -796,27 +900,22 @@ def extract_quotes(text: str, sentences: Sequence[Sentence] | None = None) -> li
             groups.append(([seg], None))
 
     quotes: list[Quote] = []
-    speakers: list[str] = []  # named so far, for pronouns
+    resolver = _Pronouns(masked, sentences, starts)
     last_sentence = -2  # index of the sentence where the previous quotation ended
     for parts, joint in groups:
         found, alone, s_index, e_index = _attribute(text, masked, sentences, starts, parts)
         speaker: str | None = None
         span: Span | None = None
         cue: str | None = None
-        if joint or found:
-            attribution = joint or found
-            assert attribution is not None
+        attribution = joint or found
+        if attribution is not None:
             a, b = attribution.speaker
             span = Span(start=a, end=b, text=text[a:b])
             speaker, cue = span.text, attribution.cue
             if speaker.lower() in _PRONOUNS:
-                person = speaker.lower() in {"he", "she"}
-                resolved = next((s for s in reversed(speakers) if _named(s) or not person), None)
-                if resolved is None and person:
-                    resolved = _name_before(text, span.start)
-                speaker = resolved or speaker
+                speaker = resolver.resolve(speaker.lower(), a) or speaker
             else:
-                speakers.append(speaker)
+                resolver.named(speaker, a)
         elif alone and quotes and quotes[-1].speaker and 0 <= s_index - last_sentence <= 1:
             # a quoted sentence right after a quotation with a speaker continues it
             speaker, span = quotes[-1].speaker, quotes[-1].speaker_span
@@ -944,20 +1043,196 @@ def _dash_line(masked: str, pos: int, hi: int) -> _Attribution | None:
     return _Attribution((m.start(1), end), None, end)
 
 
-def _name_before(text: str, pos: int) -> str | None:
-    """The last person's name (two or more capitalised words) in the two sentences
-    before ``pos``, for a pronoun no earlier quotation resolves."""
-    window = text[max(0, pos - 400) : pos]
-    found = None
-    for m in _NAME.finditer(window):
-        words = m.group().split()
-        while words and words[0].lower().strip(".") in _TITLES | _DETERMINERS:
+class _Mention(NamedTuple):
+    pos: int
+    name: str
+
+
+class _Pronouns:
+    """Resolves the pronoun that attributes a quotation to the person it refers to.
+
+    *he*/*she* refer to the most recent person among the named speakers of earlier
+    quotations and the names that, in the two sentences before the pronoun or in its
+    own sentence before it, are a sentence's or a clause's subject or a cue verb's
+    source ('"…," said Lee. Anna Kim, his deputy, disagreed. "…," she said.' → Anna
+    Kim; '…, Becerra said.').  A person once referred to as *she* is not referred to
+    as *he* later in the text, and the other way round.  A name merely written before
+    (an object, a place, a name inside a quotation) is no antecedent: on PolNeAR train
+    such a fallback was right about half the time.  *it*/*they* take the last speaker,
+    named or not.  None when there is nothing to refer to.  Each look is
+    bounded (the last :data:`_MENTIONS_MAX` speakers, :data:`_WINDOW_CHARS` characters
+    of text), so a text of many quotations stays linear.
+    """
+
+    def __init__(self, masked: str, sentences: Sequence[Sentence], starts: list[int]):
+        self.masked = masked
+        self.sentences = sentences
+        self.starts = starts
+        self.speakers: list[_Mention] = []  # speakers of earlier quotations, in order
+        self.mentions: list[_Mention] = []  # named speakers and resolved pronouns
+        self.gender: dict[tuple[str, ...], str] = {}  # a person's name key -> he / she
+        self.by_surname: dict[str, set[str]] = {}  # last word of a key -> its genders
+        self.surnames: dict[str, int] | None = None  # last word of a full name -> first pos
+
+    def named(self, speaker: str, pos: int) -> None:
+        self.speakers.append(_Mention(pos, speaker))
+        if _named(speaker):
+            self.mentions.append(_Mention(pos, speaker))
+
+    def resolve(self, pronoun: str, pos: int) -> str | None:
+        if pronoun not in {"he", "she"}:
+            return self.speakers[-1].name if self.speakers else None
+        recent = self.mentions[-_MENTIONS_MAX:]
+        earlier = next((m for m in reversed(recent) if self._agrees(m.name, pronoun)), None)
+        candidates = [m for m in self._subjects(pos) if self._agrees(m.name, pronoun)]
+        best = max(candidates + ([earlier] if earlier else []), default=None)
+        resolved = best.name if best else None
+        if resolved is not None:
+            key = _key(resolved)
+            self.gender.setdefault(key, pronoun)
+            self.by_surname.setdefault(key[-1], set()).add(self.gender[key])
+            self.mentions.append(_Mention(pos, resolved))
+        return resolved
+
+    def _agrees(self, name: str, pronoun: str) -> bool:
+        """Whether nothing said before makes ``name`` the other gender: a name referred
+        to by the other pronoun, or a surname whose every known bearer was."""
+        key = _key(name)
+        if key in self.gender:
+            return self.gender[key] == pronoun
+        if len(key) == 1:
+            return self.by_surname.get(key[0], set()) != {"he", "she"} - {pronoun}
+        return True
+
+    def _window(self, pos: int) -> list[int]:
+        """Indexes of the sentence holding ``pos`` and of the two before it, in order;
+        sentences inside a quotation do not count."""
+        i = bisect_right(self.starts, pos) - 1
+        found: list[int] = []
+        while i >= 0 and len(found) < 3 and pos - self.sentences[i].start <= 4 * _WINDOW_CHARS:
+            start = self.sentences[i].start
+            if i == 0 or self.masked[start : start + 1] != "_":  # not inside a quotation
+                found.append(i)
+            i -= 1
+        return found[::-1]
+
+    def _subjects(self, pos: int) -> list[_Mention]:
+        """Names in the window before ``pos`` that are a sentence's subject or the source
+        of a cue verb ('Becerra said.', 'said Becerra')."""
+        found = []
+        for i in self._window(pos):
+            s = self.sentences[i]
+            lo = max(s.start, pos - _WINDOW_CHARS)
+            toks = _tokens(self.masked, lo, min(s.end, pos))
+            runs: list[tuple[list[_Tok], bool]] = []  # (run, followed by its verb)
+            run = _subject(toks) if lo == s.start else []
+            if run:
+                after = toks[toks.index(run[-1]) + 1 :]
+                if after and after[0].low in _REFLEXIVE:
+                    after = after[1:]  # 'Clinton herself also signaled'
+                verb = bool(after) and (after[0].low in _VERBISH or after[0].low.endswith("ed"))
+                runs.append((run, verb or run[-1].trail.startswith(",")))
+            for j in range(1, len(toks)):  # the first clause with a name before its verb
+                if toks[j].low in _VERBS or (toks[j].low.endswith("ed") and toks[j].core.islower()):
+                    named = self._person(_backward_np(toks, _skip_fillers(toks, j)), pos)
+                    if named is not None:
+                        found.append(named)  # '62-year-old Brenda Johnson also railed'
+                        break
+            for j in range(len(toks)):
+                n = _cue_at(toks, j)
+                if not n or _noun_use(toks, j) or toks[j].low == "according":
+                    continue
+                k = _skip_fillers(toks, j)
+                if k > 1 and toks[k - 1].low == "who" and "," in toks[k - 2].trail:
+                    runs.append((_backward_np(toks, k - 1, keep_last=True), True))  # 'X, who said'
+                before = _backward_np(toks, k)
+                # 'said Becerra' when nothing names a subject before the cue
+                runs.append((before if before else _forward_np(toks, j + n), True))
+            for run, verb in runs:
+                name = self._person(run, pos) if verb else None
+                if name is not None:
+                    found.append(name)
+        return found
+
+    def _person(self, run: list[_Tok], pos: int) -> _Mention | None:
+        """The person a run of words names: capitalised words, titles left out, at most
+        four; one word only when written in full before ``pos``."""
+        if not run or run[0].low in _SPEAKING_PRONOUNS or run[-1].core.endswith(_POSSESSIVE):
+            return None  # 'Trump's son said': the son
+        k = len(run)
+        while k > 0 and (_is_cap(run[k - 1]) or (run[k - 1].low in _PARTICLES and k < len(run))):
+            k -= 1
+        run = run[k:]
+        titles = [i for i, tok in enumerate(run[:-1]) if tok.low.rstrip(".") in _TITLES]
+        run = run[titles[-1] + 1 :] if titles else run  # 'House Majority Leader Kevin McCarthy'
+        while run and run[0].low.rstrip(".") in _NOT_FIRST:
+            run = run[1:]
+        if not run or len(run) > 4 or any(t.core.startswith("Q_") for t in run):
+            return None
+        first, last = run[0], run[-1]
+        if last.low in _ORG_HEADS or last.low in _ROLES:
+            return None  # 'the White House', 'the former Attorney General'
+        if len(run) == 1 and not titles and self._surnames().get(last.low, pos) >= first.start:
+            return (
+                None  # one word: a name after a title ('Justice Scalia') or written in full before
+            )
+        return _Mention(first.start, self.masked[first.start : last.end])
+
+    def _surnames(self) -> dict[str, int]:
+        """The last word of every name of two or more words, lowered, and where it is
+        first written (computed once, when first needed)."""
+        if self.surnames is None:
+            self.surnames = {}
+            for s in self.sentences:
+                for name, start in _names(self.masked, s.start, s.end):
+                    self.surnames.setdefault(name.split()[-1].lower().strip(_STRIP), start)
+            for m in self.speakers:
+                if _named(m.name):
+                    self.surnames.setdefault(m.name.split()[-1].lower().strip(_STRIP), m.pos)
+        return self.surnames
+
+
+_MENTIONS_MAX = 64  # earlier speakers a pronoun may refer to, most recent first
+_WINDOW_CHARS = 600  # characters before a pronoun searched for the names it may refer to
+_POSSESSIVE = ("'s", "’s", "s'", "s’")
+_REFLEXIVE = _words("himself herself")
+_VERBISH = _CUES | _FILLERS | _PARTICIPLE_AUX  # after a subject: 'Kim has', 'Kim says'
+_VERBS = _CUES | _PARTICIPLE_AUX | _words("has have had will would could can did does might must")
+
+
+def _key(name: str) -> tuple[str, ...]:
+    return name_key(name) or (name.lower(),)
+
+
+def _names(masked: str, lo: int, hi: int) -> list[tuple[str, int]]:
+    """Names of two or more capitalised words in ``masked[lo:hi]`` (titles, articles and
+    opening adverbs left out; none across a quotation) with where each starts."""
+    found = []
+    for m in _NAME.finditer(masked, lo, hi):
+        words = [(w.start(), w.group()) for w in re.finditer(r"\S+", m.group())]
+        quoted = [i for i, (_, w) in enumerate(words) if w.startswith("Q_")]
+        if quoted:
+            words = words[quoted[-1] + 1 :]
+        titled = False
+        while words and words[0][1].lower().strip(".") in _NOT_FIRST:
+            titled = titled or words[0][1].lower().strip(".") in _TITLES
             words = words[1:]
-        if len(words) >= 2 and words[-1].lower() not in _ORG_HEADS:
-            found = " ".join(words)
+        if (2 if not titled else 1) <= len(words) <= 4 and words[-1][1].lower().strip(
+            _STRIP
+        ) not in _ORG_HEADS | _ROLES:
+            found.append((" ".join(w for _, w in words), m.start() + words[0][0]))
     return found
 
 
+# words that open no name: 'On Monday Bob Lee', 'Was Szlachta satisfied?'
+_NOT_FIRST = (
+    _TITLES
+    | _DETERMINERS
+    | _LEADING
+    | _PREPOSITIONS
+    | _PARTICIPLE_AUX
+    | _words("did does republican democrat democratic")
+)
 _NAME = re.compile(r"\b[A-Z][\w'’.-]*(?:[ ](?:[A-Z][\w'’.-]*|de|da|del|van|von)){1,4}\b")
 
 

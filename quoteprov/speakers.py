@@ -11,7 +11,8 @@ corpus' speakers so that each person gets one speaker node:
   "Miguel Díaz-Canel") and that longer name is the only one it could be: with both
   "Hillary Clinton" and "Bill Clinton" in the corpus, a bare "Clinton" stays on its own;
 * descriptions and pronouns ("the statement", "a spokesperson", "he") are no names and
-  stay as they are.
+  stay as they are; a sentence adverb before a name ("Meanwhile Bob Lee") is no part of
+  it.
 
 The canonical name shown is the most complete form, spelled as most often written, with
 accents preferred ("Díaz-Canel" over "Diaz-Canel").
@@ -43,6 +44,12 @@ _NOT_NAMES = frozenset(
     """he she they it we i you the a an this that these those his her their its our my
     some several many officials sources source statement""".split()
 )
+# sentence adverbs a name taken from the start of a sentence may still carry
+_LEADING = frozenset(
+    """then meanwhile however but and also still now later earlier yesterday today tonight
+    tomorrow so yet thus instead nevertheless nonetheless moreover furthermore besides
+    separately afterwards afterward finally eventually again indeed likewise similarly""".split()
+)
 
 
 def name_key(name: str) -> tuple[str, ...]:
@@ -51,13 +58,15 @@ def name_key(name: str) -> tuple[str, ...]:
 
     >>> name_key("Cuban President Miguel Díaz-Canel's")
     ('miguel', 'diaz-canel')
-    >>> name_key("a spokesperson")
-    ()
+    >>> name_key("a spokesperson"), name_key("Meanwhile Bob Lee")
+    ((), ('bob', 'lee'))
     """
     words = name.replace("’", "'").split()
     if not words or not all(w[:1].isupper() for w in words):
         return ()
     folded = [fold(w).strip(".,;:'\"").removesuffix("'s") for w in words]
+    while len(folded) > 1 and folded[0] in _LEADING:
+        folded = folded[1:]  # 'Meanwhile Bob Lee'
     if folded[0] in _NOT_NAMES:
         return ()
     while folded and folded[0] in _TITLES:

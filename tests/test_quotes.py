@@ -480,3 +480,132 @@ def test_pronoun_resolves_to_a_name_in_the_sentence_before() -> None:
     text = 'Mayor Jane Doe arrived late. "We will never give up," she said.'
     [q] = extract_quotes(text)
     assert (q.speaker, q.speaker_span.text if q.speaker_span else None) == ("Jane Doe", "she")
+
+
+# -- speaker defects from the user review -----------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("text", "speaker"),
+    [
+        ('Meanwhile Bob Lee told reporters: "We will not give up on this bridge."', "Bob Lee"),
+        ('Meanwhile Bob Lee told reporters "we will not give up on this bridge."', "Bob Lee"),
+        ('However Ruth Abara said: "The tunnel comes first."', "Ruth Abara"),
+        ('Later Ruth Abara wrote: "The tunnel comes first."', "Ruth Abara"),
+        ('Yesterday Ruth Abara said, "The tunnel comes first."', "Ruth Abara"),
+        ('Also Ruth Abara insisted: "The tunnel comes first."', "Ruth Abara"),
+        ('Then John Roe answered. "We will see," he said.', "John Roe"),
+        ('On Monday John Roe answered. "We will see," he said.', "John Roe"),
+    ],
+)
+def test_a_sentence_adverb_is_no_part_of_the_speaker(text: str, speaker: str) -> None:
+    (q,) = extract_quotes(text)
+    assert q.speaker == speaker
+    _check_offsets(text, [q])
+
+
+@pytest.mark.parametrize(
+    ("text", "speaker"),
+    [
+        ('Dana Kelly said: "The budget is fine this year."', "Dana Kelly"),
+        ('Senator Ann Reilly also said "the budget is fine this year."', "Ann Reilly"),
+        ('"The budget is fine," Ann Daly said.', "Ann Daly"),
+        ('Mr. Ortiz spoke for an hour, asserting that "the budget is fine."', "Ortiz"),
+    ],
+)
+def test_a_capitalised_name_is_no_adverb(text: str, speaker: str) -> None:
+    # a name ending in -ly is no adverb ('Kelly said'), a title's full stop ends no subject
+    (q,) = extract_quotes(text)
+    assert q.speaker == speaker
+
+
+def test_a_pronoun_refers_to_the_subject_named_since_the_last_speaker() -> None:
+    text = (
+        '"The bridge will reopen in May," said Lee. Anna Kim, his deputy, disagreed. '
+        '"It is not safe," she said.'
+    )
+    first, second = extract_quotes(text)
+    assert (first.speaker, second.speaker) == ("Lee", "Anna Kim")
+    assert second.speaker_span is not None and second.speaker_span.text == "she"
+    text = '"We start in May," said Lee. Then Omar Diallo spoke. "Not before June," he said.'
+    assert [q.speaker for q in extract_quotes(text)] == ["Lee", "Omar Diallo"]
+
+
+def test_a_pronoun_refers_to_nobody_the_text_called_by_the_other_one() -> None:
+    text = (
+        '"The bridge will reopen in May," said Lee. Anna Kim, his deputy, disagreed. '
+        '"It is not safe," she said. "We have checked it twice," he said.'
+    )
+    assert [q.speaker for q in extract_quotes(text)] == ["Lee", "Anna Kim", "Lee"]
+
+
+def test_a_name_after_a_sentence_subject_is_no_antecedent() -> None:
+    # the subject of the sentence before is the antecedent, not the object named after it
+    text = 'Lee thanked Anna Kim for the report. "It helps," he said.'
+    assert [q.speaker for q in extract_quotes(text)] == ["he"]  # 'Lee': not known as a name
+    text = 'Omar Lee thanked Anna Kim for the report. "It helps," he said.'
+    assert [q.speaker for q in extract_quotes(text)] == ["Omar Lee"]
+
+
+def test_a_name_inside_a_quotation_is_no_antecedent() -> None:
+    (q,) = extract_quotes('"I met Bill Clinton in Paris," she said.')
+    assert q.speaker == "she"
+
+
+# -- hard-wrapped quotations -------------------------------------------------------------
+
+
+@pytest.mark.parametrize("newline", ["\n", "\r\n", "\r"])
+def test_a_quotation_hard_wrapped_across_a_line_break_is_one_quotation(newline: str) -> None:
+    text = (
+        f'The mayor said: "We will build the new{newline}bridge first and the tunnel later,"'
+        f" she told{newline}reporters."
+    )
+    (q,) = extract_quotes(text)
+    assert q.text == f"We will build the new{newline}bridge first and the tunnel later,"
+    assert (q.cue, q.speaker_span.text if q.speaker_span else None) == ("told", "she")
+    _check_offsets(text, [q])
+
+
+def test_a_wrapped_quotation_may_span_several_lines_and_be_interrupted() -> None:
+    text = (
+        '"We will build the new bridge\nfirst. And the tunnel after\nthat," Ruth Abara said,'
+        ' "if the\ncouncil agrees."'
+    )
+    (q,) = extract_quotes(text)
+    assert [p.text for p in q.parts] == [
+        "We will build the new bridge\nfirst. And the tunnel after\nthat,",
+        "if the\ncouncil agrees.",
+    ]
+    assert (q.speaker, q.cue) == ("Ruth Abara", "said")
+    _check_offsets(text, [q])
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        # a blank line is a paragraph break
+        'He said "we will build the new\n\nbridge first," she told reporters.',
+        '"We will build the new\r\n\r\nbridge first," she said.',
+        # the closing mark lies too many lines on
+        'He said "we will build the new\n' + "and the next\n" * 8 + 'bridge first," she said.',
+    ],
+)
+def test_no_quotation_across_a_paragraph_break_or_too_many_lines(text: str) -> None:
+    quotes = extract_quotes(text)
+    assert not any("\n" in q.text for q in quotes)
+    _check_offsets(text, quotes)
+
+
+def test_a_quotation_continued_in_the_next_single_line_paragraph_still_is_two() -> None:
+    # news convention: a paragraph of a quotation ends unclosed, the next opens again
+    text = (
+        'Lee said: "We will fight on the beaches. We will never surrender.\n'
+        '"We shall go on to the end," he said.\n'
+        '"And we shall not flag or fail."'
+    )
+    assert [q.content for q in extract_quotes(text)] == [
+        "We will fight on the beaches. We will never surrender.",
+        "We shall go on to the end,",
+        "And we shall not flag or fail.",
+    ]

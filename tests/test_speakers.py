@@ -39,3 +39,10 @@ def test_seed_graph_has_one_speaker_node_for_diaz_canel(seeds: qp.Corpus) -> Non
     assert data["name"] == "Miguel Díaz-Canel"
     assert {"Diaz-Canel", "Díaz-Canel"} <= set(json.loads(data["aliases"]))
     assert all(graph.edges[nodes[0], q]["type"] == "said" for q in graph.successors(nodes[0]))
+
+
+def test_a_sentence_adverb_is_no_part_of_a_name() -> None:
+    assert name_key("Meanwhile Bob Lee") == name_key("Bob Lee") == ("bob", "lee")
+    assert name_key("Then Senator Ruth Abara") == ("ruth", "abara")
+    assert same_speaker("However Ruth Abara", "Ruth Abara")
+    assert name_key("Still") == ("still",)  # a one-word name stays what it is
