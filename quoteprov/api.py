@@ -124,9 +124,9 @@ def build_graph(
     processes.  ``progress`` turns the progress bars on or off, or is a callable told
     ``progress(step, done, total)`` as each step starts.
 
-    >>> graph = build_graph([{"id": "a", "text": '"Nothing is settled yet," she said.'}])
+    >>> graph = build_graph([{"id": "a", "text": '"Nothing is settled yet," Ana Ruiz said.'}])
     >>> sorted(graph.nodes)
-    ['doc:a', 'quote:...', 'speaker:she']
+    ['doc:a', 'quote:...', 'speaker:ana ruiz']
     """
     return provenance.build_graph(
         as_corpus(corpus),

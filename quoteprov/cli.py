@@ -296,7 +296,7 @@ def graph_summary(graph: nx.DiGraph[str], output: Path) -> tuple[dict[str, Any],
     """The graph's summary as JSON-ready data and as one paragraph of text.
 
     >>> from quoteprov.api import build_graph
-    >>> graph = build_graph([{"id": "a", "text": '"Nothing is settled yet," she said.'}])
+    >>> graph = build_graph([{"id": "a", "text": '"Nothing is settled yet," Ana Ruiz said.'}])
     >>> data, text = graph_summary(graph, Path("g.graphml"))
     >>> print(data["quotation_families"], text)  # doctest: +NORMALIZE_WHITESPACE
     1 1 document, 1 quotation family (0 found in several documents), 1 speaker and

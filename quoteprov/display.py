@@ -265,7 +265,7 @@ def trace_html(trace: Trace) -> str:
     Examples
     --------
     >>> import quoteprov as qp
-    >>> corpus = qp.Corpus([qp.Document(id="a", text='"Peace is near," he said.')])
+    >>> corpus = qp.Corpus([qp.Document(id="a", text='"Peace is near," Tom Lee said.')])
     >>> html = trace_html(qp.trace_quote("peace is near", corpus))
     >>> "origin" in html and "Peace is near" in html
     True
@@ -648,14 +648,14 @@ def trace_text(trace: Trace, *, width: int = 100) -> str:
     Examples
     --------
     >>> import quoteprov as qp
-    >>> corpus = qp.Corpus([qp.Document(id="a", text='"Peace is near," he said.')])
+    >>> corpus = qp.Corpus([qp.Document(id="a", text='"Peace is near," Tom Lee said.')])
     >>> print(trace_text(qp.trace_quote("peace is near", corpus)))
     “peace is near”
     1 occurrence in 1 document
     origin: a — only occurrence
     <BLANKLINE>
             document  kind      score  speaker  matched text (changes from the query marked)
-    origin  a         verbatim  100.0  he       Peace is near
+    origin  a         verbatim  100.0  Tom Lee  Peace is near
     """
     lines = [f"“{printable(_short(trace.query, width))}”"]
     if not trace.matches:

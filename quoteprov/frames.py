@@ -156,11 +156,11 @@ def quotes_frame(corpus: CorpusLike) -> pd.DataFrame:
 
     Examples
     --------
-    >>> text = '"We will win," she said, "and soon." He said: "Never again."'
+    >>> text = '"We will win," Ana Ruiz said, "and soon." She added: "Never again."'
     >>> quotes_frame([{"id": "a", "text": text}])[["doc_id", "speaker", "content", "parts"]]
-      doc_id speaker                 content  parts
-    0      a     she  We will win, and soon.      2
-    1      a      He            Never again.      1
+      doc_id   speaker                 content  parts
+    0      a  Ana Ruiz  We will win, and soon.      2
+    1      a  Ana Ruiz            Never again.      1
     """
     rows = [
         {
@@ -203,11 +203,11 @@ def edges_frame(graph: nx.DiGraph[str]) -> pd.DataFrame:
     Examples
     --------
     >>> import quoteprov as qp
-    >>> graph = qp.build_graph([{"id": "a", "text": '"Nothing is settled yet," she said.'}])
+    >>> graph = qp.build_graph([{"id": "a", "text": '"Nothing is settled yet," Ana Ruiz said.'}])
     >>> edges_frame(graph)[["source", "target", "type"]]
-                source            target       type
-    0  quote:...         doc:a  occurs_in
-    1      speaker:she  quote:...       said
+                 source            target       type
+    0  quote:...             doc:a  occurs_in
+    1  speaker:ana ruiz  quote:...       said
     """
     rows = [{"source": u, "target": v, **data} for u, v, data in graph.edges(data=True)]
     rows.sort(key=lambda r: (str(r.get("type", "")), r["source"], r["target"]))
@@ -237,12 +237,12 @@ def nodes_frame(graph: nx.DiGraph[str]) -> pd.DataFrame:
     Examples
     --------
     >>> import quoteprov as qp
-    >>> graph = qp.build_graph([{"id": "a", "text": '"Nothing is settled yet," she said.'}])
+    >>> graph = qp.build_graph([{"id": "a", "text": '"Nothing is settled yet," Ana Ruiz said.'}])
     >>> nodes_frame(graph)[["id", "type"]]
-                   id      type
-    0           doc:a  document
+                     id      type
+    0             doc:a  document
     1  quote:...     quote
-    2     speaker:she   speaker
+    2  speaker:ana ruiz   speaker
     """
     rows = [{"id": n, **data} for n, data in graph.nodes(data=True)]
     rows.sort(key=lambda r: (str(r.get("type", "")), r["id"]))

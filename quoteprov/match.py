@@ -31,10 +31,10 @@ semantic tier is on), so every kind ranks on one scale.  Kinds:
 
 >>> from quoteprov.corpus import Corpus
 >>> from quoteprov.models import Document
->>> corpus = Corpus([Document(id="a", text='"We will win," she said. Nothing else.')])
+>>> corpus = Corpus([Document(id="a", text='"We will win," Ana Ruiz said. Nothing else.')])
 >>> found = find_matches("we will WIN", CorpusIndex.for_corpus(corpus))
 >>> [(m.kind, m.text, m.speaker) for m in found]
-[('verbatim', 'We will win', 'she')]
+[('verbatim', 'We will win', 'Ana Ruiz')]
 """
 
 from __future__ import annotations
@@ -809,9 +809,9 @@ def _carries_enough(
 
 
 def _attributed(adoc: AnalyzedDocument, t0: int, t1: int) -> bool:
-    """Whether tokens ``[t0, t1)`` hold a quotation that has a speaker."""
+    """Whether tokens ``[t0, t1)`` hold an attributed quotation (a pronoun will do)."""
     start, end = adoc.tokens[t0].start, adoc.tokens[t1 - 1].end
-    return any(qt.speaker is not None for qt in adoc.quotes_in(start, end))
+    return any(qt.speaker_span is not None for qt in adoc.quotes_in(start, end))
 
 
 def candidate_rows(

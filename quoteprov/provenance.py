@@ -1005,12 +1005,12 @@ class Trace(_Frozen):
     as plain text.
 
     >>> from quoteprov.models import Document
-    >>> corpus = Corpus([Document(id="a", text='"Peace is near," he said.')])
+    >>> corpus = Corpus([Document(id="a", text='"Peace is near," Tom Lee said.')])
     >>> result = trace("peace is near", corpus)
     >>> result
     <Trace 'peace is near': 1 match in 1 document, origin 'a'>
     >>> result.origin.speaker, result.origin_reason
-    ('he', 'only occurrence')
+    ('Tom Lee', 'only occurrence')
     """
 
     model_config = ConfigDict(frozen=True, extra="forbid")
@@ -1113,9 +1113,9 @@ class Trace(_Frozen):
         """The trace as a provenance graph: one quote node, its documents and speakers.
 
         >>> from quoteprov.models import Document
-        >>> corpus = Corpus([Document(id="a", text='"Peace is near," he said.')])
+        >>> corpus = Corpus([Document(id="a", text='"Peace is near," Tom Lee said.')])
         >>> sorted(trace("peace is near", corpus).to_graph())
-        ['doc:a', 'quote:query', 'speaker:he']
+        ['doc:a', 'quote:query', 'speaker:tom lee']
         """
         graph = ProvenanceGraph()
         node = "quote:query"

@@ -35,7 +35,8 @@
    named as an earlier quotation's speaker or as a sentence's subject just before
    (``"…," said Lee. Anna Kim disagreed. "…," she said.`` → Anna Kim), never one the
    text has already called by the other pronoun; a pronoun that refers to nobody named
-   stays the speaker.  A quotation standing alone as a sentence right after a
+   leaves the speaker None (the pronoun stays in ``speaker_span``: the quotation is
+   attributed, to no one the text names).  A quotation standing alone as a sentence right after a
    quotation with a speaker inherits that speaker (cue None).
 
 >>> quotes = extract_quotes('"We won," Ana Díaz said. "It is early," she added, "but we will."')
@@ -873,7 +874,8 @@ def extract_quotes(text: str, sentences: Sequence[Sentence] | None = None) -> li
         pieces (several when an attribution interrupts the quotation) and ``content``
         joins them with a space.  ``speaker``/``cue`` are None when nothing attributes
         the quotation (scare quotes, titles); ``speaker_span`` is where the text names
-        or refers to the speaker (the pronoun itself when one was resolved).
+        or refers to the speaker (the pronoun itself when one was resolved, or when it
+        refers to no one named and ``speaker`` is None).
 
     Examples
     --------
@@ -913,10 +915,16 @@ def extract_quotes(text: str, sentences: Sequence[Sentence] | None = None) -> li
             span = Span(start=a, end=b, text=text[a:b])
             speaker, cue = span.text, attribution.cue
             if speaker.lower() in _PRONOUNS:
-                speaker = resolver.resolve(speaker.lower(), a) or speaker
+                # an unresolved pronoun names no one; its words stay in speaker_span
+                speaker = resolver.resolve(speaker.lower(), a)
             else:
                 resolver.named(speaker, a)
-        elif alone and quotes and quotes[-1].speaker and 0 <= s_index - last_sentence <= 1:
+        elif (
+            alone
+            and quotes
+            and quotes[-1].speaker_span is not None
+            and 0 <= s_index - last_sentence <= 1
+        ):
             # a quoted sentence right after a quotation with a speaker continues it
             speaker, span = quotes[-1].speaker, quotes[-1].speaker_span
         last_sentence = e_index if e_index >= 0 else -2
@@ -932,7 +940,7 @@ def extract_quotes(text: str, sentences: Sequence[Sentence] | None = None) -> li
                 speaker=speaker,
                 cue=cue,
                 speaker_span=span,
-                direct=_direct(text, parts[0], words, speaker is not None),
+                direct=_direct(text, parts[0], words, span is not None),
             )
         )
     return quotes

@@ -60,10 +60,10 @@ quotations are read when a search first needs them, and kept in a bounded cache.
 >>> from quoteprov.models import Document
 >>> with tempfile.TemporaryDirectory() as folder:
 ...     path = pathlib.Path(folder, "c.qp")
-...     Corpus([Document(id="a", text='"We will win," she said.')]).save(path)
+...     Corpus([Document(id="a", text='"We will win," Ana Ruiz said.')]).save(path)
 ...     corpus = Corpus.open(path)
 ...     [q.speaker for q in CorpusIndex.for_corpus(corpus).docs[0].quotes]
-['she']
+['Ana Ruiz']
 """
 
 from __future__ import annotations

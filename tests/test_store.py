@@ -303,7 +303,8 @@ def test_lone_surrogates_round_trip(tmp_path: Path) -> None:
     opened = qp.Corpus.open(path)
     assert opened[doc.id] == doc
     index = CorpusIndex.for_corpus(opened)
-    assert index.docs[0].doc == doc and index.docs[0].quotes[0].speaker == "she"
+    speaker = index.docs[0].quotes[0].speaker_span
+    assert index.docs[0].doc == doc and speaker is not None and speaker.text == "she"
 
 
 def _damaged(path: Path, offset: int) -> None:
