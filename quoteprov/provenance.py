@@ -932,7 +932,7 @@ def build_graph(
             "doc:" + index.docs[d.source].doc.id,
             type="derived_from",
             count=d.count,
-            quoted=d.quoted,
+            quoted_sentences=d.quoted,
             evidence=d.evidence,
             kinds=json.dumps(d.kinds, sort_keys=True),
             score=d.score,

@@ -568,3 +568,17 @@ def test_any_digraph_round_trips(
     h.add_edges_from((u, v, dict(reversed(a.items()))) for u, v, a in reversed(edges))
     h.add_nodes_from((n, dict(reversed(a.items()))) for n, a in reversed(nodes))
     assert write_graphml(h, folder / "h.graphml").read_bytes() == path.read_bytes()
+
+
+def test_each_graphml_attribute_name_has_one_type(tmp_path: Path) -> None:
+    # igraph refuses a file declaring one name twice (occurs_in's bool `quoted` beside a
+    # count on derived_from), and Gephi and Cytoscape key their columns by name
+    import quoteprov as qp
+
+    seeds = qp.Corpus.from_directory(Path(__file__).resolve().parent.parent / "seeds")
+    graph = qp.build_graph(seeds)
+    assert {d["type"] for _, _, d in graph.edges(data=True)} >= {"occurs_in", "derived_from"}
+    path = export.write_graphml(graph, tmp_path / "g.graphml")
+    ns = "{http://graphml.graphdrawing.org/xmlns}"
+    keys = [(k.get("for"), k.get("attr.name")) for k in lxml.etree.parse(path).iter(ns + "key")]
+    assert len(keys) == len(set(keys)), sorted(k for k in keys if keys.count(k) > 1)
