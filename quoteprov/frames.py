@@ -51,8 +51,24 @@ def _frame(
     if sparse:  # attributes only some rows have: keep counts integers, not NaN-holding floats
         frame = frame.convert_dtypes()
     if "published" in frame:
-        frame["published"] = pandas.to_datetime(frame["published"])
+        # one parse per value: a graph holds ISO strings with and without an offset or a
+        # time, which pandas refuses to mix; every value becomes naive UTC
+        frame["published"] = pandas.to_datetime([_naive_utc(value) for value in frame["published"]])
     return frame
+
+
+def _naive_utc(value: object) -> dt.datetime | None:
+    """A date, datetime or ISO string as a naive UTC datetime; anything else as None.
+
+    >>> _naive_utc("2024-03-01T10:00:00+05:00"), _naive_utc("2024-03-03")
+    (datetime.datetime(2024, 3, 1, 5, 0), datetime.datetime(2024, 3, 3, 0, 0))
+    """
+    if isinstance(value, str):
+        try:
+            value = dt.datetime.fromisoformat(value)
+        except ValueError:
+            return None
+    return published_key(value) if isinstance(value, dt.date) else None
 
 
 def _change_text(change: Change) -> str:
@@ -129,12 +145,16 @@ def trace_frame(trace: Trace) -> pd.DataFrame:
 
 _QUOTE_COLUMNS = [
     "doc_id", "title", "source", "published", "start", "end", "speaker", "cue", "content",
-    "text", "parts",
+    "text", "parts", "direct",
 ]  # fmt: skip
 
 
 def quotes_frame(corpus: CorpusLike) -> pd.DataFrame:
-    """Every direct quotation in a corpus, one row each, in corpus and text order.
+    """Every quotation in a corpus, one row each, in corpus and text order.
+
+    ``direct`` tells direct speech from a fragment quoted in the writer's own sentence
+    (scare quotes, titles; see :class:`quoteprov.models.Quote`): keep
+    ``frame[frame["direct"]]`` for what people said.
 
     Parameters
     ----------
@@ -147,7 +167,7 @@ def quotes_frame(corpus: CorpusLike) -> pd.DataFrame:
         Columns ``doc_id``, ``title``, ``source``, ``published``, ``start``, ``end``
         (offsets into the document's original text), ``speaker``, ``cue``, ``content``
         (what was said), ``text`` (the original stretch, attribution included when it
-        interrupts the quotation) and ``parts`` (how many quoted pieces).
+        interrupts the quotation), ``parts`` (how many quoted pieces) and ``direct``.
 
     Raises
     ------
@@ -161,6 +181,9 @@ def quotes_frame(corpus: CorpusLike) -> pd.DataFrame:
       doc_id   speaker                 content  parts
     0      a  Ana Ruiz  We will win, and soon.      2
     1      a  Ana Ruiz            Never again.      1
+    >>> quotes_frame([{"id": "b", "text": 'The so-called "reform" failed.'}])[["content", "direct"]]
+      content  direct
+    0  reform   False
     """
     rows = [
         {
@@ -173,6 +196,7 @@ def quotes_frame(corpus: CorpusLike) -> pd.DataFrame:
             "content": q.content,
             "text": q.text,
             "parts": len(q.parts),
+            "direct": q.direct,
         }
         for doc in as_corpus(corpus)
         for q in extract_quotes(doc.text)

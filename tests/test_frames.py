@@ -51,6 +51,36 @@ def test_edges_and_nodes_frames(seeds: qp.Corpus) -> None:
     assert str(nodes["documents"].dtype) == "Int64" and families["documents"].max() == 3
 
 
+@pytest.mark.parametrize(
+    "dates",
+    [
+        ["2024-03-01T10:00:00+05:00", "2024-03-03T08:00:00-04:00"],  # two offsets
+        ["2024-03-01T10:00:00", "2024-03-03"],  # a time and a bare date
+        ["2024-03-01T10:00:00+05:00", None],
+    ],
+)
+def test_nodes_frame_reads_any_mix_of_dates_as_naive_utc(dates: list[str | None]) -> None:
+    text = '"We will rebuild every bridge in this state," Ana Ruiz said.'
+    records = [{"id": str(k), "text": text, "published": p} for k, p in enumerate(dates)]
+    graph = qp.build_graph(records)
+    for frame in (qp.nodes_frame(graph), qp.nodes_frame(qp.trace_quote(text, records).to_graph())):
+        published = frame.set_index("id")["published"]
+        assert pd.api.types.is_datetime64_dtype(published)  # naive, not tz-aware
+        assert published["doc:0"] == pd.Timestamp(
+            "2024-03-01 05:00" if "+" in dates[0] else "2024-03-01 10:00"
+        )  # type: ignore[operator]
+        assert pd.isna(published["doc:1"]) == (dates[1] is None)
+
+
+def test_quotes_frame_tells_direct_speech_from_scare_quotes() -> None:
+    text = 'The so-called "reform" failed, the mayor said. "We will win," Ana Ruiz said.'
+    frame = qp.quotes_frame([{"id": "a", "text": text}])
+    assert frame[["content", "direct"]].values.tolist() == [
+        ["reform", False],
+        ["We will win,", True],
+    ]
+
+
 def test_missing_pandas_says_what_to_install(
     seeds: qp.Corpus, monkeypatch: pytest.MonkeyPatch
 ) -> None:
