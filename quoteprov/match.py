@@ -41,7 +41,7 @@ from __future__ import annotations
 
 import re
 from collections import Counter
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from collections.abc import Set as AbstractSet
 from dataclasses import dataclass, field, replace
 from typing import Any, cast
@@ -111,7 +111,7 @@ _NUMBER_WORDS = frozenset(
     """zero one two three four five six seven eight nine ten eleven twelve thirteen fourteen
     fifteen sixteen seventeen eighteen nineteen twenty thirty forty fifty sixty seventy eighty
     ninety hundred thousand million billion trillion dozen dozens half quarter first second
-    third fourth fifth percent""".split()
+    third fourth fifth""".split()
 )
 _DIGIT = re.compile(r"\d")
 
@@ -145,6 +145,33 @@ def _number_value(word: str) -> str:
 
 def _is_negation(word: str) -> bool:
     return word in NEGATIONS or word.endswith("n't")
+
+
+_CONTRACTED = {"can't": "can", "cannot": "can", "won't": "will", "shan't": "shall", "ain't": "am"}
+
+
+def _negations(words: Iterable[str]) -> Counter[str]:
+    """The negations among ``words``, a contraction counted as its 'not'.
+
+    >>> sorted(_negations(["don't", "cannot", "never", "go"]).items())
+    [('never', 1), ('not', 2)]
+    """
+    found: Counter[str] = Counter()
+    for w in words:
+        if w in _CONTRACTED or w.endswith("n't"):
+            found["not"] += 1
+        elif w in NEGATIONS:
+            found[w] += 1
+    return found
+
+
+_ELISION = re.compile(r"\.\.\.|…")
+
+
+def _elided(text: str, at: int, before: Sequence[Token]) -> bool:
+    """Whether an ellipsis marks an elision between the last of ``before`` and ``at``."""
+    start = before[-1].end if before else max(0, at - 8)
+    return _ELISION.search(text, start, max(start, at)) is not None
 
 
 # capitalised words that name no one
@@ -516,6 +543,10 @@ def _changes(
     d_words = {t.norm for t in dtok}
     q_numbers = {_number_value(w) for w in q_words if _is_number(w)}
     d_numbers = {_number_value(w) for w in d_words if _is_number(w)}
+    # a negation is altered only when the two sides do not hold the same ones: "do not" and
+    # "don't" agree, and a negation that only moves with its clause is no alteration
+    q_neg, d_neg = _negations(t.norm for t in qtok), _negations(t.norm for t in dtok)
+    unmatched = set((q_neg - d_neg) + (d_neg - q_neg))
     changes: list[Change] = []
     for op in Levenshtein.opcodes(symbols.encode(qtok), symbols.encode(dtok)):
         tag, a0, a1, b0, b1 = op.tag, op.src_start, op.src_end, op.dest_start, op.dest_end
@@ -532,6 +563,11 @@ def _changes(
         words = [t.norm for t in (*query_tokens, *found_tokens)]
         lost = [t for t in query_tokens if t.norm not in d_words]
         new = [t for t in found_tokens if t.norm not in q_words]
+        # words left out where one side marks an elision ("…", "[...]") are left out openly
+        if tag == "insert":
+            elided = a0 < len(qtok) and _elided(q.text, qtok[a0].start, qtok[:a0])
+        else:
+            elided = tag == "delete" and b0 < len(dtok) and _elided(text, dtok[b0].start, dtok[:b0])
         changes.append(
             Change(
                 op="substitute"
@@ -541,13 +577,14 @@ def _changes(
                 found=text[start:end],
                 start=start,
                 end=end,
-                number=any(
+                number=not elided
+                and any(
                     _is_number(t.norm) and _number_value(t.norm) not in other
                     for side, other in ((lost, d_numbers), (new, q_numbers))
                     for t in side
                 ),
-                negation=any(map(_is_negation, words)),
-                entity=_name_changed(q, qtok, a0, a1, lost, adoc, dtok, b0, b1, new),
+                negation=not elided and bool(unmatched.intersection(_negations(words))),
+                entity=not elided and _name_changed(q, qtok, a0, a1, lost, adoc, dtok, b0, b1, new),
             )
         )
     return tuple(changes)
