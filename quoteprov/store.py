@@ -272,9 +272,10 @@ class CorpusStore:
             in_file = int(self.db.execute("SELECT count(*) FROM documents").fetchone()[0])
             if in_file != self.count:
                 raise CorpusError(
-                    f"another process added {in_file - self.count} documents to {self.path} "
-                    "since this corpus was opened; nothing was added: open it again "
-                    "(Corpus.open) and add the documents there"
+                    f"{self.path} has {in_file - self.count} more document(s) than when this "
+                    "corpus was opened (another Corpus, here or in another process, added "
+                    "them); nothing was added: open it again (Corpus.open) and add the "
+                    "documents there"
                 )
             self._write(documents, None)
             self.db.execute("COMMIT")
