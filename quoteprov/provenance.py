@@ -1012,7 +1012,7 @@ def build_graph(
             graph,
             node,
             origin.content,
-            speaker=speaker,
+            speaker=aliases[speaker] if speaker is not None else None,
             origin="doc:" + index.docs[origin.doc].doc.id,
             origin_reason=reason,
             occurrences=len(family),
@@ -1178,21 +1178,25 @@ class Trace(_Frozen):
         """
         graph = ProvenanceGraph()
         node = "quote:query"
+        shown = list(self.matches)
+        if self.origin is not None and all(m is not self.origin for m in shown):
+            shown.append(self.origin)  # left out by a kinds or limit filter
+        aliases = speaker_aliases(m.speaker for m in shown if m.speaker is not None)
         origin_doc = "doc:" + self.origin.doc_id if self.origin is not None else None
         _add_quote(
             graph,
             node,
             self.query,
-            speaker=self.origin.speaker if self.origin is not None else None,
+            speaker=(
+                aliases[self.origin.speaker]
+                if self.origin is not None and self.origin.speaker is not None
+                else None
+            ),
             origin=origin_doc,
             origin_reason=self.origin_reason,
             occurrences=len(self.matches),
             documents=len({m.doc_id for m in self.matches}),
         )
-        shown = list(self.matches)
-        if self.origin is not None and all(m is not self.origin for m in shown):
-            shown.append(self.origin)  # left out by a kinds or limit filter
-        aliases = speaker_aliases(m.speaker for m in shown if m.speaker is not None)
         for m in shown:
             target = "doc:" + m.doc_id
             if target not in graph:
