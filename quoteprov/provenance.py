@@ -42,6 +42,7 @@ from .corpus import Corpus
 from .index import AnalyzedDocument, CorpusIndex, distinct
 from .match import (
     COPY_SIMILARITY,
+    NEAR_COVERAGE,
     Query,
     candidate_rows,
     check_count,
@@ -52,7 +53,8 @@ from .match import (
 from .models import KIND_RANK, Document, Match, Quote, _Frozen, published_key
 from .normalize import fold
 from .parallel import Backend, run_tasks
-from .speakers import same_speaker, speaker_aliases
+from .scorer import paraphrase_floor
+from .speakers import name_key, same_speaker, speaker_aliases
 
 __all__ = [
     "MIN_QUOTE_WORDS",
@@ -670,6 +672,7 @@ def _families(
     workers: int | None = 1,
     progress: bool | None = False,
 ) -> list[list[_Occurrence]]:
+    floor = paraphrase_floor()  # the family's queries are lexical (no sentence vector)
     occurrences = _quote_occurrences(index)
     by_quote = {(o.doc, o.start): n for n, o in enumerate(occurrences)}
     by_span: dict[tuple[int, int, int], int] = {}
@@ -703,8 +706,15 @@ def _families(
         o = occurrences[n]  # occurrences found on the way are not traced again
         for m in found:
             d = m.doc
-            if m.quote_start is not None and (d, m.quote_start) in by_quote:
-                other = by_quote[(d, m.quote_start)]
+            whole = by_quote.get((d, m.quote_start)) if m.quote_start is not None else None
+            speaker = occurrences[whole].speaker if whole is not None else m.speaker
+            weak = (m.kind != "verbatim" and m.score < floor) or (
+                m.kind == "paraphrase" and m.score < LINK_PARAPHRASE_MIN
+            )
+            if weak and not _corroborated(o.doc, o.speaker, d, speaker, derived):
+                continue  # before a passage found on the way becomes an occurrence
+            if whole is not None:
+                other = whole
             else:
                 key = (d, m.start, m.end)
                 if key not in by_span:
@@ -713,18 +723,12 @@ def _families(
                         _Occurrence(d, m.start, m.end, m.text, m.words, None, m.speaker)
                     )
                 other = by_span[key]
-            if (
-                m.kind == "paraphrase"
-                and m.score < LINK_PARAPHRASE_MIN
-                and not (
-                    (o.doc, d) in derived
-                    or (d, o.doc) in derived
-                    or _same_speaker(o.speaker, occurrences[other].speaker)
-                )
-            ):
-                continue
             small, large = sorted((n, other), key=lambda x: occurrences[x].words)
             ratio = occurrences[small].words / max(1, occurrences[large].words)
+            if (m.kind == "partial" or ratio < NEAR_COVERAGE) and _said_by_another(
+                occurrences[small], occurrences[large]
+            ):
+                continue
             if m.kind == "partial" or ratio < FRAGMENT_RATIO:
                 attach.append((small, large, m.score))
             else:
@@ -753,8 +757,37 @@ def _families(
     return [sorted(f, key=lambda o: (o.doc, o.start)) for _, f in sorted(families.items())]
 
 
-def _same_speaker(a: str | None, b: str | None) -> bool:
-    return same_speaker(a, b)
+def _corroborated(
+    a: int, speaker_a: str | None, b: int, speaker_b: str | None, derived: set[tuple[int, int]]
+) -> bool:
+    """Whether a weak link between passages of documents ``a`` and ``b`` has support:
+    one person named as the speaker of both, or one document known to reuse the other.
+    A description ("the official") names no one, so two of them support nothing."""
+    if (a, b) in derived or (b, a) in derived:
+        return True
+    return (
+        speaker_a is not None
+        and speaker_b is not None
+        and bool(name_key(speaker_a))
+        and same_speaker(speaker_a, speaker_b)
+    )
+
+
+def _said_by_another(fragment: _Occurrence, container: _Occurrence) -> bool:
+    """Whether ``fragment`` is a whole quotation of its own, attributed to someone named
+    who is not ``container``'s named speaker: a statement of its own that shares some
+    words, not a part of the container quoted again.  Asked only of a fragment (shorter
+    than a near-verbatim copy of the container may be): a copy of a whole quotation that
+    names another speaker is still linked, to show the misattribution."""
+    a, b = fragment.speaker, container.speaker
+    return (
+        fragment.quote is not None
+        and a is not None
+        and b is not None
+        and bool(name_key(a))
+        and bool(name_key(b))
+        and not same_speaker(a, b)
+    )
 
 
 def _relate(index: CorpusIndex, reference: _Occurrence, o: _Occurrence) -> tuple[str, float]:
@@ -769,7 +802,7 @@ def _relate(index: CorpusIndex, reference: _Occurrence, o: _Occurrence) -> tuple
         if m.start < o.end and o.start < m.end
     ]
     if not found:
-        return "paraphrase", 0.0
+        return "paraphrase", 0.0  # below any floor: left out of the family (see _apart)
     best = min(found, key=lambda m: (KIND_RANK[m.kind], -m.score))
     return best.kind, best.score
 
@@ -939,10 +972,12 @@ def build_graph(
         )
     taken: dict[str, str] = {}
     step("tracing quotations", 2, 4)
-    families = list(_families(index, {(d.copy, d.source) for d in derivations}, **run))
+    links = {(d.copy, d.source) for d in derivations}
+    families = list(_families(index, links, **run))
     aliases = speaker_aliases(o.speaker for f in families for o in f if o.speaker is not None)
     step("building the graph", 3, 4)
-    for family in families:
+    floor = paraphrase_floor()
+    for family in families:  # the list grows: see _apart
         if len({o.doc for o in family}) < min_documents:
             continue
         reference = max(family, key=lambda o: (o.quote is not None, o.words, -o.doc))
@@ -952,6 +987,20 @@ def build_graph(
         origin = family[n]
         if origin is not reference:
             _annotate(index, origin, family)
+        weak = {
+            id(o)
+            for o in family
+            if o.score <= 0.0  # nothing of the origin's quotation found in it
+            or (
+                o.score < floor
+                and not _corroborated(o.doc, o.speaker, origin.doc, origin.speaker, links)
+            )
+        }
+        if weak:
+            families.extend(_apart([o for o in family if id(o) in weak]))
+            family = [o for o in family if id(o) not in weak]
+            if len({o.doc for o in family}) < min_documents:
+                continue
         speakers = Counter(o.speaker for o in family if o.speaker is not None)
         speaker = (
             origin.speaker
@@ -963,7 +1012,7 @@ def build_graph(
             graph,
             node,
             origin.content,
-            speaker=speaker,
+            speaker=aliases[speaker] if speaker is not None else None,
             origin="doc:" + index.docs[origin.doc].doc.id,
             origin_reason=reason,
             occurrences=len(family),
@@ -992,6 +1041,16 @@ def build_graph(
 def _annotate(index: CorpusIndex, reference: _Occurrence, family: Iterable[_Occurrence]) -> None:
     for o in family:
         o.kind, o.score = _relate(index, reference, o)
+
+
+def _apart(left_out: Sequence[_Occurrence]) -> list[list[_Occurrence]]:
+    """The family, if any, of the occurrences of a family that say too little of its
+    origin's quotation to be its occurrences (joined through another member, such as a
+    quotation that ran on past its end): the whole quotations among them, a family of
+    their own that :func:`build_graph` splits again in the same way (it always keeps
+    its origin, so this ends); passages found on the way, no quotations, are left out."""
+    quotations = [o for o in left_out if o.quote is not None]
+    return [quotations] if quotations else []
 
 
 # -- tracing one quotation ------------------------------------------------------------------
@@ -1119,21 +1178,25 @@ class Trace(_Frozen):
         """
         graph = ProvenanceGraph()
         node = "quote:query"
+        shown = list(self.matches)
+        if self.origin is not None and all(m is not self.origin for m in shown):
+            shown.append(self.origin)  # left out by a kinds or limit filter
+        aliases = speaker_aliases(m.speaker for m in shown if m.speaker is not None)
         origin_doc = "doc:" + self.origin.doc_id if self.origin is not None else None
         _add_quote(
             graph,
             node,
             self.query,
-            speaker=self.origin.speaker if self.origin is not None else None,
+            speaker=(
+                aliases[self.origin.speaker]
+                if self.origin is not None and self.origin.speaker is not None
+                else None
+            ),
             origin=origin_doc,
             origin_reason=self.origin_reason,
             occurrences=len(self.matches),
             documents=len({m.doc_id for m in self.matches}),
         )
-        shown = list(self.matches)
-        if self.origin is not None and all(m is not self.origin for m in shown):
-            shown.append(self.origin)  # left out by a kinds or limit filter
-        aliases = speaker_aliases(m.speaker for m in shown if m.speaker is not None)
         for m in shown:
             target = "doc:" + m.doc_id
             if target not in graph:

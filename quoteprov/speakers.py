@@ -4,7 +4,7 @@ News writes one person many ways: "Miguel Díaz-Canel", "Cuban President Miguel
 Díaz-Canel", "Díaz-Canel", "Diaz-Canel".  :func:`speaker_aliases` groups the names of a
 corpus' speakers so that each person gets one speaker node:
 
-* names compare in the folded form (case, accents and dash styles ignored), without
+* names compare in the folded form (case, accents, dash styles and hyphens ignored), without
   titles and roles ("President", "Sen.", "Foreign Ministry spokeswoman") or a
   possessive;
 * a shorter name joins a longer one when its words end the longer one ("Díaz-Canel" →
@@ -12,10 +12,12 @@ corpus' speakers so that each person gets one speaker node:
   "Hillary Clinton" and "Bill Clinton" in the corpus, a bare "Clinton" stays on its own;
 * descriptions and pronouns ("the statement", "a spokesperson", "he") are no names and
   stay as they are; a sentence adverb before a name ("Meanwhile Bob Lee") is no part of
-  it.
+  it.  A description that starts with a determiner names no one (:func:`names_someone`);
+  a named organisation ("North Korea's Foreign Ministry") does.
 
-The canonical name shown is the most complete form, spelled as most often written, with
-accents preferred ("Díaz-Canel" over "Diaz-Canel").
+The canonical name shown is the most complete form, spelled as most often written (a
+form in capitals only when there is no other), with accents preferred ("Díaz-Canel"
+over "Diaz-Canel").
 
 >>> aliases = speaker_aliases(["Diaz-Canel", "Miguel Díaz-Canel", "Díaz-Canel",
 ...                            "President Miguel Díaz-Canel", "the statement"])
@@ -30,7 +32,7 @@ from collections.abc import Iterable
 
 from .normalize import fold
 
-__all__ = ["name_key", "same_speaker", "speaker_aliases"]
+__all__ = ["name_key", "names_someone", "same_speaker", "speaker_aliases"]
 
 _TITLES = frozenset(
     """president vice prime minister secretary senator sen rep representative congressman
@@ -57,14 +59,19 @@ def name_key(name: str) -> tuple[str, ...]:
     ``name`` is a description or a pronoun rather than a name.
 
     >>> name_key("Cuban President Miguel Díaz-Canel's")
-    ('miguel', 'diaz-canel')
+    ('miguel', 'diaz', 'canel')
     >>> name_key("a spokesperson"), name_key("Meanwhile Bob Lee")
     ((), ('bob', 'lee'))
     """
     words = name.replace("’", "'").split()
     if not words or not all(w[:1].isupper() for w in words):
         return ()
-    folded = [fold(w).strip(".,;:'\"").removesuffix("'s") for w in words]
+    # a hyphen joins the parts of one name: "Díaz-Canel" is "Diaz Canel" without it
+    folded = [
+        part
+        for w in words
+        for part in fold(w).strip(".,;:'\"").removesuffix("'s").replace("-", " ").split()
+    ]
     while len(folded) > 1 and folded[0] in _LEADING:
         folded = folded[1:]  # 'Meanwhile Bob Lee'
     if folded[0] in _NOT_NAMES:
@@ -74,11 +81,36 @@ def name_key(name: str) -> tuple[str, ...]:
     return tuple(w for w in folded if w)
 
 
-def _display(forms: Counter[str]) -> str:
-    """The form to show: most frequent, then with accents, then longest."""
+_DETERMINERS = frozenset(
+    """the a an this that these those some several many another one each every any no
+    his her their its our my your""".split()
+)
 
-    def rank(form: str) -> tuple[int, int, int, str]:
-        return (-forms[form], -(fold(form) != form.lower()), -len(form), form)
+
+def names_someone(name: str) -> bool:
+    """Whether a speaker's words name someone: not a pronoun, and no description that
+    starts with a determiner ("the official", "a spokesperson for the ministry"), which
+    may stand for a different person in every document.
+
+    >>> names_someone("Ursula von der Leyen"), names_someone("North Korea's Foreign Ministry")
+    (True, True)
+    >>> names_someone("The official"), names_someone("a spokesperson for Exxon")
+    (False, False)
+    """
+    words = [fold(w).strip(".,;:'\"") for w in name.replace("’", "'").split()]
+    while len(words) > 1 and words[0] in _LEADING:
+        words = words[1:]
+    return bool(words) and words[0] not in _DETERMINERS and words[0] not in _NOT_NAMES
+
+
+def _display(forms: Counter[str]) -> str:
+    """The form to show: not in capitals (a headline's), most frequent, then with
+    accents, then hyphenated ("Díaz-Canel" over "Díaz Canel"), then longest."""
+
+    def rank(form: str) -> tuple[bool, int, int, int, int, str]:
+        shouted = form.isupper()
+        accents = fold(form) != form.lower()
+        return (shouted, -forms[form], -accents, -form.count("-"), -len(form), form)
 
     return min(forms, key=rank)
 

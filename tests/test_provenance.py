@@ -386,3 +386,102 @@ def test_origin_evidence_names_the_copies_the_exhaustive_comparison_finds(
             known = provenance._known_derivations(index, docs, min_shared)
             assert known <= exhaustive
             assert {c for c, _ in known} == {c for c, _ in exhaustive}
+
+
+def _families_by_document(graph: nx.DiGraph) -> dict[str, set[str]]:
+    """For each document, the quote nodes with an occurrence in it."""
+    out: dict[str, set[str]] = {}
+    for u, v, d in graph.edges(data=True):
+        if d["type"] == "occurs_in":
+            out.setdefault(v, set()).add(u)
+    return out
+
+
+@pytest.mark.parametrize(
+    ("first", "second"),
+    [
+        (
+            '"The harbour bridge will reopen to lorries before the end of March," '
+            "Mayor Ines Okafor said.",
+            '"The harbour bridge will stay shut to every lorry until the inspectors finish," '
+            "Councillor Petra Lund said.",
+        ),
+        (
+            '"Our schools are losing teachers faster than we can train them," Ada Moss said.',
+            '"Our schools are losing their libraries to the budget cuts this spring," '
+            "Rui Tavares said.",
+        ),
+    ],
+)
+def test_two_statements_sharing_their_first_words_stay_two_families(
+    first: str, second: str
+) -> None:
+    corpus = qp.Corpus.from_records(
+        [
+            {"id": "a", "text": first, "published": "2024-05-01"},
+            {"id": "b", "text": second, "published": "2024-05-02"},
+        ]
+    )
+    graph = qp.build_graph(corpus)
+    by_doc = _families_by_document(graph)
+    assert len(by_doc["doc:a"]) == len(by_doc["doc:b"]) == 1
+    assert by_doc["doc:a"] != by_doc["doc:b"]
+    speakers = sorted(n for n, d in graph.nodes(data=True) if d["type"] == "speaker")
+    assert len(speakers) == 2
+    for quote in by_doc["doc:a"] | by_doc["doc:b"]:
+        assert graph.nodes[quote]["occurrences"] == graph.nodes[quote]["documents"] == 1
+
+
+def test_a_whole_quotation_of_another_speaker_is_no_fragment_of_a_longer_one() -> None:
+    corpus = qp.Corpus.from_records(
+        [
+            {
+                "id": "a",
+                "text": '"We will cut taxes for every working family in the state next year," '
+                "Governor Ana Ruiz said.",
+                "published": "2024-05-01",
+            },
+            {
+                "id": "b",
+                "text": 'Senator Bo Lind said: "We will cut taxes for every working family." '
+                "He gave no date.",
+                "published": "2024-05-02",
+            },
+            {
+                "id": "c",
+                "text": 'Ruiz promised to "cut taxes for every working family" in a speech.',
+                "published": "2024-05-03",
+            },
+        ]
+    )
+    graph = qp.build_graph(corpus)
+    by_doc = _families_by_document(graph)
+    assert by_doc["doc:a"].isdisjoint(by_doc["doc:b"])
+    # a fragment with no speaker of its own, or the same one, still joins the family
+    assert by_doc["doc:c"] <= by_doc["doc:a"]
+    said = {(u, v) for u, v, d in graph.edges(data=True) if d["type"] == "said"}
+    assert ("speaker:bo lind", next(iter(by_doc["doc:b"]))) in said
+
+
+def test_no_uncorroborated_occurrence_says_less_than_the_scorer_floor() -> None:
+    from quoteprov.scorer import paraphrase_floor
+
+    texts = [
+        '"We visited a 47-year-old farmer and his three daughters near the river," Tom Vale said.',
+        "Police said a 31-year-old man was arrested near the station on Tuesday.",
+        "A 62-year-old farmer from the valley won the prize for his three daughters' cheese.",
+        '"Inflation is coming down faster than anyone predicted last year," Yellen said.',
+        '"Inflation is coming back with a vengeance this winter, I fear," Rick Scott said.',
+    ]
+    corpus = qp.Corpus.from_records(
+        [{"id": f"d{k}", "text": t, "published": f"2024-05-0{k + 1}"} for k, t in enumerate(texts)]
+    )
+    graph = qp.build_graph(corpus)
+    occurrences = [d for _, _, d in graph.edges(data=True) if d["type"] == "occurs_in"]
+    assert occurrences
+    assert all(d["score"] >= paraphrase_floor() for d in occurrences)
+    assert all(len(d["text"].split()) >= 3 for d in occurrences if d["kind"] == "partial")
+    for n, d in graph.nodes(data=True):
+        if d["type"] == "quote":
+            edges = [graph.edges[n, v] for v in graph.successors(n)]
+            assert d["occurrences"] == sum(e["count"] for e in edges if e["type"] == "occurs_in")

@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 
 import quoteprov as qp
-from quoteprov.speakers import name_key, same_speaker, speaker_aliases
+from quoteprov.speakers import name_key, names_someone, same_speaker, speaker_aliases
 
 
 def test_forms_of_one_name_fold_into_the_most_complete() -> None:
@@ -46,3 +46,41 @@ def test_a_sentence_adverb_is_no_part_of_a_name() -> None:
     assert name_key("Then Senator Ruth Abara") == ("ruth", "abara")
     assert same_speaker("However Ruth Abara", "Ruth Abara")
     assert name_key("Still") == ("still",)  # a one-word name stays what it is
+
+
+def test_names_someone() -> None:
+    assert names_someone("Ursula von der Leyen") and names_someone("Zhao Lijian")
+    assert not names_someone("The official") and not names_someone("this ministry")
+    assert not names_someone("a spokesperson for the North Korean Foreign Ministry")
+    assert not names_someone("she")
+
+
+def test_a_name_in_capitals_is_shown_only_when_there_is_no_other() -> None:
+    aliases = speaker_aliases(["ANA RUIZ-PEREZ", "Ana Ruiz-Perez"])
+    assert set(aliases.values()) == {"Ana Ruiz-Perez"}
+    assert speaker_aliases(["BO LIND"]) == {"BO LIND": "BO LIND"}
+
+
+def test_a_hyphen_or_a_space_between_the_parts_of_a_name_is_one_speaker() -> None:
+    aliases = speaker_aliases(["Ana Ruiz-Perez", "Ana Ruiz Perez", "Ruiz-Perez"])
+    assert set(aliases.values()) == {"Ana Ruiz-Perez"}
+    assert same_speaker("Ana Ruiz Perez", "Ruiz-Perez")
+    clintons = speaker_aliases(["Hillary Clinton", "Bill Clinton", "Clinton"])
+    assert clintons["Clinton"] == "Clinton" and clintons["Bill Clinton"] == "Bill Clinton"
+
+
+def test_the_quote_node_names_its_speaker_as_its_speaker_node_does() -> None:
+    texts = [
+        '"Masks will be optional in schools from the autumn term," Nadia Okoro said.',
+        '"Masks will be optional in schools from the autumn term," Okoro said.',
+        'Okoro said on Tuesday: "Masks will be optional in schools from the autumn term."',
+    ]
+    corpus = qp.Corpus.from_records(
+        [{"id": f"d{k}", "text": t, "published": f"2024-06-0{3 - k}"} for k, t in enumerate(texts)]
+    )
+    graph = qp.build_graph(corpus)
+    quotes = [(n, d) for n, d in graph.nodes(data=True) if d["type"] == "quote"]
+    assert len(quotes) == 1
+    node, data = quotes[0]
+    assert data["speaker"] == "Nadia Okoro"
+    assert list(graph.predecessors(node)) == ["speaker:nadia okoro"]
