@@ -54,7 +54,7 @@ from .models import KIND_RANK, Document, Match, Quote, _Frozen, published_key
 from .normalize import fold
 from .parallel import Backend, run_tasks
 from .scorer import paraphrase_floor
-from .speakers import name_key, same_speaker, speaker_aliases
+from .speakers import name_key, names_someone, same_speaker, speaker_aliases
 
 __all__ = [
     "MIN_QUOTE_WORDS",
@@ -1032,7 +1032,7 @@ def build_graph(
                 quoted=o.quote is not None,
                 is_origin=o is origin,
             )
-        if speaker is not None:
+        if speaker is not None and names_someone(speaker):  # "the official" merges strangers
             _add_speaker(graph, aliases[speaker], node, speaker)
     step("done", 4, 4)
     return graph
@@ -1214,7 +1214,7 @@ class Trace(_Frozen):
                 quoted=m.quoted,
                 is_origin=m is self.origin,
             )
-            if new and m.speaker is not None:
+            if new and m.speaker is not None and names_someone(m.speaker):
                 _add_speaker(graph, aliases[m.speaker], node, m.speaker)
         return graph
 

@@ -84,3 +84,21 @@ def test_the_quote_node_names_its_speaker_as_its_speaker_node_does() -> None:
     node, data = quotes[0]
     assert data["speaker"] == "Nadia Okoro"
     assert list(graph.predecessors(node)) == ["speaker:nadia okoro"]
+
+
+def test_descriptions_give_no_speaker_node_and_merge_no_strangers() -> None:
+    texts = [
+        '"We have no plans to sell the northern rail line this decade," the official said.',
+        '"The ferry to the islands will run twice a day from June," the official said.',
+        '"Our members will vote on the offer next week," a spokesperson said.',
+        '"The museum will close for repairs all winter," Lena Holm said.',
+    ]
+    corpus = qp.Corpus.from_records([{"id": f"d{k}", "text": t} for k, t in enumerate(texts)])
+    graph = qp.build_graph(corpus)
+    speakers = [n for n, d in graph.nodes(data=True) if d["type"] == "speaker"]
+    assert speakers == ["speaker:lena holm"]
+    said = [(u, v) for u, v, d in graph.edges(data=True) if d["type"] == "said"]
+    assert len(said) == 1
+    # the quote node keeps the description
+    kept = {d.get("speaker") for _, d in graph.nodes(data=True) if d["type"] == "quote"}
+    assert {"the official", "a spokesperson"} <= kept
