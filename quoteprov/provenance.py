@@ -39,7 +39,7 @@ import numpy as np
 from pydantic import ConfigDict, PrivateAttr
 
 from .corpus import Corpus
-from .index import AnalyzedDocument, CorpusIndex, distinct
+from .index import AnalyzedDocument, CorpusIndex
 from .match import (
     COPY_SIMILARITY,
     NEAR_COVERAGE,
@@ -350,8 +350,9 @@ def _quoted_pair(index: CorpusIndex, u: int, v: int) -> bool:
     return max(_quoted_share(a, sa), _quoted_share(b, sb)) >= 0.5
 
 
-def _date_key(doc: Document) -> dt.datetime | None:
-    return published_key(doc.published) if doc.published is not None else None
+def _dates_decide(a: Document, b: Document) -> bool:
+    """Whether the publication dates tell which of two documents came first."""
+    return _earlier(a.published, b.published) or _earlier(b.published, a.published)
 
 
 def _sentence_reuse(
@@ -423,8 +424,8 @@ def _derivations(
         share_b = len({s for _, s in pairs}) / max(1, len(b.sentences))
         pa, pb = a.doc.published, b.doc.published
         determined = True
-        if pa is not None and pb is not None and published_key(pa) != published_key(pb):
-            copy, source = (da, db) if published_key(pa) > published_key(pb) else (db, da)
+        if _dates_decide(a.doc, b.doc):
+            copy, source = (da, db) if _earlier(pb, pa) else (db, da)
             evidence = f"publication dates: {index.docs[copy].doc.published} after " + str(
                 index.docs[source].doc.published
             )
@@ -482,15 +483,14 @@ def _known_derivations(
         docs=docs,
     )
     sentences = _sentence_pairs(index, pairs)
-    dates = {d: _date_key(index.docs[d].doc) for d in distinct(pairs).tolist()}
     sources: dict[int, int] = {}  # copy -> a source it derives from
     undated = []
     for a, b in pairs.tolist():
-        da, db = dates[a], dates[b]
-        if da is None or db is None or da == db:
+        doc_a, doc_b = index.docs[a].doc, index.docs[b].doc
+        if not _dates_decide(doc_a, doc_b):
             undated.append((a, b))
             continue
-        copy, source = (a, b) if da > db else (b, a)
+        copy, source = (a, b) if _earlier(doc_b.published, doc_a.published) else (b, a)
         if copy not in sources and _reuses_enough(index, *sentences[(a, b)], min_shared):
             sources[copy] = source
     for a, b in undated:

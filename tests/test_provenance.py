@@ -485,3 +485,32 @@ def test_no_uncorroborated_occurrence_says_less_than_the_scorer_floor() -> None:
         if d["type"] == "quote":
             edges = [graph.edges[n, v] for v in graph.successors(n)]
             assert d["occurrences"] == sum(e["count"] for e in edges if e["type"] == "occurs_in")
+
+
+def test_a_bare_date_and_a_time_of_the_same_day_leave_the_direction_to_containment() -> None:
+    story = [
+        "The harbour authority approved a new ferry terminal on the east quay on Monday.",
+        "Construction will begin in April and should take about eighteen months to finish.",
+        "The project will cost the city roughly forty million euros over three years.",
+    ]
+    extra = (
+        "Local shop owners said the building work would keep customers away all summer. "
+        "The ferry company expects twice as many passengers once the terminal opens."
+    )
+    records = [
+        {"id": "wire", "text": " ".join(story), "published": "2024-03-04"},
+        {"id": "blog", "text": " ".join([*story[:2], extra]), "published": "2024-03-04T08:00"},
+    ]
+    graph = qp.build_graph(records)
+    derived = [
+        (u, v, d["evidence"]) for u, v, d in graph.edges(data=True) if d["type"] == "derived_from"
+    ]
+    assert len(derived) == 1 and derived[0][2].startswith("containment"), derived
+    records[1]["published"] = "2024-03-05T08:00"  # a day later: the dates decide
+    graph = qp.build_graph(records)
+    derived = [
+        (u, v, d["evidence"]) for u, v, d in graph.edges(data=True) if d["type"] == "derived_from"
+    ]
+    assert derived == [
+        ("doc:blog", "doc:wire", "publication dates: 2024-03-05 08:00:00 after 2024-03-04")
+    ]
