@@ -1137,14 +1137,14 @@ class _Pronouns:
             if run:
                 after = toks[toks.index(run[-1]) + 1 :]
                 if after and after[0].low in _REFLEXIVE:
-                    after = after[1:]  # 'Clinton herself also signaled'
+                    after = after[1:]  # 'the senator herself also warned'
                 verb = bool(after) and (after[0].low in _VERBISH or after[0].low.endswith("ed"))
                 runs.append((run, verb or run[-1].trail.startswith(",")))
             for j in range(1, len(toks)):  # the first clause with a name before its verb
                 if toks[j].low in _VERBS or (toks[j].low.endswith("ed") and toks[j].core.islower()):
                     named = self._person(_backward_np(toks, _skip_fillers(toks, j)), pos)
                     if named is not None:
-                        found.append(named)  # '62-year-old Brenda Johnson also railed'
+                        found.append(named)  # '61-year-old Ana Ruiz also warned'
                         break
             for j in range(len(toks)):
                 n = _cue_at(toks, j)
@@ -1172,7 +1172,7 @@ class _Pronouns:
             k -= 1
         run = run[k:]
         titles = [i for i, tok in enumerate(run[:-1]) if tok.low.rstrip(".") in _TITLES]
-        run = run[titles[-1] + 1 :] if titles else run  # 'House Majority Leader Kevin McCarthy'
+        run = run[titles[-1] + 1 :] if titles else run  # 'Harbour Authority Chair Ana Ruiz'
         while run and run[0].low.rstrip(".") in _NOT_FIRST:
             run = run[1:]
         if not run or len(run) > 4 or any(t.core.startswith("Q_") for t in run):
