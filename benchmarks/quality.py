@@ -54,7 +54,7 @@ Reuse types
     sentences against its original; detected as for Clough.  STS-B: Spearman correlation
     of :func:`quoteprov.scorer.similarity` with the gold 0-5 score.
 Sentence splitting, quotations, speakers
-    As ``benchmarks/sentences.py`` and ``benchmarks/quotes_polnear.py`` (their functions
+    As ``benchmarks/sentences.py`` and ``benchmarks/quote_extraction.py`` (their functions
     are reused).
 Altered quotations
     PolNeAR dev direct quotations of 6+ words (one fragment), each traced through the 84
@@ -671,7 +671,7 @@ def quotes_section() -> list[Row]:
     if not (root / "dev").is_dir():
         print(f"note: {root} absent; quotations skipped")
         return []
-    bench = _load("quotes_polnear.py")
+    bench = _load("quote_extraction.py")
     docs = bench.read_split(root, "dev")
     out = []
     ours = bench.score(docs, bench.ours, 0)
@@ -797,7 +797,7 @@ def altered_section() -> list[Row]:
     if not (root / "dev").is_dir():
         print(f"note: {root} absent; altered quotations skipped")
         return []
-    bench = _load("quotes_polnear.py")
+    bench = _load("quote_extraction.py")
     docs = bench.read_split(root, "dev")
     corpus = qp.Corpus(qp.Document(id=d.name, text=d.text) for d in docs)
     index = CorpusIndex.for_corpus(corpus)

@@ -2,7 +2,7 @@
 
 Usage (from the repository root)::
 
-    .venv/bin/python benchmarks/quotes_polnear.py [--split dev] [--errors N]
+    .venv/bin/python benchmarks/quote_extraction.py [--split dev] [--errors N]
 
 PolNeAR (Newell, Margolin & Ruths, LREC 2018) annotates attributions in US political news
 as brat standoff: ``Source``, ``Cue`` and ``Content`` spans with character offsets into
