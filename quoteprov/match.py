@@ -107,19 +107,7 @@ NEGATIONS = frozenset(
     don't doesn't didn't isn't aren't wasn't weren't hasn't haven't hadn't shouldn't wouldn't
     couldn't mustn't""".split()
 )
-_NUMBER_WORDS = frozenset(
-    """zero one two three four five six seven eight nine ten eleven twelve thirteen fourteen
-    fifteen sixteen seventeen eighteen nineteen twenty thirty forty fifty sixty seventy eighty
-    ninety hundred thousand million billion trillion dozen dozens half quarter first second
-    third fourth fifth""".split()
-)
-_DIGIT = re.compile(r"\d")
-
-
-def _is_number(word: str) -> bool:
-    return bool(_DIGIT.search(word)) or word in _NUMBER_WORDS
-
-
+# spelled numbers with their value ('ten' and '10' agree), then words that make a number
 _SPELLED = {
     w: str(n)
     for n, w in enumerate(
@@ -130,6 +118,15 @@ _SPELLED = {
     w: str(10 * n)
     for n, w in enumerate("thirty forty fifty sixty seventy eighty ninety".split(), 3)
 }
+_NUMBER_WORDS = frozenset(_SPELLED) | frozenset(
+    """hundred thousand million billion trillion dozen dozens half quarter first second
+    third fourth fifth""".split()
+)
+_DIGIT = re.compile(r"\d")
+
+
+def _is_number(word: str) -> bool:
+    return bool(_DIGIT.search(word)) or word in _NUMBER_WORDS
 
 
 def _number_value(word: str) -> str:
