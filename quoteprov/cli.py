@@ -27,7 +27,7 @@ from .api import as_corpus, build_graph, trace_quote
 from .corpus import Corpus, read_text
 from .display import KIND_COLORS, marked_parts, printable, trace_text
 from .errors import ExportError, QuoteprovError
-from .export import graph_to_dict, write_graphml, write_json
+from .export import check_graph_path, write_graph
 from .provenance import Progress, Trace
 from .quotes import extract_quotes
 
@@ -92,9 +92,6 @@ def _at_least_one(value: str) -> int:
     if number < 1:
         raise argparse.ArgumentTypeError(f"must be 1 or more, not {number}")
     return number
-
-
-_FORMATS = {".graphml": "GraphML", ".json": "node-link JSON"}
 
 
 def _parser() -> argparse.ArgumentParser:
@@ -362,13 +359,7 @@ def _output(args: argparse.Namespace) -> Path:
             "the graph cannot be written to standard output ('-'), which the summary uses; "
             "give a file name ending in .graphml or .json"
         )
-    output = Path(args.output)
-    if output.suffix.lower() not in _FORMATS:
-        formats = " or ".join(f"{suffix} ({name})" for suffix, name in _FORMATS.items())
-        raise ExportError(
-            f"cannot write {output}: the suffix {output.suffix or '(none)'!r} is not a format "
-            f"quoteprov graph writes; end the file name in {formats}"
-        )
+    output = check_graph_path(args.output)
     corpus = Path(args.corpus)
     target = Path(os.path.realpath(output))
     source = Path(os.path.realpath(corpus))
@@ -392,10 +383,7 @@ def _graph(args: argparse.Namespace) -> None:
     corpus = _load(args)
     with _progress_bar(not args.json) as progress:
         graph = build_graph(corpus, min_shared=args.min_shared, progress=progress)
-    if output.suffix.lower() == ".json":
-        write_json(graph_to_dict(graph), output)
-    else:
-        write_graphml(graph, output)
+    write_graph(graph, output)
     summary, text = graph_summary(graph, output)
     if args.json:
         print(_json_text(json.dumps(summary, ensure_ascii=False, indent=2)))

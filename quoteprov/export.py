@@ -60,11 +60,14 @@ from .errors import ExportError, InputError
 from .provenance import ProvenanceGraph
 
 __all__ = [
+    "GRAPH_FORMATS",
+    "check_graph_path",
     "flatten",
     "graph_to_dict",
     "graphml_safe",
     "read_graphml",
     "scalar",
+    "write_graph",
     "write_graphml",
     "write_json",
 ]
@@ -521,3 +524,44 @@ def write_json(obj: Mapping[str, Any], path: str | os.PathLike[str]) -> Path:
     )
     data = (text + "\n").encode("utf-8")
     return _atomic_write(path, lambda handle: handle.write(data))
+
+
+GRAPH_FORMATS = {".graphml": "GraphML", ".json": "node-link JSON"}
+"""The graph file formats :func:`write_graph` writes, by file suffix."""
+
+
+def check_graph_path(path: str | os.PathLike[str]) -> Path:
+    """``path`` as a :class:`~pathlib.Path` if :func:`write_graph` can write its format.
+
+    >>> check_graph_path("graph.txt")
+    Traceback (most recent call last):
+    ...
+    quoteprov.errors.ExportError: cannot write graph.txt: the suffix '.txt' is not a format ...
+    """
+    given = Path(path)
+    if given.suffix.lower() not in GRAPH_FORMATS:
+        formats = " or ".join(f"{suffix} ({name})" for suffix, name in GRAPH_FORMATS.items())
+        raise ExportError(
+            f"cannot write {given}: the suffix {given.suffix or '(none)'!r} is not a format "
+            f"quoteprov graph writes; end the file name in {formats}"
+        )
+    return given
+
+
+def write_graph(graph: nx.Graph[Any], path: str | os.PathLike[str]) -> Path:
+    """Write ``graph`` in the format its file suffix names: GraphML or node-link JSON.
+
+    Raises
+    ------
+    ExportError
+        For another suffix (see :func:`check_graph_path`), or as :func:`write_graphml`.
+
+    >>> import tempfile, pathlib, networkx as nx
+    >>> path = pathlib.Path(tempfile.mkdtemp()) / "g.json"
+    >>> write_graph(nx.DiGraph([("a", "b")]), path).suffix
+    '.json'
+    """
+    given = check_graph_path(path)
+    if given.suffix.lower() == ".json":
+        return write_json(graph_to_dict(graph), given)
+    return write_graphml(graph, given)
