@@ -39,6 +39,7 @@ semantic tier is on), so every kind ranks on one scale.  Kinds:
 
 from __future__ import annotations
 
+import functools
 import re
 from collections import Counter
 from collections.abc import Iterable, Sequence
@@ -195,8 +196,14 @@ def _is_name(text: str, token: Token) -> bool:
     if _in_title_case(text, token.start):
         # a headline capitalises every word: 'Can' is a name only if the text never
         # writes it in lower case
-        return re.search(rf"(?<!\w){re.escape(word.lower())}(?!\w)", text) is None
+        return word.lower() not in _lower_case_words(text)
     return True
+
+
+@functools.lru_cache(maxsize=8)
+def _lower_case_words(text: str) -> frozenset[str]:
+    """The words ``text`` writes in lower case (computed once per text)."""
+    return frozenset(w for w in re.findall(r"\w+", text) if w.islower())
 
 
 _MINOR_WORDS = frozenset(
@@ -213,10 +220,13 @@ def _in_title_case(text: str, at: int, longest: int = 200) -> bool:
     >>> _in_title_case("North Korea said Cuba can win.", 12)
     False
     """
-    start = text.rfind("\n", 0, at) + 1
-    end = text.find("\n", at)
-    end = len(text) if end == -1 else end
-    if end - start > longest:
+    # no line break within reach: a long line (and no scan of a whole unbroken document)
+    start = text.rfind("\n", max(0, at - longest), at) + 1
+    if start == 0 and at > longest:
+        return False
+    end = text.find("\n", at, at + longest + 1)
+    end = len(text) if end == -1 and len(text) - at <= longest else end
+    if end == -1 or end - start > longest:
         return False
     words = [w for w in _WORD.findall(text, start, end) if w.lower() not in _MINOR_WORDS]
     return len(words) >= 3 and sum(w[0].isupper() for w in words) >= 0.75 * len(words)
