@@ -39,7 +39,7 @@ import numpy as np
 from pydantic import ConfigDict, PrivateAttr
 
 from .corpus import Corpus
-from .index import AnalyzedDocument, CorpusIndex
+from .index import AnalyzedDocument, CorpusIndex, distinct
 from .match import (
     COPY_SIMILARITY,
     NEAR_COVERAGE,
@@ -151,13 +151,16 @@ class _Candidate:
     position: int  # corpus order
 
 
-def _earlier(a: dt.date | dt.datetime | None, b: dt.date | dt.datetime | None) -> bool:
-    """Whether ``a`` is surely before ``b``: by the day when either has no time of day."""
+def _date_order(a: dt.date | dt.datetime | None, b: dt.date | dt.datetime | None) -> int:
+    """-1 when ``a`` is surely before ``b``, 1 when surely after, 0 when the dates do not
+    tell (one missing, or the same day and one of them without a time of day)."""
     if a is None or b is None:
-        return False
-    if isinstance(a, dt.datetime) and isinstance(b, dt.datetime):
-        return published_key(a) < published_key(b)
-    return published_key(a).date() < published_key(b).date()
+        return 0
+    x: dt.date = published_key(a)
+    y: dt.date = published_key(b)
+    if not (isinstance(a, dt.datetime) and isinstance(b, dt.datetime)):
+        x, y = published_key(a).date(), published_key(b).date()
+    return (x > y) - (x < y)
 
 
 def choose_origin(
@@ -177,7 +180,7 @@ def choose_origin(
     if all(d is not None for d in dates):
         keys = [published_key(d) for d in dates if d is not None]
         n = keys.index(min(keys))
-        if all(_earlier(dates[n], d) for m, d in enumerate(dates) if m != n):
+        if all(_date_order(dates[n], d) < 0 for m, d in enumerate(dates) if m != n):
             return n, f"earliest publication date ({dates[n]})"
     ids = {c.doc.id for c in candidates}
     if callable(derived):
@@ -350,11 +353,6 @@ def _quoted_pair(index: CorpusIndex, u: int, v: int) -> bool:
     return max(_quoted_share(a, sa), _quoted_share(b, sb)) >= 0.5
 
 
-def _dates_decide(a: Document, b: Document) -> bool:
-    """Whether the publication dates tell which of two documents came first."""
-    return _earlier(a.published, b.published) or _earlier(b.published, a.published)
-
-
 def _sentence_reuse(
     index: CorpusIndex, u: int, v: int, maybe_verbatim: bool
 ) -> tuple[str, float] | None:
@@ -424,8 +422,9 @@ def _derivations(
         share_b = len({s for _, s in pairs}) / max(1, len(b.sentences))
         pa, pb = a.doc.published, b.doc.published
         determined = True
-        if _dates_decide(a.doc, b.doc):
-            copy, source = (da, db) if _earlier(pb, pa) else (db, da)
+        order = _date_order(pa, pb)
+        if order != 0:
+            copy, source = (da, db) if order > 0 else (db, da)
             evidence = f"publication dates: {index.docs[copy].doc.published} after " + str(
                 index.docs[source].doc.published
             )
@@ -483,14 +482,15 @@ def _known_derivations(
         docs=docs,
     )
     sentences = _sentence_pairs(index, pairs)
+    dates = {d: index.docs[d].doc.published for d in distinct(pairs).tolist()}
     sources: dict[int, int] = {}  # copy -> a source it derives from
     undated = []
     for a, b in pairs.tolist():
-        doc_a, doc_b = index.docs[a].doc, index.docs[b].doc
-        if not _dates_decide(doc_a, doc_b):
+        order = _date_order(dates[a], dates[b])
+        if order == 0:
             undated.append((a, b))
             continue
-        copy, source = (a, b) if _earlier(doc_b.published, doc_a.published) else (b, a)
+        copy, source = (a, b) if order > 0 else (b, a)
         if copy not in sources and _reuses_enough(index, *sentences[(a, b)], min_shared):
             sources[copy] = source
     for a, b in undated:
