@@ -141,13 +141,6 @@ def _number_value(word: str) -> str:
     return _SPELLED.get(word, word)
 
 
-def _is_negation(word: str) -> bool:
-    return word in NEGATIONS or word.endswith("n't")
-
-
-_CONTRACTED = {"can't": "can", "cannot": "can", "won't": "will", "shan't": "shall", "ain't": "am"}
-
-
 def _negations(words: Iterable[str]) -> Counter[str]:
     """The negations among ``words``, a contraction counted as its 'not'.
 
@@ -156,7 +149,7 @@ def _negations(words: Iterable[str]) -> Counter[str]:
     """
     found: Counter[str] = Counter()
     for w in words:
-        if w in _CONTRACTED or w.endswith("n't"):
+        if w == "cannot" or w.endswith("n't"):
             found["not"] += 1
         elif w in NEGATIONS:
             found[w] += 1
