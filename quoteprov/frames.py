@@ -21,7 +21,7 @@ import networkx as nx
 
 from .api import CorpusLike, as_corpus
 from .errors import MissingDependencyError
-from .models import Change, Document, published_key
+from .models import Change, Document, parse_published, published_key
 from .provenance import Trace
 from .quotes import extract_quotes
 
@@ -65,10 +65,10 @@ def _naive_utc(value: object) -> dt.datetime | None:
     """
     if isinstance(value, str):
         try:
-            value = dt.datetime.fromisoformat(value)
+            value = parse_published(value)
         except ValueError:
             return None
-    return published_key(value) if isinstance(value, dt.date) else None
+    return _when(value) if isinstance(value, dt.date) else None
 
 
 def _change_text(change: Change) -> str:

@@ -25,6 +25,7 @@ __all__ = [
     "Quote",
     "Sentence",
     "Span",
+    "parse_published",
     "published_key",
 ]
 
@@ -193,7 +194,13 @@ class Match(_Frozen):
         return match_html(self)
 
 
-def _parse_published(value: Any) -> Any:
+def parse_published(value: Any) -> Any:
+    """An ISO date or datetime string as a date or datetime (``Z`` read as UTC); other
+    values pass unchanged, an empty string is None.
+
+    >>> parse_published("2024-03-01"), parse_published("2024-03-01T10:00:00Z").tzinfo
+    (datetime.date(2024, 3, 1), datetime.timezone.utc)
+    """
     if not isinstance(value, str):
         return value
     text = value.strip()
@@ -234,7 +241,7 @@ class Document(_Frozen):
     @field_validator("published", mode="before")
     @classmethod
     def _parse_date(cls, value: Any) -> Any:
-        return _parse_published(value)
+        return parse_published(value)
 
 
 def published_key(value: dt.date | dt.datetime) -> dt.datetime:
