@@ -459,6 +459,7 @@ _ORG_HEADS = _words(
     embassy campaign group union assembly foundation institute university association
     company corporation board senate congress parliament"""
 )
+_NOT_LAST = _ORG_HEADS | _ROLES  # a run of capitals ending so names a body or a role
 _PARTICLES = _words("de da del della der di du van von bin ibn al el la le y dos das")
 _STRIP = "\"'“”‘’‛«»„‚「」『』‹›()[]{}<>.,;:!?—–-…*•"
 
@@ -1227,7 +1228,7 @@ def _names(masked: str, lo: int, hi: int) -> list[tuple[str, int]]:
             words = words[1:]
         if (2 if not titled else 1) <= len(words) <= 4 and words[-1][1].lower().strip(
             _STRIP
-        ) not in _ORG_HEADS | _ROLES:
+        ) not in _NOT_LAST:
             found.append((" ".join(w for _, w in words), m.start() + words[0][0]))
     return found
 
