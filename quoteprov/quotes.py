@@ -56,7 +56,7 @@ from typing import NamedTuple
 
 from .models import Quote, Sentence, Span
 from .segment import split_sentences
-from .speakers import name_key
+from .speakers import SENTENCE_ADVERBS, name_key
 
 __all__ = ["UNCLOSED_MIN_WORDS", "extract_quotes"]
 
@@ -435,12 +435,7 @@ _ADVERBIAL = (
 )
 # sentence adverbs that open a sentence before its subject and are no part of a name:
 # 'Meanwhile Bob Lee told reporters', 'Then John Roe answered'
-_LEADING = _words(
-    """then meanwhile however but and also still now later earlier yesterday today tonight
-    tomorrow so yet thus instead nevertheless nonetheless moreover furthermore besides
-    separately afterwards afterward finally eventually again indeed likewise similarly
-    monday tuesday wednesday thursday friday saturday sunday"""
-)
+_LEADING = SENTENCE_ADVERBS | _words("monday tuesday wednesday thursday friday saturday sunday")
 _TITLES = _words(
     """president vice prime minister secretary senator sen rep representative congressman
     congresswoman gov governor mayor chancellor premier ambassador director chairman

@@ -32,7 +32,13 @@ from collections.abc import Iterable
 
 from .normalize import fold
 
-__all__ = ["name_key", "names_someone", "same_speaker", "speaker_aliases"]
+__all__ = [
+    "SENTENCE_ADVERBS",
+    "name_key",
+    "names_someone",
+    "same_speaker",
+    "speaker_aliases",
+]
 
 _TITLES = frozenset(
     """president vice prime minister secretary senator sen rep representative congressman
@@ -47,7 +53,7 @@ _NOT_NAMES = frozenset(
     some several many officials sources source statement""".split()
 )
 # sentence adverbs a name taken from the start of a sentence may still carry
-_LEADING = frozenset(
+SENTENCE_ADVERBS = frozenset(
     """then meanwhile however but and also still now later earlier yesterday today tonight
     tomorrow so yet thus instead nevertheless nonetheless moreover furthermore besides
     separately afterwards afterward finally eventually again indeed likewise similarly""".split()
@@ -72,7 +78,7 @@ def name_key(name: str) -> tuple[str, ...]:
         for w in words
         for part in fold(w).strip(".,;:'\"").removesuffix("'s").replace("-", " ").split()
     ]
-    while len(folded) > 1 and folded[0] in _LEADING:
+    while len(folded) > 1 and folded[0] in SENTENCE_ADVERBS:
         folded = folded[1:]  # 'Meanwhile Bob Lee'
     if folded[0] in _NOT_NAMES:
         return ()
@@ -98,7 +104,7 @@ def names_someone(name: str) -> bool:
     (False, False)
     """
     words = [fold(w).strip(".,;:'\"") for w in name.replace("’", "'").split()]
-    while len(words) > 1 and words[0] in _LEADING:
+    while len(words) > 1 and words[0] in SENTENCE_ADVERBS:
         words = words[1:]
     return bool(words) and words[0] not in _DETERMINERS and words[0] not in _NOT_NAMES
 
