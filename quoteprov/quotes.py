@@ -541,9 +541,7 @@ def _speaker_part(np: list[_Tok]) -> list[_Tok]:
         if tok.trail.startswith((",", "—", "–")):
             np = np[: i + 1]  # "Trump, the nominee, said": the head before the appositive
             break
-    k = len(np)
-    while k > 0 and (_is_cap(np[k - 1]) or (np[k - 1].low in _PARTICLES and k < len(np))):
-        k -= 1
+    k = _capitals_from(np)
     while k < len(np) and np[k].low in _PARTICLES:
         k += 1
     run = np[k:]
@@ -555,6 +553,15 @@ def _speaker_part(np: list[_Tok]) -> list[_Tok]:
     if k > 0 and np[k - 1].low in _ROLES:
         return run
     return np
+
+
+def _capitals_from(words: Sequence[_Tok]) -> int:
+    """Where the run of capitalised words (and name particles inside it) ending
+    ``words`` starts: 'the Foreign Minister Ana de la Cruz' → the index of 'Foreign'."""
+    k = len(words)
+    while k > 0 and (_is_cap(words[k - 1]) or (words[k - 1].low in _PARTICLES and k < len(words))):
+        k -= 1
+    return k
 
 
 class _Attribution(NamedTuple):
@@ -1163,10 +1170,7 @@ class _Pronouns:
         four; one word only when written in full before ``pos``."""
         if not run or run[0].low in _SPEAKING_PRONOUNS or run[-1].core.endswith(_POSSESSIVE):
             return None  # 'Trump's son said': the son
-        k = len(run)
-        while k > 0 and (_is_cap(run[k - 1]) or (run[k - 1].low in _PARTICLES and k < len(run))):
-            k -= 1
-        run = run[k:]
+        run = run[_capitals_from(run) :]
         titles = [i for i, tok in enumerate(run[:-1]) if tok.low.rstrip(".") in _TITLES]
         run = run[titles[-1] + 1 :] if titles else run  # 'Harbour Authority Chair Ana Ruiz'
         while run and run[0].low.rstrip(".") in _NOT_FIRST:
