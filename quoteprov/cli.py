@@ -24,7 +24,7 @@ import networkx as nx
 
 from . import __version__
 from .api import as_corpus, build_graph, trace_quote
-from .corpus import Corpus, read_text
+from .corpus import Corpus, read_text, reads
 from .display import KIND_COLORS, marked_parts, printable, trace_text
 from .errors import ExportError, QuoteprovError
 from .export import check_graph_path, write_graph
@@ -352,7 +352,7 @@ def _output(args: argparse.Namespace) -> Path:
     ------
     ExportError
         For ``-``, a suffix that is not a format the command writes, or a file the corpus
-        is read from: the corpus file itself, or a .json file directly in the corpus folder.
+        is read from (:func:`quoteprov.corpus.reads`).
     """
     if args.output == "-":
         raise ExportError(
@@ -360,17 +360,11 @@ def _output(args: argparse.Namespace) -> Path:
             "give a file name ending in .graphml or .json"
         )
     output = check_graph_path(args.output)
-    corpus = Path(args.corpus)
-    target = Path(os.path.realpath(output))
-    source = Path(os.path.realpath(corpus))
-    same = target == source
-    with contextlib.suppress(OSError):  # a hard link; either may not exist
-        same = same or os.path.samefile(target, source)
-    # the loader reads a folder's .json files as metadata (manifest, sidecars)
-    read = source.is_dir() and target.parent == source and target.suffix.lower() == ".json"
-    if same or read:
+    if reads(args.corpus, output):
+        target = os.path.realpath(output)
         shown = f"{output} (a link to {target})" if output.is_symlink() else str(output)
-        where = "the corpus file" if same else f"a file in the corpus folder {corpus}"
+        folder = os.path.isdir(args.corpus)
+        where = f"a file in the corpus folder {args.corpus}" if folder else "the corpus file"
         raise ExportError(
             f"refusing to write the graph to {shown}: it is {where}, which the graph is "
             "read from; write it outside the corpus"

@@ -43,7 +43,7 @@ from .errors import (
 )
 from .models import Document
 
-__all__ = ["Corpus", "read_text"]
+__all__ = ["Corpus", "read_text", "reads"]
 
 Errors = Literal["raise", "skip"]
 
@@ -528,6 +528,24 @@ class Corpus:
 
 
 # -- helpers -----------------------------------------------------------------------------
+
+
+def reads(
+    source: str | os.PathLike[str], path: str | os.PathLike[str], pattern: str = "*.txt"
+) -> bool:
+    """Whether loading the corpus at ``source`` (a folder or a ``.jsonl`` file) reads ``path``:
+    it is that file (through links too), or a file of that folder the loader takes (a text
+    file matching ``pattern``, or a ``.json`` metadata file).
+
+    >>> reads("news", "news/manifest.json"), reads("news", "news/graph.graphml")
+    (True, False)
+    """
+    target, origin = Path(os.path.realpath(path)), Path(os.path.realpath(source))
+    with contextlib.suppress(OSError):  # a hard link; either may not exist yet
+        if target == origin or os.path.samefile(target, origin):
+            return True
+    in_folder = target.parent == origin and not target.name.startswith(".")
+    return in_folder and (target.suffix.lower() == ".json" or fnmatch(target.name, pattern))
 
 
 def read_text(path: str | os.PathLike[str], *, encoding: str = "utf-8") -> str:
