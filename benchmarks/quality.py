@@ -705,6 +705,216 @@ def quotes_section() -> list[Row]:
     return out
 
 
+# --------------------------------------------------------------------------- quotation families
+
+_FOLD_WORD = re.compile(r"[^\W_]+")
+_FAMILY_MIN_WORDS = 8  # the issue's definition of a traced quotation
+# an article holds a quotation when it has at least half of its words in order, and 8 of
+# them (half of a short quotation is a common phrase: "going to be a")
+_HOLDS = 0.5
+_WHOLE = 0.9  # ... that makes it hold the whole quotation (an origin candidate)
+# the baseline's partial_ratio threshold, the best F1 of reported documents on the tune side
+BASELINE_PARTIAL = 75.0
+
+
+def _fold_words(text: str) -> list[str]:
+    import unicodedata
+
+    text = unicodedata.normalize("NFKD", text.lower().replace("’", "'"))
+    return _FOLD_WORD.findall("".join(c for c in text if not unicodedata.combining(c)))
+
+
+def _held(query: Sequence[str], words: Sequence[str]) -> float:
+    """Share of ``query``'s words found in order in ``words`` around its longest common
+    run, counting only runs of 3 words or more (a word or two in common is chance): the
+    gold test of whether an article holds a quotation, independent of quoteprov."""
+    from difflib import SequenceMatcher
+
+    longest = SequenceMatcher(None, query, words, autojunk=False).find_longest_match(
+        0, len(query), 0, len(words)
+    )
+    if longest.size < 3:
+        return 0.0
+    lo = max(0, longest.b - longest.a - 10)
+    window = words[lo : longest.b + len(query) - longest.a + 10]
+    blocks = SequenceMatcher(None, query, window, autojunk=False).get_matching_blocks()
+    matched = sum(b.size for b in blocks if b.size >= 3)
+    return matched / len(query) if matched >= _FAMILY_MIN_WORDS else 0.0
+
+
+@dataclass
+class Family:
+    """A direct quotation of 8+ words held by two or more PolNeAR articles."""
+
+    query: str  # as written in the first article (corpus order) that quotes it
+    holders: dict[str, float]  # article -> share of the quotation it holds (>= _HOLDS)
+    side: str  # "tune" or "report", by a hash of the folded quotation
+
+    @property
+    def whole(self) -> set[str]:
+        return {d for d, share in self.holders.items() if share >= _WHOLE}
+
+
+def polnear_corpus() -> tuple[qp.Corpus, list[Any]] | None:
+    """PolNeAR train + dev as a corpus with outlets and dates, and the parsed articles."""
+    root = DATA / "polnear" / "data"
+    if not (root / "train").is_dir():
+        return None
+    bench = _load("quote_extraction.py")
+    docs = bench.read_split(root, "train") + bench.read_split(root, "dev")
+    with open(root / "metadata.tsv", encoding="utf-8") as f:
+        meta = {r["filename"]: r for r in csv.DictReader(f, delimiter="\t")}
+    corpus = qp.Corpus(
+        qp.Document(
+            id=d.name,
+            text=d.text,
+            title=meta[d.name]["title"] or None,
+            source=meta[d.name]["publisher"],
+            published=meta[d.name]["publication_date"],
+        )
+        for d in docs
+    )
+    return corpus, docs
+
+
+def quotation_families(docs: Sequence[Any]) -> list[Family]:
+    """Cross-article families: every direct quotation of 8+ words (PolNeAR Content spans
+    with quotation marks at both ends) and the articles that hold at least half of it in
+    order (:func:`_held`), kept where two or more do."""
+    bench = _load("quote_extraction.py")
+    words = {d.name: _fold_words(d.text) for d in docs}
+    grams: dict[tuple[str, ...], set[str]] = {}
+    for name, w in words.items():
+        for i in range(len(w) - 2):
+            grams.setdefault(tuple(w[i : i + 3]), set()).add(name)
+    seen: set[tuple[str, ...]] = set()
+    out = []
+    for d in docs:
+        for a in d.attributions:
+            if len(a.content) != 1 or not bench.is_direct(d.text, a.content):
+                continue
+            s, e = a.content[0]
+            body = " ".join(d.text[s:e].strip(" \"'“”‘’").split())
+            q = tuple(_fold_words(body))
+            if len(q) < _FAMILY_MIN_WORDS or q in seen:
+                continue
+            seen.add(q)
+            # articles sharing a 3-word run with it (a holder shares many)
+            near: dict[str, int] = {}
+            for i in range(len(q) - 2):
+                for name in grams.get(q[i : i + 3], ()):
+                    near[name] = near.get(name, 0) + 1
+            need = max(_FAMILY_MIN_WORDS, int(_HOLDS * len(q))) - 2
+            holders = {}
+            for name, n in near.items():
+                if n >= need:
+                    share = _held(q, words[name])
+                    if share >= _HOLDS:
+                        holders[name] = share
+            if len(holders) >= 2:
+                side = "report" if zlib.crc32(" ".join(q).encode()) % 2 else "tune"
+                out.append(Family(body, holders, side))
+    return out
+
+
+def _earliest(corpus: qp.Corpus, ids: Sequence[str]) -> set[str]:
+    """The articles of ``ids`` on the earliest publication date (all of them: a tie on
+    the day is one the dates cannot break)."""
+    dated = [(corpus[d].published, d) for d in ids if corpus[d].published is not None]
+    if not dated:
+        return set()
+    first = min(p for p, _ in dated)
+    return {d for p, d in dated if p == first}
+
+
+def partial_ratio_scan(
+    query: str, corpus: qp.Corpus, texts: dict[str, str], threshold: float
+) -> tuple[list[str], str | None]:
+    """The plain baseline: every article whose folded text ``rapidfuzz.partial_ratio``
+    puts at ``threshold`` or more from the folded query; the origin is the earliest
+    dated of them (corpus order breaks ties)."""
+    folded = " ".join(_fold_words(query))
+    found = [d for d, t in texts.items() if fuzz.partial_ratio(folded, t) >= threshold]
+    dated = [d for d in found if corpus[d].published is not None]
+    origin = min(dated, key=lambda d: corpus[d].published) if dated else None  # type: ignore[arg-type,return-value]
+    return found, origin or (found[0] if found else None)
+
+
+@dataclass
+class FamilyScore:
+    families: int = 0
+    origin_ok: int = 0
+    reported: int = 0
+    reported_ok: int = 0
+    gold: int = 0
+    gold_found: int = 0
+
+    def add(
+        self, family: Family, corpus: qp.Corpus, found: Sequence[str], origin: str | None
+    ) -> None:
+        self.families += 1
+        self.origin_ok += origin in _earliest(corpus, sorted(family.whole or family.holders))
+        reported = set(found)
+        self.reported += len(reported)
+        self.reported_ok += len(reported & family.holders.keys())
+        self.gold += len(family.holders)
+        self.gold_found += len(reported & family.holders.keys())
+
+    def figures(self) -> tuple[float, float, float]:
+        return (
+            self.origin_ok / max(1, self.families),
+            self.reported_ok / max(1, self.reported),
+            self.gold_found / max(1, self.gold),
+        )
+
+
+def families_section(side: str = "report", show: int = 0) -> list[Row]:
+    """Origin accuracy and reported-document precision and recall on PolNeAR's
+    cross-article quotation families, quoteprov beside the partial_ratio scan."""
+    loaded = polnear_corpus()
+    if loaded is None:
+        print(f"note: {DATA / 'polnear'} absent; quotation families skipped")
+        return []
+    corpus, docs = loaded
+    families = [f for f in quotation_families(docs) if f.side == side]
+    texts = {d.name: " ".join(_fold_words(d.text)) for d in docs}
+    ours, base = FamilyScore(), FamilyScore()
+    for family in families:
+        t = qp.trace_quote(family.query, corpus)
+        found = [m.doc_id for m in t.matches]
+        origin = t.origin.doc_id if t.origin is not None else None
+        ours.add(family, corpus, found, origin)
+        b_found, b_origin = partial_ratio_scan(family.query, corpus, texts, BASELINE_PARTIAL)
+        base.add(family, corpus, b_found, b_origin)
+        gold_origin = _earliest(corpus, sorted(family.whole or family.holders))
+        if show and (origin not in gold_origin or set(found) ^ family.holders.keys()):
+            show -= 1
+            print(f"  query: {family.query[:100]!r}")
+            print(f"    gold {sorted(family.holders.items())}, origin {sorted(gold_origin)}")
+            print(f"    ours origin {origin} ({t.origin_reason})")
+            for m in t.matches:
+                mark = "+" if m.doc_id in family.holders else "-"
+                print(f"    {mark} {m.doc_id} {m.kind} {m.score} {m.text[:70]!r}")
+    o, p, r = ours.figures()
+    bo, bp, br = base.figures()
+    n = f"{ours.families} fam"
+    area = f"PolNeAR families ({side})"
+    return [
+        Row(area, "origin accuracy", _f(o), "p_ratio " + _f(bo), ">= 0.95", n),
+        Row(
+            area,
+            "reported-document precision",
+            _f(p),
+            "p_ratio " + _f(bp),
+            ">= 0.95",
+            f"{ours.reported}",
+        ),
+        Row(
+            area, "reported-document recall", _f(r), "p_ratio " + _f(br), ">= 0.99", f"{ours.gold}"
+        ),
+    ]
+
+
 # --------------------------------------------------------------------------- altered quotations
 
 _NUMBER = re.compile(r"\b\d+(?:[.,]\d+)*\b")
@@ -899,7 +1109,7 @@ def _commit() -> str:
 
 def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    ap.add_argument("--only", default="msrp,reuse,split,quotes,altered,speed")
+    ap.add_argument("--only", default="msrp,reuse,split,quotes,families,elided,altered,speed")
     ap.add_argument("--lexical", action="store_true", help="do not use the semantic tier")
     ap.add_argument("--curve", type=Path, default=None, help="write the MSRP curve (CSV)")
     ap.add_argument(
@@ -908,6 +1118,13 @@ def main(argv: list[str] | None = None) -> int:
         default="report",
         help="MSRP pairs to measure: the reported side (default) or the fit side",
     )
+    ap.add_argument(
+        "--families-side",
+        choices=("report", "tune"),
+        default="report",
+        help="PolNeAR families to measure: the reported side (default) or the tune side",
+    )
+    ap.add_argument("--show", type=int, default=0, help="families: print this many misses")
     ap.add_argument(
         "--batches",
         default="",
@@ -944,6 +1161,8 @@ def main(argv: list[str] | None = None) -> int:
         rows += split_section()
     if "quotes" in sections:
         rows += quotes_section()
+    if "families" in sections:
+        rows += families_section(args.families_side, args.show)
     if "altered" in sections:
         rows += altered_section()
     if "speed" in sections:

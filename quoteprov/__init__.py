@@ -24,7 +24,7 @@ from .errors import (
 )
 from .export import graph_to_dict, read_graphml, write_graphml, write_json
 from .frames import edges_frame, nodes_frame, quotes_frame
-from .models import Change, Document, Match, Quote, Sentence, Span
+from .models import Change, Document, Match, OriginBasis, Quote, Sentence, Span
 from .plot import plot_graph, plot_timeline, to_html
 from .provenance import ProvenanceGraph, Trace
 from .quotes import extract_quotes
@@ -49,6 +49,7 @@ __all__ = [
     "InputError",
     "Match",
     "MissingDependencyError",
+    "OriginBasis",
     "ProvenanceGraph",
     "Quote",
     "QuoteprovError",

@@ -25,9 +25,10 @@ import networkx as nx
 from . import __version__
 from .api import as_corpus, build_graph, trace_quote
 from .corpus import Corpus, read_text, reads
-from .display import KIND_COLORS, marked_parts, printable, trace_text
+from .display import KIND_COLORS, marked_parts, printable, related_note, trace_text
 from .errors import ExportError, QuoteprovError
 from .export import check_graph_path, write_graph
+from .models import OriginBasis
 from .provenance import Progress, Trace
 from .quotes import extract_quotes
 
@@ -161,6 +162,9 @@ _ROLE_STYLES = {
 }
 
 
+_RELATED = 'the "related" list of --json'
+
+
 def _rich_trace(trace: Trace) -> None:
     """The trace as a rich table: origin first, changes marked in colour and in brackets."""
     from rich import box
@@ -172,8 +176,11 @@ def _rich_trace(trace: Trace) -> None:
     if not console.is_terminal:
         console.width = 140  # a file or a pipe: wide enough to keep the table readable
     console.print(Text(f"“{printable(_short(trace.query, 300))}”", style="bold"))
+    note = related_note(trace)
     if not trace.matches:
         console.print("No occurrence found.")
+        if note:
+            console.print(note.replace("trace.related", _RELATED), markup=False)
         return
     docs = len({m.doc_id for m in trace.matches})
     console.print(
@@ -181,6 +188,8 @@ def _rich_trace(trace: Trace) -> None:
         f"document{'s' * (docs != 1)}",
         markup=False,
     )
+    if note:
+        console.print(note.replace("trace.related", _RELATED), markup=False, style="dim")
     if trace.origin is not None:
         line = Text("origin: ", style="bold yellow")
         line.append(printable(f"{trace.origin.doc_id} — {trace.origin_reason}"))
@@ -235,7 +244,7 @@ def _trace(args: argparse.Namespace) -> None:
     elif _has_rich() and not args.plain:
         _rich_trace(trace)
     else:
-        print(trace_text(trace))
+        print(trace_text(trace, related_in=_RELATED))
 
 
 @contextlib.contextmanager
@@ -305,9 +314,9 @@ def graph_summary(graph: nx.DiGraph[str], output: Path) -> tuple[dict[str, Any],
     derived = [(u, v) for u, v, d in graph.edges(data=True) if d["type"] == "derived_from"]
     shared = [n for n, d in nodes.items() if d["type"] == "quote" and d["documents"] > 1]
     origins = Counter(str(nodes[n]["origin"]) for n in shared)
-    reasons = [str(nodes[n].get("origin_reason", "")) for n in shared]
-    by_date = sum(r.startswith("earliest publication date") for r in reasons)
-    by_order = sum("the first in corpus order" in r for r in reasons)
+    bases = Counter(str(nodes[n].get("origin_basis", "")) for n in shared)
+    by_date = bases[OriginBasis.DATE.value]
+    by_order = bases[OriginBasis.CORPUS_ORDER.value]
     summary: dict[str, Any] = {
         "output": str(output),
         "documents": types["document"],

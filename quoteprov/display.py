@@ -291,6 +291,8 @@ def trace_html(trace: Trace) -> str:
             f"({_e(trace.origin_reason or '')})</span>"
         )
     parts.append(f"<div>{summary}</div>")
+    if note := related_note(trace):
+        parts.append(f"<div style='color: #666'>{_e(note)}</div>")
     rows = []
     ordered = _ordered(trace)
     for m in ordered[:_MAX_ROWS]:
@@ -626,8 +628,31 @@ def printable(text: str) -> str:
     return _CONTROL.sub(lambda m: _NAMED.get(m[0]) or f"\\x{ord(m[0]):02x}", text)
 
 
-def trace_text(trace: Trace, *, width: int = 100) -> str:
-    """A trace as plain text: the query, the origin and one aligned row per match.
+def related_note(trace: Trace, where: str = "trace.related") -> str | None:
+    """One line on the weaker matches a trace keeps apart (``trace.related``, which the
+    line calls ``where``), or None.
+
+    >>> from quoteprov.provenance import Trace
+    >>> from quoteprov.models import Match
+    >>> weak = Match(doc_id="b", start=0, end=12, text="I don't know", score=31.7,
+    ...              kind="partial", coverage=0.26)
+    >>> print(related_note(Trace(query="q", matches=(), origin=None, origin_reason=None,
+    ...                          related=(weak,))))
+    1 weaker match in 1 document, a few of the query's words in common, is kept apart in
+    trace.related.
+    """
+    if not trace.related:
+        return None
+    n, docs = len(trace.related), len({m.doc_id for m in trace.related})
+    return (
+        f"{n} weaker match{'es' * (n != 1)} in {docs} document{'s' * (docs != 1)}, a few of "
+        f"the query's words in common, {'is' if n == 1 else 'are'} kept apart in {where}."
+    )
+
+
+def trace_text(trace: Trace, *, width: int = 100, related_in: str = "trace.related") -> str:
+    """A trace as plain text: the query, the origin and one aligned row per match
+    (``related_in`` names where the weaker matches are, for the line that counts them).
 
     Used by ``str(trace)`` and by the command line when ``rich`` is not installed.  A
     matched text is never cut, so every change (and every ``⚠``) shows: a long one wraps
@@ -660,12 +685,14 @@ def trace_text(trace: Trace, *, width: int = 100) -> str:
     lines = [f"“{printable(_short(trace.query, width))}”"]
     if not trace.matches:
         lines.append("No occurrence found.")
+        lines += [note] if (note := related_note(trace, related_in)) else []
         return "\n".join(lines)
     docs = len({m.doc_id for m in trace.matches})
     lines.append(
         f"{len(trace.matches)} occurrence{'s' * (len(trace.matches) != 1)} in {docs} "
         f"document{'s' * (docs != 1)}"
     )
+    lines += [note] if (note := related_note(trace, related_in)) else []
     if trace.origin is not None:
         origin = f"{trace.origin.doc_id} — {trace.origin_reason}"
         lines.append(f"origin: {printable(origin)}")

@@ -41,10 +41,12 @@ from __future__ import annotations
 
 import functools
 import re
+from bisect import bisect_left
 from collections import Counter
 from collections.abc import Iterable, Sequence
 from collections.abc import Set as AbstractSet
 from dataclasses import dataclass, field, replace
+from itertools import pairwise
 from typing import Any, cast
 
 import numpy as np
@@ -76,10 +78,14 @@ from .scorer import (
 __all__ = [
     "NEAR_COVERAGE",
     "NEAR_SIMILARITY",
+    "OCCURRENCE_COVERAGE",
+    "PARAPHRASE_COVERAGE",
     "PARAPHRASE_MIN",
     "PARTIAL_COVERAGE",
     "candidate_rows",
+    "coverage",
     "find_matches",
+    "is_occurrence",
     "match_passage",
     "paraphrase_score",
 ]
@@ -90,6 +96,18 @@ PARTIAL_COVERAGE = 0.3
 COPY_SIMILARITY = 0.5  # candidates this similar to a query are aligned whatever their number
 QUOTED_FRAGMENT = 0.8
 MIN_SHARED_SHARE = 0.25  # of the query's content words, for a paraphrase or a loose partial
+# A partial is an occurrence (``Trace.matches``) when it holds at least this share of the
+# query's rarity-weighted content (``Match.coverage``); below, it is related text
+# (``Trace.related``).  On PolNeAR's cross-article quotation families (tune side,
+# benchmarks/quality.py) every partial in an article that holds the quotation covered
+# 0.57 or more, every one elsewhere 0.44 or less ("I don't know", "president of the
+# United States").  The same share makes a candidate sentence a likely copy, aligned
+# however many there are.
+OCCURRENCE_COVERAGE = 0.5
+# A paraphrase rewords, so it holds fewer of the query's words: 0.997 of the paraphrase
+# matches of MSRP's true pairs (fit side) hold 0.4 or more, the paraphrases of other
+# statements in the PolNeAR tune families 0.37 or less ('absolutely right').
+PARAPHRASE_COVERAGE = 0.4
 MAX_GAP = 3  # words: a longer run of unmatched words breaks an alignment in two
 MAX_QUERY_WORDS = 2000
 TRACE_PROBE_BUDGET = 10_000  # posting entries a traced query looks up, rarest terms first
@@ -156,7 +174,8 @@ def _negations(words: Iterable[str]) -> Counter[str]:
     return found
 
 
-_ELISION = re.compile(r"\.\.\.|…")
+# an ellipsis: "…", "...", ". . .", each also in brackets ("[…]", "[...]")
+_ELISION = re.compile(r"\[\s*(?:…|\.(?:\s?\.){2})\s*\]|…|\.(?:\s?\.){2}")
 
 
 def _elided(text: str, at: int, before: Sequence[Token]) -> bool:
@@ -233,6 +252,8 @@ class Query:
     tokens: list[Token]
     terms: Counter[str]
     vector: Any = None  # the query's sentence embedding when the semantic tier is on
+    # where the query writes an ellipsis between two words: the index of the word after it
+    breaks: tuple[int, ...] = ()
     cache: dict[object, object] = field(default_factory=dict, repr=False, compare=False)
 
     @property
@@ -307,7 +328,27 @@ class Query:
                 f"the query has {len(tokens)} words; trace at most {MAX_QUERY_WORDS} at a time "
                 "(split a long passage into its sentences)"
             )
-        return cls(text=text, tokens=tokens, terms=Counter(content_terms(tokens)))
+        starts = [t.start for t in tokens]
+        breaks = sorted(
+            {
+                k
+                for m in _ELISION.finditer(text)
+                if 0 < (k := bisect_left(starts, m.start())) < len(tokens)
+            }
+        )
+        return cls(
+            text=text, tokens=tokens, terms=Counter(content_terms(tokens)), breaks=tuple(breaks)
+        )
+
+    @property
+    def pieces(self) -> list[tuple[int, int]]:
+        """The query's words as runs ``[a, b)`` between its ellipses (one run without).
+
+        >>> Query.parse("We will win … every vote [...] in May").pieces
+        [(0, 3), (3, 5), (5, 7)]
+        """
+        bounds = [0, *self.breaks, len(self.tokens)]
+        return list(pairwise(bounds))
 
 
 class _Symbols:
@@ -563,11 +604,12 @@ def _changes(
         words = [t.norm for t in (*query_tokens, *found_tokens)]
         lost = [t for t in query_tokens if t.norm not in d_words]
         new = [t for t in found_tokens if t.norm not in q_words]
-        # words left out where one side marks an elision ("…", "[...]") are left out openly
         if tag == "insert":
             elided = a0 < len(qtok) and _elided(q.text, qtok[a0].start, qtok[:a0])
         else:
             elided = tag == "delete" and b0 < len(dtok) and _elided(text, dtok[b0].start, dtok[:b0])
+        # words left out at an elision are left out openly: no name change, but a number
+        # or a negation left out there still changes the claim
         changes.append(
             Change(
                 op="substitute"
@@ -577,14 +619,14 @@ def _changes(
                 found=text[start:end],
                 start=start,
                 end=end,
-                number=not elided
-                and any(
+                number=any(
                     _is_number(t.norm) and _number_value(t.norm) not in other
                     for side, other in ((lost, d_numbers), (new, q_numbers))
                     for t in side
                 ),
-                negation=not elided and bool(unmatched.intersection(_negations(words))),
+                negation=bool(unmatched.intersection(_negations(words))),
                 entity=not elided and _name_changed(q, qtok, a0, a1, lost, adoc, dtok, b0, b1, new),
+                elision=elided,
             )
         )
     return tuple(changes)
@@ -621,6 +663,19 @@ def _name_changed(
     return not any(_is_name(text, t) for t in beside)
 
 
+def coverage(q: Query, adoc: AnalyzedDocument, t0: int, t1: int, index: CorpusIndex) -> float:
+    """The share of the query's content that document tokens ``[t0, t1)`` hold: its
+    distinct content stems found there, each weighed by its rarity in ``index`` (the
+    share of its words found, for a query of stopwords only)."""
+    weights, _ = q.weights(index)
+    total = sum(weights.values())
+    if total <= 0:
+        words = set(adoc.tokens[t0:t1].words())
+        return sum(w in words for w in q.norms) / len(q.norms)
+    terms = set(adoc.terms(t0, t1))
+    return min(1.0, sum(w for t, w in weights.items() if t in terms) / total)
+
+
 def _make_match(
     adoc: AnalyzedDocument,
     t0: int,
@@ -628,6 +683,8 @@ def _make_match(
     kind: Kind,
     score: float,
     changes: tuple[Change, ...],
+    share: float = 1.0,
+    elided: bool = False,
 ) -> Match:
     start, end = adoc.tokens[t0].start, adoc.tokens[t1 - 1].end
     quote = adoc.quote_at(start, end)
@@ -642,6 +699,8 @@ def _make_match(
         cue=quote.cue if quote is not None else None,
         quoted=quote is not None,
         changes=changes,
+        elided=elided,
+        coverage=round(share, 3),
     )
 
 
@@ -664,6 +723,18 @@ def _lexical(
         region = list(symbols.encode_region(adoc, r0, r1))
     n = len(q.tokens)
     found: list[Match] = []
+    pieces = _elided_pieces(q, qs, "".join(region)) if q.breaks else None
+    if pieces is not None:  # every piece verbatim and in order: the quotation, elided
+        a, b = pieces[0][0], pieces[-1][1]
+        t0, t1 = positions[a], positions[b - 1] + 1
+        changes = tuple(
+            _elision(q, adoc, [positions[k] for k in range(left, right)])
+            for (_, left), (right, _) in pairwise(pieces)
+            if right > left
+        )
+        share = coverage(q, adoc, t0, t1, index)
+        found.append(_make_match(adoc, t0, t1, "verbatim", 100.0, changes, share, elided=True))
+        region[a:b] = ["\uffff"] * (b - a)
     for _ in range(3):  # a passage may hold the query more than once, or in pieces
         if len(region) == 0:
             break
@@ -684,7 +755,7 @@ def _lexical(
         q0, q1, a, b, matched = chain
         q0, q1, a, b = _extend_edges(q, adoc, positions, region, q0, q1, a, b)
         local = Indel.normalized_similarity(qs[q0:q1], text[a:b])
-        coverage = (q1 - q0) / n
+        aligned = (q1 - q0) / n
         t0, t1 = positions[a], positions[b - 1] + 1
         region[a:b] = ["\uffff"] * (b - a)  # never match these words again
         # the same words have the same symbols: compare the words where the symbols are
@@ -697,20 +768,70 @@ def _lexical(
             continue
         if local < NEAR_SIMILARITY:
             continue
-        if coverage >= NEAR_COVERAGE:
+        share = coverage(q, adoc, t0, t1, index)
+        if aligned >= NEAR_COVERAGE:
             changes = _changes(q, 0, n, adoc, t0, t1, symbols)
             score = 100.0 * _calibrated(q, adoc, t0, t1, index)
-            found.append(_make_match(adoc, t0, t1, "near_verbatim", score, changes))
+            found.append(_make_match(adoc, t0, t1, "near_verbatim", score, changes, share))
             continue
         shared = {t for t in q.stems[q0:q1] if t is not None} & set(adoc.terms(t0, t1))
         if matched < 3 or len(shared) < 2:
             continue  # one or two shared words are no evidence of a quotation
-        if coverage >= PARTIAL_COVERAGE or _quoted_fragment(adoc, t0, t1, matched):
+        if aligned >= PARTIAL_COVERAGE or _quoted_fragment(adoc, t0, t1, matched):
             changes = _changes(q, q0, q1, adoc, t0, t1, symbols)
             # ranked by how much of what the query says its sentence carries
             score = 100.0 * _calibrated(q, adoc, *_sentences_of(adoc, t0, t1), index)
-            found.append(_make_match(adoc, t0, t1, "partial", score, changes))
+            found.append(_make_match(adoc, t0, t1, "partial", score, changes, share))
     return found
+
+
+def _elided_pieces(q: Query, qs: str, text: str) -> list[tuple[int, int]] | None:
+    """Where each piece of the query between its ellipses stands in ``text`` (a region's
+    symbols, one a word), verbatim and in order, in the shortest stretch that holds them
+    all; None when some piece is not there.
+
+    The stretch is at most four times the query's length and 40 words more: what an
+    ellipsis leaves out is part of the same passage.
+
+    >>> q = Query.parse("a b … d e")
+    >>> _elided_pieces(q, "abde", "xabcdeab")  # one symbol a word: "a b", then "d e"
+    [(1, 3), (4, 6)]
+    """
+    pieces = [qs[a:b] for a, b in q.pieces]
+    longest = 4 * len(qs) + 40
+    best: list[tuple[int, int]] | None = None
+    at = text.find(pieces[0])
+    while at != -1:
+        spans = [(at, at + len(pieces[0]))]
+        for piece in pieces[1:]:
+            k = text.find(piece, spans[-1][1], at + longest)
+            if k == -1:
+                break
+            spans.append((k, k + len(piece)))
+        else:
+            if best is None or spans[-1][1] - at < best[-1][1] - best[0][0]:
+                best = spans
+        at = text.find(pieces[0], at + 1)
+    return best
+
+
+def _elision(q: Query, adoc: AnalyzedDocument, left_out: Sequence[int]) -> Change:
+    """The change for document tokens ``left_out`` that the query leaves out at an
+    ellipsis: no change of wording, but one of the claim when they hold a number or a
+    negation that the query's words do not."""
+    words = [adoc.tokens[k].norm for k in left_out]
+    numbers = {_number_value(w) for w in q.norms if _is_number(w)}
+    start, end = adoc.tokens[left_out[0]].start, adoc.tokens[left_out[-1]].end
+    return Change(
+        op="insert",
+        query="",
+        found=adoc.doc.text[start:end],
+        start=start,
+        end=end,
+        number=any(_is_number(w) and _number_value(w) not in numbers for w in words),
+        negation=bool(_negations(words)),
+        elision=True,
+    )
 
 
 def _extend_edges(
@@ -829,7 +950,7 @@ def _paraphrase(
             return None
         kind = "partial"
     changes = _changes(q, 0, len(q.tokens), adoc, a, b, symbols)
-    return _make_match(adoc, a, b, kind, score, changes)
+    return _make_match(adoc, a, b, kind, score, changes, coverage(q, adoc, a, b, index))
 
 
 def _carries_enough(
@@ -1111,8 +1232,12 @@ class _CandidateBatch:
         shared = np.asarray(binary @ dense, dtype=np.float64).astype(np.int64)
         return cos, shared, weight
 
-    def _plausible(self, query: np.ndarray, row: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-        """Cosine of each pair, and whether the row could hold an occurrence."""
+    def _plausible(
+        self, query: np.ndarray, row: np.ndarray
+    ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        """Cosine of each pair, whether the row could hold an occurrence, and the share of
+        the query's rarity-weighted content it holds (with the next sentence's where the
+        query may cover both)."""
         index = self.index
         cos, shared, weight = self._stats(query, row)
         nxt = row + 1
@@ -1133,14 +1258,17 @@ class _CandidateBatch:
         ok |= (shared >= 1) & (missing <= edits)
         if self.min_containment > 0:
             ok &= weight >= self.min_containment * total
-        return cos, ok
+        return cos, ok, weight / np.maximum(total, 1e-12)
 
     def select(self, limit: int, min_similarity: float, always: float) -> list[np.ndarray]:
         query, row = self.query, self.row
         if self.cos is None:  # prefix probe: few pairs, test them all
-            cos, ok = self._plausible(query, row)
-            keep = ok & (cos >= min_similarity)
-            return self._top(query[keep], row[keep], cos[keep], limit, always)
+            cos, ok, held = self._plausible(query, row)
+            keep = ok & ((cos >= min_similarity) | (held >= OCCURRENCE_COVERAGE))
+            # a likely copy (one that holds as much of the query as an occurrence must) is
+            # kept however many there are: a cosine cut would lose a viral quotation's copies
+            likely = held[keep] >= OCCURRENCE_COVERAGE
+            return self._top(query[keep], row[keep], cos[keep], limit, always, likely)
         cos = self.cos
         keep = cos >= min_similarity
         query, row, cos = query[keep], row[keep], cos[keep]
@@ -1159,7 +1287,7 @@ class _CandidateBatch:
             if not todo.any():
                 break
             where = np.flatnonzero(todo)
-            _, ok = self._plausible(query[where], row[where])
+            _, ok, _ = self._plausible(query[where], row[where])
             tested[where] = True
             picked[where[ok]] = True
             found = np.bincount(query[picked], minlength=len(self.queries))
@@ -1167,12 +1295,20 @@ class _CandidateBatch:
         return self._top(query[picked], row[picked], cos[picked], limit, always)
 
     def _top(
-        self, query: np.ndarray, row: np.ndarray, cos: np.ndarray, limit: int, always: float
+        self,
+        query: np.ndarray,
+        row: np.ndarray,
+        cos: np.ndarray,
+        limit: int,
+        always: float,
+        likely: np.ndarray | None = None,
     ) -> list[np.ndarray]:
         order = np.lexsort((row, -cos, query))
         query, row, cos = query[order], row[order], cos[order]
         rank = np.arange(row.size) - np.searchsorted(query, query)
         keep = (rank < limit) | (cos >= always)
+        if likely is not None:
+            keep |= likely[order]
         query, row = query[keep], row[keep]
         bounds = np.searchsorted(query, np.arange(len(self.queries) + 1))
         return [row[bounds[k] : bounds[k + 1]] for k in range(len(self.queries))]
@@ -1270,6 +1406,25 @@ def _covered(q: Query, adoc: AnalyzedDocument, m: Match) -> int:
     """How many of the query's content terms the match's text holds."""
     i, j = adoc.token_range(m.start, m.end)
     return len(q.terms.keys() & set(adoc.terms(i, j)))
+
+
+def is_occurrence(match: Match, least: float = OCCURRENCE_COVERAGE) -> bool:
+    """Whether ``match`` carries the query or a substantial part of it: verbatim (elided
+    or not) and near-verbatim matches always, a partial from ``least`` of the query's
+    content on (``Match.coverage``), a paraphrase from ``PARAPHRASE_COVERAGE`` or
+    ``least``, whichever is lower.  The rest is related text: a few words in common.
+
+    >>> from quoteprov.models import Match
+    >>> m = Match(doc_id="a", start=0, end=12, text="I don't know", score=31.7,
+    ...           kind="partial", coverage=0.26)
+    >>> is_occurrence(m), is_occurrence(m, least=0.2)
+    (False, True)
+    """
+    if match.kind in ("verbatim", "near_verbatim"):
+        return True
+    if match.kind == "paraphrase":
+        return match.coverage >= min(least, PARAPHRASE_COVERAGE)
+    return match.coverage >= least
 
 
 def check_count(name: str, value: int | None, least: int = 1) -> None:

@@ -13,6 +13,7 @@ True
 from __future__ import annotations
 
 import datetime as dt
+from enum import Enum
 from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
@@ -22,6 +23,7 @@ __all__ = [
     "Document",
     "Kind",
     "Match",
+    "OriginBasis",
     "Quote",
     "Sentence",
     "Span",
@@ -89,10 +91,15 @@ class Change(_Frozen):
     words (empty for a deletion); ``start``/``end`` locate ``found`` in the document, or the
     point where deleted words would be for a deletion.  ``number``, ``negation`` and
     ``entity`` say that the change touches a number, a negation or a name; such a change
-    alters what the quotation says (see :attr:`Match.altered`).
+    alters what the quotation says (see :attr:`Match.altered`).  ``elision`` marks words
+    of the document that the query leaves out where it writes an ellipsis ("…", "[...]"):
+    left out openly, yet a number or a negation left out there still alters the claim.
 
     >>> Change(op="substitute", query="20", found="25", start=0, end=2, number=True).reason
     "number: '20' → '25'"
+    >>> Change(op="insert", query="", found="not", start=0, end=3, negation=True,
+    ...        elision=True).reason
+    "negation elided: 'not'"
     """
 
     op: Literal["substitute", "insert", "delete"]
@@ -103,6 +110,7 @@ class Change(_Frozen):
     number: bool = False
     negation: bool = False
     entity: bool = False
+    elision: bool = False
 
     @property
     def reason(self) -> str | None:
@@ -115,6 +123,8 @@ class Change(_Frozen):
         )
         if what is None:
             return None
+        if self.elision:
+            return f"{what} elided: {self.found if self.op == 'insert' else self.query!r}"
         if self.op == "insert":
             return f"{what} added: {self.found!r}"
         if self.op == "delete":
@@ -131,6 +141,14 @@ class Match(_Frozen):
     differs.  ``alterations`` gives the reason for each such change, in text order.  Both
     follow from ``changes`` when not given.  In Jupyter a match shows its text with the
     changes marked.
+
+    ``elided`` is True for a query quoted with an ellipsis ("…", "...", "[…]") whose pieces
+    all occur verbatim and in order: the match is the verbatim quotation with the words
+    between the pieces left out, each stretch a change with ``elision`` set.
+    ``coverage`` is the share of the query's content (its content words, each weighed by
+    its rarity in the corpus) that the matched text holds, from 0 to 1: a trace reports a
+    ``partial`` or ``paraphrase`` as an occurrence only from
+    ``quoteprov.match.OCCURRENCE_COVERAGE`` on.
 
     >>> m = Match(doc_id="a", start=0, end=11, text="We will win", score=100, kind="verbatim")
     >>> m
@@ -155,6 +173,8 @@ class Match(_Frozen):
     changes: tuple[Change, ...] = ()
     altered: bool = False
     alterations: tuple[str, ...] = ()
+    elided: bool = False
+    coverage: float = Field(default=1.0, ge=0, le=1)
 
     @model_validator(mode="before")
     @classmethod
@@ -180,6 +200,7 @@ class Match(_Frozen):
         short = text if len(text) <= 50 else text[:49] + "…"
         changes = f", {len(self.changes)} changes" if self.changes else ""
         altered = " (altered)" if self.altered else ""
+        altered += " (elided)" if self.elided else ""
         return (
             f"<Match {self.kind} {self.score:.1f} in {self.doc_id!r}[{self.start}:{self.end}]"
             f", speaker {self.speaker!r}{changes}{altered}: {short!r}>"
@@ -192,6 +213,32 @@ class Match(_Frozen):
         from .display import match_html  # a later stage, imported only when shown
 
         return match_html(self)
+
+
+class OriginBasis(str, Enum):
+    """The evidence that decided which occurrence of a quotation is its origin.
+
+    The steps are tried in order (see ``README.md``, "How origins are decided"); the basis
+    is the step that left one occurrence, and ``origin_reason`` says the same in words,
+    naming the documents.
+
+    >>> OriginBasis("date"), OriginBasis.DATE.value
+    (<OriginBasis.DATE: 'date'>, 'date')
+    """
+
+    ONLY = "only_occurrence"
+    """One document holds the quotation."""
+    COMPLETENESS = "completeness"
+    """The only occurrence that holds the whole quotation (others are rewordings or
+    fragments)."""
+    DATE = "date"
+    """The earliest publication date."""
+    CONTAINMENT = "containment"
+    """The others are in documents that derive from another occurrence's document."""
+    ATTRIBUTION = "attribution"
+    """The only occurrence that says who spoke."""
+    CORPUS_ORDER = "corpus_order"
+    """Nothing separated the occurrences left: the first in corpus order."""
 
 
 def parse_published(value: Any) -> Any:

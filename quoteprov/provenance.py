@@ -39,18 +39,21 @@ import numpy as np
 from pydantic import ConfigDict, PrivateAttr
 
 from .corpus import Corpus
+from .errors import InputError
 from .index import AnalyzedDocument, CorpusIndex, distinct
 from .match import (
     COPY_SIMILARITY,
     NEAR_COVERAGE,
+    OCCURRENCE_COVERAGE,
     Query,
     candidate_rows,
     check_count,
     check_kinds,
     find_matches,
+    is_occurrence,
     match_passage,
 )
-from .models import KIND_RANK, Document, Match, Quote, _Frozen, published_key
+from .models import KIND_RANK, Document, Match, OriginBasis, Quote, _Frozen, published_key
 from .normalize import fold
 from .parallel import Backend, run_tasks
 from .scorer import paraphrase_floor
@@ -163,80 +166,130 @@ def _date_order(a: dt.date | dt.datetime | None, b: dt.date | dt.datetime | None
     return (x > y) - (x < y)
 
 
+# how completely an occurrence carries the quotation: a fragment or a rewording never
+# becomes the origin by being earlier than a document that holds the quotation itself
+_COMPLETENESS = {"verbatim": 0, "near_verbatim": 0, "paraphrase": 1, "partial": 2}
+
+
+def _names(ids: Iterable[str], most: int = 5) -> str:
+    """Document ids for a sentence: sorted, at most ``most`` named."""
+    ids = sorted(set(ids))
+    more = f" and {len(ids) - most} more" if len(ids) > most else ""
+    return ", ".join(ids[:most]) + more
+
+
 def choose_origin(
     candidates: Sequence[_Candidate],
     derived: AbstractSet[tuple[str, str]] | Callable[[], AbstractSet[tuple[str, str]]],
-) -> tuple[int, str]:
-    """Index of the origin among ``candidates`` and the evidence that decided it.
+) -> tuple[int, OriginBasis, str]:
+    """Index of the origin among ``candidates``, the evidence that decided it, and that
+    evidence in words, naming the documents.
 
-    ``derived`` holds ``(copy id, source id)`` pairs of documents, or is a function that
-    returns them, called only when the dates do not decide.
+    The steps, each keeping the candidates that it cannot tell apart: completeness (those
+    that hold the whole quotation, verbatim or near-verbatim, before rewordings, and
+    rewordings before fragments); the earliest publication date when every candidate left
+    is dated; copies set aside (``derived`` holds ``(copy id, source id)`` pairs of
+    documents, or is a function that returns them, called only when needed); the exact
+    words before edited ones; an attributed occurrence; the earliest date among the dated
+    ones; corpus order.
     """
     if len(candidates) == 1:
-        return 0, "only occurrence"
-    dates = [c.doc.published for c in candidates]
-    # a date without a time covers its whole day: it is earlier than a time only on an
-    # earlier day, and on the same day neither is first
-    if all(d is not None for d in dates):
-        keys = [published_key(d) for d in dates if d is not None]
-        n = keys.index(min(keys))
-        if all(_date_order(dates[n], d) < 0 for m, d in enumerate(dates) if m != n):
-            return n, f"earliest publication date ({dates[n]})"
-    ids = {c.doc.id for c in candidates}
-    if callable(derived):
-        derived = derived()
-
-    def is_copy(c: _Candidate) -> bool:
-        return any((c.doc.id, other) in derived for other in ids if other != c.doc.id)
-
-    coarse = False  # set for the dates' step: whether a date left in the pool has no time
-
-    def dated(c: _Candidate) -> tuple[int, dt.date | None]:
-        if c.doc.published is None:
-            return (1, None)
-        when = published_key(c.doc.published)
-        return (0, when.date() if coarse else when)
-
-    criteria: list[tuple[Callable[[_Candidate], Any], Callable[[list[_Candidate]], str]]] = [
-        (
-            is_copy,
-            lambda out: (
-                "copies set aside ("
-                + ", ".join(
-                    f"{doc_id} derives from another occurrence's document"
-                    for doc_id in sorted({c.doc.id for c in out})
-                )
-                + ")"
-            ),
-        ),
-        (
-            lambda c: KIND_RANK[c.kind],
-            lambda out: (
-                "the most complete occurrence (others: "
-                + ", ".join(sorted({c.kind for c in out}))
-                + ")"
-            ),
-        ),
-        (lambda c: c.speaker is None, lambda out: "an attributed occurrence"),
-        (dated, lambda out: "the earliest publication date among the dated occurrences"),
-    ]
+        return 0, OriginBasis.ONLY, "only occurrence"
     pool = list(range(len(candidates)))
     reasons: list[str] = []
-    for key, explain in criteria:
-        if key is dated:
-            coarse = any(
-                not isinstance(candidates[n].doc.published, (dt.datetime, type(None))) for n in pool
-            )
-        best = min(key(candidates[n]) for n in pool)
-        kept = [n for n in pool if key(candidates[n]) == best]
+
+    def keep(
+        kept: list[int], basis: OriginBasis, reason: str
+    ) -> tuple[int, OriginBasis, str] | None:
+        nonlocal pool
         if len(kept) < len(pool):
-            reasons.append(explain([candidates[n] for n in pool if n not in kept]))
+            reasons.append(reason)
         pool = kept
-        if len(pool) == 1:
-            return pool[0], "; ".join(reasons)
+        return (pool[0], basis, "; ".join(reasons)) if len(pool) == 1 else None
+
+    # completeness
+    tier = min(_COMPLETENESS[candidates[n].kind] for n in pool)
+    kept = [n for n in pool if _COMPLETENESS[candidates[n].kind] == tier]
+    aside = [n for n in pool if n not in kept]
+    what = ("holding the whole quotation", "rewording it")[min(tier, 1)]
+    set_aside = _names(f"{candidates[n].doc.id} ({candidates[n].kind})" for n in aside)
+    decided = keep(
+        kept, OriginBasis.COMPLETENESS, f"the occurrences {what} (set aside: {set_aside})"
+    )
+    if decided is not None:
+        return decided
+    # dates, when every candidate left has one: a date without a time covers its whole
+    # day, earlier than a time only on an earlier day
+    dates = [candidates[n].doc.published for n in pool]
+    if all(d is not None for d in dates):
+        first = min(range(len(pool)), key=lambda k: published_key(dates[k]))  # type: ignore[arg-type]
+        if all(_date_order(dates[first], d) < 0 for k, d in enumerate(dates) if k != first):
+            later = _names(candidates[n].doc.id for k, n in enumerate(pool) if k != first)
+            reasons.append(f"earliest publication date ({dates[first]}; later: {later})")
+            return pool[first], OriginBasis.DATE, "; ".join(reasons)
+    # copies of another occurrence's document
+    ids = {candidates[n].doc.id for n in pool}
+    if callable(derived):
+        derived = derived()
+    copies = {
+        n
+        for n in pool
+        if any((candidates[n].doc.id, other) in derived for other in ids - {candidates[n].doc.id})
+    }
+    if copies and len(copies) < len(pool):
+        copied = _names(candidates[n].doc.id for n in copies)
+        decided = keep(
+            [n for n in pool if n not in copies],
+            OriginBasis.CONTAINMENT,
+            f"copies set aside ({copied}: derived from another occurrence's document)",
+        )
+        if decided is not None:
+            return decided
+    # the exact words before edited ones (verbatim before near-verbatim)
+    exact = min(KIND_RANK[candidates[n].kind] for n in pool)
+    kept = [n for n in pool if KIND_RANK[candidates[n].kind] == exact]
+    if len(kept) < len(pool):
+        edited = _names(
+            f"{candidates[n].doc.id} ({candidates[n].kind})" for n in pool if n not in kept
+        )
+        decided = keep(
+            kept, OriginBasis.COMPLETENESS, f"the most complete occurrence (others: {edited})"
+        )
+        if decided is not None:
+            return decided
+    # attribution
+    named = [n for n in pool if candidates[n].speaker is not None]
+    if named and len(named) < len(pool):
+        unnamed = _names(candidates[n].doc.id for n in pool if n not in named)
+        decided = keep(
+            named, OriginBasis.ATTRIBUTION, f"an attributed occurrence (unattributed: {unnamed})"
+        )
+        if decided is not None:
+            return decided
+    # the earliest among the dated ones (to the day when one of them has no time)
+    dated = [n for n in pool if candidates[n].doc.published is not None]
+    if dated:
+        coarse = any(not isinstance(candidates[n].doc.published, dt.datetime) for n in dated)
+
+        def when(n: int) -> dt.datetime | dt.date:
+            key = published_key(candidates[n].doc.published)  # type: ignore[arg-type]
+            return key.date() if coarse else key
+
+        first_day = min(when(n) for n in dated)
+        earliest = [n for n in dated if when(n) == first_day]
+        if len(earliest) < len(pool):
+            others = _names(candidates[n].doc.id for n in pool if n not in earliest)
+            decided = keep(
+                earliest,
+                OriginBasis.DATE,
+                "the earliest publication date among the dated occurrences "
+                f"(later or undated: {others})",
+            )
+            if decided is not None:
+                return decided
     n = min(pool, key=lambda n: candidates[n].position)
     tie = "no evidence separates " + " and ".join(candidates[m].doc.id for m in pool)
-    return n, "; ".join([*reasons, tie + ": the first in corpus order"])
+    return n, OriginBasis.CORPUS_ORDER, "; ".join([*reasons, tie + ": the first in corpus order"])
 
 
 # -- document reuse ---------------------------------------------------------------------------
@@ -983,7 +1036,7 @@ def build_graph(
         reference = max(family, key=lambda o: (o.quote is not None, o.words, -o.doc))
         _annotate(index, reference, family)
         candidates = [_Candidate(index.docs[o.doc].doc, o.kind, o.speaker, o.doc) for o in family]
-        n, reason = choose_origin(candidates, derived)
+        n, basis, reason = choose_origin(candidates, derived)
         origin = family[n]
         if origin is not reference:
             _annotate(index, origin, family)
@@ -1014,6 +1067,7 @@ def build_graph(
             origin.content,
             speaker=aliases[speaker] if speaker is not None else None,
             origin="doc:" + index.docs[origin.doc].doc.id,
+            origin_basis=basis.value,
             origin_reason=reason,
             occurrences=len(family),
             documents=len({o.doc for o in family}),
@@ -1059,6 +1113,12 @@ def _apart(left_out: Sequence[_Occurrence]) -> list[list[_Occurrence]]:
 class Trace(_Frozen):
     """Every occurrence of one query in a corpus, and the one judged to be the origin.
 
+    ``matches`` holds the documents that carry the quotation or a substantial part of it,
+    best first; ``related`` holds weaker matches (a few of its words in common), never
+    mixed into the answer.  ``origin`` is chosen among the occurrences;
+    ``origin_basis`` names the evidence that decided (:class:`OriginBasis`) and
+    ``origin_reason`` says it in words, naming the documents.
+
     In Jupyter a trace shows itself as a table, origin first, each match highlighted in
     its sentence with the changes from the query marked; ``print(trace)`` gives the same
     as plain text.
@@ -1077,7 +1137,9 @@ class Trace(_Frozen):
     query: str
     matches: tuple[Match, ...]
     origin: Match | None
+    origin_basis: OriginBasis | None = None
     origin_reason: str | None
+    related: tuple[Match, ...] = ()
     _documents: dict[str, Document] = PrivateAttr(default_factory=dict)
 
     def __len__(self) -> int:
@@ -1226,33 +1288,54 @@ def trace(
     kinds: Sequence[str] | None = None,
     limit: int | None = None,
     min_shared: int = 2,
+    min_coverage: float = OCCURRENCE_COVERAGE,
 ) -> Trace:
     """Trace ``query`` through ``corpus``: every occurrence, best first, and its origin.
 
-    The origin is chosen among all occurrences; ``kinds`` and ``limit`` only trim the
-    matches returned, so the origin may be one of those left out.
+    Occurrences carry the quotation or a substantial part of it (:func:`is_occurrence`
+    with ``min_coverage``); weaker matches, a few words in common, are kept apart as
+    ``related``.  The origin is chosen among all occurrences; ``kinds`` and ``limit``
+    only trim the matches returned, so the origin may be one of those left out.
     """
     check_kinds(kinds)
     check_count("limit", limit)
     check_count("min_shared", min_shared)
+    if (
+        isinstance(min_coverage, bool)
+        or not isinstance(min_coverage, (int, float))
+        or not (0.0 <= min_coverage <= 1.0)
+    ):
+        raise InputError(f"min_coverage must be a share from 0 to 1, not {min_coverage!r}")
     index = CorpusIndex.for_corpus(corpus)
     found = find_matches(query, index)
+    occurrences = [m for m in found if is_occurrence(m, min_coverage)]
+    related = tuple(m for m in found if not is_occurrence(m, min_coverage))
     origin: Match | None = None
+    basis: OriginBasis | None = None
     reason: str | None = None
-    if found:
-        # one candidate per document: its best occurrence
+    if occurrences:
+        # one candidate per document: its most complete occurrence, then its best
         best: dict[str, Match] = {}
-        for m in found:
+        for m in sorted(occurrences, key=lambda m: _COMPLETENESS[m.kind]):
             best.setdefault(m.doc_id, m)
         docs = sorted(index.by_id[d] for d in best)
         pool = list(best.values())
         candidates = [
             _Candidate(corpus[m.doc_id], m.kind, m.speaker, index.by_id[m.doc_id]) for m in pool
         ]
-        n, reason = choose_origin(candidates, lambda: _known_derivations(index, docs, min_shared))
+        n, basis, reason = choose_origin(
+            candidates, lambda: _known_derivations(index, docs, min_shared)
+        )
         origin = pool[n]
-    matches = [m for m in found if kinds is None or m.kind in kinds][:limit]
-    result = Trace(query=query, matches=tuple(matches), origin=origin, origin_reason=reason)
-    shown = matches if origin is None else [*matches, origin]
+    matches = [m for m in occurrences if kinds is None or m.kind in kinds][:limit]
+    result = Trace(
+        query=query,
+        matches=tuple(matches),
+        origin=origin,
+        origin_basis=basis,
+        origin_reason=reason,
+        related=related,
+    )
+    shown = [*matches, *related] if origin is None else [*matches, *related, origin]
     result._documents.update({m.doc_id: corpus[m.doc_id] for m in shown})
     return result

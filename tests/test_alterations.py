@@ -104,16 +104,34 @@ def test_a_negation_that_moves_with_its_clause_is_no_alteration() -> None:
 
 
 @pytest.mark.parametrize("mark", [" [...] ", " … ", "... "])
-def test_words_left_out_at_a_marked_elision_are_no_alteration(mark: str) -> None:
+def test_words_left_out_at_a_marked_elision_are_said_and_a_negation_alters(mark: str) -> None:
     text = "We will not accept any agreement that cuts no jobs and we will not meet them."
     query = f"We will not accept any agreement{mark}and we will not meet them."
     m = best(query, text)
-    assert any(c.op == "insert" and "no jobs" in c.found for c in m.changes)
-    assert not m.altered, m.alterations
-    quoting = best(text, query)  # the document elides: the dropped words are no deletion
+    assert m.kind == "verbatim" and m.elided
+    [change] = m.changes
+    assert change.op == "insert" and change.elision and change.found == "that cuts no jobs"
+    # the words are left out openly, but a negation left out changes the claim
+    assert m.alterations == ("negation elided: 'that cuts no jobs'",)
+    quoting = best(text, query)  # the document elides: no word of its own is changed
     assert not quoting.altered, quoting.alterations
-    unmarked = best(query.replace(mark, " "), text)  # without the mark, 'no' is added
-    assert unmarked.altered
+    unmarked = best(query.replace(mark, " "), text)  # without the mark: no elision
+    assert unmarked.altered and not unmarked.elided
+
+
+@pytest.mark.parametrize("mark", [" [...] ", " […] ", " … ", "... ", " . . . "])
+def test_an_elided_quotation_of_plain_words_is_verbatim_and_unaltered(mark: str) -> None:
+    text = 'The minister said: "We will rebuild the old bridge over the river before the winter."'
+    m = best(f"We will rebuild the old bridge{mark}before the winter", text)
+    assert (m.kind, m.score, m.elided, m.altered) == ("verbatim", 100.0, True, False)
+    assert [c.found for c in m.changes] == ["over the river"]
+    assert text[m.start : m.end] == m.text
+
+
+def test_an_elision_that_drops_a_number_is_flagged() -> None:
+    text = "The council will cut 300 jobs in the harbour and close two depots by May."
+    m = best("The council will cut … jobs in the harbour and close two depots by May", text)
+    assert m.elided and m.alterations == ("number elided: '300'",)
 
 
 def test_a_changed_last_word_is_a_substitution_not_a_deletion() -> None:

@@ -14,6 +14,7 @@ from hypothesis import strategies as st
 import quoteprov as qp
 from quoteprov import provenance
 from quoteprov.index import CorpusIndex
+from quoteprov.models import OriginBasis
 from quoteprov.provenance import _Candidate, choose_origin, document_reuse
 
 
@@ -163,6 +164,7 @@ def test_two_identical_documents(seeds: qp.Corpus) -> None:
     trace = qp.trace_quote(STATEMENT[0], corpus)
     assert [(m.doc_id, m.kind) for m in trace.matches] == [("a", "verbatim"), ("b", "verbatim")]
     assert trace.origin_reason == "no evidence separates a and b: the first in corpus order"
+    assert trace.origin_basis is qp.OriginBasis.CORPUS_ORDER
 
 
 def test_reordered_copy_is_still_found_and_linked(seeds: qp.Corpus) -> None:
@@ -185,7 +187,8 @@ def test_reordered_copy_is_still_found_and_linked(seeds: qp.Corpus) -> None:
     trace = qp.trace_quote(f"{first}. {second}.", corpus)
     assert {m.doc_id for m in trace.matches} == {"original", "reordered"}
     assert trace.origin is not None and trace.origin.doc_id == "original"
-    assert trace.origin_reason == "earliest publication date (2021-07-16)"
+    assert trace.origin_basis is qp.OriginBasis.DATE
+    assert trace.origin_reason == "earliest publication date (2021-07-16; later: reordered)"
 
 
 def test_identical_quotations_are_one_family_whatever_the_index_returns(
@@ -219,58 +222,82 @@ def _candidate(
 
 
 def test_origin_by_date_when_every_occurrence_is_dated() -> None:
-    n, reason = choose_origin(
+    n, basis, reason = choose_origin(
         [
             _candidate("late", published="2021-07-17"),
-            _candidate("early", kind="paraphrase", published="2021-07-16T23:00:00+00:00"),
+            _candidate("early", kind="near_verbatim", published="2021-07-16T23:00:00+00:00"),
         ],
         set(),
     )
-    assert (n, reason) == (1, "earliest publication date (2021-07-16 23:00:00+00:00)")
+    assert (n, basis) == (1, OriginBasis.DATE)
+    assert reason == "earliest publication date (2021-07-16 23:00:00+00:00; later: late)"
+
+
+def test_a_fragment_or_a_rewording_never_wins_by_being_earlier() -> None:
+    pool = [
+        _candidate("fragment", kind="partial", published="2021-07-01"),
+        _candidate("rewrite", kind="paraphrase", published="2021-07-02"),
+        _candidate("copy", kind="verbatim", published="2021-07-20"),
+    ]
+    n, basis, reason = choose_origin(pool, set())
+    assert (n, basis) == (2, OriginBasis.COMPLETENESS)
+    assert reason == (
+        "the occurrences holding the whole quotation "
+        "(set aside: fragment (partial), rewrite (paraphrase))"
+    )
+    # without a whole occurrence, a rewording still comes before a fragment
+    n, basis, _ = choose_origin(pool[:2], set())
+    assert (n, basis) == (1, OriginBasis.COMPLETENESS)
 
 
 def test_a_date_without_a_time_ties_with_a_time_on_the_same_day() -> None:
-    day = _candidate("wire", kind="partial", published="2024-03-04", position=0)
+    day = _candidate("wire", kind="near_verbatim", published="2024-03-04", position=0)
     morning = _candidate("blog", published="2024-03-04T08:00:00", position=1)
-    n, reason = choose_origin([day, morning], set())
-    assert (n, reason) == (1, "the most complete occurrence (others: partial)")
+    n, basis, reason = choose_origin([day, morning], set())
+    assert (n, basis) == (1, OriginBasis.COMPLETENESS)
+    assert reason == "the most complete occurrence (others: wire (near_verbatim))"
     # a day earlier, or a time on an earlier day, still decides by the date
-    before = _candidate("eve", kind="partial", published="2024-03-03T23:00:00", position=2)
+    before = _candidate("eve", kind="near_verbatim", published="2024-03-03T23:00:00", position=2)
     assert choose_origin([day, morning, before], set()) == (
         2,
-        "earliest publication date (2024-03-03 23:00:00)",
+        OriginBasis.DATE,
+        "earliest publication date (2024-03-03 23:00:00; later: blog, wire)",
     )
     assert choose_origin([day, _candidate("next", published="2024-03-05T01:00:00")], set()) == (
         0,
-        "earliest publication date (2024-03-04)",
+        OriginBasis.DATE,
+        "earliest publication date (2024-03-04; later: next)",
     )
     # two times on the same day as a bare date: the earlier time is not the earliest
     later = _candidate("blog2", published="2024-03-04T09:00:00", position=0)
-    n, reason = choose_origin([day, later, morning], set())
-    assert (n, reason) == (
-        2,
-        "the most complete occurrence (others: partial); "
-        "the earliest publication date among the dated occurrences",
+    n, basis, reason = choose_origin([day, later, morning], set())
+    assert (n, basis) == (2, OriginBasis.DATE)
+    assert reason == (
+        "the most complete occurrence (others: wire (near_verbatim)); "
+        "the earliest publication date among the dated occurrences (later or undated: blog2)"
     )
 
 
 def test_origin_evidence_without_complete_dates() -> None:
-    # the only dated occurrence is a paraphrase in a copy: dates cannot decide
+    # the only dated occurrence is in a copy: dates cannot decide
     pool = [
-        _candidate("rewrite", "paraphrase", "x", "2021-07-16", 1),
+        _candidate("rewrite", "near_verbatim", "x", "2021-07-16", 1),
         _candidate("article", "verbatim", "x", None, 0),
     ]
-    n, reason = choose_origin(pool, {("rewrite", "article")})
-    assert (n, reason) == (
-        1,
-        "copies set aside (rewrite derives from another occurrence's document)",
-    )
-    n, reason = choose_origin(pool, set())
-    assert (n, reason) == (1, "the most complete occurrence (others: paraphrase)")
-    twice = [*pool, _candidate("rewrite", "partial", None, "2021-07-16", 1)]
-    assert choose_origin(twice, {("rewrite", "article")})[1].count("rewrite derives") == 1
+    n, basis, reason = choose_origin(pool, {("rewrite", "article")})
+    assert (n, basis) == (1, OriginBasis.CONTAINMENT)
+    assert reason == "copies set aside (rewrite: derived from another occurrence's document)"
+    n, basis, reason = choose_origin(pool, set())
+    assert (n, basis) == (1, OriginBasis.COMPLETENESS)
     pool = [_candidate("a", position=0), _candidate("b", speaker="Zhao", position=1)]
-    assert choose_origin(pool, set()) == (1, "an attributed occurrence")
+    assert choose_origin(pool, set()) == (
+        1,
+        OriginBasis.ATTRIBUTION,
+        "an attributed occurrence (unattributed: a)",
+    )
+    tie = [_candidate("a", position=1), _candidate("b", position=0)]
+    assert choose_origin(tie, set())[:2] == (1, OriginBasis.CORPUS_ORDER)
+    assert choose_origin(tie[:1], set()) == (0, OriginBasis.ONLY, "only occurrence")
 
 
 fragments = st.sampled_from(
