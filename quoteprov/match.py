@@ -984,6 +984,7 @@ def candidate_rows(
     bigram_probe: bool = False,
     exclude: Sequence[AbstractSet[int]] | None = None,
     max_entries: int = 2_000_000,
+    likely: float | None = None,
 ) -> list[np.ndarray]:
     """For each query, the sentence rows worth aligning, most similar first (ties by row).
 
@@ -1009,6 +1010,10 @@ def candidate_rows(
     least when each fits in it) and the sentences that are its very words
     (:meth:`CorpusIndex.rows_with_hash`): a verbatim or lightly edited copy shares a
     bigram with the query however common its words.
+
+    ``likely`` (with ``probe_budget`` or ``min_containment``) keeps every row that holds
+    at least that share of the query's rarity-weighted content besides the ``limit``
+    most similar: a likely copy, aligned however many there are.
 
     ``exclude`` gives, for each query, documents whose sentences are no candidates (those
     that hold a traced quotation already): left out before any row is tested or ranked,
@@ -1039,6 +1044,7 @@ def candidate_rows(
             probe_budget,
             bigram_probe,
             exclude[lo:hi] if exclude is not None else None,
+            likely,
         )
         for k, rows in enumerate(batch.select(limit, min_similarity, always)):
             out[lo + k] = rows
@@ -1072,8 +1078,10 @@ class _CandidateBatch:
         probe_budget: int | None = None,
         bigram_probe: bool = False,
         exclude: Sequence[AbstractSet[int]] | None = None,
+        likely: float | None = None,
     ) -> None:
         self.queries, self.index, self.min_containment = queries, index, min_containment
+        self.likely = likely
         counts = index.count_matrix(terms)
         self.vectors = index.weigh(counts)  # same entries as counts, in the same order
         self.weights = counts.data * index.idf[counts.indices]  # count * rarity weight
@@ -1264,10 +1272,13 @@ class _CandidateBatch:
         query, row = self.query, self.row
         if self.cos is None:  # prefix probe: few pairs, test them all
             cos, ok, held = self._plausible(query, row)
-            keep = ok & ((cos >= min_similarity) | (held >= OCCURRENCE_COVERAGE))
+            if self.likely is None:
+                keep = ok & (cos >= min_similarity)
+                return self._top(query[keep], row[keep], cos[keep], limit, always)
             # a likely copy (one that holds as much of the query as an occurrence must) is
             # kept however many there are: a cosine cut would lose a viral quotation's copies
-            likely = held[keep] >= OCCURRENCE_COVERAGE
+            keep = ok & ((cos >= min_similarity) | (held >= self.likely))
+            likely = held[keep] >= self.likely
             return self._top(query[keep], row[keep], cos[keep], limit, always, likely)
         cos = self.cos
         keep = cos >= min_similarity
@@ -1486,9 +1497,10 @@ def find_matches(
     limit : int, optional
         Return at most this many matches.
     candidates : int
-        How many index candidates to align besides the likely copies (cosine at least
-        ``COPY_SIMILARITY``, always aligned); more finds looser paraphrases and stray
-        fragments in big corpora, and takes longer.
+        How many index candidates to align besides the likely copies (a sentence that
+        holds ``OCCURRENCE_COVERAGE`` of the query's content, or whose cosine reaches
+        ``COPY_SIMILARITY``, is always aligned, however many there are); more finds looser
+        paraphrases and stray fragments in big corpora, and takes longer.
     semantic : bool, optional
         Use the semantic tier (:mod:`quoteprov.semantic`): None (default) when it is
         installed, False never.
@@ -1499,7 +1511,12 @@ def find_matches(
     # in a big corpus only the query's rarer terms are looked up (every copy holds them):
     # the work per query stops growing with the corpus
     (rows,) = candidate_rows(
-        [q], index, limit=candidates, always=COPY_SIMILARITY, probe_budget=TRACE_PROBE_BUDGET
+        [q],
+        index,
+        limit=candidates,
+        always=COPY_SIMILARITY,
+        probe_budget=TRACE_PROBE_BUDGET,
+        likely=OCCURRENCE_COVERAGE,
     )
     by_doc: dict[int, list[int]] = {}
     for u in rows:

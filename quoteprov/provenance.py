@@ -180,115 +180,108 @@ def _names(ids: Iterable[str], most: int = 5) -> str:
 
 def choose_origin(
     candidates: Sequence[_Candidate],
-    derived: AbstractSet[tuple[str, str]] | Callable[[], AbstractSet[tuple[str, str]]],
+    derived: AbstractSet[tuple[str, str]]
+    | Callable[[Sequence[_Candidate]], AbstractSet[tuple[str, str]]],
 ) -> tuple[int, OriginBasis, str]:
     """Index of the origin among ``candidates``, the evidence that decided it, and that
     evidence in words, naming the documents.
 
-    The steps, each keeping the candidates that it cannot tell apart: completeness (those
-    that hold the whole quotation, verbatim or near-verbatim, before rewordings, and
-    rewordings before fragments); the earliest publication date when every candidate left
-    is dated; copies set aside (``derived`` holds ``(copy id, source id)`` pairs of
-    documents, or is a function that returns them, called only when needed); the exact
-    words before edited ones; an attributed occurrence; the earliest date among the dated
-    ones; corpus order.
+    The steps, each keeping the candidates it cannot tell apart:
+
+    1. completeness: those that hold the whole quotation (verbatim or near-verbatim)
+       before rewordings, rewordings before fragments;
+    2. dates: a dated candidate later than another dated one is set aside (undated ones
+       stay: they may be earlier); a date without a time covers its whole day;
+    3. copies: a candidate in a document derived from another candidate's document is set
+       aside (``derived`` holds ``(copy id, source id)`` pairs of documents, or is a
+       function of the candidates left that returns them, called only when needed);
+    4. the exact words before edited ones (verbatim before near-verbatim);
+    5. an attributed candidate before unattributed ones;
+    6. a dated candidate before undated ones;
+    7. corpus order.
     """
     if len(candidates) == 1:
         return 0, OriginBasis.ONLY, "only occurrence"
     pool = list(range(len(candidates)))
     reasons: list[str] = []
 
-    def keep(
+    def doc(n: int) -> str:
+        return candidates[n].doc.id
+
+    def step(
         kept: list[int], basis: OriginBasis, reason: str
     ) -> tuple[int, OriginBasis, str] | None:
         nonlocal pool
-        if len(kept) < len(pool):
+        if kept and len(kept) < len(pool):
             reasons.append(reason)
-        pool = kept
+            pool = kept
         return (pool[0], basis, "; ".join(reasons)) if len(pool) == 1 else None
 
-    # completeness
     tier = min(_COMPLETENESS[candidates[n].kind] for n in pool)
     kept = [n for n in pool if _COMPLETENESS[candidates[n].kind] == tier]
-    aside = [n for n in pool if n not in kept]
     what = ("holding the whole quotation", "rewording it")[min(tier, 1)]
-    set_aside = _names(f"{candidates[n].doc.id} ({candidates[n].kind})" for n in aside)
-    decided = keep(
-        kept, OriginBasis.COMPLETENESS, f"the occurrences {what} (set aside: {set_aside})"
+    aside = _names(f"{doc(n)} ({candidates[n].kind})" for n in pool if n not in kept)
+    decided = step(kept, OriginBasis.COMPLETENESS, f"the occurrences {what} (set aside: {aside})")
+    if decided is not None:
+        return decided
+
+    dated = [n for n in pool if candidates[n].doc.published is not None]
+    first = [
+        n
+        for n in dated
+        if not any(
+            _date_order(candidates[m].doc.published, candidates[n].doc.published) < 0 for m in dated
+        )
+    ]
+    if len(first) < len(dated):
+        when = candidates[first[0]].doc.published
+        later = _names(doc(n) for n in dated if n not in first)
+        kept = [n for n in pool if n in first or candidates[n].doc.published is None]
+        if len(kept) == 1:
+            reason = f"earliest publication date ({when}; later: {later})"
+        else:
+            reason = f"later publications set aside ({later}: after {when})"
+        decided = step(kept, OriginBasis.DATE, reason)
+        if decided is not None:
+            return decided
+
+    found = derived(tuple(candidates[n] for n in pool)) if callable(derived) else derived
+    ids = {doc(n) for n in pool}
+    copies = [n for n in pool if any((doc(n), other) in found for other in ids - {doc(n)})]
+    decided = step(
+        [n for n in pool if n not in copies],
+        OriginBasis.CONTAINMENT,
+        f"copies set aside ({_names(doc(n) for n in copies)}: "
+        "derived from another occurrence's document)",
     )
     if decided is not None:
         return decided
-    # dates, when every candidate left has one: a date without a time covers its whole
-    # day, earlier than a time only on an earlier day
-    dates = [candidates[n].doc.published for n in pool]
-    if all(d is not None for d in dates):
-        first = min(range(len(pool)), key=lambda k: published_key(dates[k]))  # type: ignore[arg-type]
-        if all(_date_order(dates[first], d) < 0 for k, d in enumerate(dates) if k != first):
-            later = _names(candidates[n].doc.id for k, n in enumerate(pool) if k != first)
-            reasons.append(f"earliest publication date ({dates[first]}; later: {later})")
-            return pool[first], OriginBasis.DATE, "; ".join(reasons)
-    # copies of another occurrence's document
-    ids = {candidates[n].doc.id for n in pool}
-    if callable(derived):
-        derived = derived()
-    copies = {
-        n
-        for n in pool
-        if any((candidates[n].doc.id, other) in derived for other in ids - {candidates[n].doc.id})
-    }
-    if copies and len(copies) < len(pool):
-        copied = _names(candidates[n].doc.id for n in copies)
-        decided = keep(
-            [n for n in pool if n not in copies],
-            OriginBasis.CONTAINMENT,
-            f"copies set aside ({copied}: derived from another occurrence's document)",
-        )
-        if decided is not None:
-            return decided
-    # the exact words before edited ones (verbatim before near-verbatim)
+
     exact = min(KIND_RANK[candidates[n].kind] for n in pool)
     kept = [n for n in pool if KIND_RANK[candidates[n].kind] == exact]
-    if len(kept) < len(pool):
-        edited = _names(
-            f"{candidates[n].doc.id} ({candidates[n].kind})" for n in pool if n not in kept
-        )
-        decided = keep(
-            kept, OriginBasis.COMPLETENESS, f"the most complete occurrence (others: {edited})"
-        )
-        if decided is not None:
-            return decided
-    # attribution
+    edited = _names(f"{doc(n)} ({candidates[n].kind})" for n in pool if n not in kept)
+    decided = step(
+        kept, OriginBasis.COMPLETENESS, f"the most complete occurrence (others: {edited})"
+    )
+    if decided is not None:
+        return decided
+
     named = [n for n in pool if candidates[n].speaker is not None]
-    if named and len(named) < len(pool):
-        unnamed = _names(candidates[n].doc.id for n in pool if n not in named)
-        decided = keep(
-            named, OriginBasis.ATTRIBUTION, f"an attributed occurrence (unattributed: {unnamed})"
-        )
-        if decided is not None:
-            return decided
-    # the earliest among the dated ones (to the day when one of them has no time)
+    unnamed = _names(doc(n) for n in pool if n not in named)
+    decided = step(
+        named, OriginBasis.ATTRIBUTION, f"an attributed occurrence (unattributed: {unnamed})"
+    )
+    if decided is not None:
+        return decided
+
     dated = [n for n in pool if candidates[n].doc.published is not None]
-    if dated:
-        coarse = any(not isinstance(candidates[n].doc.published, dt.datetime) for n in dated)
+    undated = _names(doc(n) for n in pool if n not in dated)
+    decided = step(dated, OriginBasis.DATE, f"the dated occurrence (undated: {undated})")
+    if decided is not None:
+        return decided
 
-        def when(n: int) -> dt.datetime | dt.date:
-            key = published_key(candidates[n].doc.published)  # type: ignore[arg-type]
-            return key.date() if coarse else key
-
-        first_day = min(when(n) for n in dated)
-        earliest = [n for n in dated if when(n) == first_day]
-        if len(earliest) < len(pool):
-            others = _names(candidates[n].doc.id for n in pool if n not in earliest)
-            decided = keep(
-                earliest,
-                OriginBasis.DATE,
-                "the earliest publication date among the dated occurrences "
-                f"(later or undated: {others})",
-            )
-            if decided is not None:
-                return decided
     n = min(pool, key=lambda n: candidates[n].position)
-    tie = "no evidence separates " + " and ".join(candidates[m].doc.id for m in pool)
+    tie = "no evidence separates " + " and ".join(doc(m) for m in pool)
     return n, OriginBasis.CORPUS_ORDER, "; ".join([*reasons, tie + ": the first in corpus order"])
 
 
@@ -1318,13 +1311,13 @@ def trace(
         best: dict[str, Match] = {}
         for m in sorted(occurrences, key=lambda m: _COMPLETENESS[m.kind]):
             best.setdefault(m.doc_id, m)
-        docs = sorted(index.by_id[d] for d in best)
         pool = list(best.values())
         candidates = [
             _Candidate(corpus[m.doc_id], m.kind, m.speaker, index.by_id[m.doc_id]) for m in pool
         ]
         n, basis, reason = choose_origin(
-            candidates, lambda: _known_derivations(index, docs, min_shared)
+            candidates,
+            lambda left: _known_derivations(index, sorted(c.position for c in left), min_shared),
         )
         origin = pool[n]
     matches = [m for m in occurrences if kinds is None or m.kind in kinds][:limit]

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import random
+from collections.abc import Sequence
 
 import networkx as nx
 import numpy as np
@@ -271,11 +272,34 @@ def test_a_date_without_a_time_ties_with_a_time_on_the_same_day() -> None:
     # two times on the same day as a bare date: the earlier time is not the earliest
     later = _candidate("blog2", published="2024-03-04T09:00:00", position=0)
     n, basis, reason = choose_origin([day, later, morning], set())
-    assert (n, basis) == (2, OriginBasis.DATE)
+    assert (n, basis) == (2, OriginBasis.COMPLETENESS)
     assert reason == (
-        "the most complete occurrence (others: wire (near_verbatim)); "
-        "the earliest publication date among the dated occurrences (later or undated: blog2)"
+        "later publications set aside (blog2: after 2024-03-04); "
+        "the most complete occurrence (others: wire (near_verbatim))"
     )
+
+
+def test_an_undated_occurrence_may_be_earlier_than_the_dated_ones() -> None:
+    pool = [
+        _candidate("late", published="2021-07-20", position=0),
+        _candidate("early", published="2021-07-16", position=1),
+        _candidate("undated", speaker="Zhao", position=2),
+    ]
+    n, basis, reason = choose_origin(pool, set())
+    assert (n, basis) == (2, OriginBasis.ATTRIBUTION)
+    assert reason == (
+        "later publications set aside (late: after 2021-07-16); "
+        "an attributed occurrence (unattributed: early)"
+    )
+    # the copies are looked for among the candidates left after the dates only
+    asked: list[set[str]] = []
+
+    def derived(left: Sequence[_Candidate]) -> set[tuple[str, str]]:
+        asked.append({c.doc.id for c in left})
+        return {("undated", "early")}
+
+    assert choose_origin(pool, derived)[:2] == (1, OriginBasis.CONTAINMENT)
+    assert asked == [{"early", "undated"}]
 
 
 def test_origin_evidence_without_complete_dates() -> None:
