@@ -78,11 +78,14 @@ if TYPE_CHECKING:
 __all__ = [
     "HTML_SUFFIXES",
     "WarcCounts",
+    "counts_text",
+    "decode_page",
     "is_warc",
     "load_html",
     "load_warc",
     "page_document",
     "url_id",
+    "url_key",
 ]
 
 Errors = Literal["raise", "skip"]
@@ -534,12 +537,8 @@ def is_warc(path: str | os.PathLike[str]) -> bool:
 
 @dataclass
 class WarcCounts:
-    """How many records a crawl held, how many became documents, and why the others did not.
-
-    >>> counts = WarcCounts(read=5, kept=3, passed={"not HTML": 2})
-    >>> str(counts)
-    'read 5 WARC records: kept 3, passed over 2 (2 not HTML)'
-    """
+    """How many records a crawl held, how many became documents, and why the others did not
+    (``Corpus.counts`` holds :meth:`as_dict`)."""
 
     read: int = 0
     kept: int = 0
@@ -552,14 +551,20 @@ class WarcCounts:
     def as_dict(self) -> dict[str, int]:
         return {"read": self.read, "kept": self.kept, "errors": self.errors, **self.passed}
 
-    def __str__(self) -> str:
-        passed = sum(self.passed.values())
-        why = ", ".join(f"{n} {reason}" for reason, n in sorted(self.passed.items()))
-        text = f"read {self.read} WARC records: kept {self.kept}, passed over {passed}"
-        text += f" ({why})" if why else ""
-        if self.errors:
-            text += f", skipped {self.errors} with errors"
-        return text
+
+def counts_text(counts: dict[str, int]) -> str:
+    """A crawl's counts (``Corpus.counts``) in one line.
+
+    >>> counts_text({"read": 5, "kept": 2, "errors": 1, "not HTML": 2})
+    'read 5 WARC records: kept 2, passed over 2 (2 not HTML), skipped 1 with errors'
+    """
+    passed = {k: n for k, n in counts.items() if k not in ("read", "kept", "errors")}
+    why = ", ".join(f"{n} {reason}" for reason, n in passed.items())
+    text = f"read {counts.get('read', 0)} WARC records: kept {counts.get('kept', 0)}, "
+    text += f"passed over {sum(passed.values())}" + (f" ({why})" if why else "")
+    if counts.get("errors"):
+        text += f", skipped {counts['errors']} with errors"
+    return text
 
 
 _MAX_PAGE = 20_000_000  # bytes; a bigger "page" is a dump or a video, not an article

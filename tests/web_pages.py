@@ -246,7 +246,7 @@ def page(seed: Seed, template: str, published: dt.date | None = None) -> Page:
     if template == "url" and published is not None:
         path = f"/{published:%Y/%m/%d}/{slug}"
     else:
-        path = f"/news/{slug}-{index}"
+        path = f"/news/{template}/{slug}-{index}"
     url = f"https://{host}{path}"
     head = [
         '<meta charset="utf-8">',
@@ -462,7 +462,12 @@ def crawl_records(pages: Sequence[Page]) -> list[tuple[str, bytes, str, str]]:
         # the same URL crawled again later, with the story edited: the first capture is kept
         (
             first.url,
-            page_response(first, body=first.html.replace("<p>", "<p>UPDATED. ", 1).encode()),
+            page_response(
+                first,
+                body=first.html.replace(
+                    '<div class="article-body">\n<p>', '<div class="article-body">\n<p>UPDATED. ', 1
+                ).encode(),
+            ),
             "2023-06-30T10:00:00Z",
             "response",
         ),
