@@ -96,7 +96,7 @@ HTML_SUFFIXES = (".html", ".htm")
 _WARC_SUFFIXES = (".warc", ".warc.gz")
 _PRESCAN = 4096  # where a page's <meta charset> must be, as browsers look for it
 _SKIP_HINT = "pass errors='skip' (--skip-bad on the command line) to load past it"
-_NOT_HTML = re.compile(r"^(text/html|application/xhtml\+xml)\b", re.I)
+_HTML_TYPE = re.compile(r"^(text/html|application/xhtml\+xml)\b", re.I)
 _META_CHARSET = re.compile(rb"""<meta[^>]+?charset\s*=\s*["']?\s*([A-Za-z0-9_.:-]+)""", re.I | re.S)
 _XML_DECLARATION = re.compile(r"^\s*<\?xml[^>]*\?>")
 # labels the web uses for windows-1252 (the WHATWG Encoding Standard maps them so:
@@ -148,17 +148,12 @@ _NAMESPACES = {"re": "http://exslt.org/regular-expressions"}
 _COMPILED: list[Any] | None = None
 
 
-def _require(feature: str) -> None:
-    """Import the web extra's libraries, or say what to install."""
-    for module, package in (
-        ("trafilatura", "trafilatura"),
-        ("htmldate", "htmldate"),
-        ("fastwarc", "fastwarc"),
-    ):
-        if feature != "from_warc" and module == "fastwarc":
-            continue
+def _require(feature: str, *, warc: bool = False) -> None:
+    """Import the web extra's libraries (FastWARC only for crawls), or say what to install."""
+    needed = ["trafilatura", "htmldate"] + (["fastwarc"] if warc else [])
+    for package in needed:
         try:
-            __import__(module)
+            __import__(package)
         except ImportError as exc:
             raise MissingDependencyError.of(package, feature, extra="web") from exc
 
@@ -743,7 +738,7 @@ def load_warc(
     _check_errors_mode(errors)
     if keep not in ("earliest", "latest"):
         raise InputError(f"keep must be 'earliest' or 'latest', not {keep!r}")
-    _require("Corpus.from_warc")
+    _require("Corpus.from_warc", warc=True)
     files = _paths(source, _WARC_SUFFIXES, "WARC")
     counts = WarcCounts()
     kept: dict[str, _Kept] = {}
@@ -841,7 +836,7 @@ def _take(
         reason = "HTTP errors"
     elif response.status != 200:
         reason = f"HTTP {response.status}"
-    elif not _NOT_HTML.match(response.content_type):
+    elif not _HTML_TYPE.match(response.content_type):
         reason = "not HTML"
     elif length > _MAX_PAGE:
         reason = "too large"

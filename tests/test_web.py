@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import gzip
 import html
+import sys
 import warnings
 from pathlib import Path
 
@@ -159,6 +160,13 @@ def test_decode_page_prefers_bom_then_header_then_meta() -> None:
     assert "Привет" in web.decode_page(page.encode("koi8-r"), "p")[0]
     assert web.decode_page(page.encode("cp1251"), "p", "windows-1251")[1] == "cp1251"
     assert web.decode_page(b"\xef\xbb\xbf" + page.encode(), "p", "cp1251")[0] == page
+
+
+def test_a_missing_library_names_the_extra(crawl: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setitem(sys.modules, "fastwarc", None)  # import fastwarc now fails
+    with pytest.raises(qp.MissingDependencyError, match=r"quoteprov\[web\]"):
+        qp.Corpus.from_warc(crawl)
+    assert main(["graph", str(crawl), "-o", "never.graphml"]) == 2
 
 
 def test_url_ids_are_stable() -> None:
