@@ -1,7 +1,8 @@
 """One-call functions for notebooks and scripts, over the reusable :class:`Corpus`.
 
-Each accepts a :class:`Corpus`, a path (a directory of ``.txt`` files or a ``.jsonl``
-file) or any iterable of :class:`Document` objects or dicts.  Passing the same
+Each accepts a :class:`Corpus`, a path (a directory of ``.txt`` files, a ``.jsonl``
+file, a directory of ``.html`` pages or a ``.warc``/``.warc.gz`` crawl) or any iterable
+of :class:`Document` objects or dicts.  Passing the same
 :class:`Corpus` again reuses its index: only the first call analyses the documents.
 """
 
@@ -21,6 +22,9 @@ from .parallel import Backend
 from .provenance import Progress, ProvenanceGraph, Trace
 
 __all__ = ["CorpusLike", "as_corpus", "build_graph", "trace_quote"]
+
+_HTML = (".html", ".htm")
+_WARC = (".warc", ".warc.gz")
 
 CorpusLike = Union[Corpus, str, "os.PathLike[str]", Iterable[Document | Mapping[str, Any]]]
 
@@ -43,12 +47,16 @@ def as_corpus(source: CorpusLike, *, errors: Literal["raise", "skip"] = "raise")
                 f"{path} does not exist; point to a directory of .txt files or a .jsonl file"
             )
         if path.is_dir():
-            return Corpus.from_directory(path, errors=errors)
+            return _from_folder(path, errors)
         if path.suffix == ".jsonl" and path.is_file():
             return Corpus.from_jsonl(path, errors=errors)
+        if path.name.lower().endswith(_WARC):
+            return Corpus.from_warc(path, errors=errors)
+        if path.suffix.lower() in _HTML:
+            return Corpus.from_html(path, errors=errors)
         raise CorpusError(
-            f"{path} is neither a directory of .txt files nor a .jsonl file; "
-            "point to the folder holding the documents"
+            f"{path} is neither a directory of .txt or .html files, a .jsonl file nor a "
+            ".warc/.warc.gz crawl; point to the folder holding the documents"
         )
     if isinstance(source, Iterable):
         items = list(source)
@@ -60,6 +68,25 @@ def as_corpus(source: CorpusLike, *, errors: Literal["raise", "skip"] = "raise")
         f"cannot make a corpus from {type(source).__name__}: pass a Corpus, a directory, "
         "a .jsonl file, or a list of Documents or dicts"
     )
+
+
+def _from_folder(path: Path, errors: Literal["raise", "skip"]) -> Corpus:
+    """A folder of text files as ever; one with no ``.txt`` file but web pages or crawls
+    is loaded as those."""
+    names = [entry.name.lower() for entry in path.iterdir() if not entry.name.startswith(".")]
+    if not any(name.endswith(".txt") for name in names):
+        pages = any(name.endswith(_HTML) for name in names)
+        crawls = any(name.endswith(_WARC) for name in names)
+        if pages and crawls:
+            raise CorpusError(
+                f"{path} holds both web pages and WARC crawls; point to the pages' folder "
+                "or to the crawl files"
+            )
+        if pages:
+            return Corpus.from_html(path, errors=errors)
+        if crawls:
+            return Corpus.from_warc(path, errors=errors)
+    return Corpus.from_directory(path, errors=errors)
 
 
 def trace_quote(

@@ -43,6 +43,12 @@ _SKIP_HELP = (
 )
 
 
+_CORPUS_HELP = (
+    "a directory of .txt files, a .jsonl file, a directory of .html pages, or a .warc/"
+    ".warc.gz crawl (or a directory of them; pages and crawls need quoteprov[web])"
+)
+
+
 def _say(kind: str, message: object) -> None:
     """One line on stderr, ``quoteprov: KIND: message``, whatever the message holds."""
     print(f"quoteprov: {kind}: {printable(' '.join(str(message).split()))}", file=sys.stderr)
@@ -68,6 +74,10 @@ def _load(args: argparse.Namespace) -> Corpus:
         # the summary of what --skip-bad skipped: each input is named below instead
         warnings.filterwarnings("ignore", message=r"skipped \d+ of \d+ inputs")
         corpus = as_corpus(args.corpus, errors="skip" if args.skip_bad else "raise")
+    if corpus.counts:  # a crawl: what was read, kept and passed over
+        from .web import counts_text
+
+        print(printable(f"quoteprov: {counts_text(corpus.counts)}"), file=sys.stderr)
     for where, reason in corpus.skipped:
         # a line's reason names the line already ("docs.jsonl:2: not valid JSON ...")
         said = reason if reason.startswith(where) else f"{where}: {reason}"
@@ -109,7 +119,7 @@ def _parser() -> argparse.ArgumentParser:
 
     p = sub.add_parser("trace", help="find every occurrence of a sentence in a corpus")
     p.add_argument("sentence", help="the sentence or passage to trace")
-    p.add_argument("--corpus", required=True, help="a directory of .txt files or a .jsonl file")
+    p.add_argument("--corpus", required=True, help=_CORPUS_HELP)
     p.add_argument("--skip-bad", action="store_true", help=_SKIP_HELP)
     p.add_argument("--kind", action="append", choices=_KINDS, help="keep only this kind")
     p.add_argument(
@@ -121,7 +131,7 @@ def _parser() -> argparse.ArgumentParser:
     )
 
     p = sub.add_parser("graph", help="build a corpus' provenance graph")
-    p.add_argument("corpus", help="a directory of .txt files or a .jsonl file")
+    p.add_argument("corpus", help=_CORPUS_HELP)
     p.add_argument("--skip-bad", action="store_true", help=_SKIP_HELP)
     p.add_argument(
         "-o",

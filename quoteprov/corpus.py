@@ -77,6 +77,10 @@ class Corpus:
     skipped
         ``(path or "path:line", reason)`` for every input a loader skipped with
         ``errors="skip"``; empty otherwise.
+    counts
+        For a loader that passes over part of its input by design (:meth:`from_warc`:
+        request records, redirects, images...): records read, kept, and passed over by
+        reason; empty otherwise.
 
     Examples
     --------
@@ -93,6 +97,7 @@ class Corpus:
         self._documents: dict[str, Document] = {}
         self._version = next(_VERSIONS)
         self.skipped: list[tuple[str, str]] = []
+        self.counts: dict[str, int] = {}
         self.store: Any = None  # the file this corpus is saved in, once saved or opened
         self.extend(documents)
 
@@ -348,6 +353,101 @@ class Corpus:
             documents.append(document)
         _warn_empty(documents, str(file))
         return cls._loaded(documents, skipped, len(documents) + len(skipped), str(file))
+
+    @classmethod
+    def from_html(
+        cls,
+        paths: str | os.PathLike[str] | Iterable[str | os.PathLike[str]],
+        *,
+        encoding: str | None = None,
+        errors: Errors = "raise",
+    ) -> Corpus:
+        """Load saved news web pages: the ``.html``/``.htm`` files of a folder, or given files.
+
+        Each page's main text (without menus, adverts, comments, share buttons and "related
+        stories") becomes a document's ``text``, exactly as extracted; its headline, outlet,
+        URL, publication date (``metadata["date_source"]`` says where it was found) and
+        language fill the other fields (see :mod:`quoteprov.web`).  A document's id is its
+        file name without the extension.  Needs ``pip install 'quoteprov[web]'``.
+
+        Parameters
+        ----------
+        paths
+            A folder (its ``.html``/``.htm`` files, not its subfolders, sorted by name), a
+            file, or several of either.
+        encoding
+            The pages' encoding when they do not say; a byte-order mark wins over it, and it
+            wins over a page's ``<meta charset>``.  By default the page's own, else UTF-8.
+        errors
+            ``"raise"`` stops at the first bad page; ``"skip"`` records it in
+            :attr:`skipped`, warns once, and goes on.
+
+        Raises
+        ------
+        CorpusError
+            A path is missing, or a folder holds no page.
+        EncodingError
+            A page is not valid text in its encoding.
+        DocumentFormatError
+            A file is binary, or a page has no main text.
+        DuplicateDocumentError
+            Two files share a name without extension.
+        MissingDependencyError
+            The ``web`` extra is not installed.
+        """
+        from .web import load_html  # the web extra, imported only when used
+
+        return load_html(paths, encoding=encoding, errors=errors)
+
+    @classmethod
+    def from_warc(
+        cls,
+        paths: str | os.PathLike[str] | Iterable[str | os.PathLike[str]],
+        *,
+        errors: Errors = "raise",
+        keep: Literal["earliest", "latest"] = "earliest",
+        progress: bool | None = None,
+    ) -> Corpus:
+        """Load the news pages of web-archive crawls: ``.warc`` or ``.warc.gz`` files.
+
+        The files are streamed record by record; only a page's extracted text is kept, so
+        memory grows with the corpus, never with the crawl.  Only ``response`` records of
+        HTTP 200 with an HTML content type become documents, made as :meth:`from_html`
+        makes them (:mod:`quoteprov.web`), with the record's URL, WARC-Record-ID and date
+        in ``url`` and ``metadata``.  Request, metadata and other records, redirects, HTTP
+        errors and non-HTML responses are passed over and counted in :attr:`counts`.  A
+        URL crawled more than once (compared without scheme, ``www.`` or fragment) is kept
+        once: its earliest capture by ``WARC-Date`` (the closest to what was first
+        published; ``keep="latest"`` for the last), the first in file order on a tie.
+        The document id is the URL without its scheme (:func:`quoteprov.web.url_id`).
+
+        Parameters
+        ----------
+        paths
+            A WARC file, a folder of them, or several of either.
+        errors
+            ``"raise"`` stops at the first bad record (undecodable, truncated, malformed,
+            no main text); ``"skip"`` records it in :attr:`skipped` and goes on (after
+            malformed WARC framing, with the next file).
+        keep
+            Which capture of a URL crawled twice to keep: ``"earliest"`` or ``"latest"``.
+        progress
+            A progress bar (bytes, records read, kept and skipped) on stderr; by default
+            when stderr is a terminal or in a notebook.
+
+        Raises
+        ------
+        CorpusError
+            A path is missing, or a folder holds no WARC file.
+        EncodingError, DocumentFormatError
+            A record cannot be decoded or has no main text, or the file is damaged; the
+            message names the file, the record's offset and URL.
+        MissingDependencyError
+            The ``web`` extra is not installed.
+        """
+        from .web import load_warc  # the web extra, imported only when used
+
+        return load_warc(paths, errors=errors, keep=keep, progress=progress)
 
     @classmethod
     def from_records(cls, records: Iterable[Mapping[str, Any]]) -> Corpus:
