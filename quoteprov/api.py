@@ -113,8 +113,9 @@ def trace_quote(
         The share of the query's content (rarity-weighted, 0 to 1; ``Match.coverage``) a
         partial match must hold to be an occurrence (a paraphrase: this or 0.4, whichever
         is lower); weaker matches go to ``Trace.related``.  The default, 0.5, gave
-        reported-document precision 1.000 and recall 0.960 on PolNeAR's cross-article
-        quotation families (``benchmarks/quality.py``, report side).
+        reported-document precision 1.000 and recall 1.000 on PolNeAR's cross-article
+        quotation families (``benchmarks/quality.py --only families``, report side;
+        0.980 and 0.980 on the tune side it was chosen on).
 
     Returns
     -------

@@ -28,6 +28,7 @@ from .corpus import Corpus, read_text, reads
 from .display import KIND_COLORS, marked_parts, printable, related_note, trace_text
 from .errors import ExportError, QuoteprovError
 from .export import check_graph_path, write_graph
+from .match import OCCURRENCE_COVERAGE
 from .models import OriginBasis
 from .provenance import Progress, Trace
 from .quotes import extract_quotes
@@ -105,6 +106,17 @@ def _at_least_one(value: str) -> int:
     return number
 
 
+def _share(value: str) -> float:
+    """An argparse type: a number from 0 to 1."""
+    try:
+        number = float(value)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{value!r} is not a number") from None
+    if not 0.0 <= number <= 1.0:
+        raise argparse.ArgumentTypeError(f"must be from 0 to 1, not {value}")
+    return number
+
+
 def _parser() -> argparse.ArgumentParser:
     parser = _Parser(
         prog="quoteprov",
@@ -124,6 +136,13 @@ def _parser() -> argparse.ArgumentParser:
     p.add_argument("--kind", action="append", choices=_KINDS, help="keep only this kind")
     p.add_argument(
         "--limit", type=_at_least_one, help="show at most this many occurrences (1 or more)"
+    )
+    p.add_argument(
+        "--min-coverage",
+        type=_share,
+        default=OCCURRENCE_COVERAGE,
+        help="the share of the query's content a partial match must hold to be listed "
+        f"(0 to 1, default {OCCURRENCE_COVERAGE}); weaker ones are counted as related",
     )
     p.add_argument("--json", action="store_true", help="print the trace as JSON")
     p.add_argument(
@@ -248,7 +267,13 @@ def _has_rich() -> bool:
 
 
 def _trace(args: argparse.Namespace) -> None:
-    trace = trace_quote(args.sentence, _load(args), kinds=args.kind, limit=args.limit)
+    trace = trace_quote(
+        args.sentence,
+        _load(args),
+        kinds=args.kind,
+        limit=args.limit,
+        min_coverage=args.min_coverage,
+    )
     if args.json:
         print(_json_text(trace.to_json()))
     elif _has_rich() and not args.plain:

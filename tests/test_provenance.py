@@ -565,3 +565,90 @@ def test_a_bare_date_and_a_time_of_the_same_day_leave_the_direction_to_containme
     assert derived == [
         ("doc:blog", "doc:wire", "publication dates: 2024-03-05 08:00:00 after 2024-03-04")
     ]
+
+
+# -- occurrences, related text, elisions and viral copies (issue 15) ----------------------
+
+
+def test_fragments_of_common_words_are_related_not_occurrences() -> None:
+    quote = "The harbour authority will never sell the northern piers to a private developer"
+    corpus = qp.Corpus(
+        [
+            qp.Document(id="wire", text=f'"{quote}," Ana Ruiz said.', published="2024-03-02"),
+            qp.Document(id="copy", text=f"Ruiz said: “{quote}.”", published="2024-03-05"),
+            # earlier, but only a few of the query's words: never the origin
+            qp.Document(
+                id="early",
+                text='Critics said the piers would go "to a private developer" soon.',
+                published="2024-03-01",
+            ),
+        ]
+    )
+    trace = qp.trace_quote(quote, corpus)
+    assert {m.doc_id for m in trace.matches} == {"wire", "copy"}
+    assert [m.doc_id for m in trace.related] == ["early"]
+    assert all(m.coverage < 0.5 for m in trace.related)
+    assert trace.origin is not None and trace.origin.doc_id == "wire"
+    assert trace.origin_basis is OriginBasis.DATE
+    assert "copy" in (trace.origin_reason or "")  # the reason names the other documents
+    # a lower bar lets the fragment in as an occurrence; it is still no origin
+    loose = qp.trace_quote(quote, corpus, min_coverage=0.05)
+    assert {m.doc_id for m in loose.matches} == {"wire", "copy", "early"}
+    assert loose.origin is not None and loose.origin.doc_id == "wire"
+
+
+@pytest.mark.parametrize("bad", [-0.1, 1.5, "half", True])
+def test_min_coverage_must_be_a_share(bad: object) -> None:
+    with pytest.raises(qp.InputError, match="min_coverage"):
+        qp.trace_quote("peace is near", [{"id": "a", "text": "Peace is near."}], min_coverage=bad)  # type: ignore[arg-type]
+
+
+def test_the_seeds_statement_elided_is_the_verbatim_quotation(seeds: qp.Corpus) -> None:
+    words = STATEMENT[3].rstrip(".").split()
+    for mark in (" … ", " ... ", " [...] "):
+        query = " ".join(words[:7]) + mark + " ".join(words[12:])
+        trace = qp.trace_quote(query, seeds)
+        best = {m.doc_id: m for m in reversed(trace.matches)}
+        for doc in (ARTICLE, OUTLET):
+            m = best[doc]
+            assert (m.kind, m.elided, m.altered) == ("verbatim", True, False)
+            assert [c.found for c in m.changes] == [" ".join(words[7:12]).rstrip(",")]
+            assert seeds[doc].text[m.start : m.end] == m.text
+        assert trace.origin is not None and trace.origin.doc_id in (ARTICLE, OUTLET)
+
+
+@settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(st.data())
+def test_any_elision_of_a_quotation_is_found_verbatim_and_elided(data: st.DataObject) -> None:
+    vocab = "council harbour bridge winter ferry budget river station market vote".split()
+    words = data.draw(st.lists(st.sampled_from(vocab), min_size=8, max_size=20))
+    a = data.draw(st.integers(2, len(words) - 4))
+    b = data.draw(st.integers(a + 1, len(words) - 2))
+    mark = data.draw(st.sampled_from([" … ", " ... ", " [...] ", " […] "]))
+    text = "Before that. " + "“" + " ".join(words) + ",” the mayor said. After that."
+    query = " ".join(words[:a]) + mark + " ".join(words[b:])
+    corpus = qp.Corpus([qp.Document(id="d", text=text)])
+    trace = qp.trace_quote(query, corpus)
+    assert trace.matches, query
+    m = trace.matches[0]
+    assert text[m.start : m.end] == m.text
+    assert m.kind == "verbatim" and m.elided
+    for c in m.changes:
+        assert c.elision and text[c.start : c.end] == c.found
+
+
+@pytest.mark.parametrize("copies", [10, 100])
+def test_every_copy_of_a_widely_copied_quotation_is_returned(copies: int) -> None:
+    rng = random.Random(copies)
+    quote = "We will not let the harbour authority sell the northern piers this winter"
+    filler = "The council met on {} to discuss the {} budget and the {} plans for the city."
+    words = "bridge ferry market river station school library".split()
+    docs = []
+    for k in range(copies + 50):
+        text = filler.format(k, rng.choice(words), rng.choice(words))
+        if k < copies:
+            said = quote if k % 3 else quote.replace("northern", "old northern")
+            text += f' "{said}," the mayor said.'
+        docs.append(qp.Document(id=f"d{k:04}", text=text))
+    trace = qp.trace_quote(quote, qp.Corpus(docs))
+    assert {m.doc_id for m in trace.matches} == {f"d{k:04}" for k in range(copies)}
