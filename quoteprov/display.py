@@ -52,12 +52,17 @@ __all__ = [
 ]
 
 KIND_COLORS = {
-    "verbatim": "#2e7d32",
-    "near_verbatim": "#00838f",
-    "partial": "#1565c0",
-    "paraphrase": "#6a1b9a",
+    "verbatim": "#0072b2",
+    "near_verbatim": "#009e73",
+    "partial": "#56b4e9",
+    "paraphrase": "#cc79a7",
 }
-"""One colour per kind of occurrence, shared by the HTML, the CLI and the pictures."""
+"""One colour per kind of occurrence, shared by the HTML, the CLI and the pictures: from
+the Okabe–Ito palette, which readers with any common colour-vision deficiency tell
+apart (blue, bluish green, sky blue, reddish purple; the pictures also vary the marker
+and the line style)."""
+
+_BADGE_TEXT = {"partial": "#000", "paraphrase": "#000"}  # dark text on the light colours
 
 _FONT = "font: 13px system-ui, -apple-system, 'Segoe UI', sans-serif; margin: 4px 0 14px 0"
 _MATCH = "background: #e3ecfa; border-radius: 2px"
@@ -214,8 +219,9 @@ def _match_span_html(match: Match, doc: Document | None) -> str:
 
 def _kind_badge(kind: str) -> str:
     color = KIND_COLORS.get(kind, "#555")
+    text = _BADGE_TEXT.get(kind, "#fff")
     return (
-        f'<span style="background: {color}; color: #fff; border-radius: 3px; '
+        f'<span style="background: {color}; color: {text}; border-radius: 3px; '
         f'padding: 0 5px; white-space: nowrap">{_e(kind.replace("_", " "))}</span>'
     )
 

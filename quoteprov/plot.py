@@ -64,15 +64,17 @@ EDGE_STYLES: dict[str, dict[str, Any]] = {
     "near_verbatim": {"color": KIND_COLORS["near_verbatim"], "style": "solid", "width": 1.2},
     "partial": {"color": KIND_COLORS["partial"], "style": "dashed", "width": 1.2},
     "paraphrase": {"color": KIND_COLORS["paraphrase"], "style": "dotted", "width": 1.5},
-    "origin": {"color": "#f0a500", "style": "solid", "width": 3.0},
-    "derived_from": {"color": "#d62728", "style": "solid", "width": 2.2},
+    "origin": {"color": "#e69f00", "style": "solid", "width": 3.0},
+    "derived_from": {"color": "#d55e00", "style": "solid", "width": 2.2},
 }
 """How each edge is drawn: ``said``, ``occurs_in`` by kind (``origin`` when it is the
 family's origin occurrence) and ``derived_from``."""
 
 _COLUMNS = {"speaker": 0, "quote": 1, "document": 2}
 _MARKERS = {"verbatim": "o", "near_verbatim": "D", "partial": "^", "paraphrase": "s"}
-_ORIGIN_GOLD = "#f0a500"
+# Okabe–Ito orange and vermillion: the origin and derived_from stay apart from each other
+# and from the kinds' colours whatever the reader's colour vision
+_ORIGIN_GOLD = "#e69f00"
 
 
 def _pyplot(feature: str) -> Any:
@@ -91,30 +93,42 @@ def _short(text: str, width: int) -> str:
 # -- timeline -----------------------------------------------------------------------------------
 
 
-def _outlet(doc: Document | None, doc_id: str) -> str:
+def _row_name(doc: Document | None, doc_id: str) -> str:
+    """A timeline row's label: the outlet, else the title, else the document id."""
     if doc is not None and doc.source:
-        return doc.source
+        return _short(doc.source, 32)
+    if doc is not None and doc.title:
+        return _short(doc.title, 32)
     return _short(doc_id, 24)
+
+
+_LINK = "#888888"
+_BAND = "#f4f4f4"
 
 
 def plot_timeline(trace: Trace, ax: Axes | None = None) -> Axes:
     """Draw a trace's occurrences over publication time, one row per outlet.
 
-    Each occurrence is a marker at its document's publication date on its outlet's row
-    (the document id when the outlet is unknown); the marker's shape and colour give the
-    kind, and the origin is a gold star.  Occurrences in undated documents are drawn in
-    a separate "undated" column on the right, so nothing is left out.
+    Rows follow the provenance: the origin's row on top, then the copies' rows (dated
+    ones in date order, then undated ones), each labelled with its outlet, else its
+    document's title, else its id.  Each occurrence is a marker at its document's
+    publication date; shape and colour give the kind, the origin is a gold star, and a
+    grey arrow runs from each copy to the origin it was traced to.  Occurrences in
+    undated documents are drawn in a band of their own on the left, off the time axis,
+    so that no undated document seems to come before or after a dated one.
 
     Parameters
     ----------
     trace : Trace
         A result of :func:`quoteprov.trace_quote` (also ``trace.plot_timeline()``).
     ax : matplotlib.axes.Axes, optional
-        Where to draw; a new figure sized to the number of outlets otherwise.
+        Where to draw the time axis (the undated band, when needed, is an inset on its
+        left); a new figure sized to the number of rows otherwise.
 
     Returns
     -------
     matplotlib.axes.Axes
+        The time axis.
 
     Raises
     ------
@@ -135,6 +149,7 @@ def plot_timeline(trace: Trace, ax: Axes | None = None) -> Axes:
     """
     plt = _pyplot("plot_timeline")
     from matplotlib.lines import Line2D
+    from matplotlib.patches import ConnectionPatch
 
     docs = trace.documents
     matches = list(trace.matches)
@@ -145,19 +160,35 @@ def plot_timeline(trace: Trace, ax: Axes | None = None) -> Axes:
 
     dated = [when(m.doc_id) for m in matches]
     known = [d for d in dated if d is not None]
-    # rows, top to bottom: the origin's outlet, then the others by first appearance
-    first: dict[str, tuple[int, dt.datetime]] = {}
-    for m, d in zip(matches, dated, strict=True):
-        key = (0, d) if d is not None else (1, dt.datetime.max)
-        name = _outlet(docs.get(m.doc_id), m.doc_id)
+    names = [_row_name(docs.get(m.doc_id), m.doc_id) for m in matches]
+    # rows, top to bottom: the origin's, then the copies' by their first dated
+    # occurrence, then rows with undated occurrences only, in the trace's order
+    first: dict[str, tuple[int, dt.datetime, int]] = {}
+    for n, (name, d) in enumerate(zip(names, dated, strict=True)):
+        key = (0, d, n) if d is not None else (1, dt.datetime.max, n)
         first[name] = min(first.get(name, key), key)
-    origin = _outlet(docs.get(trace.origin.doc_id), trace.origin.doc_id) if trace.origin else None
-    outlets = sorted(first, key=lambda name: (name != origin, first[name], name))
-    row = {name: n for n, name in enumerate(outlets)}
+    origin = _row_name(docs.get(trace.origin.doc_id), trace.origin.doc_id) if trace.origin else None
+    rows_named = sorted(first, key=lambda name: (name != origin, first[name]))
+    row = {name: n for n, name in enumerate(rows_named)}
+    undated = None in dated
 
     if ax is None:
-        _, ax = plt.subplots(figsize=(9.5, 1.6 + 0.42 * max(1, len(outlets))), layout="constrained")
-    # x is in days since the first dated occurrence; undated ones get a column of their own
+        fig, ax = plt.subplots(
+            figsize=(9.5, 1.7 + 0.42 * max(1, len(rows_named))), layout="constrained"
+        )
+        fig.get_layout_engine().set(w_pad=0.12)  # keeps the row labels off the edge
+    band: Axes | None = None
+    if undated:
+        # a band of its own, left of the time axis: an undated document has no place on it
+        band = ax.inset_axes((-0.13 if known else 0.0, 0.0, 0.1 if known else 1.0, 1.0))
+        band.set_in_layout(True)  # its row labels count in a constrained layout
+        band.set_facecolor(_BAND)
+        band.set_xlim(-1.0, 1.0)
+        band.set_xticks([0.0], labels=["undated"], fontsize=8)
+        band.set_ylim(len(rows_named) - 0.5, -0.5)
+        band.tick_params(left=False, labelleft=False)
+        for side in ("top", "right", "left"):
+            band.spines[side].set_visible(False)
     epoch = min(known).replace(hour=0, minute=0, second=0, microsecond=0) if known else None
 
     def day(d: dt.datetime) -> float:
@@ -168,76 +199,77 @@ def plot_timeline(trace: Trace, ax: Axes | None = None) -> Axes:
     if known:
         lo, hi = day(min(known)), day(max(known))
     pad = max(1.0, (hi - lo) * 0.08)
-    undated_x = hi + max(2.0, (hi - lo) * 0.18) if known else 0.0
-    xs = [day(d) if d is not None else undated_x for d in dated]
-    crowd: Counter[tuple[int, float]] = Counter()
-    seen: Counter[tuple[int, float]] = Counter()
-    for m, x in zip(matches, xs, strict=True):
-        crowd[(row[_outlet(docs.get(m.doc_id), m.doc_id)], x)] += 1
-    for m, x in zip(matches, xs, strict=True):
-        r = row[_outlet(docs.get(m.doc_id), m.doc_id)]
-        n, total = seen[(r, x)], crowd[(r, x)]
-        seen[(r, x)] += 1
-        y = r + (n - (total - 1) / 2) * min(0.22, 0.6 / max(1, total))
+    where: list[tuple[Axes, float]] = [
+        (ax, day(d)) if d is not None else (band if band is not None else ax, 0.0) for d in dated
+    ]
+    crowd: Counter[tuple[int, int, float]] = Counter()
+    seen: Counter[tuple[int, int, float]] = Counter()
+    for name, (axes, x) in zip(names, where, strict=True):
+        crowd[(id(axes), row[name], x)] += 1
+    points: list[tuple[Axes, float, float]] = []
+    for m, name, (axes, x) in zip(matches, names, where, strict=True):
+        spot = (id(axes), row[name], x)
+        n, total = seen[spot], crowd[spot]
+        seen[spot] += 1
+        y = row[name] + (n - (total - 1) / 2) * min(0.22, 0.6 / max(1, total))
+        points.append((axes, x, y))
         if m is trace.origin:
-            ax.scatter(
-                [x],
-                [y],
-                s=420,
-                marker="*",
-                color=_ORIGIN_GOLD,
-                edgecolor="black",
-                linewidth=0.8,
-                zorder=2,
-            )
-            ax.annotate(
-                "origin",
-                (x, y),
-                xytext=(9, 7),
-                textcoords="offset points",
-                fontsize=8,
-                fontweight="bold",
-            )
-        ax.scatter(
-            [x],
-            [y],
-            s=46,
-            marker=_MARKERS[m.kind],
-            color=KIND_COLORS[m.kind],
-            edgecolor="white",
-            linewidth=0.6,
-            zorder=3,
-        )
+            axes.scatter([x], [y], s=420, marker="*", color=_ORIGIN_GOLD, edgecolor="black",
+                         linewidth=0.8, zorder=2)  # fmt: skip
+            axes.annotate("origin", (x, y), xytext=(9, 7), textcoords="offset points",
+                          fontsize=8, fontweight="bold", annotation_clip=False)  # fmt: skip
+        axes.scatter([x], [y], s=46, marker=_MARKERS[m.kind], color=KIND_COLORS[m.kind],
+                     edgecolor="white", linewidth=0.6, zorder=3)  # fmt: skip
+    if trace.origin is not None and any(m is trace.origin for m in matches):
+        o_axes, ox, oy = points[next(i for i, m in enumerate(matches) if m is trace.origin)]
+        for m, (axes, x, y) in zip(matches, points, strict=True):
+            if m is trace.origin or m.doc_id == trace.origin.doc_id:
+                continue
+            link = ConnectionPatch(
+                (x, y), (ox, oy), coordsA=axes.transData, coordsB=o_axes.transData,
+                arrowstyle="-|>", mutation_scale=9, color=_LINK, linewidth=0.8, alpha=0.7,
+                shrinkA=5, shrinkB=9, connectionstyle="arc3,rad=0.15", zorder=1,
+            )  # fmt: skip
+            # on the figure, above both axes: an arrow into the band is not hidden by it
+            link.set_zorder(5)
+            ax.figure.add_artist(link)
 
-    ax.set_yticks(range(len(outlets)), labels=outlets)
-    ax.set_ylim(len(outlets) - 0.5, -0.5)
+    ax.set_yticks(range(len(rows_named)), labels=rows_named)
+    ax.set_ylim(len(rows_named) - 0.5, -0.5)
+    if band is not None and known:  # the rows are labelled left of the band
+        band.set_yticks(range(len(rows_named)), labels=rows_named)
+        band.tick_params(left=False, labelleft=True)
+        ax.tick_params(axis="y", labelleft=False)
     ticks: list[float] = []
     labels: list[str] = []
     if epoch is not None:
         step = max(1, math.ceil((hi - lo) / 7))
         ticks = [float(t) for t in range(0, int(hi) + 1, step)]
         labels = [(epoch + dt.timedelta(days=t)).strftime("%Y-%m-%d") for t in ticks]
-    if None in dated:
-        ticks.append(undated_x)
-        labels.append("undated")
-        if known:
-            ax.axvline((hi + undated_x) / 2, color="#bbbbbb", linestyle="--", linewidth=0.8)
-    crowded = len(ticks) > 6
-    ax.set_xticks(ticks, labels=labels, rotation=30 if crowded else 0, fontsize=8)
-    if crowded:
-        plt.setp(ax.get_xticklabels(), ha="right", rotation_mode="anchor")
-    right = undated_x if None in dated else hi
-    ax.set_xlim(lo - pad, right + pad)
+        crowded = len(ticks) > 6
+        ax.set_xticks(ticks, labels=labels, rotation=30 if crowded else 0, fontsize=8)
+        if crowded:
+            plt.setp(ax.get_xticklabels(), ha="right", rotation_mode="anchor")
+        ax.set_xlim(lo - pad, hi + pad)
+        ax.set_xlabel("publication date")
+    else:  # nothing dated: the band is the whole picture
+        ax.set_xticks([])
+        ax.set_xlim(-1.0, 1.0)
+        if band is not None:
+            ax.set_frame_on(False)
     ax.grid(axis="y", color="#eeeeee")
     ax.set_axisbelow(True)
-    ax.set_xlabel("publication date")
     n_docs = len({m.doc_id for m in matches})
+    outlets = {docs[m.doc_id].source for m in matches if m.doc_id in docs and docs[m.doc_id].source}
+    named = (
+        f"{len(outlets)} named outlet{'s' * (len(outlets) != 1)}" if outlets else "no outlet named"
+    )
     ax.set_title(
-        f"“{_short(trace.query, 90)}”\n{len(matches)} occurrence{'s' * (len(matches) != 1)} "
-        f"in {n_docs} document{'s' * (n_docs != 1)}, {len(outlets)} outlet"
-        f"{'s' * (len(outlets) != 1)}",
+        f"“{_short(trace.query, 80)}”\n{len(matches)} occurrence{'s' * (len(matches) != 1)} "
+        f"in {n_docs} document{'s' * (n_docs != 1)}, {named}",
         fontsize=10,
         loc="left",
+        x=-0.13 if band is not None and known else 0.0,  # from the band's left edge
     )
     kinds = [k for k in _MARKERS if any(m.kind == k for m in matches)]
     handles = [
@@ -257,6 +289,8 @@ def plot_timeline(trace: Trace, ax: Axes | None = None) -> Axes:
                 label="origin",
             )
         )
+        if len({m.doc_id for m in matches}) > 1:
+            handles.append(Line2D([], [], color=_LINK, linewidth=0.8, label="copy → origin"))
     if handles:
         ax.legend(
             handles=handles, loc="upper left", bbox_to_anchor=(1.01, 1), fontsize=8, frameon=False
@@ -517,7 +551,8 @@ def plot_graph(
                 va="center" if node_type != "quote" else "bottom",
                 fontsize=7.5,
                 zorder=5,
-                bbox={"boxstyle": "round,pad=0.15", "fc": "white", "ec": "none", "alpha": 0.75},
+                # opaque, above every edge: a dotted edge never runs through a label
+                bbox={"boxstyle": "round,pad=0.2", "fc": "white", "ec": "none", "alpha": 1.0},
             )
     for kind, x in _COLUMNS.items():
         if columns.get(float(x)):

@@ -21,13 +21,14 @@ import numpy as np
 import pytest
 from conftest import ARTICLE, OUTLET, REWRITE, STATEMENT
 from matplotlib.axes import Axes
+from matplotlib.patches import ConnectionPatch
 
 import quoteprov as qp
 from quoteprov.display import KIND_COLORS
 from quoteprov.plot import NODE_STYLES
 
-GOLD = "#f0a500"
-RED = "#d62728"
+GOLD = "#e69f00"
+RED = "#d55e00"  # vermillion
 
 
 def _rgb(color: str) -> np.ndarray:
@@ -62,16 +63,26 @@ def graph(seeds: qp.Corpus) -> qp.ProvenanceGraph:
 def test_timeline_of_the_seeds(seeds: qp.Corpus, rendered: Path) -> None:
     trace = qp.trace_quote(STATEMENT[3], seeds)
     ax = trace.plot_timeline()
-    rows = [t.get_text() for t in ax.get_yticklabels()]
-    assert rows == ["Newsweek", REWRITE, OUTLET]  # origin's outlet first, then dated ones
-    assert [t.get_text() for t in ax.get_xticklabels()][-1] == "undated"
-    points = [c.get_offsets() for c in ax.collections]
-    assert sum(len(p) for p in points) == len(trace.matches) + 1  # + the origin's star
+    (band,) = ax.child_axes  # the undated occurrences' own band, left of the time axis
+    rows = [t.get_text() for t in band.get_yticklabels()]  # labelled left of the band
+    # the origin's row first, then the copies (dated first); outlet, else title, else id
+    assert rows == ["Newsweek", "North Korea claims that Cuba, a…", OUTLET]
+    assert [t.get_text() for t in ax.get_yticklabels()] == []
+    assert "undated" not in [t.get_text() for t in ax.get_xticklabels()]  # not a date
+    assert [t.get_text() for t in band.get_xticklabels()] == ["undated"]
+    assert band.get_position().x1 <= ax.get_position().x0
+    on_time = np.concatenate([c.get_offsets() for c in ax.collections])
+    undated = np.concatenate([c.get_offsets() for c in band.collections])
+    assert len(on_time) == 1 and len(undated) == len(trace.matches)  # + the origin's star
+    title = ax.get_title(loc="left")
+    assert title.endswith("3 documents, 1 named outlet") and "3 outlets" not in title
+    links = [a for a in ax.figure.artists if isinstance(a, ConnectionPatch)]
+    assert len(links) == len(trace.matches) - 1  # each copy → the origin
     image, inside = _save(ax, rendered / "timeline_seeds.png")
     assert image.std() > 0.05
-    assert _pixels(inside, KIND_COLORS["verbatim"]) > 20
-    assert _pixels(inside, KIND_COLORS["paraphrase"]) > 20
-    assert _pixels(inside, GOLD) > 30  # the origin's star
+    assert _pixels(image, KIND_COLORS["verbatim"]) > 20  # in the undated band
+    assert _pixels(inside, KIND_COLORS["paraphrase"]) > 20  # on the time axis
+    assert _pixels(image, GOLD) > 30  # the origin's star
 
 
 def test_timeline_of_dated_occurrences(rendered: Path) -> None:
