@@ -413,6 +413,7 @@ def _node_label(node: str, data: Mapping[str, Any]) -> str:
     if kind == "quote":
         words = str(data.get("text", "")).split()
         text = " ".join(words[:6]) + ("…" if len(words) > 6 else "")
+        text = _short(text, 28)  # a label fits its lane (see to_html)
         docs = int(data.get("documents", 0))
         return f"“{text}”" + (f" ({docs} docs)" if docs > 1 else "")
     return _short(str(data.get("name") or data.get("label") or node), 32)
@@ -628,7 +629,7 @@ header h1 {{ font-size: 16px; margin: 0 0 4px 0; }}
 .line {{ display: inline-block; width: 22px; margin-right: 4px; vertical-align: 3px; }}
 main {{ display: flex; height: calc(100vh - 74px); }}
 #graph {{ flex: 1; min-width: 0; }}
-#details {{ width: 330px; padding: 8px 12px; border-left: 1px solid #ddd; overflow: auto; }}
+#details {{ width: 260px; padding: 8px 12px; border-left: 1px solid #ddd; overflow: auto; }}
 #details dt {{ font-weight: 600; margin-top: 6px; }}
 #details dd {{ margin: 0; white-space: pre-wrap; word-break: break-word; }}
 div.vis-tooltip {{ white-space: pre-wrap; max-width: 420px; }}
@@ -650,11 +651,78 @@ const DATA = {data};
 const nodes = new vis.DataSet(DATA.nodes);
 const edges = new vis.DataSet(DATA.edges);
 const network = new vis.Network(document.getElementById("graph"), {{nodes, edges}}, DATA.options);
-network.once("afterDrawing", () => {{
+// Fit the whole graph, labels and curved edges included, inside the canvas with a margin
+// (vis-network's own fit() leaves labels at the edges cut and ignores curved edges), then
+// say where everything was drawn, for tests and for anyone checking the page.
+const MARGIN = 28;  // pixels on every side of the canvas
+function extent() {{
+  const box = {{left: Infinity, top: Infinity, right: -Infinity, bottom: -Infinity}};
+  const grow = (l, t, r, b) => {{
+    box.left = Math.min(box.left, l); box.top = Math.min(box.top, t);
+    box.right = Math.max(box.right, r); box.bottom = Math.max(box.bottom, b);
+  }};
+  for (const id of nodes.getIds()) {{
+    const b = network.getBoundingBox(id);  // the node and its label, in canvas units
+    if (b) grow(b.left, b.top, b.right, b.bottom);
+  }}
+  const at = network.getPositions();
+  for (const edge of edges.get()) {{
+    if (!edge.smooth || !edge.smooth.type) continue;
+    const a = at[edge.from], b = at[edge.to];
+    if (!a || !b) continue;
+    // a curved edge bulges at most roundness x its length off the straight line
+    const r = edge.smooth.roundness || 0.5, dx = b.x - a.x, dy = b.y - a.y;
+    const mx = (a.x + b.x) / 2, my = (a.y + b.y) / 2;
+    for (const s of [-1, 1]) {{
+      grow(mx + s * r * dy, my - s * r * dx, mx + s * r * dy, my - s * r * dx);
+    }}
+  }}
+  return box;
+}}
+function fitAll() {{
+  const box = extent(), el = document.getElementById("graph");
+  const w = Math.max(1, box.right - box.left), h = Math.max(1, box.bottom - box.top);
+  const scale = Math.min(
+    (el.clientWidth - 2 * MARGIN) / w, (el.clientHeight - 2 * MARGIN) / h, 1.6);
+  const position = {{x: (box.left + box.right) / 2, y: (box.top + box.bottom) / 2}};
+  network.moveTo({{position, scale, animation: false}});
+}}
+function report() {{
   const status = document.getElementById("qp-status");
+  const rect = document.getElementById("graph").getBoundingClientRect();
+  const boxes = {{}};
+  for (const id of nodes.getIds()) {{
+    const b = network.getBoundingBox(id);
+    const p = network.canvasToDOM({{x: b.left, y: b.top}});
+    const q = network.canvasToDOM({{x: b.right, y: b.bottom}});
+    boxes[id] = [p.x + rect.left, p.y + rect.top, q.x + rect.left, q.y + rect.top].map(Math.round);
+  }}
+  status.dataset.boxes = JSON.stringify(boxes);
+  const canvas = [rect.left, rect.top, rect.right, rect.bottom];
+  status.dataset.canvas = JSON.stringify(canvas.map(Math.round));
+  status.dataset.viewport = JSON.stringify([window.innerWidth, window.innerHeight]);
+  const font = DATA.options.nodes.font.size * network.getScale();
+  status.dataset.fontPx = String(Math.round(10 * font) / 10);
   status.dataset.drawn = String(Object.keys(network.getPositions()).length);
+}}
+// fit whenever the canvas has a size it was not fitted to: on opening, and after the
+// window changes (vis-network redraws then); a stabilised force layout fits again
+let fittedTo = "";
+network.on("afterDrawing", () => {{
+  const el = document.getElementById("graph");
+  const size = `${{el.clientWidth}}x${{el.clientHeight}}`;
+  if (size === fittedTo) return;
+  fittedTo = size;
+  fitAll();
+  network.once("afterDrawing", report);
+  network.redraw();
 }});
-network.on("stabilizationIterationsDone", () => network.setOptions({{physics: false}}));
+network.on("stabilizationIterationsDone", () => {{
+  network.setOptions({{physics: false}});
+  fittedTo = "";
+  network.redraw();
+}});
+window.addEventListener("resize", () => network.redraw());
 network.on("click", (params) => {{
   if (!params.nodes.length) return;
   const attrs = DATA.attributes[params.nodes[0]] || {{}};
@@ -679,6 +747,10 @@ network.on("click", (params) => {{
 
 
 _SCRIPT_END = re.compile(r"</script", re.IGNORECASE)
+_FONT = 15  # label size in canvas units
+_ROW = 15.0  # canvas units between rows of the tallest column (two lanes: 30 per lane)
+_COLUMN = 420.0  # canvas units between columns
+_LANE = 120.0  # a quotation's offset from its column's centre, in a tall column
 
 
 def _script_json(value: Any) -> str:
@@ -779,7 +851,12 @@ def to_html(
         raise InputError(f"layout must be 'layered' or 'force', not {layout!r}")
     sub = _keep(graph, min_documents)
     pos = layered_positions(sub)
-    spacing = 36.0 * max(2, *Counter(x for x, _ in pos.values()).values())
+    # canvas units; labels are _FONT units high.  A tall quotation column is drawn in two
+    # staggered lanes, so that a label below one dot never meets its neighbours': the
+    # page then fits a corpus' families at a readable size (13 px or more on 1280x800
+    # for the seeds' 40 families)
+    tallest = max(2, *Counter(x for x, _ in pos.values()).values())
+    spacing = _ROW * tallest
     net = Network(directed=True)
     nodes: dict[str, dict[str, Any]] = {n: d for n, d in sub.nodes(data=True)}
     origins = _origins(nodes)
@@ -788,14 +865,17 @@ def to_html(
         extra: dict[str, Any] = {}
         if layout == "layered":
             x, y = pos[n]
-            extra = {"x": x * 520.0, "y": (1.0 - y) * spacing, "physics": False}
+            lane = 0.0
+            if data.get("type") == "quote" and tallest > 12:
+                lane = _LANE if round((1.0 - y) * (tallest - 1)) % 2 else -_LANE
+            extra = {"x": x * _COLUMN + lane, "y": (1.0 - y) * spacing, "physics": False}
         border = _ORIGIN_GOLD if n in origins else style["color"]
         net.add_node(
             n,
             label=_node_label(n, data),
             title=_tooltip(n, data),
             shape=style["shape"],
-            size=12 if data.get("type") != "quote" else 10,
+            size=9 if data.get("type") != "quote" else 7,
             color={"background": style["color"], "border": border},
             borderWidth=4 if n in origins else 1,
             **extra,
@@ -818,7 +898,7 @@ def to_html(
     options = {
         "physics": {"enabled": layout == "force", "stabilization": {"iterations": 300}},
         "interaction": {"hover": True, "tooltipDelay": 120},
-        "nodes": {"font": {"size": 12}},
+        "nodes": {"font": {"size": _FONT, "background": "rgba(255,255,255,0.85)"}},
         "edges": {"arrows": {"to": {"scaleFactor": 0.5}}},
     }
     data = {

@@ -3,6 +3,7 @@ marks in them, a self-contained page whose graph a real browser draws."""
 
 from __future__ import annotations
 
+import html
 import json
 import re
 import shutil
@@ -219,20 +220,36 @@ def test_browser_draws_the_graph(
     graph: qp.ProvenanceGraph, seeds: qp.Corpus, rendered: Path, tmp_path: Path
 ) -> None:
     page = qp.to_html(graph, rendered / "graph_seeds_browser.html")
-    dom = _chromium(tmp_path, "--dump-dom", page.as_uri())
-    status = re.search(r'<div id="qp-status"[^>]*>', dom)
-    assert status is not None
-    drawn = re.search(r'data-drawn="(\d+)"', status.group(0))
-    assert drawn is not None and int(drawn.group(1)) == graph.number_of_nodes()
+    for width, height in ((1280, 800), (1920, 1080)):
+        dom = _chromium(tmp_path, f"--window-size={width},{height}", "--dump-dom", page.as_uri())
+        found = re.search(r'<div id="qp-status"[^>]*>', dom)
+        assert found is not None
+        status = {k: html.unescape(v) for k, v in re.findall(r'data-([\w-]+)="([^"]*)"', found[0])}
+        assert int(status["drawn"]) == graph.number_of_nodes()
+        # the page's viewport: the window less the headless browser's own bars
+        view_w, view_h = json.loads(status["viewport"])
+        assert view_w == width and 0.75 * height < view_h <= height
+        left, top, right, bottom = json.loads(status["canvas"])
+        boxes = json.loads(status["boxes"])
+        assert set(boxes) == set(graph.nodes)
+        for node, (x0, y0, x1, y1) in boxes.items():  # every node and its label, in view
+            assert left <= x0 < x1 <= right and top <= y0 < y1 <= bottom, (width, node)
+            assert x0 >= 0 and x1 <= view_w and y0 >= 0 and y1 <= view_h
+        assert float(status["font-px"]) >= 12.0  # labels drawn big enough to read
+        if width == 1280:
+            canvas_box = (left, top, right)
 
-    shot = rendered / "graph_seeds_browser.png"
-    _chromium(tmp_path, f"--screenshot={shot}", "--window-size=1200,900", page.as_uri())
+    shot = rendered / "graph_seeds_browser.png"  # looked at by eye once (see the PR note)
+    _chromium(tmp_path, f"--screenshot={shot}", "--window-size=1280,800", page.as_uri())
     image = mpimg.imread(shot)
-    assert image.shape[:2] == (900, 1200)
-    canvas = image[90:880, 0:840]  # below the legend, left of the details panel
+    assert image.shape[:2] == (800, 1280)
+    left, top, right = canvas_box
+    canvas = image[top + 2 : 790, left : right - 2]  # below the legend, left of the panel
     for style in NODE_STYLES.values():
         assert _pixels(canvas, style["color"], 0.03) > 40, style
     assert _pixels(canvas, RED, 0.05) > 20
+    edge = np.concatenate([canvas[:, :6], canvas[:, -6:]], axis=1)  # nothing drawn at the sides
+    assert _pixels(edge, "#ffffff", 0.02) == edge.shape[0] * edge.shape[1]
 
     # the notebook HTML of a trace, a corpus and the graph, as a browser shows them
     trace = qp.trace_quote(STATEMENT[3], seeds)
