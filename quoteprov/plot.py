@@ -1,10 +1,11 @@
 """Pictures of traces and provenance graphs (optional: ``pip install 'quoteprov[notebook]'``).
 
 - :func:`plot_timeline`: a trace's occurrences over publication time, one row per outlet,
-  marker by kind, the origin starred; undated occurrences sit in their own column.
+  origin first, marker by kind, the origin starred, copies linked to it; undated
+  occurrences sit in a band of their own, off the time axis.
 - :func:`plot_graph`: a provenance graph in three columns, speakers → quotation families
   → documents (documents in publication order), node colour by type, edge style by kind,
-  origin occurrences in gold and ``derived_from`` arcs in red.
+  origin occurrences in gold (Okabe–Ito orange) and ``derived_from`` arcs in vermillion.
 - :func:`to_html`: the same graph as one self-contained, interactive HTML file
   (vis-network from pyvis, inlined: it opens with no network).
 
@@ -454,7 +455,7 @@ def plot_graph(
     (speakers green triangles, quotation families orange circles, documents blue
     squares, origin documents ringed in gold); ``occurs_in`` edges are coloured by kind
     (solid verbatim and near-verbatim, dashed partial, dotted paraphrase, gold for the
-    origin occurrence), ``said`` edges grey, and ``derived_from`` edges red arcs from the
+    origin occurrence), ``said`` edges grey, and ``derived_from`` edges vermillion arcs from the
     copy to its source.
 
     Parameters
