@@ -56,6 +56,11 @@ Reuse types
 Sentence splitting, quotations, speakers
     As ``benchmarks/sentences.py`` and ``benchmarks/quote_extraction.py`` (their functions
     are reused).
+Confidence words
+    The precision of each word of ``Match.confidence``: on the PolNeAR families, the
+    share of reported documents (each with its surest word) that hold the quotation; on
+    MSRP, the share of sentence 2s reported as paraphrases that are labelled paraphrases.
+    The cut points were chosen with ``--families-side tune --msrp-side fit``.
 Altered quotations
     PolNeAR dev direct quotations of 6+ words (one fragment), each traced through the 84
     dev articles as is and altered four ways: one number changed, a negation added or
@@ -916,6 +921,60 @@ def families_section(side: str = "report", show: int = 0) -> list[Row]:
     ]
 
 
+# --------------------------------------------------------------------------- confidence words
+
+
+def confidence_section(families_side: str = "report", msrp_side: str = "report") -> list[Row]:
+    """The precision of each confidence word (:attr:`quoteprov.Match.confidence`).
+
+    PolNeAR families: every document a trace reports, with the surest word of its
+    matches; it is right when it holds the quotation (as the families section defines).
+    MSRP: each pair's sentence 2 when sentence 1's trace reports it as a paraphrase; it
+    is right when the pair is labelled a paraphrase.  The words' cut points were chosen
+    on the tune families and the fit half: the report sides are measured here.
+    """
+    out: list[Row] = []
+    loaded = polnear_corpus()
+    if loaded is None:
+        print(f"note: {DATA / 'polnear'} absent; confidence on families skipped")
+    else:
+        corpus, docs = loaded
+        counts = {w: [0, 0] for w in qp.models.CONFIDENCE_WORDS}
+        for family in (f for f in quotation_families(docs) if f.side == families_side):
+            surest: dict[str, int] = {}
+            for m in qp.trace_quote(family.query, corpus).matches:
+                rank = qp.models.CONFIDENCE_WORDS.index(m.confidence)
+                surest[m.doc_id] = min(rank, surest.get(m.doc_id, rank))
+            for doc_id, rank in surest.items():
+                counts[qp.models.CONFIDENCE_WORDS[rank]][0] += 1
+                counts[qp.models.CONFIDENCE_WORDS[rank]][1] += doc_id in family.holders
+        for word, (n, right) in counts.items():
+            precision = _f(right / n) if n else "-"
+            out.append(Row(f"confidence, families ({families_side})", word, precision, n=str(n)))
+    path = DATA / "msrp" / "msr_paraphrase_train.txt"
+    if not path.exists():
+        print(f"note: {path} absent; confidence on MSRP skipped")
+        return out
+    rows = read_msrp(path)
+    pool = msrp_pool(rows)
+    index = CorpusIndex.for_corpus(pool.corpus)
+    tally = {w: [0, 0] for w in qp.models.CONFIDENCE_WORDS}
+    for r in rows:
+        if msrp_split(r) != msrp_side or r[3] == r[4]:
+            continue
+        target = pool.canon[r[2]]
+        hit = next((m for m in find_matches(r[3], index) if m.doc_id == target), None)
+        if hit is not None and hit.kind == "paraphrase":
+            tally[hit.confidence][0] += 1
+            tally[hit.confidence][1] += r[0] == "1"
+    for word, (n, right) in tally.items():
+        precision = _f(right / n) if n else "-"
+        out.append(
+            Row(f"confidence, MSRP ({msrp_side})", f"{word} paraphrase", precision, n=str(n))
+        )
+    return out
+
+
 # --------------------------------------------------------------------------- elided quotations
 
 _STYLES = (" … ", " ... ", " […] ")
@@ -1239,7 +1298,9 @@ def _commit() -> str:
 
 def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    ap.add_argument("--only", default="msrp,reuse,split,quotes,families,elided,altered,speed")
+    ap.add_argument(
+        "--only", default="msrp,reuse,split,quotes,families,confidence,elided,altered,speed"
+    )
     ap.add_argument("--lexical", action="store_true", help="do not use the semantic tier")
     ap.add_argument("--curve", type=Path, default=None, help="write the MSRP curve (CSV)")
     ap.add_argument(
@@ -1293,6 +1354,8 @@ def main(argv: list[str] | None = None) -> int:
         rows += quotes_section()
     if "families" in sections:
         rows += families_section(args.families_side, args.show)
+    if "confidence" in sections:
+        rows += confidence_section(args.families_side, args.msrp_side)
     if "elided" in sections:
         rows += elided_section()
     if "altered" in sections:

@@ -9,6 +9,7 @@ import argparse
 import contextlib
 import importlib.util
 import json
+import logging
 import os
 import re
 import shutil
@@ -26,7 +27,7 @@ from . import __version__
 from .api import as_corpus, build_graph, trace_quote
 from .corpus import Corpus, read_text, reads
 from .display import KIND_COLORS, marked_parts, printable, related_note, trace_text
-from .errors import ExportError, QuoteprovError
+from .errors import SKIP_HINT, ExportError, QuoteprovError
 from .export import check_graph_path, write_graph
 from .match import OCCURRENCE_COVERAGE
 from .models import OriginBasis
@@ -65,6 +66,37 @@ def _show_warning(
 ) -> None:
     """Print a warning as one line on stderr, without the source line Python adds."""
     _say("warning", message)
+
+
+class _NoteHandler(logging.Handler):
+    """The library's notices (:func:`quoteprov.errors.notice`) on stderr, the line as it
+    is, as Python shows it when logging is not set up."""
+
+    def emit(self, record: logging.LogRecord) -> None:
+        print(printable(record.getMessage()), file=sys.stderr)
+
+
+@contextlib.contextmanager
+def _notices() -> Iterator[None]:
+    """Print the library's notices while a command runs, and only here (not twice through
+    handlers someone else gave the root logger)."""
+    log = logging.getLogger("quoteprov")
+    handler, propagate = _NoteHandler(logging.INFO), log.propagate
+    log.addHandler(handler)
+    log.propagate = False
+    try:
+        yield
+    finally:
+        log.removeHandler(handler)
+        log.propagate = propagate
+
+
+def _error_text(exc: QuoteprovError) -> str:
+    """An error's message, the way past a bad input said as the command line's option."""
+    text = str(exc)
+    if exc.skippable:
+        text = text.replace(SKIP_HINT, "--skip-bad loads past it")
+    return text
 
 
 def _load(args: argparse.Namespace) -> Corpus:
@@ -191,6 +223,8 @@ _ROLE_STYLES = {
 }
 
 
+_CONFIDENCE_STYLES = {"certain": "bold", "likely": "", "possible": "dim italic"}
+
 _RELATED = 'the "related" list of --json'
 
 
@@ -227,6 +261,7 @@ def _rich_trace(trace: Trace) -> None:
     table.add_column("", no_wrap=True)
     table.add_column("document", overflow="fold", max_width=26)
     table.add_column("kind", no_wrap=True)
+    table.add_column("confidence", no_wrap=True)
     table.add_column("score", justify="right", no_wrap=True)
     table.add_column("speaker", max_width=16)
     table.add_column("matched text, changes from the query marked", ratio=1, min_width=30)
@@ -244,6 +279,7 @@ def _rich_trace(trace: Trace) -> None:
             Text("★ origin", style="bold yellow") if m is trace.origin else "",
             where,
             Text(m.kind, style="bold " + KIND_COLORS.get(m.kind, "")),
+            Text(m.confidence, style=_CONFIDENCE_STYLES[m.confidence]),
             f"{m.score:.1f}",
             Text(printable(m.speaker) if m.speaker is not None else "—"),
             text,
@@ -377,9 +413,13 @@ def graph_summary(graph: nx.DiGraph[str], output: Path) -> tuple[dict[str, Any],
         top = ", ".join(f"{_name(graph, o)} ×{n}" for o, n in origins.most_common(4))
         others = f", and {len(origins) - 4} more" if len(origins) > 4 else ""
         fallback = f" ({by_order} of them only by corpus order)" if by_order else ""
+        families = (
+            "the shared family originates"
+            if len(shared) == 1
+            else f"the {len(shared)} shared families originate"
+        )
         text += (
-            f" Origins found: the {len(shared)} shared famil{'y' if len(shared) == 1 else 'ies'}"
-            f" originate in {len(origins)} document{'s' * (len(origins) != 1)}: {top}{others};"
+            f" Origins found: {families} in {_count(len(origins), 'document')}: {top}{others};"
             f" decided by publication date for {by_date}, by other evidence for "
             f"{len(shared) - by_date}{fallback}."
         )
@@ -471,13 +511,11 @@ def main(argv: Sequence[str] | None = None) -> int:
         with contextlib.suppress(AttributeError, ValueError):
             stream.reconfigure(errors="backslashreplace")  # type: ignore[union-attr]
     try:
-        with warnings.catch_warnings():
-            # the help text says how to add the semantic tier; keep stderr for errors
-            warnings.filterwarnings("ignore", message="quoteprov: semantic tier unavailable")
+        with warnings.catch_warnings(), _notices():
             warnings.showwarning = _show_warning  # restored when the block ends
             command(args)
     except QuoteprovError as exc:
-        _say("error", exc)
+        _say("error", _error_text(exc))
         return 2
     except KeyboardInterrupt:
         print("quoteprov: interrupted", file=sys.stderr)

@@ -40,6 +40,7 @@ from .errors import (
     EncodingError,
     InputError,
     QuoteprovError,
+    skippable,
 )
 from .models import Document
 
@@ -246,7 +247,7 @@ class Corpus:
                 manifest = _read_json_object(manifest_path)
             except QuoteprovError as exc:
                 if errors == "raise":
-                    raise
+                    raise skippable(exc) from exc.__cause__
                 skipped.append((str(manifest_path), str(exc)))
 
         documents: list[Document] = []
@@ -257,7 +258,7 @@ class Corpus:
                 _claim(seen, document.id, str(file))
             except QuoteprovError as exc:
                 if errors == "raise":
-                    raise
+                    raise skippable(exc) from exc.__cause__
                 skipped.append((str(file), str(exc)))
                 continue
             if not document.text.strip():
@@ -339,7 +340,10 @@ class Corpus:
                     record = json.loads(line)
                 except json.JSONDecodeError as exc:
                     raise DocumentFormatError(
-                        f"{where}: not valid JSON ({exc.msg} at column {exc.colno}); each line "
+                        # json's own message may end with "at" ("Unterminated string
+                        # starting at"): the column completes it rather than following it
+                        f"{where}: not valid JSON ({exc.msg.removesuffix(' at')} at column "
+                        f"{exc.colno}); each line "
                         "must hold one JSON object"
                     ) from exc
                 named = _where(where, record)
@@ -347,7 +351,7 @@ class Corpus:
                 _claim(seen, document.id, where)
             except QuoteprovError as exc:
                 if errors == "raise":
-                    raise
+                    raise skippable(exc) from exc.__cause__
                 skipped.append((where, str(exc)))
                 continue
             documents.append(document)

@@ -37,6 +37,7 @@ from .provenance import Trace
 from .segment import split_sentences
 
 __all__ = [
+    "CONFIDENCE_STYLES",
     "KIND_COLORS",
     "Piece",
     "change_pieces",
@@ -51,12 +52,17 @@ __all__ = [
 ]
 
 KIND_COLORS = {
-    "verbatim": "#2e7d32",
-    "near_verbatim": "#00838f",
-    "partial": "#1565c0",
-    "paraphrase": "#6a1b9a",
+    "verbatim": "#0072b2",
+    "near_verbatim": "#009e73",
+    "partial": "#56b4e9",
+    "paraphrase": "#cc79a7",
 }
-"""One colour per kind of occurrence, shared by the HTML, the CLI and the pictures."""
+"""One colour per kind of occurrence, shared by the HTML, the CLI and the pictures: from
+the Okabe–Ito palette, which readers with any common colour-vision deficiency tell
+apart (blue, bluish green, sky blue, reddish purple; the pictures also vary the marker
+and the line style)."""
+
+_BADGE_TEXT = {"partial": "#000", "paraphrase": "#000"}  # dark text on the light colours
 
 _FONT = "font: 13px system-ui, -apple-system, 'Segoe UI', sans-serif; margin: 4px 0 14px 0"
 _MATCH = "background: #e3ecfa; border-radius: 2px"
@@ -66,6 +72,13 @@ _STYLES = {
     "substitute": "background: #fff0a8",
     "warning": "background: #ff9f43; color: #000; font-weight: 600; outline: 1px solid #d35400",
 }
+CONFIDENCE_STYLES = {
+    "certain": "font-weight: 600",
+    "likely": "",
+    "possible": "color: #666; font-style: italic",
+}
+"""How each confidence word is set in the HTML: the surer, the bolder."""
+
 _CELL = "padding: 3px 8px; text-align: left; vertical-align: top; border-bottom: 1px solid #ddd"
 _ORIGIN_ROW = "background: #fff8e1"
 _MAX_ROWS = 30
@@ -206,10 +219,17 @@ def _match_span_html(match: Match, doc: Document | None) -> str:
 
 def _kind_badge(kind: str) -> str:
     color = KIND_COLORS.get(kind, "#555")
+    text = _BADGE_TEXT.get(kind, "#fff")
     return (
-        f'<span style="background: {color}; color: #fff; border-radius: 3px; '
+        f'<span style="background: {color}; color: {text}; border-radius: 3px; '
         f'padding: 0 5px; white-space: nowrap">{_e(kind.replace("_", " "))}</span>'
     )
+
+
+def _confidence(match: Match) -> str:
+    word = match.confidence
+    title = f"calibrated score {match.score:.1f}: {word} (see README, What the kinds mean)"
+    return f'<span style="{CONFIDENCE_STYLES[word]}" title="{_e(title)}">{_e(word)}</span>'
 
 
 def _legend() -> str:
@@ -308,12 +328,14 @@ def trace_html(trace: Trace) -> str:
             + _td(_e(doc.source) if doc is not None and doc.source else "—")
             + _td(_e(_date(doc.published if doc is not None else None)), "; white-space: nowrap")
             + _td(_kind_badge(m.kind))
+            + _td(_confidence(m))
             + _td(f"{m.score:.1f}", "; text-align: right")
             + _td(_e(m.speaker) if m.speaker is not None else "—")
             + _td(_match_span_html(m, doc), "; max-width: 640px")
             + "</tr>"
         )
-    header = ["", "document", "outlet", "date", "kind", "score", "speaker", "in context"]
+    header = ["", "document", "outlet", "date", "kind", "confidence", "score", "speaker"]
+    header.append("in context")
     parts.append(_table(header, rows))
     if len(ordered) > _MAX_ROWS:
         parts.append(f"<div>… and {len(ordered) - _MAX_ROWS} more (see trace.to_frame())</div>")
@@ -348,7 +370,7 @@ def match_html(match: Match, document: Document | None = None) -> str:
     speaker = _e(match.speaker) if match.speaker is not None else "unattributed"
     head = (
         f"<b>{_e(match.doc_id)}</b> [{match.start}:{match.end}] {_kind_badge(match.kind)} "
-        f"score {match.score:.1f} · {speaker}"
+        f"{_confidence(match)} (score {match.score:.1f}) · {speaker}"
     )
     changes = (
         f" · {len(match.changes)} change{'s' * (len(match.changes) != 1)}" if match.changes else ""
@@ -679,8 +701,8 @@ def trace_text(trace: Trace, *, width: int = 100, related_in: str = "trace.relat
     1 occurrence in 1 document
     origin: a — only occurrence
     <BLANKLINE>
-            document  kind      score  speaker  matched text (changes from the query marked)
-    origin  a         verbatim  100.0  Tom Lee  Peace is near
+            document  kind      confidence  score  speaker  matched text (changes marked)
+    origin  a         verbatim  certain     100.0  Tom Lee  Peace is near
     """
     lines = [f"“{printable(_short(trace.query, width))}”"]
     if not trace.matches:
@@ -702,6 +724,7 @@ def trace_text(trace: Trace, *, width: int = 100, related_in: str = "trace.relat
             "origin" if m is trace.origin else "",
             printable(m.doc_id),
             m.kind,
+            m.confidence,
             f"{m.score:.1f}",
             printable(m.speaker) if m.speaker is not None else "—",
         )
@@ -711,12 +734,12 @@ def trace_text(trace: Trace, *, width: int = 100, related_in: str = "trace.relat
         textwrap.wrap(printable(marked_text(m)), max(width, 20), break_on_hyphens=False) or [""]
         for m in ordered
     ]
-    header = ("", "document", "kind", "score", "speaker")
-    widths = [max(len(r[i]) for r in [header, *rows]) for i in range(5)]
+    header = ("", "document", "kind", "confidence", "score", "speaker")
+    widths = [max(len(r[i]) for r in [header, *rows]) for i in range(len(header))]
     indent = " " * (sum(widths) + 2 * len(widths))
     lines.append("")
     for row, text in [
-        (header, ["matched text (changes from the query marked)"]),
+        (header, ["matched text (changes marked)"]),
         *zip(rows, texts, strict=True),
     ]:
         cells = [cell.ljust(w) for cell, w in zip(row, widths, strict=True)]

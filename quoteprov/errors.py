@@ -10,6 +10,9 @@ True
 
 from __future__ import annotations
 
+import logging
+import sys
+
 __all__ = [
     "CorpusError",
     "DocumentFormatError",
@@ -19,11 +22,65 @@ __all__ = [
     "InputError",
     "MissingDependencyError",
     "QuoteprovError",
+    "notice",
+    "skippable",
 ]
+
+SKIP_HINT = 'errors="skip" loads past it'
+"""How to get past an input a corpus loader cannot use, ending its error's message (the
+command line says ``--skip-bad`` instead)."""
+
+NOTE_PREFIX = "quoteprov: note: "
 
 
 class QuoteprovError(Exception):
-    """Base class of every error quoteprov raises on purpose."""
+    """Base class of every error quoteprov raises on purpose.
+
+    ``skippable`` is True for an error about one input of a corpus being loaded (a file,
+    a line, a page) that ``errors="skip"`` would load past; its message says so.
+    """
+
+    skippable = False
+
+
+def skippable(exc: QuoteprovError) -> QuoteprovError:
+    """``exc``, about one input of a corpus being loaded, with :data:`SKIP_HINT` ending
+    its message and ``skippable`` set: a folder stopped by one bad file says how to load
+    the rest.
+
+    >>> str(skippable(CorpusError("a.txt: a binary file")))
+    'a.txt: a binary file; errors="skip" loads past it'
+    """
+    if not exc.skippable:
+        exc.args = (f"{exc}; {SKIP_HINT}", *exc.args[1:])
+        exc.skippable = True
+    return exc
+
+
+def notice(text: str) -> None:
+    """Say something worth knowing, once, as one line: ``quoteprov: note: TEXT``.
+
+    A notice is no warning (nothing is wrong, there is nothing to fix): it goes to the
+    ``quoteprov`` logger when logging is set up (``logging.basicConfig``, a notebook's
+    or an application's handlers), else straight to stderr, without the source line and
+    category a :class:`UserWarning` shows.  The command line prints the same line.
+    Callers say each thing once per process.
+
+    >>> import io, logging
+    >>> said = io.StringIO()
+    >>> handler = logging.StreamHandler(said)
+    >>> logging.getLogger("quoteprov").addHandler(handler)
+    >>> notice("matching lexically")
+    >>> logging.getLogger("quoteprov").removeHandler(handler)
+    >>> print(said.getvalue(), end="")
+    quoteprov: note: matching lexically
+    """
+    line = NOTE_PREFIX + " ".join(text.split())
+    log = logging.getLogger("quoteprov")
+    if log.hasHandlers():
+        log.warning(line)
+    else:  # what logging's last resort does, whatever its level: one plain line
+        print(line, file=sys.stderr)
 
 
 class InputError(QuoteprovError, ValueError):

@@ -87,7 +87,8 @@ def _doc_columns(doc: Document | None) -> dict[str, Any]:
 
 
 _TRACE_COLUMNS = [
-    "doc_id", "title", "source", "published", "kind", "score", "is_origin", "speaker", "cue",
+    "doc_id", "title", "source", "published", "kind", "confidence", "score", "is_origin",
+    "speaker", "cue",
     "quoted", "start", "end", "text", "changes", "altered",
 ]  # fmt: skip
 
@@ -103,8 +104,10 @@ def trace_frame(trace: Trace) -> pd.DataFrame:
     Returns
     -------
     pandas.DataFrame
-        Columns ``doc_id``, ``title``, ``source``, ``published``, ``kind``, ``score``,
-        ``is_origin``, ``speaker``, ``cue``, ``quoted``, ``start``, ``end``, ``text``,
+        Columns ``doc_id``, ``title``, ``source``, ``published``, ``kind``,
+        ``confidence`` (``certain``, ``likely`` or ``possible``: see
+        :attr:`quoteprov.models.Match.confidence`), ``score``, ``is_origin``, ``speaker``,
+        ``cue``, ``quoted``, ``start``, ``end``, ``text``,
         ``changes`` (``query→found``, ``+inserted``, ``−deleted``, ``⚠`` for a number or
         negation, joined by ``"; "``) and ``altered``.
 
@@ -127,6 +130,7 @@ def trace_frame(trace: Trace) -> pd.DataFrame:
             "doc_id": m.doc_id,
             **_doc_columns(docs.get(m.doc_id)),
             "kind": m.kind,
+            "confidence": m.confidence,
             "score": m.score,
             "is_origin": m is trace.origin,
             "speaker": m.speaker,

@@ -16,10 +16,12 @@ import datetime as dt
 from enum import Enum
 from typing import Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
+from pydantic import BaseModel, ConfigDict, Field, computed_field, field_validator, model_validator
 
 __all__ = [
+    "CONFIDENCE_WORDS",
     "Change",
+    "Confidence",
     "Document",
     "Kind",
     "Match",
@@ -35,6 +37,24 @@ Kind = Literal["verbatim", "near_verbatim", "partial", "paraphrase"]
 """How an occurrence relates to the query, from closest to loosest."""
 
 KIND_RANK: dict[str, int] = {"verbatim": 0, "near_verbatim": 1, "partial": 2, "paraphrase": 3}
+
+Confidence = Literal["certain", "likely", "possible"]
+"""How sure quoteprov is that a document carries the quotation (:attr:`Match.confidence`)."""
+
+CONFIDENCE_WORDS: tuple[Confidence, ...] = ("certain", "likely", "possible")
+"""The confidence words, surest first."""
+
+# The cut points of Match.confidence, chosen on the tune side of the evaluation only
+# (benchmarks/quality.py --lexical --only families,msrp --families-side tune --msrp-side
+# fit, section "confidence"); the precision each word gives on the report side is in
+# README.md.  On the PolNeAR tune families every unaltered near-verbatim occurrence
+# holding 0.8 of the query's weighted content was right; a partial or paraphrase was
+# right from 0.6 on (0.53 was the one wrong occurrence), and on MSRP's fit half a
+# paraphrase scored 50 or more was a true paraphrase 0.89 of the time, one below 50
+# about half the time.
+CERTAIN_COVERAGE = 0.8
+LIKELY_COVERAGE = 0.6
+LIKELY_SCORE = 50.0
 
 
 class _Frozen(BaseModel):
@@ -150,15 +170,19 @@ class Match(_Frozen):
     ``partial`` or ``paraphrase`` as an occurrence only from
     ``quoteprov.match.OCCURRENCE_COVERAGE`` on.
 
+    ``confidence`` says in a word how sure the match is that the document carries the
+    quotation, from its kind, score, coverage and alterations (see :attr:`confidence`);
+    it is derived, never stored, and shown beside the score everywhere.
+
     >>> m = Match(doc_id="a", start=0, end=11, text="We will win", score=100, kind="verbatim")
     >>> m
-    <Match verbatim 100.0 in 'a'[0:11], speaker None: 'We will win'>
+    <Match verbatim 100.0 (certain) in 'a'[0:11], speaker None: 'We will win'>
     >>> swap = Change(op="substitute", query="Clinton", found="Trump", start=0, end=5,
     ...               entity=True)
     >>> m = Match(doc_id="a", start=0, end=9, text="Trump won", score=90.0,
     ...           kind="near_verbatim", changes=(swap,))
-    >>> m.altered, m.alterations
-    (True, ("name: 'Clinton' → 'Trump'",))
+    >>> m.altered, m.alterations, m.confidence
+    (True, ("name: 'Clinton' → 'Trump'",), 'likely')
     """
 
     doc_id: str
@@ -179,6 +203,9 @@ class Match(_Frozen):
     @model_validator(mode="before")
     @classmethod
     def _derive_alterations(cls, data: Any) -> Any:
+        if isinstance(data, dict) and "confidence" in data:
+            # a match read back from JSON: the word follows from the other fields again
+            data = {k: v for k, v in data.items() if k != "confidence"}
         if isinstance(data, dict) and "alterations" not in data and "altered" not in data:
             changes = [
                 c if isinstance(c, Change) else Change.model_validate(c)
@@ -195,6 +222,38 @@ class Match(_Frozen):
             raise ValueError("altered must be True exactly when alterations are given")
         return self
 
+    @computed_field  # type: ignore[prop-decorator]
+    @property
+    def confidence(self) -> Confidence:
+        """How sure quoteprov is that the document carries the quotation, in a word.
+
+        - ``certain``: the quotation verbatim (elided or not), or near-verbatim holding
+          :data:`CERTAIN_COVERAGE` of the query's weighted content; never an altered
+          match.
+        - ``likely``: any other verbatim or near-verbatim match (an altered one
+          included), a score of :data:`LIKELY_SCORE` or more (the scorer's probability
+          is at least one half), or a partial or paraphrase holding
+          :data:`LIKELY_COVERAGE` of the query's content.
+        - ``possible``: the rest: a rewording or fragment sharing less, whose score is
+          low.
+
+        The precision each word gives on the evaluation's report side is in README.md
+        ("What the kinds mean").
+
+        >>> Match(doc_id="a", start=0, end=5, text="rise", score=18.1, kind="paraphrase",
+        ...       coverage=0.45).confidence
+        'possible'
+        >>> Match(doc_id="a", start=0, end=5, text="rise", score=18.1, kind="paraphrase",
+        ...       coverage=0.62).confidence
+        'likely'
+        """
+        if self.kind == "verbatim" or self.elided or self.kind == "near_verbatim":
+            sure = self.kind == "verbatim" or self.elided or self.coverage >= CERTAIN_COVERAGE
+            return "certain" if sure and not self.altered else "likely"
+        if self.score >= LIKELY_SCORE or self.coverage >= LIKELY_COVERAGE:
+            return "likely"
+        return "possible"
+
     def __repr__(self) -> str:
         text = " ".join(self.text.split())
         short = text if len(text) <= 50 else text[:49] + "…"
@@ -202,7 +261,8 @@ class Match(_Frozen):
         altered = " (altered)" if self.altered else ""
         altered += " (elided)" if self.elided else ""
         return (
-            f"<Match {self.kind} {self.score:.1f} in {self.doc_id!r}[{self.start}:{self.end}]"
+            f"<Match {self.kind} {self.score:.1f} ({self.confidence}) in "
+            f"{self.doc_id!r}[{self.start}:{self.end}]"
             f", speaker {self.speaker!r}{changes}{altered}: {short!r}>"
         )
 

@@ -1,10 +1,11 @@
 """Pictures of traces and provenance graphs (optional: ``pip install 'quoteprov[notebook]'``).
 
 - :func:`plot_timeline`: a trace's occurrences over publication time, one row per outlet,
-  marker by kind, the origin starred; undated occurrences sit in their own column.
+  origin first, marker by kind, the origin starred, copies linked to it; undated
+  occurrences sit in a band of their own, off the time axis.
 - :func:`plot_graph`: a provenance graph in three columns, speakers → quotation families
   → documents (documents in publication order), node colour by type, edge style by kind,
-  origin occurrences in gold and ``derived_from`` arcs in red.
+  origin occurrences in gold (Okabe–Ito orange) and ``derived_from`` arcs in vermillion.
 - :func:`to_html`: the same graph as one self-contained, interactive HTML file
   (vis-network from pyvis, inlined: it opens with no network).
 
@@ -64,15 +65,17 @@ EDGE_STYLES: dict[str, dict[str, Any]] = {
     "near_verbatim": {"color": KIND_COLORS["near_verbatim"], "style": "solid", "width": 1.2},
     "partial": {"color": KIND_COLORS["partial"], "style": "dashed", "width": 1.2},
     "paraphrase": {"color": KIND_COLORS["paraphrase"], "style": "dotted", "width": 1.5},
-    "origin": {"color": "#f0a500", "style": "solid", "width": 3.0},
-    "derived_from": {"color": "#d62728", "style": "solid", "width": 2.2},
+    "origin": {"color": "#e69f00", "style": "solid", "width": 3.0},
+    "derived_from": {"color": "#d55e00", "style": "solid", "width": 2.2},
 }
 """How each edge is drawn: ``said``, ``occurs_in`` by kind (``origin`` when it is the
 family's origin occurrence) and ``derived_from``."""
 
 _COLUMNS = {"speaker": 0, "quote": 1, "document": 2}
 _MARKERS = {"verbatim": "o", "near_verbatim": "D", "partial": "^", "paraphrase": "s"}
-_ORIGIN_GOLD = "#f0a500"
+# Okabe–Ito orange and vermillion: the origin and derived_from stay apart from each other
+# and from the kinds' colours whatever the reader's colour vision
+_ORIGIN_GOLD = "#e69f00"
 
 
 def _pyplot(feature: str) -> Any:
@@ -91,30 +94,42 @@ def _short(text: str, width: int) -> str:
 # -- timeline -----------------------------------------------------------------------------------
 
 
-def _outlet(doc: Document | None, doc_id: str) -> str:
+def _row_name(doc: Document | None, doc_id: str) -> str:
+    """A timeline row's label: the outlet, else the title, else the document id."""
     if doc is not None and doc.source:
-        return doc.source
+        return _short(doc.source, 32)
+    if doc is not None and doc.title:
+        return _short(doc.title, 32)
     return _short(doc_id, 24)
+
+
+_LINK = "#888888"
+_BAND = "#f4f4f4"
 
 
 def plot_timeline(trace: Trace, ax: Axes | None = None) -> Axes:
     """Draw a trace's occurrences over publication time, one row per outlet.
 
-    Each occurrence is a marker at its document's publication date on its outlet's row
-    (the document id when the outlet is unknown); the marker's shape and colour give the
-    kind, and the origin is a gold star.  Occurrences in undated documents are drawn in
-    a separate "undated" column on the right, so nothing is left out.
+    Rows follow the provenance: the origin's row on top, then the copies' rows (dated
+    ones in date order, then undated ones), each labelled with its outlet, else its
+    document's title, else its id.  Each occurrence is a marker at its document's
+    publication date; shape and colour give the kind, the origin is a gold star, and a
+    grey arrow runs from each copy to the origin it was traced to.  Occurrences in
+    undated documents are drawn in a band of their own on the left, off the time axis,
+    so that no undated document seems to come before or after a dated one.
 
     Parameters
     ----------
     trace : Trace
         A result of :func:`quoteprov.trace_quote` (also ``trace.plot_timeline()``).
     ax : matplotlib.axes.Axes, optional
-        Where to draw; a new figure sized to the number of outlets otherwise.
+        Where to draw the time axis (the undated band, when needed, is an inset on its
+        left); a new figure sized to the number of rows otherwise.
 
     Returns
     -------
     matplotlib.axes.Axes
+        The time axis.
 
     Raises
     ------
@@ -135,6 +150,7 @@ def plot_timeline(trace: Trace, ax: Axes | None = None) -> Axes:
     """
     plt = _pyplot("plot_timeline")
     from matplotlib.lines import Line2D
+    from matplotlib.patches import ConnectionPatch
 
     docs = trace.documents
     matches = list(trace.matches)
@@ -145,19 +161,35 @@ def plot_timeline(trace: Trace, ax: Axes | None = None) -> Axes:
 
     dated = [when(m.doc_id) for m in matches]
     known = [d for d in dated if d is not None]
-    # rows, top to bottom: the origin's outlet, then the others by first appearance
-    first: dict[str, tuple[int, dt.datetime]] = {}
-    for m, d in zip(matches, dated, strict=True):
-        key = (0, d) if d is not None else (1, dt.datetime.max)
-        name = _outlet(docs.get(m.doc_id), m.doc_id)
+    names = [_row_name(docs.get(m.doc_id), m.doc_id) for m in matches]
+    # rows, top to bottom: the origin's, then the copies' by their first dated
+    # occurrence, then rows with undated occurrences only, in the trace's order
+    first: dict[str, tuple[int, dt.datetime, int]] = {}
+    for n, (name, d) in enumerate(zip(names, dated, strict=True)):
+        key = (0, d, n) if d is not None else (1, dt.datetime.max, n)
         first[name] = min(first.get(name, key), key)
-    origin = _outlet(docs.get(trace.origin.doc_id), trace.origin.doc_id) if trace.origin else None
-    outlets = sorted(first, key=lambda name: (name != origin, first[name], name))
-    row = {name: n for n, name in enumerate(outlets)}
+    origin = _row_name(docs.get(trace.origin.doc_id), trace.origin.doc_id) if trace.origin else None
+    rows_named = sorted(first, key=lambda name: (name != origin, first[name]))
+    row = {name: n for n, name in enumerate(rows_named)}
+    undated = None in dated
 
     if ax is None:
-        _, ax = plt.subplots(figsize=(9.5, 1.6 + 0.42 * max(1, len(outlets))), layout="constrained")
-    # x is in days since the first dated occurrence; undated ones get a column of their own
+        fig, ax = plt.subplots(
+            figsize=(9.5, 1.7 + 0.42 * max(1, len(rows_named))), layout="constrained"
+        )
+        fig.get_layout_engine().set(w_pad=0.12)  # keeps the row labels off the edge
+    band: Axes | None = None
+    if undated:
+        # a band of its own, left of the time axis: an undated document has no place on it
+        band = ax.inset_axes((-0.13 if known else 0.0, 0.0, 0.1 if known else 1.0, 1.0))
+        band.set_in_layout(True)  # its row labels count in a constrained layout
+        band.set_facecolor(_BAND)
+        band.set_xlim(-1.0, 1.0)
+        band.set_xticks([0.0], labels=["undated"], fontsize=8)
+        band.set_ylim(len(rows_named) - 0.5, -0.5)
+        band.tick_params(left=False, labelleft=False)
+        for side in ("top", "right", "left"):
+            band.spines[side].set_visible(False)
     epoch = min(known).replace(hour=0, minute=0, second=0, microsecond=0) if known else None
 
     def day(d: dt.datetime) -> float:
@@ -168,76 +200,77 @@ def plot_timeline(trace: Trace, ax: Axes | None = None) -> Axes:
     if known:
         lo, hi = day(min(known)), day(max(known))
     pad = max(1.0, (hi - lo) * 0.08)
-    undated_x = hi + max(2.0, (hi - lo) * 0.18) if known else 0.0
-    xs = [day(d) if d is not None else undated_x for d in dated]
-    crowd: Counter[tuple[int, float]] = Counter()
-    seen: Counter[tuple[int, float]] = Counter()
-    for m, x in zip(matches, xs, strict=True):
-        crowd[(row[_outlet(docs.get(m.doc_id), m.doc_id)], x)] += 1
-    for m, x in zip(matches, xs, strict=True):
-        r = row[_outlet(docs.get(m.doc_id), m.doc_id)]
-        n, total = seen[(r, x)], crowd[(r, x)]
-        seen[(r, x)] += 1
-        y = r + (n - (total - 1) / 2) * min(0.22, 0.6 / max(1, total))
+    where: list[tuple[Axes, float]] = [
+        (ax, day(d)) if d is not None else (band if band is not None else ax, 0.0) for d in dated
+    ]
+    crowd: Counter[tuple[int, int, float]] = Counter()
+    seen: Counter[tuple[int, int, float]] = Counter()
+    for name, (axes, x) in zip(names, where, strict=True):
+        crowd[(id(axes), row[name], x)] += 1
+    points: list[tuple[Axes, float, float]] = []
+    for m, name, (axes, x) in zip(matches, names, where, strict=True):
+        spot = (id(axes), row[name], x)
+        n, total = seen[spot], crowd[spot]
+        seen[spot] += 1
+        y = row[name] + (n - (total - 1) / 2) * min(0.22, 0.6 / max(1, total))
+        points.append((axes, x, y))
         if m is trace.origin:
-            ax.scatter(
-                [x],
-                [y],
-                s=420,
-                marker="*",
-                color=_ORIGIN_GOLD,
-                edgecolor="black",
-                linewidth=0.8,
-                zorder=2,
-            )
-            ax.annotate(
-                "origin",
-                (x, y),
-                xytext=(9, 7),
-                textcoords="offset points",
-                fontsize=8,
-                fontweight="bold",
-            )
-        ax.scatter(
-            [x],
-            [y],
-            s=46,
-            marker=_MARKERS[m.kind],
-            color=KIND_COLORS[m.kind],
-            edgecolor="white",
-            linewidth=0.6,
-            zorder=3,
-        )
+            axes.scatter([x], [y], s=420, marker="*", color=_ORIGIN_GOLD, edgecolor="black",
+                         linewidth=0.8, zorder=2)  # fmt: skip
+            axes.annotate("origin", (x, y), xytext=(9, 7), textcoords="offset points",
+                          fontsize=8, fontweight="bold", annotation_clip=False)  # fmt: skip
+        axes.scatter([x], [y], s=46, marker=_MARKERS[m.kind], color=KIND_COLORS[m.kind],
+                     edgecolor="white", linewidth=0.6, zorder=3)  # fmt: skip
+    if trace.origin is not None and any(m is trace.origin for m in matches):
+        o_axes, ox, oy = points[next(i for i, m in enumerate(matches) if m is trace.origin)]
+        for m, (axes, x, y) in zip(matches, points, strict=True):
+            if m is trace.origin or m.doc_id == trace.origin.doc_id:
+                continue
+            link = ConnectionPatch(
+                (x, y), (ox, oy), coordsA=axes.transData, coordsB=o_axes.transData,
+                arrowstyle="-|>", mutation_scale=9, color=_LINK, linewidth=0.8, alpha=0.7,
+                shrinkA=5, shrinkB=9, connectionstyle="arc3,rad=0.15", zorder=1,
+            )  # fmt: skip
+            # on the figure, above both axes: an arrow into the band is not hidden by it
+            link.set_zorder(5)
+            ax.figure.add_artist(link)
 
-    ax.set_yticks(range(len(outlets)), labels=outlets)
-    ax.set_ylim(len(outlets) - 0.5, -0.5)
+    ax.set_yticks(range(len(rows_named)), labels=rows_named)
+    ax.set_ylim(len(rows_named) - 0.5, -0.5)
+    if band is not None and known:  # the rows are labelled left of the band
+        band.set_yticks(range(len(rows_named)), labels=rows_named)
+        band.tick_params(left=False, labelleft=True)
+        ax.tick_params(axis="y", labelleft=False)
     ticks: list[float] = []
     labels: list[str] = []
     if epoch is not None:
         step = max(1, math.ceil((hi - lo) / 7))
         ticks = [float(t) for t in range(0, int(hi) + 1, step)]
         labels = [(epoch + dt.timedelta(days=t)).strftime("%Y-%m-%d") for t in ticks]
-    if None in dated:
-        ticks.append(undated_x)
-        labels.append("undated")
-        if known:
-            ax.axvline((hi + undated_x) / 2, color="#bbbbbb", linestyle="--", linewidth=0.8)
-    crowded = len(ticks) > 6
-    ax.set_xticks(ticks, labels=labels, rotation=30 if crowded else 0, fontsize=8)
-    if crowded:
-        plt.setp(ax.get_xticklabels(), ha="right", rotation_mode="anchor")
-    right = undated_x if None in dated else hi
-    ax.set_xlim(lo - pad, right + pad)
+        crowded = len(ticks) > 6
+        ax.set_xticks(ticks, labels=labels, rotation=30 if crowded else 0, fontsize=8)
+        if crowded:
+            plt.setp(ax.get_xticklabels(), ha="right", rotation_mode="anchor")
+        ax.set_xlim(lo - pad, hi + pad)
+        ax.set_xlabel("publication date")
+    else:  # nothing dated: the band is the whole picture
+        ax.set_xticks([])
+        ax.set_xlim(-1.0, 1.0)
+        if band is not None:
+            ax.set_frame_on(False)
     ax.grid(axis="y", color="#eeeeee")
     ax.set_axisbelow(True)
-    ax.set_xlabel("publication date")
     n_docs = len({m.doc_id for m in matches})
+    outlets = {docs[m.doc_id].source for m in matches if m.doc_id in docs and docs[m.doc_id].source}
+    named = (
+        f"{len(outlets)} named outlet{'s' * (len(outlets) != 1)}" if outlets else "no outlet named"
+    )
     ax.set_title(
-        f"“{_short(trace.query, 90)}”\n{len(matches)} occurrence{'s' * (len(matches) != 1)} "
-        f"in {n_docs} document{'s' * (n_docs != 1)}, {len(outlets)} outlet"
-        f"{'s' * (len(outlets) != 1)}",
+        f"“{_short(trace.query, 80)}”\n{len(matches)} occurrence{'s' * (len(matches) != 1)} "
+        f"in {n_docs} document{'s' * (n_docs != 1)}, {named}",
         fontsize=10,
         loc="left",
+        x=-0.13 if band is not None and known else 0.0,  # from the band's left edge
     )
     kinds = [k for k in _MARKERS if any(m.kind == k for m in matches)]
     handles = [
@@ -257,6 +290,8 @@ def plot_timeline(trace: Trace, ax: Axes | None = None) -> Axes:
                 label="origin",
             )
         )
+        if len({m.doc_id for m in matches}) > 1:
+            handles.append(Line2D([], [], color=_LINK, linewidth=0.8, label="copy → origin"))
     if handles:
         ax.legend(
             handles=handles, loc="upper left", bbox_to_anchor=(1.01, 1), fontsize=8, frameon=False
@@ -379,6 +414,7 @@ def _node_label(node: str, data: Mapping[str, Any]) -> str:
     if kind == "quote":
         words = str(data.get("text", "")).split()
         text = " ".join(words[:6]) + ("…" if len(words) > 6 else "")
+        text = _short(text, 28)  # a label fits its lane (see to_html)
         docs = int(data.get("documents", 0))
         return f"“{text}”" + (f" ({docs} docs)" if docs > 1 else "")
     return _short(str(data.get("name") or data.get("label") or node), 32)
@@ -419,7 +455,7 @@ def plot_graph(
     (speakers green triangles, quotation families orange circles, documents blue
     squares, origin documents ringed in gold); ``occurs_in`` edges are coloured by kind
     (solid verbatim and near-verbatim, dashed partial, dotted paraphrase, gold for the
-    origin occurrence), ``said`` edges grey, and ``derived_from`` edges red arcs from the
+    origin occurrence), ``said`` edges grey, and ``derived_from`` edges vermillion arcs from the
     copy to its source.
 
     Parameters
@@ -517,7 +553,8 @@ def plot_graph(
                 va="center" if node_type != "quote" else "bottom",
                 fontsize=7.5,
                 zorder=5,
-                bbox={"boxstyle": "round,pad=0.15", "fc": "white", "ec": "none", "alpha": 0.75},
+                # opaque, above every edge: a dotted edge never runs through a label
+                bbox={"boxstyle": "round,pad=0.2", "fc": "white", "ec": "none", "alpha": 1.0},
             )
     for kind, x in _COLUMNS.items():
         if columns.get(float(x)):
@@ -593,7 +630,7 @@ header h1 {{ font-size: 16px; margin: 0 0 4px 0; }}
 .line {{ display: inline-block; width: 22px; margin-right: 4px; vertical-align: 3px; }}
 main {{ display: flex; height: calc(100vh - 74px); }}
 #graph {{ flex: 1; min-width: 0; }}
-#details {{ width: 330px; padding: 8px 12px; border-left: 1px solid #ddd; overflow: auto; }}
+#details {{ width: 260px; padding: 8px 12px; border-left: 1px solid #ddd; overflow: auto; }}
 #details dt {{ font-weight: 600; margin-top: 6px; }}
 #details dd {{ margin: 0; white-space: pre-wrap; word-break: break-word; }}
 div.vis-tooltip {{ white-space: pre-wrap; max-width: 420px; }}
@@ -615,11 +652,78 @@ const DATA = {data};
 const nodes = new vis.DataSet(DATA.nodes);
 const edges = new vis.DataSet(DATA.edges);
 const network = new vis.Network(document.getElementById("graph"), {{nodes, edges}}, DATA.options);
-network.once("afterDrawing", () => {{
+// Fit the whole graph, labels and curved edges included, inside the canvas with a margin
+// (vis-network's own fit() leaves labels at the edges cut and ignores curved edges), then
+// say where everything was drawn, for tests and for anyone checking the page.
+const MARGIN = 28;  // pixels on every side of the canvas
+function extent() {{
+  const box = {{left: Infinity, top: Infinity, right: -Infinity, bottom: -Infinity}};
+  const grow = (l, t, r, b) => {{
+    box.left = Math.min(box.left, l); box.top = Math.min(box.top, t);
+    box.right = Math.max(box.right, r); box.bottom = Math.max(box.bottom, b);
+  }};
+  for (const id of nodes.getIds()) {{
+    const b = network.getBoundingBox(id);  // the node and its label, in canvas units
+    if (b) grow(b.left, b.top, b.right, b.bottom);
+  }}
+  const at = network.getPositions();
+  for (const edge of edges.get()) {{
+    if (!edge.smooth || !edge.smooth.type) continue;
+    const a = at[edge.from], b = at[edge.to];
+    if (!a || !b) continue;
+    // a curved edge bulges at most roundness x its length off the straight line
+    const r = edge.smooth.roundness || 0.5, dx = b.x - a.x, dy = b.y - a.y;
+    const mx = (a.x + b.x) / 2, my = (a.y + b.y) / 2;
+    for (const s of [-1, 1]) {{
+      grow(mx + s * r * dy, my - s * r * dx, mx + s * r * dy, my - s * r * dx);
+    }}
+  }}
+  return box;
+}}
+function fitAll() {{
+  const box = extent(), el = document.getElementById("graph");
+  const w = Math.max(1, box.right - box.left), h = Math.max(1, box.bottom - box.top);
+  const scale = Math.min(
+    (el.clientWidth - 2 * MARGIN) / w, (el.clientHeight - 2 * MARGIN) / h, 1.6);
+  const position = {{x: (box.left + box.right) / 2, y: (box.top + box.bottom) / 2}};
+  network.moveTo({{position, scale, animation: false}});
+}}
+function report() {{
   const status = document.getElementById("qp-status");
+  const rect = document.getElementById("graph").getBoundingClientRect();
+  const boxes = {{}};
+  for (const id of nodes.getIds()) {{
+    const b = network.getBoundingBox(id);
+    const p = network.canvasToDOM({{x: b.left, y: b.top}});
+    const q = network.canvasToDOM({{x: b.right, y: b.bottom}});
+    boxes[id] = [p.x + rect.left, p.y + rect.top, q.x + rect.left, q.y + rect.top].map(Math.round);
+  }}
+  status.dataset.boxes = JSON.stringify(boxes);
+  const canvas = [rect.left, rect.top, rect.right, rect.bottom];
+  status.dataset.canvas = JSON.stringify(canvas.map(Math.round));
+  status.dataset.viewport = JSON.stringify([window.innerWidth, window.innerHeight]);
+  const font = DATA.options.nodes.font.size * network.getScale();
+  status.dataset.fontPx = String(Math.round(10 * font) / 10);
   status.dataset.drawn = String(Object.keys(network.getPositions()).length);
+}}
+// fit whenever the canvas has a size it was not fitted to: on opening, and after the
+// window changes (vis-network redraws then); a stabilised force layout fits again
+let fittedTo = "";
+network.on("afterDrawing", () => {{
+  const el = document.getElementById("graph");
+  const size = `${{el.clientWidth}}x${{el.clientHeight}}`;
+  if (size === fittedTo) return;
+  fittedTo = size;
+  fitAll();
+  network.once("afterDrawing", report);
+  network.redraw();
 }});
-network.on("stabilizationIterationsDone", () => network.setOptions({{physics: false}}));
+network.on("stabilizationIterationsDone", () => {{
+  network.setOptions({{physics: false}});
+  fittedTo = "";
+  network.redraw();
+}});
+window.addEventListener("resize", () => network.redraw());
 network.on("click", (params) => {{
   if (!params.nodes.length) return;
   const attrs = DATA.attributes[params.nodes[0]] || {{}};
@@ -644,6 +748,10 @@ network.on("click", (params) => {{
 
 
 _SCRIPT_END = re.compile(r"</script", re.IGNORECASE)
+_FONT = 15  # label size in canvas units
+_ROW = 15.0  # canvas units between rows of the tallest column (two lanes: 30 per lane)
+_COLUMN = 420.0  # canvas units between columns
+_LANE = 120.0  # a quotation's offset from its column's centre, in a tall column
 
 
 def _script_json(value: Any) -> str:
@@ -744,7 +852,12 @@ def to_html(
         raise InputError(f"layout must be 'layered' or 'force', not {layout!r}")
     sub = _keep(graph, min_documents)
     pos = layered_positions(sub)
-    spacing = 36.0 * max(2, *Counter(x for x, _ in pos.values()).values())
+    # canvas units; labels are _FONT units high.  A tall quotation column is drawn in two
+    # staggered lanes, so that a label below one dot never meets its neighbours': the
+    # page then fits a corpus' families at a readable size (13 px or more on 1280x800
+    # for the seeds' 40 families)
+    tallest = max(2, *Counter(x for x, _ in pos.values()).values())
+    spacing = _ROW * tallest
     net = Network(directed=True)
     nodes: dict[str, dict[str, Any]] = {n: d for n, d in sub.nodes(data=True)}
     origins = _origins(nodes)
@@ -753,14 +866,17 @@ def to_html(
         extra: dict[str, Any] = {}
         if layout == "layered":
             x, y = pos[n]
-            extra = {"x": x * 520.0, "y": (1.0 - y) * spacing, "physics": False}
+            lane = 0.0
+            if data.get("type") == "quote" and tallest > 12:
+                lane = _LANE if round((1.0 - y) * (tallest - 1)) % 2 else -_LANE
+            extra = {"x": x * _COLUMN + lane, "y": (1.0 - y) * spacing, "physics": False}
         border = _ORIGIN_GOLD if n in origins else style["color"]
         net.add_node(
             n,
             label=_node_label(n, data),
             title=_tooltip(n, data),
             shape=style["shape"],
-            size=12 if data.get("type") != "quote" else 10,
+            size=9 if data.get("type") != "quote" else 7,
             color={"background": style["color"], "border": border},
             borderWidth=4 if n in origins else 1,
             **extra,
@@ -783,7 +899,7 @@ def to_html(
     options = {
         "physics": {"enabled": layout == "force", "stabilization": {"iterations": 300}},
         "interaction": {"hover": True, "tooltipDelay": 120},
-        "nodes": {"font": {"size": 12}},
+        "nodes": {"font": {"size": _FONT, "background": "rgba(255,255,255,0.85)"}},
         "edges": {"arrows": {"to": {"scaleFactor": 0.5}}},
     }
     data = {

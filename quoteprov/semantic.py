@@ -15,7 +15,9 @@ site-packages, never from a model hub).  When it is installed, :func:`find_match
 
 It runs on a GPU when PyTorch sees one (half precision, large batches), on the CPU
 otherwise.  Without the extra, or with ``QUOTEPROV_SEMANTIC=0`` in the environment,
-everything works lexically; the first search says so once (a :class:`UserWarning`).
+everything works lexically; without the extra the first search says so in one line on
+stderr, once per process (:func:`quoteprov.errors.notice`: the ``quoteprov`` logger when
+logging is set up, the same line the command line prints otherwise).
 
 Nothing here imports PyTorch until an encoder is asked for.
 
@@ -27,13 +29,13 @@ from __future__ import annotations
 
 import os
 import threading
-import warnings
 from collections.abc import Sequence
 from importlib.metadata import PackageNotFoundError, version
 from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
+from .errors import notice
 from .parallel import progress_bar, show_progress
 
 if TYPE_CHECKING:
@@ -59,9 +61,19 @@ DIMENSIONS = 384
 CACHE_SIZE = 500_000  # sentence vectors kept in memory (1.5 KB each)
 EMBED_STEP = 2_000  # sentences encoded (and kept in a corpus file) per step
 
-_LOCK = threading.Lock()
-_ENCODER: Encoder | None = None
-_STATE = {"tried": False, "warned": False}
+
+class _Tier:
+    """The shared encoder's state: loaded on first use (once: a failed load is not retried),
+    its absence said once per process."""
+
+    def __init__(self) -> None:
+        self.lock = threading.Lock()
+        self.encoder: Encoder | None = None
+        self.tried = False
+        self.noted = False
+
+
+_TIER = _Tier()
 
 
 def enabled() -> bool:
@@ -114,27 +126,25 @@ def _load() -> Encoder:
 
 
 def get_encoder() -> Encoder | None:
-    """The shared encoder, loaded on first use; None (after one warning) when the
+    """The shared encoder, loaded on first use; None (after one notice) when the
     ``semantic`` extra is not installed, or when ``QUOTEPROV_SEMANTIC=0``."""
-    global _ENCODER
     if not enabled():
         return None
-    with _LOCK:
-        if _ENCODER is None and not _STATE["tried"]:
-            _STATE["tried"] = True
+    tier = _TIER
+    with tier.lock:
+        if tier.encoder is None and not tier.tried:
+            tier.tried = True
             try:
-                _ENCODER = _load()
+                tier.encoder = _load()
             except ImportError as exc:
-                if not _STATE["warned"]:
-                    _STATE["warned"] = True
-                    warnings.warn(
-                        f"quoteprov: semantic tier unavailable ({exc.name or exc} is not "
-                        'installed); matching lexically. pip install "quoteprov[semantic]" '
-                        "to add sentence embeddings.",
-                        UserWarning,
-                        stacklevel=3,
+                if not tier.noted:
+                    tier.noted = True
+                    notice(
+                        f"semantic tier unavailable ({exc.name or exc} is not installed); "
+                        'matching lexically. pip install "quoteprov[semantic]" to add '
+                        "sentence embeddings."
                     )
-        return _ENCODER
+        return tier.encoder
 
 
 def sentence_vectors(index: CorpusIndex, encoder: Encoder) -> np.ndarray:

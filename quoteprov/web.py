@@ -67,6 +67,7 @@ from .errors import (
     InputError,
     MissingDependencyError,
     QuoteprovError,
+    skippable,
 )
 from .models import Document
 
@@ -511,7 +512,7 @@ def load_html(
             _claim(seen, document.id, str(file))
         except QuoteprovError as exc:
             if errors == "raise":
-                raise
+                raise skippable(exc) from exc.__cause__
             skipped.append((str(file), str(exc)))
             continue
         documents.append(document)
@@ -758,8 +759,10 @@ def load_warc(
                         _take(record, file, where, kept, counts, keep)
                     except QuoteprovError as exc:
                         counts.errors += 1
-                        if errors == "raise" or isinstance(exc, MissingDependencyError):
+                        if isinstance(exc, MissingDependencyError):
                             raise
+                        if errors == "raise":
+                            raise skippable(exc) from exc.__cause__
                         skipped.append((where, str(exc)))
                     if bar is not None:
                         bar.update(max(0, offset - done))
@@ -769,7 +772,7 @@ def load_warc(
             except _Malformed as exc:
                 counts.errors += 1
                 if errors == "raise":
-                    raise
+                    raise skippable(exc) from exc.__cause__
                 skipped.append((str(file), str(exc)))
             if bar is not None:
                 with contextlib.suppress(OSError):

@@ -202,6 +202,7 @@ def test_bad_inputs_stop_with_one_line_or_are_skipped_and_named(
     )
     code, out, err = run(capsys, *base)
     assert code == 2 and out == "" and err.count("\n") == 1 and "Traceback" not in err
+    assert err.rstrip().endswith("--skip-bad loads past it") and "errors=" not in err
     code, out, err = run(capsys, *base, "--skip-bad")
     assert code == 0
     skipped = [line for line in err.splitlines() if line.startswith("quoteprov: skipped ")]
@@ -213,6 +214,35 @@ def test_bad_inputs_stop_with_one_line_or_are_skipped_and_named(
         docs = {d["doc_id"] for _, d in graph.nodes(data=True) if d["type"] == "document"}
         good = {p.stem for p in SEEDS.glob("*.txt")} - {ARTICLE}
         assert docs == good | {"empty"}
+
+
+def test_one_shared_family_is_one_family_in_the_summary(tmp_path: Path) -> None:
+    docs = [
+        {"id": "wire", "text": '"We will rebuild every bridge by spring," she said.'},
+        {"id": "blog", "text": 'She said: "We will rebuild every bridge by spring."'},
+    ]
+    _, text = cli.graph_summary(qp.build_graph(docs), tmp_path / "g.graphml")
+    assert "Origins found: the shared family originates in 1 document: " in text
+    assert "the 1 " not in text
+
+
+def test_trace_shows_a_confidence_word_beside_each_score(
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    for extra in ([], ["--plain"]):
+        code, out, _ = run(capsys, "trace", STATEMENT[3], "--corpus", str(SEEDS), *extra)
+        assert code == 0
+        header = next(line for line in out.splitlines() if "confidence" in line)
+        assert header.index("confidence") < header.index("score")
+        rows = _rows(out)
+        assert [(" certain " in r, " possible " in r) for r in rows] == [
+            (True, False),
+            (True, False),
+            (False, True),  # the rewrite: paraphrase 18.1, holding 0.45 of the query
+        ]
+    code, out, _ = run(capsys, "trace", STATEMENT[3], "--corpus", str(SEEDS), "--json")
+    words = {m["doc_id"]: m["confidence"] for m in json.loads(out)["matches"]}
+    assert words == {ARTICLE: "certain", OUTLET: "certain", REWRITE: "possible"}
 
 
 def test_lone_surrogates_from_json_escapes_are_printed_as_escapes(

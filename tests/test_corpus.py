@@ -374,6 +374,15 @@ def test_jsonl_malformed_line_names_the_line(tmp_path: Path) -> None:
     with pytest.raises(DocumentFormatError, match=r"docs\.jsonl:3: not valid JSON") as info:
         Corpus.from_jsonl(file)
     assert isinstance(info.value.__cause__, json.JSONDecodeError)
+    assert str(info.value).endswith('; errors="skip" loads past it')  # the way past it
+    assert info.value.skippable
+
+
+def test_jsonl_error_says_where_without_a_doubled_word(tmp_path: Path) -> None:
+    file = write(tmp_path, "docs.jsonl", '{"id": "a", "text": "unterminated\n')
+    with pytest.raises(DocumentFormatError, match="string starting at column 21") as info:
+        Corpus.from_jsonl(file)
+    assert " at at " not in str(info.value)
 
 
 @pytest.mark.parametrize(

@@ -87,6 +87,36 @@ def test_trace_html_shows_the_journey(confident: qp.Trace, seeds: qp.Corpus) -> 
     assert after.split()[0].strip('.”"') in article
 
 
+def test_each_row_reads_a_confidence_word_beside_its_score(confident: qp.Trace) -> None:
+    html = trace_html(confident)
+    head = html.split("<tbody>")[0]
+    assert head.index(">confidence<") < head.index(">score<")
+    rows = html.split("<tr")[2:]
+    for m in confident.matches:
+        row = next(r for r in rows if m.doc_id in r)
+        assert re.search(rf">{m.confidence}</span></td><td[^>]*>{m.score:.1f}</td>", row)
+    assert [m.confidence for m in confident.matches] == ["certain", "certain", "possible"]
+    assert f"{confident.matches[0].confidence}</span> (score 100.0)" in match_html(
+        confident.matches[0]
+    )
+
+
+def test_an_altered_match_is_never_certain() -> None:
+    swap = qp.Change(op="substitute", query="45", found="40", start=9, end=11, number=True)
+    for kind, score in (("near_verbatim", 97.0), ("paraphrase", 99.0), ("partial", 95.0)):
+        m = qp.Match(doc_id="a", start=0, end=20, text="Taxes at 40 percent.", score=score,
+                     kind=kind, changes=(swap,), coverage=1.0)  # fmt: skip
+        assert m.altered and m.confidence == "likely"
+    gap = swap.model_copy(update={"elision": True})
+    elided = qp.Match(doc_id="a", start=0, end=20, text="x" * 20, score=100, kind="verbatim",
+                      elided=True, changes=(gap,))  # fmt: skip
+    assert elided.altered and elided.confidence == "likely"
+    clean = qp.Match(doc_id="a", start=0, end=3, text="abc", score=100, kind="verbatim")
+    assert clean.confidence == "certain"
+    assert qp.Match.model_validate(clean.model_dump()) == clean  # JSON round trip
+    assert clean.model_dump()["confidence"] == "certain"
+
+
 def test_numbers_and_negations_are_flagged() -> None:
     docs = [{"id": "a", "text": "The minister said 12 bridges will not be rebuilt."}]
     m = qp.trace_quote("The minister said 10 bridges will be rebuilt", docs).matches[0]

@@ -20,6 +20,8 @@ def test_trace_frame(seeds: qp.Corpus) -> None:
     assert frame["published"].isna().tolist() == [True, True, False]
     rewrite = frame.set_index("doc_id").loc[REWRITE]
     assert rewrite["kind"] == "paraphrase" and "confident→convinced" in rewrite["changes"]
+    assert frame["confidence"].tolist() == ["certain", "certain", "possible"]
+    assert list(frame.columns).index("confidence") + 1 == list(frame.columns).index("score")
     assert "−the interference of" in rewrite["changes"] and not rewrite["altered"]
     for row in frame.itertuples():
         assert seeds[row.doc_id].text[row.start : row.end] == row.text

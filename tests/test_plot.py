@@ -3,6 +3,7 @@ marks in them, a self-contained page whose graph a real browser draws."""
 
 from __future__ import annotations
 
+import html
 import json
 import re
 import shutil
@@ -21,13 +22,14 @@ import numpy as np
 import pytest
 from conftest import ARTICLE, OUTLET, REWRITE, STATEMENT
 from matplotlib.axes import Axes
+from matplotlib.patches import ConnectionPatch
 
 import quoteprov as qp
 from quoteprov.display import KIND_COLORS
 from quoteprov.plot import NODE_STYLES
 
-GOLD = "#f0a500"
-RED = "#d62728"
+GOLD = "#e69f00"
+RED = "#d55e00"  # vermillion
 
 
 def _rgb(color: str) -> np.ndarray:
@@ -62,16 +64,26 @@ def graph(seeds: qp.Corpus) -> qp.ProvenanceGraph:
 def test_timeline_of_the_seeds(seeds: qp.Corpus, rendered: Path) -> None:
     trace = qp.trace_quote(STATEMENT[3], seeds)
     ax = trace.plot_timeline()
-    rows = [t.get_text() for t in ax.get_yticklabels()]
-    assert rows == ["Newsweek", REWRITE, OUTLET]  # origin's outlet first, then dated ones
-    assert [t.get_text() for t in ax.get_xticklabels()][-1] == "undated"
-    points = [c.get_offsets() for c in ax.collections]
-    assert sum(len(p) for p in points) == len(trace.matches) + 1  # + the origin's star
+    (band,) = ax.child_axes  # the undated occurrences' own band, left of the time axis
+    rows = [t.get_text() for t in band.get_yticklabels()]  # labelled left of the band
+    # the origin's row first, then the copies (dated first); outlet, else title, else id
+    assert rows == ["Newsweek", "North Korea claims that Cuba, a…", OUTLET]
+    assert [t.get_text() for t in ax.get_yticklabels()] == []
+    assert "undated" not in [t.get_text() for t in ax.get_xticklabels()]  # not a date
+    assert [t.get_text() for t in band.get_xticklabels()] == ["undated"]
+    assert band.get_position().x1 <= ax.get_position().x0
+    on_time = np.concatenate([c.get_offsets() for c in ax.collections])
+    undated = np.concatenate([c.get_offsets() for c in band.collections])
+    assert len(on_time) == 1 and len(undated) == len(trace.matches)  # + the origin's star
+    title = ax.get_title(loc="left")
+    assert title.endswith("3 documents, 1 named outlet") and "3 outlets" not in title
+    links = [a for a in ax.figure.artists if isinstance(a, ConnectionPatch)]
+    assert len(links) == len(trace.matches) - 1  # each copy → the origin
     image, inside = _save(ax, rendered / "timeline_seeds.png")
     assert image.std() > 0.05
-    assert _pixels(inside, KIND_COLORS["verbatim"]) > 20
-    assert _pixels(inside, KIND_COLORS["paraphrase"]) > 20
-    assert _pixels(inside, GOLD) > 30  # the origin's star
+    assert _pixels(image, KIND_COLORS["verbatim"]) > 20  # in the undated band
+    assert _pixels(inside, KIND_COLORS["paraphrase"]) > 20  # on the time axis
+    assert _pixels(image, GOLD) > 30  # the origin's star
 
 
 def test_timeline_of_dated_occurrences(rendered: Path) -> None:
@@ -208,20 +220,36 @@ def test_browser_draws_the_graph(
     graph: qp.ProvenanceGraph, seeds: qp.Corpus, rendered: Path, tmp_path: Path
 ) -> None:
     page = qp.to_html(graph, rendered / "graph_seeds_browser.html")
-    dom = _chromium(tmp_path, "--dump-dom", page.as_uri())
-    status = re.search(r'<div id="qp-status"[^>]*>', dom)
-    assert status is not None
-    drawn = re.search(r'data-drawn="(\d+)"', status.group(0))
-    assert drawn is not None and int(drawn.group(1)) == graph.number_of_nodes()
+    for width, height in ((1280, 800), (1920, 1080)):
+        dom = _chromium(tmp_path, f"--window-size={width},{height}", "--dump-dom", page.as_uri())
+        found = re.search(r'<div id="qp-status"[^>]*>', dom)
+        assert found is not None
+        status = {k: html.unescape(v) for k, v in re.findall(r'data-([\w-]+)="([^"]*)"', found[0])}
+        assert int(status["drawn"]) == graph.number_of_nodes()
+        # the page's viewport: the window less the headless browser's own bars
+        view_w, view_h = json.loads(status["viewport"])
+        assert view_w == width and 0.75 * height < view_h <= height
+        left, top, right, bottom = json.loads(status["canvas"])
+        boxes = json.loads(status["boxes"])
+        assert set(boxes) == set(graph.nodes)
+        for node, (x0, y0, x1, y1) in boxes.items():  # every node and its label, in view
+            assert left <= x0 < x1 <= right and top <= y0 < y1 <= bottom, (width, node)
+            assert x0 >= 0 and x1 <= view_w and y0 >= 0 and y1 <= view_h
+        assert float(status["font-px"]) >= 12.0  # labels drawn big enough to read
+        if width == 1280:
+            canvas_box = (left, top, right)
 
-    shot = rendered / "graph_seeds_browser.png"
-    _chromium(tmp_path, f"--screenshot={shot}", "--window-size=1200,900", page.as_uri())
+    shot = rendered / "graph_seeds_browser.png"  # looked at by eye once (see the PR note)
+    _chromium(tmp_path, f"--screenshot={shot}", "--window-size=1280,800", page.as_uri())
     image = mpimg.imread(shot)
-    assert image.shape[:2] == (900, 1200)
-    canvas = image[90:880, 0:840]  # below the legend, left of the details panel
+    assert image.shape[:2] == (800, 1280)
+    left, top, right = canvas_box
+    canvas = image[top + 2 : 790, left : right - 2]  # below the legend, left of the panel
     for style in NODE_STYLES.values():
         assert _pixels(canvas, style["color"], 0.03) > 40, style
     assert _pixels(canvas, RED, 0.05) > 20
+    edge = np.concatenate([canvas[:, :6], canvas[:, -6:]], axis=1)  # nothing drawn at the sides
+    assert _pixels(edge, "#ffffff", 0.02) == edge.shape[0] * edge.shape[1]
 
     # the notebook HTML of a trace, a corpus and the graph, as a browser shows them
     trace = qp.trace_quote(STATEMENT[3], seeds)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import sqlite3
 import warnings
 import zlib
@@ -22,26 +23,71 @@ from quoteprov.segment import split_sentences
 def fresh_tier(monkeypatch: pytest.MonkeyPatch) -> None:
     """The semantic tier switched on, with its load state reset (restored afterwards)."""
     monkeypatch.setenv("QUOTEPROV_SEMANTIC", "1")
-    monkeypatch.setattr(semantic, "_STATE", {"tried": False, "warned": False})
-    monkeypatch.setattr(semantic, "_ENCODER", None)
+    monkeypatch.setattr(semantic, "_TIER", semantic._Tier())
+
+
+NOTE = (
+    "quoteprov: note: semantic tier unavailable (torch is not installed); matching lexically. "
+    'pip install "quoteprov[semantic]" to add sentence embeddings.'
+)
+
+
+def _missing() -> semantic.Encoder:
+    raise ModuleNotFoundError("No module named 'torch'", name="torch")
 
 
 def test_without_the_extra_it_works_lexically_and_says_so_once(
-    fresh_tier: None, monkeypatch: pytest.MonkeyPatch
+    fresh_tier: None, monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture
 ) -> None:
-    def missing() -> semantic.Encoder:
-        raise ModuleNotFoundError("No module named 'torch'", name="torch")
-
-    monkeypatch.setattr(semantic, "_load", missing)
+    monkeypatch.setattr(semantic, "_load", _missing)
     corpus = qp.Corpus([qp.Document(id="a", text='"We will rebuild every bridge," she said.')])
     index = CorpusIndex.for_corpus(corpus)
-    with warnings.catch_warnings(record=True) as caught:
+    with warnings.catch_warnings(record=True) as caught, caplog.at_level("INFO", "quoteprov"):
         warnings.simplefilter("always")
         first = find_matches("we will rebuild every bridge", index)
         second = find_matches("rebuild every bridge", index)
-    said = [w for w in caught if "semantic tier unavailable" in str(w.message)]
-    assert len(said) == 1 and "torch" in str(said[0].message)
+    assert not caught  # a notice, not a warning with a source line
+    assert [r.getMessage() for r in caplog.records] == [NOTE]
     assert [m.kind for m in first] == ["verbatim"] and [m.kind for m in second] == ["verbatim"]
+
+
+# what a user sees: Python with logging not set up, and the command line, in processes of
+# their own (pytest sets logging up)
+_SCRIPT = """
+import sys
+from quoteprov import semantic
+def missing():
+    raise ModuleNotFoundError("No module named 'torch'", name="torch")
+semantic._load = missing
+if sys.argv[1] == "python":
+    import quoteprov as qp
+    corpus = qp.Corpus.from_directory(sys.argv[2])
+    qp.trace_quote("we are confident that Cuba would smash", corpus)
+    qp.trace_quote("firmly safeguard the political stability", corpus)
+else:
+    from quoteprov.cli import main
+    sys.exit(main(sys.argv[2:]))
+"""
+
+
+def test_the_note_is_one_line_the_same_in_python_and_on_the_command_line(tmp_path: Path) -> None:
+    import os
+    import subprocess
+    import sys
+
+    from conftest import SEEDS
+
+    env = {**os.environ, "QUOTEPROV_SEMANTIC": "1"}
+
+    def run(*args: str) -> subprocess.CompletedProcess[str]:
+        command = [sys.executable, "-c", _SCRIPT, *args]
+        return subprocess.run(command, capture_output=True, text=True, env=env, timeout=300)
+
+    python = run("python", str(SEEDS))
+    assert python.returncode == 0 and python.stderr == NOTE + "\n"  # once, no source line
+    cli = run("cli", "trace", "we are confident that Cuba", "--corpus", str(SEEDS), "--json")
+    assert cli.returncode == 0 and cli.stderr == NOTE + "\n"
+    assert json.loads(cli.stdout)["matches"]  # stdout stays JSON
 
 
 def test_switched_off_by_the_environment(monkeypatch: pytest.MonkeyPatch) -> None:
@@ -139,8 +185,9 @@ def test_sentence_vectors_are_kept_in_the_corpus_file(seeds: qp.Corpus, seeds_fi
 def test_an_opened_corpus_traces_as_the_corpus_in_memory_with_the_tier_on(
     fresh_tier: None, monkeypatch: pytest.MonkeyPatch, seeds: qp.Corpus, seeds_file: Path
 ) -> None:
-    monkeypatch.setattr(semantic, "_ENCODER", _CountingEncoder())
-    monkeypatch.setattr(semantic, "_STATE", {"tried": True, "warned": False})
+    tier = semantic._Tier()
+    tier.encoder, tier.tried = _CountingEncoder(), True
+    monkeypatch.setattr(semantic, "_TIER", tier)
     query = STATEMENT[0]
     expected = qp.trace_quote(query, qp.Corpus(list(seeds))).to_json()  # an index of its own
     assert qp.trace_quote(query, qp.Corpus.open(seeds_file)).to_json() == expected  # computed
