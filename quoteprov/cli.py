@@ -293,6 +293,9 @@ def _rich_trace(trace: Trace) -> None:
         legend.append(" inserted, ")
         legend.append("[−x]", style="red")
         legend.append(" deleted, ")
+        if any(m.elided for m in trace.matches):
+            legend.append("[…x]", style="bold green")
+            legend.append(" left out at the query's …, ")
         legend.append("⚠", style="reverse bold red")
         legend.append(" a number or a negation changed")
         console.print(legend)

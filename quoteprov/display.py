@@ -100,13 +100,14 @@ class Piece:
     negation that differs.
 
     >>> Piece("substitute", "convinced", query="confident")
-    Piece(kind='substitute', text='convinced', query='confident', warning=False)
+    Piece(kind='substitute', text='convinced', query='confident', warning=False, elided=False)
     """
 
     kind: Literal["same", "insert", "delete", "substitute"]
     text: str
     query: str = ""
     warning: bool = False
+    elided: bool = False  # words the query leaves out at its ellipsis
 
 
 def change_pieces(match: Match, text: str | None = None) -> list[Piece]:
@@ -153,7 +154,8 @@ def change_pieces(match: Match, text: str | None = None) -> list[Piece]:
         if change.op == "delete":
             pieces.append(Piece("delete", "", change.query, warning))
         elif c_end > c_start:
-            pieces.append(Piece(change.op, text[c_start:c_end], change.query, warning))
+            piece = Piece(change.op, text[c_start:c_end], change.query, warning, change.elision)
+            pieces.append(piece)
         pos = max(pos, c_end)
     if end > pos:
         pieces.append(Piece("same", text[pos:end]))
@@ -173,7 +175,9 @@ def _piece_html(piece: Piece) -> str:
             f"{_e(piece.query)}</del>&#8201;"
         )
     if piece.kind == "insert":
-        title = f"{what}not in the query"
+        title = (
+            f"{what}left out at the query's ellipsis" if piece.elided else f"{what}not in the query"
+        )
         return (
             f'<ins style="{_STYLES["insert"]}{warn}" title="{_e(title)}">{flag}'
             f"{_e(piece.text)}</ins>"
@@ -567,7 +571,8 @@ def marked_parts(match: Match, text: str | None = None) -> list[tuple[str, Role,
         if piece.kind == "same":
             parts.append((piece.text, "same", False))
         elif piece.kind == "insert":
-            parts.append((f"[{flag}+{piece.text}]", "insert", warn))
+            mark = "…" if piece.elided else "+"
+            parts.append((f"[{flag}{mark}{piece.text}]", "insert", warn))
         elif piece.kind == "substitute":
             parts += [(f"[{flag}", "found", warn), (piece.query, "query", warn)]
             parts.append((f"→{piece.text}]", "found", warn))
@@ -747,7 +752,9 @@ def trace_text(trace: Trace, *, width: int = 100, related_in: str = "trace.relat
         lines += [indent + more for more in text[1:]]
     if any(m.changes for m in ordered):
         lines.append("")
+        elided = ", […x] left out at the query's …" if any(m.elided for m in ordered) else ""
         lines.append(
-            "changes: [query→found] substituted, [+x] inserted, [−x] deleted, ⚠ number or negation"
+            "changes: [query→found] substituted, [+x] inserted, [−x] deleted"
+            f"{elided}, ⚠ number or negation"
         )
     return "\n".join(lines)

@@ -76,7 +76,7 @@ def _change_text(change: Change) -> str:
     if change.op == "substitute":
         return f"{flag}{change.query}→{change.found}"
     if change.op == "insert":
-        return f"{flag}+{change.found}"
+        return f"{flag}…{change.found}" if change.elision else f"{flag}+{change.found}"
     return f"{flag}−{change.query}"
 
 
@@ -87,29 +87,34 @@ def _doc_columns(doc: Document | None) -> dict[str, Any]:
 
 
 _TRACE_COLUMNS = [
-    "doc_id", "title", "source", "published", "kind", "confidence", "score", "is_origin",
-    "speaker", "cue",
-    "quoted", "start", "end", "text", "changes", "altered",
+    "doc_id", "title", "source", "published", "kind", "confidence", "score", "coverage",
+    "is_origin", "speaker", "cue", "quoted", "start", "end", "text", "changes", "altered",
+    "alterations", "elided", "related",
 ]  # fmt: skip
 
 
-def trace_frame(trace: Trace) -> pd.DataFrame:
+def trace_frame(trace: Trace, related: bool = False) -> pd.DataFrame:
     """One row per match of a trace, best first, with its document's metadata.
 
     Parameters
     ----------
     trace : Trace
         A result of :func:`quoteprov.trace_quote` (also ``trace.to_frame()``).
+    related : bool
+        Also list the weaker matches kept apart in ``trace.related``, after the
+        occurrences, with ``related`` True.
 
     Returns
     -------
     pandas.DataFrame
         Columns ``doc_id``, ``title``, ``source``, ``published``, ``kind``,
         ``confidence`` (``certain``, ``likely`` or ``possible``: see
-        :attr:`quoteprov.models.Match.confidence`), ``score``, ``is_origin``, ``speaker``,
-        ``cue``, ``quoted``, ``start``, ``end``, ``text``,
-        ``changes`` (``query→found``, ``+inserted``, ``−deleted``, ``⚠`` for a number or
-        negation, joined by ``"; "``) and ``altered``.
+        :attr:`quoteprov.models.Match.confidence`), ``score``, ``coverage`` (the share of
+        the query the match holds), ``is_origin``, ``speaker``, ``cue``, ``quoted``,
+        ``start``, ``end``, ``text``, ``changes`` (``query→found``, ``+inserted``,
+        ``−deleted``, ``…left out`` at the query's ellipsis, ``⚠`` for a number or
+        negation, joined by ``"; "``), ``altered``, ``alterations`` (joined by ``"; "``),
+        ``elided`` and ``related``.
 
     Raises
     ------
@@ -132,6 +137,7 @@ def trace_frame(trace: Trace) -> pd.DataFrame:
             "kind": m.kind,
             "confidence": m.confidence,
             "score": m.score,
+            "coverage": m.coverage,
             "is_origin": m is trace.origin,
             "speaker": m.speaker,
             "cue": m.cue,
@@ -141,8 +147,12 @@ def trace_frame(trace: Trace) -> pd.DataFrame:
             "text": m.text,
             "changes": "; ".join(_change_text(c) for c in m.changes),
             "altered": m.altered,
+            "alterations": "; ".join(m.alterations),
+            "elided": m.elided,
+            "related": weak,
         }
-        for m in trace.matches
+        for weak, matches in ((False, trace.matches), (True, trace.related if related else ()))
+        for m in matches
     ]
     return _frame("Trace.to_frame", rows, _TRACE_COLUMNS)
 

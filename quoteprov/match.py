@@ -769,7 +769,9 @@ def _lexical(
         if local < NEAR_SIMILARITY:
             continue
         share = coverage(q, adoc, t0, t1, index)
-        if aligned >= NEAR_COVERAGE:
+        # near-verbatim: the query's span, most of its words the same ("I know" spans "I
+        # don't know" but keeps two of its three words: no copy of it)
+        if aligned >= NEAR_COVERAGE and matched >= NEAR_SIMILARITY * n:
             changes = _changes(q, 0, n, adoc, t0, t1, symbols)
             score = 100.0 * _calibrated(q, adoc, t0, t1, index)
             found.append(_make_match(adoc, t0, t1, "near_verbatim", score, changes, share))
@@ -781,6 +783,9 @@ def _lexical(
             changes = _changes(q, q0, q1, adoc, t0, t1, symbols)
             # ranked by how much of what the query says its sentence carries
             score = 100.0 * _calibrated(q, adoc, *_sentences_of(adoc, t0, t1), index)
+            # a fragment holds no more of the query than the share of its words it aligns:
+            # two rare words ("classified material") can weigh half of a query's content
+            share = min(share, matched / n)
             found.append(_make_match(adoc, t0, t1, "partial", score, changes, share))
     return found
 

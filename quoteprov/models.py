@@ -165,10 +165,10 @@ class Match(_Frozen):
     ``elided`` is True for a query quoted with an ellipsis ("…", "...", "[…]") whose pieces
     all occur verbatim and in order: the match is the verbatim quotation with the words
     between the pieces left out, each stretch a change with ``elision`` set.
-    ``coverage`` is the share of the query's content (its content words, each weighed by
-    its rarity in the corpus) that the matched text holds, from 0 to 1: a trace reports a
-    ``partial`` or ``paraphrase`` as an occurrence only from
-    ``quoteprov.match.OCCURRENCE_COVERAGE`` on.
+    ``coverage`` is the share of the query that the matched text holds, from 0 to 1: its
+    content words, each weighed by its rarity in the corpus, and for a ``partial`` no more
+    than the share of the query's words it aligns.  A trace reports a ``partial`` or
+    ``paraphrase`` as an occurrence only from ``quoteprov.match.OCCURRENCE_COVERAGE`` on.
 
     ``confidence`` says in a word how sure the match is that the document carries the
     quotation, from its kind, score, coverage and alterations (see :attr:`confidence`);

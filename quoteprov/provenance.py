@@ -237,8 +237,14 @@ def choose_origin(
         when = candidates[first[0]].doc.published
         later = _names(doc(n) for n in dated if n not in first)
         kept = [n for n in pool if n in first or candidates[n].doc.published is None]
+        undated = [n for n in kept if candidates[n].doc.published is None]
         if len(kept) == 1:
             reason = f"earliest publication date ({when}; later: {later})"
+        elif undated:
+            reason = (
+                f"later publications set aside ({later}: after {when}); undated ones kept, "
+                f"since they may be earlier ({_names(doc(n) for n in undated)})"
+            )
         else:
             reason = f"later publications set aside ({later}: after {when})"
         decided = step(kept, OriginBasis.DATE, reason)
@@ -261,7 +267,9 @@ def choose_origin(
     kept = [n for n in pool if KIND_RANK[candidates[n].kind] == exact]
     edited = _names(f"{doc(n)} ({candidates[n].kind})" for n in pool if n not in kept)
     decided = step(
-        kept, OriginBasis.COMPLETENESS, f"the most complete occurrence (others: {edited})"
+        kept,
+        OriginBasis.COMPLETENESS,
+        f"the occurrence in the query's exact words (others edited: {edited})",
     )
     if decided is not None:
         return decided
@@ -275,8 +283,8 @@ def choose_origin(
         return decided
 
     dated = [n for n in pool if candidates[n].doc.published is not None]
-    undated = _names(doc(n) for n in pool if n not in dated)
-    decided = step(dated, OriginBasis.DATE, f"the dated occurrence (undated: {undated})")
+    others = _names(doc(n) for n in pool if n not in dated)
+    decided = step(dated, OriginBasis.DATE, f"the dated occurrence (undated: {others})")
     if decided is not None:
         return decided
 
@@ -1168,8 +1176,9 @@ class Trace(_Frozen):
         """
         return MappingProxyType(self._documents)
 
-    def to_frame(self) -> pd.DataFrame:
-        """One row per match, origin flagged: see :func:`quoteprov.frames.trace_frame`.
+    def to_frame(self, related: bool = False) -> pd.DataFrame:
+        """One row per match, origin flagged (``related``: the weaker matches too, after
+        them): see :func:`quoteprov.frames.trace_frame`.
 
         >>> from quoteprov.models import Document
         >>> corpus = Corpus([Document(id="a", text="Peace is near.")])
@@ -1179,7 +1188,7 @@ class Trace(_Frozen):
         """
         from .frames import trace_frame
 
-        return trace_frame(self)
+        return trace_frame(self, related)
 
     def plot_timeline(self, ax: Axes | None = None) -> Axes:
         """Occurrences over publication time by outlet: see :func:`quoteprov.plot.plot_timeline`.

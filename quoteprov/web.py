@@ -38,8 +38,8 @@ called.
 ...     b"<p>The minister said the talks would resume on Monday after a long pause.</p>"
 ...     b"</article><footer>All rights reserved.</footer></body></html>",
 ...     doc_id="talks")
->>> doc.title, doc.source, doc.published, doc.metadata["date_source"]
-('Talks resume', 'The Wire', datetime.date(2021, 7, 16), 'meta')
+>>> doc.title, doc.source, doc.published.isoformat(), doc.metadata["date_source"]
+('Talks resume', 'The Wire', '2021-07-16T09:00:00+00:00', 'meta')
 >>> doc.text.splitlines()[-1]  # the footer is gone
 'The minister said the talks would resume on Monday after a long pause.'
 """
@@ -280,7 +280,7 @@ def _language(tree: HtmlElement, header: str | None) -> str | None:
 
 def _publication_date(
     tree: HtmlElement, urls: Iterable[str | None]
-) -> tuple[dt.date | None, str | None]:
+) -> tuple[dt.date | dt.datetime | None, str | None]:
     """The publication date and where it was found (meta, json-ld, url), or (None, None);
     the page's date markup is left to the extractor's own htmldate call."""
     from htmldate.core import examine_header
@@ -297,8 +297,48 @@ def _publication_date(
     for source, probe in probes:
         found = probe()
         if found:
-            return dt.date.fromisoformat(found), source
+            day = dt.date.fromisoformat(found)
+            timed = _time_of_day(tree, day) if source in ("meta", "json-ld") else None
+            return (timed or day), source
     return None, None
+
+
+# an ISO date with a time of day (and maybe an offset), as meta tags and JSON-LD write it
+_TIMESTAMP = re.compile(
+    r"\d{4}-\d{2}-\d{2}[T ]\d{2}:\d{2}(?::\d{2}(?:\.\d+)?)?(?:Z|[+-]\d{2}:?\d{2})?"
+)
+
+
+def _time_of_day(tree: HtmlElement, day: dt.date) -> dt.datetime | None:
+    """The publication time the page's meta tags or JSON-LD give for ``day``, if any.
+
+    htmldate finds the day only; two wire copies of one morning are told apart by the
+    time (``article:published_time``, ``datePublished``).  The first timestamp on a tag
+    that names a publication, then any, whose date (in its own offset) is ``day``.
+
+    >>> import lxml.html
+    >>> page = lxml.html.fromstring('<html><head><meta property="article:published_time" '
+    ...     'content="2021-07-16T08:00:00+02:00"></head><body></body></html>')
+    >>> _time_of_day(page, dt.date(2021, 7, 16))
+    datetime.datetime(2021, 7, 16, 8, 0, tzinfo=datetime.timezone(datetime.timedelta(seconds=7200)))
+    """
+    found: list[tuple[int, str]] = []
+    for meta in tree.iter("meta"):
+        named = " ".join(str(meta.get(k) or "") for k in ("property", "name", "itemprop"))
+        for stamp in _TIMESTAMP.findall(str(meta.get("content") or "")):
+            found.append((0 if "publish" in named.lower() else 1, stamp))
+    for script in tree.iter("script"):
+        if "ld+json" in str(script.get("type") or ""):
+            text = script.text or ""
+            for key, stamp in re.findall(r'"(\w+)"\s*:\s*"([^"]{10,40})"', text):
+                if _TIMESTAMP.fullmatch(stamp):
+                    found.append((0 if key == "datePublished" else 1, stamp))
+    for _, stamp in sorted(found, key=lambda f: f[0]):
+        with contextlib.suppress(ValueError):
+            when = dt.datetime.fromisoformat(stamp.replace("Z", "+00:00").replace(" ", "T"))
+            if when.date() == day:
+                return when
+    return None
 
 
 def page_document(
@@ -370,7 +410,8 @@ def page_document(
         date_extraction_params={"extensive_search": False, "original_date": True, "url": url},
     )
     body = getattr(extracted, "text", None) or ""
-    if not body.strip():
+    # a menu left over from a broken or empty page is short lines only: no article text
+    if not any(len(_WORDS.findall(line)) >= _MIN_LINE_WORDS for line in body.splitlines()):
         raise DocumentFormatError(
             f"{where}: no article text found in the page (an index page, a gallery, or an "
             f"empty page); {_SKIP_HINT}"
@@ -516,7 +557,9 @@ def load_html(
             skipped.append((str(file), str(exc)))
             continue
         documents.append(document)
-    return Corpus._loaded(documents, skipped, len(files), ", ".join(map(str, files[:3])))
+    # the warning names what was skipped (all of it is in corpus.skipped)
+    bad = ", ".join(where for where, _ in skipped[:3]) + (" ..." if len(skipped) > 3 else "")
+    return Corpus._loaded(documents, skipped, len(files), f"the pages ({bad})")
 
 
 # -- crawls --------------------------------------------------------------------------------
@@ -551,11 +594,15 @@ class WarcCounts:
 def counts_text(counts: dict[str, int]) -> str:
     """A crawl's counts (``Corpus.counts``) in one line.
 
-    >>> counts_text({"read": 5, "kept": 2, "errors": 1, "not HTML": 2})
-    'read 5 WARC records: kept 2, passed over 2 (2 not HTML), skipped 1 with errors'
+    >>> counts_text({"read": 5, "kept": 2, "errors": 1, "not HTML": 1, "redirects": 1})
+    'read 5 WARC records: kept 2, passed over 2 (1 not HTML, 1 redirect), skipped 1 with errors'
     """
     passed = {k: n for k, n in counts.items() if k not in ("read", "kept", "errors")}
-    why = ", ".join(f"{n} {reason}" for reason, n in passed.items())
+    # the reasons are plural nouns ("redirects", "HTTP errors"): one of them is singular
+    why = ", ".join(
+        f"{n} {reason[:-1] if n == 1 and reason.endswith('s') else reason}"
+        for reason, n in passed.items()
+    )
     text = f"read {counts.get('read', 0)} WARC records: kept {counts.get('kept', 0)}, "
     text += f"passed over {sum(passed.values())}" + (f" ({why})" if why else "")
     if counts.get("errors"):
@@ -563,6 +610,8 @@ def counts_text(counts: dict[str, int]) -> str:
     return text
 
 
+_MIN_LINE_WORDS = 6  # an article holds a line of this many words at least; a menu does not
+_WORDS = re.compile(r"\w+")
 _MAX_PAGE = 20_000_000  # bytes; a bigger "page" is a dump or a video, not an article
 _MAX_HEAD = 65_536  # bytes of HTTP status line and headers
 _CHUNK = 1 << 20

@@ -93,3 +93,19 @@ def test_missing_pandas_says_what_to_install(
             call()
     with pytest.raises(ImportError):  # still an ImportError for code that expects one
         qp.edges_frame(qp.build_graph(seeds))
+
+
+def test_trace_frame_has_coverage_elisions_and_related_on_request() -> None:
+    text = "The council will cut 300 jobs in the harbour and close two depots by May."
+    docs = [
+        {"id": "a", "text": text},
+        {"id": "b", "text": 'Critics said "the harbour" would suffer.'},
+    ]
+    trace = qp.trace_quote("The council will cut … jobs in the harbour and close two depots", docs)
+    frame = trace.to_frame()
+    assert list(frame["doc_id"]) == ["a"]
+    row = frame.iloc[0]
+    assert bool(row["elided"]) and row["changes"] == "⚠…300" and row["coverage"] == 1.0
+    assert row["alterations"] == "number elided: '300'" and not row["related"]
+    both = trace.to_frame(related=True)
+    assert list(both["related"]) == [False] * len(trace.matches) + [True] * len(trace.related)

@@ -256,7 +256,9 @@ def test_a_date_without_a_time_ties_with_a_time_on_the_same_day() -> None:
     morning = _candidate("blog", published="2024-03-04T08:00:00", position=1)
     n, basis, reason = choose_origin([day, morning], set())
     assert (n, basis) == (1, OriginBasis.COMPLETENESS)
-    assert reason == "the most complete occurrence (others: wire (near_verbatim))"
+    assert (
+        reason == "the occurrence in the query's exact words (others edited: wire (near_verbatim))"
+    )
     # a day earlier, or a time on an earlier day, still decides by the date
     before = _candidate("eve", kind="near_verbatim", published="2024-03-03T23:00:00", position=2)
     assert choose_origin([day, morning, before], set()) == (
@@ -275,7 +277,7 @@ def test_a_date_without_a_time_ties_with_a_time_on_the_same_day() -> None:
     assert (n, basis) == (2, OriginBasis.COMPLETENESS)
     assert reason == (
         "later publications set aside (blog2: after 2024-03-04); "
-        "the most complete occurrence (others: wire (near_verbatim))"
+        "the occurrence in the query's exact words (others edited: wire (near_verbatim))"
     )
 
 
@@ -288,8 +290,8 @@ def test_an_undated_occurrence_may_be_earlier_than_the_dated_ones() -> None:
     n, basis, reason = choose_origin(pool, set())
     assert (n, basis) == (2, OriginBasis.ATTRIBUTION)
     assert reason == (
-        "later publications set aside (late: after 2021-07-16); "
-        "an attributed occurrence (unattributed: early)"
+        "later publications set aside (late: after 2021-07-16); undated ones kept, since "
+        "they may be earlier (undated); an attributed occurrence (unattributed: early)"
     )
     # the copies are looked for among the candidates left after the dates only
     asked: list[set[str]] = []

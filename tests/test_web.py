@@ -83,13 +83,36 @@ def test_no_boilerplate_sentence_becomes_a_document_sentence(
 def test_dates_outlets_titles_and_urls(pages: list[wp.Page], html_corpus: qp.Corpus) -> None:
     for p in pages:
         doc = html_corpus[p.name]
-        assert doc.published == p.published, p.name  # also None on the undated pages
+        # the day the page states (None on the undated pages), with the time of day where
+        # its meta tag or JSON-LD gives one
+        day = doc.published.date() if isinstance(doc.published, dt.datetime) else doc.published
+        assert day == p.published, p.name
+        if p.date_source in ("meta", "json-ld"):
+            assert isinstance(doc.published, dt.datetime), p.name
         assert doc.metadata.get("date_source") == p.date_source, p.name
         assert doc.source == p.outlet, p.name
         assert doc.url == p.url, p.name
         assert doc.metadata["language"] == "en"
         if p.title is not None:
             assert doc.title == p.title, p.name
+
+
+def test_same_day_pages_are_ordered_by_the_time_their_meta_tags_give() -> None:
+    text = "<p>The minister said the old harbour bridge will reopen to traffic in the spring.</p>"
+
+    def page(outlet: str, stamp: str) -> bytes:
+        return (
+            f'<html lang="en"><head><meta property="og:site_name" content="{outlet}">'
+            f'<meta property="article:published_time" content="{stamp}"><title>Bridge'
+            f"</title></head><body><article><h1>Bridge</h1>{text}</article></body></html>"
+        ).encode()
+
+    evening = web.page_document(page("Evening Post", "2021-07-16T18:30:00Z"), doc_id="a")
+    morning = web.page_document(page("Morning Wire", "2021-07-16T08:00:00Z"), doc_id="b")
+    assert morning.published == dt.datetime(2021, 7, 16, 8, 0, tzinfo=dt.timezone.utc)
+    trace = qp.trace_quote("the old harbour bridge will reopen", qp.Corpus([evening, morning]))
+    assert trace.origin is not None and trace.origin.doc_id == "b"
+    assert trace.origin_basis is qp.OriginBasis.DATE
 
 
 def test_offsets_point_into_the_extracted_text(html_corpus: qp.Corpus) -> None:
@@ -323,3 +346,15 @@ def test_cli_skip_bad_on_a_damaged_crawl(
     assert err.count("\n") == 1 and "--skip-bad" in err
     assert main(["trace", STATEMENT[0], "--corpus", str(cut), "--skip-bad", "--json"]) == 0
     assert "quoteprov: skipped" in capsys.readouterr().err
+
+
+@pytest.mark.parametrize(
+    "page",
+    [
+        b"<html><body><nav>Home</nav></body></html>",
+        b"<html><body><ul><li>Home</li><li>World</li><li>Subscribe for $1 a week</li></ul>",
+    ],
+)
+def test_a_page_with_menus_only_is_no_document(page: bytes) -> None:
+    with pytest.raises(qp.DocumentFormatError, match="no article text"):
+        web.page_document(page, doc_id="menu")
