@@ -115,7 +115,7 @@ def trace_quote(
         is lower); weaker matches go to ``Trace.related``.  The default, 0.5, gave
         reported-document precision 1.000 and recall 1.000 on PolNeAR's cross-article
         quotation families (``benchmarks/quality.py --only families``, report side;
-        0.980 and 0.980 on the tune side it was chosen on).
+        1.000 and 0.961 on the tune side it was chosen on).
 
     Returns
     -------
