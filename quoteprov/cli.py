@@ -26,17 +26,15 @@ import networkx as nx
 from . import __version__
 from .api import as_corpus, build_graph, trace_quote
 from .corpus import Corpus, read_text, reads
-from .display import KIND_COLORS, marked_parts, printable, related_note, trace_text
+from .display import KIND_COLORS, marked_parts, printable, related_note, shorten, trace_text
 from .errors import SKIP_HINT, ExportError, QuoteprovError
 from .export import check_graph_path, write_graph
 from .match import OCCURRENCE_COVERAGE
-from .models import OriginBasis
+from .models import KINDS, OriginBasis
 from .provenance import Progress, Trace
 from .quotes import extract_quotes
 
 __all__ = ["graph_summary", "main"]
-
-_KINDS = ("verbatim", "near_verbatim", "partial", "paraphrase")
 
 
 _SKIP_HELP = (
@@ -165,7 +163,7 @@ def _parser() -> argparse.ArgumentParser:
     p.add_argument("sentence", help="the sentence or passage to trace")
     p.add_argument("--corpus", required=True, help=_CORPUS_HELP)
     p.add_argument("--skip-bad", action="store_true", help=_SKIP_HELP)
-    p.add_argument("--kind", action="append", choices=_KINDS, help="keep only this kind")
+    p.add_argument("--kind", action="append", choices=KINDS, help="keep only this kind")
     p.add_argument(
         "--limit", type=_at_least_one, help="show at most this many occurrences (1 or more)"
     )
@@ -209,11 +207,6 @@ def _parser() -> argparse.ArgumentParser:
     return parser
 
 
-def _short(text: str, width: int) -> str:
-    text = " ".join(text.split())
-    return text if len(text) <= width else text[: width - 1] + "…"
-
-
 _ROLE_STYLES = {
     "same": "",
     "insert": "bold green",
@@ -238,7 +231,7 @@ def _rich_trace(trace: Trace) -> None:
     console = Console(highlight=False)
     if not console.is_terminal:
         console.width = 140  # a file or a pipe: wide enough to keep the table readable
-    console.print(Text(f"“{printable(_short(trace.query, 300))}”", style="bold"))
+    console.print(Text(f"“{printable(shorten(trace.query, 300))}”", style="bold"))
     note = related_note(trace)
     if not trace.matches:
         console.print("No occurrence found.")
@@ -483,7 +476,7 @@ def _quotes(args: argparse.Namespace) -> None:
     for q in quotes:
         who = q.speaker if q.speaker is not None else "—"
         cue = f" ({q.cue})" if q.cue is not None else ""
-        print(printable(f"{q.start:>7}-{q.end:<7} {who}{cue}: “{_short(q.content, 100)}”"))
+        print(printable(f"{q.start:>7}-{q.end:<7} {who}{cue}: “{shorten(q.content, 100)}”"))
     print(f"{len(quotes)} quotation(s)")
 
 

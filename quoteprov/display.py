@@ -47,6 +47,8 @@ __all__ = [
     "marked_text",
     "match_html",
     "printable",
+    "related_note",
+    "shorten",
     "trace_html",
     "trace_text",
 ]
@@ -491,7 +493,7 @@ def graph_html(graph: nx.DiGraph[str], *, limit: int = 15) -> str:
         origin = str(d.get("origin", ""))
         rows.append(
             "<tr>"
-            + _td(f"“{_e(_short(str(d.get('text', '')), 160))}”", "; max-width: 460px")
+            + _td(f"“{_e(shorten(str(d.get('text', '')), 160))}”", "; max-width: 460px")
             + _td(_e(d.get("speaker", "—")))
             + _td(str(d.get("documents", "")), "; text-align: right")
             + _td(
@@ -526,9 +528,14 @@ def graph_html(graph: nx.DiGraph[str], *, limit: int = 15) -> str:
     return "".join(parts)
 
 
-def _short(text: str, width: int) -> str:
+def shorten(text: str, width: int) -> str:
+    """``text`` on one line, cut to ``width`` characters with an ellipsis.
+
+    >>> shorten("We will  rebuild every bridge", 12)
+    'We will reb…'
+    """
     text = " ".join(text.split())
-    return text if len(text) <= width else text[: width - 1] + "…"
+    return text if len(text) <= width else text[: width - 1].rstrip() + "…"
 
 
 # -- plain text ---------------------------------------------------------------------------------
@@ -709,7 +716,7 @@ def trace_text(trace: Trace, *, width: int = 100, related_in: str = "trace.relat
             document  kind      confidence  score  speaker  matched text (changes marked)
     origin  a         verbatim  certain     100.0  Tom Lee  Peace is near
     """
-    lines = [f"“{printable(_short(trace.query, width))}”"]
+    lines = [f"“{printable(shorten(trace.query, width))}”"]
     if not trace.matches:
         lines.append("No occurrence found.")
         lines += [note] if (note := related_note(trace, related_in)) else []

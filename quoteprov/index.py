@@ -30,6 +30,7 @@ import numpy as np
 from scipy import sparse
 
 from .corpus import Corpus
+from .lexicon import STOPWORDS
 from .models import Document, Quote, Sentence, Span
 from .normalize import SequenceView, Token, Tokens, tokenize, tokens_of
 from .parallel import progress_bar, show_progress
@@ -37,7 +38,6 @@ from .quotes import extract_quotes
 from .segment import split_sentences
 
 __all__ = [
-    "STOPWORDS",
     "AnalyzedDocument",
     "CorpusIndex",
     "LazySpans",
@@ -50,18 +50,6 @@ __all__ = [
     "tokenize",
     "words_hash",
 ]
-
-STOPWORDS = frozenset(
-    """a about above after again against all am an and any are as at be because been before
-    being below between both but by can could did do does doing down during each few for from
-    further had has have having he her here hers herself him himself his how i if in into is it
-    its itself just me more most my myself now of off on once only or other our ours ourselves
-    out over own same she should so some such than that the their theirs them themselves then
-    there these they this those through to too under until up very was we were what when where
-    which while who whom why will with would you your yours yourself yourselves also said says
-    say told 's""".split()
-)
-# Negations and numbers are content however common: they change what a quotation says.
 
 _SUFFIXES = ("ations", "ation", "ings", "ing", "ies", "ied", "ness", "ment", "ed", "es", "ly", "s")
 

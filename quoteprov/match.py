@@ -63,6 +63,7 @@ from .index import (
     distinct,
     words_hash,
 )
+from .lexicon import is_negation, is_number, number_value
 from .models import KIND_RANK, Change, Kind, Match
 from .normalize import NumberedWords, Token, tokenize
 from .scorer import (
@@ -121,43 +122,6 @@ BIGRAMS_LEAST = 3  # bigrams a bigram probe looks up at least (each within the b
 REGION_WORDS = 1000
 LONG_QUERY_WORDS = 500
 
-NEGATIONS = frozenset(
-    """not no never none nobody nothing neither nor nowhere without cannot n't can't won't
-    don't doesn't didn't isn't aren't wasn't weren't hasn't haven't hadn't shouldn't wouldn't
-    couldn't mustn't""".split()
-)
-# spelled numbers with their value ('ten' and '10' agree), then words that make a number
-_SPELLED = {
-    w: str(n)
-    for n, w in enumerate(
-        """zero one two three four five six seven eight nine ten eleven twelve thirteen
-        fourteen fifteen sixteen seventeen eighteen nineteen twenty""".split()
-    )
-} | {
-    w: str(10 * n)
-    for n, w in enumerate("thirty forty fifty sixty seventy eighty ninety".split(), 3)
-}
-_NUMBER_WORDS = frozenset(_SPELLED) | frozenset(
-    """hundred thousand million billion trillion dozen dozens half quarter first second
-    third fourth fifth""".split()
-)
-_DIGIT = re.compile(r"\d")
-
-
-def _is_number(word: str) -> bool:
-    return bool(_DIGIT.search(word)) or word in _NUMBER_WORDS
-
-
-def _number_value(word: str) -> str:
-    """The number a word stands for, so that '10' and 'ten' or '5,000' and '5000' agree.
-
-    >>> _number_value("ten"), _number_value("5,000"), _number_value("million")
-    ('10', '5000', 'million')
-    """
-    if _DIGIT.search(word):
-        return word.replace(",", "")
-    return _SPELLED.get(word, word)
-
 
 def _negations(words: Iterable[str]) -> Counter[str]:
     """The negations among ``words``, a contraction counted as its 'not'.
@@ -169,7 +133,7 @@ def _negations(words: Iterable[str]) -> Counter[str]:
     for w in words:
         if w == "cannot" or w.endswith("n't"):
             found["not"] += 1
-        elif w in NEGATIONS:
+        elif is_negation(w):
             found[w] += 1
     return found
 
@@ -582,8 +546,8 @@ def _changes(
     gaps = adoc.interruptions(dtok[0].start if dtok else 0, dtok[-1].end if dtok else 0)
     q_words = {t.norm for t in qtok}
     d_words = {t.norm for t in dtok}
-    q_numbers = {_number_value(w) for w in q_words if _is_number(w)}
-    d_numbers = {_number_value(w) for w in d_words if _is_number(w)}
+    q_numbers = {number_value(w) for w in q_words if is_number(w)}
+    d_numbers = {number_value(w) for w in d_words if is_number(w)}
     # a negation is altered only when the two sides do not hold the same ones: "do not" and
     # "don't" agree, and a negation that only moves with its clause is no alteration
     q_neg, d_neg = _negations(t.norm for t in qtok), _negations(t.norm for t in dtok)
@@ -620,7 +584,7 @@ def _changes(
                 start=start,
                 end=end,
                 number=any(
-                    _is_number(t.norm) and _number_value(t.norm) not in other
+                    is_number(t.norm) and number_value(t.norm) not in other
                     for side, other in ((lost, d_numbers), (new, q_numbers))
                     for t in side
                 ),
@@ -825,7 +789,7 @@ def _elision(q: Query, adoc: AnalyzedDocument, left_out: Sequence[int]) -> Chang
     ellipsis: no change of wording, but one of the claim when they hold a number or a
     negation that the query's words do not."""
     words = [adoc.tokens[k].norm for k in left_out]
-    numbers = {_number_value(w) for w in q.norms if _is_number(w)}
+    numbers = {number_value(w) for w in q.norms if is_number(w)}
     start, end = adoc.tokens[left_out[0]].start, adoc.tokens[left_out[-1]].end
     return Change(
         op="insert",
@@ -833,7 +797,7 @@ def _elision(q: Query, adoc: AnalyzedDocument, left_out: Sequence[int]) -> Chang
         found=adoc.doc.text[start:end],
         start=start,
         end=end,
-        number=any(_is_number(w) and _number_value(w) not in numbers for w in words),
+        number=any(is_number(w) and number_value(w) not in numbers for w in words),
         negation=bool(_negations(words)),
         elision=True,
     )

@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import datetime as dt
 from enum import Enum
-from typing import Any, Literal
+from typing import Any, Literal, get_args
 
 from pydantic import BaseModel, ConfigDict, Field, computed_field, field_validator, model_validator
 
@@ -36,7 +36,9 @@ __all__ = [
 Kind = Literal["verbatim", "near_verbatim", "partial", "paraphrase"]
 """How an occurrence relates to the query, from closest to loosest."""
 
-KIND_RANK: dict[str, int] = {"verbatim": 0, "near_verbatim": 1, "partial": 2, "paraphrase": 3}
+KINDS: tuple[Kind, ...] = get_args(Kind)
+"""The kinds of match, from closest to loosest (the one list the CLI and views use)."""
+KIND_RANK: dict[str, int] = {kind: rank for rank, kind in enumerate(KINDS)}
 
 Confidence = Literal["certain", "likely", "possible"]
 """How sure quoteprov is that a document carries the quotation (:attr:`Match.confidence`)."""

@@ -34,7 +34,7 @@ from typing import TYPE_CHECKING, Any, Literal
 
 import networkx as nx
 
-from .display import KIND_COLORS
+from .display import KIND_COLORS, shorten
 from .errors import InputError, MissingDependencyError
 from .export import _atomic_write
 from .models import Document, published_key
@@ -86,21 +86,16 @@ def _pyplot(feature: str) -> Any:
     return plt
 
 
-def _short(text: str, width: int) -> str:
-    text = " ".join(text.split())
-    return text if len(text) <= width else text[: width - 1].rstrip() + "…"
-
-
 # -- timeline -----------------------------------------------------------------------------------
 
 
 def _row_name(doc: Document | None, doc_id: str) -> str:
     """A timeline row's label: the outlet, else the title, else the document id."""
     if doc is not None and doc.source:
-        return _short(doc.source, 32)
+        return shorten(doc.source, 32)
     if doc is not None and doc.title:
-        return _short(doc.title, 32)
-    return _short(doc_id, 24)
+        return shorten(doc.title, 32)
+    return shorten(doc_id, 24)
 
 
 _LINK = "#888888"
@@ -266,7 +261,7 @@ def plot_timeline(trace: Trace, ax: Axes | None = None) -> Axes:
         f"{len(outlets)} named outlet{'s' * (len(outlets) != 1)}" if outlets else "no outlet named"
     )
     ax.set_title(
-        f"“{_short(trace.query, 80)}”\n{len(matches)} occurrence{'s' * (len(matches) != 1)} "
+        f"“{shorten(trace.query, 80)}”\n{len(matches)} occurrence{'s' * (len(matches) != 1)} "
         f"in {n_docs} document{'s' * (n_docs != 1)}, {named}",
         fontsize=10,
         loc="left",
@@ -406,7 +401,7 @@ def layered_positions(graph: nx.DiGraph[str]) -> dict[str, tuple[float, float]]:
 def _node_label(node: str, data: Mapping[str, Any]) -> str:
     kind = data.get("type")
     if kind == "document":
-        name = data.get("source") or _short(
+        name = data.get("source") or shorten(
             str(data.get("title") or data.get("doc_id") or node), 32
         )
         date = data.get("published")
@@ -414,10 +409,10 @@ def _node_label(node: str, data: Mapping[str, Any]) -> str:
     if kind == "quote":
         words = str(data.get("text", "")).split()
         text = " ".join(words[:6]) + ("…" if len(words) > 6 else "")
-        text = _short(text, 28)  # a label fits its lane (see to_html)
+        text = shorten(text, 28)  # a label fits its lane (see to_html)
         docs = int(data.get("documents", 0))
         return f"“{text}”" + (f" ({docs} docs)" if docs > 1 else "")
-    return _short(str(data.get("name") or data.get("label") or node), 32)
+    return shorten(str(data.get("name") or data.get("label") or node), 32)
 
 
 def _edge_style(data: Mapping[str, Any], shared: bool = True) -> str:
@@ -775,7 +770,7 @@ def _tooltip(node: str, data: Mapping[str, Any]) -> str:
         "origin",
         "origin_reason",
     )
-    lines = [node] + [f"{k}: {_short(str(data[k]), 300)}" for k in keys if k in data]
+    lines = [node] + [f"{k}: {shorten(str(data[k]), 300)}" for k in keys if k in data]
     return "\n".join(lines)
 
 

@@ -46,6 +46,7 @@ from typing import Any
 from rapidfuzz import fuzz
 
 from .index import content_terms
+from .lexicon import has_digit, is_negation
 from .normalize import Token, tokenize
 
 __all__ = [
@@ -81,18 +82,8 @@ def _content(tokens: Sequence[Token]) -> Counter[str]:
     return Counter(content_terms(tokens))
 
 
-def _is_number(word: str) -> bool:
-    # a word of letters alone holds no digit (no character is both): the common case
-    return not word.isalpha() and any(c.isdigit() for c in word)
-
-
-_NEGATIONS = frozenset(
-    """not no never none nobody nothing neither nor nowhere without cannot""".split()
-)
-
-
 def _negated(words: Sequence[str]) -> bool:
-    return sum(w in _NEGATIONS or w.endswith("n't") for w in words) % 2 == 1
+    return sum(is_negation(w) for w in words) % 2 == 1
 
 
 @dataclass(frozen=True)
@@ -125,7 +116,7 @@ def side(
         joined=" ".join(words),
         content=content,
         total=sum(n * w(t) for t, n in content.items()),
-        numbers=frozenset(x for x in words if _is_number(x)),
+        numbers=frozenset(x for x in words if has_digit(x)),
         negated=_negated(words),
     )
 

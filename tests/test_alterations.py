@@ -7,7 +7,8 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 import quoteprov as qp
-from quoteprov.index import STOPWORDS, CorpusIndex
+from quoteprov.index import CorpusIndex
+from quoteprov.lexicon import STOPWORDS
 from quoteprov.match import find_matches
 
 QUOTE = "Senator Warren said the bank will not repay the 40 million dollars it owes to savers"
