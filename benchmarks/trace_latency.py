@@ -17,8 +17,10 @@ time on a shared machine), the recall of the documents that must be found among
 issue 3 did), and the precision of the documents reported in ``trace.matches``: ``P``
 counts a document right when the generator put a version of the query in it (verbatim,
 edited however often, or a human paraphrase), ``P strict`` only when it is one of the
-documents that must be found (verbatim or one light edit).  The documents reported
-wrongly are counted by their best match's kind.  ``--dump`` writes every trace's
+documents that must be found (verbatim or one light edit); both pool the documents
+of a group's queries, ``P mean`` averages each query's ``P`` (a viral quotation's
+1,000 documents count once).  The documents reported wrongly are counted by their best
+match's kind.  ``--dump`` writes every trace's
 matches (kind, document, offsets, text, score, coverage, speaker, changes), whether each
 is right, and the origin as JSON, to check that two versions trace identically and to
 read the wrong ones; ``--profile`` writes a cProfile of the tracing loop.
@@ -150,6 +152,11 @@ def _summary(rows: list[dict[str, Any]]) -> dict[str, Any]:
         "reported": total("reported"),
         "precision": round(total("right") / max(1, total("reported")), 4),
         "precision_strict": round(total("right_strict") / max(1, total("reported")), 4),
+        # each query's precision, averaged (a viral quotation's 1,000 documents count once)
+        "precision_mean": round(
+            statistics.mean([r["right"] / r["reported"] for r in rows if r["reported"]] or [0]),
+            4,
+        ),
         "wrong_by_kind": dict(sorted(kinds.items())),
     }
 
@@ -204,7 +211,7 @@ def table(result: dict[str, Any], scan: dict[str, Any] | None = None) -> str:
     head = (
         f"{'queries':>10} {'n':>4} {'p50 ms':>7} {'p95 ms':>7} {'max ms':>7} {'cpu p50':>7} "
         f"{'cpu p95':>7} {'expected':>8} {'R':>6} {'R vn':>6} {'reported':>8} {'P':>6} "
-        f"{'P strict':>8}  wrong by kind"
+        f"{'P strict':>8} {'P mean':>6}  wrong by kind"
     )
     lines = [head]
     for g, r in result.items():
@@ -212,7 +219,7 @@ def table(result: dict[str, Any], scan: dict[str, Any] | None = None) -> str:
             f"{g:>10} {r['queries']:>4} {r['p50_ms']:7.1f} {r['p95_ms']:7.1f} {r['max_ms']:7.1f} "
             f"{r['cpu_p50_ms']:7.1f} {r['cpu_p95_ms']:7.1f} {r['expected']:>8} "
             f"{r['recall']:6.3f} {r['recall_vn']:6.3f} {r['reported']:>8} {r['precision']:6.3f} "
-            f"{r['precision_strict']:8.3f}  {r['wrong_by_kind'] or ''}"
+            f"{r['precision_strict']:8.3f} {r['precision_mean']:6.3f}  {r['wrong_by_kind'] or ''}"
         )
     if scan:
         lines.append("")
