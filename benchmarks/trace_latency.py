@@ -111,6 +111,8 @@ def measure(
                     "query": q["text"],
                     "group": q["group"],
                     "expected": len(holders),
+                    "ms": round(wall * 1e3, 1),
+                    "cpu_ms": round(cpu * 1e3, 1),
                     "origin": None if origin is None else [origin.doc_id, origin.start],
                     "missed": sorted(holders - reported),
                     "matches": [
