@@ -12,6 +12,18 @@ recall / precision of its ``derived_from`` document pairs against the generator'
 a brute-force rapidfuzz ``process.cdist`` (``fuzz.ratio``) over the same sentences as the
 baseline (measured on up to ``--baseline`` sentences, extrapolated quadratically beyond);
 and the growth exponent of the build time between sizes.
+
+Viral quotations (issue 15): ``--viral`` fresh statements (written by the generator's
+news bigram model, one speaker each) are planted for every count in ``--viral-copies``,
+each in that many random documents (at most half the corpus), in a paragraph of their
+own: "Name said: “…”" or "“…,” Name said.", lightly edited in 30 % of the copies
+(``generate._edit``: one or two words substituted, dropped or added).  They are traced
+besides the reused sentences, and for every group of queries the run prints the latency,
+the recall of the documents that must be found among ``trace.matches``, and the
+precision of the documents reported there (``trace_latency.py`` says how each is
+counted); beside them, on ``--scan`` queries of each group, the plain baseline of
+scanning every document with ``rapidfuzz.fuzz.partial_ratio`` (90 or more reported).
+``--keep FOLDER`` keeps the prepared corpus for ``trace_latency.py``.
 """
 
 from __future__ import annotations
@@ -22,8 +34,8 @@ import json
 import math
 import os
 import platform
+import random
 import resource
-import statistics
 import subprocess
 import sys
 import tempfile
@@ -35,6 +47,7 @@ HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE))
 
 import generate  # noqa: E402  (benchmarks/generate.py)
+import trace_latency  # noqa: E402  (benchmarks/trace_latency.py)
 
 
 def _peak_mb() -> float:
@@ -50,22 +63,80 @@ def _worker_peak_mb() -> float:
 def prepare(n: int, args: argparse.Namespace, folder: Path) -> None:
     """Generate the corpus and its truth into ``folder`` (in a process of its own)."""
     g = generate.generate(n, seed=args.seed, sentences=args.sentences, progress=False)
+    # every document the generator put a version of a sentence in (verbatim, edited
+    # however often, paraphrased or quoted): a reported document there is right
+    carriers: dict[int, set[str]] = {}
+    lineage_of: dict[str, int] = {}
+    for doc, doc_slots in zip(g.documents, g.slots, strict=True):
+        for s in doc_slots:
+            carriers.setdefault(s.lineage, set()).add(doc["id"])
+            if s.op == "fresh":
+                lineage_of[s.text] = s.lineage
+    queries = [
+        {
+            "text": text,
+            "group": "reused",
+            "holders": sorted(ids),
+            "carriers": sorted(carriers[lineage_of[text]]),
+        }
+        for text, ids in generate.trace_queries(g, args.queries)
+    ]
+    viral = plant_viral(g, args, set(lineage_of))
     generate.write(g, folder)
     truth = {
         "pairs": sorted(generate.reuse_pairs(g)),
         "strict": sorted(generate.reuse_pairs(g, strict=True)),
         "light": sorted(generate.reuse_pairs(g, light=True)),
         "direct": [(g.documents[c]["id"], g.documents[s]["id"]) for c, s, _ in g.derivations],
-        "queries": [(text, sorted(ids)) for text, ids in generate.trace_queries(g, args.queries)],
+        "queries": queries + viral,
         "summary": generate.summary(g),
     }
     (folder / "measure.json").write_text(json.dumps(truth), encoding="utf-8")
 
 
+def plant_viral(g: generate.Generated, args: argparse.Namespace, taken: set[str]) -> list[dict]:
+    """Plant ``args.viral`` fresh statements for every count of ``args.viral_copies``, each
+    in that many random documents (in place, a paragraph of its own at a random paragraph
+    boundary; 30 % lightly edited); the queries, with the documents holding them."""
+    counts = [int(c) for c in args.viral_copies.split(",") if c] if args.viral else []
+    if not counts:
+        return []
+    rng = random.Random(args.seed + 15)
+    model = generate.Bigrams(generate._news_sentences())
+    n = len(g.documents)
+    queries = []
+    for copies in counts:
+        copies = min(copies, n // 2)
+        for _ in range(args.viral):
+            statement = model.sentence(rng, 15, 40)
+            while statement in taken or len(statement.split()) < 12:
+                statement = model.sentence(rng, 15, 40)
+            taken.add(statement)
+            speaker = f"{rng.choice(generate._FIRST)} {rng.choice(generate._LAST)}"
+            chosen = rng.sample(range(n), copies)
+            for k in chosen:
+                text = statement
+                if rng.random() < 0.3:
+                    text = generate._edit(statement, rng, model.vocab) or statement
+                body = text.rstrip(".!?")
+                quoted = (
+                    f"{speaker} said: “{body}.”"
+                    if rng.random() < 0.5
+                    else f"“{body},” {speaker} said."
+                )
+                paragraphs = g.documents[k]["text"].split("\n\n")
+                paragraphs.insert(rng.randint(0, len(paragraphs)), quoted)
+                g.documents[k]["text"] = "\n\n".join(paragraphs)
+            ids = sorted(str(g.documents[k]["id"]) for k in chosen)
+            queries.append(
+                {"text": statement, "group": f"viral{copies}", "holders": ids, "carriers": ids}
+            )
+    rng.shuffle(queries)
+    return queries
+
+
 def one(n: int, args: argparse.Namespace, folder: Path) -> dict[str, Any]:
     """Measure one corpus size (in this process, from the files ``prepare`` wrote)."""
-    import numpy as np
-
     import quoteprov as qp
     from quoteprov.index import CorpusIndex
 
@@ -92,19 +163,26 @@ def one(n: int, args: argparse.Namespace, folder: Path) -> dict[str, Any]:
     out["sentences"] = int(index.matrix.shape[0])
     out["index_peak_mb"] = _peak_mb() - base_mb
 
-    latencies, found, expected = [], 0, 0
-    for text, holders in truth["queries"]:
-        start = time.perf_counter()
-        trace = qp.trace_quote(text, opened)
-        latencies.append(time.perf_counter() - start)
-        hit = {m.doc_id for m in trace.matches if m.kind in ("verbatim", "near_verbatim")}
-        found += len(set(holders) & hit)
-        expected += len(holders)
-    out["trace_p50_ms"] = statistics.median(latencies) * 1e3
-    out["trace_p95_ms"] = float(np.percentile(latencies, 95)) * 1e3
-    out["trace_recall"] = found / max(1, expected)
+    queries = trace_latency.load_queries(folder)
+    out["load_before_traces"] = round(os.getloadavg()[0], 2)
+    groups = trace_latency.measure(queries, opened)
+    out["load_after_traces"] = round(os.getloadavg()[0], 2)
+    out["groups"] = groups
+    # the columns issue 3 reported: the reused sentences, verbatim and near-verbatim found
+    reused = groups.get("reused", groups["all"])
+    out["trace_p50_ms"] = reused["p50_ms"]
+    out["trace_p95_ms"] = reused["p95_ms"]
+    out["trace_recall"] = reused["recall_vn"]
 
     out["peak_mb"] = _peak_mb() - base_mb
+    if args.scan:
+        texts = {}
+        with (folder / "corpus.jsonl").open(encoding="utf-8") as f:
+            for line in f:
+                record = json.loads(line)
+                texts[record["id"]] = record["text"]
+        out["scan"] = trace_latency.baseline_scan(trace_latency.sample(queries, args.scan), texts)
+        del texts
     if n > args.graph_max:
         return _baseline(out, index, args)
     steps: list[tuple[str, float]] = []
@@ -163,6 +241,10 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--baseline", type=int, default=20_000, help="cdist sentences at most")
     parser.add_argument("--workers", type=int, default=2, help="build_graph processes")
     parser.add_argument("--tmp", default=None, help="folder for the corpus files")
+    parser.add_argument("--viral", type=int, default=20, help="statements per copy count")
+    parser.add_argument("--viral-copies", default="10,100,1000", help="copy counts, by commas")
+    parser.add_argument("--scan", type=int, default=3, help="baseline scan queries per group")
+    parser.add_argument("--keep", type=Path, help="prepare the corpus here and keep it")
     parser.add_argument(
         "--graph-max", type=int, default=100_000, help="skip build_graph above this many documents"
     )
@@ -186,18 +268,26 @@ def main(argv: list[str] | None = None) -> int:
     )
     print("command: python benchmarks/scale.py " + " ".join(sys.argv[1:] if argv is None else argv))
     rows = []
+    options = "seed sentences queries baseline workers graph_max viral viral_copies scan".split()
     for n in args.sizes:
         with tempfile.TemporaryDirectory(dir=args.tmp) as tmp:
+            folder = tmp
+            if args.keep is not None:
+                folder = str(args.keep if len(args.sizes) == 1 else args.keep / str(n))
+                Path(folder).mkdir(parents=True, exist_ok=True)
             for step in ("--prepare", "--one"):
-                cmd = [sys.executable, __file__, str(n), step, "--folder", tmp]
-                for option in ("seed", "sentences", "queries", "baseline", "workers", "graph_max"):
+                started = time.perf_counter()
+                cmd = [sys.executable, __file__, str(n), step, "--folder", folder]
+                for option in options:
                     cmd += [f"--{option.replace('_', '-')}", str(getattr(args, option))]
                 done = subprocess.run(cmd, capture_output=True, text=True, check=False)
                 if done.returncode != 0:
                     print(done.stdout, done.stderr)
                     return 1
+                print(f"{n} {step[2:]}: {time.perf_counter() - started:.0f} s", flush=True)
         rows.append(json.loads(done.stdout.strip().splitlines()[-1]))
         print(json.dumps(rows[-1]), flush=True)
+        print(trace_latency.table(rows[-1]["groups"], rows[-1].get("scan")), flush=True)
     print()
     print(
         f"{'docs':>7} {'sents':>9} {'index s':>8} {'idx MB':>7} {'open s':>6} {'p50 ms':>6} "
