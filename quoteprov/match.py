@@ -80,6 +80,7 @@ __all__ = [
     "NEAR_COVERAGE",
     "NEAR_SIMILARITY",
     "OCCURRENCE_COVERAGE",
+    "OCCURRENCE_WORDS",
     "PARAPHRASE_COVERAGE",
     "PARAPHRASE_MIN",
     "PARTIAL_COVERAGE",
@@ -105,6 +106,12 @@ MIN_SHARED_SHARE = 0.25  # of the query's content words, for a paraphrase or a l
 # United States").  The same share makes a candidate sentence a likely copy, aligned
 # however many there are.
 OCCURRENCE_COVERAGE = 0.5
+# ... and holds this many of the query's words at least (``Match.held_words``): in a short
+# query two rare words are half its content, and a fragment of them ("a temporary ban",
+# "the Democratic primary voters") turns up in hundreds of unrelated documents of a big
+# corpus (benchmarks/trace_latency.py at 100,000 documents: reported-document precision
+# of its reused sentences 0.37 with the share alone).
+OCCURRENCE_WORDS = 5
 # A paraphrase rewords, so it holds fewer of the query's words: 0.997 of the paraphrase
 # matches of MSRP's true pairs (fit side) hold 0.4 or more, the paraphrases of other
 # statements in the PolNeAR tune families 0.37 or less ('absolutely right').
@@ -641,6 +648,7 @@ def coverage(q: Query, adoc: AnalyzedDocument, t0: int, t1: int, index: CorpusIn
 
 
 def _make_match(
+    q: Query,
     adoc: AnalyzedDocument,
     t0: int,
     t1: int,
@@ -665,6 +673,8 @@ def _make_match(
         changes=changes,
         elided=elided,
         coverage=round(share, 3),
+        # the query's words the text holds, each as often as both have it
+        held_words=sum((Counter(q.norms) & Counter(adoc.tokens[t0:t1].words())).values()),
     )
 
 
@@ -697,7 +707,7 @@ def _lexical(
             if right > left
         )
         share = coverage(q, adoc, t0, t1, index)
-        found.append(_make_match(adoc, t0, t1, "verbatim", 100.0, changes, share, elided=True))
+        found.append(_make_match(q, adoc, t0, t1, "verbatim", 100.0, changes, share, elided=True))
         region[a:b] = ["\uffff"] * (b - a)
     for _ in range(3):  # a passage may hold the query more than once, or in pieces
         if len(region) == 0:
@@ -728,7 +738,7 @@ def _lexical(
         if (span == qs or "\uffff" in span) and [
             adoc.tokens.norms[positions[k]] for k in range(a, b)
         ] == q.norms:
-            found.append(_make_match(adoc, t0, t1, "verbatim", 100.0, ()))
+            found.append(_make_match(q, adoc, t0, t1, "verbatim", 100.0, ()))
             continue
         if local < NEAR_SIMILARITY:
             continue
@@ -738,7 +748,7 @@ def _lexical(
         if aligned >= NEAR_COVERAGE and matched >= NEAR_SIMILARITY * n:
             changes = _changes(q, 0, n, adoc, t0, t1, symbols)
             score = 100.0 * _calibrated(q, adoc, t0, t1, index)
-            found.append(_make_match(adoc, t0, t1, "near_verbatim", score, changes, share))
+            found.append(_make_match(q, adoc, t0, t1, "near_verbatim", score, changes, share))
             continue
         shared = {t for t in q.stems[q0:q1] if t is not None} & set(adoc.terms(t0, t1))
         if matched < 3 or len(shared) < 2:
@@ -750,7 +760,7 @@ def _lexical(
             # a fragment holds no more of the query than the share of its words it aligns:
             # two rare words ("classified material") can weigh half of a query's content
             share = min(share, matched / n)
-            found.append(_make_match(adoc, t0, t1, "partial", score, changes, share))
+            found.append(_make_match(q, adoc, t0, t1, "partial", score, changes, share))
     return found
 
 
@@ -919,7 +929,7 @@ def _paraphrase(
             return None
         kind = "partial"
     changes = _changes(q, 0, len(q.tokens), adoc, a, b, symbols)
-    return _make_match(adoc, a, b, kind, score, changes, coverage(q, adoc, a, b, index))
+    return _make_match(q, adoc, a, b, kind, score, changes, coverage(q, adoc, a, b, index))
 
 
 def _carries_enough(
@@ -1390,18 +1400,24 @@ def _covered(q: Query, adoc: AnalyzedDocument, m: Match) -> int:
 
 def is_occurrence(match: Match, least: float = OCCURRENCE_COVERAGE) -> bool:
     """Whether ``match`` carries the query or a substantial part of it: verbatim (elided
-    or not) and near-verbatim matches always, a partial from ``least`` of the query's
-    content on (``Match.coverage``), a paraphrase from ``PARAPHRASE_COVERAGE`` or
-    ``least``, whichever is lower.  The rest is related text: a few words in common.
+    or not) and near-verbatim matches always; a partial or a paraphrase that holds
+    ``OCCURRENCE_WORDS`` of the query's words (``Match.held_words``), a partial from
+    ``least`` of the query's content on (``Match.coverage``), a paraphrase from
+    ``PARAPHRASE_COVERAGE`` or ``least``, whichever is lower.  The rest is related text:
+    a few words in common.
 
     >>> from quoteprov.models import Match
-    >>> m = Match(doc_id="a", start=0, end=12, text="I don't know", score=31.7,
-    ...           kind="partial", coverage=0.26)
+    >>> m = Match(doc_id="a", start=0, end=34, text="I don't know what the plan is here",
+    ...           score=31.7, kind="partial", coverage=0.26, held_words=5)
     >>> is_occurrence(m), is_occurrence(m, least=0.2)
     (False, True)
+    >>> is_occurrence(m.model_copy(update={"held_words": 3}), least=0.2)
+    False
     """
     if match.kind in ("verbatim", "near_verbatim"):
         return True
+    if match.held_words is not None and match.held_words < OCCURRENCE_WORDS:
+        return False
     if match.kind == "paraphrase":
         return match.coverage >= min(least, PARAPHRASE_COVERAGE)
     return match.coverage >= least

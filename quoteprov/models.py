@@ -170,7 +170,9 @@ class Match(_Frozen):
     ``coverage`` is the share of the query that the matched text holds, from 0 to 1: its
     content words, each weighed by its rarity in the corpus, and for a ``partial`` no more
     than the share of the query's words it aligns.  A trace reports a ``partial`` or
-    ``paraphrase`` as an occurrence only from ``quoteprov.match.OCCURRENCE_COVERAGE`` on.
+    ``paraphrase`` as an occurrence only from ``quoteprov.match.OCCURRENCE_COVERAGE`` on,
+    and when it holds ``quoteprov.match.OCCURRENCE_WORDS`` of the query's words
+    (``held_words``: each as often as both texts have it; None on a match made by hand).
 
     ``confidence`` says in a word how sure the match is that the document carries the
     quotation, from its kind, score, coverage and alterations (see :attr:`confidence`);
@@ -201,6 +203,7 @@ class Match(_Frozen):
     alterations: tuple[str, ...] = ()
     elided: bool = False
     coverage: float = Field(default=1.0, ge=0, le=1)
+    held_words: int | None = Field(default=None, ge=0)
 
     @model_validator(mode="before")
     @classmethod

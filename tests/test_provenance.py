@@ -581,7 +581,7 @@ def test_fragments_of_common_words_are_related_not_occurrences() -> None:
             # earlier, but only a few of the query's words: never the origin
             qp.Document(
                 id="early",
-                text='Critics said the piers would go "to a private developer" soon.',
+                text='Critics said "the northern piers to a private developer" was a mistake.',
                 published="2024-03-01",
             ),
         ]
