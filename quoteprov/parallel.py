@@ -28,7 +28,7 @@ import sys
 from collections.abc import Callable, Iterator, Sequence
 from typing import Any, Literal, TypeVar
 
-from .errors import InputError
+from .errors import InputError, MissingDependencyError
 
 __all__ = ["Backend", "progress_bar", "run_tasks", "show_progress"]
 
@@ -142,9 +142,7 @@ def _run_dask(
     try:
         from distributed import Client, LocalCluster, as_completed
     except ImportError as exc:  # pragma: no cover - depends on the environment
-        raise InputError(
-            "backend='dask' needs dask.distributed: pip install 'quoteprov[dask]'"
-        ) from exc
+        raise MissingDependencyError.of("dask.distributed", "backend='dask'", "dask") from exc
     own = None
     if client is None:
         own = Client(LocalCluster(processes=True, dashboard_address=None))
