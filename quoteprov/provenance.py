@@ -34,7 +34,7 @@ import sys
 from collections import Counter, defaultdict
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from collections.abc import Set as AbstractSet
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from types import MappingProxyType
 from typing import TYPE_CHECKING, Any
 
@@ -99,9 +99,10 @@ REUSE_CHUNK = 512  # document pairs per task
 # both sides, each at least as faithfully (within STAR_TOLERANCE score points) as the
 # other document of the pair does; only each document's STAR_SOURCES best sources (most of
 # its sentences held, then earliest) are asked, so the check costs a constant per edge.
-STAR_COVERAGE = 0.8
+STAR_COVERAGE = 0.75
 STAR_TOLERANCE = 2.0
 STAR_SOURCES = 8
+STAR_CLOSE = 90.0  # a copy's sentence held this closely by a middle document is its version
 
 
 Progress = Callable[[str, int, int], None]
@@ -519,31 +520,82 @@ def _derivations(
     return out
 
 
+def _oriented(
+    index: CorpusIndex, reuse: Mapping[tuple[int, int], Reuse], derivations: Sequence[_Derivation]
+) -> list[_Derivation]:
+    """``derivations`` with the undetermined ones oriented where the corpus tells.
+
+    An undated reprint that took nearly all of an undated (or same-day) story reuses it as
+    much as it is reused: neither dates nor containment tell.  The other documents do:
+    where the two hold one sentence in different versions, the original is the version
+    that a third document holds word for word, and the edited one is the copy's own.  The
+    document whose versions are the originals two or more times more often than the
+    other's is the source; otherwise the pair stays undetermined.
+    """
+    if all(d.determined for d in derivations):
+        return list(derivations)
+    verbatim: dict[int, set[int]] = defaultdict(set)  # document -> sentences held word for word
+    for (da, db), record in reuse.items():
+        for pair, score in record.best.items():
+            if score >= 100.0:
+                verbatim[da].add(pair[0])
+                verbatim[db].add(pair[1])
+    out = []
+    for d in derivations:
+        if not d.determined:
+            key = (min(d.copy, d.source), max(d.copy, d.source))
+            votes = [0, 0]  # originals held by key[0], by key[1]
+            for pair, score in reuse[key].best.items():
+                if score < 100.0:
+                    first, second = pair[0] in verbatim[key[0]], pair[1] in verbatim[key[1]]
+                    votes[0] += first and not second
+                    votes[1] += second and not first
+            if abs(votes[0] - votes[1]) >= 2:
+                source, copy = key if votes[0] > votes[1] else key[::-1]
+                d = replace(
+                    d,
+                    copy=copy,
+                    source=source,
+                    determined=True,
+                    evidence=(
+                        f"versions: {max(votes)} sentences {index.docs[copy].doc.id} holds "
+                        f"edited are held word for word elsewhere as "
+                        f"{index.docs[source].doc.id} holds them, {min(votes)} the other way"
+                    ),
+                )
+        out.append(d)
+    return out
+
+
 def _explained(
     index: CorpusIndex, reuse: Mapping[tuple[int, int], Reuse], derivations: Sequence[_Derivation]
 ) -> list[_Derivation]:
     """``derivations`` less those a third document explains: reuse drawn as a star.
 
-    Reprints of one agency story share the story's sentences with each other as much as
-    with the story, so every pair of them reuses the other; the story explains both.  An
-    edge ``A → B`` is dropped when a third document ``C`` that both ``A`` and ``B`` derive
-    from (a determined edge ``A → C`` and ``B → C``: ``C`` is earlier, or contains what
-    they share more completely) holds at least ``STAR_COVERAGE`` of the sentences ``A`` and
-    ``B`` share outside quotation marks, on each side, each at least as faithfully as the
-    other of the two holds it (its link score no more than ``STAR_TOLERANCE`` below).  The second condition keeps
-    a copy of a copy: a sentence the middle document edited is held better by it than by
-    the story, so the edge to the middle document stays.
+    Reprints of one agency story share the story's sentences with each other as much as with
+    the story, so every pair of them reuses the other; the story explains both. An edge ``A
+    → B`` is dropped when a third document ``C`` that both ``A`` and ``B`` derive from (a
+    determined edge ``A → C`` and ``B → C``: ``C`` is earlier, or contains what they share
+    more completely) holds at least ``STAR_COVERAGE`` of the sentences ``A`` and ``B`` share
+    outside quotation marks, on each side, each at least as faithfully as the other of the
+    two holds it (its link score no more than ``STAR_TOLERANCE`` below; a sentence whose
+    partner in the other document is word for word one of ``C``'s counts as held, though the
+    comparison may not have paired it with ``C`` itself). The second
+    condition keeps a copy of a copy: a sentence the middle document edited is held better
+    by it than by the story, so the edge to the middle document stays.
 
-    The same evidence draws a chain as a chain: an edge ``A → B`` is also dropped when
-    ``A`` derives from a ``C`` that itself derives from ``B``, and ``C`` holds what ``A``
-    shares with ``B`` as faithfully and one sentence of it more faithfully (``A`` carries
-    an edit ``C`` made): ``A`` took ``B``'s words through ``C``.  Without such an edit
-    nothing tells a copy of the copy from a second copy of the source, and both edges stay.
+    The same evidence draws a chain as a chain: an edge ``A → B`` is also dropped when ``A``
+    derives from a ``C`` that itself derives from ``B``, and ``C`` holds what ``A`` shares
+    with ``B`` as faithfully and one sentence of it more faithfully, and closely (at least
+    ``STAR_CLOSE``; ``A`` carries an edit ``C`` made): ``A`` took ``B``'s words through
+    ``C``. Without such an edit nothing tells a copy of the copy from a second copy of the
+    source, and both edges stay.
 
-    Only the ``STAR_SOURCES`` best sources of each document are asked (the most of its
-    sentences held, then the earliest, then corpus order), so the check adds a constant
-    per edge.  A document whose every edge would be explained away (a cycle of undated
-    containments) keeps its best one: a copy never loses its source.
+    Only the ``STAR_SOURCES`` best sources of each document are asked (those that copy
+    nothing first; then the most of its sentences held, the longest, the earliest, the first
+    in corpus order), so the check adds a constant per edge. A document whose every edge would
+    be explained away (a cycle of undated containments) keeps its best one: a copy never
+    loses its source.
     """
 
     def held(copy: int, source: int) -> dict[int, float]:
@@ -559,6 +611,7 @@ def _explained(
             out[s] = max(score, out.get(s, score))
         return out
 
+    derivations = _oriented(index, reuse, derivations)
     sources: dict[int, list[int]] = defaultdict(list)
     for d in derivations:
         if d.determined:
@@ -569,9 +622,11 @@ def _explained(
         sizes = {c: held(copy, c) for c in found}
 
         def rank(c: int, sizes: dict[int, dict[int, float]] = sizes) -> tuple[Any, ...]:
+            # many reprints may hold as much of a copy as its story does, or more where
+            # the comparison missed a pair: the story is the one that copies nothing
             published = index.docs[c].doc.published
             when = published_key(published) if published is not None else dt.datetime.max
-            return (-len(sizes[c]), when, c)
+            return (c in sources, -len(sizes[c]), -len(index.docs[c].sentences), when, c)
 
         best[copy] = sorted(found, key=rank)[:STAR_SOURCES]
         cache.update({(copy, c): sizes[c] for c in best[copy]})
@@ -581,8 +636,28 @@ def _explained(
         faithful = sum(c_side.get(s, -1.0) >= score - STAR_TOLERANCE for s, score in a_side.items())
         return faithful >= STAR_COVERAGE * len(a_side)
 
+    def holds_pair(a: int, b: int, c: int) -> bool:
+        """Whether ``c`` holds what ``a`` shares with ``b``, on ``a``'s side.  A sentence of
+        ``a`` whose partner in ``b`` is word for word one of ``c``'s is held as well as
+        ``b`` holds it, even where the comparison did not pair it with ``c`` directly."""
+        key = (min(a, b), max(a, b))
+        record = reuse[key]
+        mine = 0 if a == key[0] else 1
+        ac, bc = cache[(a, c)], cache[(b, c)]
+        sentences: dict[int, bool] = {}
+        for pair in record.narrative:
+            sa, sb, score = pair[mine], pair[1 - mine], record.best[pair]
+            ok = ac.get(sa, -1.0) >= score - STAR_TOLERANCE or bc.get(sb, -1.0) >= 100.0
+            sentences[sa] = sentences.get(sa, False) or ok
+        return sum(sentences.values()) >= STAR_COVERAGE * len(sentences)
+
     def closer(a_side: dict[int, float], c_side: dict[int, float]) -> bool:
-        return any(c_side.get(s, -1.0) > score + STAR_TOLERANCE for s, score in a_side.items())
+        # the copy holds one of C's sentences (nearly) word for word that B holds edited:
+        # scores between two heavily edited versions vary by a few points, no evidence
+        return any(
+            c_side.get(s, -1.0) >= max(STAR_CLOSE, score + STAR_TOLERANCE + 0.01)
+            for s, score in a_side.items()
+        )
 
     edges = {(d.copy, d.source) for d in derivations if d.determined}
     dropped: dict[int, list[int]] = defaultdict(list)  # copy -> its explained edges
@@ -590,14 +665,14 @@ def _explained(
         a, b = d.copy, d.source
         third = [c for c in best.get(a, ()) if c != b and c in chosen.get(b, ())]
         between = [c for c in best.get(a, ()) if c != b and (c, b) in edges]
-        if third or between:
-            a_side, b_side = held(a, b), held(b, a)
-            if any(holds(a_side, cache[(a, c)]) and holds(b_side, cache[(b, c)]) for c in third):
-                dropped[a].append(n)
-            elif any(
-                holds(a_side, cache[(a, c)]) and closer(a_side, cache[(a, c)]) for c in between
-            ):
-                dropped[a].append(n)
+        if not (third or between):
+            continue
+        a_side = held(a, b)
+        star = any(holds_pair(a, b, c) and holds_pair(b, a, c) for c in third)
+        if star or any(
+            holds(a_side, cache[(a, c)]) and closer(a_side, cache[(a, c)]) for c in between
+        ):
+            dropped[a].append(n)
     gone = {n for lost in dropped.values() for n in lost}
     copies = {d.copy for n, d in enumerate(derivations) if d.determined and n not in gone}
     for copy, lost in dropped.items():
