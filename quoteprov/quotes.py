@@ -1103,7 +1103,10 @@ def _attribute(
     found = found or _before(masked, before) or _according_later(masked, in_sentence)
     if found is None and not starts_sentence:
         # a partial quotation inside reported speech: the reporting clause's subject
-        inside = [t for t in before if t.start >= stop]
+        # from the sentence's start: an earlier quotation in it ('X called Y "…" but
+        # described Z as "…"') is no sentence end here
+        cut = max((n + 1 for n, t in enumerate(before) if _ends_sentence(t)), default=0)
+        inside = before[cut:]
         found = (
             _reported(masked, inside) or _trailing(masked, in_sentence) or _sentence_subject(inside)
         )

@@ -690,6 +690,13 @@ def test_a_quotation_continued_in_the_next_single_line_paragraph_still_is_two() 
             "Ana Ruiz",
             "called",
         ),
+        (  # a second partial quotation of the same reporting clause
+            "Traffic was slow. Ana Ruiz called Tom Berg “a bright, capable leader” but described"
+            " his harbour plans as “a work in progress.”",
+            "work in progress",
+            "Ana Ruiz",
+            "described",
+        ),
         (  # naming, not saying
             "Traffic was slow. A group the council has long dubbed “the harbour friends” met.",
             "harbour friends",
