@@ -777,6 +777,8 @@ def _clause(text: str, toks: list[_Tok], j: int, n: int) -> _Attribution | None:
     participle = toks[j].low.endswith("ing")
     if k > 0 and toks[k - 1].low in _PARTICIPLE_AUX and not participle:
         return None  # passive: "Cuba is said to ..."
+    if participle and k > 0 and toks[k - 1].low in _PARTICIPLE_AUX:
+        k = _skip_fillers(toks, k - 1)  # 'X is praising Y as "…"': X, not 'X is'
     np = _backward_np(toks, k)
     while np and np[0].low in _PREPOSITIONS:
         np = np[1:]  # 'with the mayor reportedly yelling'

@@ -697,6 +697,13 @@ def test_a_quotation_continued_in_the_next_single_line_paragraph_still_is_two() 
             "Ana Ruiz",
             "described",
         ),
+        (  # a progressive reporting verb: the subject without its auxiliary
+            "Turnout was high. Ana Ruiz is praising Tom Berg, who ended his bid on Saturday, as"
+            " “a man who never went low.”",
+            "never went low",
+            "Ana Ruiz",
+            "praising",
+        ),
         (  # naming, not saying
             "Traffic was slow. A group the council has long dubbed “the harbour friends” met.",
             "harbour friends",
