@@ -943,6 +943,10 @@ def _families(
             d = m.doc
             whole = by_quote.get((d, m.quote_start)) if m.quote_start is not None else None
             speaker = occurrences[whole].speaker if whole is not None else m.speaker
+            if whole is None and m.quote_start is not None:
+                # inside a quotation too short to trace ('described it as a "failed
+                # state"'): its speaker said two words, which corroborate no longer match
+                speaker = None
             weak = (m.kind != "verbatim" and m.score < floor) or (
                 m.kind == "paraphrase" and m.score < LINK_PARAPHRASE_MIN
             )

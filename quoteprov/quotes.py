@@ -974,9 +974,10 @@ def extract_quotes(text: str, sentences: Sequence[Sentence] | None = None) -> li
     Examples
     --------
     >>> text = ('"If he cared," Díaz-Canel tweeted Friday, "he could act." '
-    ...         'The ministry called it a "failed state".')
+    ...         'The ministry called it a "failed state". A "new era" began.')
     >>> [(q.content, q.speaker, q.cue, len(q.parts)) for q in extract_quotes(text)]
-    [('If he cared, he could act.', 'Díaz-Canel', 'tweeted', 2), ('failed state', None, None, 1)]
+    [('If he cared, he could act.', 'Díaz-Canel', 'tweeted', 2),
+     ('failed state', 'The ministry', 'called', 1), ('new era', None, None, 1)]
     """
     segments = _segments(text)
     if not segments:
