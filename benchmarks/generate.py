@@ -3,6 +3,7 @@
 Run from the repository root::
 
     python benchmarks/generate.py 2000 -o /tmp/qp2k        # corpus.jsonl + truth.json
+    python benchmarks/generate.py 2000 --wire 5 -o /tmp/w  # 2,000 reprints of 5 stories
 
 Documents mix three kinds of sentence, in news order (dated, with an outlet):
 
@@ -24,6 +25,10 @@ Ground truth (``truth.json``): for every document its sentences' *lineage* (the 
 original sentence they descend from), how each was made, and whether it sits inside
 quotation marks; the direct derivations ``(copy, source, sentences taken)``; and the
 queries for ``trace_quote`` with the documents that must be found.
+
+:func:`wire_copy` makes another shape of corpus: a few agency stories and many reprints
+of each (a random subset of the story's sentences, lightly edited, some undated), whose
+true ``derived_from`` edges form a star around each story.
 """
 
 from __future__ import annotations
@@ -181,6 +186,7 @@ class Slot:
     edits: int = 0  # light edits along the chain from the original
     paraphrased: bool = False  # a paraphrase along the chain
     path: tuple[int, ...] = ()  # the versions from the original to this one
+    form: str | None = None  # the sentence as printed, when fixed (a reprint keeps its story's)
 
 
 def steps(a: Slot, b: Slot) -> int:
@@ -340,7 +346,9 @@ def _document(
     paragraphs: list[str] = []
     current: list[str] = []
     for slot in doc_slots:
-        text = _quote(slot.text, slot.speaker or "", rng) if slot.quoted else slot.text
+        text = slot.form
+        if text is None:
+            text = _quote(slot.text, slot.speaker or "", rng) if slot.quoted else slot.text
         current.append(text)
         if len(current) >= rng.randint(2, 4):
             paragraphs.append(" ".join(current))
@@ -355,6 +363,119 @@ def _document(
     if rng.random() >= 0.05:  # a few documents are undated
         record["published"] = when.replace(microsecond=0).isoformat()
     return record
+
+
+def wire_copy(
+    sources: int = 5,
+    reprints: int = 2000,
+    *,
+    seed: int = 0,
+    sentences: float = 25.0,
+    edit_rate: float = 0.3,
+    local: float = 1.0,
+    undated: float = 0.1,
+    progress: bool = True,
+) -> Generated:
+    """Wire copy: ``sources`` agency stories, each reprinted by many outlets.
+
+    Every reprint takes a random subset (30 to 90 %) of one source's sentences, in their
+    order, each verbatim or lightly edited (``edit_rate``; quotations stay verbatim), and
+    adds on average ``local`` sentences of its own (a local angle).  Reprints are
+    published after their source (an hour to four days later); a share ``undated`` of all
+    documents, sources included, carries no date.  Document order is shuffled, so corpus
+    order tells nothing either.  The derivations are ``(reprint, its source, sentences
+    taken)``: no reprint copies another, so an edge between two reprints is wrong.
+    """
+    rng = random.Random(seed)
+    started = time.perf_counter()
+    model = Bigrams(_news_sentences())
+
+    def sentence() -> str:
+        # a sentence that opens with a letter or digit: the bigram model sometimes starts
+        # one with "(" or a dash, which no splitter separates from the sentence before, so
+        # the story and its reprints would cut their sentences differently
+        while True:
+            text = model.sentence(rng)
+            if text[:1].isalnum():
+                return text
+
+    start = dt.datetime(2024, 3, 1, 6, 0, tzinfo=dt.timezone.utc)
+    next_lineage = 0
+    next_version = -1
+    story_slots: list[list[Slot]] = []
+    when: list[dt.datetime] = []
+    for k in range(sources):
+        speakers = [f"{rng.choice(_TITLES)} {rng.choice(_FIRST)} {rng.choice(_LAST)}"]
+        story: list[Slot] = []
+        for _ in range(max(8, round(rng.gauss(sentences, sentences / 4)))):
+            slot = Slot(sentence(), next_lineage, "fresh", path=(next_lineage,))
+            next_lineage += 1
+            if rng.random() < 0.15:
+                slot.quoted, slot.speaker = True, speakers[0]
+                slot.form = _quote(slot.text, speakers[0], rng)
+            story.append(slot)
+        story_slots.append(story)
+        when.append(start + dt.timedelta(days=2 * k, hours=rng.randrange(12)))
+    made: list[tuple[list[Slot], dt.datetime, int | None]] = [
+        (story, when[k], None) for k, story in enumerate(story_slots)
+    ]
+    for _ in range(reprints):
+        j = rng.randrange(sources)
+        pool = story_slots[j]
+        share = rng.uniform(0.3, 0.9)
+        taken = sorted(rng.sample(range(len(pool)), max(3, round(len(pool) * share))))
+        copied: list[Slot] = []
+        for t in taken:
+            s = pool[t]
+            new = Slot(s.text, s.lineage, "verbatim", j, s.quoted, s.speaker, path=s.path)
+            new.form = s.form  # a quotation is reprinted as the story prints it
+            if not s.quoted and rng.random() < edit_rate:
+                edited = _edit(s.text, rng, model.vocab)
+                if edited is not None:
+                    new.text, new.op, new.edits = edited, "edit", 1
+                    new.path = (*s.path, next_version)
+                    next_version -= 1
+            copied.append(new)
+        for _ in range(min(4, int(rng.expovariate(1 / local)) if local > 0 else 0)):
+            own = Slot(sentence(), next_lineage, "fresh", path=(next_lineage,))
+            next_lineage += 1
+            copied.insert(rng.randrange(len(copied) + 1), own)
+        later = dt.timedelta(minutes=rng.randrange(60, 4 * 24 * 60))
+        made.append((copied, when[j] + later, j))
+    order = list(range(len(made)))
+    rng.shuffle(order)
+    documents: list[dict[str, Any]] = []
+    slots: list[list[Slot]] = []
+    position = {old: new for new, old in enumerate(order)}
+    derivations: list[tuple[int, int, int]] = []
+    for new, old in enumerate(order):
+        doc_slots, published, source = made[old]
+        record = _document(new, doc_slots, rng, published)
+        record.pop("published", None)
+        if rng.random() >= undated:
+            record["published"] = published.replace(microsecond=0).isoformat()
+        documents.append(record)
+        slots.append(doc_slots)
+        if source is not None:
+            taken_count = sum(s.op != "fresh" for s in doc_slots)
+            derivations.append((new, position[source], taken_count))
+    for doc_slots in slots:  # a reprint's sentences name the document they came from
+        for s in doc_slots:
+            if s.source is not None:
+                s.source = position[s.source]
+    if progress:
+        print(f"  generated {len(documents)} documents ({time.perf_counter() - started:.0f} s)")
+    params = {
+        "wire": True,
+        "sources": sources,
+        "reprints": reprints,
+        "seed": seed,
+        "sentences": sentences,
+        "edit_rate": edit_rate,
+        "local": local,
+        "undated": undated,
+    }
+    return Generated(documents, slots, sorted(derivations), params)
 
 
 # -- ground truth --------------------------------------------------------------------------
@@ -445,11 +566,21 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("-o", "--output", type=Path, required=True)
     parser.add_argument("--seed", type=int, default=0)
     parser.add_argument("--sentences", type=float, default=30.0, help="mean per document")
+    parser.add_argument(
+        "--wire",
+        type=int,
+        metavar="SOURCES",
+        default=0,
+        help="wire copy instead: DOCUMENTS reprints of this many source stories (wire_copy)",
+    )
     args = parser.parse_args(argv)
     if not (DATA / "polnear").exists():
         print(f"skipped: {DATA} is absent")
         return 0
-    g = generate(args.documents, seed=args.seed, sentences=args.sentences)
+    if args.wire:
+        g = wire_copy(args.wire, args.documents, seed=args.seed)
+    else:
+        g = generate(args.documents, seed=args.seed, sentences=args.sentences)
     write(g, args.output)
     print(summary(g))
     return 0

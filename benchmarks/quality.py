@@ -708,6 +708,28 @@ def quotes_section() -> list[Row]:
             f"{ours.with_source}",
         ),
     ]
+    # speakers over direct and partial quotations ('X called it "…"') with a named gold
+    # Source: every quotation quoteprov finds, beside the regex baseline
+    both = bench.score_speakers(docs, bench.everything)
+    regex = bench.score_speakers(docs, bench.baseline)
+    out += [
+        Row(
+            "PolNeAR dev quotes",
+            "direct+partial quote recall",
+            _f(both.recall),
+            "regex " + _f(regex.recall),
+            ">= 0.95",
+            f"{both.gold} gold ({both.partial} partial)",
+        ),
+        Row(
+            "PolNeAR dev quotes",
+            "direct+partial speaker accuracy",
+            _f(both.accuracy),
+            "regex " + _f(regex.accuracy),
+            ">= 0.90",
+            f"{both.found}",
+        ),
+    ]
     return out
 
 

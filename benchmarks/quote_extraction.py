@@ -29,6 +29,14 @@ four words after the closing mark):
   of the gold Source text (a pronoun resolved to a name still counts through its span);
 - cue accuracy over the same: the predicted cue's first word is in the gold Cue text.
 
+A second table scores speakers over direct *and* partial quotations: every quotation of
+3+ words that a gold attribution with a *named* Source holds (a capitalised word other
+than a pronoun), the direct ones above and the spans inside quotation marks within the
+Content of indirect speech ('X called it “…”', 'X said she is “…”').  Quote recall: the
+share a predicted quotation overlaps; speaker accuracy: among those found, the share whose
+predicted speaker is right (as above).  ``all quotes`` is quoteprov (every quotation it
+finds: a partial quotation is no direct speech), beside the regex baseline.
+
 Rows: ``quoteprov`` counts the quotations :func:`quoteprov.extract_quotes` marks as direct
 speech (``Quote.direct``); ``all quotes`` counts every quotation it finds, scare quotes and
 fragments inside indirect speech included.  Rules are tuned on ``--split train``; ``dev``
@@ -257,6 +265,97 @@ def score(docs: list[Doc], system: object, errors: int) -> Score:
     return out
 
 
+# ------------------------------------------------- speakers of direct and partial quotations
+
+QUOTED = re.compile(r"\"([^\"\n]+)\"|“([^”\n]+)”")
+_PRONOUN_WORDS = frozenset("he she they it i we you his her their its him them us".split())
+
+
+def named_source(doc: Doc, gold: Attribution) -> bool:
+    """Whether a gold Source names someone: a capitalised word other than a pronoun
+    ('Trump', 'the White House'); 'he' or 'the official' alone do not."""
+    words = [w for a, b in gold.source for w in WORD.findall(doc.text[a:b])]
+    return any(w[:1].isupper() and w.lower() not in _PRONOUN_WORDS for w in words)
+
+
+def quoted_gold(doc: Doc) -> list[tuple[Spans, Attribution]]:
+    """Every quotation of 3+ words a gold attribution with a named Source holds: a direct
+    quotation (its Content, as :func:`is_direct`) or a partial one (a span inside
+    quotation marks within a Content of indirect speech: 'X called it “…”')."""
+    out: list[tuple[Spans, Attribution]] = []
+    for g in doc.attributions:
+        if not g.source or not named_source(doc, g):
+            continue
+        if is_direct(doc.text, g.content):
+            out.append((g.content, g))
+            continue
+        for a, b in g.content:
+            lo, hi = max(0, a - 1), min(len(doc.text), b + 1)
+            for m in QUOTED.finditer(doc.text, lo, hi):
+                group = 1 if m.group(1) is not None else 2
+                span = (m.start(group), m.end(group))
+                if len(WORD.findall(doc.text[span[0] : span[1]])) >= 3:
+                    out.append(([span], g))
+    return out
+
+
+@dataclass
+class SpeakerScore:
+    gold: int = 0
+    partial: int = 0
+    found: int = 0
+    speaker_ok: int = 0
+    partial_ok: int = 0
+    errors: list[str] = field(default_factory=list)
+
+    @property
+    def recall(self) -> float:
+        return self.found / self.gold if self.gold else 0.0
+
+    @property
+    def accuracy(self) -> float:
+        """Right speakers among the quotations found."""
+        return self.speaker_ok / self.found if self.found else 0.0
+
+    def line(self, name: str) -> str:
+        return (
+            f"{name:<10} {self.recall:6.3f} ({self.found}/{self.gold})  {self.accuracy:6.3f} "
+            f"({self.speaker_ok}/{self.found})  partial {self.partial_ok}/{self.partial}"
+        )
+
+
+def score_speakers(docs: list[Doc], system: object, errors: int = 0) -> SpeakerScore:
+    """Quote recall and speaker accuracy over :func:`quoted_gold`."""
+    assert callable(system)
+    out = SpeakerScore()
+    for doc in docs:
+        preds = system(doc.text)
+        for spans, g in quoted_gold(doc):
+            partial = not is_direct(doc.text, g.content)
+            out.gold += 1
+            out.partial += partial
+            hits = [p for p in preds if overlap(p.parts, spans)]
+            if not hits:
+                if len(out.errors) < errors:
+                    a, b = spans[0][0], spans[-1][1]
+                    out.errors.append(f"  missed  {doc.name}: {doc.text[a:b][:90]!r}")
+                continue
+            out.found += 1
+            if speaker_right(doc, hits[0], g):
+                out.speaker_ok += 1
+                out.partial_ok += partial
+            elif len(out.errors) < errors:
+                source = " / ".join(doc.text[a:b] for a, b in g.source)
+                a = max(0, spans[0][0] - 100)
+                b = min(len(doc.text), spans[-1][1] + 60)
+                context = " ".join(doc.text[a:b].split())
+                out.errors.append(
+                    f"  speaker {doc.name}: ours {hits[0].speaker!r}, gold {source!r}"
+                    f"{' (partial)' if partial else ''}\n      {context!r}"
+                )
+    return out
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--split", default="dev", choices=["dev", "train"])
@@ -287,6 +386,15 @@ def main() -> None:
         result = score(docs, system, args.errors)
         print(result.line(name))
         for error in result.errors:
+            print(error)
+    print(
+        "\ndirect and partial quotations (3+ words) with a named gold Source:\n"
+        "system     quote recall         speaker accuracy"
+    )
+    for name, system in (("all quotes", everything), ("regex", baseline)):
+        found = score_speakers(docs, system, args.errors)
+        print(found.line(name))
+        for error in found.errors:
             print(error)
 
 

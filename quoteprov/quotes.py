@@ -391,6 +391,19 @@ _CUES = frozenset(
     | _words("states stated stating")  # not "state": "a failed state"
 )
 _POINT = _words("point points pointed pointing")  # "pointed out"
+# verbs of a reporting clause around a partial quotation, never cues of direct speech
+# ('a group called "…"' names a group): 'X called it "…"', 'X described the plan as "…"'
+_REPORTING = frozenset(
+    {
+        form
+        for base in _words(
+            """call describe refer label dub brand term characterize characterise think
+            believe feel vow hope tout slam blast dismiss defend"""
+        )
+        for form in _inflect(base)
+    }
+    | _words("dubbed labelled referred branded thought felt")
+)
 # forms as often nouns as verbs: cues only in lower case right after a name or a pronoun
 _NOUNISH = _words(
     """post posts report reports note notes comment comments remark remarks claim claims
@@ -568,6 +581,9 @@ class _Attribution(NamedTuple):
     speaker: tuple[int, int]
     cue: str | None
     end: int  # where the attribution's words end (for joining)
+    # found by a reporting clause around a partial quotation: not a later pronoun's referent
+    # ('X wrote after Biden called Cuba a "failed state". "…," he added': X, not Biden)
+    weak: bool = False
 
 
 def _cue_text(text: str, toks: list[_Tok], i: int, n: int) -> str:
@@ -748,6 +764,12 @@ def _before(text: str, toks: list[_Tok]) -> _Attribution | None:
             break
     if j < 0 or len(toks) - (j + n) > _GAP_MAX:
         return _colon(text, toks)
+    return _clause(text, toks, j, n)
+
+
+def _clause(text: str, toks: list[_Tok], j: int, n: int) -> _Attribution | None:
+    """The speaker of the cue ``toks[j : j + n]`` of the words before a quotation: its
+    subject, or the name after it ('Continued Stone:')."""
     cue = _cue_text(text, toks, j, n)
     if toks[j].low == "according":
         return _make(_forward_np(toks, j + 2), cue)
@@ -755,6 +777,8 @@ def _before(text: str, toks: list[_Tok]) -> _Attribution | None:
     participle = toks[j].low.endswith("ing")
     if k > 0 and toks[k - 1].low in _PARTICIPLE_AUX and not participle:
         return None  # passive: "Cuba is said to ..."
+    if participle and k > 0 and toks[k - 1].low in _PARTICIPLE_AUX:
+        k = _skip_fillers(toks, k - 1)  # 'X is praising Y as "…"': X, not 'X is'
     np = _backward_np(toks, k)
     while np and np[0].low in _PREPOSITIONS:
         np = np[1:]  # 'with the mayor reportedly yelling'
@@ -798,9 +822,76 @@ def _colon(text: str, toks: list[_Tok]) -> _Attribution | None:
     if not toks or not toks[-1].trail.startswith(":"):
         return None
     np = _backward_np(toks, len(toks), keep_last=True)
+    start = len(toks) - len(np)
+    if np and start > 0 and "," in toks[start - 1].trail and toks[start - 1].core:
+        # 'Ana Ruiz, editor of a trade weekly: "…"': the name before the description
+        prior = _backward_np(toks, start, keep_last=True)
+        if prior and len(prior) <= 6 and _plausible_subject(prior):
+            return _make(prior, None)
     if not np or len(np) > 6 or not (_is_cap(np[0]) or np[0].low in _SPEAKING_PRONOUNS):
         return None
     return _make(np, None)
+
+
+def _sentence_subject(toks: list[_Tok]) -> _Attribution | None:
+    """The subject of the sentence a partial quotation sits in, when a verb follows it
+    ('Ruiz went further, endorsing candidates "…"'): what no reporting clause names is
+    most often the sentence's subject's."""
+    subject = _subject(toks)
+    if not subject:
+        return None
+    k = next((i for i, t in enumerate(toks) if t is subject[-1]), -1) + 1
+    if k <= 0 or k >= len(toks) or subject[-1].trail.strip():
+        return None
+    verb = toks[k]
+    if not verb.core.islower() or verb.low in _BOUNDARY or verb.low in _PREPOSITIONS:
+        return None
+    if verb.low in _ARTICLES or verb.low in _DETERMINERS or verb.low in _VERBS:
+        return None  # 'Cuba is "ready"', 'Kim has "no plans"': words about the subject
+    found = _make(subject, None)
+    return found._replace(weak=True) if found is not None else None
+
+
+def _naming(tok: _Tok) -> bool:
+    """Whether a word is a reporting verb of indirect speech ('called', 'described')."""
+    return tok.low in _REPORTING and tok.core.islower() and not tok.lead
+
+
+def _reported(text: str, toks: list[_Tok]) -> _Attribution | None:
+    """The reporting clause of a quotation inside indirect speech, further back than
+    :func:`_before` looks: 'X said that the plan, which …, is "…"', 'X called it "…"',
+    'X told reporters he would "…"'.  The last cue or reporting verb of the sentence
+    before the quotation, and its subject as :func:`_before` finds it."""
+    for j in range(len(toks) - 1, -1, -1):
+        if _ends_sentence(toks[j]):
+            return None
+        naming = _naming(toks[j])
+        if naming and j == len(toks) - 1:
+            return None  # 'what the agency has long dubbed "…"': a name, not words said
+        n = _cue_at(toks, j) or (1 if naming else 0)
+        if not n or _noun_use(toks, j) or toks[j].low.endswith("ing"):
+            continue
+        found = _clause(text, toks[: j + n], j, n)
+        if found is not None:
+            return found._replace(weak=True)
+    return None
+
+
+def _trailing(text: str, toks: list[_Tok]) -> _Attribution | None:
+    """', X said.' ending the sentence after a partial quotation and more words
+    ('The plan is "a waste" of money, Ruiz said.')."""
+    for i in range(1, len(toks)):
+        if _ends_sentence(toks[i - 1]):
+            return None
+        if "," not in toks[i - 1].trail:
+            continue
+        found = _after(text, toks[i:])
+        if found is None:
+            continue
+        rest = [t for t in toks if t.start >= found.end]
+        if not rest or _ends_sentence(toks[toks.index(rest[0]) - 1]):
+            return found._replace(weak=True)
+    return None
 
 
 def _according_later(text: str, toks: list[_Tok]) -> _Attribution | None:
@@ -883,9 +974,10 @@ def extract_quotes(text: str, sentences: Sequence[Sentence] | None = None) -> li
     Examples
     --------
     >>> text = ('"If he cared," Díaz-Canel tweeted Friday, "he could act." '
-    ...         'The ministry called it a "failed state".')
+    ...         'The ministry called it a "failed state". A "new era" began.')
     >>> [(q.content, q.speaker, q.cue, len(q.parts)) for q in extract_quotes(text)]
-    [('If he cared, he could act.', 'Díaz-Canel', 'tweeted', 2), ('failed state', None, None, 1)]
+    [('If he cared, he could act.', 'Díaz-Canel', 'tweeted', 2),
+     ('failed state', 'The ministry', 'called', 1), ('new era', None, None, 1)]
     """
     segments = _segments(text)
     if not segments:
@@ -920,7 +1012,7 @@ def extract_quotes(text: str, sentences: Sequence[Sentence] | None = None) -> li
             if speaker.lower() in _PRONOUNS:
                 # an unresolved pronoun names no one; its words stay in speaker_span
                 speaker = resolver.resolve(speaker.lower(), a)
-            else:
+            elif not attribution.weak:
                 resolver.named(speaker, a)
         elif (
             alone
@@ -1012,6 +1104,15 @@ def _attribute(
     }
     found = _after(masked, after) if open_end or starts_sentence else None
     found = found or _before(masked, before) or _according_later(masked, in_sentence)
+    if found is None and not starts_sentence:
+        # a partial quotation inside reported speech: the reporting clause's subject
+        # from the sentence's start: an earlier quotation in it ('X called Y "…" but
+        # described Z as "…"') is no sentence end here
+        cut = max((n + 1 for n, t in enumerate(before) if _ends_sentence(t)), default=0)
+        inside = before[cut:]
+        found = (
+            _reported(masked, inside) or _trailing(masked, in_sentence) or _sentence_subject(inside)
+        )
     if found is None and starts_sentence:
         found = _introduced(masked, sentences, starts, first.open)
     if found is None and starts_sentence:

@@ -654,3 +654,83 @@ def test_every_copy_of_a_widely_copied_quotation_is_returned(copies: int) -> Non
         docs.append(qp.Document(id=f"d{k:04}", text=text))
     trace = qp.trace_quote(quote, qp.Corpus(docs))
     assert {m.doc_id for m in trace.matches} == {f"d{k:04}" for k in range(copies)}
+
+
+# An invented agency story: each reprint below takes some of its sentences.
+_STORY = [
+    "The river authority closed the old stone bridge to all traffic early on Tuesday.",
+    "Engineers found deep cracks in two of the arches during a routine inspection last week.",
+    "Buses between the north bank and the market square will take a longer route for now.",
+    "The authority said repairs could start in the spring if the council releases the money.",
+    "Shopkeepers near the bridge fear that the detour will keep customers away for months.",
+    "A temporary footbridge for pedestrians and cyclists is planned to open within a month.",
+    "The bridge was built in the nineteenth century and last restored about forty years ago.",
+    "Residents can follow the work on a public website that the authority updates weekly.",
+    "Traffic on the ring road rose sharply on Tuesday morning as drivers looked for a way round.",
+    "The council will vote on the repair budget at its next meeting at the end of the month.",
+]
+_LOCAL = [
+    "Our reporter counted long queues of cars at the roundabout by the old brewery yard.",
+    "The regional rail operator has added two evening trains to help commuters get home.",
+    "A local bakery said its morning deliveries already arrive almost an hour late.",
+    "Parents at the primary school worry about children crossing the busier side streets.",
+    "Taxi drivers at the station rank said fares would rise with the longer journeys.",
+    "The weekend farmers' market will move to the car park behind the town library.",
+]
+
+
+def _edited(sentence: str, n: int) -> str:
+    """A light edit, each reprint's own: one word changed, as a copy desk might."""
+    words = sentence.split()
+    words[2 + n % (len(words) - 3)] = ("really", "quite", "fairly", "rather", "newly", "duly")[n]
+    return " ".join(words)
+
+
+def _reprints(subsets: Sequence[Sequence[int]], edits: Sequence[int] = ()) -> list[dict[str, str]]:
+    records = [{"id": "story", "text": " ".join(_STORY), "published": "2024-05-07T06:00"}]
+    for n, subset in enumerate(subsets):
+        taken = [_edited(_STORY[k], n) if k in edits else _STORY[k] for k in sorted(subset)]
+        taken.insert(len(taken) // 2, _LOCAL[n % len(_LOCAL)])
+        record = {"id": f"reprint{n}", "text": " ".join(taken)}
+        if n % 3 != 2:  # every third reprint is undated
+            record["published"] = f"2024-05-07T{8 + n:02d}:00"
+        records.append(record)
+    return records
+
+
+def test_wire_reprints_are_drawn_as_a_star_around_their_story() -> None:
+    subsets = [range(0, 6), range(2, 9), [0, 1, 3, 5, 7, 9], range(4, 10), [0, 2, 4, 6, 8]]
+    graph = qp.build_graph(_reprints(subsets, edits=(3,)))
+    derived = {(u, v) for u, v, d in graph.edges(data=True) if d["type"] == "derived_from"}
+    assert derived == {(f"doc:reprint{n}", "doc:story") for n in range(len(subsets))}
+
+
+def test_a_copy_of_a_copy_that_carries_its_edit_points_to_the_copy() -> None:
+    records = _reprints([range(0, 8)], edits=(1, 2))
+    middle = records[1]["text"]
+    records.append({"id": "aggregator", "text": middle, "published": "2024-05-08T09:00"})
+    graph = qp.build_graph(records)
+    derived = {(u, v) for u, v, d in graph.edges(data=True) if d["type"] == "derived_from"}
+    assert ("doc:aggregator", "doc:reprint0") in derived
+    assert ("doc:aggregator", "doc:story") not in derived
+    assert ("doc:story", "doc:aggregator") not in derived
+
+
+@settings(max_examples=15, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(
+    st.lists(
+        st.sets(st.integers(0, len(_STORY) - 1), min_size=3, max_size=len(_STORY) - 2),
+        min_size=2,
+        max_size=6,
+    ),
+    st.sets(st.integers(0, len(_STORY) - 1), max_size=3),
+)
+def test_every_reuse_edge_of_wire_reprints_runs_to_the_story(
+    subsets: list[set[int]], edits: set[int]
+) -> None:
+    records = _reprints([sorted(s) for s in subsets], edits=sorted(edits))
+    index = CorpusIndex.for_corpus(qp.Corpus.from_records(records))
+    reuse = document_reuse(index)
+    kept = provenance._explained(index, reuse, provenance._derivations(index, reuse, 2))
+    edges = {(index.docs[d.copy].doc.id, index.docs[d.source].doc.id) for d in kept}
+    assert all(source == "story" for _, source in edges), edges

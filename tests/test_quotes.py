@@ -290,10 +290,11 @@ def test_no_join_across_non_attribution() -> None:
         ),
         ('The Daily Ledger reported that "nothing" changed.', "The Daily Ledger", "reported"),
         (
+            # a partial quotation in reported speech is its reporting clause's subject's
             'Diaz-Canel wrote in a Twitter post on Friday after Biden described Cuba as a "failed'
             ' State."',
-            None,
-            None,
+            "Biden",
+            "described",
         ),
         ('Cuba is said to be "ready" now.', None, None),
     ],
@@ -618,3 +619,150 @@ def test_a_quotation_continued_in_the_next_single_line_paragraph_still_is_two() 
         "We shall go on to the end,",
         "And we shall not flag or fail.",
     ]
+
+
+@pytest.mark.parametrize(
+    ("text", "fragment", "speaker", "cue"),
+    [
+        (  # X called it "…"
+            "Traffic was slow. The senator called it “a betrayal of every promise we made” on"
+            " Tuesday.",
+            "a betrayal",
+            "The senator",
+            "called",
+        ),
+        (  # X said (that) he/it … "…"
+            "Traffic was slow. The mayor said she is “deeply troubled by the delay” at the port.",
+            "deeply troubled",
+            "The mayor",
+            "said",
+        ),
+        (  # the reporting verb further back than a direct quotation's cue may be
+            "Mayor Ines Lund said that the council, after six weeks of argument over the"
+            " harbour budget and the ferry contract, is “deeply troubled by the delay.”",
+            "deeply troubled",
+            "Ines Lund",
+            "said",
+        ),
+        (  # X told Y "…"
+            "Traffic was slow. Ana Ruiz told the assembled dock workers the strike would go on"
+            " “until every crane is safe again.”",
+            "every crane",
+            "Ana Ruiz",
+            "told",
+        ),
+        (  # X: "…" at a line start, with a description after the name
+            "Prices rose.\nAna Ruiz, editor of a trade weekly: “Nobody saw this coming at all.”",
+            "Nobody saw",
+            "Ana Ruiz",
+            None,
+        ),
+        (  # a partial quotation, more words, then ", X said."
+            "The harbour plan is “a waste of public money” for the town, Ruiz said.",
+            "a waste",
+            "Ruiz",
+            "said",
+        ),
+        (  # according to X
+            "The levy will be “a heavy blow to small traders” next year, according to Tom Berg.",
+            "heavy blow",
+            "Tom Berg",
+            "according to",
+        ),
+        (  # described ... as "…"
+            "Traffic was slow. A neighbour described the new ferry terminal as “a concrete"
+            " monster on the quay.”",
+            "concrete monster",
+            "A neighbour",
+            "described",
+        ),
+        (  # no reporting verb: the sentence's subject
+            "Traffic was slow. Ana Ruiz went further, backing eight candidates “who will fight"
+            " for the harbour.”",
+            "who will fight",
+            "Ana Ruiz",
+            None,
+        ),
+        (  # a pronoun resolves as for direct quotations
+            "Ana Ruiz spoke first. She called the harbour plan “a gift to the developers” and sat"
+            " down.",
+            "a gift",
+            "Ana Ruiz",
+            "called",
+        ),
+        (  # a second partial quotation of the same reporting clause
+            "Traffic was slow. Ana Ruiz called Tom Berg “a bright, capable leader” but described"
+            " his harbour plans as “a work in progress.”",
+            "work in progress",
+            "Ana Ruiz",
+            "described",
+        ),
+        (  # a progressive reporting verb: the subject without its auxiliary
+            "Turnout was high. Ana Ruiz is praising Tom Berg, who ended his bid on Saturday, as"
+            " “a man who never went low.”",
+            "never went low",
+            "Ana Ruiz",
+            "praising",
+        ),
+        (  # naming, not saying
+            "Traffic was slow. A group the council has long dubbed “the harbour friends” met.",
+            "harbour friends",
+            None,
+            None,
+        ),
+        (  # words about the subject, not words it said
+            "Traffic was slow. The ferry is “almost ready for service” this week.",
+            "almost ready",
+            None,
+            None,
+        ),
+    ],
+)
+def test_speakers_in_reported_speech(
+    text: str, fragment: str, speaker: str | None, cue: str | None
+) -> None:
+    quotes = extract_quotes(text)
+    _check_offsets(text, quotes)
+    q = _quote(quotes, fragment)
+    assert (q.speaker, q.cue) == (speaker, cue)
+
+
+def test_a_partial_quotation_s_speaker_is_no_later_pronoun_s_referent() -> None:
+    text = (
+        "Tom Berg wrote in a long post on the town forum on Friday, a day after Ana Ruiz"
+        " called the plan “a gift to the developers.” "
+        "“We will fight it in every court,” he said."
+    )
+    quotes = extract_quotes(text)
+    assert [q.speaker for q in quotes] == ["Ana Ruiz", "Tom Berg"]
+
+
+_REPORTING_SHAPES = [
+    "{name} called it “{words}” on Monday.",
+    "{name} said the plan is “{words}” for now.",
+    "{name} told reporters the port was “{words}” again.",
+    "{name} described the budget as “{words}” at the meeting.",
+    "The plan is “{words}” for the town, {name} said.",
+]
+_NAMES = ["Ana Ruiz", "Tom Berg", "Ines Lund", "Omar Haddad", "Mei Tanaka"]
+
+
+@settings(max_examples=60, deadline=None)
+@given(
+    st.sampled_from(_REPORTING_SHAPES),
+    st.sampled_from(_NAMES),
+    st.lists(
+        st.sampled_from("harbour ferry quay budget delay crane dock tide port".split()),
+        min_size=3,
+        max_size=8,
+    ),
+)
+def test_reporting_clause_shapes_name_their_subject(
+    shape: str, name: str, words: list[str]
+) -> None:
+    text = "Traffic was slow. " + shape.format(name=name, words=" ".join(words))
+    quotes = extract_quotes(text)
+    _check_offsets(text, quotes)
+    (q,) = quotes
+    assert q.content == " ".join(words)
+    assert q.speaker == name
