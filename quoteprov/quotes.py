@@ -94,9 +94,9 @@ _CLOSERS = {
 _OPENS_ONLY = frozenset({"«", "„", "「", "『", "‹", "‚", "``"})
 _CLOSES_ONLY = frozenset("»」』›")
 _SINGLE = frozenset("'‘’‛‚‹›")  # single marks: closed only by the innermost quotation
-_BEFORE_OPEN = frozenset("([{<—–-/" + _QUOTE_CHARS)
-_AFTER_CLOSE = frozenset(".,;:!?)]}>—–-…/" + _QUOTE_CHARS)
-_UNCLOSED_AFTER = frozenset(":,.!?;—–-(" + _QUOTE_CHARS)  # an unclosed quotation starts a clause
+_BEFORE_OPEN = frozenset("([{<—–―-/" + _QUOTE_CHARS)
+_AFTER_CLOSE = frozenset(".,;:!?)]}>—–―-…/" + _QUOTE_CHARS)
+_UNCLOSED_AFTER = frozenset(":,.!?;—–―-(" + _QUOTE_CHARS)  # an unclosed quotation starts a clause
 _TERMINAL_END = re.compile(r"[.!?…][\"'”’»)\]]*$")
 _WORD = re.compile(r"[^\W_]+")
 
@@ -469,7 +469,7 @@ _ORG_HEADS = _words(
 )
 _NOT_LAST = _ORG_HEADS | _ROLES  # a run of capitals ending so names a body or a role
 _PARTICLES = _words("de da del della der di du van von bin ibn al el la le y dos das")
-_STRIP = "\"'“”‘’‛«»„‚「」『』‹›()[]{}<>.,;:!?—–-…*•"
+_STRIP = "\"'“”‘’‛«»„‚「」『』‹›()[]{}<>.,;:!?—–―-…*•"
 
 
 class _Tok(NamedTuple):
@@ -551,7 +551,7 @@ def _np_ok(np: list[_Tok]) -> bool:
 def _speaker_part(np: list[_Tok]) -> list[_Tok]:
     """The words that name the speaker: a person's name after a role, else the phrase."""
     for i, tok in enumerate(np[:-1]):
-        if tok.trail.startswith((",", "—", "–")):
+        if tok.trail.startswith((",", "—", "–", "―")):
             np = np[: i + 1]  # "Trump, the nominee, said": the head before the appositive
             break
     k = _capitals_from(np)
@@ -613,7 +613,7 @@ def _make(np: list[_Tok], cue: str | None) -> _Attribution | None:
 
 
 def _breaks_clause(tok: _Tok) -> bool:
-    return any(mark in tok.trail for mark in ",;:—–")
+    return any(mark in tok.trail for mark in ",;:—–―")
 
 
 def _abbreviation(tok: _Tok) -> bool:
@@ -645,9 +645,9 @@ def _skip_fillers(toks: list[_Tok], k: int, lo: int = 0) -> int:
 def _after(text: str, toks: list[_Tok]) -> _Attribution | None:
     """An attribution right after a quotation: ', said X', ', X said', ', according to X'."""
     i = 0
-    while i < len(toks) and not toks[i].core and not toks[i].trail.strip(",—–-:"):
+    while i < len(toks) and not toks[i].core and not toks[i].trail.strip(",—–―-:"):
         i += 1
-    if i >= len(toks) or toks[i].lead.strip(",—–-") or not toks[i].core:
+    if i >= len(toks) or toks[i].lead.strip(",—–―-") or not toks[i].core:
         return None
     n = _cue_at(toks, i)
     if n and not toks[i].low.endswith("ing"):  # inverted: ', said a spokesperson in ...'
@@ -931,7 +931,7 @@ def _joinable(text: str, first: _Segment, second: _Segment) -> _Attribution | No
     if not between.strip() or first.para_lo != second.para_lo:
         return None  # a paragraph break between them
     lead_comma = between.lstrip()[:1] == ","
-    if not (lead_comma or text[first.end - 1] in ",—–-…:"):
+    if not (lead_comma or text[first.end - 1] in ",—–―-…:"):
         return None
     if between.rstrip()[-1:] not in {",", ":"} or len(between.split()) > 16:
         return None
@@ -1063,7 +1063,7 @@ def _direct(text: str, first: _Segment, words: int, attributed: bool) -> bool:
     last = text[k - 1] if k > lo else ""
     if not last or last in ".!?:…":
         return True
-    if last in ",—–-":
+    if last in ",—–―-":
         return attributed or words >= _DIRECT_MIN_WORDS
     start = k
     while start > lo and not text[start - 1].isspace():
@@ -1096,10 +1096,11 @@ def _attribute(
     starts_sentence = not any(t.core for t in before if t.end > stop)
     # an attribution follows a quotation that ends open ('"…," she said', '"…?" he asked')
     # or that is its sentence's start ('"…" Grubbs said.')
-    open_end = text[last.end - 1] in ",?!…—–-:" or masked[last.close : hi].lstrip()[:1] in {
+    open_end = text[last.end - 1] in ",?!…—–―-:" or masked[last.close : hi].lstrip()[:1] in {
         ",",
         "—",
         "–",
+        "―",
         "(",
     }
     found = _after(masked, after) if open_end or starts_sentence else None
@@ -1136,7 +1137,7 @@ def _introduced(
 
 _NAME_WORD = r"(?:[A-Z][\w.'’-]*|de|da|del|van|von|bin|al)"
 _DASH_LINE = re.compile(
-    rf"[ \t]*(?:\n[ \t]*)?[—–]+[ \t]*({_NAME_WORD}(?:[ \t]+{_NAME_WORD}){{0,5}})"
+    rf"[ \t]*(?:\n[ \t]*)?[—–―]+[ \t]*({_NAME_WORD}(?:[ \t]+{_NAME_WORD}){{0,5}})"
 )
 
 

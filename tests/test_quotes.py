@@ -461,6 +461,8 @@ def test_direct_speech_is_told_from_fragments(text: str, direct: bool) -> None:
     [
         '"We will never give up on this country." — Jane Doe, mayor of Springfield',
         "The mayor spoke.\n\n“We will never give up on this country.”\n— Jane Doe, mayor",
+        # a horizontal bar (U+2015), as reader-comment round-ups set the name
+        "Readers wrote in.\n\n“We will never give up on this country.” ― Jane Doe, Ohio",
     ],
 )
 def test_dash_attribution_line(text: str) -> None:
