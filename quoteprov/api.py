@@ -96,6 +96,7 @@ def trace_quote(
     kinds: Sequence[Kind] | None = None,
     limit: int | None = None,
     min_coverage: float = OCCURRENCE_COVERAGE,
+    semantic: bool | None = None,
 ) -> Trace:
     """Every place ``query`` occurs in ``corpus``, best first, and which one is the origin.
 
@@ -116,6 +117,11 @@ def trace_quote(
         reported-document precision 1.000 and recall 1.000 on PolNeAR's cross-article
         quotation families (``benchmarks/quality.py --only families``, report side;
         1.000 and 0.961 on the tune side it was chosen on).
+
+    semantic : bool, optional
+        Use the semantic tier (sentence embeddings, ``quoteprov[semantic]``): None (the
+        default) when it is installed and ``QUOTEPROV_SEMANTIC`` is not ``0``, False never,
+        True always (``MissingDependencyError`` when it cannot be loaded).
 
     Returns
     -------
@@ -140,7 +146,12 @@ def trace_quote(
     if not isinstance(query, str):
         raise InputError(f"the query must be a string, not {type(query).__name__}")
     return provenance.trace(
-        query, as_corpus(corpus), kinds=kinds, limit=limit, min_coverage=min_coverage
+        query,
+        as_corpus(corpus),
+        kinds=kinds,
+        limit=limit,
+        min_coverage=min_coverage,
+        semantic=semantic,
     )
 
 

@@ -54,7 +54,7 @@ from rapidfuzz import fuzz
 from rapidfuzz.distance import Indel, Levenshtein
 from scipy import sparse
 
-from .errors import InputError
+from .errors import InputError, MissingDependencyError
 from .index import (
     AnalyzedDocument,
     CorpusIndex,
@@ -1488,7 +1488,12 @@ def find_matches(
         paraphrases and stray fragments in big corpora, and takes longer.
     semantic : bool, optional
         Use the semantic tier (:mod:`quoteprov.semantic`): None (default) when it is
-        installed, False never.
+        installed, False never, True always (an error when it cannot be loaded).
+
+    Raises
+    ------
+    MissingDependencyError
+        ``semantic=True`` without the semantic extra, or with ``QUOTEPROV_SEMANTIC=0``.
     """
     check_kinds(kinds)
     check_count("limit", limit)
@@ -1510,6 +1515,11 @@ def find_matches(
         from . import semantic as tier  # imports no torch until an encoder is loaded
 
         encoder = tier.get_encoder()
+        if encoder is None and semantic:
+            raise MissingDependencyError(
+                'semantic=True needs the semantic extra (pip install "quoteprov[semantic]") '
+                "and QUOTEPROV_SEMANTIC not set to 0; semantic=None matches lexically without it"
+            )
         if encoder is not None:
             tier.sentence_vectors(index, encoder)
             q = replace(q, vector=encoder.encode([query])[0])

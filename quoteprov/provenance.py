@@ -1490,6 +1490,7 @@ def trace(
     limit: int | None = None,
     min_shared: int = 2,
     min_coverage: float = OCCURRENCE_COVERAGE,
+    semantic: bool | None = None,
 ) -> Trace:
     """Trace ``query`` through ``corpus``: every occurrence, best first, and its origin.
 
@@ -1508,7 +1509,7 @@ def trace(
     ):
         raise InputError(f"min_coverage must be a share from 0 to 1, not {min_coverage!r}")
     index = CorpusIndex.for_corpus(corpus)
-    found = find_matches(query, index)
+    found = find_matches(query, index, semantic=semantic)
     occurrences = [m for m in found if is_occurrence(m, min_coverage)]
     related = tuple(m for m in found if not is_occurrence(m, min_coverage))
     origin: Match | None = None

@@ -108,3 +108,13 @@ def test_bad_filters_are_clear_errors(kwargs: dict[str, object], message: str) -
 def test_bad_graph_counts_are_clear_errors(key: str) -> None:
     with pytest.raises(qp.InputError, match=f"{key} must be a whole number of at least 1"):
         qp.build_graph([{"id": "a", "text": "Peace is near."}], **{key: 0})  # type: ignore[arg-type]
+
+
+def test_semantic_is_a_parameter(monkeypatch: pytest.MonkeyPatch) -> None:
+    docs = [{"id": "a", "text": '"Peace is near," Tom Lee said.'}]
+    lexical = qp.trace_quote("peace is near", docs, semantic=False)
+    assert [m.doc_id for m in lexical.matches] == ["a"]
+    # asked for but switched off (or not installed): an error, not a silent lexical answer
+    monkeypatch.setenv("QUOTEPROV_SEMANTIC", "0")
+    with pytest.raises(qp.MissingDependencyError, match="semantic extra"):
+        qp.trace_quote("peace is near", docs, semantic=True)
