@@ -16,25 +16,22 @@ import shutil
 import sys
 import textwrap
 import warnings
-from collections import Counter
 from collections.abc import Iterator, Sequence
 from pathlib import Path
 from typing import Any, NoReturn
-
-import networkx as nx
 
 from . import __version__
 from .api import as_corpus, build_graph, trace_quote
 from .corpus import Corpus, read_text, reads
 from .display import KIND_COLORS, marked_parts, printable, related_note, shorten, trace_text
 from .errors import SKIP_HINT, ExportError, QuoteprovError
-from .export import check_graph_path, write_graph
+from .export import check_graph_path, graph_summary, write_graph
 from .match import OCCURRENCE_COVERAGE
-from .models import KINDS, OriginBasis
+from .models import KINDS
 from .provenance import Progress, Trace
 from .quotes import extract_quotes
 
-__all__ = ["graph_summary", "main"]
+__all__ = ["main"]
 
 
 _SKIP_HELP = (
@@ -355,76 +352,6 @@ def _progress_bar(enabled: bool) -> Iterator[Progress]:
         yield update
 
 
-def _name(graph: nx.DiGraph[str], node: str) -> str:
-    data = graph.nodes[node] if node in graph else {}
-    doc_id = str(data.get("doc_id", node.removeprefix("doc:")))
-    return f"{doc_id} ({data['source']})" if data.get("source") else doc_id
-
-
-def _count(n: int, one: str, many: str | None = None) -> str:
-    return f"{n} {one if n == 1 else (many or one + 's')}"
-
-
-def graph_summary(graph: nx.DiGraph[str], output: Path) -> tuple[dict[str, Any], str]:
-    """The graph's summary as JSON-ready data and as one paragraph of text.
-
-    >>> from quoteprov.api import build_graph
-    >>> graph = build_graph([{"id": "a", "text": '"Nothing is settled yet," Ana Ruiz said.'}])
-    >>> data, text = graph_summary(graph, Path("g.graphml"))
-    >>> print(data["quotation_families"], text)  # doctest: +NORMALIZE_WHITESPACE
-    1 1 document, 1 quotation family (0 found in several documents), 1 speaker and
-    0 derived-from edges. No quotation was found in more than one document: no origin to
-    decide. Wrote g.graphml.
-    """
-    nodes: dict[str, dict[str, Any]] = {n: d for n, d in graph.nodes(data=True)}
-    types = Counter(d["type"] for d in nodes.values())
-    derived = [(u, v) for u, v, d in graph.edges(data=True) if d["type"] == "derived_from"]
-    shared = [n for n, d in nodes.items() if d["type"] == "quote" and d["documents"] > 1]
-    origins = Counter(str(nodes[n]["origin"]) for n in shared)
-    bases = Counter(str(nodes[n].get("origin_basis", "")) for n in shared)
-    by_date = bases[OriginBasis.DATE.value]
-    by_order = bases[OriginBasis.CORPUS_ORDER.value]
-    summary: dict[str, Any] = {
-        "output": str(output),
-        "documents": types["document"],
-        "quotation_families": types["quote"],
-        "families_in_several_documents": len(shared),
-        "speakers": types["speaker"],
-        "derived_from": [[u.removeprefix("doc:"), v.removeprefix("doc:")] for u, v in derived],
-        "origins": {o.removeprefix("doc:"): n for o, n in sorted(origins.items())},
-    }
-    text = (
-        f"{_count(types['document'], 'document')}, "
-        f"{_count(types['quote'], 'quotation family', 'quotation families')} "
-        f"({len(shared)} found in several documents), {_count(types['speaker'], 'speaker')} "
-        f"and {_count(len(derived), 'derived-from edge')}."
-    )
-    if derived:
-        pairs = "; ".join(
-            f"{_name(graph, u)} derived from {_name(graph, v)}" for u, v in derived[:3]
-        )
-        more = f"; and {len(derived) - 3} more" if len(derived) > 3 else ""
-        text += f" Reuse: {pairs}{more}."
-    if shared:
-        top = ", ".join(f"{_name(graph, o)} ×{n}" for o, n in origins.most_common(4))
-        others = f", and {len(origins) - 4} more" if len(origins) > 4 else ""
-        fallback = f" ({by_order} of them only by corpus order)" if by_order else ""
-        families = (
-            "the shared family originates"
-            if len(shared) == 1
-            else f"the {len(shared)} shared families originate"
-        )
-        text += (
-            f" Origins found: {families} in {_count(len(origins), 'document')}: {top}{others};"
-            f" decided by publication date for {by_date}, by other evidence for "
-            f"{len(shared) - by_date}{fallback}."
-        )
-    else:
-        text += " No quotation was found in more than one document: no origin to decide."
-    text += f" Wrote {output}."
-    return summary, text
-
-
 def _output(args: argparse.Namespace) -> Path:
     """The graph's output file, refused before any work when it cannot be what is asked.
 
@@ -458,7 +385,9 @@ def _graph(args: argparse.Namespace) -> None:
     with _progress_bar(not args.json) as progress:
         graph = build_graph(corpus, min_shared=args.min_shared, progress=progress)
     write_graph(graph, output)
-    summary, text = graph_summary(graph, output)
+    summary, text = graph_summary(graph)
+    summary = {"output": str(output), **summary}
+    text += f" Wrote {output}."
     if args.json:
         print(_json_text(json.dumps(summary, ensure_ascii=False, indent=2)))
     else:

@@ -49,6 +49,7 @@ import re
 import secrets
 import shutil
 import stat
+from collections import Counter
 from collections.abc import Callable, Hashable, Iterable, Mapping
 from pathlib import Path
 from typing import IO, Any
@@ -57,12 +58,14 @@ import networkx as nx
 from pydantic import BaseModel
 
 from .errors import ExportError, InputError
+from .models import OriginBasis
 from .provenance import ProvenanceGraph
 
 __all__ = [
     "GRAPH_FORMATS",
     "check_graph_path",
     "flatten",
+    "graph_summary",
     "graph_to_dict",
     "graphml_safe",
     "read_graphml",
@@ -565,3 +568,76 @@ def write_graph(graph: nx.Graph[Any], path: str | os.PathLike[str]) -> Path:
     if given.suffix.lower() == ".json":
         return write_json(graph_to_dict(graph), given)
     return write_graphml(graph, given)
+
+
+# -- a summary ---------------------------------------------------------------------------------
+
+
+def _name(graph: nx.DiGraph[str], node: str) -> str:
+    data = graph.nodes[node] if node in graph else {}
+    doc_id = str(data.get("doc_id", node.removeprefix("doc:")))
+    return f"{doc_id} ({data['source']})" if data.get("source") else doc_id
+
+
+def _count(n: int, one: str, many: str | None = None) -> str:
+    return f"{n} {one if n == 1 else (many or one + 's')}"
+
+
+def graph_summary(graph: nx.DiGraph[str]) -> tuple[dict[str, Any], str]:
+    """A provenance graph's summary as JSON-ready data and as one paragraph of text: its
+    documents, families, speakers and reuse edges, and where the shared families' origins
+    were found and on what evidence (``origin_basis``).
+
+    >>> from quoteprov.api import build_graph
+    >>> graph = build_graph([{"id": "a", "text": '"Nothing is settled yet," Ana Ruiz said.'}])
+    >>> data, text = graph_summary(graph)
+    >>> print(data["quotation_families"], text)  # doctest: +NORMALIZE_WHITESPACE
+    1 1 document, 1 quotation family (0 found in several documents), 1 speaker and
+    0 derived-from edges. No quotation was found in more than one document: no origin to
+    decide.
+    """
+    nodes: dict[str, dict[str, Any]] = {n: d for n, d in graph.nodes(data=True)}
+    types = Counter(d["type"] for d in nodes.values())
+    derived = [(u, v) for u, v, d in graph.edges(data=True) if d["type"] == "derived_from"]
+    shared = [n for n, d in nodes.items() if d["type"] == "quote" and d["documents"] > 1]
+    origins = Counter(str(nodes[n]["origin"]) for n in shared)
+    bases = Counter(str(nodes[n].get("origin_basis", "")) for n in shared)
+    by_date = bases[OriginBasis.DATE.value]
+    by_order = bases[OriginBasis.CORPUS_ORDER.value]
+    summary: dict[str, Any] = {
+        "documents": types["document"],
+        "quotation_families": types["quote"],
+        "families_in_several_documents": len(shared),
+        "speakers": types["speaker"],
+        "derived_from": [[u.removeprefix("doc:"), v.removeprefix("doc:")] for u, v in derived],
+        "origins": {o.removeprefix("doc:"): n for o, n in sorted(origins.items())},
+    }
+    text = (
+        f"{_count(types['document'], 'document')}, "
+        f"{_count(types['quote'], 'quotation family', 'quotation families')} "
+        f"({len(shared)} found in several documents), {_count(types['speaker'], 'speaker')} "
+        f"and {_count(len(derived), 'derived-from edge')}."
+    )
+    if derived:
+        pairs = "; ".join(
+            f"{_name(graph, u)} derived from {_name(graph, v)}" for u, v in derived[:3]
+        )
+        more = f"; and {len(derived) - 3} more" if len(derived) > 3 else ""
+        text += f" Reuse: {pairs}{more}."
+    if shared:
+        top = ", ".join(f"{_name(graph, o)} ×{n}" for o, n in origins.most_common(4))
+        others = f", and {len(origins) - 4} more" if len(origins) > 4 else ""
+        fallback = f" ({by_order} of them only by corpus order)" if by_order else ""
+        families = (
+            "the shared family originates"
+            if len(shared) == 1
+            else f"the {len(shared)} shared families originate"
+        )
+        text += (
+            f" Origins found: {families} in {_count(len(origins), 'document')}: {top}{others};"
+            f" decided by publication date for {by_date}, by other evidence for "
+            f"{len(shared) - by_date}{fallback}."
+        )
+    else:
+        text += " No quotation was found in more than one document: no origin to decide."
+    return summary, text

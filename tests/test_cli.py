@@ -216,16 +216,6 @@ def test_bad_inputs_stop_with_one_line_or_are_skipped_and_named(
         assert docs == good | {"empty"}
 
 
-def test_one_shared_family_is_one_family_in_the_summary(tmp_path: Path) -> None:
-    docs = [
-        {"id": "wire", "text": '"We will rebuild every bridge by spring," she said.'},
-        {"id": "blog", "text": 'She said: "We will rebuild every bridge by spring."'},
-    ]
-    _, text = cli.graph_summary(qp.build_graph(docs), tmp_path / "g.graphml")
-    assert "Origins found: the shared family originates in 1 document: " in text
-    assert "the 1 " not in text
-
-
 def test_trace_shows_a_confidence_word_beside_each_score(
     capsys: pytest.CaptureFixture[str],
 ) -> None:

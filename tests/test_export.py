@@ -16,10 +16,12 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+import quoteprov as qp
 from quoteprov import export
 from quoteprov.errors import ExportError, InputError
 from quoteprov.export import (
     flatten,
+    graph_summary,
     graph_to_dict,
     graphml_safe,
     read_graphml,
@@ -582,3 +584,14 @@ def test_each_graphml_attribute_name_has_one_type(tmp_path: Path) -> None:
     ns = "{http://graphml.graphdrawing.org/xmlns}"
     keys = [(k.get("for"), k.get("attr.name")) for k in lxml.etree.parse(path).iter(ns + "key")]
     assert len(keys) == len(set(keys)), sorted(k for k in keys if keys.count(k) > 1)
+
+
+def test_one_shared_family_is_one_family_in_the_summary() -> None:
+    docs = [
+        {"id": "wire", "text": '"We will rebuild every bridge by spring," she said.'},
+        {"id": "blog", "text": 'She said: "We will rebuild every bridge by spring."'},
+    ]
+    data, text = graph_summary(qp.build_graph(docs))
+    assert "Origins found: the shared family originates in 1 document: " in text
+    assert "the 1 " not in text
+    assert data["families_in_several_documents"] == 1 and "output" not in data
