@@ -38,6 +38,8 @@ from .quotes import extract_quotes
 from .segment import split_sentences
 
 __all__ = [
+    "MIN_SENTENCE_WORDS",
+    "SENTENCE_SIMILARITY",
     "AnalyzedDocument",
     "CorpusIndex",
     "LazySpans",
@@ -50,6 +52,10 @@ __all__ = [
     "tokenize",
     "words_hash",
 ]
+
+# the document-reuse comparison's defaults, defined once (the provenance stage uses them)
+MIN_SENTENCE_WORDS = 5  # sentences shorter than this take no part in document reuse
+SENTENCE_SIMILARITY = 0.3  # cosine floor for sentence pairs worth aligning
 
 _SUFFIXES = ("ations", "ation", "ings", "ing", "ies", "ied", "ness", "ment", "ed", "es", "ly", "s")
 
@@ -735,7 +741,7 @@ class CorpusIndex:
     def similar_sentence_pairs(
         self,
         *,
-        min_similarity: float = 0.3,
+        min_similarity: float = SENTENCE_SIMILARITY,
         docs: Sequence[int] | None = None,
         batch: int = 2048,
     ) -> Iterator[tuple[int, int, float]]:
@@ -753,7 +759,7 @@ class CorpusIndex:
     def similar_pair_blocks(
         self,
         *,
-        min_similarity: float = 0.3,
+        min_similarity: float = SENTENCE_SIMILARITY,
         docs: Sequence[int] | None = None,
         batch: int = 2048,
     ) -> Iterator[tuple[np.ndarray, np.ndarray, np.ndarray]]:
@@ -774,8 +780,8 @@ class CorpusIndex:
     def reuse_pair_blocks(
         self,
         *,
-        min_similarity: float = 0.3,
-        min_words: int = 5,
+        min_similarity: float = SENTENCE_SIMILARITY,
+        min_words: int = MIN_SENTENCE_WORDS,
         min_pairs: int = 2,
         docs: Sequence[int] | None = None,
         rarest: int = RAREST_TERMS,
@@ -812,8 +818,8 @@ class CorpusIndex:
         self,
         pairs: np.ndarray,
         *,
-        min_similarity: float = 0.3,
-        min_words: int = 5,
+        min_similarity: float = SENTENCE_SIMILARITY,
+        min_words: int = MIN_SENTENCE_WORDS,
         batch: int = 2048,
     ) -> Iterator[tuple[np.ndarray, np.ndarray, np.ndarray]]:
         """Sentence pairs of the document ``pairs`` (sorted ``(a, b)`` rows, ``a < b``) with
@@ -850,8 +856,8 @@ class CorpusIndex:
     def candidate_document_pairs(
         self,
         *,
-        min_similarity: float = 0.3,
-        min_words: int = 5,
+        min_similarity: float = SENTENCE_SIMILARITY,
+        min_words: int = MIN_SENTENCE_WORDS,
         min_pairs: int = 2,
         docs: Sequence[int] | None = None,
         rarest: int = RAREST_TERMS,

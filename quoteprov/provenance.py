@@ -44,7 +44,13 @@ from pydantic import ConfigDict, PrivateAttr
 
 from .corpus import Corpus
 from .errors import InputError
-from .index import AnalyzedDocument, CorpusIndex, distinct
+from .index import (
+    MIN_SENTENCE_WORDS,
+    SENTENCE_SIMILARITY,
+    AnalyzedDocument,
+    CorpusIndex,
+    distinct,
+)
 from .match import (
     COPY_SIMILARITY,
     NEAR_COVERAGE,
@@ -65,7 +71,6 @@ from .speakers import name_key, names_someone, same_speaker, speaker_aliases
 
 __all__ = [
     "MIN_QUOTE_WORDS",
-    "MIN_SENTENCE_WORDS",
     "Progress",
     "ProvenanceGraph",
     "Reuse",
@@ -78,8 +83,6 @@ __all__ = [
 ]
 
 MIN_QUOTE_WORDS = 3
-MIN_SENTENCE_WORDS = 5
-SENTENCE_SIMILARITY = 0.3  # cosine floor for sentence pairs worth aligning
 # Looser paraphrases (PARAPHRASE_MIN up to this) are traced, but prove copying or join a
 # family only with corroboration: the same speaker, or documents known to reuse each other.
 LINK_PARAPHRASE_MIN = 50.0
