@@ -28,6 +28,7 @@ True
 from __future__ import annotations
 
 import os
+import re
 import threading
 from collections.abc import Sequence
 from importlib.metadata import PackageNotFoundError, version
@@ -99,7 +100,9 @@ class Encoder:
         missing = list(dict.fromkeys(t for t in texts if t not in self.cache))
         if missing:
             vectors = self.model.encode(
-                missing,
+                # the tokenizer refuses lone surrogates (text decoded with errors), which
+                # every other stage accepts: one replacement character each
+                [_SURROGATE.sub("\ufffd", t) for t in missing],
                 batch_size=self.batch_size,
                 convert_to_numpy=True,
                 normalize_embeddings=True,
@@ -111,6 +114,9 @@ class Encoder:
         if not texts:
             return np.zeros((0, DIMENSIONS), dtype=np.float32)
         return np.stack([self.cache[t] for t in texts])
+
+
+_SURROGATE = re.compile("[\ud800-\udfff]")
 
 
 def _load() -> Encoder:

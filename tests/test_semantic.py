@@ -117,6 +117,19 @@ def test_encoder_gives_unit_vectors_and_caches_them(fresh_tier: None) -> None:
 
 
 @installed
+def test_lone_surrogates_are_accepted_with_the_tier_on(fresh_tier: None) -> None:
+    # text decoded with errors="surrogateescape" holds lone surrogates; the lexical path
+    # accepts it, and so must the tokenizer's
+    text = "Cuba \udc80 said the foreign forces would never win."
+    corpus = qp.Corpus([qp.Document(id="a", text=text)])
+    trace = qp.trace_quote("the foreign forces would never \udc80 win", corpus, semantic=True)
+    for m in (*trace.matches, *trace.related):
+        assert text[m.start : m.end] == m.text
+    found = qp.trace_quote("the foreign forces would never win", corpus, semantic=True)
+    assert [m.kind for m in found.matches] == ["verbatim"]
+
+
+@installed
 @pytest.mark.parametrize("sentence", STATEMENT)
 def test_seeds_are_traced_with_the_semantic_tier_too(
     fresh_tier: None, seeds: qp.Corpus, sentence: str
