@@ -182,6 +182,29 @@ def _date_order(a: dt.date | dt.datetime | None, b: dt.date | dt.datetime | None
     return (x > y) - (x < y)
 
 
+def _earliest(dates: Sequence[dt.date | dt.datetime | None], ids: Sequence[int]) -> set[int]:
+    """The ``ids`` whose date no other date is surely before (:func:`_date_order`), in one
+    pass: a date is surely before another when its day is earlier, or when both have a
+    time of day and its time is earlier.
+
+    >>> day, morning = dt.date(2024, 3, 4), dt.datetime(2024, 3, 4, 8)
+    >>> sorted(_earliest([day, dt.datetime(2024, 3, 4, 12), morning], [0, 1, 2]))
+    [0, 2]
+    """
+    keys = [published_key(d) for d in dates if d is not None]
+    if not keys:
+        return set()
+    first_day = min(k.date() for k in keys)
+    timed = [k for d, k in zip(dates, keys, strict=True) if isinstance(d, dt.datetime)]
+    first_time = min(timed) if timed else None
+    return {
+        n
+        for n, d, k in zip(ids, dates, keys, strict=True)
+        if k.date() == first_day
+        and not (isinstance(d, dt.datetime) and first_time is not None and first_time < k)
+    }
+
+
 # how completely an occurrence carries the quotation: a fragment or a rewording never
 # becomes the origin by being earlier than a document that holds the quotation itself
 _COMPLETENESS = {"verbatim": 0, "near_verbatim": 0, "paraphrase": 1, "partial": 2}
@@ -242,15 +265,9 @@ def choose_origin(
         return decided
 
     dated = [n for n in pool if candidates[n].doc.published is not None]
-    first = [
-        n
-        for n in dated
-        if not any(
-            _date_order(candidates[m].doc.published, candidates[n].doc.published) < 0 for m in dated
-        )
-    ]
+    first = _earliest([candidates[n].doc.published for n in dated], dated)
     if len(first) < len(dated):
-        when = candidates[first[0]].doc.published
+        when = candidates[min(first)].doc.published
         later = _names(doc(n) for n in dated if n not in first)
         kept = [n for n in pool if n in first or candidates[n].doc.published is None]
         undated = [n for n in kept if candidates[n].doc.published is None]

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import random
 from collections.abc import Sequence
 
@@ -16,7 +17,13 @@ import quoteprov as qp
 from quoteprov import provenance
 from quoteprov.index import CorpusIndex
 from quoteprov.models import OriginBasis
-from quoteprov.provenance import _Candidate, choose_origin, document_reuse
+from quoteprov.provenance import (
+    _Candidate,
+    _date_order,
+    _earliest,
+    choose_origin,
+    document_reuse,
+)
 
 
 @pytest.fixture(scope="module")
@@ -734,3 +741,23 @@ def test_every_reuse_edge_of_wire_reprints_runs_to_the_story(
     kept = provenance._explained(index, reuse, provenance._derivations(index, reuse, 2))
     edges = {(index.docs[d.copy].doc.id, index.docs[d.source].doc.id) for d in kept}
     assert all(source == "story" for _, source in edges), edges
+
+
+dates = st.one_of(
+    st.dates(dt.date(2024, 3, 1), dt.date(2024, 3, 3)),
+    st.datetimes(dt.datetime(2024, 3, 1), dt.datetime(2024, 3, 3, 23)),
+    st.datetimes(
+        dt.datetime(2024, 3, 1), dt.datetime(2024, 3, 3, 23), timezones=st.just(dt.timezone.utc)
+    ),
+)
+
+
+@given(st.lists(dates, min_size=1, max_size=8))
+def test_earliest_dates_in_one_pass_agree_with_the_pairwise_rule(
+    published: list[dt.date | dt.datetime],
+) -> None:
+    ids = list(range(len(published)))
+    pairwise_rule = {
+        n for n in ids if not any(_date_order(published[m], published[n]) < 0 for m in ids)
+    }
+    assert _earliest(published, ids) == pairwise_rule
