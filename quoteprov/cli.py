@@ -229,11 +229,11 @@ def _rich_trace(trace: Trace) -> None:
     if not console.is_terminal:
         console.width = 140  # a file or a pipe: wide enough to keep the table readable
     console.print(Text(f"“{printable(shorten(trace.query, 300))}”", style="bold"))
-    note = related_note(trace)
+    note = related_note(trace, _RELATED)
     if not trace.matches:
         console.print("No occurrence found.")
         if note:
-            console.print(note.replace("trace.related", _RELATED), markup=False)
+            console.print(note, markup=False)
         return
     docs = len({m.doc_id for m in trace.matches})
     console.print(
@@ -242,7 +242,7 @@ def _rich_trace(trace: Trace) -> None:
         markup=False,
     )
     if note:
-        console.print(note.replace("trace.related", _RELATED), markup=False, style="dim")
+        console.print(note, markup=False, style="dim")
     if trace.origin is not None:
         line = Text("origin: ", style="bold yellow")
         line.append(printable(f"{trace.origin.doc_id} — {trace.origin_reason}"))

@@ -236,6 +236,14 @@ class Query:
         return norms
 
     @property
+    def word_counts(self) -> Counter[str]:
+        """The query's words in comparison form, counted."""
+        counts = self.cache.get("word_counts")
+        if not isinstance(counts, Counter):
+            counts = self.cache["word_counts"] = Counter(self.norms)
+        return counts
+
+    @property
     def joined(self) -> str:
         """The query's words in comparison form, joined by spaces."""
         joined = self.cache.get("joined")
@@ -674,7 +682,7 @@ def _make_match(
         elided=elided,
         coverage=round(share, 3),
         # the query's words the text holds, each as often as both have it
-        held_words=sum((Counter(q.norms) & Counter(adoc.tokens[t0:t1].words())).values()),
+        held_words=sum((q.word_counts & Counter(adoc.tokens[t0:t1].words())).values()),
     )
 
 
@@ -742,12 +750,12 @@ def _lexical(
             continue
         if local < NEAR_SIMILARITY:
             continue
-        share = coverage(q, adoc, t0, t1, index)
         # near-verbatim: the query's span, most of its words the same ("I know" spans "I
         # don't know" but keeps two of its three words: no copy of it)
         if aligned >= NEAR_COVERAGE and matched >= NEAR_SIMILARITY * n:
             changes = _changes(q, 0, n, adoc, t0, t1, symbols)
             score = 100.0 * _calibrated(q, adoc, t0, t1, index)
+            share = coverage(q, adoc, t0, t1, index)
             found.append(_make_match(q, adoc, t0, t1, "near_verbatim", score, changes, share))
             continue
         shared = {t for t in q.stems[q0:q1] if t is not None} & set(adoc.terms(t0, t1))
@@ -759,7 +767,7 @@ def _lexical(
             score = 100.0 * _calibrated(q, adoc, *_sentences_of(adoc, t0, t1), index)
             # a fragment holds no more of the query than the share of its words it aligns:
             # two rare words ("classified material") can weigh half of a query's content
-            share = min(share, matched / n)
+            share = min(coverage(q, adoc, t0, t1, index), matched / n)
             found.append(_make_match(q, adoc, t0, t1, "partial", score, changes, share))
     return found
 
