@@ -86,7 +86,7 @@ import subprocess
 import sys
 import time
 import zlib
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from types import ModuleType
@@ -119,6 +119,10 @@ class Row:
 
 
 def _load(name: str) -> ModuleType:
+    """A sibling benchmark script as a module, loaded once."""
+    loaded = sys.modules.get(f"_bench_{name}")
+    if loaded is not None:
+        return loaded
     spec = importlib.util.spec_from_file_location(f"_bench_{name}", ROOT / "benchmarks" / name)
     assert spec is not None and spec.loader is not None
     module = importlib.util.module_from_spec(spec)
@@ -735,6 +739,21 @@ def quotes_section() -> list[Row]:
 
 # --------------------------------------------------------------------------- quotation families
 
+
+def direct_quotations(doc: Any) -> Iterator[tuple[int, int, str]]:
+    """A PolNeAR article's direct quotations of one fragment (Content spans with quotation
+    marks at both ends, ``quote_extraction.is_direct``): ``(start, end, text)`` without the
+    marks, ``doc.text[start:end] == text``."""
+    bench = _load("quote_extraction.py")
+    for a in doc.attributions:
+        if len(a.content) != 1 or not bench.is_direct(doc.text, a.content):
+            continue
+        s, e = a.content[0]
+        body = doc.text[s:e].strip(" \"'“”‘’")
+        start = doc.text.index(body, s)
+        yield start, start + len(body), body
+
+
 _FOLD_WORD = re.compile(r"[^\W_]+")
 _FAMILY_MIN_WORDS = 8  # the issue's definition of a traced quotation
 # an article holds a quotation when it has at least half of its words in order, and 8 of
@@ -809,7 +828,6 @@ def quotation_families(docs: Sequence[Any]) -> list[Family]:
     """Cross-article families: every direct quotation of 8+ words (PolNeAR Content spans
     with quotation marks at both ends) and the articles that hold at least half of it in
     order (:func:`_held`), kept where two or more do."""
-    bench = _load("quote_extraction.py")
     words = {d.name: _fold_words(d.text) for d in docs}
     grams: dict[tuple[str, ...], set[str]] = {}
     for name, w in words.items():
@@ -818,11 +836,8 @@ def quotation_families(docs: Sequence[Any]) -> list[Family]:
     seen: set[tuple[str, ...]] = set()
     out = []
     for d in docs:
-        for a in d.attributions:
-            if len(a.content) != 1 or not bench.is_direct(d.text, a.content):
-                continue
-            s, e = a.content[0]
-            body = " ".join(d.text[s:e].strip(" \"'“”‘’").split())
+        for _, _, raw in direct_quotations(d):
+            body = " ".join(raw.split())
             q = tuple(_fold_words(body))
             if len(q) < _FAMILY_MIN_WORDS or q in seen:
                 continue
@@ -1067,14 +1082,9 @@ def elided_section(sample: int = 400) -> list[Row]:
     for d in docs:
         if d.name not in dev:
             continue
-        for a in d.attributions:
-            if len(a.content) != 1 or not bench.is_direct(d.text, a.content):
-                continue
-            s, e = a.content[0]
-            body = d.text[s:e].strip(" \"'“”‘’")
-            if len(body.split()) >= 8 and "\n" not in body and body in d.text:
-                start = d.text.index(body, s)
-                quotes.append((d.name, start, start + len(body), body.split()))
+        for start, end, body in direct_quotations(d):
+            if len(body.split()) >= 8 and "\n" not in body:
+                quotes.append((d.name, start, end, body.split()))
     rng = random.Random(11)
     quotes = rng.sample(quotes, min(sample, len(quotes)))
     index = CorpusIndex.for_corpus(corpus)
@@ -1224,14 +1234,9 @@ def altered_section() -> list[Row]:
     index = CorpusIndex.for_corpus(corpus)
     quotes: list[tuple[str, int, int, str]] = []
     for d in docs:
-        for a in d.attributions:
-            if len(a.content) != 1 or not bench.is_direct(d.text, a.content):
-                continue
-            s, e = a.content[0]
-            body = d.text[s:e].strip(" \"'“”‘’")
+        for start, end, body in direct_quotations(d):
             if len(body.split()) >= 6 and "\n" not in body:
-                start = d.text.index(body, s)
-                quotes.append((d.name, start, start + len(body), body))
+                quotes.append((d.name, start, end, body))
     rng = random.Random(5)
     words = sorted({w for _, _, _, b in quotes for w in re.findall(r"[a-z]{5,}", b)} - _STOP)
     names = sorted({w for d in docs for w in re.findall(r"(?<=[a-z] )[A-Z][a-z]{3,}\b", d.text)})
