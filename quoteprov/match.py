@@ -1445,6 +1445,18 @@ def check_count(name: str, value: int | None, least: int = 1) -> None:
         raise InputError(f"{name} must be a whole number of at least {least}, not {value!r}")
 
 
+def check_share(name: str, value: float) -> None:
+    """Refuse a share that is not a number from 0 to 1.
+
+    >>> check_share("min_coverage", 2)
+    Traceback (most recent call last):
+    ...
+    quoteprov.errors.InputError: min_coverage must be a share from 0 to 1, not 2
+    """
+    if isinstance(value, bool) or not isinstance(value, (int, float)) or not 0 <= value <= 1:
+        raise InputError(f"{name} must be a share from 0 to 1, not {value!r}")
+
+
 def check_kinds(kinds: Sequence[str] | None) -> None:
     """Refuse a ``kinds`` filter naming no known kind of match (None passes).
 

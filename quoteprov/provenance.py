@@ -43,7 +43,6 @@ import numpy as np
 from pydantic import ConfigDict, PrivateAttr
 
 from .corpus import Corpus
-from .errors import InputError
 from .index import (
     MIN_SENTENCE_WORDS,
     SENTENCE_SIMILARITY,
@@ -59,6 +58,7 @@ from .match import (
     candidate_rows,
     check_count,
     check_kinds,
+    check_share,
     find_matches,
     is_occurrence,
     match_passage,
@@ -1522,12 +1522,7 @@ def trace(
     check_kinds(kinds)
     check_count("limit", limit)
     check_count("min_shared", min_shared)
-    if (
-        isinstance(min_coverage, bool)
-        or not isinstance(min_coverage, (int, float))
-        or not (0.0 <= min_coverage <= 1.0)
-    ):
-        raise InputError(f"min_coverage must be a share from 0 to 1, not {min_coverage!r}")
+    check_share("min_coverage", min_coverage)
     index = CorpusIndex.for_corpus(corpus)
     found = find_matches(query, index, semantic=semantic)
     occurrences = [m for m in found if is_occurrence(m, min_coverage)]
