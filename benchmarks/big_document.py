@@ -150,7 +150,7 @@ def prepare(megabytes: float, folder: Path, seed: int, growing: bool = False) ->
     for k in range(3):
         lines = [f"“{q},” {rng.choice(_NAMES)} told reporters." for q in rng.sample(quoted, 5)]
         (folder / f"article{k}.txt").write_text("\n\n".join(lines), encoding="utf-8")
-    from quoteprov.normalize import tokenize
+    from quoteprov.text._normalize import tokenize
 
     lo = 200_000 if len(text) > 600_000 else 0
     tokens = tokenize(text[lo : lo + 400_000])[:1800]
@@ -165,7 +165,7 @@ def _peak_mb() -> float:
 def measure(folder: Path, queries: dict[str, str], steps: list[str]) -> dict[str, Any]:
     """Run the steps on the folder in this process; seconds and peak memory of each."""
     import quoteprov as qp
-    from quoteprov.index import CorpusIndex
+    from quoteprov.search._index import CorpusIndex
 
     base = _peak_mb()
     out: dict[str, Any] = {"base_mb": base, "steps": {}}

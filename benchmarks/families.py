@@ -33,10 +33,10 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 import generate
 
 import quoteprov as qp
-from quoteprov.scorer import paraphrase_floor
+from quoteprov.search._scorer import paraphrase_floor
 
 try:  # absent before 8168b1f: the figure is left out when measuring older code
-    from quoteprov.speakers import names_someone
+    from quoteprov.text._speakers import names_someone
 except ImportError:  # pragma: no cover
     names_someone = None  # type: ignore[assignment]
 

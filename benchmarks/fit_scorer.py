@@ -2,7 +2,8 @@
 
 Usage (from the repository root)::
 
-    .venv/bin/python benchmarks/fit_scorer.py [--lexical] [--out quoteprov/scorer_params.json]
+    .venv/bin/python benchmarks/fit_scorer.py [--lexical] \
+        [--out quoteprov/search/scorer_params.json]
 
 Reads ``../shared/data/msrp`` (or ``$QUOTEPROV_DATA/msrp``); the data stays there, only the
 fitted numbers are written.  Training pairs come from the ``fit`` side of
@@ -16,7 +17,7 @@ measures):
   any sentence that another fit pair labels a paraphrase of the query (a sentence of
   MSRP may be in several pairs: 29 such retrieved sentences were negatives before).
 
-Features are :func:`quoteprov.scorer.features` with the MSRP pool's rarity weights, the
+Features are :func:`quoteprov.search._scorer.features` with the MSRP pool's rarity weights, the
 cosine from the semantic tier when installed (``--lexical`` skips it).  The model is an
 L2-regularised logistic regression solved by Newton's method (numpy only).
 
@@ -58,9 +59,9 @@ from quality import (  # noqa: E402
     save_vectors,
 )
 
-from quoteprov.index import CorpusIndex  # noqa: E402
-from quoteprov.normalize import tokenize  # noqa: E402
-from quoteprov.scorer import FEATURES, features  # noqa: E402
+from quoteprov.search._index import CorpusIndex  # noqa: E402
+from quoteprov.search._scorer import FEATURES, features  # noqa: E402
+from quoteprov.text._normalize import tokenize  # noqa: E402
 
 
 def fit_logistic(x: np.ndarray, y: np.ndarray, l2: float = 1e-2, steps: int = 50) -> np.ndarray:
@@ -83,7 +84,9 @@ def fit_logistic(x: np.ndarray, y: np.ndarray, l2: float = 1e-2, steps: int = 50
 def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     ap.add_argument("--lexical", action="store_true", help="fit the lexical model only")
-    ap.add_argument("--out", type=Path, default=ROOT / "quoteprov" / "scorer_params.json")
+    ap.add_argument(
+        "--out", type=Path, default=ROOT / "quoteprov" / "search" / "scorer_params.json"
+    )
     ap.add_argument("--false-link", type=float, default=0.2)
     ap.add_argument("--floor-recall", type=float, default=0.97)
     args = ap.parse_args(argv)
@@ -119,7 +122,7 @@ def main(argv: list[str] | None = None) -> int:
     encoder = None
     if not args.lexical:
         try:
-            from quoteprov import semantic
+            from quoteprov.search import _semantic as semantic
 
             encoder = semantic.get_encoder()
         except ImportError:

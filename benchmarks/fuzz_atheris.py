@@ -21,9 +21,9 @@ import sys
 import atheris
 
 with atheris.instrument_imports():
-    from quoteprov.normalize import normalize, tokenize
-    from quoteprov.quotes import extract_quotes
-    from quoteprov.segment import split_sentences
+    from quoteprov.text._normalize import normalize, tokenize
+    from quoteprov.text._quotes import extract_quotes
+    from quoteprov.text._segment import split_sentences
 
 
 def _text(data: bytes) -> str:

@@ -101,7 +101,7 @@ def _join(words: list[str]) -> str:
 
 def _news_sentences() -> list[str]:
     """Real news sentences: PolNeAR articles, GUM news, MSRP, STS news, the seeds."""
-    from quoteprov.segment import split_sentences  # the library's own splitter
+    from quoteprov.text._segment import split_sentences  # the library's own splitter
 
     texts: list[str] = []
     for folder in sorted((DATA / "polnear" / "data").glob("*/text")):

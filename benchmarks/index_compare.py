@@ -41,9 +41,9 @@ sys.path.insert(0, str(HERE))
 import generate  # noqa: E402
 
 import quoteprov as qp  # noqa: E402
-from quoteprov.index import CorpusIndex, content_terms  # noqa: E402
-from quoteprov.match import Query, candidate_rows  # noqa: E402
-from quoteprov.normalize import tokenize  # noqa: E402
+from quoteprov.search._index import CorpusIndex, content_terms  # noqa: E402
+from quoteprov.search._match import Query, candidate_rows  # noqa: E402
+from quoteprov.text._normalize import tokenize  # noqa: E402
 
 TOP = 50
 

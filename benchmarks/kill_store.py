@@ -75,7 +75,8 @@ def check(
     Every document's stored analysis is compared with a fresh one the first time it is
     seen, and 20 of the older ones again each time."""
     import quoteprov as qp
-    from quoteprov.index import CorpusIndex, analyze
+    from quoteprov.search._index import CorpusIndex
+    from quoteprov.text._analysis import analyze
 
     with sqlite3.connect(path) as db:
         integrity = db.execute("PRAGMA integrity_check").fetchone()[0]

@@ -7,7 +7,7 @@ Usage (from the repository root)::
 Every paraphrase pair of the *fit* side of MSRP train (``quality.msrp_split``; the reported
 side is never read) is traced as ``quality.py`` traces it.  The documents returned, up to
 ``--depth`` of them, are ranked again by rankers learned on the scorer's signals
-(:func:`quoteprov.scorer.features` of the query and the whole sentence, with the
+(:func:`quoteprov.search._scorer.features` of the query and the whole sentence, with the
 embedding cosine when the semantic tier is on), each scored by two-fold cross-validation
 inside the fit side (folds by a hash of sentence 1's id): learned on one fold, measured
 on the other.  A verbatim match stays first in every ranking.  Rankers:
@@ -65,10 +65,10 @@ from quality import (  # noqa: E402
     save_vectors,
 )
 
-from quoteprov.index import CorpusIndex  # noqa: E402
-from quoteprov.match import find_matches  # noqa: E402
-from quoteprov.normalize import tokenize  # noqa: E402
-from quoteprov.scorer import features, probability  # noqa: E402
+from quoteprov.search._index import CorpusIndex  # noqa: E402
+from quoteprov.search._match import find_matches  # noqa: E402
+from quoteprov.search._scorer import features, probability  # noqa: E402
+from quoteprov.text._normalize import tokenize  # noqa: E402
 
 CLOSER_LOWER = ("numbers", "negation")  # a passage closer to the query has less of these
 
@@ -97,7 +97,7 @@ def trace_fit_side(semantic: bool, depth: int) -> tuple[list[Query], list[str]]:
     vector_of: dict[str, np.ndarray] = {}
     encoder = None
     if semantic:
-        from quoteprov import semantic as tier
+        from quoteprov.search import _semantic as tier
 
         encoder = tier.get_encoder()
         if encoder is None:

@@ -37,8 +37,8 @@ def main() -> int:
         print(f"skipped: {generate.DATA} is absent")
         return 0
     import quoteprov as qp
-    from quoteprov.index import CorpusIndex
-    from quoteprov.provenance import document_reuse
+    from quoteprov.provenance._provenance import document_reuse
+    from quoteprov.search._index import CorpusIndex
 
     print(f"machine: {platform.platform()}, {os.cpu_count()} CPUs")
     print("command: python benchmarks/pair_misses.py " + " ".join(sys.argv[1:]))

@@ -18,9 +18,10 @@ from collections import Counter
 from pathlib import Path
 
 import quoteprov as qp
-from quoteprov.index import CorpusIndex, content_terms
-from quoteprov.match import PARAPHRASE_MIN, paraphrase_score
-from quoteprov.normalize import tokenize
+from quoteprov.search._index import CorpusIndex
+from quoteprov.search._match import PARAPHRASE_MIN, paraphrase_score
+from quoteprov.text._analysis import content_terms
+from quoteprov.text._normalize import tokenize
 
 ROOT = Path(__file__).resolve().parent.parent
 DATA = Path(os.environ.get("QUOTEPROV_DATA", ROOT.parent / "shared" / "data"))

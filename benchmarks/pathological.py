@@ -23,9 +23,9 @@ import time
 from collections.abc import Callable
 from pathlib import Path
 
-from quoteprov.normalize import normalize, tokens_of
-from quoteprov.quotes import extract_quotes
-from quoteprov.segment import split_sentences
+from quoteprov.text._normalize import normalize, tokens_of
+from quoteprov.text._quotes import extract_quotes
+from quoteprov.text._segment import split_sentences
 
 CASES: dict[str, Callable[[int], str]] = {
     "dots+x": lambda N: "a" + "." * N + "x",

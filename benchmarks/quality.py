@@ -30,7 +30,7 @@ set; the table reports the other side only:
 Figures
 -------
 MSRP retrieval
-    Each paraphrase pair's sentence 1 is traced (:func:`quoteprov.match.find_matches`)
+    Each paraphrase pair's sentence 1 is traced (:func:`quoteprov.search._match.find_matches`)
     through a corpus holding every other MSRP train sentence as its own document.
     ``recall@k``: sentence 2 is among the first k documents returned (any kind).
     ``linked@1``: it is first *and* reported as verbatim, near_verbatim or paraphrase.
@@ -52,7 +52,7 @@ Reuse types
     near_verbatim, paraphrase) or two are found as partial.  The row gives detection per
     category (for ``non``: the share *not* detected).  Webis-CPC: each paraphrase's
     sentences against its original; detected as for Clough.  STS-B: Spearman correlation
-    of :func:`quoteprov.scorer.similarity` with the gold 0-5 score.
+    of :func:`quoteprov.search._scorer.similarity` with the gold 0-5 score.
 Sentence splitting, quotations, speakers
     As ``benchmarks/sentences.py`` and ``benchmarks/quote_extraction.py`` (their functions
     are reused).
@@ -99,10 +99,10 @@ import numpy as np  # noqa: E402
 from rapidfuzz import fuzz, process  # noqa: E402
 
 import quoteprov as qp  # noqa: E402
-from quoteprov.index import CorpusIndex  # noqa: E402
-from quoteprov.match import find_matches  # noqa: E402
-from quoteprov.normalize import tokenize  # noqa: E402
-from quoteprov.scorer import features  # noqa: E402
+from quoteprov.search._index import CorpusIndex  # noqa: E402
+from quoteprov.search._match import find_matches  # noqa: E402
+from quoteprov.search._scorer import features  # noqa: E402
+from quoteprov.text._normalize import tokenize  # noqa: E402
 
 DATA = Path(os.environ.get("QUOTEPROV_DATA") or ROOT.parent / "shared" / "data")
 LINKS = ("verbatim", "near_verbatim", "paraphrase")
@@ -224,7 +224,7 @@ def msrp_ceiling(
     """The share of paraphrase pairs whose sentence 2 no other pool sentence dominates.
 
     A sentence dominates sentence 2 when it is at least as close to the query on every
-    signal of :func:`quoteprov.scorer.features` (ratio, token_set, token_sort, dice,
+    signal of :func:`quoteprov.search._scorer.features` (ratio, token_set, token_sort, dice,
     q_cover, p_cover, length; numbers and negation agree at least as well; with
     ``vectors``, the pool's unit sentence embeddings, and ``queries``, the queries', the
     cosine too) and closer on one.  A ranking that never puts a passage below another
@@ -579,7 +579,7 @@ def reuse_section(semantic: Any) -> list[Row]:
         from scipy.stats import spearmanr
 
         try:
-            from quoteprov.scorer import similarity
+            from quoteprov.search._scorer import similarity
         except ImportError:  # before the scorer existed: the rarity-weighted overlap
             similarity = _dice_similarity
 
@@ -615,9 +615,9 @@ def reuse_section(semantic: Any) -> list[Row]:
 def _dice_similarity(a: str, b: str) -> float:
     from collections import Counter
 
-    from quoteprov.index import content_terms
-    from quoteprov.match import paraphrase_score
-    from quoteprov.normalize import tokenize
+    from quoteprov.search._match import paraphrase_score
+    from quoteprov.text._analysis import content_terms
+    from quoteprov.text._normalize import tokenize
 
     global _STS_INDEX
     if _STS_INDEX is None:
@@ -1355,7 +1355,7 @@ def main(argv: list[str] | None = None) -> int:
         os.environ["QUOTEPROV_SEMANTIC"] = "0"
     else:
         try:
-            from quoteprov import semantic as sem_module
+            from quoteprov.search import _semantic as sem_module
 
             semantic = sem_module.get_encoder()
         except ImportError:

@@ -57,7 +57,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from quoteprov.quotes import extract_quotes  # noqa: E402
+from quoteprov.text._quotes import extract_quotes  # noqa: E402
 
 Spans = list[tuple[int, int]]
 QUOTE_MARKS = "\"'“”‘’«»„"

@@ -138,7 +138,7 @@ def plant_viral(g: generate.Generated, args: argparse.Namespace, taken: set[str]
 def one(n: int, args: argparse.Namespace, folder: Path) -> dict[str, Any]:
     """Measure one corpus size (in this process, from the files ``prepare`` wrote)."""
     import quoteprov as qp
-    from quoteprov.index import CorpusIndex
+    from quoteprov.search._index import CorpusIndex
 
     truth = json.loads((folder / "measure.json").read_text(encoding="utf-8"))
     truth_pairs = {tuple(p) for p in truth["pairs"]}

@@ -55,7 +55,7 @@ def main(argv: list[str] | None = None) -> int:
     )
     args = ap.parse_args(argv)
 
-    from quoteprov import semantic
+    from quoteprov.search import _semantic as semantic
 
     if args.step is not None:
         semantic.EMBED_STEP = args.step
@@ -75,7 +75,7 @@ def main(argv: list[str] | None = None) -> int:
         before = path.stat().st_size
 
         import quoteprov as qp
-        from quoteprov.index import CorpusIndex
+        from quoteprov.search._index import CorpusIndex
 
         corpus = qp.Corpus.open(path)
         index = CorpusIndex.for_corpus(corpus)

@@ -19,7 +19,7 @@ directory in ``QUOTEPROV_DATA``:
 - ``pysbd_golden_rules/english_golden_rules.py``: pySBD's 48 Golden Rules; a case counts
   when the splitter returns exactly the expected sentences.
 
-Rows: ``quoteprov`` is :func:`quoteprov.segment.split_sentences` as the library uses it
+Rows: ``quoteprov`` is :func:`quoteprov.split_sentences` as the library uses it
 (no break inside a quotation); ``quoteprov -quotes`` is the same with
 ``keep_quotations=False``, which shows what the quotation rule costs against treebank gold.
 Boundary precision / recall / F1 count every sentence end except the end of a document
@@ -53,7 +53,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from quoteprov.segment import split_sentences  # noqa: E402
+from quoteprov.text._segment import split_sentences  # noqa: E402
 
 Spans = list[tuple[int, int]]
 Splitter = Callable[[str], Spans]

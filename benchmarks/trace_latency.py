@@ -244,7 +244,7 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
 
     import quoteprov as qp
-    from quoteprov.index import CorpusIndex
+    from quoteprov.search._index import CorpusIndex
 
     queries = load_queries(args.folder)
     if args.group:

@@ -34,7 +34,7 @@ import generate  # noqa: E402
 from rapidfuzz import fuzz  # noqa: E402
 
 import quoteprov as qp  # noqa: E402
-from quoteprov.index import CorpusIndex  # noqa: E402
+from quoteprov.search._index import CorpusIndex  # noqa: E402
 
 
 def plant(

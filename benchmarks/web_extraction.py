@@ -46,9 +46,9 @@ def _norm(text: str) -> str:
 def extractors() -> dict[str, Callable[[wp.Page], str]]:
     """Each installed extractor as page → text."""
     out: dict[str, Callable[[wp.Page], str]] = {}
-    from quoteprov.web import page_document
+    from quoteprov.corpus._web import page_document
 
-    out["quoteprov.web (trafilatura + furniture pruning)"] = lambda p: (
+    out["quoteprov.corpus._web (trafilatura + furniture pruning)"] = lambda p: (
         page_document(p.html, doc_id="x", url=p.url).text
     )
     try:
@@ -122,14 +122,14 @@ def measure_dates(pages: list[wp.Page]) -> None:
     import trafilatura
     from htmldate import find_date
 
-    from quoteprov.web import page_document
+    from quoteprov.corpus._web import page_document
 
     def staged(p: wp.Page) -> tuple[str | None, str | None]:
         doc = page_document(p.html, doc_id="x", url=p.url)
         return (str(doc.published) if doc.published else None), doc.metadata.get("date_source")
 
     finders: dict[str, Callable[[wp.Page], tuple[str | None, str | None]]] = {
-        "quoteprov.web (htmldate, by source)": staged,
+        "quoteprov.corpus._web (htmldate, by source)": staged,
         "htmldate find_date (extensive search)": lambda p: (
             find_date(lxml.html.fromstring(p.html), url=p.url, original_date=True),
             None,

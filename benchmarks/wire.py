@@ -41,8 +41,8 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 import generate
 
 import quoteprov as qp
-from quoteprov import provenance
-from quoteprov.index import CorpusIndex
+from quoteprov.provenance import _provenance as provenance
+from quoteprov.search._index import CorpusIndex
 
 
 def ancestors(truth: set[tuple[int, int]]) -> set[tuple[int, int]]:

@@ -10,9 +10,8 @@ from __future__ import annotations
 
 from importlib.metadata import PackageNotFoundError, version
 
-from .api import as_corpus, build_graph, trace_quote
-from .corpus import Corpus, read_text
-from .errors import (
+from ._api import as_corpus, build_graph, trace_quote
+from ._errors import (
     CorpusError,
     DocumentFormatError,
     DuplicateDocumentError,
@@ -22,14 +21,15 @@ from .errors import (
     MissingDependencyError,
     QuoteprovError,
 )
-from .export import graph_to_dict, read_graphml, write_graphml, write_json
-from .frames import edges_frame, nodes_frame, quotes_frame
-from .models import Change, Document, Match, OriginBasis, Quote, Sentence, Span
-from .plot import plot_graph, plot_timeline, to_html
-from .provenance import ProvenanceGraph, Trace
-from .quotes import extract_quotes
-from .segment import split_sentences
-from .store import CorpusStore
+from ._models import Change, Document, Match, OriginBasis, Quote, Sentence, Span
+from .corpus._corpus import Corpus, read_text
+from .corpus._store import CorpusStore
+from .io._export import graph_to_dict, read_graphml, write_graphml, write_json
+from .provenance._provenance import ProvenanceGraph, Trace
+from .text._quotes import extract_quotes
+from .text._segment import split_sentences
+from .view._frames import edges_frame, nodes_frame, quotes_frame
+from .view._plot import plot_graph, plot_timeline, to_html
 
 try:
     __version__ = version("quoteprov")

@@ -7,9 +7,9 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 import quoteprov as qp
-from quoteprov.index import CorpusIndex
-from quoteprov.lexicon import STOPWORDS
-from quoteprov.match import find_matches
+from quoteprov.search._index import CorpusIndex
+from quoteprov.search._match import find_matches
+from quoteprov.text._lexicon import STOPWORDS
 
 QUOTE = "Senator Warren said the bank will not repay the 40 million dollars it owes to savers"
 

@@ -59,7 +59,7 @@ def test_kinds_and_limit_filter(seeds: qp.Corpus) -> None:
 
 
 def test_repeated_queries_reuse_the_index(seeds: qp.Corpus) -> None:
-    from quoteprov.index import CorpusIndex
+    from quoteprov.search._index import CorpusIndex
 
     qp.trace_quote(STATEMENT[0], seeds)
     index = CorpusIndex.for_corpus(seeds)

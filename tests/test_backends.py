@@ -8,8 +8,8 @@ from pathlib import Path
 import pytest
 
 import quoteprov as qp
-from quoteprov.export import graph_to_dict
-from quoteprov.index import CorpusIndex
+from quoteprov.io._export import graph_to_dict
+from quoteprov.search._index import CorpusIndex
 
 
 def _corpus(seeds: qp.Corpus) -> qp.Corpus:
@@ -39,7 +39,7 @@ def local_graph(seeds: qp.Corpus, tmp_path_factory: pytest.TempPathFactory) -> b
 def test_forked_workers_give_the_same_graph(
     seeds: qp.Corpus, local_graph: bytes, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    from quoteprov import provenance
+    from quoteprov.provenance import _provenance as provenance
 
     monkeypatch.setattr(provenance, "FAMILY_CHUNK", 3)  # many tasks on a small corpus
     monkeypatch.setattr(provenance, "REUSE_CHUNK", 1)
@@ -51,7 +51,7 @@ def test_dask_cluster_gives_the_same_graph(
     seeds: qp.Corpus, local_graph: bytes, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     distributed = pytest.importorskip("distributed")
-    from quoteprov import provenance
+    from quoteprov.provenance import _provenance as provenance
 
     monkeypatch.setattr(provenance, "FAMILY_CHUNK", 3)  # tasks spread over both workers
     monkeypatch.setattr(provenance, "REUSE_CHUNK", 1)

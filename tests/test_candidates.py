@@ -17,9 +17,10 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 import quoteprov as qp
-from quoteprov import provenance
-from quoteprov.index import CorpusIndex, content_terms
-from quoteprov.match import Query, _CandidateBatch, candidate_rows, match_passage
+from quoteprov.provenance import _provenance as provenance
+from quoteprov.search._index import CorpusIndex
+from quoteprov.search._match import Query, _CandidateBatch, candidate_rows, match_passage
+from quoteprov.text._analysis import content_terms
 
 
 @pytest.fixture(scope="module")

@@ -15,8 +15,8 @@ import pytest
 from conftest import ARTICLE, OUTLET, REWRITE, SEEDS, STATEMENT
 
 import quoteprov as qp
-from quoteprov import cli
-from quoteprov.cli import main
+from quoteprov import _cli as cli
+from quoteprov._cli import main
 
 
 def run(capsys: pytest.CaptureFixture[str], *args: str) -> tuple[int, str, str]:
@@ -170,7 +170,7 @@ def test_bad_encoding_is_one_line(capsys: pytest.CaptureFixture[str], tmp_path: 
 
 def test_console_script_runs_as_a_process() -> None:
     result = subprocess.run(
-        [sys.executable, "-m", "quoteprov.cli", "trace", STATEMENT[1], "--corpus", str(SEEDS)],
+        [sys.executable, "-m", "quoteprov._cli", "trace", STATEMENT[1], "--corpus", str(SEEDS)],
         capture_output=True,
         text=True,
         check=False,

@@ -1,4 +1,4 @@
-"""Tests for quoteprov.corpus: the Corpus collection and its three loaders."""
+"""Tests for quoteprov.corpus._corpus: the Corpus collection and its three loaders."""
 
 from __future__ import annotations
 
@@ -13,8 +13,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from quoteprov.corpus import Corpus
-from quoteprov.errors import (
+from quoteprov._errors import (
     CorpusError,
     DocumentFormatError,
     DuplicateDocumentError,
@@ -22,7 +21,8 @@ from quoteprov.errors import (
     InputError,
     QuoteprovError,
 )
-from quoteprov.models import Document
+from quoteprov._models import Document
+from quoteprov.corpus._corpus import Corpus
 
 SEEDS = Path(__file__).resolve().parent.parent / "seeds"
 

@@ -11,7 +11,7 @@ import pytest
 from conftest import ARTICLE, OUTLET, REWRITE, STATEMENT
 
 import quoteprov as qp
-from quoteprov.display import (
+from quoteprov.view._display import (
     change_pieces,
     corpus_html,
     graph_html,

@@ -1,4 +1,4 @@
-"""Tests for quoteprov.export: flattening, atomic writes, GraphML and JSON round trips."""
+"""Tests for quoteprov.io._export: flattening, atomic writes, GraphML and JSON round trips."""
 
 from __future__ import annotations
 
@@ -17,9 +17,10 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 import quoteprov as qp
-from quoteprov import export
-from quoteprov.errors import ExportError, InputError
-from quoteprov.export import (
+from quoteprov._errors import ExportError, InputError
+from quoteprov._models import Change, Document, Match
+from quoteprov.io import _export as export
+from quoteprov.io._export import (
     flatten,
     graph_summary,
     graph_to_dict,
@@ -29,7 +30,6 @@ from quoteprov.export import (
     write_graphml,
     write_json,
 )
-from quoteprov.models import Change, Document, Match
 
 FORBIDDEN = ["\x00", "\x01", "\x08", "\x0b", "\x0c", "\x0e", "\x1f", "\ud800", "\udfff"]
 FORBIDDEN += ["\ufffe", "\uffff"]

@@ -24,12 +24,13 @@ from hypothesis import strategies as st
 from lxml import etree
 
 import quoteprov as qp
-from quoteprov.cli import main
-from quoteprov.export import graph_to_dict
-from quoteprov.index import CorpusIndex, analyze
-from quoteprov.normalize import normalize, tokenize
-from quoteprov.quotes import extract_quotes
-from quoteprov.segment import split_sentences
+from quoteprov._cli import main
+from quoteprov.io._export import graph_to_dict
+from quoteprov.search._index import CorpusIndex
+from quoteprov.text._analysis import analyze
+from quoteprov.text._normalize import normalize, tokenize
+from quoteprov.text._quotes import extract_quotes
+from quoteprov.text._segment import split_sentences
 
 pytestmark = pytest.mark.filterwarnings("ignore:.*empty or only whitespace")
 EXAMPLES = int(os.environ.get("QUOTEPROV_FUZZ_EXAMPLES", "30"))

@@ -9,8 +9,9 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 import quoteprov as qp
-from quoteprov.index import CorpusIndex, content_terms, stem
-from quoteprov.normalize import tokenize
+from quoteprov.search._index import CorpusIndex
+from quoteprov.text._analysis import content_terms, stem
+from quoteprov.text._normalize import tokenize
 
 WORDS = [
     "cuba",

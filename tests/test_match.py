@@ -8,9 +8,9 @@ from hypothesis import strategies as st
 from rapidfuzz.distance import Levenshtein
 
 import quoteprov as qp
-from quoteprov.index import CorpusIndex
-from quoteprov.match import find_matches
-from quoteprov.normalize import tokenize
+from quoteprov.search._index import CorpusIndex
+from quoteprov.search._match import find_matches
+from quoteprov.text._normalize import tokenize
 
 BASE = (
     "The minister said the government will not raise taxes on 3 million families "
@@ -148,7 +148,7 @@ def test_long_query_in_a_long_run_on_sentence_is_found_exactly() -> None:
     # aligned window by window, and located without partial_ratio (cubic in its length)
     import random
 
-    from quoteprov.match import LONG_QUERY_WORDS, REGION_WORDS
+    from quoteprov.search._match import LONG_QUERY_WORDS, REGION_WORDS
 
     rng = random.Random(4)
     words = [f"w{rng.randrange(5000)}" for _ in range(60_000)]
@@ -169,7 +169,7 @@ def test_queries_without_known_terms_get_no_candidates(
 ) -> None:
     # found by the fuzz tests: a batch whose last (or only) query has no term the corpus
     # knows used to index past the end of the batch's term arrays
-    from quoteprov.match import Query, candidate_rows
+    from quoteprov.search._match import Query, candidate_rows
 
     corpus = qp.Corpus([qp.Document(id="a", text="The harbour bridge reopened on Monday.")])
     index = CorpusIndex.for_corpus(corpus)

@@ -7,7 +7,7 @@ import unicodedata
 from hypothesis import given
 from hypothesis import strategies as st
 
-from quoteprov.normalize import fold, normalize, tokenize
+from quoteprov.text._normalize import fold, normalize, tokenize
 
 
 def test_quotes_dashes_case_and_diacritics_fold() -> None:

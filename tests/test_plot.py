@@ -25,8 +25,8 @@ from matplotlib.axes import Axes
 from matplotlib.patches import ConnectionPatch
 
 import quoteprov as qp
-from quoteprov.display import KIND_COLORS
-from quoteprov.plot import NODE_STYLES
+from quoteprov.view._display import KIND_COLORS
+from quoteprov.view._plot import NODE_STYLES
 
 GOLD = "#e69f00"
 RED = "#d55e00"  # vermillion

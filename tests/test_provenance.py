@@ -14,16 +14,16 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 import quoteprov as qp
-from quoteprov import provenance
-from quoteprov.index import CorpusIndex
-from quoteprov.models import OriginBasis
-from quoteprov.provenance import (
+from quoteprov._models import OriginBasis
+from quoteprov.provenance import _provenance as provenance
+from quoteprov.provenance._provenance import (
     _Candidate,
     _date_order,
     _earliest,
     choose_origin,
     document_reuse,
 )
+from quoteprov.search._index import CorpusIndex
 
 
 @pytest.fixture(scope="module")
@@ -524,7 +524,7 @@ def test_a_whole_quotation_of_another_speaker_is_no_fragment_of_a_longer_one() -
 
 
 def test_no_uncorroborated_occurrence_says_less_than_the_scorer_floor() -> None:
-    from quoteprov.scorer import paraphrase_floor
+    from quoteprov.search._scorer import paraphrase_floor
 
     texts = [
         '"We visited a 47-year-old farmer and his three daughters near the river," Tom Vale said.',

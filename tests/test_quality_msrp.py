@@ -11,8 +11,8 @@ from types import ModuleType
 import numpy as np
 import pytest
 
-from quoteprov.index import CorpusIndex
-from quoteprov.scorer import FEATURES
+from quoteprov.search._index import CorpusIndex
+from quoteprov.search._scorer import FEATURES
 
 ROOT = Path(__file__).resolve().parent.parent
 

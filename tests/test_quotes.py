@@ -1,4 +1,4 @@
-"""Quotation extraction: marks, joining, speakers and cues (quoteprov.quotes)."""
+"""Quotation extraction: marks, joining, speakers and cues (quoteprov.text._quotes)."""
 
 from __future__ import annotations
 
@@ -8,9 +8,9 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from quoteprov.models import Quote
-from quoteprov.quotes import extract_quotes
-from quoteprov.segment import split_sentences
+from quoteprov._models import Quote
+from quoteprov.text._quotes import extract_quotes
+from quoteprov.text._segment import split_sentences
 
 SEEDS = Path(__file__).resolve().parent.parent / "seeds"
 

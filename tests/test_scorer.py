@@ -9,10 +9,10 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 import quoteprov
-from quoteprov.normalize import tokenize
-from quoteprov.scorer import FEATURES, features, model, probability, similarity
+from quoteprov.search._scorer import FEATURES, features, model, probability, similarity
+from quoteprov.text._normalize import tokenize
 
-PARAMS = Path(quoteprov.__file__).with_name("scorer_params.json")
+PARAMS = Path(quoteprov.__file__).parent / "search" / "scorer_params.json"
 
 
 def test_parameters_are_plain_numbers_in_json() -> None:

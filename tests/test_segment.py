@@ -1,4 +1,4 @@
-"""Tests for quoteprov.segment: gold rules, news cases, offset properties, UD gold data."""
+"""Tests for quoteprov.text._segment: gold rules, news cases, offset properties, UD gold data."""
 
 from __future__ import annotations
 
@@ -14,7 +14,7 @@ from conftest import DATA
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from quoteprov.segment import split_sentences
+from quoteprov.text._segment import split_sentences
 
 ROOT = Path(__file__).resolve().parent.parent
 # pySBD's Golden Rules (nipunsadvilkar/pySBD @ 5905f13b, MIT), read from the shared data
@@ -386,7 +386,7 @@ def test_ewt_boundaries_are_precise() -> None:
 def test_a_run_of_full_stops_is_tried_from_its_start_only() -> None:
     # regression (fuzzing, issue 4): "a" + "." * n + "x" retried the run from every dot,
     # quadratic time (100,000 dots took minutes)
-    from quoteprov.segment import _TERMINAL
+    from quoteprov.text._segment import _TERMINAL
 
     run = "a" + "." * 50 + "x"
     assert _TERMINAL.match(run, 2) is None and _TERMINAL.match(run, 1) is None

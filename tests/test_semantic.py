@@ -13,10 +13,10 @@ import pytest
 from conftest import OUTLET, REWRITE, STATEMENT
 
 import quoteprov as qp
-from quoteprov import semantic
-from quoteprov.index import CorpusIndex
-from quoteprov.match import find_matches
-from quoteprov.segment import split_sentences
+from quoteprov.search import _semantic as semantic
+from quoteprov.search._index import CorpusIndex
+from quoteprov.search._match import find_matches
+from quoteprov.text._segment import split_sentences
 
 
 @pytest.fixture
@@ -55,7 +55,7 @@ def test_without_the_extra_it_works_lexically_and_says_so_once(
 # their own (pytest sets logging up)
 _SCRIPT = """
 import sys
-from quoteprov import semantic
+from quoteprov.search import _semantic as semantic
 def missing():
     raise ModuleNotFoundError("No module named 'torch'", name="torch")
 semantic._load = missing
@@ -65,7 +65,7 @@ if sys.argv[1] == "python":
     qp.trace_quote("we are confident that Cuba would smash", corpus)
     qp.trace_quote("firmly safeguard the political stability", corpus)
 else:
-    from quoteprov.cli import main
+    from quoteprov._cli import main
     sys.exit(main(sys.argv[2:]))
 """
 

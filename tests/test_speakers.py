@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 
 import quoteprov as qp
-from quoteprov.speakers import name_key, names_someone, same_speaker, speaker_aliases
+from quoteprov.text._speakers import name_key, names_someone, same_speaker, speaker_aliases
 
 
 def test_forms_of_one_name_fold_into_the_most_complete() -> None:

@@ -16,10 +16,12 @@ import numpy as np
 import pytest
 
 import quoteprov as qp
-from quoteprov import index as index_module
-from quoteprov import store as store_module
-from quoteprov.index import CorpusIndex, LazySpans
-from quoteprov.match import _Symbols, shared_symbols
+from quoteprov.corpus import _store as store_module
+from quoteprov.search import _index as index_module
+from quoteprov.search._index import CorpusIndex
+from quoteprov.search._match import _Symbols, shared_symbols
+from quoteprov.text import _analysis as analysis_module
+from quoteprov.text._analysis import LazySpans
 
 QUERY = "We are confident that Cuba would smash the interference of foreign forces"
 
@@ -60,9 +62,9 @@ def test_open_analyses_and_indexes_nothing(
         raise AssertionError("a saved corpus was analysed again")
 
     monkeypatch.setattr(index_module, "analyze", refuse)
-    monkeypatch.setattr(index_module, "split_sentences", refuse)
-    monkeypatch.setattr(index_module, "extract_quotes", refuse)
-    monkeypatch.setattr(index_module, "tokens_of", refuse)
+    monkeypatch.setattr(analysis_module, "split_sentences", refuse)
+    monkeypatch.setattr(analysis_module, "extract_quotes", refuse)
+    monkeypatch.setattr(analysis_module, "tokens_of", refuse)
     monkeypatch.setattr(pickle, "loads", refuse)  # and nothing is unpickled
     opened = qp.Corpus.open(seeds_file)
     assert qp.trace_quote(QUERY, opened).matches
@@ -132,7 +134,7 @@ _KILLED_ADD = textwrap.dedent(
     """
     import sys, time
     import quoteprov as qp
-    from quoteprov import store
+    from quoteprov.corpus import _store as store
 
     corpus = qp.Corpus.open(sys.argv[1])
     corpus.add(qp.Document(id="committed", text="This add is committed before the crash."))
@@ -539,7 +541,8 @@ _READER = textwrap.dedent(
     """
     import sys, time
     import quoteprov as qp
-    from quoteprov.index import CorpusIndex, LazySpans
+    from quoteprov.search._index import CorpusIndex
+    from quoteprov.text._analysis import LazySpans
 
     path, query, until = sys.argv[1], sys.argv[2], float(sys.argv[3])
     seen = 0

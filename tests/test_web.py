@@ -1,4 +1,4 @@
-"""quoteprov.web: news pages and WARC crawls built around the seeds (tests/web_pages.py)."""
+"""quoteprov.corpus._web: news pages and WARC crawls built around the seeds (tests/web_pages.py)."""
 
 from __future__ import annotations
 
@@ -15,7 +15,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 import quoteprov as qp
-from quoteprov.cli import main
+from quoteprov._cli import main
 
 pytest.importorskip("trafilatura", reason="the web extra is not installed")
 pytest.importorskip("fastwarc", reason="the web extra is not installed")
@@ -23,7 +23,7 @@ pytest.importorskip("warcio", reason="the WARC fixtures are written with warcio 
 
 import web_pages as wp
 
-from quoteprov import web
+from quoteprov.corpus import _web as web
 
 
 def _norm(text: str) -> str:

@@ -42,15 +42,11 @@ import networkx as nx
 import numpy as np
 from pydantic import ConfigDict, PrivateAttr
 
-from .corpus import Corpus
-from .index import (
-    MIN_SENTENCE_WORDS,
-    SENTENCE_SIMILARITY,
-    AnalyzedDocument,
-    CorpusIndex,
-    distinct,
-)
-from .match import (
+from .._models import KIND_RANK, Document, Match, OriginBasis, Quote, _Frozen, published_key
+from .._parallel import Backend, run_tasks
+from ..corpus._corpus import Corpus
+from ..search._index import MIN_SENTENCE_WORDS, SENTENCE_SIMILARITY, CorpusIndex, distinct
+from ..search._match import (
     COPY_SIMILARITY,
     NEAR_COVERAGE,
     OCCURRENCE_COVERAGE,
@@ -63,11 +59,10 @@ from .match import (
     is_occurrence,
     match_passage,
 )
-from .models import KIND_RANK, Document, Match, OriginBasis, Quote, _Frozen, published_key
-from .normalize import fold
-from .parallel import Backend, run_tasks
-from .scorer import paraphrase_floor
-from .speakers import name_key, names_someone, same_speaker, speaker_aliases
+from ..search._scorer import paraphrase_floor
+from ..text._analysis import AnalyzedDocument
+from ..text._normalize import fold
+from ..text._speakers import name_key, names_someone, same_speaker, speaker_aliases
 
 __all__ = [
     "MIN_QUOTE_WORDS",
@@ -125,7 +120,7 @@ class ProvenanceGraph(_DiGraph):
     """A :class:`networkx.DiGraph` that shows itself as a summary in Jupyter.
 
     Everything else is networkx's: the class only adds ``_repr_html_`` (quotation families,
-    origins and derived-from edges, see :func:`quoteprov.display.graph_html`) and a short
+    origins and derived-from edges, see :func:`quoteprov.view._display.graph_html`) and a short
     ``repr``.
 
     >>> graph = ProvenanceGraph()
@@ -145,7 +140,7 @@ class ProvenanceGraph(_DiGraph):
         )
 
     def _repr_html_(self) -> str:
-        from .display import graph_html  # a later stage, imported only when shown
+        from ..view._display import graph_html  # a later stage, imported only when shown
 
         return graph_html(self)
 
@@ -367,7 +362,7 @@ def document_reuse(
     Only document pairs with ``min_shared`` sentence pairs sharing a key are compared (see
     :meth:`CorpusIndex.reuse_pair_blocks`): the work grows with the reuse, not with the
     square of the corpus.  The comparisons run where ``backend`` says
-    (:func:`quoteprov.parallel.run_tasks`); the result is the same everywhere.
+    (:func:`quoteprov._parallel.run_tasks`); the result is the same everywhere.
     """
     pairs = index.candidate_document_pairs(
         min_similarity=SENTENCE_SIMILARITY,
@@ -1192,7 +1187,7 @@ def build_graph(
 
     Examples
     --------
-    >>> from quoteprov.models import Document
+    >>> from quoteprov._models import Document
     >>> text = 'The minister said: "We will rebuild every bridge by spring."'
     >>> corpus = Corpus([Document(id="a", text=text), Document(id="b", text=text + " Yes.")])
     >>> graph = build_graph(corpus)
@@ -1343,7 +1338,7 @@ class Trace(_Frozen):
     its sentence with the changes from the query marked; ``print(trace)`` gives the same
     as plain text.
 
-    >>> from quoteprov.models import Document
+    >>> from quoteprov._models import Document
     >>> corpus = Corpus([Document(id="a", text='"Peace is near," Tom Lee said.')])
     >>> result = trace("peace is near", corpus)
     >>> result
@@ -1375,12 +1370,12 @@ class Trace(_Frozen):
         return f"<Trace {short!r}: {found}{origin}>"
 
     def __str__(self) -> str:
-        from .display import trace_text  # later stages are imported only when used
+        from ..view._display import trace_text  # later stages are imported only when used
 
         return trace_text(self)
 
     def _repr_html_(self) -> str:
-        from .display import trace_html
+        from ..view._display import trace_html
 
         return trace_html(self)
 
@@ -1388,7 +1383,7 @@ class Trace(_Frozen):
     def documents(self) -> Mapping[str, Document]:
         """The documents the matches point into, by id (read-only).
 
-        >>> from quoteprov.models import Document
+        >>> from quoteprov._models import Document
         >>> corpus = Corpus([Document(id="a", text="Peace is near.", title="Hope")])
         >>> trace("peace is near", corpus).documents["a"].title
         'Hope'
@@ -1397,36 +1392,36 @@ class Trace(_Frozen):
 
     def to_frame(self, related: bool = False) -> pd.DataFrame:
         """One row per match, origin flagged (``related``: the weaker matches too, after
-        them): see :func:`quoteprov.frames.trace_frame`.
+        them): see :func:`quoteprov.view._frames.trace_frame`.
 
-        >>> from quoteprov.models import Document
+        >>> from quoteprov._models import Document
         >>> corpus = Corpus([Document(id="a", text="Peace is near.")])
         >>> trace("peace is near", corpus).to_frame()[["doc_id", "kind", "is_origin"]]
           doc_id      kind  is_origin
         0      a  verbatim       True
         """
-        from .frames import trace_frame
+        from ..view._frames import trace_frame
 
         return trace_frame(self, related)
 
     def plot_timeline(self, ax: Axes | None = None) -> Axes:
-        """Occurrences over publication time by outlet: see :func:`quoteprov.plot.plot_timeline`.
+        """Occurrences over publication time by outlet: see :func:`quoteprov.plot_timeline`.
 
-        >>> from quoteprov.models import Document
+        >>> from quoteprov._models import Document
         >>> corpus = Corpus([Document(id="a", text="Peace is near.", source="Wire")])
         >>> ax = trace("peace is near", corpus).plot_timeline()
         >>> [label.get_text() for label in ax.get_yticklabels()]
         ['Wire']
         >>> import matplotlib.pyplot as plt; plt.close(ax.figure)
         """
-        from .plot import plot_timeline
+        from ..view._plot import plot_timeline
 
         return plot_timeline(self, ax=ax)
 
     def to_dict(self) -> dict[str, Any]:
         """A JSON-ready dict: the query, the matches (with their documents' metadata).
 
-        >>> from quoteprov.models import Document
+        >>> from quoteprov._models import Document
         >>> corpus = Corpus([Document(id="a", text="Peace is near.", published="2024-03-01")])
         >>> data = trace("peace is near", corpus).to_dict()
         >>> data["origin"]["doc_id"], data["documents"]["a"]["published"]
@@ -1442,7 +1437,7 @@ class Trace(_Frozen):
     def to_json(self, **kwargs: Any) -> str:
         """:meth:`to_dict` as a JSON string (keyword arguments go to ``json.dumps``).
 
-        >>> from quoteprov.models import Document
+        >>> from quoteprov._models import Document
         >>> corpus = Corpus([Document(id="a", text="Peace is near.")])
         >>> trace("peace is near", corpus).to_json(indent=None)[:26]
         '{"query": "peace is near",'
@@ -1454,7 +1449,7 @@ class Trace(_Frozen):
     def to_graph(self) -> ProvenanceGraph:
         """The trace as a provenance graph: one quote node, its documents and speakers.
 
-        >>> from quoteprov.models import Document
+        >>> from quoteprov._models import Document
         >>> corpus = Corpus([Document(id="a", text='"Peace is near," Tom Lee said.')])
         >>> sorted(trace("peace is near", corpus).to_graph())
         ['doc:a', 'quote:query', 'speaker:tom lee']

@@ -28,7 +28,7 @@ import sys
 from collections.abc import Callable, Iterator, Sequence
 from typing import Any, Literal, TypeVar
 
-from .errors import InputError, MissingDependencyError
+from ._errors import InputError, MissingDependencyError
 
 __all__ = ["Backend", "progress_bar", "run_tasks", "show_progress"]
 

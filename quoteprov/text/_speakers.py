@@ -30,7 +30,7 @@ from __future__ import annotations
 from collections import Counter, defaultdict
 from collections.abc import Iterable
 
-from .normalize import fold
+from ._normalize import fold
 
 __all__ = [
     "SENTENCE_ADVERBS",

@@ -1,7 +1,7 @@
 """A corpus in one SQLite file: documents, their analysis and the candidate index.
 
-:meth:`Corpus.save <quoteprov.corpus.Corpus.save>` writes it, :meth:`Corpus.open
-<quoteprov.corpus.Corpus.open>` reads it back without segmenting or indexing anything
+:meth:`Corpus.save <quoteprov.Corpus.save>` writes it, :meth:`Corpus.open
+<quoteprov.Corpus.open>` reads it back without segmenting or indexing anything
 again, and documents added to an opened (or saved) corpus are analysed alone and written
 in one transaction: a crash or Ctrl-C during an add loses only that add, and the file stays
 readable (SQLite's journal rolls the unfinished transaction back).
@@ -26,7 +26,7 @@ Guarantees (issue 4, tested in ``tests/test_store.py``, 50+ kills in
   analysis, no vectors yet) opens as it is.  A file that is not SQLite, holds other
   tables, or any trigger or view, is refused before anything in it is used (``PRAGMA
   trusted_schema = OFF`` besides); a damaged file raises
-  :class:`~quoteprov.errors.CorpusError` when the damage is read, never another error.
+  :class:`~quoteprov.CorpusError` when the damage is read, never another error.
 
 Tables:
 
@@ -47,7 +47,7 @@ Tables:
 ``vectors`` (schema 3)
     per model and document: the semantic tier's sentence vectors in half precision
     (about 800 bytes a sentence), written by the first search that computes them
-    (:func:`~quoteprov.semantic.sentence_vectors`) and read by the later ones.  A file is
+    (:func:`~quoteprov.search._semantic.sentence_vectors`) and read by the later ones.  A file is
     saved as schema 2, which the previous quoteprov reads too, unless the corpus saved
     carries vectors a search computed; a semantic search of it then writes to it, adding
     this table, which makes it schema 3 (which that quoteprov refuses).
@@ -57,7 +57,7 @@ from the stored counts in one vectorised pass); a document's tokens, sentences a
 quotations are read when a search first needs them, and kept in a bounded cache.
 
 >>> import pathlib, tempfile
->>> from quoteprov.models import Document
+>>> from quoteprov._models import Document
 >>> with tempfile.TemporaryDirectory() as folder:
 ...     path = pathlib.Path(folder, "c.qp")
 ...     Corpus([Document(id="a", text='"We will win," Ana Ruiz said.')]).save(path)
@@ -86,19 +86,13 @@ from typing import Any
 import numpy as np
 from scipy import sparse
 
-from .corpus import Corpus
-from .errors import CorpusError
-from .index import (
-    AnalyzedDocument,
-    CorpusIndex,
-    LazySpans,
-    SpanPairs,
-    analyze,
-    words_hash,
-)
-from .models import Document, Quote, Sentence, Span
-from .normalize import NumberedWords, Tokens
-from .parallel import progress_bar, show_progress
+from .._errors import CorpusError
+from .._models import Document, Quote, Sentence, Span
+from .._parallel import progress_bar, show_progress
+from ..search._index import CorpusIndex
+from ..text._analysis import AnalyzedDocument, LazySpans, SpanPairs, analyze, words_hash
+from ..text._normalize import NumberedWords, Tokens
+from ._corpus import Corpus
 
 __all__ = ["ANALYSIS_VERSION", "SCHEMA_VERSION", "CorpusStore"]
 
@@ -511,7 +505,7 @@ class StoredDocuments(Sequence[AnalyzedDocument]):
     """The analysed documents of a corpus file, read when first needed and cached.
 
     A document read for a search builds its tokens at once, its sentences and quotations
-    one by one as they are read (:class:`~quoteprov.index.LazySpans`): a query reads
+    one by one as they are read (:class:`~quoteprov.search._index.LazySpans`): a query reads
     the few around its candidates.  Pickled as the file's path: a Dask worker or a
     forked process reads the file itself.
 
@@ -558,7 +552,7 @@ class StoredDocuments(Sequence[AnalyzedDocument]):
 
     def word_table(self) -> np.ndarray:
         """The file's words, numbered as the documents' words are: a document read from
-        the file keeps its words as :class:`~quoteprov.normalize.NumberedWords` of this
+        the file keeps its words as :class:`~quoteprov.text._normalize.NumberedWords` of this
         table, so the matcher encodes it from their numbers."""
         self._connection()
         assert self._words is not None
@@ -987,7 +981,7 @@ def _document(row: Sequence[Any]) -> Document:
 
 def _built_index(corpus: Corpus) -> CorpusIndex | None:
     """The corpus' index if it is built already and up to date."""
-    from .index import _CACHE
+    from ..search._index import _CACHE
 
     index = _CACHE.get(corpus)
     return index if index is not None and index.version == corpus.version else None

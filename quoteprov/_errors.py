@@ -116,16 +116,31 @@ class MissingDependencyError(QuoteprovError, ImportError):
     >>> raise MissingDependencyError.of("matplotlib", "plot_graph")
     Traceback (most recent call last):
     ...
-    quoteprov.errors.MissingDependencyError: plot_graph needs matplotlib, ...[notebook]'
+    quoteprov.MissingDependencyError: plot_graph needs matplotlib, ...[notebook]'
+    >>> str(MissingDependencyError.of("rich", "colour", extra="cli"))
+    "colour needs rich, which is not installed: pip install 'quoteprov[cli]'"
     """
 
     @classmethod
     def of(cls, package: str, feature: str, extra: str = "notebook") -> MissingDependencyError:
-        """The error for ``feature`` needing ``package`` from the extra ``extra``.
-
-        >>> str(MissingDependencyError.of("rich", "colour", extra="cli"))
-        "colour needs rich, which is not installed: pip install 'quoteprov[cli]'"
-        """
+        """The error for ``feature`` needing ``package`` from the extra ``extra``."""
         return cls(
             f"{feature} needs {package}, which is not installed: pip install 'quoteprov[{extra}]'"
         )
+
+
+# A traceback names the exception as users import it (quoteprov.CorpusError), not by the
+# private module that defines it, as httpx does.  Doctests of these classes are collected
+# from the package for the same reason: keep them in the class docstrings.
+for _error in (
+    QuoteprovError,
+    InputError,
+    CorpusError,
+    DuplicateDocumentError,
+    EncodingError,
+    DocumentFormatError,
+    ExportError,
+    MissingDependencyError,
+):
+    _error.__module__ = "quoteprov"
+del _error

@@ -1,6 +1,6 @@
 """News web pages and web-archive (WARC) crawls as documents.
 
-A page becomes a :class:`~quoteprov.models.Document` whose ``text`` is the page's main text
+A page becomes a :class:`~quoteprov.Document` whose ``text`` is the page's main text
 as `trafilatura <https://trafilatura.readthedocs.io>`_ extracts it: the story without its
 menus, adverts, share buttons, comments, newsletter boxes and "related stories".  The text
 is kept exactly as extracted, so every offset a later stage reports points into it; the
@@ -27,8 +27,8 @@ crawled page's URL without its scheme, ``www.`` and fragment, e.g.
 when the URL has a query or is long), so the same page has the same id in every crawl.
 
 Needs the ``web`` extra (``pip install 'quoteprov[web]'``): trafilatura (with htmldate) and
-FastWARC; :meth:`Corpus.from_html <quoteprov.corpus.Corpus.from_html>` and
-:meth:`Corpus.from_warc <quoteprov.corpus.Corpus.from_warc>` import this module only when
+FastWARC; :meth:`Corpus.from_html <quoteprov.Corpus.from_html>` and
+:meth:`Corpus.from_warc <quoteprov.Corpus.from_warc>` import this module only when
 called.
 
 >>> doc = page_document(
@@ -60,7 +60,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any, Literal
 from urllib.parse import urlsplit
 
-from .errors import (
+from .._errors import (
     CorpusError,
     DocumentFormatError,
     EncodingError,
@@ -69,12 +69,12 @@ from .errors import (
     QuoteprovError,
     skippable,
 )
-from .models import Document
+from .._models import Document
 
 if TYPE_CHECKING:
     from lxml.html import HtmlElement
 
-    from .corpus import Corpus
+    from ._corpus import Corpus
 
 __all__ = [
     "HTML_SUFFIXES",
@@ -524,9 +524,9 @@ def load_html(
 ) -> Corpus:
     """Load saved web pages: the ``.html``/``.htm`` files of a folder, or given files.
 
-    See :meth:`Corpus.from_html <quoteprov.corpus.Corpus.from_html>`.
+    See :meth:`Corpus.from_html <quoteprov.Corpus.from_html>`.
     """
-    from .corpus import Corpus, _check_errors_mode, _claim, _codec
+    from ._corpus import Corpus, _check_errors_mode, _claim, _codec
 
     _check_errors_mode(errors)
     _require("Corpus.from_html")
@@ -782,8 +782,8 @@ def load_warc(
     progress: bool | None = None,
 ) -> Corpus:
     """Load the HTML pages of WARC files.  See :meth:`Corpus.from_warc
-    <quoteprov.corpus.Corpus.from_warc>`."""
-    from .corpus import Corpus, _check_errors_mode
+    <quoteprov.Corpus.from_warc>`."""
+    from ._corpus import Corpus, _check_errors_mode
 
     _check_errors_mode(errors)
     if keep not in ("earliest", "latest"):

@@ -45,9 +45,9 @@ from typing import Any
 
 from rapidfuzz import fuzz
 
-from .index import content_terms
-from .lexicon import has_digit, is_negation
-from .normalize import Token, tokenize
+from ..text._analysis import content_terms
+from ..text._lexicon import has_digit, is_negation
+from ..text._normalize import Token, tokenize
 
 __all__ = [
     "FEATURES",
@@ -156,7 +156,7 @@ def features(
     ``weight`` gives a content stem's rarity (``CorpusIndex.weight``); every stem weighs 1
     without it.  ``cosine`` is left out when None.
 
-    >>> from quoteprov.normalize import tokenize
+    >>> from quoteprov.text._normalize import tokenize
     >>> f = features(tokenize("Taxes rose 3%"), tokenize("Taxes rose 5%"))
     >>> f["numbers"], round(f["q_cover"], 2), "cosine" in f
     (1.0, 0.67, False)

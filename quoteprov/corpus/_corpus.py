@@ -33,7 +33,7 @@ from typing import Any, ClassVar, Literal
 
 from pydantic import ValidationError
 
-from .errors import (
+from .._errors import (
     CorpusError,
     DocumentFormatError,
     DuplicateDocumentError,
@@ -42,7 +42,7 @@ from .errors import (
     QuoteprovError,
     skippable,
 )
-from .models import Document
+from .._models import Document
 
 __all__ = ["Corpus", "read_text", "reads"]
 
@@ -90,7 +90,7 @@ class Corpus:
     (True, 1)
     """
 
-    # set by quoteprov.store (a later stage) when quoteprov is imported: save and open
+    # set by quoteprov.corpus._store (a later stage) when quoteprov is imported: save and open
     _saver: ClassVar[Callable[[Corpus, Path], Any] | None] = None
     _opener: ClassVar[Callable[[Path, bool | None], Corpus] | None] = None
 
@@ -109,7 +109,7 @@ class Corpus:
 
         The file is written whole (to a temporary file, then renamed) and the corpus stays
         attached to it: later :meth:`add` and :meth:`extend` calls write the new documents
-        there too, each call in one transaction.  See :mod:`quoteprov.store`.
+        there too, each call in one transaction.  See :mod:`quoteprov.corpus._store`.
 
         Raises
         ------
@@ -129,7 +129,7 @@ class Corpus:
         ('a', 'b')
         """
         if Corpus._saver is None:  # pragma: no cover - quoteprov/__init__ imports the store
-            raise CorpusError("saving needs quoteprov.store: import quoteprov")
+            raise CorpusError("saving needs quoteprov.corpus._store: import quoteprov")
         Corpus._saver(self, Path(path))
 
     @classmethod
@@ -150,7 +150,7 @@ class Corpus:
             or has a schema this version cannot read (a newer one, or one too old).
         """
         if Corpus._opener is None:  # pragma: no cover - quoteprov/__init__ imports the store
-            raise CorpusError("opening needs quoteprov.store: import quoteprov")
+            raise CorpusError("opening needs quoteprov.corpus._store: import quoteprov")
         return Corpus._opener(Path(path), progress)
 
     # -- loaders -------------------------------------------------------------------------
@@ -371,7 +371,7 @@ class Corpus:
         Each page's main text (without menus, adverts, comments, share buttons and "related
         stories") becomes a document's ``text``, exactly as extracted; its headline, outlet,
         URL, publication date (``metadata["date_source"]`` says where it was found) and
-        language fill the other fields (see :mod:`quoteprov.web`).  A document's id is its
+        language fill the other fields (see :mod:`quoteprov.corpus._web`).  A document's id is its
         file name without the extension.  Needs ``pip install 'quoteprov[web]'``.
 
         Parameters
@@ -399,7 +399,7 @@ class Corpus:
         MissingDependencyError
             The ``web`` extra is not installed.
         """
-        from .web import load_html  # the web extra, imported only when used
+        from ._web import load_html  # the web extra, imported only when used
 
         return load_html(paths, encoding=encoding, errors=errors)
 
@@ -417,13 +417,13 @@ class Corpus:
         The files are streamed record by record; only a page's extracted text is kept, so
         memory grows with the corpus, never with the crawl.  Only ``response`` records of
         HTTP 200 with an HTML content type become documents, made as :meth:`from_html`
-        makes them (:mod:`quoteprov.web`), with the record's URL, WARC-Record-ID and date
+        makes them (:mod:`quoteprov.corpus._web`), with the record's URL, WARC-Record-ID and date
         in ``url`` and ``metadata``.  Request, metadata and other records, redirects, HTTP
         errors and non-HTML responses are passed over and counted in :attr:`counts`.  A
         URL crawled more than once (compared without scheme, ``www.`` or fragment) is kept
         once: its earliest capture by ``WARC-Date`` (the closest to what was first
         published; ``keep="latest"`` for the last), the first in file order on a tie.
-        The document id is the URL without its scheme (:func:`quoteprov.web.url_id`).
+        The document id is the URL without its scheme (:func:`quoteprov.corpus._web.url_id`).
 
         Parameters
         ----------
@@ -449,7 +449,7 @@ class Corpus:
         MissingDependencyError
             The ``web`` extra is not installed.
         """
-        from .web import load_warc  # the web extra, imported only when used
+        from ._web import load_warc  # the web extra, imported only when used
 
         return load_warc(paths, errors=errors, keep=keep, progress=progress)
 
@@ -457,7 +457,7 @@ class Corpus:
     def from_records(cls, records: Iterable[Mapping[str, Any]]) -> Corpus:
         """Build a corpus from mappings, e.g. a pandas DataFrame's ``to_dict("records")``.
 
-        Fields are those of :class:`~quoteprov.models.Document`.  ``None`` or a float NaN
+        Fields are those of :class:`~quoteprov.Document`.  ``None`` or a float NaN
         (as pandas fills empty cells) means the field is absent; integer ids become strings.
 
         Parameters
@@ -518,7 +518,7 @@ class Corpus:
         DuplicateDocumentError
             The id is already in the corpus (documents are never overwritten).
         InputError
-            ``document`` is not a :class:`~quoteprov.models.Document`.
+            ``document`` is not a :class:`~quoteprov.Document`.
 
         Examples
         --------
@@ -527,7 +527,7 @@ class Corpus:
         >>> corpus.add(Document(id="a", text="Again."))
         Traceback (most recent call last):
         ...
-        quoteprov.errors.DuplicateDocumentError: document id 'a' is already in the corpus; ...
+        quoteprov.DuplicateDocumentError: document id 'a' is already in the corpus; ...
         """
         self.extend((document,))
 
@@ -539,7 +539,7 @@ class Corpus:
         DuplicateDocumentError
             An id is already in the corpus or appears twice among ``documents``.
         InputError
-            An item is not a :class:`~quoteprov.models.Document`.
+            An item is not a :class:`~quoteprov.Document`.
 
         Examples
         --------
@@ -547,7 +547,7 @@ class Corpus:
         >>> corpus.extend([Document(id="b", text="B."), Document(id="a", text="A again.")])
         Traceback (most recent call last):
         ...
-        quoteprov.errors.DuplicateDocumentError: document id 'a' is already in the corpus; ...
+        quoteprov.DuplicateDocumentError: document id 'a' is already in the corpus; ...
         >>> corpus.ids
         ('a',)
         """
@@ -626,7 +626,7 @@ class Corpus:
         return f"Corpus({len(self)} document{'' if len(self) == 1 else 's'})"
 
     def _repr_html_(self) -> str:
-        from .display import corpus_html  # a later stage, imported only when shown
+        from ..view._display import corpus_html  # a later stage, imported only when shown
 
         return corpus_html(self)
 

@@ -1,6 +1,6 @@
 """The word lists that matching relies on, defined once: stopwords, negations, numbers.
 
-Words are in comparison form (:func:`quoteprov.normalize.tokenize`'s ``norm``: folded,
+Words are in comparison form (:func:`quoteprov.text._normalize.tokenize`'s ``norm``: folded,
 straight apostrophes).
 
 >>> is_negation("don't"), is_negation("know")

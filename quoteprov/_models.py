@@ -170,8 +170,8 @@ class Match(_Frozen):
     ``coverage`` is the share of the query that the matched text holds, from 0 to 1: its
     content words, each weighed by its rarity in the corpus, and for a ``partial`` no more
     than the share of the query's words it aligns.  A trace reports a ``partial`` or
-    ``paraphrase`` as an occurrence only from ``quoteprov.match.OCCURRENCE_COVERAGE`` on,
-    and when it holds ``quoteprov.match.OCCURRENCE_WORDS`` of the query's words
+    ``paraphrase`` as an occurrence only from ``quoteprov.search._match.OCCURRENCE_COVERAGE`` on,
+    and when it holds ``quoteprov.search._match.OCCURRENCE_WORDS`` of the query's words
     (``held_words``: each as often as both texts have it; None on a match made by hand).
 
     ``confidence`` says in a word how sure the match is that the document carries the
@@ -275,7 +275,7 @@ class Match(_Frozen):
         return repr(self)
 
     def _repr_html_(self) -> str:
-        from .display import match_html  # a later stage, imported only when shown
+        from .view._display import match_html  # a later stage, imported only when shown
 
         return match_html(self)
 

@@ -13,13 +13,13 @@ from collections.abc import Iterable, Mapping, Sequence
 from pathlib import Path
 from typing import Any, Literal, Union
 
-from . import provenance
-from .corpus import Corpus
-from .errors import CorpusError, InputError
-from .match import OCCURRENCE_COVERAGE
-from .models import Document, Kind
-from .parallel import Backend
-from .provenance import Progress, ProvenanceGraph, Trace
+from ._errors import CorpusError, InputError
+from ._models import Document, Kind
+from ._parallel import Backend
+from .corpus._corpus import Corpus
+from .provenance import _provenance as provenance
+from .provenance._provenance import Progress, ProvenanceGraph, Trace
+from .search._match import OCCURRENCE_COVERAGE
 
 __all__ = ["CorpusLike", "as_corpus", "build_graph", "trace_quote"]
 
@@ -165,7 +165,7 @@ def build_graph(
     workers: int | None = None,
     progress: bool | Progress | None = None,
 ) -> ProvenanceGraph:
-    """The provenance graph of a whole corpus (see :func:`quoteprov.provenance.build_graph`).
+    """The provenance graph of a whole corpus (see :func:`quoteprov.build_graph`).
 
     The result is a :class:`networkx.DiGraph` (a :class:`ProvenanceGraph`, which shows a
     summary in Jupyter).  ``backend="dask"`` (or ``client=`` a ``distributed.Client``)

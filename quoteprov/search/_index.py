@@ -5,8 +5,9 @@ becomes a row of a sparse TF-IDF matrix over content-word stems (SciPy CSR).  A 
 one sparse row; its cosine with every sentence is one sparse product, so a query or a whole
 corpus is never compared all-pairs with the expensive aligner: only the top candidates are.
 
->>> from quoteprov.corpus import Corpus
->>> from quoteprov.models import Document
+>>> from quoteprov.corpus._corpus import Corpus
+>>> from quoteprov._models import Document
+>>> from quoteprov.text._normalize import tokenize
 >>> corpus = Corpus([Document(id="a", text="The cat sat on the mat. Dogs bark loudly.")])
 >>> index = CorpusIndex.for_corpus(corpus)
 >>> [(index.docs[d].doc.id, s) for d, s, _ in index.candidates(tokenize("cats sat"))]
@@ -15,88 +16,32 @@ corpus is never compared all-pairs with the expensive aligner: only the top cand
 
 from __future__ import annotations
 
-import bisect
-import functools
-import hashlib
 import itertools
 import math
 import weakref
-from collections import Counter
-from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
-from dataclasses import dataclass, field
-from typing import Any, Protocol, TypeVar, overload, runtime_checkable
+from collections.abc import Callable, Iterator, Mapping, Sequence
+from typing import Any
 
 import numpy as np
 from scipy import sparse
 
-from .corpus import Corpus
-from .lexicon import STOPWORDS
-from .models import Document, Quote, Sentence, Span
-from .normalize import SequenceView, Token, Tokens, tokenize, tokens_of
-from .parallel import progress_bar, show_progress
-from .quotes import extract_quotes
-from .segment import split_sentences
+from .._parallel import progress_bar, show_progress
+from ..corpus._corpus import Corpus
+from ..corpus._storage import DocumentStore
+from ..text._analysis import AnalyzedDocument, analyze, content_terms, stem, words_hash
+from ..text._lexicon import STOPWORDS
+from ..text._normalize import Token
 
 __all__ = [
     "MIN_SENTENCE_WORDS",
     "SENTENCE_SIMILARITY",
-    "AnalyzedDocument",
     "CorpusIndex",
-    "LazySpans",
-    "SpanPairs",
-    "analyze",
-    "content_stems",
-    "content_terms",
     "distinct",
-    "stem",
-    "tokenize",
-    "words_hash",
 ]
 
 # the document-reuse comparison's defaults, defined once (the provenance stage uses them)
 MIN_SENTENCE_WORDS = 5  # sentences shorter than this take no part in document reuse
 SENTENCE_SIMILARITY = 0.3  # cosine floor for sentence pairs worth aligning
-
-_SUFFIXES = ("ations", "ation", "ings", "ing", "ies", "ied", "ness", "ment", "ed", "es", "ly", "s")
-
-
-@functools.lru_cache(maxsize=1 << 20)
-def stem(word: str) -> str:
-    """A crude suffix stripper, enough to let 'protests' meet 'protest' in the index.
-
-    >>> [stem(w) for w in ("protests", "demonstrations", "governing", "cuba")]
-    ['protest', 'demonstr', 'govern', 'cuba']
-    """
-    for suffix in _SUFFIXES:
-        if word.endswith(suffix) and len(word) - len(suffix) >= 4:
-            return word[: -len(suffix)]
-    return word
-
-
-def content_stems(words: Iterable[str]) -> list[str | None]:
-    """Each folded word's content stem, None for a stopword: :func:`content_terms` word by
-    word, for callers that keep positions.
-
-    >>> content_stems(["the", "protests", "rose"])
-    [None, 'protest', 'rose']
-    """
-    return [None if w in STOPWORDS else stem(w) for w in words]
-
-
-def content_terms(tokens: Sequence[Token]) -> list[str]:
-    """Stems of the tokens that carry content (stopwords dropped)."""
-    return [stem(t.norm) for t in tokens if t.norm not in STOPWORDS]
-
-
-def words_hash(tokens: Sequence[Token]) -> int:
-    """A stable 63-bit hash of the tokens' folded words: equal for verbatim repeats.
-
-    >>> words_hash(tokenize("We will WIN!")) == words_hash(tokenize("we will win"))
-    True
-    """
-    words = tokens.words() if isinstance(tokens, Tokens) else [t.norm for t in tokens]
-    digest = hashlib.blake2b(" ".join(words).encode("utf-8"), digest_size=8)
-    return int.from_bytes(digest.digest(), "little") >> 1
 
 
 def _mix(columns: np.ndarray) -> np.ndarray:
@@ -130,280 +75,6 @@ def distinct(values: np.ndarray) -> np.ndarray:
     return ordered[keep]
 
 
-S = TypeVar("S", bound=Span)
-
-
-class LazySpans(SequenceView[S]):
-    """A document's sentences or quotations, each built when first read.
-
-    A stored document read for one query (:mod:`quoteprov.store`) is bisected by the
-    bounds of all its spans, but only the few spans the query reaches are ever read:
-    building the others (pydantic objects) cost more than the alignment.  Reads like a
-    list of the spans, equals one holding the same spans, and pickles as one.
-
-    Parameters
-    ----------
-    starts, ends : sequence of int
-        Each span's character offsets, in text order.
-    make : callable
-        Builds span ``k``; called at most once for each.
-
-    Examples
-    --------
-    >>> spans = LazySpans([0, 4], [3, 7], lambda k: Span(start=4 * k, end=4 * k + 3, text="ab"))
-    >>> len(spans), spans[-1].start, spans == [spans[0], spans[1]]
-    (2, 4, True)
-    """
-
-    __slots__ = ("_items", "_make", "ends", "starts")
-
-    def __init__(
-        self, starts: Sequence[int], ends: Sequence[int], make: Callable[[int], S]
-    ) -> None:
-        self.starts, self.ends, self._make = starts, ends, make
-        self._items: list[S | None] = [None] * len(starts)
-
-    def __len__(self) -> int:
-        return len(self.starts)
-
-    @overload
-    def __getitem__(self, key: int) -> S: ...
-
-    @overload
-    def __getitem__(self, key: slice) -> list[S]: ...
-
-    def __getitem__(self, key: int | slice) -> S | list[S]:
-        if isinstance(key, slice):
-            return [self[k] for k in range(*key.indices(len(self)))]
-        k = key + len(self) if key < 0 else key
-        if not 0 <= k < len(self):
-            raise IndexError("span index out of range")
-        item = self._items[k]
-        if item is None:
-            item = self._items[k] = self._make(k)
-        return item
-
-
-class SpanPairs(SequenceView[tuple[int, int]]):
-    """Pairs ``(starts[k], ends[k])`` of two sequences, each made when read.
-
-    A stored document's sentences' token ranges: a list of tuples would be dozens of
-    objects per document for the garbage collector to count and traverse while the
-    document stays cached.  Reads like the list of pairs, equals one, pickles as one.
-
-    >>> pairs = SpanPairs((0, 4), (3, 9))
-    >>> pairs[1], list(pairs), pairs == [(0, 3), (4, 9)]
-    ((4, 9), [(0, 3), (4, 9)], True)
-    """
-
-    __slots__ = ("ends", "starts")
-
-    def __init__(self, starts: Sequence[int], ends: Sequence[int]) -> None:
-        self.starts, self.ends = starts, ends
-
-    def __len__(self) -> int:
-        return len(self.starts)
-
-    @overload
-    def __getitem__(self, key: int) -> tuple[int, int]: ...
-
-    @overload
-    def __getitem__(self, key: slice) -> list[tuple[int, int]]: ...
-
-    def __getitem__(self, key: int | slice) -> tuple[int, int] | list[tuple[int, int]]:
-        if isinstance(key, slice):
-            return list(zip(self.starts[key], self.ends[key], strict=True))
-        return self.starts[key], self.ends[key]
-
-    def __iter__(self) -> Iterator[tuple[int, int]]:
-        return zip(self.starts, self.ends, strict=True)
-
-
-@dataclass(frozen=True)
-class AnalyzedDocument:
-    """A document with its tokens, sentences and quotations, computed once."""
-
-    doc: Document
-    tokens: Tokens
-    sentences: Sequence[Sentence]  # a list, or LazySpans for a stored document
-    quotes: Sequence[Quote]
-    token_starts: Sequence[int] = field(repr=False)
-    sentence_tokens: Sequence[tuple[int, int]] = field(repr=False)  # a list, or SpanPairs
-    cache: dict[Any, Any] = field(default_factory=dict, repr=False, compare=False)
-
-    def __getstate__(self) -> dict[str, Any]:
-        """Pickled without the cache (sent to workers: they rebuild what they need)."""
-        state = dict(self.__dict__)
-        state["cache"] = {}
-        return state
-
-    def __setstate__(self, state: dict[str, Any]) -> None:
-        for key, value in state.items():
-            object.__setattr__(self, key, value)
-
-    @property
-    def stems(self) -> list[str | None]:
-        """Each token's content stem, or None for a stopword (computed once)."""
-        stems = self.cache.get("stems")
-        if stems is None:
-            stems = self.cache["stems"] = content_stems(self.tokens.words())
-        return stems
-
-    def terms(self, i: int, j: int) -> list[str]:
-        """``content_terms`` of tokens ``[i, j)``."""
-        stems = self.cache.get("stems")
-        if stems is None and (j - i) * 4 < len(self.tokens):
-            # a few sentences of a document read once (a trace through a corpus file):
-            # stemming the whole document would cost more than the alignment
-            words = self.tokens[i:j].words()
-            return [stem(w) for w in words if w not in STOPWORDS]
-        return [s for s in self.stems[i:j] if s is not None]
-
-    def bag(self, i: int, j: int) -> Counter[str]:
-        """The content terms of tokens ``[i, j)`` counted (kept for each span asked)."""
-        key = ("bag", i, j)
-        bag = self.cache.get(key)
-        if bag is None:
-            bag = self.cache[key] = Counter(self.terms(i, j))
-        return bag
-
-    def token_range(self, start: int, end: int) -> tuple[int, int]:
-        """Indices ``[i, j)`` of the tokens lying within characters ``[start, end)``."""
-        i = bisect.bisect_left(self.token_starts, start)
-        j = bisect.bisect_left(self.token_starts, end)
-        while j > i and self.tokens[j - 1].end > end:
-            j -= 1
-        return i, j
-
-    def _bounds(self, name: str, spans: Sequence[Span]) -> tuple[Sequence[int], Sequence[int]]:
-        cached = self.cache.get(name)
-        if cached is None:
-            if isinstance(spans, LazySpans):  # known without building the spans
-                cached = self.cache[name] = (spans.starts, spans.ends)
-            else:
-                cached = self.cache[name] = ([s.start for s in spans], [s.end for s in spans])
-        return cached
-
-    def sentence_range(self, start: int, end: int) -> tuple[int, int]:
-        """Indices ``[a, b)`` of the sentences overlapping characters ``[start, end)``.
-
-        Sentences are in text order and never overlap, so two bisections find them: the
-        cost does not grow with the document (a per-call scan made whole-document jobs
-        quadratic in its length).
-
-        >>> from quoteprov.models import Document
-        >>> a = analyze(Document(id="a", text="One here. Two there. Three."))
-        >>> a.sentence_range(4, 14), a.sentence_range(9, 10)
-        ((0, 2), (1, 1))
-        """
-        starts, ends = self._bounds("sentence_bounds", self.sentences)
-        a = bisect.bisect_right(ends, start)
-        return a, max(a, bisect.bisect_left(starts, end))
-
-    def quote_range(self, start: int, end: int) -> tuple[int, int]:
-        """Indices ``[a, b)`` of the quotations overlapping characters ``[start, end)``.
-
-        Top-level quotations never overlap each other, so this bisects as
-        :meth:`sentence_range` does (a stored document's bounds are known without
-        building its quotations).
-        """
-        starts, ends = self._bounds("quote_bounds", self.quotes)
-        a = bisect.bisect_right(ends, start)
-        return a, max(a, bisect.bisect_left(starts, end))
-
-    def quotes_in(self, start: int, end: int) -> list[Quote]:
-        """The quotations overlapping characters ``[start, end)``, in text order.
-
-        >>> from quoteprov.models import Document
-        >>> a = analyze(Document(id="a", text='"Yes," she said. "No," he said.'))
-        >>> [q.text for q in a.quotes_in(0, 3)], [q.text for q in a.quotes_in(8, 40)]
-        (['Yes,'], ['No,'])
-        """
-        a, b = self.quote_range(start, end)
-        return list(self.quotes[a:b])
-
-    def quote_parts(self, k: int) -> tuple[tuple[int, int], ...]:
-        """The ``(start, end)`` offsets of quotation ``k``'s parts (its quoted pieces; more
-        than one when an attribution interrupts it), without building the quotation.
-
-        >>> from quoteprov.models import Document
-        >>> a = analyze(Document(id="a", text='"We will," she said, "win." Then "no."'))
-        >>> a.quote_parts(0), a.quote_parts(1)
-        (((1, 9), (22, 26)), ((34, 37),))
-        """
-        parts = self.cache.get("quote_parts")
-        if parts is None:  # (first part of each quotation, and one past the last; parts)
-            counts = [0]
-            for q in self.quotes:
-                counts.append(counts[-1] + len(q.parts))
-            parts = self.cache["quote_parts"] = (
-                tuple(counts),
-                tuple(p.start for q in self.quotes for p in q.parts),
-                tuple(p.end for q in self.quotes for p in q.parts),
-            )
-        first, starts, ends = parts
-        a, b = first[k], first[k + 1]
-        return tuple(zip(starts[a:b], ends[a:b], strict=True))
-
-    @property
-    def sentence_bounds(self) -> tuple[Sequence[int], Sequence[int]]:
-        """The sentences' start and end offsets, in text order (a stored document's are
-        known without building its sentences)."""
-        return self._bounds("sentence_bounds", self.sentences)
-
-    def interruptions(self, start: int, end: int) -> list[tuple[int, int]]:
-        """The gaps ``(end of a part, start of the next)`` of the quotations overlapping
-        characters ``[start, end)`` that an attribution interrupts (``"A," she said,
-        "B."``), in text order.
-
-        >>> from quoteprov.models import Document
-        >>> a = analyze(Document(id="a", text='"We will," she said, "win." Then "no."'))
-        >>> a.interruptions(0, 5), a.interruptions(30, 40)
-        ([(9, 22)], [])
-        """
-        gaps: list[tuple[int, int]] = []
-        for k in range(*self.quote_range(start, end)):
-            parts = self.quote_parts(k)
-            gaps.extend((a[1], b[0]) for a, b in itertools.pairwise(parts))
-        return gaps
-
-    def quote_index_at(self, start: int, end: int) -> int | None:
-        """The index of the quotation holding most of ``[start, end)``, if it holds at
-        least half (see :meth:`quote_at`)."""
-        best: int | None = None
-        best_overlap = 0
-        for k in range(*self.quote_range(start, end)):
-            overlap = sum(max(0, min(end, pe) - max(start, ps)) for ps, pe in self.quote_parts(k))
-            if overlap > best_overlap:
-                best, best_overlap = k, overlap
-        return best if best_overlap * 2 >= end - start else None
-
-    def quote_at(self, start: int, end: int) -> Quote | None:
-        """The quotation holding most of ``[start, end)``, if it holds at least half."""
-        k = self.quote_index_at(start, end)
-        return None if k is None else self.quotes[k]
-
-
-def analyze(doc: Document) -> AnalyzedDocument:
-    """Tokens, sentences and quotations of one document."""
-    tokens = tokens_of(doc.text)
-    sentences = split_sentences(doc.text)
-    starts = tokens.starts
-    spans = []
-    for s in sentences:
-        i = bisect.bisect_left(starts, s.start)
-        j = bisect.bisect_left(starts, s.end)
-        spans.append((i, j))
-    return AnalyzedDocument(
-        doc=doc,
-        tokens=tokens,
-        sentences=sentences,
-        quotes=extract_quotes(doc.text, sentences),
-        token_starts=starts,
-        sentence_tokens=spans,
-    )
-
-
 PROGRESS_DOCUMENTS = 100  # documents per progress step when deciding to show a bar
 RAREST_TERMS = 6  # content terms per sentence that make its reuse keys (triples, pairs)
 MAX_KEY_GROUP = 1000  # sentences sharing one key at most, beyond which it is a stock phrase
@@ -414,29 +85,6 @@ _HASH_KEY = 1 << 62
 _PAIR_KEY = 1 << 61
 
 _CACHE: weakref.WeakKeyDictionary[Corpus, CorpusIndex] = weakref.WeakKeyDictionary()
-
-
-@runtime_checkable
-class DocumentStore(Protocol):
-    """What the analysed documents of a corpus file offer beyond a sequence (the store's
-    :class:`quoteprov.store.StoredDocuments`); later stages reach it through
-    :attr:`CorpusIndex.stored`, None for a corpus held in memory."""
-
-    def fetch(self, numbers: Iterable[int]) -> None:
-        """Read these documents at once (a trace's candidates)."""
-
-    def preload(self, progress: bool | None = None) -> None:
-        """Read every document (a whole-corpus job)."""
-
-    def word_table(self) -> np.ndarray:
-        """The file's numbered words, which its documents' words index."""
-
-    def read_vectors(self, model: str, width: int) -> dict[int, np.ndarray]:
-        """The sentence vectors kept for ``model``, by document number."""
-
-    def write_vectors(self, model: str, blocks: dict[int, np.ndarray], ids: Sequence[str]) -> bool:
-        """Keep sentence vectors by document number, for the documents ``ids``; False when
-        the file cannot take them now, or holds other documents."""
 
 
 class CorpusIndex:
@@ -480,7 +128,7 @@ class CorpusIndex:
         counts: sparse.csr_matrix,
         vocab: dict[str, int],
     ) -> CorpusIndex:
-        """An index from stored parts (see :mod:`quoteprov.store`): nothing is re-analysed.
+        """An index from stored parts (see :mod:`quoteprov.corpus._store`): nothing is re-analysed.
 
         ``docs`` may be lazy (documents analysed or loaded when first read); ``counts``
         holds each sentence's term counts, entries sorted by term within a row.
@@ -529,7 +177,7 @@ class CorpusIndex:
         """The index of ``corpus``, built once and rebuilt only after the corpus changes.
 
         ``progress`` shows a bar while the documents are analysed (by default when there
-        are many and someone watches: see :func:`quoteprov.parallel.show_progress`).
+        are many and someone watches: see :func:`quoteprov._parallel.show_progress`).
         """
         cached = _CACHE.get(corpus)
         if cached is not None and cached.version == corpus.version:
@@ -983,8 +631,8 @@ class CorpusIndex:
         by bisection: the cost grows with the documents asked, not with the corpus (a
         trace asks it of a few documents of a big corpus).
 
-        >>> from quoteprov.corpus import Corpus
-        >>> from quoteprov.models import Document
+        >>> from quoteprov.corpus._corpus import Corpus
+        >>> from quoteprov._models import Document
         >>> docs = [Document(id=str(k), text="One. Two. Three."[: 4 + 5 * k]) for k in range(3)]
         >>> CorpusIndex.for_corpus(Corpus(docs)).rows_of([2, 0]).tolist()
         [0, 3, 4, 5]

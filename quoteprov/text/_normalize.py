@@ -149,7 +149,7 @@ class SequenceView(Sequence[T]):
 
     The base of the compact views a stored document reads through: its words
     (:class:`NumberedWords`), sentence token ranges and lazily built spans
-    (:mod:`quoteprov.index`).
+    (:mod:`quoteprov.search._index`).
     """
 
     __slots__ = ()

@@ -12,7 +12,7 @@ leaves this module is always a GraphML-safe scalar (``str``, ``int``, ``float``,
   and carriage return, lone surrogates U+D800–U+DFFF, U+FFFE, U+FFFF) are replaced with
   U+FFFD in values, attribute names and node ids.  The replacement is reproducible and
   loses only those characters; node ids or attribute names that it (or ``str()`` of a
-  non-string id) would make equal are refused with :class:`~quoteprov.errors.InputError`
+  non-string id) would make equal are refused with :class:`~quoteprov.InputError`
   rather than silently merged.
 - Output is deterministic: :func:`graphml_safe` rebuilds the graph with nodes sorted by
   id, edges by (source, target[, key]) and attributes by name, so two graphs with the
@@ -57,9 +57,9 @@ from typing import IO, Any
 import networkx as nx
 from pydantic import BaseModel
 
-from .errors import ExportError, InputError
-from .models import OriginBasis
-from .provenance import ProvenanceGraph
+from .._errors import ExportError, InputError
+from .._models import OriginBasis
+from ..provenance._provenance import ProvenanceGraph
 
 __all__ = [
     "GRAPH_FORMATS",
@@ -188,7 +188,7 @@ def flatten(attrs: Mapping[str, Any] | BaseModel) -> dict[str, Scalar]:
 
     Examples
     --------
-    >>> from quoteprov.models import Span
+    >>> from quoteprov._models import Span
     >>> flatten({"speaker": None, "score": 97.5, "aliases": ("Díaz-Canel", "Miguel")})
     {'aliases': '["Díaz-Canel","Miguel"]', 'score': 97.5}
     >>> flatten(Span(start=0, end=5, text="Hello"))
@@ -401,7 +401,7 @@ def read_graphml(path: str | os.PathLike[str]) -> nx.DiGraph[str]:
     Returns
     -------
     networkx.DiGraph
-        The graph, as a :class:`~quoteprov.provenance.ProvenanceGraph` (a ``DiGraph``),
+        The graph, as a :class:`~quoteprov.ProvenanceGraph` (a ``DiGraph``),
         or a ``MultiDiGraph`` when the file has parallel edges.
 
     Raises
@@ -414,7 +414,7 @@ def read_graphml(path: str | os.PathLike[str]) -> nx.DiGraph[str]:
     >>> read_graphml("no/such/file.graphml")
     Traceback (most recent call last):
     ...
-    quoteprov.errors.ExportError: cannot read GraphML from no/such/file.graphml: ...
+    quoteprov.ExportError: cannot read GraphML from no/such/file.graphml: ...
     """
     try:
         graph = nx.read_graphml(path)
@@ -539,7 +539,7 @@ def check_graph_path(path: str | os.PathLike[str]) -> Path:
     >>> check_graph_path("graph.txt")
     Traceback (most recent call last):
     ...
-    quoteprov.errors.ExportError: cannot write graph.txt: the suffix '.txt' is not a format ...
+    quoteprov.ExportError: cannot write graph.txt: the suffix '.txt' is not a format ...
     """
     given = Path(path)
     if given.suffix.lower() not in GRAPH_FORMATS:
@@ -588,7 +588,7 @@ def graph_summary(graph: nx.DiGraph[str]) -> tuple[dict[str, Any], str]:
     documents, families, speakers and reuse edges, and where the shared families' origins
     were found and on what evidence (``origin_basis``).
 
-    >>> from quoteprov.api import build_graph
+    >>> from quoteprov._api import build_graph
     >>> graph = build_graph([{"id": "a", "text": '"Nothing is settled yet," Ana Ruiz said.'}])
     >>> data, text = graph_summary(graph)
     >>> print(data["quotation_families"], text)  # doctest: +NORMALIZE_WHITESPACE

@@ -54,9 +54,9 @@ from collections import deque
 from collections.abc import Iterator, Sequence
 from typing import NamedTuple
 
-from .models import Quote, Sentence, Span
-from .segment import split_sentences
-from .speakers import SENTENCE_ADVERBS, name_key
+from .._models import Quote, Sentence, Span
+from ._segment import split_sentences
+from ._speakers import SENTENCE_ADVERBS, name_key
 
 __all__ = ["UNCLOSED_MIN_WORDS", "extract_quotes"]
 

@@ -18,7 +18,7 @@ from __future__ import annotations
 
 import re
 
-from .models import Sentence
+from .._models import Sentence
 
 __all__ = ["split_sentences"]
 

@@ -1,7 +1,7 @@
 """pandas tables of traces, quotations and graphs (optional: ``pip install 'quoteprov[notebook]'``).
 
 pandas is imported only when one of these functions runs; without it they raise
-:class:`~quoteprov.errors.MissingDependencyError` naming the extra to install.
+:class:`~quoteprov.MissingDependencyError` naming the extra to install.
 Publication dates become pandas timestamps (naive UTC; missing ones are ``NaT``).
 
 >>> import quoteprov as qp
@@ -19,11 +19,11 @@ from typing import TYPE_CHECKING, Any
 
 import networkx as nx
 
-from .api import CorpusLike, as_corpus
-from .errors import MissingDependencyError
-from .models import Change, Document, parse_published, published_key
-from .provenance import Trace
-from .quotes import extract_quotes
+from .._api import CorpusLike, as_corpus
+from .._errors import MissingDependencyError
+from .._models import Change, Document, parse_published, published_key
+from ..provenance._provenance import Trace
+from ..text._quotes import extract_quotes
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -109,7 +109,7 @@ def trace_frame(trace: Trace, related: bool = False) -> pd.DataFrame:
     pandas.DataFrame
         Columns ``doc_id``, ``title``, ``source``, ``published``, ``kind``,
         ``confidence`` (``certain``, ``likely`` or ``possible``: see
-        :attr:`quoteprov.models.Match.confidence`), ``score``, ``coverage`` (the share of
+        :attr:`quoteprov.Match.confidence`), ``score``, ``coverage`` (the share of
         the query the match holds), ``is_origin``, ``speaker``, ``cue``, ``quoted``,
         ``start``, ``end``, ``text``, ``changes`` (``query→found``, ``+inserted``,
         ``−deleted``, ``…left out`` at the query's ellipsis, ``⚠`` for a number or
@@ -167,7 +167,7 @@ def quotes_frame(corpus: CorpusLike) -> pd.DataFrame:
     """Every quotation in a corpus, one row each, in corpus and text order.
 
     ``direct`` tells direct speech from a fragment quoted in the writer's own sentence
-    (scare quotes, titles; see :class:`quoteprov.models.Quote`): keep
+    (scare quotes, titles; see :class:`quoteprov.Quote`): keep
     ``frame[frame["direct"]]`` for what people said.
 
     Parameters

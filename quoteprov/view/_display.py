@@ -6,7 +6,7 @@ so earlier stages never import this module.  Two rules hold everywhere:
 - **All document text is escaped** (documents are scraped web text): nothing from a
   document, a query or a graph attribute reaches the HTML unescaped.
 - **Offsets are sacred**: a highlighted match is ``doc.text[m.start:m.end]`` exactly, cut
-  at its :class:`~quoteprov.models.Change` offsets; :func:`change_pieces` joins back to it.
+  at its :class:`~quoteprov.Change` offsets; :func:`change_pieces` joins back to it.
 
 Styles are inline ``style`` attributes rather than a ``<style>`` block, so the markup
 survives the sanitiser of an untrusted notebook.
@@ -31,10 +31,10 @@ from typing import Any, Literal
 
 import networkx as nx
 
-from .corpus import Corpus
-from .models import Document, Match
-from .provenance import Trace
-from .segment import split_sentences
+from .._models import Document, Match
+from ..corpus._corpus import Corpus
+from ..provenance._provenance import Trace
+from ..text._segment import split_sentences
 
 __all__ = [
     "CONFIDENCE_STYLES",
@@ -666,8 +666,8 @@ def related_note(trace: Trace, where: str = "trace.related") -> str | None:
     """One line on the weaker matches a trace keeps apart (``trace.related``, which the
     line calls ``where``), or None.
 
-    >>> from quoteprov.provenance import Trace
-    >>> from quoteprov.models import Match
+    >>> from quoteprov.provenance._provenance import Trace
+    >>> from quoteprov._models import Match
     >>> weak = Match(doc_id="b", start=0, end=12, text="I don't know", score=31.7,
     ...              kind="partial", coverage=0.26)
     >>> print(related_note(Trace(query="q", matches=(), origin=None, origin_reason=None,

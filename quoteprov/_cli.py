@@ -21,15 +21,15 @@ from pathlib import Path
 from typing import Any, NoReturn
 
 from . import __version__
-from .api import as_corpus, build_graph, trace_quote
-from .corpus import Corpus, read_text, reads
-from .display import KIND_COLORS, marked_parts, printable, related_note, shorten, trace_text
-from .errors import SKIP_HINT, ExportError, QuoteprovError
-from .export import check_graph_path, graph_summary, write_graph
-from .match import OCCURRENCE_COVERAGE
-from .models import KINDS
-from .provenance import Progress, Trace
-from .quotes import extract_quotes
+from ._api import as_corpus, build_graph, trace_quote
+from ._errors import SKIP_HINT, ExportError, QuoteprovError
+from ._models import KINDS
+from .corpus._corpus import Corpus, read_text, reads
+from .io._export import check_graph_path, graph_summary, write_graph
+from .provenance._provenance import Progress, Trace
+from .search._match import OCCURRENCE_COVERAGE
+from .text._quotes import extract_quotes
+from .view._display import KIND_COLORS, marked_parts, printable, related_note, shorten, trace_text
 
 __all__ = ["main"]
 
@@ -64,7 +64,7 @@ def _show_warning(
 
 
 class _NoteHandler(logging.Handler):
-    """The library's notices (:func:`quoteprov.errors.notice`) on stderr, the line as it
+    """The library's notices (:func:`quoteprov._errors.notice`) on stderr, the line as it
     is, as Python shows it when logging is not set up."""
 
     def emit(self, record: logging.LogRecord) -> None:
@@ -103,7 +103,7 @@ def _load(args: argparse.Namespace) -> Corpus:
         warnings.filterwarnings("ignore", message=r"skipped \d+ of \d+ inputs")
         corpus = as_corpus(args.corpus, errors="skip" if args.skip_bad else "raise")
     if corpus.counts:  # a crawl: what was read, kept and passed over
-        from .web import counts_text
+        from .corpus._web import counts_text
 
         print(printable(f"quoteprov: {counts_text(corpus.counts)}"), file=sys.stderr)
     for where, reason in corpus.skipped:
@@ -359,7 +359,7 @@ def _output(args: argparse.Namespace) -> Path:
     ------
     ExportError
         For ``-``, a suffix that is not a format the command writes, or a file the corpus
-        is read from (:func:`quoteprov.corpus.reads`).
+        is read from (:func:`quoteprov.corpus._corpus.reads`).
     """
     if args.output == "-":
         raise ExportError(

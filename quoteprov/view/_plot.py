@@ -10,7 +10,7 @@
   (vis-network from pyvis, inlined: it opens with no network).
 
 matplotlib and pyvis are imported only when these functions run; without them they raise
-:class:`~quoteprov.errors.MissingDependencyError` naming the extra to install.
+:class:`~quoteprov.MissingDependencyError` naming the extra to install.
 
 >>> import quoteprov as qp
 >>> graph = qp.build_graph([{"id": "a", "text": '"Nothing is settled yet," Ana Ruiz said.'}])
@@ -34,11 +34,11 @@ from typing import TYPE_CHECKING, Any, Literal
 
 import networkx as nx
 
-from .display import KIND_COLORS, shorten
-from .errors import InputError, MissingDependencyError
-from .export import _atomic_write
-from .models import Document, published_key
-from .provenance import Trace
+from .._errors import InputError, MissingDependencyError
+from .._models import Document, published_key
+from ..io._export import _atomic_write
+from ..provenance._provenance import Trace
+from ._display import KIND_COLORS, shorten
 
 if TYPE_CHECKING:
     from matplotlib.axes import Axes

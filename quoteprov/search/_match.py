@@ -6,7 +6,7 @@ edits (``Levenshtein.opcodes``) at word level.  Punctuation, case, diacritics an
 styles never count as changes.
 
 ``score`` (0-100) is 100 × the combined scorer's calibrated probability that the matched
-text says what the query says (:mod:`quoteprov.scorer`: rapidfuzz scores, content-word
+text says what the query says (:mod:`quoteprov.search._scorer`: rapidfuzz scores, content-word
 overlap weighted by rarity, number and negation agreement, the embedding cosine when the
 semantic tier is on), so every kind ranks on one scale.  Kinds:
 
@@ -23,14 +23,14 @@ semantic tier is on), so every kind ranks on one scale.  Kinds:
     query says: a score between the scorer's floor and its paraphrase threshold.
 ``paraphrase``
     no faithful alignment of most of the query, but the scorer calls the sentence (or its
-    quotation) a paraphrase: score from :func:`paraphrase_min <quoteprov.scorer.
+    quotation) a paraphrase: score from :func:`paraphrase_min <quoteprov.search._scorer.
     paraphrase_min>` on (the floor for an attributed quotation, another rendering of a
     statement).  The thresholds and the precision and recall they give on MSRP are in
-    ``quoteprov/scorer_params.json``; ``benchmarks/quality.py`` measures them on data no
+    ``quoteprov/search/scorer_params.json``; ``benchmarks/quality.py`` measures them on data no
     threshold was chosen on.
 
->>> from quoteprov.corpus import Corpus
->>> from quoteprov.models import Document
+>>> from quoteprov.corpus._corpus import Corpus
+>>> from quoteprov._models import Document
 >>> corpus = Corpus([Document(id="a", text='"We will win," Ana Ruiz said. Nothing else.')])
 >>> found = find_matches("we will WIN", CorpusIndex.for_corpus(corpus))
 >>> [(m.kind, m.text, m.speaker) for m in found]
@@ -54,19 +54,13 @@ from rapidfuzz import fuzz
 from rapidfuzz.distance import Indel, Levenshtein
 from scipy import sparse
 
-from .errors import InputError, MissingDependencyError
-from .index import (
-    AnalyzedDocument,
-    CorpusIndex,
-    content_stems,
-    content_terms,
-    distinct,
-    words_hash,
-)
-from .lexicon import is_negation, is_number, number_value
-from .models import KIND_RANK, Change, Kind, Match
-from .normalize import NumberedWords, Token, tokenize
-from .scorer import (
+from .._errors import InputError, MissingDependencyError
+from .._models import KIND_RANK, Change, Kind, Match
+from ..text._analysis import AnalyzedDocument, content_stems, content_terms, words_hash
+from ..text._lexicon import is_negation, is_number, number_value
+from ..text._normalize import NumberedWords, Token, tokenize
+from ._index import CorpusIndex, distinct
+from ._scorer import (
     PARAPHRASE_MIN,
     Side,
     compare,
@@ -335,9 +329,9 @@ class _Symbols:
 
     One table may serve many queries (the index keeps one): a document's symbols are then
     encoded once and kept with the document.  A table may start from a corpus file's
-    numbered words (``words``, see :class:`~quoteprov.store.StoredDocuments`): word ``k``
+    numbered words (``words``, see :class:`~quoteprov.corpus._store.StoredDocuments`): word ``k``
     is then symbol ``chr(0x10000 + k)``, and a document read from that file, which keeps
-    its words' numbers (:class:`~quoteprov.normalize.NumberedWords`), is encoded from
+    its words' numbers (:class:`~quoteprov.text._normalize.NumberedWords`), is encoded from
     them in one step.
     Only which symbols are equal matters to the alignment, never their values.
     """
@@ -436,11 +430,11 @@ def _calibrated(
     terms: list[str] | None = None,
 ) -> float:
     """The combined scorer's probability that document tokens ``[t0, t1)`` say what the
-    query says (see :mod:`quoteprov.scorer`); with the sentence embedding's cosine when
+    query says (see :mod:`quoteprov.search._scorer`); with the sentence embedding's cosine when
     the semantic tier is on.  ``terms`` are ``adoc.terms(t0, t1)`` when at hand."""
     cosine = None
     if q.vector is not None:
-        from .semantic import sentence_cosine
+        from ._semantic import sentence_cosine
 
         cosine = sentence_cosine(q.vector, index, adoc, adoc.tokens[t0].start)
     terms = adoc.terms(t0, t1) if terms is None else terms
@@ -895,7 +889,7 @@ def _paraphrase(
 ) -> Match | None:
     """The sentence (or its quotation, or it and the next) as a paraphrase, if it is one.
 
-    The combined scorer decides (thresholds in :mod:`quoteprov.scorer`): a paraphrase
+    The combined scorer decides (thresholds in :mod:`quoteprov.search._scorer`): a paraphrase
     from the model's link threshold on, or from its lower floor when the passage is an
     attributed quotation (a rewording of someone's statement, such as another
     translation, shares fewer words than a rewrite of narrative).  With ``loose``, a
@@ -1414,7 +1408,7 @@ def is_occurrence(match: Match, least: float = OCCURRENCE_COVERAGE) -> bool:
     ``PARAPHRASE_COVERAGE`` or ``least``, whichever is lower.  The rest is related text:
     a few words in common.
 
-    >>> from quoteprov.models import Match
+    >>> from quoteprov._models import Match
     >>> m = Match(doc_id="a", start=0, end=34, text="I don't know what the plan is here",
     ...           score=31.7, kind="partial", coverage=0.26, held_words=5)
     >>> is_occurrence(m), is_occurrence(m, least=0.2)
@@ -1437,7 +1431,7 @@ def check_count(name: str, value: int | None, least: int = 1) -> None:
     >>> check_count("limit", 0)
     Traceback (most recent call last):
     ...
-    quoteprov.errors.InputError: limit must be a whole number of at least 1, not 0
+    quoteprov.InputError: limit must be a whole number of at least 1, not 0
     """
     if value is None:
         return
@@ -1451,7 +1445,7 @@ def check_share(name: str, value: float) -> None:
     >>> check_share("min_coverage", 2)
     Traceback (most recent call last):
     ...
-    quoteprov.errors.InputError: min_coverage must be a share from 0 to 1, not 2
+    quoteprov.InputError: min_coverage must be a share from 0 to 1, not 2
     """
     if isinstance(value, bool) or not isinstance(value, (int, float)) or not 0 <= value <= 1:
         raise InputError(f"{name} must be a share from 0 to 1, not {value!r}")
@@ -1463,7 +1457,7 @@ def check_kinds(kinds: Sequence[str] | None) -> None:
     >>> check_kinds("verbatim")
     Traceback (most recent call last):
     ...
-    quoteprov.errors.InputError: kinds must be a list of kinds, such as ["verbatim"], not a string
+    quoteprov.InputError: kinds must be a list of kinds, such as ["verbatim"], not a string
     """
     if kinds is None:
         return
@@ -1507,7 +1501,7 @@ def find_matches(
         ``COPY_SIMILARITY``, is always aligned, however many there are); more finds looser
         paraphrases and stray fragments in big corpora, and takes longer.
     semantic : bool, optional
-        Use the semantic tier (:mod:`quoteprov.semantic`): None (default) when it is
+        Use the semantic tier (:mod:`quoteprov.search._semantic`): None (default) when it is
         installed, False never, True always (an error when it cannot be loaded).
 
     Raises
@@ -1532,7 +1526,7 @@ def find_matches(
     for u in rows:
         by_doc.setdefault(int(index.unit_doc[u]), []).append(int(index.unit_sent[u]))
     if semantic is not False:
-        from . import semantic as tier  # imports no torch until an encoder is loaded
+        from . import _semantic as tier  # imports no torch until an encoder is loaded
 
         encoder = tier.get_encoder()
         if encoder is None and semantic:

@@ -1,0 +1,1 @@
+"""Documents and where they are kept: the corpus, its storage backends, web loaders."""

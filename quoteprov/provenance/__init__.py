@@ -1,0 +1,1 @@
+"""From matches to provenance: origins, document reuse, quotation families, the graph."""

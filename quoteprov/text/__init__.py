@@ -1,0 +1,1 @@
+"""Text processing: normalisation, sentences, quotations and their speakers, document analysis."""
