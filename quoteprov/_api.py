@@ -16,10 +16,10 @@ from typing import Any, Literal, Union
 from ._errors import CorpusError, InputError
 from ._models import Document, Kind
 from ._parallel import Backend
+from ._settings import MATCH
 from .corpus._corpus import Corpus
 from .provenance import _provenance as provenance
 from .provenance._provenance import Progress, ProvenanceGraph, Trace
-from .search._match import OCCURRENCE_COVERAGE
 
 __all__ = ["CorpusLike", "as_corpus", "build_graph", "trace_quote"]
 
@@ -95,7 +95,7 @@ def trace_quote(
     *,
     kinds: Sequence[Kind] | None = None,
     limit: int | None = None,
-    min_coverage: float = OCCURRENCE_COVERAGE,
+    min_coverage: float = MATCH.occurrence_coverage,
     semantic: bool | None = None,
 ) -> Trace:
     """Every place ``query`` occurs in ``corpus``, best first, and which one is the origin.

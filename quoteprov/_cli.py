@@ -24,10 +24,10 @@ from . import __version__
 from ._api import as_corpus, build_graph, trace_quote
 from ._errors import SKIP_HINT, ExportError, QuoteprovError
 from ._models import KINDS
+from ._settings import MATCH
 from .corpus._corpus import Corpus, read_text, reads
 from .io._export import check_graph_path, graph_summary, write_graph
 from .provenance._provenance import Progress, Trace
-from .search._match import OCCURRENCE_COVERAGE
 from .text._quotes import extract_quotes
 from .view._display import KIND_COLORS, marked_parts, printable, related_note, shorten, trace_text
 
@@ -167,9 +167,9 @@ def _parser() -> argparse.ArgumentParser:
     p.add_argument(
         "--min-coverage",
         type=_share,
-        default=OCCURRENCE_COVERAGE,
+        default=MATCH.occurrence_coverage,
         help="the share of the query's content a partial match must hold to be listed "
-        f"(0 to 1, default {OCCURRENCE_COVERAGE}); weaker ones are counted as related",
+        f"(0 to 1, default {MATCH.occurrence_coverage}); weaker ones are counted as related",
     )
     p.add_argument("--json", action="store_true", help="print the trace as JSON")
     p.add_argument(

@@ -18,6 +18,8 @@ from typing import Any, Literal, get_args
 
 from pydantic import BaseModel, ConfigDict, Field, computed_field, field_validator, model_validator
 
+from ._settings import MATCH
+
 __all__ = [
     "CONFIDENCE_WORDS",
     "Change",
@@ -45,18 +47,6 @@ Confidence = Literal["certain", "likely", "possible"]
 
 CONFIDENCE_WORDS: tuple[Confidence, ...] = ("certain", "likely", "possible")
 """The confidence words, surest first."""
-
-# The cut points of Match.confidence, chosen on the tune side of the evaluation only
-# (benchmarks/quality.py --lexical --only families,msrp --families-side tune --msrp-side
-# fit, section "confidence"); the precision each word gives on the report side is in
-# README.md.  On the PolNeAR tune families every unaltered near-verbatim occurrence
-# holding 0.8 of the query's weighted content was right; a partial or paraphrase was
-# right from 0.6 on (0.53 was the one wrong occurrence), and on MSRP's fit half a
-# paraphrase scored 50 or more was a true paraphrase 0.89 of the time, one below 50
-# about half the time.
-CERTAIN_COVERAGE = 0.8
-LIKELY_COVERAGE = 0.6
-LIKELY_SCORE = 50.0
 
 
 class _Frozen(BaseModel):
@@ -170,8 +160,8 @@ class Match(_Frozen):
     ``coverage`` is the share of the query that the matched text holds, from 0 to 1: its
     content words, each weighed by its rarity in the corpus, and for a ``partial`` no more
     than the share of the query's words it aligns.  A trace reports a ``partial`` or
-    ``paraphrase`` as an occurrence only from ``quoteprov.search._match.OCCURRENCE_COVERAGE`` on,
-    and when it holds ``quoteprov.search._match.OCCURRENCE_WORDS`` of the query's words
+    ``paraphrase`` as an occurrence only from ``MatchSettings.occurrence_coverage`` on,
+    and when it holds ``MatchSettings.occurrence_words`` of the query's words
     (``held_words``: each as often as both texts have it; None on a match made by hand).
 
     ``confidence`` says in a word how sure the match is that the document carries the
@@ -233,12 +223,12 @@ class Match(_Frozen):
         """How sure quoteprov is that the document carries the quotation, in a word.
 
         - ``certain``: the quotation verbatim (elided or not), or near-verbatim holding
-          :data:`CERTAIN_COVERAGE` of the query's weighted content; never an altered
+          ``MatchSettings.certain_coverage`` of the query's weighted content; never an altered
           match.
         - ``likely``: any other verbatim or near-verbatim match (an altered one
-          included), a score of :data:`LIKELY_SCORE` or more (the scorer's probability
+          included), a score of ``MatchSettings.likely_score`` or more (the scorer's probability
           is at least one half), or a partial or paraphrase holding
-          :data:`LIKELY_COVERAGE` of the query's content.
+          ``MatchSettings.likely_coverage`` of the query's content.
         - ``possible``: the rest: a rewording or fragment sharing less, whose score is
           low.
 
@@ -253,9 +243,9 @@ class Match(_Frozen):
         'likely'
         """
         if self.kind == "verbatim" or self.elided or self.kind == "near_verbatim":
-            sure = self.kind == "verbatim" or self.elided or self.coverage >= CERTAIN_COVERAGE
+            sure = self.kind == "verbatim" or self.elided or self.coverage >= MATCH.certain_coverage
             return "certain" if sure and not self.altered else "likely"
-        if self.score >= LIKELY_SCORE or self.coverage >= LIKELY_COVERAGE:
+        if self.score >= MATCH.likely_score or self.coverage >= MATCH.likely_coverage:
             return "likely"
         return "possible"
 

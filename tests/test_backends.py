@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 import pickle
+from dataclasses import replace
 from pathlib import Path
 
 import pytest
 
 import quoteprov as qp
+from quoteprov._settings import GRAPH
 from quoteprov.io._export import graph_to_dict
 from quoteprov.search._index import CorpusIndex
 
@@ -41,8 +43,8 @@ def test_forked_workers_give_the_same_graph(
 ) -> None:
     from quoteprov.provenance import _provenance as provenance
 
-    monkeypatch.setattr(provenance, "FAMILY_CHUNK", 3)  # many tasks on a small corpus
-    monkeypatch.setattr(provenance, "REUSE_CHUNK", 1)
+    # many tasks on a small corpus
+    monkeypatch.setattr(provenance, "GRAPH", replace(GRAPH, family_chunk=3, reuse_chunk=1))
     graph = qp.build_graph(_corpus(seeds), workers=2, progress=False)
     assert _graphml(graph, tmp_path / "g.graphml") == local_graph
 
@@ -53,8 +55,8 @@ def test_dask_cluster_gives_the_same_graph(
     distributed = pytest.importorskip("distributed")
     from quoteprov.provenance import _provenance as provenance
 
-    monkeypatch.setattr(provenance, "FAMILY_CHUNK", 3)  # tasks spread over both workers
-    monkeypatch.setattr(provenance, "REUSE_CHUNK", 1)
+    # tasks spread over both workers
+    monkeypatch.setattr(provenance, "GRAPH", replace(GRAPH, family_chunk=3, reuse_chunk=1))
     with (
         distributed.LocalCluster(
             n_workers=2, threads_per_worker=1, processes=True, dashboard_address=None
@@ -83,6 +85,7 @@ def test_unknown_backend_is_refused(seeds: qp.Corpus) -> None:
 _EXPORT = """
 import sys
 import quoteprov as qp
+from quoteprov._settings import GRAPH
 corpus = qp.Corpus.from_directory(sys.argv[1])
 graph = qp.build_graph(corpus, workers=1, progress=False)
 qp.write_graphml(graph, sys.argv[2] + ".graphml")

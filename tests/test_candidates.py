@@ -10,6 +10,7 @@ from __future__ import annotations
 import itertools
 import random
 from collections import Counter
+from dataclasses import replace
 
 import numpy as np
 import pytest
@@ -17,6 +18,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 import quoteprov as qp
+from quoteprov._settings import GRAPH
 from quoteprov.provenance import _provenance as provenance
 from quoteprov.search._index import CorpusIndex
 from quoteprov.search._match import Query, _CandidateBatch, candidate_rows, match_passage
@@ -180,7 +182,7 @@ def test_families_with_a_tiny_probe_budget_keep_copies_of_common_words(
     corpus = _common_words_corpus(0)
 
     def quote_family(budget: int) -> set[str]:
-        monkeypatch.setattr(provenance, "FAMILY_PROBE_BUDGET", budget)
+        monkeypatch.setattr(provenance, "GRAPH", replace(GRAPH, family_probe_budget=budget))
         graph = qp.build_graph(corpus, workers=1)
         [family] = [
             n for n, d in graph.nodes(data=True) if d["type"] == "quote" and "council" in d["text"]

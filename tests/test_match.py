@@ -8,6 +8,7 @@ from hypothesis import strategies as st
 from rapidfuzz.distance import Levenshtein
 
 import quoteprov as qp
+from quoteprov._settings import MATCH
 from quoteprov.search._index import CorpusIndex
 from quoteprov.search._match import find_matches
 from quoteprov.text._normalize import tokenize
@@ -148,13 +149,11 @@ def test_long_query_in_a_long_run_on_sentence_is_found_exactly() -> None:
     # aligned window by window, and located without partial_ratio (cubic in its length)
     import random
 
-    from quoteprov.search._match import LONG_QUERY_WORDS, REGION_WORDS
-
     rng = random.Random(4)
     words = [f"w{rng.randrange(5000)}" for _ in range(60_000)]
     query = " ".join(words[30_000:31_800])
     text = " ".join(words)
-    assert len(tokenize(query)) > LONG_QUERY_WORDS and len(words) > 10 * REGION_WORDS
+    assert len(tokenize(query)) > MATCH.long_query_words and len(words) > 10 * MATCH.region_words
     corpus = qp.Corpus([qp.Document(id="a", text=text)])
     found = find_matches(query, CorpusIndex.for_corpus(corpus))
     assert [(m.kind, m.text) for m in found[:1]] == [("verbatim", query)]

@@ -44,12 +44,10 @@ from pydantic import ConfigDict, PrivateAttr
 
 from .._models import KIND_RANK, Document, Match, OriginBasis, Quote, _Frozen, published_key
 from .._parallel import Backend, run_tasks
+from .._settings import GRAPH, MATCH
 from ..corpus._corpus import Corpus
-from ..search._index import MIN_SENTENCE_WORDS, SENTENCE_SIMILARITY, CorpusIndex, distinct
+from ..search._index import CorpusIndex, distinct
 from ..search._match import (
-    COPY_SIMILARITY,
-    NEAR_COVERAGE,
-    OCCURRENCE_COVERAGE,
     Query,
     candidate_rows,
     check_count,
@@ -65,7 +63,6 @@ from ..text._normalize import fold
 from ..text._speakers import name_key, names_someone, same_speaker, speaker_aliases
 
 __all__ = [
-    "MIN_QUOTE_WORDS",
     "Progress",
     "ProvenanceGraph",
     "Reuse",
@@ -76,31 +73,6 @@ __all__ = [
     "speaker_id",
     "trace",
 ]
-
-MIN_QUOTE_WORDS = 3
-# Looser paraphrases (PARAPHRASE_MIN up to this) are traced, but prove copying or join a
-# family only with corroboration: the same speaker, or documents known to reuse each other.
-LINK_PARAPHRASE_MIN = 50.0
-FAMILY_CANDIDATES = 15  # sentences aligned per traced quotation, most similar first
-FAMILY_SIMILARITY = 0.05  # and their cosine floor
-# and the share of the quotation's rarity-weighted content they hold at least: every family
-# link measured on the seeds and a generated 1,000-document corpus holds 0.16 or more
-FAMILY_CONTAINMENT = 0.15
-# candidates share one of the quotation's rarest terms: those whose posting lists hold at
-# most this many sentences together (every term in a small corpus)
-FAMILY_PROBE_BUDGET = 2000
-FRAGMENT_RATIO = 0.5  # a match this much shorter than its container only attaches to it
-FAMILY_CHUNK = 256  # quotations per task
-REUSE_CHUNK = 512  # document pairs per task
-# Reuse drawn as a star (see _explained): a pair's shared sentences are explained by a
-# third document that each of the two derives from when it holds this share of them on
-# both sides, each at least as faithfully (within STAR_TOLERANCE score points) as the
-# other document of the pair does; only each document's STAR_SOURCES best sources (most of
-# its sentences held, then earliest) are asked, so the check costs a constant per edge.
-STAR_COVERAGE = 0.75
-STAR_TOLERANCE = 2.0
-STAR_SOURCES = 8
-STAR_CLOSE = 90.0  # a copy's sentence held this closely by a middle document is its version
 
 
 Progress = Callable[[str, int, int], None]
@@ -365,12 +337,12 @@ def document_reuse(
     (:func:`quoteprov._parallel.run_tasks`); the result is the same everywhere.
     """
     pairs = index.candidate_document_pairs(
-        min_similarity=SENTENCE_SIMILARITY,
-        min_words=MIN_SENTENCE_WORDS,
+        min_similarity=GRAPH.sentence_similarity,
+        min_words=GRAPH.min_sentence_words,
         min_pairs=max(1, min_shared),
         docs=docs,
     )
-    chunks = _chunks_by_left(pairs, REUSE_CHUNK)
+    chunks = _chunks_by_left(pairs, GRAPH.reuse_chunk)
     found = run_tasks(
         _reuse_task,
         index,
@@ -419,7 +391,7 @@ def _reuse_task(index: CorpusIndex, pairs: np.ndarray) -> list[tuple[int, int, s
     """The linking sentence pairs of some document pairs: ``(u, v, kind, score, quoted)``."""
     out = []
     blocks = index.document_pair_blocks(
-        pairs, min_similarity=SENTENCE_SIMILARITY, min_words=MIN_SENTENCE_WORDS
+        pairs, min_similarity=GRAPH.sentence_similarity, min_words=GRAPH.min_sentence_words
     )
     for us, vs, _ in blocks:
         same = index.unit_hash[us] == index.unit_hash[vs]
@@ -465,7 +437,7 @@ def _sentence_reuse(
         and target.start < m.end
         and (
             m.kind in ("verbatim", "near_verbatim")
-            or (m.kind == "paraphrase" and m.score >= LINK_PARAPHRASE_MIN)
+            or (m.kind == "paraphrase" and m.score >= GRAPH.link_paraphrase_min)
         )
     ]
     if not found:
@@ -599,9 +571,9 @@ def _explained(
     the story, so every pair of them reuses the other; the story explains both. An edge ``A
     → B`` is dropped when a third document ``C`` that both ``A`` and ``B`` derive from (a
     determined edge ``A → C`` and ``B → C``: ``C`` is earlier, or contains what they share
-    more completely) holds at least ``STAR_COVERAGE`` of the sentences ``A`` and ``B`` share
+    more completely) holds at least ``GRAPH.star_coverage`` of the sentences ``A`` and ``B`` share
     outside quotation marks, on each side, each at least as faithfully as the other of the
-    two holds it (its link score no more than ``STAR_TOLERANCE`` below; a sentence whose
+    two holds it (its link score no more than ``GRAPH.star_tolerance`` below; a sentence whose
     partner in the other document is word for word one of ``C``'s counts as held, though the
     comparison may not have paired it with ``C`` itself). The second
     condition keeps a copy of a copy: a sentence the middle document edited is held better
@@ -610,11 +582,11 @@ def _explained(
     The same evidence draws a chain as a chain: an edge ``A → B`` is also dropped when ``A``
     derives from a ``C`` that itself derives from ``B``, and ``C`` holds what ``A`` shares
     with ``B`` as faithfully and one sentence of it more faithfully, and closely (at least
-    ``STAR_CLOSE``; ``A`` carries an edit ``C`` made): ``A`` took ``B``'s words through
+    ``GRAPH.star_close``; ``A`` carries an edit ``C`` made): ``A`` took ``B``'s words through
     ``C``. Without such an edit nothing tells a copy of the copy from a second copy of the
     source, and both edges stay.
 
-    Only the ``STAR_SOURCES`` best sources of each document are asked (those that copy
+    Only the ``GRAPH.star_sources`` best sources of each document are asked (those that copy
     nothing first; then the most of its sentences held, the longest, the earliest, the first
     in corpus order), so the check adds a constant per edge. A document whose every edge would
     be explained away (a cycle of undated containments) keeps its best one: a copy never
@@ -651,13 +623,15 @@ def _explained(
             when = published_key(published) if published is not None else dt.datetime.max
             return (c in sources, -len(sizes[c]), -len(index.docs[c].sentences), when, c)
 
-        best[copy] = sorted(found, key=rank)[:STAR_SOURCES]
+        best[copy] = sorted(found, key=rank)[: GRAPH.star_sources]
         cache.update({(copy, c): sizes[c] for c in best[copy]})
     chosen = {copy: set(found) for copy, found in best.items()}
 
     def holds(a_side: dict[int, float], c_side: dict[int, float]) -> bool:
-        faithful = sum(c_side.get(s, -1.0) >= score - STAR_TOLERANCE for s, score in a_side.items())
-        return faithful >= STAR_COVERAGE * len(a_side)
+        faithful = sum(
+            c_side.get(s, -1.0) >= score - GRAPH.star_tolerance for s, score in a_side.items()
+        )
+        return faithful >= GRAPH.star_coverage * len(a_side)
 
     def holds_pair(a: int, b: int, c: int) -> bool:
         """Whether ``c`` holds what ``a`` shares with ``b``, on ``a``'s side.  A sentence of
@@ -670,18 +644,18 @@ def _explained(
         sentences: dict[int, bool] = {}
         for pair in record.narrative:
             sa, sb, score = pair[mine], pair[1 - mine], record.best[pair]
-            ok = ac.get(sa, -1.0) >= score - STAR_TOLERANCE or bc.get(sb, -1.0) >= 100.0
+            ok = ac.get(sa, -1.0) >= score - GRAPH.star_tolerance or bc.get(sb, -1.0) >= 100.0
             sentences[sa] = sentences.get(sa, False) or ok
         # one sentence the comparison never paired with C (cut differently there, its
         # neighbours differing) may stay unexplained once three or more are shared
         n = len(sentences)
-        return sum(sentences.values()) >= min(STAR_COVERAGE * n, n - 1 if n >= 3 else n)
+        return sum(sentences.values()) >= min(GRAPH.star_coverage * n, n - 1 if n >= 3 else n)
 
     def closer(a_side: dict[int, float], c_side: dict[int, float]) -> bool:
         # the copy holds one of C's sentences (nearly) word for word that B holds edited:
         # scores between two heavily edited versions vary by a few points, no evidence
         return any(
-            c_side.get(s, -1.0) >= max(STAR_CLOSE, score + STAR_TOLERANCE + 0.01)
+            c_side.get(s, -1.0) >= max(GRAPH.star_close, score + GRAPH.star_tolerance + 0.01)
             for s, score in a_side.items()
         )
 
@@ -737,8 +711,8 @@ def _known_derivations(
     if isinstance(known, frozenset):
         return known
     pairs = index.candidate_document_pairs(
-        min_similarity=SENTENCE_SIMILARITY,
-        min_words=MIN_SENTENCE_WORDS,
+        min_similarity=GRAPH.sentence_similarity,
+        min_words=GRAPH.min_sentence_words,
         min_pairs=max(1, min_shared),
         docs=docs,
     )
@@ -786,7 +760,7 @@ def _sentence_pairs(
     }
     blocks = list(
         index.document_pair_blocks(
-            pairs, min_similarity=SENTENCE_SIMILARITY, min_words=MIN_SENTENCE_WORDS
+            pairs, min_similarity=GRAPH.sentence_similarity, min_words=GRAPH.min_sentence_words
         )
     )
     if not blocks:
@@ -865,7 +839,7 @@ def _quote_occurrences(index: CorpusIndex) -> list[_Occurrence]:
     for d, adoc in enumerate(index.docs):
         for quote in adoc.quotes:
             words = sum(len(range(*adoc.token_range(p.start, p.end))) for p in quote.parts)
-            if words >= MIN_QUOTE_WORDS:
+            if words >= GRAPH.min_quote_words:
                 occurrences.append(
                     _Occurrence(
                         d, quote.start, quote.end, quote.content, words, quote, quote.speaker
@@ -897,11 +871,11 @@ def _family_task(
     candidates = candidate_rows(
         queries,
         index,
-        limit=FAMILY_CANDIDATES,
-        min_similarity=FAMILY_SIMILARITY,
-        always=COPY_SIMILARITY,
-        min_containment=FAMILY_CONTAINMENT,
-        probe_budget=FAMILY_PROBE_BUDGET,
+        limit=GRAPH.family_candidates,
+        min_similarity=GRAPH.family_similarity,
+        always=MATCH.copy_similarity,
+        min_containment=GRAPH.family_containment,
+        probe_budget=GRAPH.family_probe_budget,
         bigram_probe=True,
         exclude=[own for _, own in items],
     )
@@ -949,7 +923,9 @@ def _families(
         holders[k].add(o.doc)
     traced_first = sorted(first.values())
     items = [(occurrences[n].content, frozenset(holders[n])) for n in traced_first]
-    chunks = [items[lo : lo + FAMILY_CHUNK] for lo in range(0, len(items), FAMILY_CHUNK)]
+    chunks = [
+        items[lo : lo + GRAPH.family_chunk] for lo in range(0, len(items), GRAPH.family_chunk)
+    ]
     if items:
         _ = index.bigrams  # built once here, before the tasks are forked
     traced = run_tasks(
@@ -974,7 +950,7 @@ def _families(
                 # state"'): its speaker said two words, which corroborate no longer match
                 speaker = None
             weak = (m.kind != "verbatim" and m.score < floor) or (
-                m.kind == "paraphrase" and m.score < LINK_PARAPHRASE_MIN
+                m.kind == "paraphrase" and m.score < GRAPH.link_paraphrase_min
             )
             if weak and not _corroborated(o.doc, o.speaker, d, speaker, derived):
                 continue  # before a passage found on the way becomes an occurrence
@@ -990,11 +966,11 @@ def _families(
                 other = by_span[key]
             small, large = sorted((n, other), key=lambda x: occurrences[x].words)
             ratio = occurrences[small].words / max(1, occurrences[large].words)
-            if (m.kind == "partial" or ratio < NEAR_COVERAGE) and _said_by_another(
+            if (m.kind == "partial" or ratio < MATCH.near_coverage) and _said_by_another(
                 occurrences[small], occurrences[large]
             ):
                 continue
-            if m.kind == "partial" or ratio < FRAGMENT_RATIO:
+            if m.kind == "partial" or ratio < GRAPH.fragment_ratio:
                 attach.append((small, large, m.score))
             else:
                 strong.union(n, other)
@@ -1504,7 +1480,7 @@ def trace(
     kinds: Sequence[str] | None = None,
     limit: int | None = None,
     min_shared: int = 2,
-    min_coverage: float = OCCURRENCE_COVERAGE,
+    min_coverage: float = MATCH.occurrence_coverage,
     semantic: bool | None = None,
 ) -> Trace:
     """Trace ``query`` through ``corpus``: every occurrence, best first, and its origin.

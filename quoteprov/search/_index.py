@@ -26,6 +26,7 @@ import numpy as np
 from scipy import sparse
 
 from .._parallel import progress_bar, show_progress
+from .._settings import GRAPH
 from ..corpus._corpus import Corpus
 from ..corpus._storage import DocumentStore
 from ..text._analysis import AnalyzedDocument, analyze, content_terms, stem, words_hash
@@ -33,15 +34,9 @@ from ..text._lexicon import STOPWORDS
 from ..text._normalize import Token
 
 __all__ = [
-    "MIN_SENTENCE_WORDS",
-    "SENTENCE_SIMILARITY",
     "CorpusIndex",
     "distinct",
 ]
-
-# the document-reuse comparison's defaults, defined once (the provenance stage uses them)
-MIN_SENTENCE_WORDS = 5  # sentences shorter than this take no part in document reuse
-SENTENCE_SIMILARITY = 0.3  # cosine floor for sentence pairs worth aligning
 
 
 def _mix(columns: np.ndarray) -> np.ndarray:
@@ -76,9 +71,6 @@ def distinct(values: np.ndarray) -> np.ndarray:
 
 
 PROGRESS_DOCUMENTS = 100  # documents per progress step when deciding to show a bar
-RAREST_TERMS = 6  # content terms per sentence that make its reuse keys (triples, pairs)
-MAX_KEY_GROUP = 1000  # sentences sharing one key at most, beyond which it is a stock phrase
-MAX_PAIR_GROUP = 10  # and one pair of rare terms: a chance pair in a big corpus of common words
 # reuse key spaces: a sentence's words' hash from 2**62, a pair of terms from 2**61, a triple
 # of terms below
 _HASH_KEY = 1 << 62
@@ -389,7 +381,7 @@ class CorpusIndex:
     def similar_sentence_pairs(
         self,
         *,
-        min_similarity: float = SENTENCE_SIMILARITY,
+        min_similarity: float = GRAPH.sentence_similarity,
         docs: Sequence[int] | None = None,
         batch: int = 2048,
     ) -> Iterator[tuple[int, int, float]]:
@@ -407,7 +399,7 @@ class CorpusIndex:
     def similar_pair_blocks(
         self,
         *,
-        min_similarity: float = SENTENCE_SIMILARITY,
+        min_similarity: float = GRAPH.sentence_similarity,
         docs: Sequence[int] | None = None,
         batch: int = 2048,
     ) -> Iterator[tuple[np.ndarray, np.ndarray, np.ndarray]]:
@@ -428,13 +420,13 @@ class CorpusIndex:
     def reuse_pair_blocks(
         self,
         *,
-        min_similarity: float = SENTENCE_SIMILARITY,
-        min_words: int = MIN_SENTENCE_WORDS,
+        min_similarity: float = GRAPH.sentence_similarity,
+        min_words: int = GRAPH.min_sentence_words,
         min_pairs: int = 2,
         docs: Sequence[int] | None = None,
-        rarest: int = RAREST_TERMS,
-        max_group: int = MAX_KEY_GROUP,
-        max_pair_group: int = MAX_PAIR_GROUP,
+        rarest: int = GRAPH.rarest_terms,
+        max_group: int = GRAPH.max_key_group,
+        max_pair_group: int = GRAPH.max_pair_group,
         batch: int = 2048,
     ) -> Iterator[tuple[np.ndarray, np.ndarray, np.ndarray]]:
         """Sentence pairs worth aligning for document reuse, without comparing all pairs.
@@ -466,8 +458,8 @@ class CorpusIndex:
         self,
         pairs: np.ndarray,
         *,
-        min_similarity: float = SENTENCE_SIMILARITY,
-        min_words: int = MIN_SENTENCE_WORDS,
+        min_similarity: float = GRAPH.sentence_similarity,
+        min_words: int = GRAPH.min_sentence_words,
         batch: int = 2048,
     ) -> Iterator[tuple[np.ndarray, np.ndarray, np.ndarray]]:
         """Sentence pairs of the document ``pairs`` (sorted ``(a, b)`` rows, ``a < b``) with
@@ -504,13 +496,13 @@ class CorpusIndex:
     def candidate_document_pairs(
         self,
         *,
-        min_similarity: float = SENTENCE_SIMILARITY,
-        min_words: int = MIN_SENTENCE_WORDS,
+        min_similarity: float = GRAPH.sentence_similarity,
+        min_words: int = GRAPH.min_sentence_words,
         min_pairs: int = 2,
         docs: Sequence[int] | None = None,
-        rarest: int = RAREST_TERMS,
-        max_group: int = MAX_KEY_GROUP,
-        max_pair_group: int = MAX_PAIR_GROUP,
+        rarest: int = GRAPH.rarest_terms,
+        max_group: int = GRAPH.max_key_group,
+        max_pair_group: int = GRAPH.max_pair_group,
     ) -> np.ndarray:
         """Document pairs ``(a, b)``, ``a < b``, with ``min_pairs`` sentence pairs that share
         a key (see :meth:`reuse_pair_blocks`) and whose cosine reaches ``min_similarity``,

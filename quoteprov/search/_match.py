@@ -13,14 +13,15 @@ semantic tier is on), so every kind ranks on one scale.  Kinds:
 ``verbatim``
     the same words in the same order (score 100).
 ``near_verbatim``
-    the aligned passage covers at least ``NEAR_COVERAGE`` of the query's words and its
-    word-level similarity to the query is at least ``NEAR_SIMILARITY``: light edits.
+    the aligned passage covers at least ``MATCH.near_coverage`` of the query's words and its
+    word-level similarity to the query is at least ``MATCH.near_similarity``: light edits.
 ``partial``
-    a faithful (``NEAR_SIMILARITY``) fragment of 3+ words sharing 2+ content words with
-    the query: at least ``PARTIAL_COVERAGE`` of the query, or at least ``QUOTED_FRAGMENT``
-    of a quotation in the document (the document quotes a fragment); its score is that of
-    its sentence.  When tracing a query, also a sentence that carries part of what the
-    query says: a score between the scorer's floor and its paraphrase threshold.
+    a faithful (``MATCH.near_similarity``) fragment of 3+ words sharing 2+ content words
+    with the query: at least ``MATCH.partial_coverage`` of the query, or at least
+    ``MATCH.quoted_fragment`` of a quotation in the document (the document quotes a
+    fragment); its score is that of its sentence.  When tracing a query, also a sentence
+    that carries part of what the query says: a score between the scorer's floor and its
+    paraphrase threshold.
 ``paraphrase``
     no faithful alignment of most of the query, but the scorer calls the sentence (or its
     quotation) a paraphrase: score from :func:`paraphrase_min <quoteprov.search._scorer.
@@ -56,6 +57,7 @@ from scipy import sparse
 
 from .._errors import InputError, MissingDependencyError
 from .._models import KIND_RANK, Change, Kind, Match
+from .._settings import MATCH
 from ..text._analysis import AnalyzedDocument, content_stems, content_terms, words_hash
 from ..text._lexicon import is_negation, is_number, number_value
 from ..text._normalize import NumberedWords, Token, tokenize
@@ -71,13 +73,7 @@ from ._scorer import (
 )
 
 __all__ = [
-    "NEAR_COVERAGE",
-    "NEAR_SIMILARITY",
-    "OCCURRENCE_COVERAGE",
-    "OCCURRENCE_WORDS",
-    "PARAPHRASE_COVERAGE",
     "PARAPHRASE_MIN",
-    "PARTIAL_COVERAGE",
     "candidate_rows",
     "coverage",
     "find_matches",
@@ -85,43 +81,6 @@ __all__ = [
     "match_passage",
     "paraphrase_score",
 ]
-
-NEAR_COVERAGE = 0.85
-NEAR_SIMILARITY = 0.75
-PARTIAL_COVERAGE = 0.3
-COPY_SIMILARITY = 0.5  # candidates this similar to a query are aligned whatever their number
-QUOTED_FRAGMENT = 0.8
-MIN_SHARED_SHARE = 0.25  # of the query's content words, for a paraphrase or a loose partial
-# A partial is an occurrence (``Trace.matches``) when it holds at least this share of the
-# query's rarity-weighted content (``Match.coverage``); below, it is related text
-# (``Trace.related``).  On PolNeAR's cross-article quotation families (tune side,
-# benchmarks/quality.py) every partial in an article that holds the quotation covered
-# 0.57 or more, every one elsewhere 0.44 or less ("I don't know", "president of the
-# United States").  The same share makes a candidate sentence a likely copy, aligned
-# however many there are.
-OCCURRENCE_COVERAGE = 0.5
-# ... and holds this many of the query's words at least (``Match.held_words``): in a short
-# query two rare words are half its content, and a fragment of them ("a temporary ban",
-# "the Democratic primary voters") turns up in hundreds of unrelated documents of a big
-# corpus (benchmarks/trace_latency.py at 100,000 documents: reported-document precision
-# of its reused sentences 0.37 with the share alone).
-OCCURRENCE_WORDS = 5
-# A paraphrase rewords, so it holds fewer of the query's words: 0.997 of the paraphrase
-# matches of MSRP's true pairs (fit side) hold 0.4 or more, the paraphrases of other
-# statements in the PolNeAR tune families 0.37 or less ('absolutely right').
-PARAPHRASE_COVERAGE = 0.4
-MAX_GAP = 3  # words: a longer run of unmatched words breaks an alignment in two
-MAX_QUERY_WORDS = 2000
-TRACE_PROBE_BUDGET = 10_000  # posting entries a traced query looks up, rarest terms first
-BIGRAMS_LEAST = 3  # bigrams a bigram probe looks up at least (each within the budget)
-# Bounded work per alignment, however long the document or its sentences: a region (the
-# candidate sentences and their neighbours) longer than this many words, or three times
-# the query, is aligned in overlapping windows; a longer query is located by one
-# word-level edit script instead of rapidfuzz's partial_ratio (cubic in its length); a
-# sentence longer than the region bound is scored on the window around the match, and
-# is too long to be a paraphrase of the query as a whole.
-REGION_WORDS = 1000
-LONG_QUERY_WORDS = 500
 
 
 def _negations(words: Iterable[str]) -> Counter[str]:
@@ -284,7 +243,7 @@ class Query:
 
     @classmethod
     def parse(cls, text: str, *, clip: bool = False) -> Query:
-        """The query of ``text``; ``clip`` keeps the first ``MAX_QUERY_WORDS`` words of a
+        """The query of ``text``; ``clip`` keeps the first ``MATCH.max_query_words`` words of a
         longer text instead of refusing it (the graph traces every quotation and
         sentence of a corpus, however long).
 
@@ -294,12 +253,12 @@ class Query:
         tokens = tokenize(text)
         if not tokens:
             raise InputError(f"the query {text[:60]!r} has no words to look for")
-        if len(tokens) > MAX_QUERY_WORDS and clip:
-            tokens = tokens[:MAX_QUERY_WORDS]
-        elif len(tokens) > MAX_QUERY_WORDS:
+        if len(tokens) > MATCH.max_query_words and clip:
+            tokens = tokens[: MATCH.max_query_words]
+        elif len(tokens) > MATCH.max_query_words:
             raise InputError(
-                f"the query has {len(tokens)} words; trace at most {MAX_QUERY_WORDS} at a time "
-                "(split a long passage into its sentences)"
+                f"the query has {len(tokens)} words; trace at most "
+                f"{MATCH.max_query_words} at a time (split a long passage into its sentences)"
             )
         starts = [t.start for t in tokens]
         breaks = sorted(
@@ -448,7 +407,7 @@ def _sentences_of(adoc: AnalyzedDocument, t0: int, t1: int) -> tuple[int, int]:
     if last <= first:
         return t0, t1
     a, b = adoc.sentence_tokens[first][0], adoc.sentence_tokens[last - 1][1]
-    return max(a, t0 - REGION_WORDS // 2), min(b, t1 + REGION_WORDS // 2)
+    return max(a, t0 - MATCH.region_words // 2), min(b, t1 + MATCH.region_words // 2)
 
 
 def _tighten(blocks: list[list[int]], qs: str, text: str) -> None:
@@ -483,7 +442,7 @@ def _chains(
     for q0, r0, size in blocks:
         if size == 0:
             continue
-        if last is not None and q0 - last[1] <= MAX_GAP and r0 - last[3] <= MAX_GAP:
+        if last is not None and q0 - last[1] <= MATCH.max_gap and r0 - last[3] <= MATCH.max_gap:
             last = [q0, q0 + size, r0, r0 + size]
             runs[-1].append(last)
         else:
@@ -715,7 +674,7 @@ def _lexical(
         if len(region) == 0:
             break
         text = "".join(region)
-        if n > LONG_QUERY_WORDS:
+        if n > MATCH.long_query_words:
             w0, w1 = 0, len(text)  # a bounded window (see match_passage)
         else:
             al = fuzz.partial_ratio_alignment(qs, text)
@@ -742,11 +701,11 @@ def _lexical(
         ] == q.norms:
             found.append(_make_match(q, adoc, t0, t1, "verbatim", 100.0, ()))
             continue
-        if local < NEAR_SIMILARITY:
+        if local < MATCH.near_similarity:
             continue
         # near-verbatim: the query's span, most of its words the same ("I know" spans "I
         # don't know" but keeps two of its three words: no copy of it)
-        if aligned >= NEAR_COVERAGE and matched >= NEAR_SIMILARITY * n:
+        if aligned >= MATCH.near_coverage and matched >= MATCH.near_similarity * n:
             changes = _changes(q, 0, n, adoc, t0, t1, symbols)
             score = 100.0 * _calibrated(q, adoc, t0, t1, index)
             share = coverage(q, adoc, t0, t1, index)
@@ -755,7 +714,7 @@ def _lexical(
         shared = {t for t in q.stems[q0:q1] if t is not None} & set(adoc.terms(t0, t1))
         if matched < 3 or len(shared) < 2:
             continue  # one or two shared words are no evidence of a quotation
-        if aligned >= PARTIAL_COVERAGE or _quoted_fragment(adoc, t0, t1, matched):
+        if aligned >= MATCH.partial_coverage or _quoted_fragment(adoc, t0, t1, matched):
             changes = _changes(q, q0, q1, adoc, t0, t1, symbols)
             # ranked by how much of what the query says its sentence carries
             score = 100.0 * _calibrated(q, adoc, *_sentences_of(adoc, t0, t1), index)
@@ -876,7 +835,7 @@ def _quoted_fragment(adoc: AnalyzedDocument, t0: int, t1: int, matched: int) -> 
     if k is None:
         return False
     words = sum(len(range(*adoc.token_range(a, b))) for a, b in adoc.quote_parts(k))
-    return matched >= QUOTED_FRAGMENT * words
+    return matched >= MATCH.quoted_fragment * words
 
 
 def _paraphrase(
@@ -897,7 +856,7 @@ def _paraphrase(
     returned as ``partial``: it carries part of what the query says, not all of it.
     """
     i, j = adoc.sentence_tokens[sentence]
-    if j - i > max(REGION_WORDS, 3 * len(q.tokens)):
+    if j - i > max(MATCH.region_words, 3 * len(q.tokens)):
         return None  # far longer than the query: no rewording of it as a whole
     options = [(i, j)]
     starts, ends = adoc.sentence_bounds
@@ -909,7 +868,7 @@ def _paraphrase(
             options.append((max(a, i), min(b, j)))
     if sentence + 1 < len(adoc.sentences) and len(q.tokens) > 1.5 * (j - i):
         both = adoc.sentence_tokens[sentence + 1][1]
-        if both - i <= max(REGION_WORDS, 3 * len(q.tokens)):
+        if both - i <= max(MATCH.region_words, 3 * len(q.tokens)):
             options.append((i, both))
     best: tuple[float, int, int] | None = None
     for a, b in options:
@@ -939,12 +898,12 @@ def _carries_enough(
 ) -> bool:
     """Whether tokens ``[t0, t1)`` share enough of the query's content words to say it.
 
-    At least ``MIN_SHARED_SHARE`` of them and two: a one-word scare quote ('Smash') in a
+    At least ``MATCH.min_shared_share`` of them and two: a one-word scare quote ('Smash') in a
     headline carries none of what a whole sentence says, however it scores.  ``terms``
     are ``adoc.terms(t0, t1)`` when at hand.
     """
     shared = len(q.terms.keys() & set(adoc.terms(t0, t1) if terms is None else terms))
-    return shared >= max(2, MIN_SHARED_SHARE * len(q.terms))
+    return shared >= max(2, MATCH.min_shared_share * len(q.terms))
 
 
 def _attributed(adoc: AnalyzedDocument, t0: int, t1: int) -> bool:
@@ -1170,7 +1129,7 @@ class _CandidateBatch:
 
     def _bigram_rows(self, query: Query, terms: Sequence[str], budget: int) -> np.ndarray:
         """The rows sharing the query's rarest bigrams within ``budget`` (the
-        ``BIGRAMS_LEAST`` rarest whenever each fits in it), and those that are the query's
+        ``MATCH.bigrams_least`` rarest whenever each fits in it), and those that are the query's
         words exactly."""
         keys, starts, rows = self.index.bigrams
         wanted = self.index.bigram_keys(terms)
@@ -1181,7 +1140,7 @@ class _CandidateBatch:
         at, df = at[order], df[order]
         chosen = np.cumsum(df) <= budget
         # one word edited, dropped or added breaks at most two bigrams: of three, one holds
-        chosen[:BIGRAMS_LEAST] |= df[:BIGRAMS_LEAST] <= budget
+        chosen[: MATCH.bigrams_least] |= df[: MATCH.bigrams_least] <= budget
         found = [rows[starts[a] : starts[a + 1]] for a in at[chosen].tolist()]
         found.append(self.index.rows_with_hash(words_hash(query.tokens)))
         return distinct(np.concatenate(found))
@@ -1240,7 +1199,7 @@ class _CandidateBatch:
         # a near-verbatim copy may miss the query's edges and substitute some words: in a
         # query of few content terms among many common words, that can be all but one
         missing = self.n_terms[query] - shared
-        edits = (2.0 - NEAR_COVERAGE - NEAR_SIMILARITY) * self.lengths[query]
+        edits = (2.0 - MATCH.near_coverage - MATCH.near_similarity) * self.lengths[query]
         ok = (shared >= np.minimum(2, self.n_terms[query])) | (
             200.0 * weight / (total + weight) >= PARAPHRASE_MIN
         )
@@ -1368,7 +1327,7 @@ def _windows(r0: int, r1: int, n: int) -> list[tuple[int, int]]:
     >>> _windows(0, 800, 10), _windows(0, 2500, 10)
     ([(0, 800)], [(0, 1000), (987, 1987), (1974, 2500)])
     """
-    size = max(REGION_WORDS, 3 * n)
+    size = max(MATCH.region_words, 3 * n)
     if r1 - r0 <= size:
         return [(r0, r1)]
     step = size - n - max(2, n // 3)
@@ -1400,12 +1359,12 @@ def _covered(q: Query, adoc: AnalyzedDocument, m: Match) -> int:
     return len(q.terms.keys() & set(adoc.terms(i, j)))
 
 
-def is_occurrence(match: Match, least: float = OCCURRENCE_COVERAGE) -> bool:
+def is_occurrence(match: Match, least: float = MATCH.occurrence_coverage) -> bool:
     """Whether ``match`` carries the query or a substantial part of it: verbatim (elided
     or not) and near-verbatim matches always; a partial or a paraphrase that holds
-    ``OCCURRENCE_WORDS`` of the query's words (``Match.held_words``), a partial from
+    ``MATCH.occurrence_words`` of the query's words (``Match.held_words``), a partial from
     ``least`` of the query's content on (``Match.coverage``), a paraphrase from
-    ``PARAPHRASE_COVERAGE`` or ``least``, whichever is lower.  The rest is related text:
+    ``MATCH.paraphrase_coverage`` or ``least``, whichever is lower.  The rest is related text:
     a few words in common.
 
     >>> from quoteprov._models import Match
@@ -1418,10 +1377,10 @@ def is_occurrence(match: Match, least: float = OCCURRENCE_COVERAGE) -> bool:
     """
     if match.kind in ("verbatim", "near_verbatim"):
         return True
-    if match.held_words is not None and match.held_words < OCCURRENCE_WORDS:
+    if match.held_words is not None and match.held_words < MATCH.occurrence_words:
         return False
     if match.kind == "paraphrase":
-        return match.coverage >= min(least, PARAPHRASE_COVERAGE)
+        return match.coverage >= min(least, MATCH.paraphrase_coverage)
     return match.coverage >= least
 
 
@@ -1497,8 +1456,8 @@ def find_matches(
         Return at most this many matches.
     candidates : int
         How many index candidates to align besides the likely copies (a sentence that
-        holds ``OCCURRENCE_COVERAGE`` of the query's content, or whose cosine reaches
-        ``COPY_SIMILARITY``, is always aligned, however many there are); more finds looser
+        holds ``MATCH.occurrence_coverage`` of the query's content, or whose cosine reaches
+        ``MATCH.copy_similarity``, is always aligned, however many there are); more finds looser
         paraphrases and stray fragments in big corpora, and takes longer.
     semantic : bool, optional
         Use the semantic tier (:mod:`quoteprov.search._semantic`): None (default) when it is
@@ -1518,9 +1477,9 @@ def find_matches(
         [q],
         index,
         limit=candidates,
-        always=COPY_SIMILARITY,
-        probe_budget=TRACE_PROBE_BUDGET,
-        likely=OCCURRENCE_COVERAGE,
+        always=MATCH.copy_similarity,
+        probe_budget=MATCH.trace_probe_budget,
+        likely=MATCH.occurrence_coverage,
     )
     by_doc: dict[int, list[int]] = {}
     for u in rows:
