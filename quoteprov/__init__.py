@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from importlib.metadata import PackageNotFoundError, version
 
-from ._api import as_corpus, build_graph, trace_quote
+from ._api import build_graph, trace_quote
 from ._errors import (
     CorpusError,
     DocumentFormatError,
@@ -23,6 +23,7 @@ from ._errors import (
 )
 from ._models import Change, Document, Match, OriginBasis, Quote, Sentence, Span
 from .corpus._corpus import Corpus, read_text
+from .corpus._sources import as_corpus
 from .corpus._store import CorpusStore
 from .io._export import graph_to_dict, read_graphml, write_graphml, write_json
 from .provenance._provenance import ProvenanceGraph, Trace

@@ -21,11 +21,12 @@ from pathlib import Path
 from typing import Any, NoReturn
 
 from . import __version__
-from ._api import as_corpus, build_graph, trace_quote
+from ._api import build_graph, trace_quote
 from ._errors import SKIP_HINT, ExportError, QuoteprovError
 from ._models import KINDS
 from ._settings import MATCH
 from .corpus._corpus import Corpus, read_text, reads
+from .corpus._sources import as_corpus
 from .io._export import check_graph_path, graph_summary, write_graph
 from .provenance._provenance import Progress, Trace
 from .text._quotes import extract_quotes

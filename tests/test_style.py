@@ -29,3 +29,30 @@ def test_mypy_strict() -> None:
     pytest.importorskip("mypy", reason="mypy is not installed (pip install -e '.[dev]')")
     result = run(sys.executable, "-m", "mypy", "quoteprov")
     assert result.returncode == 0, result.stdout + result.stderr
+
+
+def test_import_layers() -> None:
+    """Each stage imports only the stages below it (the import-linter contract in
+    pyproject.toml), lazily or not."""
+    linter = shutil.which("lint-imports", path=str(Path(sys.executable).parent))
+    if linter is None:
+        pytest.skip("import-linter is not installed (pip install -e '.[dev]')")
+    result = run(linter, "--no-cache")
+    assert result.returncode == 0, result.stdout + result.stderr
+
+
+def test_every_module_is_in_a_layer() -> None:
+    """A new module or folder must take its place in the layers, or the contract would not
+    check it."""
+    tomllib = pytest.importorskip("tomllib")  # Python 3.11+
+    config = tomllib.loads((ROOT / "pyproject.toml").read_text(encoding="utf-8"))
+    [contract] = config["tool"]["importlinter"]["contracts"]
+    named = {name.strip() for layer in contract["layers"] for name in layer.split("|")}
+    package = ROOT / "quoteprov"
+    found = {
+        f"quoteprov.{path.stem}"
+        for path in package.iterdir()
+        if (path.suffix == ".py" and path.stem != "__init__")
+        or (path.is_dir() and (path / "__init__.py").exists())
+    }
+    assert found == named

@@ -19,9 +19,9 @@ from typing import TYPE_CHECKING, Any
 
 import networkx as nx
 
-from .._api import CorpusLike, as_corpus
 from .._errors import MissingDependencyError
 from .._models import Change, Document, parse_published, published_key
+from ..corpus._sources import CorpusLike, as_corpus
 from ..provenance._provenance import Trace
 from ..text._quotes import extract_quotes
 
