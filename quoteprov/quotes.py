@@ -72,8 +72,9 @@ _WRAPPED_LINES = 6  # lines after the first a hard-wrapped paragraph may take in
 # ---------------------------------------------------------------------------- marks
 
 _BREAKS = "\n\r\x0b\x0c\x1c\x1d\x1e\x85\u2028\u2029"
-# two apostrophes and two backticks are double marks in ASCII text: ``so'' and ''so''
-_MARK = re.compile(f"''|``|[\"'“”‘’‛«»„‚「」『』‹›{_BREAKS}]")
+# two apostrophes and two backticks are double marks in ASCII text: ``so'' and ''so'';
+# three right after a word close a single then a double quotation: ''He said, 'No,'''
+_MARK = re.compile(f"(?<=[^\\s'])'(?='')|''|``|[\"'“”‘’‛«»„‚「」『』‹›{_BREAKS}]")
 _QUOTE_CHARS = "\"'“”‘’‛«»„‚「」『』‹›`"
 _CLOSERS = {
     '"': ('"', "”"),  # straight and curly marks get mixed: "…” and “…"
