@@ -631,16 +631,20 @@ def _ends_sentence(tok: _Tok) -> bool:
 
 def _skip_fillers(toks: list[_Tok], k: int, lo: int = 0) -> int:
     """Step back over auxiliaries and adverbs before a cue: 'has also', 'further', and
-    over 'went on to' ('X went on to say')."""
+    over 'went on to' ('X went on to say'); never over a comma, which ends a
+    parenthetical rather than a filler ('X, in a statement on Thursday, said')."""
     if k - 3 >= lo and [t.low for t in toks[k - 2 : k]] == ["on", "to"]:
         k -= 3 if toks[k - 3].low in _GO else 0
-    while k > lo and (
-        toks[k - 1].low in _FILLERS
-        or toks[k - 1].low in _TIME
-        or (toks[k - 1].low.endswith("ly") and not _is_cap(toks[k - 1]))  # not 'Kelly said'
-    ):
+    while k > lo and _filler(toks[k - 1]):
         k -= 1
     return k
+
+
+def _filler(tok: _Tok) -> bool:
+    if _breaks_clause(tok):
+        return False
+    # an adverb in -ly, not a name: 'Kelly said'
+    return tok.low in _FILLERS or tok.low in _TIME or (tok.low.endswith("ly") and not _is_cap(tok))
 
 
 def _after(text: str, toks: list[_Tok]) -> _Attribution | None:
@@ -667,12 +671,15 @@ def _after(text: str, toks: list[_Tok]) -> _Attribution | None:
         np = toks[i:k]
         commas = [c for c in range(i, k - 1) if "," in toks[c].trail]
         if commas:  # only 'X, the spokesman, said' may hold commas
-            if len(commas) > 1 or "," not in toks[k - 1].trail:
-                return None
+            if "," not in toks[k - 1].trail:
+                continue  # a verb inside the appositive: 'X, who has proposed …, said'
             head, appositive = toks[i : commas[0] + 1], toks[commas[0] + 1 : k]
             named = all(_is_cap(t) or t.low in _PARTICLES for t in appositive)
-            # 'his wife, Gabriela Lazar, wrote': the name; 'Ki Hong, 33, said': the head
-            np = appositive if named and not _is_cap(head[-1]) else head
+            if len(commas) > 1 and not _plausible_subject(head):
+                return None
+            # 'his wife, Gabriela Lazar, wrote': the name; 'Ki Hong, 33, said': the head;
+            # 'Ana Ruiz, 67, a nurse in Allentown, Pa., said': the name before it all
+            np = appositive if named and len(commas) == 1 and not _is_cap(head[-1]) else head
         found = _make(np, _cue_text(text, toks, j, n))
         if found is None and toks[j].low in _NOUNISH:
             continue  # '"…," several states said'
@@ -789,6 +796,7 @@ def _clause(text: str, toks: list[_Tok], j: int, n: int) -> _Attribution | None:
     following = _forward_np(toks, j + n)
     if (
         not np
+        and not participle  # 'telling reporters, "…"': an addressee; inversion takes a finite verb
         and following
         and j + n + len(following) == len(toks)
         and following[-1].trail[:1] in {",", ":"}
@@ -870,9 +878,10 @@ def _reported(text: str, toks: list[_Tok]) -> _Attribution | None:
         if naming and j == len(toks) - 1:
             return None  # 'what the agency has long dubbed "…"': a name, not words said
         n = _cue_at(toks, j) or (1 if naming else 0)
-        if not n or _noun_use(toks, j) or toks[j].low.endswith("ing"):
+        if not n or _noun_use(toks, j):
             continue
-        found = _clause(text, toks[: j + n], j, n)
+        # 'according to X' names its source after the cue, any other cue before it
+        found = _clause(text, toks if toks[j].low == "according" else toks[: j + n], j, n)
         if found is not None:
             return found._replace(weak=True)
     return None

@@ -706,6 +706,34 @@ def test_a_quotation_continued_in_the_next_single_line_paragraph_still_is_two() 
             "Ana Ruiz",
             "praising",
         ),
+        (  # a participle of a reporting verb: the sentence's subject
+            "Turnout was high. Tom Berg went after the mayor on Monday, calling her plan “a"
+            " ferry to nowhere.”",
+            "ferry to nowhere",
+            "Tom Berg",
+            "calling",
+        ),
+        (  # a progressive cue verb with its object before the partial quotation
+            "Turnout was high. Ana Ruiz is telling dock workers that the strike will be “over"
+            " by the weekend.”",
+            "over by the weekend",
+            "Ana Ruiz",
+            "telling",
+        ),
+        (  # 'according to X' opening the sentence, a pronoun and more words after it
+            "According to Ana Ruiz, she was once on the harbour board, but is now “the"
+            " loudest critic it has.”",
+            "loudest critic",
+            "Ana Ruiz",
+            "According to",
+        ),
+        (  # a comma after a time word ends the parenthetical before the cue
+            "Tom Berg, in a statement released by his office on Thursday, said he “welcomes"
+            " the decision of the port authority.”",
+            "welcomes the decision",
+            "Tom Berg",
+            "said",
+        ),
         (  # naming, not saying
             "Traffic was slow. A group the council has long dubbed “the harbour friends” met.",
             "harbour friends",
