@@ -566,6 +566,8 @@ def _speaker_part(np: list[_Tok]) -> list[_Tok]:
         return run[titles[-1] + 1 :]
     if k > 0 and np[k - 1].low in _ROLES:
         return run
+    if k >= 2 and np[0].low in _ARTICLES and all(t.core.islower() for t in np[1:k]):
+        return run  # 'an angry Ana Ruiz': the name, not how the writer saw her
     return np
 
 
@@ -683,6 +685,54 @@ def _after(text: str, toks: list[_Tok]) -> _Attribution | None:
         found = _make(np, _cue_text(text, toks, j, n))
         if found is None and toks[j].low in _NOUNISH:
             continue  # '"…," several states said'
+        return found._replace(end=toks[j + n - 1].end) if found else None
+    return None
+
+
+def _past_verb(toks: list[_Tok], j: int) -> int:
+    """Number of tokens of a verb of any meaning at ``toks[j]`` that may close a
+    reporting clause after a quotation: a past form in lower case ('barked', 'fumed',
+    'scoffed') or a verb with 'back' ('shot back', 'fired back'); 0 when there is none."""
+    tok = toks[j]
+    if not tok.core.islower() or not tok.core.isalpha() or tok.lead:
+        return 0
+    if j + 1 < len(toks) and toks[j + 1].low == "back" and not tok.trail:
+        return 2
+    if len(tok.low) > 4 and tok.low.endswith("ed") and tok.low not in _PARTICIPLE_AUX:
+        return 1
+    return 0
+
+
+def _after_verb(text: str, toks: list[_Tok]) -> _Attribution | None:
+    """A reporting clause with a verb no cue list holds, right after a quotation that
+    ends open ('"…," Trump shot back.', '"…!" beamed Ana Ruiz.'): a quotation closed
+    by a comma leaves its sentence to the clause that says who spoke, whatever its
+    verb."""
+    i = 0
+    while i < len(toks) and not toks[i].core and not toks[i].trail.strip(",—–―-"):
+        i += 1
+    if i >= len(toks) or toks[i].lead.strip(",—–―-") or not toks[i].core:
+        return None
+    n = _past_verb(toks, i)
+    if n:  # inverted: '"…!" beamed Ana Ruiz of Madison'
+        np = _forward_np(toks, i + n)
+        if not np or not _is_cap(np[0]):
+            return None
+        found = _make(np, _cue_text(text, toks, i, n))
+        return found._replace(end=max(found.end, toks[i + n - 1].end)) if found else None
+    for j in range(i + 1, min(len(toks), i + 7)):
+        prev = toks[j - 1]
+        if not prev.core or prev.core.startswith("Q_") or _ends_sentence(prev):
+            return None
+        if _breaks_clause(prev):
+            return None
+        n = _past_verb(toks, j)
+        if not n:
+            continue
+        np = toks[i:j]
+        if not (_is_cap(np[0]) or np[0].low in _ARTICLES or np[0].low in _SPEAKING_PRONOUNS):
+            return None
+        found = _make(np, _cue_text(text, toks, j, n))
         return found._replace(end=toks[j + n - 1].end) if found else None
     return None
 
@@ -1114,6 +1164,8 @@ def _attribute(
         "(",
     }
     found = _after(masked, after) if open_end or starts_sentence else None
+    if found is None and starts_sentence and text[last.end - 1] in ",?!":
+        found = _after_verb(masked, after)  # not '"When X said "…," the crowd cheered'
     found = found or _before(masked, before) or _according_later(masked, in_sentence)
     if found is None and not starts_sentence:
         # a partial quotation inside reported speech: the reporting clause's subject
