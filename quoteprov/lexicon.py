@@ -14,6 +14,7 @@ from __future__ import annotations
 import re
 
 __all__ = [
+    "IDIOM_CUES",
     "NEGATIONS",
     "NUMBER_WORDS",
     "STOPWORDS",
@@ -35,6 +36,10 @@ STOPWORDS = frozenset(
 )
 """Words that carry no content for the index.  Negations and numbers are content however
 common: they change what a quotation says."""
+
+IDIOM_CUES = {"put": "it", "puts": "it"}
+"""Verbs that report speech only with the word that follows them, and that word: 'as
+Ana Ruiz put it, "…"' (the first word in lower case, the second as written)."""
 
 NEGATIONS = frozenset(
     """not no never none nobody nothing neither nor nowhere without cannot n't can't won't

@@ -54,6 +54,7 @@ from collections import deque
 from collections.abc import Iterator, Sequence
 from typing import NamedTuple
 
+from .lexicon import IDIOM_CUES
 from .models import Quote, Sentence, Span
 from .segment import split_sentences
 from .speakers import SENTENCE_ADVERBS, name_key
@@ -522,6 +523,9 @@ def _cue_at(toks: list[_Tok], i: int) -> int:
         return 2 if nxt == "to" else 0
     if tok.low in _POINT:
         return 2 if nxt == "out" else 0
+    if tok.low in IDIOM_CUES:  # 'as Ana Ruiz put it, "…"', not 'put it on the table'
+        ends = i + 1 < len(toks) and toks[i + 1].trail[:1] in {",", ":"}
+        return 2 if nxt == IDIOM_CUES[tok.low] and ends else 0
     if tok.low in _GO:  # 'She went on: "…"' (not 'went on to')
         return 2 if nxt == "on" and toks[i + 1].trail[:1] in {":", ","} else 0
     if tok.low not in _CUES or tok.core.startswith("Q_"):
@@ -905,8 +909,12 @@ def _sentence_subject(toks: list[_Tok]) -> _Attribution | None:
     verb = toks[k]
     if not verb.core.islower() or verb.low in _BOUNDARY or verb.low in _PREPOSITIONS:
         return None
-    if verb.low in _ARTICLES or verb.low in _DETERMINERS or verb.low in _VERBS:
-        return None  # 'Cuba is "ready"', 'Kim has "no plans"': words about the subject
+    if verb.low in _ARTICLES or verb.low in _DETERMINERS:
+        return None
+    if verb.low in _VERBS and not toks[-1].trail.startswith(":"):
+        # 'Cuba is "ready"', 'Kim has "no plans"': words about the subject; after a
+        # colon the quotation is no predicate ('Kim has since apologized: "…"')
+        return None
     found = _make(subject, None)
     return found._replace(weak=True) if found is not None else None
 

@@ -796,3 +796,91 @@ def test_reporting_clause_shapes_name_their_subject(
     (q,) = quotes
     assert q.content == " ".join(words)
     assert q.speaker == name
+
+
+@pytest.mark.parametrize(
+    ("text", "fragment", "speaker", "cue"),
+    [
+        (  # a verb no cue list holds, after a quotation that ends with a comma
+            "“You can have the harbour when you pay for it,” Tom Berg shot back.",
+            "pay for it",
+            "Tom Berg",
+            "shot back",
+        ),
+        (
+            "“Nobody asked the fishermen,” an angry Ana Ruiz retorted. “Nobody ever does.”",
+            "Nobody asked",
+            "Ana Ruiz",
+            "retorted",
+        ),
+        (
+            "“This is a fine day for the port!” beamed Ines Lund, the harbour master.",
+            "fine day",
+            "Ines Lund",
+            "beamed",
+        ),
+        (  # a name, then an appositive holding commas of its own
+            "“The ferry was late every day,” Omar Haddad, 61, a retired pilot from Kiel,"
+            " Germany, said on Monday.",
+            "ferry was late",
+            "Omar Haddad",
+            "said",
+        ),
+        (  # an appositive with a cue verb of its own
+            "“We will appeal,” Mei Tanaka, who has proposed a new quay, said on Friday.",
+            "We will appeal",
+            "Mei Tanaka",
+            "said",
+        ),
+        (  # 'as X put it'
+            "Prices rose. As Ana Ruiz put it, “The tide lifts the rich boats first.”",
+            "tide lifts",
+            "Ana Ruiz",
+            "put it",
+        ),
+        (  # a colon after a clause whose subject speaks
+            "Prices rose. Tom Berg has since apologized for the delay: “I was wrong about the"
+            " cranes.”",
+            "wrong about the cranes",
+            "Tom Berg",
+            None,
+        ),
+        (  # 'telling Y, "…"': Y is spoken to, not the speaker
+            "Ana Ruiz spoke last. Ana Ruiz thanked the crew, telling reporters, “We owe them"
+            " everything.”",
+            "owe them everything",
+            "Ana Ruiz",
+            "telling",
+        ),
+    ],
+)
+def test_reporting_clauses_of_direct_speech(
+    text: str, fragment: str, speaker: str, cue: str | None
+) -> None:
+    quotes = extract_quotes(text)
+    _check_offsets(text, quotes)
+    q = _quote(quotes, fragment)
+    assert (q.speaker, q.cue) == (speaker, cue)
+
+
+@pytest.mark.parametrize(
+    ("text", "wrong"),
+    [
+        ("When the mayor said the port was “open for business,” the crowd applauded.", "the crowd"),
+        ("After Ana Ruiz called it “a gift to developers,” the council adjourned.", "the council"),
+    ],
+)
+def test_a_clause_after_a_partial_quotation_is_no_attribution(text: str, wrong: str) -> None:
+    """A verb after a quotation inside the writer's sentence is the writer's clause, not a
+    reporting clause: only a quotation that opens its sentence is attributed so."""
+    (q,) = extract_quotes(text)
+    assert q.speaker != wrong
+
+
+def test_three_apostrophes_close_a_single_then_a_double_quotation() -> None:
+    text = "''He told me, 'You were not on the list,''' Ms. Lund recalled. ''I laughed.''"
+    quotes = extract_quotes(text)
+    _check_offsets(text, quotes)
+    first = _quote(quotes, "not on the list")
+    assert first.text == "He told me, 'You were not on the list,'"
+    assert (first.speaker, first.cue) == ("Lund", "recalled")
