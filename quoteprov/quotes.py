@@ -768,7 +768,29 @@ def _plausible_subject(seg: list[_Tok]) -> bool:
         and _is_cap(seg[0])
         and seg[0].low not in _ADVERBIAL
         and not seg[0].low.endswith("ly")
+        and not _participial(seg)
     )
+
+
+def _participial(seg: Sequence[_Tok]) -> bool:
+    """Whether words open with a participle phrase, no name: 'Speaking at a rally',
+    'Reached by phone' (but 'Irving Kristol')."""
+    return len(seg) > 1 and seg[0].low.endswith(("ing", "ed")) and not _is_cap(seg[1])
+
+
+def _clause_subject(toks: list[_Tok]) -> list[_Tok]:
+    """The subject of the last clause of ``toks`` (a clause ends at a comma), when a verb
+    in lower case follows it: 'Speaking in Salem, N.H., Trump went after Bush,' →
+    Trump; [] when that clause opens with no such subject."""
+    cut = max((c + 1 for c in range(len(toks) - 1) if _breaks_clause(toks[c])), default=0)
+    subject = _subject(toks[cut:])
+    k = cut + len(subject)
+    if not subject or k >= len(toks) or subject[-1].trail.strip() or _participial(subject):
+        return []
+    verb = toks[k]
+    if not verb.core.islower() or verb.low in _BOUNDARY or verb.low in _PREPOSITIONS:
+        return []
+    return subject
 
 
 def _subject(toks: list[_Tok]) -> list[_Tok]:
@@ -854,16 +876,18 @@ def _clause(text: str, toks: list[_Tok], j: int, n: int) -> _Attribution | None:
         and following
         and j + n + len(following) == len(toks)
         and following[-1].trail[:1] in {",", ":"}
-        and (k == 0 or "," in toks[k - 1].trail)
+        and (k == 0 or ("," in toks[k - 1].trail and not _subject_before(toks, k)))
     ):
-        return _make(following, cue)  # 'Continued Stone:', 'But, said Solovey,'
+        # 'Continued Stone:', 'But, said Solovey,'; not 'X, who …, told POLITICO,'
+        return _make(following, cue)
     if k == 0:
         return None
     if not np and participle and _cue_at(toks, k - 1):
         found = _before(text, toks[:k])  # 'Spicer said, adding, "…"'
         return found._replace(cue=cue) if found else None
     if not np and participle:
-        return _make(_subject(toks), cue)  # '..., asserting that "…"': the subject
+        # '..., asserting that "…"': the subject of the clause the participle hangs on
+        return _make(_clause_subject(toks[:k]) or _subject(toks), cue)
     if not np and toks[k - 1].low in {"and", "but"}:  # 'he laughed and said, "…"'
         return _make(_subject(_backward_np(toks, k - 1)) or _subject(toks), cue)
     if not np and toks[k - 1].low == "who" and k > 1 and "," in toks[k - 2].trail:
@@ -875,9 +899,18 @@ def _clause(text: str, toks: list[_Tok], j: int, n: int) -> _Attribution | None:
         comma = _appositive_comma(toks, k)
     if comma >= 0:
         prior = _backward_np(toks, comma + 1, keep_last=True)
-        if _plausible_subject(prior):
+        opens = comma + 1 - len(prior)  # the subject opens its sentence or clause, not
+        free = opens == 0 or _breaks_clause(toks[opens - 1])  # 'with A and B, the host said'
+        if _plausible_subject(prior) and (free or not np):
             return _make(prior, cue)
     return _make(np, cue)
+
+
+def _subject_before(toks: list[_Tok], k: int) -> bool:
+    """Whether a subject ends with an appositive right before ``toks[k]``: 'Dick Dever,
+    who was on the slate, told …'."""
+    comma = _appositive_comma(toks, k)
+    return comma >= 0 and _plausible_subject(_backward_np(toks, comma + 1, keep_last=True))
 
 
 def _colon(text: str, toks: list[_Tok]) -> _Attribution | None:

@@ -884,3 +884,45 @@ def test_three_apostrophes_close_a_single_then_a_double_quotation() -> None:
     first = _quote(quotes, "not on the list")
     assert first.text == "He told me, 'You were not on the list,'"
     assert (first.speaker, first.cue) == ("Lund", "recalled")
+
+
+@pytest.mark.parametrize(
+    ("text", "fragment", "speaker", "cue"),
+    [
+        (  # a participle phrase opens the sentence; the participle hangs on the last clause
+            "Speaking at a rally in Kiel, Germany, Ana Ruiz went after the mayor, calling her"
+            " plan “a ferry to nowhere.”",
+            "ferry to nowhere",
+            "Ana Ruiz",
+            "calling",
+        ),
+        (
+            "Reached by phone, Tom Berg denied that the port would close, explaining that he"
+            " was “still talking to the owners.”",
+            "still talking",
+            "Tom Berg",
+            "explaining",
+        ),
+        (  # a name inside a prepositional phrase before the comma is no subject
+            "In an interview with the hosts Ines Lund and Mei Tanaka, the harbour master said"
+            " the cranes were “older than anyone admits.”",
+            "older than anyone",
+            "the harbour master",
+            "said",
+        ),
+        (  # 'X, who …, told Y, "…"': Y is spoken to
+            "Omar Haddad, who sat on the port board, told the Gazette, “The vote was rigged"
+            " from the start.”",
+            "vote was rigged",
+            "Omar Haddad",
+            "told",
+        ),
+    ],
+)
+def test_the_subject_of_the_clause_a_participle_or_cue_hangs_on(
+    text: str, fragment: str, speaker: str, cue: str
+) -> None:
+    quotes = extract_quotes(text)
+    _check_offsets(text, quotes)
+    q = _quote(quotes, fragment)
+    assert (q.speaker, q.cue) == (speaker, cue)
