@@ -54,10 +54,16 @@ from collections import deque
 from collections.abc import Iterator, Sequence
 from typing import NamedTuple
 
-from .lexicon import IDIOM_CUES
+from .lexicon import (
+    DOCUMENT_NOUNS,
+    IDIOM_CUES,
+    ORGANISATION_NOUNS,
+    ROLE_FORMS,
+    SPOKESPERSON_NOUNS,
+)
 from .models import Quote, Sentence, Span
 from .segment import split_sentences
-from .speakers import SENTENCE_ADVERBS, name_key
+from .speakers import SENTENCE_ADVERBS, name_key, same_speaker
 
 __all__ = ["UNCLOSED_MIN_WORDS", "extract_quotes"]
 
@@ -570,9 +576,15 @@ def _speaker_part(np: list[_Tok]) -> list[_Tok]:
         return run[titles[-1] + 1 :]
     if k > 0 and np[k - 1].low in _ROLES:
         return run
-    if k >= 2 and np[0].low in _ARTICLES and all(t.core.islower() for t in np[1:k]):
+    if k >= 2 and np[0].low in _ARTICLES and all(_adjective(t) for t in np[1:k]):
         return run  # 'an angry Ana Ruiz': the name, not how the writer saw her
     return np
+
+
+def _adjective(tok: _Tok) -> bool:
+    """Whether a word in lower case before a name may describe it ('an angry Ana Ruiz'),
+    not make it the object of a role ('a spokesman for the Port Authority')."""
+    return tok.core.islower() and tok.low not in _PREPOSITIONS and tok.low not in _ROLES
 
 
 def _capitals_from(words: Sequence[_Tok]) -> int:
@@ -1099,12 +1111,14 @@ def extract_quotes(text: str, sentences: Sequence[Sentence] | None = None) -> li
 
     quotes: list[Quote] = []
     resolver = _Pronouns(masked, sentences, starts)
+    descriptions = _Descriptions(text, masked, sentences, starts)
     last_sentence = -2  # index of the sentence where the previous quotation ended
     for parts, joint in groups:
         found, alone, s_index, e_index = _attribute(text, masked, sentences, starts, parts)
         speaker: str | None = None
         span: Span | None = None
         cue: str | None = None
+        named: Span | None = None
         attribution = joint or found
         if attribution is not None:
             a, b = attribution.speaker
@@ -1115,6 +1129,8 @@ def extract_quotes(text: str, sentences: Sequence[Sentence] | None = None) -> li
                 speaker = resolver.resolve(speaker.lower(), a)
             elif not attribution.weak:
                 resolver.named(speaker, a)
+            named = descriptions.resolve(span)
+            descriptions.heard(span)
         elif (
             alone
             and quotes
@@ -1123,6 +1139,7 @@ def extract_quotes(text: str, sentences: Sequence[Sentence] | None = None) -> li
         ):
             # a quoted sentence right after a quotation with a speaker continues it
             speaker, span = quotes[-1].speaker, quotes[-1].speaker_span
+            named = quotes[-1].named_speaker
         last_sentence = e_index if e_index >= 0 else -2
         spans = tuple(Span(start=p.start, end=p.end, text=text[p.start : p.end]) for p in parts)
         words = sum(len(_WORD.findall(p.text)) for p in spans)
@@ -1137,6 +1154,7 @@ def extract_quotes(text: str, sentences: Sequence[Sentence] | None = None) -> li
                 cue=cue,
                 speaker_span=span,
                 direct=_direct(text, parts[0], words, span is not None),
+                named_speaker=named,
             )
         )
     return quotes
@@ -1455,3 +1473,306 @@ def _last_stop(toks: list[_Tok]) -> int:
         if tok.trail[:1] in {".", "!", "?"} or tok.core.startswith("Q_"):
             return tok.end
     return -1
+
+
+# ---------------------------------------------------------------------------- descriptions
+
+_DESCRIPTION_SENTENCES = 4  # sentences before a description (or its last link) searched
+_DEFINITE = _words("the this that")
+_SOURCE_PREPOSITIONS = _words("for of from by at")
+_CAPS = r"(?!Q_)[A-Z][\w'’.&-]*"  # a capitalised word, not a quotation's placeholder
+_NAMED_RUN = re.compile(rf"{_CAPS}(?:[ ](?:{_CAPS}|of|for|de|del|von|van|al))*")
+
+
+def _description(speaker: str) -> tuple[str, str] | None:
+    """(head, kind) of a definite description standing for a source ('the statement',
+    'The official', 'the Foreign Ministry spokesman'), or None."""
+    words = speaker.replace("’", "'").split()
+    if not 2 <= len(words) <= 5 or words[0].lower() not in _DEFINITE:
+        return None
+    head = words[-1].lower().strip(_STRIP)
+    if head in DOCUMENT_NOUNS:
+        return head, "document"
+    if head in ORGANISATION_NOUNS:
+        return head, "organisation"
+    if head in SPOKESPERSON_NOUNS or head in ROLE_FORMS:
+        return head, "person"
+    return None
+
+
+_ISSUED = _words("issue issues sent send sends put puts gave give gives wrote write writes")
+
+
+def _article_name(speaker: str) -> bool:
+    """Whether a speaker is a name after 'the': an organisation's ('the State
+    Department', 'the New York Times') or an acronym ('the FBI'), not an epithet ('the
+    Wisconsin Republican', 'the Texan')."""
+    words = speaker.split()
+    if len(words) < 2 or words[0].lower() != "the" or "'" in speaker or "’" in speaker:
+        return False
+    if not all(w[:1].isupper() or w in {"of", "for", "and", "on"} for w in words[1:]):
+        return False
+    last = words[-1].strip(_STRIP)
+    return last.lower() in _ORG_HEADS | ORGANISATION_NOUNS or (len(last) > 1 and last.isupper())
+
+
+def _person_name(words: str) -> bool:
+    """Whether capitalised words may be a person's name: not a day or month ('Friday, a
+    spokesperson said'), not an organisation ('the Foreign Ministry')."""
+    low = [w.lower().strip(_STRIP) for w in words.split()]
+    return (
+        bool(low)
+        and not words.endswith(_POSSESSIVE)  # 'President Bush's son
+        and words[:1].isupper()
+        and bool(name_key(words))
+        and low[0] not in _TIME | _LEADING
+        and low[-1] not in _NOT_LAST
+        and not words.startswith("Q_")
+    )
+
+
+class _Descriptions:
+    """Resolves a description speaker to the named source it stands for (see
+    :attr:`~quoteprov.models.Quote.named_speaker`), from the sentences just before it.
+
+    * a text ("the statement", "the report") stands for whoever issued the last text of
+      that kind the sentences name: 'X's statement', 'a statement from X', 'X issued a
+      statement', or the speaker of the sentence that introduced it ('In a statement, a
+      spokesperson for the Foreign Ministry argued …' → Foreign Ministry); a definite
+      mention before ('the statement did not mention …') passes the search further
+      back; another kind of text in between ('a proclamation') leaves it unresolved;
+    * an organisation ("the ministry") stands for the one organisation of that noun the
+      sentences name ("North Korea's Foreign Ministry");
+    * a spokesperson ("the spokeswoman", "the official") stands for the one person the
+      sentences name in that role ("spokeswoman Maria Zakharova", "Maria Zakharova, a
+      spokeswoman"), else for the one organisation someone of that role was said to
+      speak for ("a spokesperson for the Foreign Ministry").
+
+    Two different candidates leave the description unresolved: it names no one then.
+    """
+
+    def __init__(
+        self, text: str, masked: str, sentences: Sequence[Sentence], starts: list[int]
+    ) -> None:
+        self.text = text
+        self.masked = masked
+        self.sentences = sentences
+        self.starts = starts
+        self.speakers: list[Span] = []  # speaker spans of earlier quotations
+
+    def heard(self, span: Span | None) -> None:
+        if span is not None:
+            self.speakers.append(span)
+
+    def resolve(self, span: Span) -> Span | None:
+        if _article_name(span.text):
+            # 'the State Department', 'the New York Times', 'the FBI': a name after its article
+            return self._span(span.start + len(span.text) - len(span.text[3:].lstrip()), span.end)
+        found = _description(span.text)
+        if found is None:
+            return self._inside(span)
+        head, kind = found
+        modifiers = span.text.split()[1:-1]
+        if any(w.lower() in {"vice", "deputy"} or w.endswith(_POSSESSIVE) for w in modifiers):
+            return None  # 'the vice president', "the campaign's statement": another's
+        if kind == "document":
+            return self._document(head, span.start)
+        lo = self._window(span.start)
+        if kind == "organisation":
+            return self._single(self._organisations(head, lo, span.start))
+        # 'the Florida senator': one named where the text says Florida
+        places = [w for w in modifiers if w[:1].isupper()]
+        people = [
+            p
+            for p in self._people(head, lo, span.start)
+            if all(
+                w in self.masked[max(0, p.start - 60) : min(p.end + 30, span.start)] for w in places
+            )
+        ]
+        if people or head not in SPOKESPERSON_NOUNS:
+            return self._single(people)
+        return self._single(self._represented(head, lo, span.start))
+
+    def _inside(self, span: Span) -> Span | None:
+        """The organisation an indefinite spokesperson speaks for, named in the same words
+        ('a spokesperson for the Foreign Ministry', 'a Foreign Ministry spokesman')."""
+        words = [w.lower().strip(_STRIP) for w in span.text.split()]
+        if len(words) < 3 or words[0] not in {"a", "an"}:
+            return None
+        if not any(w in SPOKESPERSON_NOUNS for w in words):
+            return None
+        runs = self._named_runs(span.start, span.end)
+        if not runs or runs[0].text.split()[-1].lower() not in ORGANISATION_NOUNS | _ORG_HEADS:
+            return None
+        return runs[0]
+
+    def _window(self, pos: int) -> int:
+        """Where the search before ``pos`` starts: :data:`_DESCRIPTION_SENTENCES`
+        sentences back."""
+        i = bisect_right(self.starts, pos) - 1
+        return self.sentences[max(0, i - _DESCRIPTION_SENTENCES)].start if i >= 0 else 0
+
+    def _single(self, found: list[Span]) -> Span | None:
+        """The last candidate when all candidates may name one source ('President
+        Barack Obama' … 'President Obama'), else None."""
+        if not found:
+            return None
+        last = found[-1].text
+        same = all(same_speaker(s.text, last) or _key(s.text) == _key(last) for s in found)
+        return found[-1] if same else None
+
+    def _span(self, start: int, end: int) -> Span:
+        last = self.text[start:end].split()[-1:] or [""]
+        if last[0].endswith(".") and "." not in last[0][:-1] and len(last[0]) > 3:
+            end -= 1  # a full stop, not an abbreviation's ('U.S.', 'Jr.')
+        return Span(start=start, end=end, text=self.text[start:end])
+
+    def _named_runs(self, lo: int, hi: int) -> list[Span]:
+        """Runs of capitalised words in ``masked[lo:hi]`` that may name someone, without
+        a leading article or a trailing possessive."""
+        runs = []
+        for m in _NAMED_RUN.finditer(self.masked, lo, hi):
+            a, b = m.start(), m.end()
+            words = m.group().split()
+            while words and (words[0].lower() in _DETERMINERS or words[0].lower() in _LEADING):
+                a += len(words[0]) + 1
+                words = words[1:]
+            while words and words[-1].lower() in _SOURCE_PREPOSITIONS:
+                b -= len(words[-1]) + 1
+                words = words[:-1]
+            if words and words[-1].endswith(".") and "." not in words[-1][:-1]:
+                b -= 1  # a full stop, not an abbreviation's ('U.S.')
+            if words and not words[0].startswith("Q_"):
+                runs.append(self._span(a, b))
+        return runs
+
+    def _organisations(self, head: str, lo: int, hi: int) -> list[Span]:
+        """Named organisations of noun ``head`` ('Foreign Ministry', 'Clinton campaign')."""
+        found = []
+        for m in re.finditer(rf"\b{head}\b", self.masked[lo:hi], re.IGNORECASE):
+            end = lo + m.end()
+            before = [r for r in self._named_runs(max(lo, end - 80), end) if r.end >= end - 1]
+            if before and before[-1].end == end:  # 'the Foreign Ministry'
+                found.append(before[-1])
+            elif before and self.masked[before[-1].end : lo + m.start()].strip() == "":
+                found.append(self._span(before[-1].start, end))  # 'the Clinton campaign'
+        return [s for s in found if name_key(s.text) or s.text[:1].isupper()]
+
+    def _roles(self, head: str) -> str:
+        """A pattern of the words that give someone role ``head``: 'the official' any
+        spokesperson's, 'the senator' 'Sen.' too; never 'Vice President' for 'the
+        president'."""
+        roles: set[str] = set(ROLE_FORMS.get(head, (head,)))
+        if head.startswith("official"):
+            roles = set(SPOKESPERSON_NOUNS)
+        elif head.startswith("spokes"):
+            roles = {r for r in SPOKESPERSON_NOUNS if r.startswith("spokes")}
+        return r"(?<![Vv]ice[ -])(?:" + "|".join(re.escape(r) for r in sorted(roles)) + ")"
+
+    def _people(self, head: str, lo: int, hi: int) -> list[Span]:
+        """People named in role ``head``: 'spokeswoman Maria Zakharova', 'Maria Zakharova,
+        a spokeswoman …'."""
+        roles = self._roles(head)
+        found = []
+        after = re.compile(rf"\b(?i:{roles})s?[ ]+({_CAPS}(?:[ ]{_CAPS}){{0,3}})")
+        for m in after.finditer(self.masked, lo, hi):
+            if _person_name(m.group(1)):
+                found.append(self._span(m.start(1), m.end(1)))
+        before = re.compile(
+            rf"({_CAPS}(?:[ ]{_CAPS}){{0,3}}),[ ](?:a|an|the)[ ](?:[\w-]+[ ]){{0,4}}(?i:{roles})\b"
+        )
+        for m in before.finditer(self.masked, lo, hi):
+            if _person_name(m.group(1)):
+                found.append(self._span(m.start(1), m.end(1)))
+        return sorted(found, key=lambda s: s.start)
+
+    def _represented(self, head: str, lo: int, hi: int) -> list[Span]:
+        """Organisations someone in role ``head`` was said to speak for: 'a spokesperson
+        for the North Korean Foreign Ministry' → North Korean Foreign Ministry."""
+        roles = self._roles(head)
+        pattern = re.compile(
+            rf"\b(?i:{roles})s?[ ](?:for|of|at|from)[ ](?:the[ ])?({_CAPS}(?:[ ]{_CAPS}){{0,5}})"
+        )
+        return [
+            self._span(m.start(1), m.end(1))
+            for m in pattern.finditer(self.masked, lo, hi)
+            if m.group(1)[:1].isupper() and not m.group(1).startswith("Q_")
+        ]
+
+    def _document(self, head: str, pos: int) -> Span | None:
+        """Whoever issued the last text of kind ``head`` named before ``pos``."""
+        nouns = "|".join(sorted(DOCUMENT_NOUNS))
+        while True:
+            lo = self._window(pos)
+            mentions = list(re.finditer(rf"\b({nouns})s?\b", self.masked[lo:pos], re.IGNORECASE))
+            if not mentions:
+                return None
+            m = mentions[-1]
+            if m.group(1).lower() != head:
+                return None  # another text in between: 'a proclamation … the statement'
+            start = lo + m.start()
+            issuer = self._issuer(start, lo + m.end())
+            if issuer is not None:
+                return issuer
+            words = [w.lower() for w in self.masked[max(0, start - 40) : start].split()]
+            if not any(w in _DEFINITE for w in words[-2:]):
+                return None  # 'a statement' with no issuer is a text of no one named
+            pos = start  # 'the statement did not mention …': further back
+
+    def _issuer(self, start: int, end: int) -> Span | None:
+        """The named source of the text mentioned at ``masked[start:end]``, from its
+        sentence: 'X's statement', 'a statement from X', 'X issued a statement', or the
+        speaker of the clause the mention is an adjunct of ('X said in a statement', 'In
+        a statement, X said')."""
+        s_lo, s_hi, _ = _bounds(self.sentences, self.starts, start)
+        if s_lo < 0:
+            return None
+        words = self.masked[max(s_lo, start - 60) : start].split()[-3:]
+        owner = [i for i, w in enumerate(words) if w.endswith(_POSSESSIVE)]
+        if owner and all(w.islower() for w in words[owner[-1] + 1 :]):
+            # "North Korea's statement", "Trump's written statement"; "the campaign's
+            # statement" is no one's named
+            runs = self._named_runs(max(s_lo, start - 60), start)
+            if runs and self.masked[runs[-1].end : runs[-1].end + 2] in {"'s", "’s"}:
+                return runs[-1]
+            return None
+        m = re.match(r"\s+(?:from|by|of)\s+(?:the\s+)?", self.masked[end : end + 20])
+        if m:
+            after = self._named_runs(end + m.end(), min(s_hi, end + m.end() + 80))
+            if after and after[0].start == end + m.end():
+                return after[0]  # 'a statement from the Foreign Ministry'
+        before = _tokens(self.masked, s_lo, start)
+        k = len(before)
+        while k > 0 and before[k - 1].core.islower() and not _breaks_clause(before[k - 1]):
+            k -= 1
+            if before[k].low.endswith("ed") or before[k].low in _ISSUED:
+                # 'Cook provided a written statement', 'X issued the following statement'
+                verb = _skip_fillers(before, k)
+                subject = before[_capitals_from(before[:verb]) : verb]  # 'The Times said Cook'
+                cut = [i + 1 for i, t in enumerate(subject[:-1]) if _breaks_clause(t)]
+                subject = subject[cut[-1] :] if cut else subject  # 'In Washington, Obama'
+                if subject and _named(" ".join(t.core for t in subject)):
+                    return self._source_of(self._span(subject[0].start, subject[-1].end))
+                break
+        for span in reversed(self.speakers):
+            if s_lo <= span.start < s_hi:
+                return self._source_of(span)
+        toks = _tokens(self.masked, s_lo, s_hi)
+        adjunct = bool(before) and before[0].low in _PREPOSITIONS  # 'In a statement, X said'
+        for j in range(len(toks)):
+            n = _cue_at(toks, j)
+            if n and not _noun_use(toks, j) and (adjunct or toks[j].end <= start):
+                clause = toks if toks[j].low == "according" else toks[: j + n]
+                said = _clause(self.masked, clause, j, n)
+                if said is not None:  # not 'a written statement'
+                    return self._source_of(self._span(*said.speaker))
+        return None
+
+    def _source_of(self, span: Span) -> Span | None:
+        """The named source in a speaker's words: the name itself, or the organisation of
+        a description ('a spokesperson for the Foreign Ministry')."""
+        if _named(span.text):
+            return span
+        # 'a spokesperson for the Foreign Ministry', 'a Foreign Ministry spokesperson'
+        runs = self._named_runs(span.start, span.end)
+        return runs[0] if runs else None

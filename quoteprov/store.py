@@ -107,7 +107,7 @@ SCHEMA_VERSION = 3  # the newest schema this version reads and writes
 # 3: schema 2 and the semantic tier's sentence vectors (table ``vectors``)
 BASE_SCHEMA = 2  # what a file is saved as; keeping vectors in it makes it schema 3
 READABLE_SCHEMAS = (1,)  # older schemas whose documents are read and analysed again
-ANALYSIS_VERSION = 2  # raise when segmentation, quotations, tokens or terms change
+ANALYSIS_VERSION = 3  # raise when segmentation, quotations, tokens or terms change
 # 2: sentence boundaries at picture credits, elisions and intended line ends (issue 5)
 BUSY_SECONDS = 30.0  # how long a writer waits for another process' transaction
 VECTORS_BUSY_SECONDS = 2.0  # how long a search waits to keep its vectors, then leaves it
@@ -151,6 +151,7 @@ def _span(data: dict[str, Any]) -> Span:
 
 def _quote_from(data: dict[str, Any]) -> Quote:
     speaker_span = data.get("speaker_span")
+    named = data.get("named_speaker")
     return Quote.model_construct(
         start=data["start"],
         end=data["end"],
@@ -161,6 +162,7 @@ def _quote_from(data: dict[str, Any]) -> Quote:
         cue=data.get("cue"),
         speaker_span=_span(speaker_span) if speaker_span is not None else None,
         direct=data.get("direct", True),
+        named_speaker=_span(named) if named is not None else None,
     )
 
 

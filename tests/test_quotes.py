@@ -926,3 +926,133 @@ def test_the_subject_of_the_clause_a_participle_or_cue_hangs_on(
     _check_offsets(text, quotes)
     q = _quote(quotes, fragment)
     assert (q.speaker, q.cue) == (speaker, cue)
+
+
+# ---------------------------------------------------------------------------- descriptions
+
+
+def _named(text: str, fragment: str) -> tuple[str | None, str | None]:
+    quotes = extract_quotes(text)
+    _check_offsets(text, quotes)
+    q = _quote(quotes, fragment)
+    named = q.named_speaker
+    if named is not None:
+        assert text[named.start : named.end] == named.text
+    return q.speaker, named.text if named is not None else None
+
+
+@pytest.mark.parametrize(
+    ("text", "fragment", "speaker", "named"),
+    [
+        (  # a statement introduced with its issuer, then 'the statement'
+            "Norway's Fisheries Ministry issued a statement on Monday. “The quota will be"
+            " cut by a third,” the statement said.",
+            "quota will be cut",
+            "the statement",
+            "Norway's Fisheries Ministry",
+        ),
+        (  # 'a statement from X'
+            "The port closed early after a statement from the Harbour Authority. “No ship"
+            " will dock before Friday,” the statement added.",
+            "No ship will dock",
+            "the statement",
+            "Harbour Authority",
+        ),
+        (  # a definite mention in between passes the search further back
+            "In a written statement, a spokesman for the Kiel Port Authority said the cranes"
+            " were safe. The statement did not name the owners. “Every crane has been"
+            " inspected twice,” the statement said.",
+            "Every crane",
+            "the statement",
+            "Kiel Port Authority",
+        ),
+        (  # an organisation named nearby with the same noun
+            "The Danish Foreign Ministry summoned the ambassador on Tuesday. “This cannot"
+            " stand,” the ministry said.",
+            "cannot stand",
+            "the ministry",
+            "Danish Foreign Ministry",
+        ),
+        (  # a person named in that role
+            "Ferry spokeswoman Ana Ruiz spoke to reporters at noon. “The delays are over,”"
+            " the spokeswoman said.",
+            "delays are over",
+            "the spokeswoman",
+            "Ana Ruiz",
+        ),
+        (  # someone of that role without a name: the organisation spoken for
+            "A spokesperson for the Harbour Authority argued that the fees were fair. The"
+            " official said the port “will not lower them this year.”",
+            "will not lower",
+            "The official",
+            "Harbour Authority",
+        ),
+        (  # an indefinite spokesperson names the organisation in the same words
+            "“The fees are fair,” said a Harbour Authority spokesman on Monday.",
+            "fees are fair",
+            "a Harbour Authority spokesman",
+            "Harbour Authority",
+        ),
+    ],
+)
+def test_a_description_resolves_to_the_source_named_nearby(
+    text: str, fragment: str, speaker: str, named: str
+) -> None:
+    assert _named(text, fragment) == (speaker, named)
+
+
+@pytest.mark.parametrize(
+    ("text", "fragment", "speaker"),
+    [
+        (  # another kind of text in between: the proclamation, not the ministry's statement
+            "The Fisheries Ministry issued a statement on Monday. A royal proclamation on"
+            " Friday marked the harbour's jubilee. “We honour every sailor lost at sea,”"
+            " the statement said.",
+            "every sailor",
+            "the statement",
+        ),
+        (  # two ministries named nearby: ambiguous
+            "The Danish Foreign Ministry and the Swedish Defence Ministry met on Tuesday."
+            " “This cannot stand,” the ministry said.",
+            "cannot stand",
+            "the ministry",
+        ),
+        (  # a statement of no one named
+            "A statement was read at the quay. “We will rebuild,” the statement said.",
+            "We will rebuild",
+            "the statement",
+        ),
+        (  # nothing named nearby: the description stays unresolved
+            "Traffic was slow all week. “The bridge will open soon,” the official said.",
+            "bridge will open",
+            "the official",
+        ),
+        (  # a spokeswoman is no ministry: the head noun must fit
+            "The Danish Foreign Ministry summoned the ambassador. “This cannot stand,” the"
+            " spokeswoman said.",
+            "cannot stand",
+            "the spokeswoman",
+        ),
+    ],
+)
+def test_an_ambiguous_or_unnamed_description_stays_unresolved(
+    text: str, fragment: str, speaker: str
+) -> None:
+    assert _named(text, fragment) == (speaker, None)
+
+
+def test_seed000_descriptions_name_the_ministry_but_not_the_proclamation(
+    seed000: list[Quote],
+) -> None:
+    for fragment in ("We express our full support", "We are confident that Cuba would smash"):
+        q = _quote(seed000, fragment)
+        assert q.speaker == "the statement"  # the speaker keeps the text's words
+        assert q.named_speaker is not None
+        assert q.named_speaker.text == "North Korean Foreign Ministry"
+    official = _quote(seed000, "condemns and rejects the attempt at interfering")
+    assert official.speaker == "The official"
+    assert official.named_speaker is not None
+    assert official.named_speaker.text == "North Korean Foreign Ministry"
+    # the White House proclamation's 'the statement': another text, no one named for it
+    assert _quote(seed000, "We hear the determination").named_speaker is None
+    _check_offsets(_seed("000"), seed000)
