@@ -1236,6 +1236,9 @@ def _attribute(
             _reported(masked, inside) or _trailing(masked, in_sentence) or _sentence_subject(inside)
         )
     if found is None and starts_sentence:
+        # '"…" for the victory, Sanders said.': the clause ending the sentence
+        found = _trailing(masked, in_sentence)
+    if found is None and starts_sentence:
         found = _introduced(masked, sentences, starts, first.open)
     if found is None and starts_sentence:
         found = _dash_line(masked, last.close, min(len(masked), last.close + _CONTEXT))

@@ -845,6 +845,13 @@ def test_reporting_clause_shapes_name_their_subject(
             "Tom Berg",
             None,
         ),
+        (  # a quotation opening its sentence, more words, then ', X said.'
+            "Turnout was high. “I want to thank every volunteer in the harbour district” for"
+            " the victory, Ana Ruiz said.",
+            "every volunteer",
+            "Ana Ruiz",
+            "said",
+        ),
         (  # 'telling Y, "…"': Y is spoken to, not the speaker
             "Ana Ruiz spoke last. Ana Ruiz thanked the crew, telling reporters, “We owe them"
             " everything.”",
