@@ -1592,6 +1592,12 @@ class _Descriptions:
                 w in self.masked[max(0, p.start - 60) : min(p.end + 30, span.start)] for w in places
             )
         ]
+        unnamed = re.compile(
+            rf"\b(?:[Aa]n?|[Oo]ne)[ ](?:[\w-]+[ ]){{0,4}}(?i:{self._roles(head)})\b"
+        )
+        later = [m.start() for m in unnamed.finditer(self.masked, lo, span.start)]
+        if people and later and later[-1] > people[-1].end:
+            return None  # '… Adam Schiff said … A senior official said "…," the official said'
         if people or head not in SPOKESPERSON_NOUNS:
             return self._single(people)
         return self._single(self._represented(head, lo, span.start))

@@ -1034,6 +1034,12 @@ def test_a_description_resolves_to_the_source_named_nearby(
             "bridge will open",
             "the official",
         ),
+        (  # an unnamed one of the role after the named one
+            "Ferry spokeswoman Ana Ruiz spoke at noon. A second spokeswoman was asked about"
+            " the fees. “They will rise,” the spokeswoman said.",
+            "They will rise",
+            "the spokeswoman",
+        ),
         (  # a spokeswoman is no ministry: the head noun must fit
             "The Danish Foreign Ministry summoned the ambassador. “This cannot stand,” the"
             " spokeswoman said.",
