@@ -58,6 +58,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from quoteprov.text._quotes import extract_quotes  # noqa: E402
+from quoteprov.text._speakers import names_someone  # noqa: E402
 
 Spans = list[tuple[int, int]]
 QUOTE_MARKS = "\"'“”‘’«»„"
@@ -356,10 +357,59 @@ def score_speakers(docs: list[Doc], system: object, errors: int = 0) -> SpeakerS
     return out
 
 
+# ------------------------------------------------------------ descriptions resolved to a name
+
+
+@dataclass
+class DescriptionScore:
+    """Quotations whose speaker is a description ('the statement', 'the official', 'a
+    spokesperson for the ministry'), and how many :attr:`Quote.named_speaker` resolves.
+    PolNeAR's gold Source of such a quotation is the description itself, so this is
+    counted, not scored: ``--descriptions N`` prints N resolutions to check by hand."""
+
+    described: int = 0
+    resolved: int = 0
+    sample: list[str] = field(default_factory=list)
+
+    def line(self) -> str:
+        share = self.resolved / self.described if self.described else 0.0
+        return (
+            f"description speakers: {self.described} quotations, {self.resolved} resolved"
+            f" to a named source ({share:.3f})"
+        )
+
+
+def score_descriptions(docs: list[Doc], sample: int = 0) -> DescriptionScore:
+    out = DescriptionScore()
+    for doc in docs:
+        for q in extract_quotes(doc.text):
+            if q.speaker is None or q.speaker_span is None or names_someone(q.speaker):
+                continue
+            if q.speaker_span.text.lower() in _PRONOUN_WORDS:
+                continue  # a pronoun, resolved or not, is no description
+            out.described += 1
+            if q.named_speaker is None:
+                continue
+            out.resolved += 1
+            if len(out.sample) < sample:
+                named = q.named_speaker
+                a, b = max(0, named.start - 60), min(len(doc.text), named.end + 40)
+                out.sample.append(
+                    f"  {doc.name}: {q.speaker!r} -> {named.text!r} "
+                    f"({q.speaker_span.start - named.start:+d} chars)\n"
+                    f"      near the name: {' '.join(doc.text[a:b].split())!r}\n"
+                    f"      quotation: {' '.join(q.content.split())[:90]!r}"
+                )
+    return out
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--split", default="dev", choices=["dev", "train"])
     parser.add_argument("--errors", type=int, default=0, help="print the first N errors")
+    parser.add_argument(
+        "--descriptions", type=int, default=0, help="print N descriptions resolved to a name"
+    )
     args = parser.parse_args()
     data = Path(os.environ.get("QUOTEPROV_DATA") or ROOT.parent / "shared" / "data")
     root = data / "polnear" / "data"
@@ -396,6 +446,10 @@ def main() -> None:
         print(found.line(name))
         for error in found.errors:
             print(error)
+    described = score_descriptions(docs, args.descriptions)
+    print("\n" + described.line())
+    for line in described.sample:
+        print(line)
 
 
 if __name__ == "__main__":

@@ -86,6 +86,14 @@ class Quote(Span):
     from a fragment quoted inside the writer's own sentence: scare quotes, titles, a
     partial quotation inside indirect speech (``He called the plan "a disaster"``,
     ``She said that it was "the worst deal ever"``).
+
+    ``speaker`` is the name of who spoke, a pronoun's referent included, or the words of
+    a description ("the statement", "the official"); ``speaker_span`` is where the text
+    names or refers to the speaker.  ``named_speaker`` is the named source such a
+    description stands for, where the text names it nearby (``North Korea's Foreign
+    Ministry said … "…," the statement added.`` → ``Foreign Ministry``): a span of the
+    text, None when the speaker is a name, or the description is ambiguous or names no
+    one the text has named.
     """
 
     parts: tuple[Span, ...]
@@ -94,6 +102,7 @@ class Quote(Span):
     cue: str | None = None
     speaker_span: Span | None = None
     direct: bool = True
+    named_speaker: Span | None = None
 
 
 class Change(_Frozen):
@@ -154,6 +163,11 @@ class Match(_Frozen):
     follow from ``changes`` when not given.  In Jupyter a match shows its text with the
     changes marked.
 
+    ``speaker`` and ``cue`` are those of the quotation holding the match; when that
+    speaker is a description ("the statement"), ``named_speaker`` is the named source it
+    stands for (:attr:`Quote.named_speaker`), the name a provenance graph's speaker
+    node takes.
+
     ``elided`` is True for a query quoted with an ellipsis ("…", "...", "[…]") whose pieces
     all occur verbatim and in order: the match is the verbatim quotation with the words
     between the pieces left out, each stretch a change with ``elision`` set.
@@ -188,6 +202,7 @@ class Match(_Frozen):
     speaker: str | None = None
     cue: str | None = None
     quoted: bool = False
+    named_speaker: str | None = None
     changes: tuple[Change, ...] = ()
     altered: bool = False
     alterations: tuple[str, ...] = ()

@@ -761,3 +761,29 @@ def test_earliest_dates_in_one_pass_agree_with_the_pairwise_rule(
         n for n in ids if not any(_date_order(published[m], published[n]) < 0 for m in ids)
     }
     assert _earliest(published, ids) == pairwise_rule
+
+
+def test_a_description_speaker_node_takes_the_named_source() -> None:
+    """'the statement' of a ministry the text names: the speaker node is the ministry's,
+    one node for both outlets, while the quotation keeps the text's words."""
+    said = "“The quota will be cut by a third for every trawler in the northern fleet,”"
+    docs = [
+        qp.Document(
+            id=f"d{n}",
+            text=f"{lead} Norway's Fisheries Ministry issued a statement on Monday. {said} the"
+            " statement said.",
+            published=f"2024-03-0{n + 1}",
+        )
+        for n, lead in enumerate(["Fishing news.", "Boats stayed in port."])
+    ]
+    graph = qp.build_graph(qp.Corpus(docs), workers=1)
+    speakers = [n for n, d in graph.nodes(data=True) if d["type"] == "speaker"]
+    assert speakers == ["speaker:norway's fisheries ministry"]
+    (quote,) = [n for n, d in graph.nodes(data=True) if d["type"] == "quote"]
+    assert graph.has_edge(speakers[0], quote)
+    index = CorpusIndex.for_corpus(qp.Corpus(docs))
+    (q,) = index.docs[0].quotes
+    assert q.speaker == "the statement" and q.named_speaker is not None
+    found = qp.trace_quote("The quota will be cut by a third", qp.Corpus(docs))
+    assert "speaker:norway's fisheries ministry" in found.to_graph()
+    assert {m.named_speaker for m in found.matches} == {"Norway's Fisheries Ministry"}

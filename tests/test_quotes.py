@@ -706,6 +706,34 @@ def test_a_quotation_continued_in_the_next_single_line_paragraph_still_is_two() 
             "Ana Ruiz",
             "praising",
         ),
+        (  # a participle of a reporting verb: the sentence's subject
+            "Turnout was high. Tom Berg went after the mayor on Monday, calling her plan “a"
+            " ferry to nowhere.”",
+            "ferry to nowhere",
+            "Tom Berg",
+            "calling",
+        ),
+        (  # a progressive cue verb with its object before the partial quotation
+            "Turnout was high. Ana Ruiz is telling dock workers that the strike will be “over"
+            " by the weekend.”",
+            "over by the weekend",
+            "Ana Ruiz",
+            "telling",
+        ),
+        (  # 'according to X' opening the sentence, a pronoun and more words after it
+            "According to Ana Ruiz, she was once on the harbour board, but is now “the"
+            " loudest critic it has.”",
+            "loudest critic",
+            "Ana Ruiz",
+            "According to",
+        ),
+        (  # a comma after a time word ends the parenthetical before the cue
+            "Tom Berg, in a statement released by his office on Thursday, said he “welcomes"
+            " the decision of the port authority.”",
+            "welcomes the decision",
+            "Tom Berg",
+            "said",
+        ),
         (  # naming, not saying
             "Traffic was slow. A group the council has long dubbed “the harbour friends” met.",
             "harbour friends",
@@ -768,3 +796,276 @@ def test_reporting_clause_shapes_name_their_subject(
     (q,) = quotes
     assert q.content == " ".join(words)
     assert q.speaker == name
+
+
+@pytest.mark.parametrize(
+    ("text", "fragment", "speaker", "cue"),
+    [
+        (  # a verb no cue list holds, after a quotation that ends with a comma
+            "“You can have the harbour when you pay for it,” Tom Berg shot back.",
+            "pay for it",
+            "Tom Berg",
+            "shot back",
+        ),
+        (
+            "“Nobody asked the fishermen,” an angry Ana Ruiz retorted. “Nobody ever does.”",
+            "Nobody asked",
+            "Ana Ruiz",
+            "retorted",
+        ),
+        (
+            "“This is a fine day for the port!” beamed Ines Lund, the harbour master.",
+            "fine day",
+            "Ines Lund",
+            "beamed",
+        ),
+        (  # a name, then an appositive holding commas of its own
+            "“The ferry was late every day,” Omar Haddad, 61, a retired pilot from Kiel,"
+            " Germany, said on Monday.",
+            "ferry was late",
+            "Omar Haddad",
+            "said",
+        ),
+        (  # an appositive with a cue verb of its own
+            "“We will appeal,” Mei Tanaka, who has proposed a new quay, said on Friday.",
+            "We will appeal",
+            "Mei Tanaka",
+            "said",
+        ),
+        (  # 'as X put it'
+            "Prices rose. As Ana Ruiz put it, “The tide lifts the rich boats first.”",
+            "tide lifts",
+            "Ana Ruiz",
+            "put it",
+        ),
+        (  # a colon after a clause whose subject speaks
+            "Prices rose. Tom Berg has since apologized for the delay: “I was wrong about the"
+            " cranes.”",
+            "wrong about the cranes",
+            "Tom Berg",
+            None,
+        ),
+        (  # a quotation opening its sentence, more words, then ', X said.'
+            "Turnout was high. “I want to thank every volunteer in the harbour district” for"
+            " the victory, Ana Ruiz said.",
+            "every volunteer",
+            "Ana Ruiz",
+            "said",
+        ),
+        (  # 'telling Y, "…"': Y is spoken to, not the speaker
+            "Ana Ruiz spoke last. Ana Ruiz thanked the crew, telling reporters, “We owe them"
+            " everything.”",
+            "owe them everything",
+            "Ana Ruiz",
+            "telling",
+        ),
+    ],
+)
+def test_reporting_clauses_of_direct_speech(
+    text: str, fragment: str, speaker: str, cue: str | None
+) -> None:
+    quotes = extract_quotes(text)
+    _check_offsets(text, quotes)
+    q = _quote(quotes, fragment)
+    assert (q.speaker, q.cue) == (speaker, cue)
+
+
+@pytest.mark.parametrize(
+    ("text", "wrong"),
+    [
+        ("When the mayor said the port was “open for business,” the crowd applauded.", "the crowd"),
+        ("After Ana Ruiz called it “a gift to developers,” the council adjourned.", "the council"),
+    ],
+)
+def test_a_clause_after_a_partial_quotation_is_no_attribution(text: str, wrong: str) -> None:
+    """A verb after a quotation inside the writer's sentence is the writer's clause, not a
+    reporting clause: only a quotation that opens its sentence is attributed so."""
+    (q,) = extract_quotes(text)
+    assert q.speaker != wrong
+
+
+def test_three_apostrophes_close_a_single_then_a_double_quotation() -> None:
+    text = "''He told me, 'You were not on the list,''' Ms. Lund recalled. ''I laughed.''"
+    quotes = extract_quotes(text)
+    _check_offsets(text, quotes)
+    first = _quote(quotes, "not on the list")
+    assert first.text == "He told me, 'You were not on the list,'"
+    assert (first.speaker, first.cue) == ("Lund", "recalled")
+
+
+@pytest.mark.parametrize(
+    ("text", "fragment", "speaker", "cue"),
+    [
+        (  # a participle phrase opens the sentence; the participle hangs on the last clause
+            "Speaking at a rally in Kiel, Germany, Ana Ruiz went after the mayor, calling her"
+            " plan “a ferry to nowhere.”",
+            "ferry to nowhere",
+            "Ana Ruiz",
+            "calling",
+        ),
+        (
+            "Reached by phone, Tom Berg denied that the port would close, explaining that he"
+            " was “still talking to the owners.”",
+            "still talking",
+            "Tom Berg",
+            "explaining",
+        ),
+        (  # a name inside a prepositional phrase before the comma is no subject
+            "In an interview with the hosts Ines Lund and Mei Tanaka, the harbour master said"
+            " the cranes were “older than anyone admits.”",
+            "older than anyone",
+            "the harbour master",
+            "said",
+        ),
+        (  # 'X, who …, told Y, "…"': Y is spoken to
+            "Omar Haddad, who sat on the port board, told the Gazette, “The vote was rigged"
+            " from the start.”",
+            "vote was rigged",
+            "Omar Haddad",
+            "told",
+        ),
+    ],
+)
+def test_the_subject_of_the_clause_a_participle_or_cue_hangs_on(
+    text: str, fragment: str, speaker: str, cue: str
+) -> None:
+    quotes = extract_quotes(text)
+    _check_offsets(text, quotes)
+    q = _quote(quotes, fragment)
+    assert (q.speaker, q.cue) == (speaker, cue)
+
+
+# ---------------------------------------------------------------------------- descriptions
+
+
+def _named(text: str, fragment: str) -> tuple[str | None, str | None]:
+    quotes = extract_quotes(text)
+    _check_offsets(text, quotes)
+    q = _quote(quotes, fragment)
+    named = q.named_speaker
+    if named is not None:
+        assert text[named.start : named.end] == named.text
+    return q.speaker, named.text if named is not None else None
+
+
+@pytest.mark.parametrize(
+    ("text", "fragment", "speaker", "named"),
+    [
+        (  # a statement introduced with its issuer, then 'the statement'
+            "Norway's Fisheries Ministry issued a statement on Monday. “The quota will be"
+            " cut by a third,” the statement said.",
+            "quota will be cut",
+            "the statement",
+            "Norway's Fisheries Ministry",
+        ),
+        (  # 'a statement from X'
+            "The port closed early after a statement from the Harbour Authority. “No ship"
+            " will dock before Friday,” the statement added.",
+            "No ship will dock",
+            "the statement",
+            "Harbour Authority",
+        ),
+        (  # a definite mention in between passes the search further back
+            "In a written statement, a spokesman for the Kiel Port Authority said the cranes"
+            " were safe. The statement did not name the owners. “Every crane has been"
+            " inspected twice,” the statement said.",
+            "Every crane",
+            "the statement",
+            "Kiel Port Authority",
+        ),
+        (  # an organisation named nearby with the same noun
+            "The Danish Foreign Ministry summoned the ambassador on Tuesday. “This cannot"
+            " stand,” the ministry said.",
+            "cannot stand",
+            "the ministry",
+            "Danish Foreign Ministry",
+        ),
+        (  # a person named in that role
+            "Ferry spokeswoman Ana Ruiz spoke to reporters at noon. “The delays are over,”"
+            " the spokeswoman said.",
+            "delays are over",
+            "the spokeswoman",
+            "Ana Ruiz",
+        ),
+        (  # someone of that role without a name: the organisation spoken for
+            "A spokesperson for the Harbour Authority argued that the fees were fair. The"
+            " official said the port “will not lower them this year.”",
+            "will not lower",
+            "The official",
+            "Harbour Authority",
+        ),
+        (  # an indefinite spokesperson names the organisation in the same words
+            "“The fees are fair,” said a Harbour Authority spokesman on Monday.",
+            "fees are fair",
+            "a Harbour Authority spokesman",
+            "Harbour Authority",
+        ),
+    ],
+)
+def test_a_description_resolves_to_the_source_named_nearby(
+    text: str, fragment: str, speaker: str, named: str
+) -> None:
+    assert _named(text, fragment) == (speaker, named)
+
+
+@pytest.mark.parametrize(
+    ("text", "fragment", "speaker"),
+    [
+        (  # another kind of text in between: the proclamation, not the ministry's statement
+            "The Fisheries Ministry issued a statement on Monday. A royal proclamation on"
+            " Friday marked the harbour's jubilee. “We honour every sailor lost at sea,”"
+            " the statement said.",
+            "every sailor",
+            "the statement",
+        ),
+        (  # two ministries named nearby: ambiguous
+            "The Danish Foreign Ministry and the Swedish Defence Ministry met on Tuesday."
+            " “This cannot stand,” the ministry said.",
+            "cannot stand",
+            "the ministry",
+        ),
+        (  # a statement of no one named
+            "A statement was read at the quay. “We will rebuild,” the statement said.",
+            "We will rebuild",
+            "the statement",
+        ),
+        (  # nothing named nearby: the description stays unresolved
+            "Traffic was slow all week. “The bridge will open soon,” the official said.",
+            "bridge will open",
+            "the official",
+        ),
+        (  # an unnamed one of the role after the named one
+            "Ferry spokeswoman Ana Ruiz spoke at noon. A second spokeswoman was asked about"
+            " the fees. “They will rise,” the spokeswoman said.",
+            "They will rise",
+            "the spokeswoman",
+        ),
+        (  # a spokeswoman is no ministry: the head noun must fit
+            "The Danish Foreign Ministry summoned the ambassador. “This cannot stand,” the"
+            " spokeswoman said.",
+            "cannot stand",
+            "the spokeswoman",
+        ),
+    ],
+)
+def test_an_ambiguous_or_unnamed_description_stays_unresolved(
+    text: str, fragment: str, speaker: str
+) -> None:
+    assert _named(text, fragment) == (speaker, None)
+
+
+def test_seed000_descriptions_name_the_ministry_but_not_the_proclamation(
+    seed000: list[Quote],
+) -> None:
+    for fragment in ("We express our full support", "We are confident that Cuba would smash"):
+        q = _quote(seed000, fragment)
+        assert q.speaker == "the statement"  # the speaker keeps the text's words
+        assert q.named_speaker is not None
+        assert q.named_speaker.text == "North Korean Foreign Ministry"
+    official = _quote(seed000, "condemns and rejects the attempt at interfering")
+    assert official.speaker == "The official"
+    assert official.named_speaker is not None
+    assert official.named_speaker.text == "North Korean Foreign Ministry"
+    # the White House proclamation's 'the statement': another text, no one named for it
+    assert _quote(seed000, "We hear the determination").named_speaker is None
+    _check_offsets(_seed("000"), seed000)

@@ -101,7 +101,7 @@ SCHEMA_VERSION = 3  # the newest schema this version reads and writes
 # 3: schema 2 and the semantic tier's sentence vectors (table ``vectors``)
 BASE_SCHEMA = 2  # what a file is saved as; keeping vectors in it makes it schema 3
 READABLE_SCHEMAS = (1,)  # older schemas whose documents are read and analysed again
-ANALYSIS_VERSION = 2  # raise when segmentation, quotations, tokens or terms change
+ANALYSIS_VERSION = 3  # raise when segmentation, quotations, tokens or terms change
 # 2: sentence boundaries at picture credits, elisions and intended line ends (issue 5)
 BUSY_SECONDS = 30.0  # how long a writer waits for another process' transaction
 VECTORS_BUSY_SECONDS = 2.0  # how long a search waits to keep its vectors, then leaves it
@@ -145,6 +145,7 @@ def _span(data: dict[str, Any]) -> Span:
 
 def _quote_from(data: dict[str, Any]) -> Quote:
     speaker_span = data.get("speaker_span")
+    named = data.get("named_speaker")
     return Quote.model_construct(
         start=data["start"],
         end=data["end"],
@@ -155,6 +156,7 @@ def _quote_from(data: dict[str, Any]) -> Quote:
         cue=data.get("cue"),
         speaker_span=_span(speaker_span) if speaker_span is not None else None,
         direct=data.get("direct", True),
+        named_speaker=_span(named) if named is not None else None,
     )
 
 
@@ -681,7 +683,10 @@ class StoredDocuments(Sequence[AnalyzedDocument]):
         return True
 
     def __iter__(self) -> Iterator[AnalyzedDocument]:
-        rows = self._connection().execute(self._select("a.pos < ? ORDER BY a.pos"), (self.total,))
+        with _reading(self.path):  # a damaged page may be read by the query itself
+            rows = self._connection().execute(
+                self._select("a.pos < ? ORDER BY a.pos"), (self.total,)
+            )
         for row in _read_rows(self.path, rows):
             n = row[0]
             cached = self._cache.get(n)
@@ -698,7 +703,10 @@ class StoredDocuments(Sequence[AnalyzedDocument]):
             return
         self.size = max(self.size, self.total)
         show = show_progress(progress, self.total // 1000)
-        rows = self._connection().execute(self._select("a.pos < ? ORDER BY a.pos"), (self.total,))
+        with _reading(self.path):  # a damaged page may be read by the query itself
+            rows = self._connection().execute(
+                self._select("a.pos < ? ORDER BY a.pos"), (self.total,)
+            )
         for row in progress_bar(
             _read_rows(self.path, rows), total=self.total, desc="loading", show=show
         ):
@@ -732,6 +740,7 @@ class StoredDocuments(Sequence[AnalyzedDocument]):
         bounds = np.frombuffer(quote_bounds, dtype=_I4).reshape(-1, 2)
         parts = np.frombuffer(quote_parts, dtype=_I4).reshape(-1, 3)  # quotation, start, end
         first = np.searchsorted(parts[:, 0], np.arange(len(bounds) + 1))
+        _check_tokens(len(doc.text), len(ids), starts, ends)
         _check_spans(len(doc.text), len(ids), table, bounds, parts, first)
         return AnalyzedDocument(
             doc=doc,
@@ -756,6 +765,23 @@ class StoredDocuments(Sequence[AnalyzedDocument]):
                 ),
             },
         )
+
+
+def _check_tokens(length: int, words: int, starts: bytes, ends: bytes) -> None:
+    """Raise ValueError unless a stored document's tokens fit its text of ``length``
+    characters: one start and one end for each of its ``words`` words, in order.
+
+    >>> one = np.array([0], dtype=_I4).tobytes()
+    >>> _check_tokens(5, 1, one, np.array([3], dtype=_I4).tobytes())
+    >>> _check_tokens(5, 1, one, np.array([-9], dtype=_I4).tobytes())
+    Traceback (most recent call last):
+    ValueError: a token span outside its document
+    """
+    a, b = np.frombuffer(starts, dtype=_I4), np.frombuffer(ends, dtype=_I4)
+    if len(a) != words or len(b) != words:
+        raise ValueError("token offsets and words differ in number")
+    if words and (a.min() < 0 or b.max() > length or np.any(a > b)):
+        raise ValueError("a token span outside its document")
 
 
 def _check_spans(

@@ -1218,7 +1218,9 @@ def build_graph(
     # source: every pair found corroborates a weak match between them
     links = {(d.copy, d.source) for d in found}
     families = list(_families(index, links, **run))
-    aliases = speaker_aliases(o.speaker for f in families for o in f if o.speaker is not None)
+    aliases = speaker_aliases(
+        who for f in families for o in f if (who := _source_name(o)) is not None
+    )
     step("building the graph", 3, 4)
     floor = paraphrase_floor()
     for family in families:  # the list grows: see _apart
@@ -1245,9 +1247,10 @@ def build_graph(
             family = [o for o in family if id(o) not in weak]
             if len({o.doc for o in family}) < min_documents:
                 continue
-        speakers = Counter(o.speaker for o in family if o.speaker is not None)
+        # the graph names a description's named source ('the statement' → the ministry)
+        speakers = Counter(who for o in family if (who := _source_name(o)) is not None)
         speaker = (
-            origin.speaker
+            _source_name(origin)
             if origin.speaker is not None
             else (speakers.most_common(1)[0][0] if speakers else None)
         )
@@ -1281,6 +1284,16 @@ def build_graph(
             _add_speaker(graph, aliases[speaker], node, speaker)
     step("done", 4, 4)
     return graph
+
+
+def _source_name(o: _Occurrence) -> str | None:
+    """The speaker a graph names for an occurrence: the named source its quotation's
+    description stands for (:attr:`~quoteprov.Quote.named_speaker`), else its
+    speaker."""
+    quote = o.quote
+    if quote is not None and quote.named_speaker is not None and o.speaker == quote.speaker:
+        return quote.named_speaker.text
+    return o.speaker
 
 
 def _annotate(index: CorpusIndex, reference: _Occurrence, family: Iterable[_Occurrence]) -> None:
@@ -1435,14 +1448,17 @@ class Trace(_Frozen):
         shown = list(self.matches)
         if self.origin is not None and all(m is not self.origin for m in shown):
             shown.append(self.origin)  # left out by a kinds or limit filter
-        aliases = speaker_aliases(m.speaker for m in shown if m.speaker is not None)
+        # the graph names a description's named source ('the statement' → the ministry)
+        aliases = speaker_aliases(
+            who for m in shown if (who := m.named_speaker or m.speaker) is not None
+        )
         origin_doc = "doc:" + self.origin.doc_id if self.origin is not None else None
         _add_quote(
             graph,
             node,
             self.query,
             speaker=(
-                aliases[self.origin.speaker]
+                aliases[self.origin.named_speaker or self.origin.speaker]
                 if self.origin is not None and self.origin.speaker is not None
                 else None
             ),
@@ -1468,8 +1484,9 @@ class Trace(_Frozen):
                 quoted=m.quoted,
                 is_origin=m is self.origin,
             )
-            if new and m.speaker is not None and names_someone(m.speaker):
-                _add_speaker(graph, aliases[m.speaker], node, m.speaker)
+            who = m.named_speaker or m.speaker
+            if new and who is not None and names_someone(who):
+                _add_speaker(graph, aliases[who], node, who)
         return graph
 
 

@@ -631,6 +631,9 @@ def _make_match(
         speaker=quote.speaker if quote is not None else None,
         cue=quote.cue if quote is not None else None,
         quoted=quote is not None,
+        named_speaker=(
+            quote.named_speaker.text if quote is not None and quote.named_speaker else None
+        ),
         changes=changes,
         elided=elided,
         coverage=round(share, 3),

@@ -14,8 +14,13 @@ from __future__ import annotations
 import re
 
 __all__ = [
+    "DOCUMENT_NOUNS",
+    "IDIOM_CUES",
     "NEGATIONS",
     "NUMBER_WORDS",
+    "ORGANISATION_NOUNS",
+    "ROLE_FORMS",
+    "SPOKESPERSON_NOUNS",
     "STOPWORDS",
     "has_digit",
     "is_negation",
@@ -35,6 +40,55 @@ STOPWORDS = frozenset(
 )
 """Words that carry no content for the index.  Negations and numbers are content however
 common: they change what a quotation says."""
+
+DOCUMENT_NOUNS = frozenset(
+    """statement release communique communiqué readout proclamation declaration
+    announcement letter memo memorandum report editorial transcript""".split()
+)
+"""Nouns of a text someone issued: a speaker "the statement" stands for whoever issued
+the statement the text introduced, and another of these nouns in between ("a
+proclamation … the statement") is another text."""
+
+ORGANISATION_NOUNS = frozenset(
+    """ministry department agency office embassy campaign committee commission council
+    government administration party company court bureau authority""".split()
+)
+"""Nouns that end a named organisation ("the Foreign Ministry", "the Clinton campaign"):
+a speaker "the ministry" stands for the one ministry the text names nearby."""
+
+SPOKESPERSON_NOUNS = frozenset(
+    """spokesman spokeswoman spokesperson official representative diplomat aide adviser
+    advisor""".split()
+)
+"""Roles of someone who speaks for an organisation: a speaker "the spokeswoman" stands
+for the spokeswoman the text names nearby ("spokeswoman Maria Zakharova"), or for the
+organisation when the text introduced her without a name ("a spokesperson for the
+Foreign Ministry"); "the official" for any of these."""
+
+ROLE_FORMS = {
+    "president": ("president",),
+    "senator": ("senator", "sen."),
+    "governor": ("governor", "gov."),
+    "representative": ("representative", "rep."),
+    "congressman": ("congressman", "rep."),
+    "congresswoman": ("congresswoman", "rep."),
+    "mayor": ("mayor",),
+    "minister": ("minister",),
+    "secretary": ("secretary",),
+    "ambassador": ("ambassador",),
+    "candidate": ("candidate",),
+    "nominee": ("nominee",),
+    "chairman": ("chairman",),
+    "chairwoman": ("chairwoman",),
+    "judge": ("judge",),
+}
+"""Roles a description speaker may name ("the senator", "the Florida senator"), with the
+forms a name may carry them in ("Sen. Marco Rubio"): the description stands for the one
+person the text names nearby in that role."""
+
+IDIOM_CUES = {"put": "it", "puts": "it"}
+"""Verbs that report speech only with the word that follows them, and that word: 'as
+Ana Ruiz put it, "…"' (the first word in lower case, the second as written)."""
 
 NEGATIONS = frozenset(
     """not no never none nobody nothing neither nor nowhere without cannot n't can't won't

@@ -55,8 +55,15 @@ from collections.abc import Iterator, Sequence
 from typing import NamedTuple
 
 from .._models import Quote, Sentence, Span
+from ._lexicon import (
+    DOCUMENT_NOUNS,
+    IDIOM_CUES,
+    ORGANISATION_NOUNS,
+    ROLE_FORMS,
+    SPOKESPERSON_NOUNS,
+)
 from ._segment import split_sentences
-from ._speakers import SENTENCE_ADVERBS, name_key
+from ._speakers import SENTENCE_ADVERBS, name_key, same_speaker
 
 __all__ = ["UNCLOSED_MIN_WORDS", "extract_quotes"]
 
@@ -72,8 +79,9 @@ _WRAPPED_LINES = 6  # lines after the first a hard-wrapped paragraph may take in
 # ---------------------------------------------------------------------------- marks
 
 _BREAKS = "\n\r\x0b\x0c\x1c\x1d\x1e\x85\u2028\u2029"
-# two apostrophes and two backticks are double marks in ASCII text: ``so'' and ''so''
-_MARK = re.compile(f"''|``|[\"'“”‘’‛«»„‚「」『』‹›{_BREAKS}]")
+# two apostrophes and two backticks are double marks in ASCII text: ``so'' and ''so'';
+# three right after a word close a single then a double quotation: ''He said, 'No,'''
+_MARK = re.compile(f"(?<=[^\\s'])'(?='')|''|``|[\"'“”‘’‛«»„‚「」『』‹›{_BREAKS}]")
 _QUOTE_CHARS = "\"'“”‘’‛«»„‚「」『』‹›`"
 _CLOSERS = {
     '"': ('"', "”"),  # straight and curly marks get mixed: "…” and “…"
@@ -521,6 +529,9 @@ def _cue_at(toks: list[_Tok], i: int) -> int:
         return 2 if nxt == "to" else 0
     if tok.low in _POINT:
         return 2 if nxt == "out" else 0
+    if tok.low in IDIOM_CUES:  # 'as Ana Ruiz put it, "…"', not 'put it on the table'
+        ends = i + 1 < len(toks) and toks[i + 1].trail[:1] in {",", ":"}
+        return 2 if nxt == IDIOM_CUES[tok.low] and ends else 0
     if tok.low in _GO:  # 'She went on: "…"' (not 'went on to')
         return 2 if nxt == "on" and toks[i + 1].trail[:1] in {":", ","} else 0
     if tok.low not in _CUES or tok.core.startswith("Q_"):
@@ -565,7 +576,15 @@ def _speaker_part(np: list[_Tok]) -> list[_Tok]:
         return run[titles[-1] + 1 :]
     if k > 0 and np[k - 1].low in _ROLES:
         return run
+    if k >= 2 and np[0].low in _ARTICLES and all(_adjective(t) for t in np[1:k]):
+        return run  # 'an angry Ana Ruiz': the name, not how the writer saw her
     return np
+
+
+def _adjective(tok: _Tok) -> bool:
+    """Whether a word in lower case before a name may describe it ('an angry Ana Ruiz'),
+    not make it the object of a role ('a spokesman for the Port Authority')."""
+    return tok.core.islower() and tok.low not in _PREPOSITIONS and tok.low not in _ROLES
 
 
 def _capitals_from(words: Sequence[_Tok]) -> int:
@@ -630,16 +649,20 @@ def _ends_sentence(tok: _Tok) -> bool:
 
 def _skip_fillers(toks: list[_Tok], k: int, lo: int = 0) -> int:
     """Step back over auxiliaries and adverbs before a cue: 'has also', 'further', and
-    over 'went on to' ('X went on to say')."""
+    over 'went on to' ('X went on to say'); never over a comma, which ends a
+    parenthetical rather than a filler ('X, in a statement on Thursday, said')."""
     if k - 3 >= lo and [t.low for t in toks[k - 2 : k]] == ["on", "to"]:
         k -= 3 if toks[k - 3].low in _GO else 0
-    while k > lo and (
-        toks[k - 1].low in _FILLERS
-        or toks[k - 1].low in _TIME
-        or (toks[k - 1].low.endswith("ly") and not _is_cap(toks[k - 1]))  # not 'Kelly said'
-    ):
+    while k > lo and _filler(toks[k - 1]):
         k -= 1
     return k
+
+
+def _filler(tok: _Tok) -> bool:
+    if _breaks_clause(tok):
+        return False
+    # an adverb in -ly, not a name: 'Kelly said'
+    return tok.low in _FILLERS or tok.low in _TIME or (tok.low.endswith("ly") and not _is_cap(tok))
 
 
 def _after(text: str, toks: list[_Tok]) -> _Attribution | None:
@@ -666,15 +689,66 @@ def _after(text: str, toks: list[_Tok]) -> _Attribution | None:
         np = toks[i:k]
         commas = [c for c in range(i, k - 1) if "," in toks[c].trail]
         if commas:  # only 'X, the spokesman, said' may hold commas
-            if len(commas) > 1 or "," not in toks[k - 1].trail:
-                return None
+            if "," not in toks[k - 1].trail:
+                continue  # a verb inside the appositive: 'X, who has proposed …, said'
             head, appositive = toks[i : commas[0] + 1], toks[commas[0] + 1 : k]
             named = all(_is_cap(t) or t.low in _PARTICLES for t in appositive)
-            # 'his wife, Gabriela Lazar, wrote': the name; 'Ki Hong, 33, said': the head
-            np = appositive if named and not _is_cap(head[-1]) else head
+            if len(commas) > 1 and not _plausible_subject(head):
+                return None
+            # 'his wife, Gabriela Lazar, wrote': the name; 'Ki Hong, 33, said': the head;
+            # 'Ana Ruiz, 67, a nurse in Allentown, Pa., said': the name before it all
+            np = appositive if named and len(commas) == 1 and not _is_cap(head[-1]) else head
         found = _make(np, _cue_text(text, toks, j, n))
         if found is None and toks[j].low in _NOUNISH:
             continue  # '"…," several states said'
+        return found._replace(end=toks[j + n - 1].end) if found else None
+    return None
+
+
+def _past_verb(toks: list[_Tok], j: int) -> int:
+    """Number of tokens of a verb of any meaning at ``toks[j]`` that may close a
+    reporting clause after a quotation: a past form in lower case ('barked', 'fumed',
+    'scoffed') or a verb with 'back' ('shot back', 'fired back'); 0 when there is none."""
+    tok = toks[j]
+    if not tok.core.islower() or not tok.core.isalpha() or tok.lead:
+        return 0
+    if j + 1 < len(toks) and toks[j + 1].low == "back" and not tok.trail:
+        return 2
+    if len(tok.low) > 4 and tok.low.endswith("ed") and tok.low not in _PARTICIPLE_AUX:
+        return 1
+    return 0
+
+
+def _after_verb(text: str, toks: list[_Tok]) -> _Attribution | None:
+    """A reporting clause with a verb no cue list holds, right after a quotation that
+    ends open ('"…," Trump shot back.', '"…!" beamed Ana Ruiz.'): a quotation closed
+    by a comma leaves its sentence to the clause that says who spoke, whatever its
+    verb."""
+    i = 0
+    while i < len(toks) and not toks[i].core and not toks[i].trail.strip(",—–―-"):
+        i += 1
+    if i >= len(toks) or toks[i].lead.strip(",—–―-") or not toks[i].core:
+        return None
+    n = _past_verb(toks, i)
+    if n:  # inverted: '"…!" beamed Ana Ruiz of Madison'
+        np = _forward_np(toks, i + n)
+        if not np or not _is_cap(np[0]):
+            return None
+        found = _make(np, _cue_text(text, toks, i, n))
+        return found._replace(end=max(found.end, toks[i + n - 1].end)) if found else None
+    for j in range(i + 1, min(len(toks), i + 7)):
+        prev = toks[j - 1]
+        if not prev.core or prev.core.startswith("Q_") or _ends_sentence(prev):
+            return None
+        if _breaks_clause(prev):
+            return None
+        n = _past_verb(toks, j)
+        if not n:
+            continue
+        np = toks[i:j]
+        if not (_is_cap(np[0]) or np[0].low in _ARTICLES or np[0].low in _SPEAKING_PRONOUNS):
+            return None
+        found = _make(np, _cue_text(text, toks, j, n))
         return found._replace(end=toks[j + n - 1].end) if found else None
     return None
 
@@ -706,7 +780,29 @@ def _plausible_subject(seg: list[_Tok]) -> bool:
         and _is_cap(seg[0])
         and seg[0].low not in _ADVERBIAL
         and not seg[0].low.endswith("ly")
+        and not _participial(seg)
     )
+
+
+def _participial(seg: Sequence[_Tok]) -> bool:
+    """Whether words open with a participle phrase, no name: 'Speaking at a rally',
+    'Reached by phone' (but 'Irving Kristol')."""
+    return len(seg) > 1 and seg[0].low.endswith(("ing", "ed")) and not _is_cap(seg[1])
+
+
+def _clause_subject(toks: list[_Tok]) -> list[_Tok]:
+    """The subject of the last clause of ``toks`` (a clause ends at a comma), when a verb
+    in lower case follows it: 'Speaking in Salem, N.H., Trump went after Bush,' →
+    Trump; [] when that clause opens with no such subject."""
+    cut = max((c + 1 for c in range(len(toks) - 1) if _breaks_clause(toks[c])), default=0)
+    subject = _subject(toks[cut:])
+    k = cut + len(subject)
+    if not subject or k >= len(toks) or subject[-1].trail.strip() or _participial(subject):
+        return []
+    verb = toks[k]
+    if not verb.core.islower() or verb.low in _BOUNDARY or verb.low in _PREPOSITIONS:
+        return []
+    return subject
 
 
 def _subject(toks: list[_Tok]) -> list[_Tok]:
@@ -788,19 +884,22 @@ def _clause(text: str, toks: list[_Tok], j: int, n: int) -> _Attribution | None:
     following = _forward_np(toks, j + n)
     if (
         not np
+        and not participle  # 'telling reporters, "…"': an addressee; inversion takes a finite verb
         and following
         and j + n + len(following) == len(toks)
         and following[-1].trail[:1] in {",", ":"}
-        and (k == 0 or "," in toks[k - 1].trail)
+        and (k == 0 or ("," in toks[k - 1].trail and not _subject_before(toks, k)))
     ):
-        return _make(following, cue)  # 'Continued Stone:', 'But, said Solovey,'
+        # 'Continued Stone:', 'But, said Solovey,'; not 'X, who …, told POLITICO,'
+        return _make(following, cue)
     if k == 0:
         return None
     if not np and participle and _cue_at(toks, k - 1):
         found = _before(text, toks[:k])  # 'Spicer said, adding, "…"'
         return found._replace(cue=cue) if found else None
     if not np and participle:
-        return _make(_subject(toks), cue)  # '..., asserting that "…"': the subject
+        # '..., asserting that "…"': the subject of the clause the participle hangs on
+        return _make(_clause_subject(toks[:k]) or _subject(toks), cue)
     if not np and toks[k - 1].low in {"and", "but"}:  # 'he laughed and said, "…"'
         return _make(_subject(_backward_np(toks, k - 1)) or _subject(toks), cue)
     if not np and toks[k - 1].low == "who" and k > 1 and "," in toks[k - 2].trail:
@@ -812,9 +911,18 @@ def _clause(text: str, toks: list[_Tok], j: int, n: int) -> _Attribution | None:
         comma = _appositive_comma(toks, k)
     if comma >= 0:
         prior = _backward_np(toks, comma + 1, keep_last=True)
-        if _plausible_subject(prior):
+        opens = comma + 1 - len(prior)  # the subject opens its sentence or clause, not
+        free = opens == 0 or _breaks_clause(toks[opens - 1])  # 'with A and B, the host said'
+        if _plausible_subject(prior) and (free or not np):
             return _make(prior, cue)
     return _make(np, cue)
+
+
+def _subject_before(toks: list[_Tok], k: int) -> bool:
+    """Whether a subject ends with an appositive right before ``toks[k]``: 'Dick Dever,
+    who was on the slate, told …'."""
+    comma = _appositive_comma(toks, k)
+    return comma >= 0 and _plausible_subject(_backward_np(toks, comma + 1, keep_last=True))
 
 
 def _colon(text: str, toks: list[_Tok]) -> _Attribution | None:
@@ -846,8 +954,12 @@ def _sentence_subject(toks: list[_Tok]) -> _Attribution | None:
     verb = toks[k]
     if not verb.core.islower() or verb.low in _BOUNDARY or verb.low in _PREPOSITIONS:
         return None
-    if verb.low in _ARTICLES or verb.low in _DETERMINERS or verb.low in _VERBS:
-        return None  # 'Cuba is "ready"', 'Kim has "no plans"': words about the subject
+    if verb.low in _ARTICLES or verb.low in _DETERMINERS:
+        return None
+    if verb.low in _VERBS and not toks[-1].trail.startswith(":"):
+        # 'Cuba is "ready"', 'Kim has "no plans"': words about the subject; after a
+        # colon the quotation is no predicate ('Kim has since apologized: "…"')
+        return None
     found = _make(subject, None)
     return found._replace(weak=True) if found is not None else None
 
@@ -869,9 +981,10 @@ def _reported(text: str, toks: list[_Tok]) -> _Attribution | None:
         if naming and j == len(toks) - 1:
             return None  # 'what the agency has long dubbed "…"': a name, not words said
         n = _cue_at(toks, j) or (1 if naming else 0)
-        if not n or _noun_use(toks, j) or toks[j].low.endswith("ing"):
+        if not n or _noun_use(toks, j):
             continue
-        found = _clause(text, toks[: j + n], j, n)
+        # 'according to X' names its source after the cue, any other cue before it
+        found = _clause(text, toks if toks[j].low == "according" else toks[: j + n], j, n)
         if found is not None:
             return found._replace(weak=True)
     return None
@@ -998,12 +1111,14 @@ def extract_quotes(text: str, sentences: Sequence[Sentence] | None = None) -> li
 
     quotes: list[Quote] = []
     resolver = _Pronouns(masked, sentences, starts)
+    descriptions = _Descriptions(text, masked, sentences, starts)
     last_sentence = -2  # index of the sentence where the previous quotation ended
     for parts, joint in groups:
         found, alone, s_index, e_index = _attribute(text, masked, sentences, starts, parts)
         speaker: str | None = None
         span: Span | None = None
         cue: str | None = None
+        named: Span | None = None
         attribution = joint or found
         if attribution is not None:
             a, b = attribution.speaker
@@ -1014,6 +1129,8 @@ def extract_quotes(text: str, sentences: Sequence[Sentence] | None = None) -> li
                 speaker = resolver.resolve(speaker.lower(), a)
             elif not attribution.weak:
                 resolver.named(speaker, a)
+            named = descriptions.resolve(span)
+            descriptions.heard(span)
         elif (
             alone
             and quotes
@@ -1022,6 +1139,7 @@ def extract_quotes(text: str, sentences: Sequence[Sentence] | None = None) -> li
         ):
             # a quoted sentence right after a quotation with a speaker continues it
             speaker, span = quotes[-1].speaker, quotes[-1].speaker_span
+            named = quotes[-1].named_speaker
         last_sentence = e_index if e_index >= 0 else -2
         spans = tuple(Span(start=p.start, end=p.end, text=text[p.start : p.end]) for p in parts)
         words = sum(len(_WORD.findall(p.text)) for p in spans)
@@ -1036,6 +1154,7 @@ def extract_quotes(text: str, sentences: Sequence[Sentence] | None = None) -> li
                 cue=cue,
                 speaker_span=span,
                 direct=_direct(text, parts[0], words, span is not None),
+                named_speaker=named,
             )
         )
     return quotes
@@ -1104,6 +1223,8 @@ def _attribute(
         "(",
     }
     found = _after(masked, after) if open_end or starts_sentence else None
+    if found is None and starts_sentence and text[last.end - 1] in ",?!":
+        found = _after_verb(masked, after)  # not '"When X said "…," the crowd cheered'
     found = found or _before(masked, before) or _according_later(masked, in_sentence)
     if found is None and not starts_sentence:
         # a partial quotation inside reported speech: the reporting clause's subject
@@ -1114,6 +1235,9 @@ def _attribute(
         found = (
             _reported(masked, inside) or _trailing(masked, in_sentence) or _sentence_subject(inside)
         )
+    if found is None and starts_sentence:
+        # '"…" for the victory, Sanders said.': the clause ending the sentence
+        found = _trailing(masked, in_sentence)
     if found is None and starts_sentence:
         found = _introduced(masked, sentences, starts, first.open)
     if found is None and starts_sentence:
@@ -1352,3 +1476,312 @@ def _last_stop(toks: list[_Tok]) -> int:
         if tok.trail[:1] in {".", "!", "?"} or tok.core.startswith("Q_"):
             return tok.end
     return -1
+
+
+# ---------------------------------------------------------------------------- descriptions
+
+_DESCRIPTION_SENTENCES = 4  # sentences before a description (or its last link) searched
+_DEFINITE = _words("the this that")
+_SOURCE_PREPOSITIONS = _words("for of from by at")
+_CAPS = r"(?!Q_)[A-Z][\w'’.&-]*"  # a capitalised word, not a quotation's placeholder
+_NAMED_RUN = re.compile(rf"{_CAPS}(?:[ ](?:{_CAPS}|of|for|de|del|von|van|al))*")
+
+
+def _description(speaker: str) -> tuple[str, str] | None:
+    """(head, kind) of a definite description standing for a source ('the statement',
+    'The official', 'the Foreign Ministry spokesman'), or None."""
+    words = speaker.replace("’", "'").split()
+    if not 2 <= len(words) <= 5 or words[0].lower() not in _DEFINITE:
+        return None
+    head = words[-1].lower().strip(_STRIP)
+    if head in DOCUMENT_NOUNS:
+        return head, "document"
+    if head in ORGANISATION_NOUNS:
+        return head, "organisation"
+    if head in SPOKESPERSON_NOUNS or head in ROLE_FORMS:
+        return head, "person"
+    return None
+
+
+_ISSUED = _words("issue issues sent send sends put puts gave give gives wrote write writes")
+
+
+def _article_name(speaker: str) -> bool:
+    """Whether a speaker is a name after 'the': an organisation's ('the State
+    Department', 'the New York Times') or an acronym ('the FBI'), not an epithet ('the
+    Wisconsin Republican', 'the Texan')."""
+    words = speaker.split()
+    if len(words) < 2 or words[0].lower() != "the" or "'" in speaker or "’" in speaker:
+        return False
+    if not all(w[:1].isupper() or w in {"of", "for", "and", "on"} for w in words[1:]):
+        return False
+    last = words[-1].strip(_STRIP)
+    return last.lower() in _ORG_HEADS | ORGANISATION_NOUNS or (len(last) > 1 and last.isupper())
+
+
+def _person_name(words: str) -> bool:
+    """Whether capitalised words may be a person's name: not a day or month ('Friday, a
+    spokesperson said'), not an organisation ('the Foreign Ministry')."""
+    low = [w.lower().strip(_STRIP) for w in words.split()]
+    return (
+        bool(low)
+        and not words.endswith(_POSSESSIVE)  # 'President Bush's son
+        and words[:1].isupper()
+        and bool(name_key(words))
+        and low[0] not in _TIME | _LEADING
+        and low[-1] not in _NOT_LAST
+        and not words.startswith("Q_")
+    )
+
+
+class _Descriptions:
+    """Resolves a description speaker to the named source it stands for (see
+    :attr:`~quoteprov.Quote.named_speaker`), from the sentences just before it.
+
+    * a text ("the statement", "the report") stands for whoever issued the last text of
+      that kind the sentences name: 'X's statement', 'a statement from X', 'X issued a
+      statement', or the speaker of the sentence that introduced it ('In a statement, a
+      spokesperson for the Foreign Ministry argued …' → Foreign Ministry); a definite
+      mention before ('the statement did not mention …') passes the search further
+      back; another kind of text in between ('a proclamation') leaves it unresolved;
+    * an organisation ("the ministry") stands for the one organisation of that noun the
+      sentences name ("North Korea's Foreign Ministry");
+    * a spokesperson ("the spokeswoman", "the official") stands for the one person the
+      sentences name in that role ("spokeswoman Maria Zakharova", "Maria Zakharova, a
+      spokeswoman"), else for the one organisation someone of that role was said to
+      speak for ("a spokesperson for the Foreign Ministry").
+
+    Two different candidates leave the description unresolved: it names no one then.
+    """
+
+    def __init__(
+        self, text: str, masked: str, sentences: Sequence[Sentence], starts: list[int]
+    ) -> None:
+        self.text = text
+        self.masked = masked
+        self.sentences = sentences
+        self.starts = starts
+        self.speakers: list[Span] = []  # speaker spans of earlier quotations
+
+    def heard(self, span: Span | None) -> None:
+        if span is not None:
+            self.speakers.append(span)
+
+    def resolve(self, span: Span) -> Span | None:
+        if _article_name(span.text):
+            # 'the State Department', 'the New York Times', 'the FBI': a name after its article
+            return self._span(span.start + len(span.text) - len(span.text[3:].lstrip()), span.end)
+        found = _description(span.text)
+        if found is None:
+            return self._inside(span)
+        head, kind = found
+        modifiers = span.text.split()[1:-1]
+        if any(w.lower() in {"vice", "deputy"} or w.endswith(_POSSESSIVE) for w in modifiers):
+            return None  # 'the vice president', "the campaign's statement": another's
+        if kind == "document":
+            return self._document(head, span.start)
+        lo = self._window(span.start)
+        if kind == "organisation":
+            return self._single(self._organisations(head, lo, span.start))
+        # 'the Florida senator': one named where the text says Florida
+        places = [w for w in modifiers if w[:1].isupper()]
+        people = [
+            p
+            for p in self._people(head, lo, span.start)
+            if all(
+                w in self.masked[max(0, p.start - 60) : min(p.end + 30, span.start)] for w in places
+            )
+        ]
+        unnamed = re.compile(
+            rf"\b(?:[Aa]n?|[Oo]ne)[ ](?:[\w-]+[ ]){{0,4}}(?i:{self._roles(head)})\b"
+        )
+        later = [m.start() for m in unnamed.finditer(self.masked, lo, span.start)]
+        if people and later and later[-1] > people[-1].end:
+            return None  # '… Adam Schiff said … A senior official said "…," the official said'
+        if people or head not in SPOKESPERSON_NOUNS:
+            return self._single(people)
+        return self._single(self._represented(head, lo, span.start))
+
+    def _inside(self, span: Span) -> Span | None:
+        """The organisation an indefinite spokesperson speaks for, named in the same words
+        ('a spokesperson for the Foreign Ministry', 'a Foreign Ministry spokesman')."""
+        words = [w.lower().strip(_STRIP) for w in span.text.split()]
+        if len(words) < 3 or words[0] not in {"a", "an"}:
+            return None
+        if not any(w in SPOKESPERSON_NOUNS for w in words):
+            return None
+        runs = self._named_runs(span.start, span.end)
+        if not runs or runs[0].text.split()[-1].lower() not in ORGANISATION_NOUNS | _ORG_HEADS:
+            return None
+        return runs[0]
+
+    def _window(self, pos: int) -> int:
+        """Where the search before ``pos`` starts: :data:`_DESCRIPTION_SENTENCES`
+        sentences back."""
+        i = bisect_right(self.starts, pos) - 1
+        return self.sentences[max(0, i - _DESCRIPTION_SENTENCES)].start if i >= 0 else 0
+
+    def _single(self, found: list[Span]) -> Span | None:
+        """The last candidate when all candidates may name one source ('President
+        Barack Obama' … 'President Obama'), else None."""
+        if not found:
+            return None
+        last = found[-1].text
+        same = all(same_speaker(s.text, last) or _key(s.text) == _key(last) for s in found)
+        return found[-1] if same else None
+
+    def _span(self, start: int, end: int) -> Span:
+        last = self.text[start:end].split()[-1:] or [""]
+        if last[0].endswith(".") and "." not in last[0][:-1] and len(last[0]) > 3:
+            end -= 1  # a full stop, not an abbreviation's ('U.S.', 'Jr.')
+        return Span(start=start, end=end, text=self.text[start:end])
+
+    def _named_runs(self, lo: int, hi: int) -> list[Span]:
+        """Runs of capitalised words in ``masked[lo:hi]`` that may name someone, without
+        a leading article or a trailing possessive."""
+        runs = []
+        for m in _NAMED_RUN.finditer(self.masked, lo, hi):
+            a, b = m.start(), m.end()
+            words = m.group().split()
+            while words and (words[0].lower() in _DETERMINERS or words[0].lower() in _LEADING):
+                a += len(words[0]) + 1
+                words = words[1:]
+            while words and words[-1].lower() in _SOURCE_PREPOSITIONS:
+                b -= len(words[-1]) + 1
+                words = words[:-1]
+            if words and words[-1].endswith(".") and "." not in words[-1][:-1]:
+                b -= 1  # a full stop, not an abbreviation's ('U.S.')
+            if words and not words[0].startswith("Q_"):
+                runs.append(self._span(a, b))
+        return runs
+
+    def _organisations(self, head: str, lo: int, hi: int) -> list[Span]:
+        """Named organisations of noun ``head`` ('Foreign Ministry', 'Clinton campaign')."""
+        found = []
+        for m in re.finditer(rf"\b{head}\b", self.masked[lo:hi], re.IGNORECASE):
+            end = lo + m.end()
+            before = [r for r in self._named_runs(max(lo, end - 80), end) if r.end >= end - 1]
+            if before and before[-1].end == end:  # 'the Foreign Ministry'
+                found.append(before[-1])
+            elif before and self.masked[before[-1].end : lo + m.start()].strip() == "":
+                found.append(self._span(before[-1].start, end))  # 'the Clinton campaign'
+        return [s for s in found if name_key(s.text) or s.text[:1].isupper()]
+
+    def _roles(self, head: str) -> str:
+        """A pattern of the words that give someone role ``head``: 'the official' any
+        spokesperson's, 'the senator' 'Sen.' too; never 'Vice President' for 'the
+        president'."""
+        roles: set[str] = set(ROLE_FORMS.get(head, (head,)))
+        if head.startswith("official"):
+            roles = set(SPOKESPERSON_NOUNS)
+        elif head.startswith("spokes"):
+            roles = {r for r in SPOKESPERSON_NOUNS if r.startswith("spokes")}
+        return r"(?<![Vv]ice[ -])(?:" + "|".join(re.escape(r) for r in sorted(roles)) + ")"
+
+    def _people(self, head: str, lo: int, hi: int) -> list[Span]:
+        """People named in role ``head``: 'spokeswoman Maria Zakharova', 'Maria Zakharova,
+        a spokeswoman …'."""
+        roles = self._roles(head)
+        found = []
+        after = re.compile(rf"\b(?i:{roles})s?[ ]+({_CAPS}(?:[ ]{_CAPS}){{0,3}})")
+        for m in after.finditer(self.masked, lo, hi):
+            if _person_name(m.group(1)):
+                found.append(self._span(m.start(1), m.end(1)))
+        before = re.compile(
+            rf"({_CAPS}(?:[ ]{_CAPS}){{0,3}}),[ ](?:a|an|the)[ ](?:[\w-]+[ ]){{0,4}}(?i:{roles})\b"
+        )
+        for m in before.finditer(self.masked, lo, hi):
+            if _person_name(m.group(1)):
+                found.append(self._span(m.start(1), m.end(1)))
+        return sorted(found, key=lambda s: s.start)
+
+    def _represented(self, head: str, lo: int, hi: int) -> list[Span]:
+        """Organisations someone in role ``head`` was said to speak for: 'a spokesperson
+        for the North Korean Foreign Ministry' → North Korean Foreign Ministry."""
+        roles = self._roles(head)
+        pattern = re.compile(
+            rf"\b(?i:{roles})s?[ ](?:for|of|at|from)[ ](?:the[ ])?({_CAPS}(?:[ ]{_CAPS}){{0,5}})"
+        )
+        return [
+            self._span(m.start(1), m.end(1))
+            for m in pattern.finditer(self.masked, lo, hi)
+            if m.group(1)[:1].isupper() and not m.group(1).startswith("Q_")
+        ]
+
+    def _document(self, head: str, pos: int) -> Span | None:
+        """Whoever issued the last text of kind ``head`` named before ``pos``."""
+        nouns = "|".join(sorted(DOCUMENT_NOUNS))
+        while True:
+            lo = self._window(pos)
+            mentions = list(re.finditer(rf"\b({nouns})s?\b", self.masked[lo:pos], re.IGNORECASE))
+            if not mentions:
+                return None
+            m = mentions[-1]
+            if m.group(1).lower() != head:
+                return None  # another text in between: 'a proclamation … the statement'
+            start = lo + m.start()
+            issuer = self._issuer(start, lo + m.end())
+            if issuer is not None:
+                return issuer
+            words = [w.lower() for w in self.masked[max(0, start - 40) : start].split()]
+            if not any(w in _DEFINITE for w in words[-2:]):
+                return None  # 'a statement' with no issuer is a text of no one named
+            pos = start  # 'the statement did not mention …': further back
+
+    def _issuer(self, start: int, end: int) -> Span | None:
+        """The named source of the text mentioned at ``masked[start:end]``, from its
+        sentence: 'X's statement', 'a statement from X', 'X issued a statement', or the
+        speaker of the clause the mention is an adjunct of ('X said in a statement', 'In
+        a statement, X said')."""
+        s_lo, s_hi, _ = _bounds(self.sentences, self.starts, start)
+        if s_lo < 0:
+            return None
+        words = self.masked[max(s_lo, start - 60) : start].split()[-3:]
+        owner = [i for i, w in enumerate(words) if w.endswith(_POSSESSIVE)]
+        if owner and all(w.islower() for w in words[owner[-1] + 1 :]):
+            # "North Korea's statement", "Trump's written statement"; "the campaign's
+            # statement" is no one's named
+            runs = self._named_runs(max(s_lo, start - 60), start)
+            if runs and self.masked[runs[-1].end : runs[-1].end + 2] in {"'s", "’s"}:
+                return runs[-1]
+            return None
+        m = re.match(r"\s+(?:from|by|of)\s+(?:the\s+)?", self.masked[end : end + 20])
+        if m:
+            after = self._named_runs(end + m.end(), min(s_hi, end + m.end() + 80))
+            if after and after[0].start == end + m.end():
+                return after[0]  # 'a statement from the Foreign Ministry'
+        before = _tokens(self.masked, s_lo, start)
+        k = len(before)
+        while k > 0 and before[k - 1].core.islower() and not _breaks_clause(before[k - 1]):
+            k -= 1
+            if before[k].low.endswith("ed") or before[k].low in _ISSUED:
+                # 'Cook provided a written statement', 'X issued the following statement'
+                verb = _skip_fillers(before, k)
+                subject = before[_capitals_from(before[:verb]) : verb]  # 'The Times said Cook'
+                cut = [i + 1 for i, t in enumerate(subject[:-1]) if _breaks_clause(t)]
+                subject = subject[cut[-1] :] if cut else subject  # 'In Washington, Obama'
+                if subject and _named(" ".join(t.core for t in subject)):
+                    return self._source_of(self._span(subject[0].start, subject[-1].end))
+                break
+        for span in reversed(self.speakers):
+            if s_lo <= span.start < s_hi:
+                return self._source_of(span)
+        toks = _tokens(self.masked, s_lo, s_hi)
+        adjunct = bool(before) and before[0].low in _PREPOSITIONS  # 'In a statement, X said'
+        for j in range(len(toks)):
+            n = _cue_at(toks, j)
+            if n and not _noun_use(toks, j) and (adjunct or toks[j].end <= start):
+                clause = toks if toks[j].low == "according" else toks[: j + n]
+                said = _clause(self.masked, clause, j, n)
+                if said is not None:  # not 'a written statement'
+                    return self._source_of(self._span(*said.speaker))
+        return None
+
+    def _source_of(self, span: Span) -> Span | None:
+        """The named source in a speaker's words: the name itself, or the organisation of
+        a description ('a spokesperson for the Foreign Ministry')."""
+        if _named(span.text):
+            return span
+        # 'a spokesperson for the Foreign Ministry', 'a Foreign Ministry spokesperson'
+        runs = self._named_runs(span.start, span.end)
+        return runs[0] if runs else None
