@@ -1,4 +1,4 @@
-"""The word lists that matching relies on, defined once: stopwords, negations, numbers.
+"""The word lists, defined once: stopwords, negations, numbers, titles, roles, reporting verbs.
 
 Words are in comparison form (:func:`quoteprov.text._normalize.tokenize`'s ``norm``: folded,
 straight apostrophes).
@@ -14,15 +14,24 @@ from __future__ import annotations
 import re
 
 __all__ = [
+    "CUE_VERBS",
     "DOCUMENT_NOUNS",
     "IDIOM_CUES",
     "NEGATIONS",
+    "NOUNISH_CUES",
     "NUMBER_WORDS",
+    "ORGANISATION_HEADS",
     "ORGANISATION_NOUNS",
+    "POINT_FORMS",
+    "REPORTING_VERBS",
+    "ROLES",
     "ROLE_FORMS",
+    "SENTENCE_ADVERBS",
     "SPOKESPERSON_NOUNS",
     "STOPWORDS",
+    "TITLES",
     "has_digit",
+    "inflect",
     "is_negation",
     "is_number",
     "number_value",
@@ -142,3 +151,107 @@ def number_value(word: str) -> str:
     if _DIGIT.search(word):
         return word.replace(",", "")
     return _SPELLED.get(word, word)
+
+
+def _words(spaced: str) -> frozenset[str]:
+    return frozenset(spaced.split())
+
+
+# -- people and bodies ----------------------------------------------------------------------
+
+TITLES = _words(
+    """president vice prime minister secretary senator sen rep representative congressman
+    congresswoman gov governor mayor chancellor premier ambassador director chairman
+    chairwoman chair leader general gen col lt capt sgt adm dr mr mrs ms mx prof professor
+    judge justice pope king queen prince princess sheikh chief ceo spokesman spokeswoman
+    spokesperson commissioner deputy comrade rev"""
+)
+"""Titles and offices before a person's name ('President', 'Sen.', 'Dr'), folded."""
+
+ROLES = TITLES | _words(
+    """official officials adviser advisor aide analyst attorney lawyer candidate nominee
+    economist strategist manager founder editor correspondent reporter envoy head member
+    prosecutor activist researcher expert diplomat host author columnist anchor"""
+)
+"""What a speaker may be described as: a title, or a role ('an aide', 'the analyst')."""
+
+ORGANISATION_HEADS = _words(
+    """ministry department house office agency council committee party government
+    commission court police army times post news network service bureau administration
+    embassy campaign group union assembly foundation institute university association
+    company corporation board senate congress parliament"""
+)
+"""Last words of a body's name ('the Foreign Ministry', 'the White House')."""
+
+SENTENCE_ADVERBS = _words(
+    """then meanwhile however but and also still now later earlier yesterday today tonight
+    tomorrow so yet thus instead nevertheless nonetheless moreover furthermore besides
+    separately afterwards afterward finally eventually again indeed likewise similarly"""
+)
+"""Sentence adverbs a name taken from the start of a sentence may still carry
+('Meanwhile Bob Lee told reporters')."""
+
+
+# -- reporting verbs --------------------------------------------------------------------------
+
+_IRREGULAR = {
+    "say": "says said saying",
+    "tell": "tells told telling",
+    "write": "writes wrote written writing",
+    "speak": "speaks spoke spoken speaking",
+    "read": "reads reading",
+}
+_REGULAR = _words(
+    """add argue assert declare tweet post note explain insist claim warn stress emphasize
+    emphasise continue conclude reply respond ask announce acknowledge accuse denounce comment
+    remark urge recall admit confirm deny reiterate vow report suggest predict caution complain
+    counter concede contend observe maintain boast joke quip shout yell whisper scream exclaim
+    testify promise pledge threaten allege agree lament wonder demand proclaim affirm reveal
+    disclose retort muse recount interject advise propose recommend question condemn criticize
+    criticise praise decry hail mock quote cite lambaste charge answer chant"""
+)
+_DOUBLED = _words("admit quip regret")  # admitted, quipped
+
+
+def inflect(base: str) -> set[str]:
+    """A regular verb's forms: base, third person, past and present participle.
+
+    >>> sorted(inflect("deny")), sorted(inflect("quip"))
+    (['denied', 'denies', 'deny', 'denying'], ['quip', 'quipped', 'quipping', 'quips'])
+    """
+    if base.endswith("e"):
+        return {base, base + "s", base + "d", base[:-1] + "ing"}
+    if base.endswith("y") and base[-2] not in "aeiou":
+        return {base, base[:-1] + "ies", base[:-1] + "ied", base + "ing"}
+    stem = base + base[-1] if base in _DOUBLED else base
+    plural = base + ("es" if base.endswith(("s", "sh", "ch", "x", "z")) else "s")
+    return {base, plural, stem + "ed", stem + "ing"}
+
+
+CUE_VERBS = frozenset(
+    {form for base in _REGULAR for form in inflect(base)}
+    | {form for base, forms in _IRREGULAR.items() for form in [base, *forms.split()]}
+    | _words("states stated stating")  # not "state": "a failed state"
+)
+"""Verbs that introduce direct speech ('said', 'tweeted', 'warns'), every form."""
+POINT_FORMS = _words("point points pointed pointing")  # "pointed out"
+# verbs of a reporting clause around a partial quotation, never cues of direct speech
+# ('a group called "…"' names a group): 'X called it "…"', 'X described the plan as "…"'
+REPORTING_VERBS = frozenset(
+    {
+        form
+        for base in _words(
+            """call describe refer label dub brand term characterize characterise think
+            believe feel vow hope tout slam blast dismiss defend"""
+        )
+        for form in inflect(base)
+    }
+    | _words("dubbed labelled referred branded thought felt")
+)
+# forms as often nouns as verbs: cues only in lower case right after a name or a pronoun
+NOUNISH_CUES = _words(
+    """post posts report reports note notes comment comments remark remarks claim claims
+    counter counters promise promises pledge pledges joke jokes stress demand demands
+    reply replies vow vows tweet tweets charge charges point points states question
+    questions quote quotes praise hail mock answer answers"""
+)

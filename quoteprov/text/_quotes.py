@@ -56,14 +56,22 @@ from typing import NamedTuple
 
 from .._models import Quote, Sentence, Span
 from ._lexicon import (
+    CUE_VERBS,
     DOCUMENT_NOUNS,
     IDIOM_CUES,
+    NOUNISH_CUES,
+    ORGANISATION_HEADS,
     ORGANISATION_NOUNS,
+    POINT_FORMS,
+    REPORTING_VERBS,
     ROLE_FORMS,
+    ROLES,
+    SENTENCE_ADVERBS,
     SPOKESPERSON_NOUNS,
+    TITLES,
 )
 from ._segment import split_sentences
-from ._speakers import SENTENCE_ADVERBS, name_key, same_speaker
+from ._speakers import name_key, same_speaker
 
 __all__ = ["UNCLOSED_MIN_WORDS", "extract_quotes"]
 
@@ -364,61 +372,6 @@ def _words(spaced: str) -> frozenset[str]:
     return frozenset(spaced.split())
 
 
-_IRREGULAR = {
-    "say": "says said saying",
-    "tell": "tells told telling",
-    "write": "writes wrote written writing",
-    "speak": "speaks spoke spoken speaking",
-    "read": "reads reading",
-}
-_REGULAR = _words(
-    """add argue assert declare tweet post note explain insist claim warn stress emphasize
-    emphasise continue conclude reply respond ask announce acknowledge accuse denounce comment
-    remark urge recall admit confirm deny reiterate vow report suggest predict caution complain
-    counter concede contend observe maintain boast joke quip shout yell whisper scream exclaim
-    testify promise pledge threaten allege agree lament wonder demand proclaim affirm reveal
-    disclose retort muse recount interject advise propose recommend question condemn criticize
-    criticise praise decry hail mock quote cite lambaste charge answer chant"""
-)
-_DOUBLED = _words("admit quip regret")  # admitted, quipped
-
-
-def _inflect(base: str) -> set[str]:
-    if base.endswith("e"):
-        return {base, base + "s", base + "d", base[:-1] + "ing"}
-    if base.endswith("y") and base[-2] not in "aeiou":
-        return {base, base[:-1] + "ies", base[:-1] + "ied", base + "ing"}
-    stem = base + base[-1] if base in _DOUBLED else base
-    plural = base + ("es" if base.endswith(("s", "sh", "ch", "x", "z")) else "s")
-    return {base, plural, stem + "ed", stem + "ing"}
-
-
-_CUES = frozenset(
-    {form for base in _REGULAR for form in _inflect(base)}
-    | {form for base, forms in _IRREGULAR.items() for form in [base, *forms.split()]}
-    | _words("states stated stating")  # not "state": "a failed state"
-)
-_POINT = _words("point points pointed pointing")  # "pointed out"
-# verbs of a reporting clause around a partial quotation, never cues of direct speech
-# ('a group called "…"' names a group): 'X called it "…"', 'X described the plan as "…"'
-_REPORTING = frozenset(
-    {
-        form
-        for base in _words(
-            """call describe refer label dub brand term characterize characterise think
-            believe feel vow hope tout slam blast dismiss defend"""
-        )
-        for form in _inflect(base)
-    }
-    | _words("dubbed labelled referred branded thought felt")
-)
-# forms as often nouns as verbs: cues only in lower case right after a name or a pronoun
-_NOUNISH = _words(
-    """post posts report reports note notes comment comments remark remarks claim claims
-    counter counters promise promises pledge pledges joke jokes stress demand demands
-    reply replies vow vows tweet tweets charge charges point points states question
-    questions quote quotes praise hail mock answer answers"""
-)
 _PARTICIPLE_AUX = _words("is was were are be been being")
 _FILLERS = _words(
     """has have had will would could did does do may might can should must also further
@@ -456,25 +409,11 @@ _ADVERBIAL = (
 )
 # sentence adverbs that open a sentence before its subject and are no part of a name:
 # 'Meanwhile Bob Lee told reporters', 'Then John Roe answered'
+# 'Secretary of State X': "state" is a title only here, where a name follows
+_TITLES = TITLES | _words("state")
+_ROLES = ROLES | _TITLES
+_ORG_HEADS = ORGANISATION_HEADS
 _LEADING = SENTENCE_ADVERBS | _words("monday tuesday wednesday thursday friday saturday sunday")
-_TITLES = _words(
-    """president vice prime minister secretary senator sen rep representative congressman
-    congresswoman gov governor mayor chancellor premier ambassador director chairman
-    chairwoman chair leader general gen col lt capt sgt adm dr mr mrs ms mx prof professor
-    judge justice pope king queen prince princess sheikh chief ceo spokesman spokeswoman
-    spokesperson commissioner deputy comrade state rev"""
-)
-_ROLES = _TITLES | _words(
-    """official officials adviser advisor aide analyst attorney lawyer candidate nominee
-    economist strategist manager founder editor correspondent reporter envoy head member
-    prosecutor activist researcher expert diplomat host author columnist anchor"""
-)
-_ORG_HEADS = _words(
-    """ministry department house office agency council committee party government
-    commission court police army times post news network service bureau administration
-    embassy campaign group union assembly foundation institute university association
-    company corporation board senate congress parliament"""
-)
 _NOT_LAST = _ORG_HEADS | _ROLES  # a run of capitals ending so names a body or a role
 _PARTICLES = _words("de da del della der di du van von bin ibn al el la le y dos das")
 _STRIP = "\"'“”‘’‛«»„‚「」『』‹›()[]{}<>.,;:!?—–―-…*•"
@@ -527,16 +466,16 @@ def _cue_at(toks: list[_Tok], i: int) -> int:
     nxt = toks[i + 1].low if i + 1 < len(toks) and not tok.trail else ""
     if tok.low == "according":
         return 2 if nxt == "to" else 0
-    if tok.low in _POINT:
+    if tok.low in POINT_FORMS:
         return 2 if nxt == "out" else 0
     if tok.low in IDIOM_CUES:  # 'as Ana Ruiz put it, "…"', not 'put it on the table'
         ends = i + 1 < len(toks) and toks[i + 1].trail[:1] in {",", ":"}
         return 2 if nxt == IDIOM_CUES[tok.low] and ends else 0
     if tok.low in _GO:  # 'She went on: "…"' (not 'went on to')
         return 2 if nxt == "on" and toks[i + 1].trail[:1] in {":", ","} else 0
-    if tok.low not in _CUES or tok.core.startswith("Q_"):
+    if tok.low not in CUE_VERBS or tok.core.startswith("Q_"):
         return 0
-    if tok.low in _NOUNISH and not tok.core.islower():
+    if tok.low in NOUNISH_CUES and not tok.core.islower():
         return 0
     return 1
 
@@ -699,7 +638,7 @@ def _after(text: str, toks: list[_Tok]) -> _Attribution | None:
             # 'Ana Ruiz, 67, a nurse in Allentown, Pa., said': the name before it all
             np = appositive if named and len(commas) == 1 and not _is_cap(head[-1]) else head
         found = _make(np, _cue_text(text, toks, j, n))
-        if found is None and toks[j].low in _NOUNISH:
+        if found is None and toks[j].low in NOUNISH_CUES:
             continue  # '"…," several states said'
         return found._replace(end=toks[j + n - 1].end) if found else None
     return None
@@ -842,7 +781,7 @@ def _appositive_comma(toks: list[_Tok], end: int) -> int:
 def _noun_use(toks: list[_Tok], j: int) -> bool:
     """Whether a cue that is as often a noun ("claims", "post") is one here: it is a verb
     only right after a name or a pronoun, not in "a Twitter post", "dismissing claims"."""
-    if toks[j].low not in _NOUNISH:
+    if toks[j].low not in NOUNISH_CUES:
         return False
     np = _backward_np(toks, _skip_fillers(toks, j))
     return not _np_ok(np) or len(np) > 4 or not (_is_cap(np[0]) or np[0].low in _SPEAKING_PRONOUNS)
@@ -966,7 +905,7 @@ def _sentence_subject(toks: list[_Tok]) -> _Attribution | None:
 
 def _naming(tok: _Tok) -> bool:
     """Whether a word is a reporting verb of indirect speech ('called', 'described')."""
-    return tok.low in _REPORTING and tok.core.islower() and not tok.lead
+    return tok.low in REPORTING_VERBS and tok.core.islower() and not tok.lead
 
 
 def _reported(text: str, toks: list[_Tok]) -> _Attribution | None:
@@ -1189,7 +1128,7 @@ def _direct(text: str, first: _Segment, words: int, attributed: bool) -> bool:
         start -= 1
         if k - start > _CUE_CHARS:
             return False
-    return text[start:k].strip(_STRIP).lower() in _CUES
+    return text[start:k].strip(_STRIP).lower() in CUE_VERBS
 
 
 def _attribute(
@@ -1430,8 +1369,10 @@ _MENTIONS_MAX = 64  # earlier speakers a pronoun may refer to, most recent first
 _WINDOW_CHARS = 600  # characters before a pronoun searched for the names it may refer to
 _POSSESSIVE = ("'s", "’s", "s'", "s’")
 _REFLEXIVE = _words("himself herself")
-_VERBISH = _CUES | _FILLERS | _PARTICIPLE_AUX  # after a subject: 'Kim has', 'Kim says'
-_VERBS = _CUES | _PARTICIPLE_AUX | _words("has have had will would could can did does might must")
+_VERBISH = CUE_VERBS | _FILLERS | _PARTICIPLE_AUX  # after a subject: 'Kim has', 'Kim says'
+_VERBS = (
+    CUE_VERBS | _PARTICIPLE_AUX | _words("has have had will would could can did does might must")
+)
 
 
 def _key(name: str) -> tuple[str, ...]:

@@ -30,33 +30,25 @@ from __future__ import annotations
 from collections import Counter, defaultdict
 from collections.abc import Iterable
 
+from ._lexicon import SENTENCE_ADVERBS, TITLES
 from ._normalize import fold
 
 __all__ = [
-    "SENTENCE_ADVERBS",
     "name_key",
     "names_someone",
     "same_speaker",
     "speaker_aliases",
 ]
 
-_TITLES = frozenset(
-    """president vice prime minister secretary senator sen rep representative congressman
-    congresswoman gov governor mayor chancellor premier ambassador director chairman
-    chairwoman chair leader general gen col lt capt sgt adm dr mr mrs ms mx prof professor
-    judge justice pope king queen prince princess sheikh chief ceo spokesman spokeswoman
-    spokesperson commissioner deputy comrade rev first former foreign ministry cuban
-    supreme sir dame lord lady""".split()
-)
 _NOT_NAMES = frozenset(
     """he she they it we i you the a an this that these those his her their its our my
     some several many officials sources source statement""".split()
 )
-# sentence adverbs a name taken from the start of a sentence may still carry
-SENTENCE_ADVERBS = frozenset(
-    """then meanwhile however but and also still now later earlier yesterday today tonight
-    tomorrow so yet thus instead nevertheless nonetheless moreover furthermore besides
-    separately afterwards afterward finally eventually again indeed likewise similarly""".split()
+
+# words that lead a speaker's name and are no part of it: 'Former President X', 'Sir X',
+# 'Cuban President X'
+_TITLES = TITLES | frozenset(
+    "first former foreign ministry cuban supreme sir dame lord lady".split()
 )
 
 
