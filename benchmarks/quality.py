@@ -976,15 +976,15 @@ def confidence_section(families_side: str = "report", msrp_side: str = "report")
         print(f"note: {DATA / 'polnear'} absent; confidence on families skipped")
     else:
         corpus, docs = loaded
-        counts = {w: [0, 0] for w in qp.models.CONFIDENCE_WORDS}
+        counts = {w: [0, 0] for w in qp._models.CONFIDENCE_WORDS}
         for family in (f for f in quotation_families(docs) if f.side == families_side):
             surest: dict[str, int] = {}
             for m in qp.trace_quote(family.query, corpus).matches:
-                rank = qp.models.CONFIDENCE_WORDS.index(m.confidence)
+                rank = qp._models.CONFIDENCE_WORDS.index(m.confidence)
                 surest[m.doc_id] = min(rank, surest.get(m.doc_id, rank))
             for doc_id, rank in surest.items():
-                counts[qp.models.CONFIDENCE_WORDS[rank]][0] += 1
-                counts[qp.models.CONFIDENCE_WORDS[rank]][1] += doc_id in family.holders
+                counts[qp._models.CONFIDENCE_WORDS[rank]][0] += 1
+                counts[qp._models.CONFIDENCE_WORDS[rank]][1] += doc_id in family.holders
         for word, (n, right) in counts.items():
             precision = _f(right / n) if n else "-"
             out.append(Row(f"confidence, families ({families_side})", word, precision, n=str(n)))
@@ -995,7 +995,7 @@ def confidence_section(families_side: str = "report", msrp_side: str = "report")
     rows = read_msrp(path)
     pool = msrp_pool(rows)
     index = CorpusIndex.for_corpus(pool.corpus)
-    tally = {w: [0, 0] for w in qp.models.CONFIDENCE_WORDS}
+    tally = {w: [0, 0] for w in qp._models.CONFIDENCE_WORDS}
     for r in rows:
         if msrp_split(r) != msrp_side or r[3] == r[4]:
             continue

@@ -47,7 +47,7 @@ from collections.abc import Iterable, Sequence
 from collections.abc import Set as AbstractSet
 from dataclasses import dataclass, field, replace
 from itertools import pairwise
-from typing import Any, cast
+from typing import TYPE_CHECKING, Any, cast
 
 import numpy as np
 from rapidfuzz import fuzz
@@ -60,6 +60,9 @@ from ..text._analysis import AnalyzedDocument, content_stems, content_terms, wor
 from ..text._lexicon import is_negation, is_number, number_value
 from ..text._normalize import NumberedWords, Token, tokenize
 from ._index import CorpusIndex, distinct
+
+if TYPE_CHECKING:
+    from ._semantic import Encoder
 from ._scorer import (
     PARAPHRASE_MIN,
     Side,
@@ -78,11 +81,14 @@ __all__ = [
     "PARAPHRASE_COVERAGE",
     "PARAPHRASE_MIN",
     "PARTIAL_COVERAGE",
+    "Symbols",
     "candidate_rows",
     "coverage",
     "find_matches",
+    "is_full",
     "is_occurrence",
     "match_passage",
+    "new_symbols",
     "paraphrase_score",
 ]
 
@@ -217,6 +223,8 @@ class Query:
     tokens: list[Token]
     terms: Counter[str]
     vector: Any = None  # the query's sentence embedding when the semantic tier is on
+    # the sentence embeddings of the corpus it is matched in (rows of its index), with it
+    vectors: Any = None
     # where the query writes an ellipsis between two words: the index of the word after it
     breaks: tuple[int, ...] = ()
     cache: dict[object, object] = field(default_factory=dict, repr=False, compare=False)
@@ -245,7 +253,7 @@ class Query:
             joined = self.cache["joined"] = " ".join(self.norms)
         return joined
 
-    def encoded(self, symbols: _Symbols) -> str:
+    def encoded(self, symbols: Symbols) -> str:
         """The query's words as symbols of ``symbols`` (kept for the last table asked)."""
         cached = self.cache.get("symbols")
         if isinstance(cached, tuple) and cached[0] is symbols:
@@ -324,7 +332,7 @@ class Query:
         return list(pairwise(bounds))
 
 
-class _Symbols:
+class Symbols:
     """One private symbol per distinct word, so strings of symbols align word by word.
 
     One table may serve many queries (the index keeps one): a document's symbols are then
@@ -396,16 +404,18 @@ def _symbols_of(ids: np.ndarray) -> str:
     return (ids.astype(np.uint32) + 0x10000).astype("<u4").tobytes().decode("utf-32-le")
 
 
-def shared_symbols(index: CorpusIndex) -> _Symbols:
-    """The index's own symbol table, shared by every query on it (starting from the
-    corpus file's numbered words when the documents come from one)."""
-    symbols = index.memo.get("symbols")
-    if not isinstance(symbols, _Symbols) or len(symbols.table) >= 0xEFFFF:
-        stored = index.stored
-        symbols = index.memo["symbols"] = _Symbols(
-            stored.word_table() if stored is not None else None
-        )
-    return symbols
+def new_symbols(index: CorpusIndex) -> Symbols:
+    """A symbol table for queries on ``index``, to share between them (starting from the
+    corpus file's numbered words when the documents come from one).
+
+    One that :func:`is_full` should be replaced: its symbols would no longer be distinct.
+    """
+    return Symbols(index.docs.word_table())
+
+
+def is_full(symbols: Symbols) -> bool:
+    """Whether ``symbols`` numbers all the symbols it can (a new table is then needed)."""
+    return len(symbols.table) >= 0xEFFFF
 
 
 def paraphrase_score(query: Counter[str], passage: Counter[str], index: CorpusIndex) -> float:
@@ -436,7 +446,7 @@ def _calibrated(
     if q.vector is not None:
         from ._semantic import sentence_cosine
 
-        cosine = sentence_cosine(q.vector, index, adoc, adoc.tokens[t0].start)
+        cosine = sentence_cosine(q.vector, q.vectors, index, adoc, adoc.tokens[t0].start)
     terms = adoc.terms(t0, t1) if terms is None else terms
     passage = side(adoc.tokens[t0:t1].words(), Counter(terms), index.weight)
     return probability(compare(q.side(index), passage, index.weight, cosine))
@@ -542,7 +552,7 @@ def _best_chain(qs: str, text: str, w0: int, w1: int) -> tuple[int, int, int, in
 
 
 def _changes(
-    q: Query, q0: int, q1: int, adoc: AnalyzedDocument, t0: int, t1: int, symbols: _Symbols
+    q: Query, q0: int, q1: int, adoc: AnalyzedDocument, t0: int, t1: int, symbols: Symbols
 ) -> tuple[Change, ...]:
     """Word-level edits turning query words ``[q0, q1)`` into document tokens ``[t0, t1)``.
 
@@ -681,7 +691,7 @@ def _make_match(
 
 
 def _lexical(
-    q: Query, adoc: AnalyzedDocument, r0: int, r1: int, symbols: _Symbols, index: CorpusIndex
+    q: Query, adoc: AnalyzedDocument, r0: int, r1: int, symbols: Symbols, index: CorpusIndex
 ) -> list[Match]:
     """Faithful alignments of the query inside document tokens ``[r0, r1)``."""
     qs = q.encoded(symbols)
@@ -884,7 +894,7 @@ def _paraphrase(
     adoc: AnalyzedDocument,
     sentence: int,
     index: CorpusIndex,
-    symbols: _Symbols,
+    symbols: Symbols,
     loose: bool = False,
 ) -> Match | None:
     """The sentence (or its quotation, or it and the next) as a paraphrase, if it is one.
@@ -1311,7 +1321,7 @@ def match_passage(
     adoc: AnalyzedDocument,
     sentences: Sequence[int],
     index: CorpusIndex,
-    symbols: _Symbols | None = None,
+    symbols: Symbols | None = None,
     loose: bool = False,
 ) -> list[Match]:
     """Every occurrence of ``q`` around the given sentences of one document.
@@ -1320,7 +1330,7 @@ def match_passage(
     scorer's floor and its paraphrase threshold) as ``partial``; tracing a query does,
     the provenance stage's linking does not.
     """
-    symbols = symbols if symbols is not None else shared_symbols(index)
+    symbols = symbols if symbols is not None else new_symbols(index)
     matches: list[Match] = []
     covered: set[int] = set()
     for lo, hi in _regions(sentences, len(adoc.sentences)):
@@ -1482,6 +1492,9 @@ def find_matches(
     limit: int | None = None,
     candidates: int = 50,
     semantic: bool | None = None,
+    symbols: Symbols | None = None,
+    encoder: Encoder | None = None,
+    vectors: np.ndarray | None = None,
 ) -> list[Match]:
     """Every occurrence of ``query`` in the indexed corpus, best first.
 
@@ -1503,6 +1516,15 @@ def find_matches(
     semantic : bool, optional
         Use the semantic tier (:mod:`quoteprov.search._semantic`): None (default) when it is
         installed, False never, True always (an error when it cannot be loaded).
+    symbols : Symbols, optional
+        The symbol table shared by the queries on ``index`` (:func:`new_symbols`); a new
+        one by default.
+    encoder : Encoder, optional
+        The semantic tier's encoder; by default the process' shared one
+        (:func:`~quoteprov.search._semantic.get_encoder`), when ``semantic`` allows it.
+    vectors : numpy.ndarray, optional
+        ``encoder``'s embeddings of the index's sentences
+        (:func:`~quoteprov.search._semantic.sentence_vectors`), computed now when absent.
 
     Raises
     ------
@@ -1528,21 +1550,23 @@ def find_matches(
     if semantic is not False:
         from . import _semantic as tier  # imports no torch until an encoder is loaded
 
-        encoder = tier.get_encoder()
+        if encoder is None:
+            encoder = tier.get_encoder()
         if encoder is None and semantic:
             raise MissingDependencyError(
                 'semantic=True needs the semantic extra (pip install "quoteprov[semantic]") '
                 "and QUOTEPROV_SEMANTIC not set to 0; semantic=None matches lexically without it"
             )
         if encoder is not None:
-            tier.sentence_vectors(index, encoder)
-            q = replace(q, vector=encoder.encode([query])[0])
-            for d, s, _ in tier.neighbours(q.vector, index, encoder):
+            if vectors is None:
+                vectors = tier.sentence_vectors(index, encoder)
+            q = replace(q, vector=encoder.encode([query])[0], vectors=vectors)
+            for d, s, _ in tier.neighbours(q.vector, index, vectors):
                 if s not in by_doc.setdefault(d, []):
                     by_doc[d].append(s)
-    symbols = shared_symbols(index)
-    if index.stored is not None:  # a corpus file: read the candidate documents at once
-        index.stored.fetch(by_doc)
+    if symbols is None or is_full(symbols):
+        symbols = new_symbols(index)
+    index.docs.fetch(by_doc)  # a corpus file reads the candidate documents at once
     matches: list[Match] = []
     for d in sorted(by_doc):
         matches.extend(match_passage(q, index.docs[d], by_doc[d], index, symbols, loose=True))
