@@ -30,7 +30,7 @@ from .provenance import _provenance as provenance
 from .provenance._provenance import Derivations, Progress, ProvenanceGraph, Trace
 from .search import _semantic as tier
 from .search._index import CorpusIndex
-from .search._match import OCCURRENCE_COVERAGE, Symbols, is_full, new_symbols
+from .search._match import OCCURRENCE_COVERAGE, Symbols
 
 __all__ = ["Tracer"]
 
@@ -70,7 +70,6 @@ class Tracer:
         self._encoder_asked = encoder is not None
         self._index: CorpusIndex | None = None
         self._version = -1  # the corpus version the index and what follows reflect
-        self._symbols: Symbols | None = None
         self._vectors: np.ndarray | None = None
         self._derivations: Derivations = {}
 
@@ -84,7 +83,6 @@ class Tracer:
             self._version = self.corpus.version
             # everything derived from the previous index goes with it
             self._index = None
-            self._symbols = None
             self._vectors = None
             self._derivations = {}
             self._index = CorpusIndex.from_storage(self.corpus.storage, progress=progress)
@@ -97,11 +95,9 @@ class Tracer:
 
     @property
     def symbols(self) -> Symbols:
-        """The symbol table every query on :attr:`index` shares (a new one when full)."""
-        index = self._current()
-        if self._symbols is None or is_full(self._symbols):
-            self._symbols = new_symbols(index)
-        return self._symbols
+        """The symbol table every query on :attr:`index` shares (the index's own: it
+        numbers the index's words, so it goes with it)."""
+        return self._current().symbols
 
     @property
     def encoder(self) -> tier.Encoder | None:

@@ -12,9 +12,7 @@ from quoteprov.corpus._storage import SentenceArrays, sentence_arrays
 from quoteprov.corpus._store import SQLiteStorage
 
 DOCS = [
-    qp.Document(
-        id="a", text='"We will rebuild every bridge," the minister said. Work starts.'
-    ),
+    qp.Document(id="a", text='"We will rebuild every bridge," the minister said. Work starts.'),
     qp.Document(id="b", text="The minister said they will rebuild every bridge."),
 ]
 

@@ -59,7 +59,6 @@ from ..search._match import (
     find_matches,
     is_occurrence,
     match_passage,
-    new_symbols,
 )
 from ..search._scorer import paraphrase_floor
 from ..text._analysis import AnalyzedDocument
@@ -368,10 +367,9 @@ def document_reuse(
     :meth:`CorpusIndex.reuse_pair_blocks`): the work grows with the reuse, not with the
     square of the corpus.  The comparisons run where ``backend`` says
     (:func:`quoteprov._parallel.run_tasks`); the result is the same everywhere.
-    ``symbols`` is the index's symbol table (:func:`~quoteprov.search._match.new_symbols`
-    by default).
+    ``symbols`` is the index's symbol table (:attr:`CorpusIndex.symbols` by default).
     """
-    shared = _Shared(index, symbols if symbols is not None else new_symbols(index))
+    shared = _Shared(index, symbols if symbols is not None else index.symbols)
     pairs = index.candidate_document_pairs(
         min_similarity=SENTENCE_SIMILARITY,
         min_words=MIN_SENTENCE_WORDS,
@@ -1228,7 +1226,7 @@ def build_graph(
         The corpus' index, when one is at hand (a :class:`~quoteprov.Tracer`'s); built
         from the corpus' storage otherwise.
     symbols : Symbols, optional
-        The index's symbol table, when one is at hand; a new one otherwise.
+        The index's symbol table; :attr:`CorpusIndex.symbols` by default.
 
     Examples
     --------
@@ -1254,7 +1252,7 @@ def build_graph(
         index = CorpusIndex.for_corpus(corpus, progress=bars)
     index.docs.preload(bars)  # the whole corpus will be read: a corpus file reads it once
     if symbols is None:
-        symbols = new_symbols(index)
+        symbols = index.symbols
     if workers is None:
         workers = (os.cpu_count() or 1) if sys.platform.startswith("linux") else 1
     run = {"backend": backend, "client": client, "workers": workers, "progress": bars}
@@ -1580,7 +1578,7 @@ def trace(
     if index is None:
         index = CorpusIndex.for_corpus(corpus)
     if symbols is None:
-        symbols = new_symbols(index)
+        symbols = index.symbols
     found = find_matches(
         query, index, semantic=semantic, symbols=symbols, encoder=encoder, vectors=vectors
     )

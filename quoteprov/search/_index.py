@@ -36,6 +36,7 @@ from ..corpus._storage import (
 from ..text._analysis import AnalyzedDocument, content_terms, stem
 from ..text._lexicon import STOPWORDS
 from ..text._normalize import Token
+from ._symbols import Symbols, is_full
 
 __all__ = [
     "MIN_SENTENCE_WORDS",
@@ -142,6 +143,7 @@ class CorpusIndex:
         self._bigrams: tuple[np.ndarray, np.ndarray, np.ndarray] | None = None
         self._by_hash: tuple[np.ndarray, np.ndarray] | None = None
         self._doc_starts: np.ndarray | None = None
+        self._symbols: Symbols | None = None
 
     def count_matrix(self, rows: Sequence[Sequence[str]]) -> sparse.csr_matrix:
         """Term counts of term lists, one row each, in this index's vocabulary."""
@@ -164,7 +166,18 @@ class CorpusIndex:
         state["_bigrams"] = None
         state["_by_hash"] = None
         state["_doc_starts"] = None
+        state["_symbols"] = None
         return state
+
+    @property
+    def symbols(self) -> Symbols:
+        """The symbol table every query on this index shares, made on first use (from the
+        corpus file's numbered words when the documents come from one) and replaced when
+        full.  It numbers this index's documents' words, so it lives and dies with the
+        index; a document's encoding is kept with the document for this table."""
+        if self._symbols is None or is_full(self._symbols):
+            self._symbols = Symbols(self.docs.word_table())
+        return self._symbols
 
     @property
     def postings(self) -> sparse.csr_matrix:

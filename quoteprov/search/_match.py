@@ -58,8 +58,9 @@ from .._errors import InputError, MissingDependencyError
 from .._models import KIND_RANK, Change, Kind, Match
 from ..text._analysis import AnalyzedDocument, content_stems, content_terms, words_hash
 from ..text._lexicon import is_negation, is_number, number_value
-from ..text._normalize import NumberedWords, Token, tokenize
+from ..text._normalize import Token, tokenize
 from ._index import CorpusIndex, distinct
+from ._symbols import Symbols, is_full
 
 if TYPE_CHECKING:
     from ._semantic import Encoder
@@ -332,90 +333,11 @@ class Query:
         return list(pairwise(bounds))
 
 
-class Symbols:
-    """One private symbol per distinct word, so strings of symbols align word by word.
-
-    One table may serve many queries (the index keeps one): a document's symbols are then
-    encoded once and kept with the document.  A table may start from a corpus file's
-    numbered words (``words``, see :class:`~quoteprov.corpus._store.StoredDocuments`): word ``k``
-    is then symbol ``chr(0x10000 + k)``, and a document read from that file, which keeps
-    its words' numbers (:class:`~quoteprov.text._normalize.NumberedWords`), is encoded from
-    them in one step.
-    Only which symbols are equal matters to the alignment, never their values.
-    """
-
-    def __init__(self, words: np.ndarray | None = None) -> None:
-        self.table: dict[str, str] = {}
-        self.numbered: np.ndarray | None = None  # the word table the symbols number
-        if words is not None and len(words) < 0xEFFFF:
-            self.table = {w: chr(0x10000 + k) for k, w in enumerate(words.tolist())}
-            self.numbered = words
-
-    def encode(self, tokens: Sequence[Token]) -> str:
-        return self.encode_words([t.norm for t in tokens])
-
-    def encode_words(self, words: Sequence[str]) -> str:
-        table = self.table
-        out = []
-        for w in words:
-            sym = table.get(w)
-            if sym is None:
-                sym = table[w] = chr(0x10000 + len(table) % 0xEFFFF)
-            out.append(sym)
-        return "".join(out)
-
-    def _numbered(self, adoc: AnalyzedDocument) -> np.ndarray | None:
-        """The document's word numbers, when they number this table's words."""
-        words = adoc.tokens.norms
-        if isinstance(words, NumberedWords) and words.table is self.numbered:
-            return words.numbers
-        return None
-
-    def encode_region(self, adoc: AnalyzedDocument, i: int, j: int) -> str:
-        """A document's tokens ``[i, j)``: the whole document is encoded (and kept) from
-        its second use on, so a document read once for one query costs only its region."""
-        ids = self._numbered(adoc)
-        if ids is not None:
-            return _symbols_of(ids[i:j])
-        cached = adoc.cache.get("symbols")
-        if cached is not None and cached[0] is self:
-            return cached[1][i:j]  # type: ignore[no-any-return]
-        if adoc.cache.setdefault("encoded", 0) == 0 and (j - i) * 4 < len(adoc.tokens):
-            adoc.cache["encoded"] = 1
-            return self.encode_words(adoc.tokens[i:j].words())
-        return self.encode_document(adoc)[i:j]
-
-    def encode_document(self, adoc: AnalyzedDocument) -> str:
-        """All of a document's tokens, encoded once per table while the table has room."""
-        ids = self._numbered(adoc)
-        if ids is not None:
-            return _symbols_of(ids)
-        cached = adoc.cache.get("symbols")
-        if cached is not None and cached[0] is self:
-            return cached[1]  # type: ignore[no-any-return]
-        encoded = self.encode_words(adoc.tokens.words())
-        if len(self.table) < 0xEFFFF:  # symbols stay distinct: safe to keep
-            adoc.cache["symbols"] = (self, encoded)
-        return encoded
-
-
-def _symbols_of(ids: np.ndarray) -> str:
-    """Word numbers as symbols: ``chr(0x10000 + k)`` for each number ``k``."""
-    return (ids.astype(np.uint32) + 0x10000).astype("<u4").tobytes().decode("utf-32-le")
-
-
 def new_symbols(index: CorpusIndex) -> Symbols:
-    """A symbol table for queries on ``index``, to share between them (starting from the
-    corpus file's numbered words when the documents come from one).
-
-    One that :func:`is_full` should be replaced: its symbols would no longer be distinct.
-    """
+    """A new symbol table for queries on ``index`` (starting from the corpus file's
+    numbered words when the documents come from one); :attr:`CorpusIndex.symbols` is the
+    one the index's queries share."""
     return Symbols(index.docs.word_table())
-
-
-def is_full(symbols: Symbols) -> bool:
-    """Whether ``symbols`` numbers all the symbols it can (a new table is then needed)."""
-    return len(symbols.table) >= 0xEFFFF
 
 
 def paraphrase_score(query: Counter[str], passage: Counter[str], index: CorpusIndex) -> float:
@@ -1330,7 +1252,7 @@ def match_passage(
     scorer's floor and its paraphrase threshold) as ``partial``; tracing a query does,
     the provenance stage's linking does not.
     """
-    symbols = symbols if symbols is not None else new_symbols(index)
+    symbols = symbols if symbols is not None else index.symbols
     matches: list[Match] = []
     covered: set[int] = set()
     for lo, hi in _regions(sentences, len(adoc.sentences)):
@@ -1517,8 +1439,8 @@ def find_matches(
         Use the semantic tier (:mod:`quoteprov.search._semantic`): None (default) when it is
         installed, False never, True always (an error when it cannot be loaded).
     symbols : Symbols, optional
-        The symbol table shared by the queries on ``index`` (:func:`new_symbols`); a new
-        one by default.
+        The symbol table the queries on ``index`` share; :attr:`CorpusIndex.symbols` by
+        default.
     encoder : Encoder, optional
         The semantic tier's encoder; by default the process' shared one
         (:func:`~quoteprov.search._semantic.get_encoder`), when ``semantic`` allows it.
@@ -1565,7 +1487,7 @@ def find_matches(
                 if s not in by_doc.setdefault(d, []):
                     by_doc[d].append(s)
     if symbols is None or is_full(symbols):
-        symbols = new_symbols(index)
+        symbols = index.symbols
     index.docs.fetch(by_doc)  # a corpus file reads the candidate documents at once
     matches: list[Match] = []
     for d in sorted(by_doc):
