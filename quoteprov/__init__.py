@@ -22,9 +22,11 @@ from ._errors import (
     QuoteprovError,
 )
 from ._models import Change, Document, Match, OriginBasis, Quote, Sentence, Span
+from ._tracer import Tracer
 from .corpus._corpus import Corpus, read_text
 from .corpus._sources import as_corpus
-from .corpus._store import CorpusStore
+from .corpus._storage import MemoryStorage, Storage
+from .corpus._store import CorpusStore, SQLiteStorage
 from .io._export import graph_to_dict, read_graphml, write_graphml, write_json
 from .provenance._provenance import ProvenanceGraph, Trace
 from .text._quotes import extract_quotes
@@ -49,14 +51,18 @@ __all__ = [
     "ExportError",
     "InputError",
     "Match",
+    "MemoryStorage",
     "MissingDependencyError",
     "OriginBasis",
     "ProvenanceGraph",
     "Quote",
     "QuoteprovError",
+    "SQLiteStorage",
     "Sentence",
     "Span",
+    "Storage",
     "Trace",
+    "Tracer",
     "__version__",
     "as_corpus",
     "build_graph",

@@ -1,13 +1,21 @@
-"""One-call functions for notebooks and scripts, over the reusable :class:`Corpus`.
+"""One-call functions for notebooks and scripts, over a :class:`~quoteprov.Tracer`.
 
 Each accepts a :class:`Corpus`, a path (a directory of ``.txt`` files, a ``.jsonl``
 file, a directory of ``.html`` pages or a ``.warc``/``.warc.gz`` crawl) or any iterable
 of :class:`Document` objects or dicts.  Passing the same
 :class:`Corpus` again reuses its index: only the first call analyses the documents.
+
+That reuse is the one piece of state kept here: :data:`_TRACERS`, a weak mapping from
+each corpus passed to the tracer(s) tracing it (one per ``semantic`` setting).  A weak
+mapping, because a one-call function has nowhere else to keep a tracer, and the corpus
+must not be kept alive by it: the entry goes when the corpus does.  (Keeping the index
+in the corpus' storage instead would make the corpus layer hold the search index.)
+Code that traces a corpus many times can hold a :class:`~quoteprov.Tracer` itself.
 """
 
 from __future__ import annotations
 
+import weakref
 from collections.abc import Sequence
 from typing import Any
 
@@ -15,11 +23,30 @@ from ._errors import InputError
 from ._models import Kind
 from ._parallel import Backend
 from ._settings import MATCH
+from ._tracer import Tracer
+from .corpus._corpus import Corpus
 from .corpus._sources import CorpusLike, as_corpus
-from .provenance import _provenance as provenance
 from .provenance._provenance import Progress, ProvenanceGraph, Trace
 
-__all__ = ["build_graph", "trace_quote"]
+__all__ = ["build_graph", "trace_quote", "tracer_for"]
+
+# corpus -> its tracers by ``semantic`` setting (see the module documentation)
+_TRACERS: weakref.WeakKeyDictionary[Corpus, dict[bool | None, Tracer]]
+_TRACERS = weakref.WeakKeyDictionary()
+
+
+def tracer_for(corpus: Corpus, semantic: bool | None = None) -> Tracer:
+    """The tracer the one-call functions use for ``corpus`` (made on first use).
+
+    >>> corpus = Corpus()
+    >>> tracer_for(corpus) is tracer_for(corpus), tracer_for(corpus).corpus is corpus
+    (True, True)
+    """
+    tracers = _TRACERS.setdefault(corpus, {})
+    tracer = tracers.get(semantic)
+    if tracer is None:
+        tracer = tracers[semantic] = Tracer(corpus, semantic=semantic)
+    return tracer
 
 
 def trace_quote(
@@ -78,13 +105,8 @@ def trace_quote(
     """
     if not isinstance(query, str):
         raise InputError(f"the query must be a string, not {type(query).__name__}")
-    return provenance.trace(
-        query,
-        as_corpus(corpus),
-        kinds=kinds,
-        limit=limit,
-        min_coverage=min_coverage,
-        semantic=semantic,
+    return tracer_for(as_corpus(corpus), semantic).trace(
+        query, kinds=kinds, limit=limit, min_coverage=min_coverage
     )
 
 
@@ -110,8 +132,8 @@ def build_graph(
     >>> sorted(graph.nodes)
     ['doc:a', 'quote:...', 'speaker:ana ruiz']
     """
-    return provenance.build_graph(
-        as_corpus(corpus),
+    # the graph's queries are lexical: the tracer loads no encoder for it
+    return tracer_for(as_corpus(corpus)).build_graph(
         min_shared=min_shared,
         min_documents=min_documents,
         backend=backend,

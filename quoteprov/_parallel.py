@@ -37,7 +37,11 @@ T = TypeVar("T")
 R = TypeVar("R")
 
 _LONG = 20  # chunks or more make a job worth a progress bar by default
-_SHARED: Any = None  # what forked workers read (set before the fork)
+# What a forked worker's tasks read, set in the worker only (by the pool's initializer):
+# a task ships just its chunk, and the shared index reaches the worker through fork's
+# copy of memory, never pickled (under fork the initializer's arguments are inherited
+# with the process).  The parent process never sets it.
+_WORKER_SHARED: Any = None
 
 
 def _double(_: object, chunk: Sequence[int]) -> list[int]:
@@ -76,9 +80,14 @@ def _call_wrapped(function: Callable[[Any, Any], Any], shared: Any, chunk: _Wrap
     return function(shared, chunk.value)
 
 
+def _set_worker_shared(shared: Any) -> None:
+    global _WORKER_SHARED
+    _WORKER_SHARED = shared
+
+
 def _call_shared(task: tuple[Callable[[Any, Any], Any], Any]) -> Any:
     function, chunk = task
-    return function(_SHARED, chunk)
+    return function(_WORKER_SHARED, chunk)
 
 
 def run_tasks(
@@ -117,18 +126,16 @@ def _run_forked(
     show: bool,
     desc: str,
 ) -> list[R]:
-    global _SHARED
-    _SHARED = shared
     # the workers' garbage collector leaves the parent's objects alone: a collection that
     # visited them would write to their pages and copy them into every worker
     gc.freeze()
     try:
-        with multiprocessing.get_context("fork").Pool(count) as pool:
+        context = multiprocessing.get_context("fork")
+        with context.Pool(count, initializer=_set_worker_shared, initargs=(shared,)) as pool:
             results = pool.imap(_call_shared, [(function, chunk) for chunk in chunks])
             return list(progress_bar(results, total=len(chunks), desc=desc, show=show))
     finally:
         gc.unfreeze()
-        _SHARED = None
 
 
 def _run_dask(

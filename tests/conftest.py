@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import itertools
 import os
+from collections.abc import Callable, Iterable
 from pathlib import Path
 
 import pytest
@@ -43,6 +45,33 @@ STATEMENT = [
 @pytest.fixture(scope="session")
 def seeds() -> qp.Corpus:
     return qp.Corpus.from_directory(SEEDS)
+
+
+MakeCorpus = Callable[[Iterable[qp.Document]], qp.Corpus]
+
+
+@pytest.fixture(params=["memory", "sqlite"])
+def make_corpus(request: pytest.FixtureRequest, tmp_path: Path) -> MakeCorpus:
+    """Builds a corpus from documents on each storage backend in turn: every test using
+    it runs on a :class:`~quoteprov.MemoryStorage` and on a :class:`~quoteprov.SQLiteStorage`
+    (saved to a file of its own, then opened: a search reads it through the file)."""
+    files = itertools.count()
+
+    def make(documents: Iterable[qp.Document]) -> qp.Corpus:
+        corpus = qp.Corpus(documents)
+        if request.param == "memory":
+            return corpus
+        path = tmp_path / f"corpus-{next(files)}.qp"
+        corpus.save(path)
+        return qp.Corpus.open(path)
+
+    return make
+
+
+@pytest.fixture
+def corpus(make_corpus: MakeCorpus, seeds: qp.Corpus) -> qp.Corpus:
+    """The seed corpus on each storage backend (see :func:`make_corpus`)."""
+    return make_corpus(list(seeds))
 
 
 @pytest.fixture

@@ -59,12 +59,14 @@ def test_kinds_and_limit_filter(seeds: qp.Corpus) -> None:
 
 
 def test_repeated_queries_reuse_the_index(seeds: qp.Corpus) -> None:
-    from quoteprov.search._index import CorpusIndex
+    from quoteprov._api import tracer_for
 
     qp.trace_quote(STATEMENT[0], seeds)
-    index = CorpusIndex.for_corpus(seeds)
+    index = tracer_for(seeds).index
     qp.trace_quote(STATEMENT[1], seeds)
-    assert CorpusIndex.for_corpus(seeds) is index
+    assert tracer_for(seeds).index is index
+    # the analysis is kept by the corpus' storage: a new index analyses nothing again
+    assert qp.Tracer(seeds).index.docs is index.docs
 
 
 def test_filters_trim_the_matches_not_the_origin() -> None:

@@ -21,7 +21,13 @@ import quoteprov as qp
 from quoteprov._settings import GRAPH
 from quoteprov.provenance import _provenance as provenance
 from quoteprov.search._index import CorpusIndex
-from quoteprov.search._match import Query, _CandidateBatch, candidate_rows, match_passage
+from quoteprov.search._match import (
+    Query,
+    _CandidateBatch,
+    candidate_rows,
+    match_passage,
+    new_symbols,
+)
 from quoteprov.text._analysis import content_terms
 
 
@@ -106,13 +112,14 @@ def test_verbatim_shortcut_agrees_with_alignment(seeds: qp.Corpus) -> None:
     text = seeds[seeds.ids[0]].text
     corpus = qp.Corpus([qp.Document(id="a", text=text), qp.Document(id="b", text=text)])
     index = CorpusIndex.for_corpus(corpus)
+    symbols = new_symbols(index)
     checked = 0
     for us, vs, _ in index.reuse_pair_blocks(min_similarity=0.3):
         for u, v in zip(us.tolist(), vs.tolist(), strict=True):
             if index.unit_hash[u] != index.unit_hash[v]:
                 continue
-            fast = provenance._sentence_reuse(index, u, v, True)
-            slow = provenance._sentence_reuse(index, u, v, False)
+            fast = provenance._sentence_reuse(index, u, v, True, symbols)
+            slow = provenance._sentence_reuse(index, u, v, False, symbols)
             assert fast == slow
             checked += fast == ("verbatim", 100.0)
     assert checked > 10

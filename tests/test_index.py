@@ -90,15 +90,6 @@ def test_sentence_pairs_match_brute_force(texts: list[str]) -> None:
     assert surely <= got <= maybe
 
 
-def test_index_is_cached_until_the_corpus_changes() -> None:
-    corpus = qp.Corpus([qp.Document(id="a", text="Peace is near.")])
-    first = CorpusIndex.for_corpus(corpus)
-    assert CorpusIndex.for_corpus(corpus) is first
-    corpus.add(qp.Document(id="b", text="War is far."))
-    second = CorpusIndex.for_corpus(corpus)
-    assert second is not first and len(second.docs) == 2
-
-
 def test_stem_keeps_short_words() -> None:
     assert stem("is") == "is" and stem("news") == "news"
 

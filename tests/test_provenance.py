@@ -24,6 +24,7 @@ from quoteprov.provenance._provenance import (
     document_reuse,
 )
 from quoteprov.search._index import CorpusIndex
+from quoteprov.search._match import new_symbols
 
 
 @pytest.fixture(scope="module")
@@ -442,8 +443,8 @@ def test_origin_evidence_names_the_copies_the_exhaustive_comparison_finds(
                 )
                 if d.determined
             }
-            index.memo.clear()
-            known = provenance._known_derivations(index, docs, min_shared)
+            symbols = new_symbols(index)
+            known = provenance._known_derivations(index, docs, min_shared, symbols)
             assert known <= exhaustive
             assert {c for c, _ in known} == {c for c, _ in exhaustive}
 

@@ -6,7 +6,9 @@ import json
 import sqlite3
 import warnings
 import zlib
+from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 import pytest
@@ -20,10 +22,13 @@ from quoteprov.text._segment import split_sentences
 
 
 @pytest.fixture
-def fresh_tier(monkeypatch: pytest.MonkeyPatch) -> None:
+def fresh_tier(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
     """The semantic tier switched on, with its load state reset (restored afterwards)."""
     monkeypatch.setenv("QUOTEPROV_SEMANTIC", "1")
-    monkeypatch.setattr(semantic, "_TIER", semantic._Tier())
+    clear = semantic._shared_encoder.cache_clear  # a test may replace the function
+    clear()
+    yield
+    clear()
 
 
 NOTE = (
@@ -141,7 +146,15 @@ def test_seeds_are_traced_with_the_semantic_tier_too(
         best.setdefault(m.doc_id, m)
     assert best[OUTLET].kind == "verbatim"
     assert best[REWRITE].kind in ("near_verbatim", "paraphrase")
-    assert ("semantic", semantic.MODEL_NAME) in index.memo  # vectors kept with the index
+    assert qp.Tracer(seeds).vectors is not None  # a tracer keeps the vectors
+
+
+def _vectors(corpus: qp.Corpus, encoder: Any) -> np.ndarray:
+    """The corpus' sentence vectors as a tracer computes them: read from and kept in its
+    storage."""
+    vectors = qp.Tracer(corpus, encoder=encoder).vectors
+    assert vectors is not None
+    return vectors
 
 
 class _CountingEncoder:
@@ -164,33 +177,31 @@ class _CountingEncoder:
 
 def test_sentence_vectors_are_kept_in_the_corpus_file(seeds: qp.Corpus, seeds_file: Path) -> None:
     fresh = qp.Corpus(list(seeds))  # an index of its own: no vectors from another test
-    in_memory = semantic.sentence_vectors(CorpusIndex.for_corpus(fresh), _CountingEncoder())
+    in_memory = _vectors(fresh, _CountingEncoder())
 
     first = _CountingEncoder()  # the first search of the file computes them and keeps them
-    computed = semantic.sentence_vectors(CorpusIndex.for_corpus(qp.Corpus.open(seeds_file)), first)
+    computed = _vectors(qp.Corpus.open(seeds_file), first)
     assert len(first.encoded) == computed.shape[0] > 0
     assert np.array_equal(computed, in_memory)  # rounded to half precision in both
 
     later = _CountingEncoder()  # the next session reads them
-    read = semantic.sentence_vectors(CorpusIndex.for_corpus(qp.Corpus.open(seeds_file)), later)
+    read = _vectors(qp.Corpus.open(seeds_file), later)
     assert later.encoded == [] and np.array_equal(read, computed)
 
     one_row = np.zeros(semantic.DIMENSIONS, dtype="<f2").tobytes()
     with sqlite3.connect(seeds_file) as db:  # a row that does not fit: encoded again
         db.execute("UPDATE vectors SET data = ? WHERE pos = 1", (one_row,))
     repair = _CountingEncoder()
-    semantic.sentence_vectors(CorpusIndex.for_corpus(qp.Corpus.open(seeds_file)), repair)
+    _vectors(qp.Corpus.open(seeds_file), repair)
     assert repair.encoded == [s.text for s in split_sentences(seeds[seeds.ids[1]].text)]
     again = _CountingEncoder()
-    assert np.array_equal(
-        semantic.sentence_vectors(CorpusIndex.for_corpus(qp.Corpus.open(seeds_file)), again), read
-    )
+    assert np.array_equal(_vectors(qp.Corpus.open(seeds_file), again), read)
     assert again.encoded == []  # the row was overwritten
 
     grown = qp.Corpus.open(seeds_file)
     grown.add(qp.Document(id="new", text="One more sentence. And another one."))
     added = _CountingEncoder()  # only the added document is encoded
-    vectors = semantic.sentence_vectors(CorpusIndex.for_corpus(grown), added)
+    vectors = _vectors(grown, added)
     assert added.encoded == ["One more sentence.", "And another one."]
     assert np.array_equal(vectors[: len(read)], read)
 
@@ -198,9 +209,8 @@ def test_sentence_vectors_are_kept_in_the_corpus_file(seeds: qp.Corpus, seeds_fi
 def test_an_opened_corpus_traces_as_the_corpus_in_memory_with_the_tier_on(
     fresh_tier: None, monkeypatch: pytest.MonkeyPatch, seeds: qp.Corpus, seeds_file: Path
 ) -> None:
-    tier = semantic._Tier()
-    tier.encoder, tier.tried = _CountingEncoder(), True
-    monkeypatch.setattr(semantic, "_TIER", tier)
+    encoder = _CountingEncoder()
+    monkeypatch.setattr(semantic, "_shared_encoder", lambda: encoder)
     query = STATEMENT[0]
     expected = qp.trace_quote(query, qp.Corpus(list(seeds))).to_json()  # an index of its own
     assert qp.trace_quote(query, qp.Corpus.open(seeds_file)).to_json() == expected  # computed
@@ -212,11 +222,11 @@ def test_an_opened_corpus_traces_as_the_corpus_in_memory_with_the_tier_on(
 
 def test_vectors_computed_in_memory_are_kept_by_save(seeds: qp.Corpus, tmp_path: Path) -> None:
     corpus = qp.Corpus(list(seeds))
-    computed = semantic.sentence_vectors(CorpusIndex.for_corpus(corpus), _CountingEncoder())
+    computed = _vectors(corpus, _CountingEncoder())
     path = tmp_path / "seeds.qp"
     corpus.save(path)
     later = _CountingEncoder()
-    read = semantic.sentence_vectors(CorpusIndex.for_corpus(qp.Corpus.open(path)), later)
+    read = _vectors(qp.Corpus.open(path), later)
     assert later.encoded == [] and np.array_equal(read, computed)
     unsearched = tmp_path / "unsearched.qp"  # no search, no vectors: the file stays schema 2
     qp.Corpus(list(seeds)).save(unsearched)
@@ -242,12 +252,12 @@ def test_an_interrupted_first_encoding_keeps_its_finished_steps(
     monkeypatch.setattr(semantic, "EMBED_STEP", 1)  # one document per step
     first = _Interrupted()
     with pytest.raises(KeyboardInterrupt):
-        semantic.sentence_vectors(CorpusIndex.for_corpus(qp.Corpus.open(seeds_file)), first)
+        _vectors(qp.Corpus.open(seeds_file), first)
     with sqlite3.connect(seeds_file) as db:
         kept = [pos for (pos,) in db.execute("SELECT pos FROM vectors ORDER BY pos")]
     assert kept == [0, 1]  # the two steps finished before the interrupt
     rest = _CountingEncoder()
-    semantic.sentence_vectors(CorpusIndex.for_corpus(qp.Corpus.open(seeds_file)), rest)
+    _vectors(qp.Corpus.open(seeds_file), rest)
     later = [s.text for doc_id in seeds.ids[2:] for s in split_sentences(seeds[doc_id].text)]
     assert rest.encoded == later  # only the documents the interrupt left
 
@@ -265,7 +275,7 @@ def test_vectors_computed_after_a_save_go_to_the_saved_file(
     CorpusIndex.for_corpus(corpus)  # built (a lexical search, a graph) before the save
     first = tmp_path / "first.qp"
     corpus.save(first)
-    semantic.sentence_vectors(CorpusIndex.for_corpus(corpus), _CountingEncoder())
+    _vectors(corpus, _CountingEncoder())
     assert _kept(first) == list(range(len(seeds)))
     opened = qp.Corpus.open(first)  # read from one file, saved to another, then searched
     CorpusIndex.for_corpus(opened)
@@ -273,7 +283,7 @@ def test_vectors_computed_after_a_save_go_to_the_saved_file(
     opened.save(second)
     with sqlite3.connect(first) as db:
         db.execute("DELETE FROM vectors")
-    semantic.sentence_vectors(CorpusIndex.for_corpus(opened), _CountingEncoder())
+    _vectors(opened, _CountingEncoder())
     assert _kept(second) == list(range(len(seeds))) and _kept(first) == []
 
 
@@ -281,14 +291,14 @@ def test_a_file_that_refuses_vectors_is_asked_once(
     monkeypatch: pytest.MonkeyPatch, seeds_file: Path
 ) -> None:
     monkeypatch.setattr(semantic, "EMBED_STEP", 1)  # one document per step
-    index = CorpusIndex.for_corpus(qp.Corpus.open(seeds_file))
+    corpus = qp.Corpus.open(seeds_file)
+    index = CorpusIndex.for_corpus(corpus)
     asked: list[int] = []
 
     def busy(model: str, blocks: dict[int, np.ndarray], ids: list[str]) -> bool:
         asked.extend(blocks)
         return False
 
-    assert index.stored is not None
-    monkeypatch.setattr(index.stored, "write_vectors", busy)
-    semantic.sentence_vectors(index, _CountingEncoder())
+    monkeypatch.setattr(corpus.storage, "write_vectors", busy)
+    semantic.sentence_vectors(index, _CountingEncoder(), corpus.storage)
     assert asked == [0]  # not once per step: each try may wait VECTORS_BUSY_SECONDS

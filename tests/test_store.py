@@ -16,10 +16,10 @@ import numpy as np
 import pytest
 
 import quoteprov as qp
+from quoteprov.corpus import _storage as storage_module
 from quoteprov.corpus import _store as store_module
-from quoteprov.search import _index as index_module
 from quoteprov.search._index import CorpusIndex
-from quoteprov.search._match import _Symbols, shared_symbols
+from quoteprov.search._match import Symbols, new_symbols
 from quoteprov.text import _analysis as analysis_module
 from quoteprov.text._analysis import LazySpans
 
@@ -61,7 +61,7 @@ def test_open_analyses_and_indexes_nothing(
     def refuse(*args: object, **kwargs: object) -> None:
         raise AssertionError("a saved corpus was analysed again")
 
-    monkeypatch.setattr(index_module, "analyze", refuse)
+    monkeypatch.setattr(storage_module, "analyze", refuse)
     monkeypatch.setattr(analysis_module, "split_sentences", refuse)
     monkeypatch.setattr(analysis_module, "extract_quotes", refuse)
     monkeypatch.setattr(analysis_module, "tokens_of", refuse)
@@ -262,9 +262,9 @@ def test_stored_corpus_traces_as_in_memory_building_few_spans(
     # the rows of some documents, found by bisection, are those a scan finds
     index = CorpusIndex.for_corpus(opened)
     # a stored document is encoded from its word numbers: the symbols the word table gives
-    symbols = shared_symbols(index)
+    symbols = new_symbols(index)
     assert symbols.numbered is not None
-    words = _Symbols().encode_words  # a table of its own, numbering words as they come
+    words = Symbols().encode_words  # a table of its own, numbering words as they come
     for n in range(len(seeds)):
         adoc = index.docs[n]
         i, j = adoc.sentence_tokens[-1]
@@ -381,7 +381,7 @@ def test_a_file_of_another_version(seeds: qp.Corpus, seeds_file: Path) -> None:
         db.execute("UPDATE meta SET value = '0' WHERE key = 'analysis'")
     with pytest.warns(UserWarning, match="analysed by other rules"):
         opened = qp.Corpus.open(seeds_file)  # opens: documents read, analysed again in memory
-    assert opened.ids == seeds.ids and opened.store is None
+    assert opened.ids == seeds.ids and isinstance(opened.storage, qp.MemoryStorage)
     assert qp.trace_quote(QUERY, opened).to_json() == qp.trace_quote(QUERY, seeds).to_json()
     newer = str(store_module.SCHEMA_VERSION + 1)
     with sqlite3.connect(seeds_file) as db:
@@ -402,7 +402,7 @@ def test_a_file_of_schema_1_is_read_and_analysed_again(seeds: qp.Corpus, seeds_f
         db.execute("UPDATE meta SET value = '1' WHERE key = 'schema'")
     with pytest.warns(UserWarning, match="corpus schema 1"):
         opened = qp.Corpus.open(seeds_file)
-    assert opened.ids == seeds.ids and opened.store is None
+    assert opened.ids == seeds.ids and isinstance(opened.storage, qp.MemoryStorage)
     assert qp.trace_quote(QUERY, opened).to_json() == qp.trace_quote(QUERY, seeds).to_json()
 
 
@@ -410,8 +410,10 @@ def test_the_index_of_an_opened_corpus_reads_through_its_file(
     seeds: qp.Corpus, seeds_file: Path
 ) -> None:
     index = CorpusIndex.for_corpus(qp.Corpus.open(seeds_file))
-    assert index.stored is index.docs and isinstance(index.docs, store_module.StoredDocuments)
-    assert CorpusIndex.for_corpus(qp.Corpus(list(seeds))).stored is None  # held in memory
+    assert isinstance(index.docs, store_module.StoredDocuments)
+    assert index.docs.word_table() is not None  # its words are numbered as in the file
+    in_memory = CorpusIndex.for_corpus(qp.Corpus(list(seeds))).docs
+    assert isinstance(in_memory, list) and in_memory.word_table() is None
 
 
 def _schema(path: Path) -> str:

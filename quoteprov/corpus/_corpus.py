@@ -26,10 +26,10 @@ import numbers
 import os
 import reprlib
 import warnings
-from collections.abc import Callable, Iterable, Iterator, Mapping
+from collections.abc import Iterable, Iterator, Mapping
 from fnmatch import fnmatch
 from pathlib import Path
-from typing import Any, ClassVar, Literal
+from typing import Any, Literal
 
 from pydantic import ValidationError
 
@@ -43,6 +43,7 @@ from .._errors import (
     skippable,
 )
 from .._models import Document
+from ._storage import MemoryStorage, Storage
 
 __all__ = ["Corpus", "read_text", "reads"]
 
@@ -72,9 +73,16 @@ class Corpus:
     ----------
     documents
         The initial documents; their ids must be unique.
+    storage
+        Where the documents, their analysis and the sentence vectors of semantic searches
+        are kept (a :class:`~quoteprov.corpus._storage.Storage`): by default a new
+        :class:`~quoteprov.MemoryStorage`; :meth:`open` gives a corpus on a
+        :class:`~quoteprov.SQLiteStorage`.  ``documents`` are added to it.
 
     Attributes
     ----------
+    storage
+        The storage (read-only; :meth:`save` moves the corpus to a file's).
     skipped
         ``(path or "path:line", reason)`` for every input a loader skipped with
         ``errors="skip"``; empty otherwise.
@@ -90,17 +98,28 @@ class Corpus:
     (True, 1)
     """
 
-    # set by quoteprov.corpus._store (a later stage) when quoteprov is imported: save and open
-    _saver: ClassVar[Callable[[Corpus, Path], Any] | None] = None
-    _opener: ClassVar[Callable[[Path, bool | None], Corpus] | None] = None
-
-    def __init__(self, documents: Iterable[Document] = ()) -> None:
-        self._documents: dict[str, Document] = {}
+    def __init__(
+        self, documents: Iterable[Document] = (), *, storage: Storage | None = None
+    ) -> None:
+        if storage is not None and not isinstance(storage, Storage):
+            raise InputError(
+                f"storage must be a quoteprov Storage (MemoryStorage, SQLiteStorage), not "
+                f"{type(storage).__name__}"
+            )
+        self._storage: Storage = storage if storage is not None else MemoryStorage()
         self._version = next(_VERSIONS)
         self.skipped: list[tuple[str, str]] = []
         self.counts: dict[str, int] = {}
-        self.store: Any = None  # the file this corpus is saved in, once saved or opened
         self.extend(documents)
+
+    @property
+    def storage(self) -> Storage:
+        """Where the documents and their analysis are kept.
+
+        >>> Corpus([Document(id="a", text="Hi.")]).storage
+        MemoryStorage(1 document)
+        """
+        return self._storage
 
     # -- the corpus file -------------------------------------------------------------------
 
@@ -128,9 +147,9 @@ class Corpus:
         ...     Corpus.open(path).ids
         ('a', 'b')
         """
-        if Corpus._saver is None:  # pragma: no cover - quoteprov/__init__ imports the store
-            raise CorpusError("saving needs quoteprov.corpus._store: import quoteprov")
-        Corpus._saver(self, Path(path))
+        # the analysis and vectors already computed are written, not computed again; the
+        # documents are the same, so the version (and any index built on it) stays
+        self._storage = self._storage.save(Path(path))
 
     @classmethod
     def open(cls, path: str | os.PathLike[str], *, progress: bool | None = None) -> Corpus:
@@ -149,9 +168,9 @@ class Corpus:
             with triggers or views), is damaged (also when what is damaged is read later),
             or has a schema this version cannot read (a newer one, or one too old).
         """
-        if Corpus._opener is None:  # pragma: no cover - quoteprov/__init__ imports the store
-            raise CorpusError("opening needs quoteprov.corpus._store: import quoteprov")
-        return Corpus._opener(Path(path), progress)
+        from ._store import SQLiteStorage  # the file backend, loaded when a file is used
+
+        return cls(storage=SQLiteStorage.open(Path(path), progress))
 
     # -- loaders -------------------------------------------------------------------------
 
@@ -558,7 +577,7 @@ class Corpus:
                     f"item {position} is a {type(document).__name__}, not a Document; "
                     "build dicts into a corpus with Corpus.from_records"
                 )
-            if document.id in self._documents:
+            if document.id in self._storage:
                 raise DuplicateDocumentError(
                     f"document id {document.id!r} is already in the corpus; nothing was added "
                     "(documents are never overwritten: give the new one another id)"
@@ -570,9 +589,7 @@ class Corpus:
                 )
             new[document.id] = document
         if new:
-            if self.store is not None:  # written first: a refused write adds nothing
-                self.store.append(list(new.values()))
-            self._documents.update(new)
+            self._storage.add(list(new.values()))  # a refused add (a file's) adds nothing
             self._version = next(_VERSIONS)
 
     # -- access --------------------------------------------------------------------------
@@ -584,7 +601,7 @@ class Corpus:
         >>> Corpus([Document(id="b", text=""), Document(id="a", text="")]).ids
         ('b', 'a')
         """
-        return tuple(self._documents)
+        return self._storage.ids
 
     @property
     def version(self) -> int:
@@ -599,13 +616,13 @@ class Corpus:
         return self._version
 
     def __len__(self) -> int:
-        return len(self._documents)
+        return len(self._storage)
 
     def __iter__(self) -> Iterator[Document]:
-        return iter(self._documents.values())
+        return iter(self._storage)
 
     def __contains__(self, doc_id: object) -> bool:
-        return isinstance(doc_id, str) and doc_id in self._documents
+        return doc_id in self._storage
 
     def __getitem__(self, doc_id: str) -> Document:
         """The document with id ``doc_id``.
@@ -615,10 +632,10 @@ class Corpus:
         ...
         KeyError: "no document with id '01' in Corpus(1 document); did you mean '001'?"
         """
-        document = self._documents.get(doc_id) if isinstance(doc_id, str) else None
+        document = self._storage.get(doc_id) if isinstance(doc_id, str) else None
         if document is not None:
             return document
-        close = difflib.get_close_matches(str(doc_id), self._documents, n=3)
+        close = difflib.get_close_matches(str(doc_id), self._storage.ids, n=3)
         hint = f"; did you mean {' or '.join(map(repr, close))}?" if close else ""
         raise KeyError(f"no document with id {doc_id!r} in {self!r}{hint}")
 

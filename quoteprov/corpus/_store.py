@@ -1,4 +1,6 @@
-"""A corpus in one SQLite file: documents, their analysis and the candidate index.
+"""A corpus in one SQLite file: documents, their analysis and the candidate index's arrays.
+
+:class:`SQLiteStorage` is the file backend of :class:`~quoteprov.corpus._storage.Storage`.
 
 :meth:`Corpus.save <quoteprov.Corpus.save>` writes it, :meth:`Corpus.open
 <quoteprov.Corpus.open>` reads it back without segmenting or indexing anything
@@ -58,11 +60,12 @@ quotations are read when a search first needs them, and kept in a bounded cache.
 
 >>> import pathlib, tempfile
 >>> from quoteprov._models import Document
+>>> from quoteprov.corpus._corpus import Corpus
 >>> with tempfile.TemporaryDirectory() as folder:
 ...     path = pathlib.Path(folder, "c.qp")
 ...     Corpus([Document(id="a", text='"We will win," Ana Ruiz said.')]).save(path)
 ...     corpus = Corpus.open(path)
-...     [q.speaker for q in CorpusIndex.for_corpus(corpus).docs[0].quotes]
+...     [q.speaker for q in corpus.storage.analysis()[0].quotes]
 ['Ana Ruiz']
 """
 
@@ -89,12 +92,11 @@ from scipy import sparse
 from .._errors import CorpusError
 from .._models import Document, Quote, Sentence, Span
 from .._parallel import progress_bar, show_progress
-from ..search._index import CorpusIndex
 from ..text._analysis import AnalyzedDocument, LazySpans, SpanPairs, analyze, words_hash
 from ..text._normalize import NumberedWords, Tokens
-from ._corpus import Corpus
+from ._storage import MemoryStorage, SentenceArrays, Storage, _documents
 
-__all__ = ["ANALYSIS_VERSION", "SCHEMA_VERSION", "CorpusStore"]
+__all__ = ["ANALYSIS_VERSION", "SCHEMA_VERSION", "CorpusStore", "SQLiteStorage", "StoredDocuments"]
 
 SCHEMA_VERSION = 3  # the newest schema this version reads and writes
 # 2: the quotations' bounds and parts stored as arrays beside their JSON
@@ -191,12 +193,21 @@ class _Vocabulary:
         self.new = []
 
 
-class CorpusStore:
-    """The SQLite file of one corpus (see the module documentation)."""
+class SQLiteStorage:
+    """The SQLite file of one corpus (see the module documentation): the file backend of
+    :class:`~quoteprov.corpus._storage.Storage`.
 
-    def __init__(self, path: Path, db: sqlite3.Connection) -> None:
+    Its documents are held in memory too (read when the file is opened); their analysis
+    and arrays are read from the file when asked, never computed again.
+    """
+
+    def __init__(
+        self, path: Path, db: sqlite3.Connection, documents: Sequence[Document] = ()
+    ) -> None:
         self.path, self.db = path, db
         self.pid = os.getpid()
+        self._documents: dict[str, Document] = {d.id: d for d in documents}
+        self._stored: StoredDocuments | None = None
         # the count first: words and terms read after it hold at least those its documents
         # use, whatever another process adds in between (rows are only ever appended)
         self.count = int(db.execute("SELECT count(*) FROM documents").fetchone()[0])
@@ -208,9 +219,71 @@ class CorpusStore:
 
     # -- writing ---------------------------------------------------------------------------
 
+    # -- the documents held ------------------------------------------------------------
+
+    def __len__(self) -> int:
+        return len(self._documents)
+
+    def __iter__(self) -> Iterator[Document]:
+        return iter(self._documents.values())
+
+    def __contains__(self, doc_id: object) -> bool:
+        return isinstance(doc_id, str) and doc_id in self._documents
+
+    def __repr__(self) -> str:
+        return f"SQLiteStorage({str(self.path)!r}, {_documents(len(self))})"
+
+    def get(self, doc_id: str) -> Document | None:
+        """The document with this id, or None."""
+        return self._documents.get(doc_id)
+
+    @property
+    def ids(self) -> tuple[str, ...]:
+        """The document ids in file order."""
+        return tuple(self._documents)
+
+    def add(self, documents: Sequence[Document]) -> None:
+        """Analyse ``documents`` alone and write them in one transaction (all or none)."""
+        self.append(documents)
+        self._documents.update((d.id, d) for d in documents)
+
+    def save(self, path: Path) -> SQLiteStorage:
+        """This storage when ``path`` is its file (every add is written already), else a
+        new file with the documents, analysed again, and the vectors kept in this one."""
+        if path.exists() and os.path.samefile(self.path, path):
+            return self
+        with _reading(self.path):
+            vectors = self._all_vectors()
+        return SQLiteStorage.create(path, list(self), None, vectors)
+
+    def _all_vectors(self) -> dict[str, dict[int, np.ndarray]]:
+        db = self._connection()
+        if not _has_vectors(db):
+            return {}
+        out: dict[str, dict[int, np.ndarray]] = {}
+        rows = db.execute("SELECT model, pos, data FROM vectors WHERE pos < ?", (self.count,))
+        for model, pos, data in rows:
+            out.setdefault(str(model), {})[int(pos)] = np.frombuffer(data, dtype=_F2)
+        return out
+
+    def _connection(self) -> sqlite3.Connection:
+        self._reconnect()
+        return self.db
+
+    # -- writing ---------------------------------------------------------------------------
+
     @classmethod
-    def save(cls, corpus: Corpus, path: Path) -> CorpusStore:
-        """Write ``corpus`` to a new file at ``path`` (whole, or not at all)."""
+    def create(
+        cls,
+        path: Path,
+        documents: Sequence[Document],
+        analysed: Sequence[AnalyzedDocument] | None = None,
+        vectors: dict[str, dict[int, np.ndarray]] | None = None,
+    ) -> SQLiteStorage:
+        """Write ``documents`` to a new file at ``path`` (whole, or not at all), with their
+        analysis when at hand (``analysed``, else computed now) and the sentence
+        ``vectors`` a search kept (by model and document number; the file is then of
+        schema 3)."""
         if path.exists():
             raise CorpusError(
                 f"{path} exists already; open it with Corpus.open and add documents to it, "
@@ -236,14 +309,24 @@ class CorpusStore:
                 ],
             )
             store = cls(path, db)
-            analysed = _analysed_if_built(corpus)
-            documents = list(corpus)
             show = show_progress(None, len(documents) // 100)
             steps = range(0, len(documents), WRITE_BATCH)
             for lo in progress_bar(steps, total=len(steps), desc="saving", show=show):
                 batch = documents[lo : lo + WRITE_BATCH]
                 ready = analysed[lo : lo + WRITE_BATCH] if analysed is not None else None
                 store._write(batch, ready)
+            if vectors and any(vectors.values()):
+                db.execute(_VECTORS)
+                db.execute("UPDATE meta SET value = ? WHERE key = 'schema'", (str(SCHEMA_VERSION),))
+                db.executemany(
+                    "INSERT INTO vectors VALUES (?, ?, ?)",
+                    [
+                        (model, pos, np.asarray(b).astype(_F2).tobytes())
+                        for model, blocks in sorted(vectors.items())
+                        for pos, b in sorted(blocks.items())
+                        if pos < len(documents) and np.isfinite(b).all()
+                    ],
+                )
             db.execute("COMMIT")
             db.close()
             os.replace(temporary, path)
@@ -251,7 +334,7 @@ class CorpusStore:
             with contextlib.suppress(OSError):
                 os.unlink(temporary)
             raise
-        return cls(path, _connect(path))
+        return cls(path, _connect(path), documents)
 
     def append(self, documents: Sequence[Document]) -> None:
         """Analyse ``documents`` alone and write them in one transaction (all or none)."""
@@ -357,8 +440,9 @@ class CorpusStore:
     # -- reading ---------------------------------------------------------------------------
 
     @classmethod
-    def open(cls, path: Path, progress: bool | None = None) -> Corpus:
-        """The corpus saved at ``path``, attached to its file."""
+    def open(cls, path: Path, progress: bool | None = None) -> Storage:
+        """The storage of the corpus saved at ``path``: this file's, or, for a file this
+        version reads but would not have written, its documents in memory."""
         if not path.is_file():
             raise CorpusError(f"no corpus file at {path}; save one with Corpus.save(path)")
         with path.open("rb") as handle:
@@ -400,9 +484,7 @@ class CorpusStore:
                 _document(row)
                 for row in progress_bar(rows, total=store.count, desc="opening", show=show)
             ]
-        corpus = Corpus()
         if stale is not None:
-            corpus.extend(documents)  # analysed again in memory, when first searched
             db.close()
             warnings.warn(
                 f"{path} {stale}: its {len(documents)} documents were read and will be "
@@ -411,32 +493,40 @@ class CorpusStore:
                 "it without analysing it again",
                 stacklevel=3,
             )
-            return corpus
-        corpus._documents = {d.id: d for d in documents}
-        if len(corpus._documents) != len(documents):
+            return MemoryStorage(documents)  # analysed again in memory, when first searched
+        store._documents = {d.id: d for d in documents}
+        if len(store._documents) != len(documents):
             raise CorpusError(f"{path} is damaged (a document id appears twice); {_RESTORE}")
-        corpus.store = store
-        return corpus
+        return store
 
-    def load_index(
-        self, progress: bool | None = None, documents: Sequence[Document] | None = None
-    ) -> CorpusIndex:
-        """The candidate index from the stored arrays; documents are read when needed.
+    def analysis(self, progress: bool | None = None) -> StoredDocuments:
+        """The analysed documents, read from the file when first needed and cached (one
+        reader per state of the file: a new one after an add).
 
         Only the documents this corpus holds are read (``pos < count``): another process
-        may have added more since it was opened, and this corpus does not hold them.
-        ``documents`` are the corpus' own documents in file order, if at hand: a document
-        read for a search then takes its text and metadata from them instead of reading
-        and validating them again.
+        may have added more since it was opened, and this corpus does not hold them.  A
+        document read for a search takes its text and metadata from those held here
+        instead of reading and validating them again.
         """
-        if documents is not None and len(documents) != self.count:
-            documents = None
-        with _reading(self.path):
-            return self._load_index(progress, documents)
+        if self._stored is None or self._stored.total != self.count:
+            held = list(self) if len(self._documents) == self.count else None
+            self._stored = StoredDocuments(self.path, self.count, documents=held)
+        return self._stored
 
-    def _load_index(
-        self, progress: bool | None, documents: Sequence[Document] | None
-    ) -> CorpusIndex:
+    def arrays(self, progress: bool | None = None) -> SentenceArrays:
+        """The sentences' arrays as stored (the TF-IDF weights are the index's to derive)."""
+        with _reading(self.path):
+            return self._arrays(progress)
+
+    def read_vectors(self, model: str, width: int) -> dict[int, np.ndarray]:
+        """The sentence vectors kept for ``model`` (see :meth:`StoredDocuments.read_vectors`)."""
+        return self.analysis().read_vectors(model, width)
+
+    def write_vectors(self, model: str, blocks: dict[int, np.ndarray], ids: Sequence[str]) -> bool:
+        """Keep sentence vectors (see :meth:`StoredDocuments.write_vectors`)."""
+        return self.analysis().write_vectors(model, blocks, ids)
+
+    def _arrays(self, progress: bool | None) -> SentenceArrays:
         self._reconnect()
         cursor = self.db.execute(
             "SELECT pos, sentences, hashes, term_rows, term_ids, term_counts FROM analysis "
@@ -472,14 +562,13 @@ class CorpusStore:
             shape=(len(unit_doc), used),
         )
         vocab = {term: n for n, term in enumerate(self.terms.items[:used])}
-        ids = [
+        ids = tuple(
             _from_sql(v)
             for (v,) in self.db.execute(
                 "SELECT id FROM documents WHERE pos < ? ORDER BY pos", (self.count,)
             )
-        ]
-        return CorpusIndex.from_arrays(
-            StoredDocuments(self.path, self.count, documents=documents),
+        )
+        return SentenceArrays(
             ids,
             unit_doc,
             unit_sent,
@@ -496,7 +585,7 @@ class CorpusStore:
             self.pid = os.getpid()
 
     def __getstate__(self) -> dict[str, Any]:
-        raise TypeError("a CorpusStore holds an open file; pickle its path instead")
+        raise TypeError("a SQLiteStorage holds an open file; pickle its path instead")
 
     def close(self) -> None:
         """Close the file (the corpus stays usable in memory, detached from it)."""
@@ -1005,29 +1094,4 @@ def _document(row: Sequence[Any]) -> Document:
     )
 
 
-def _built_index(corpus: Corpus) -> CorpusIndex | None:
-    """The corpus' index if it is built already and up to date."""
-    from ..search._index import _CACHE
-
-    index = _CACHE.get(corpus)
-    return index if index is not None and index.version == corpus.version else None
-
-
-def _analysed_if_built(corpus: Corpus) -> list[AnalyzedDocument] | None:
-    """The corpus' analysed documents if its index is built already (not analysed twice)."""
-    index = _built_index(corpus)
-    return index.docs if index is not None and isinstance(index.docs, list) else None
-
-
-def _save(corpus: Corpus, path: Path) -> None:
-    if corpus.store is not None and path.exists() and os.path.samefile(corpus.store.path, path):
-        return  # already there: every add was written
-    index = _built_index(corpus)
-    corpus.store = CorpusStore.save(corpus, path)
-    if index is not None:  # it stays in use: what it derived is kept in the new file
-        with contextlib.suppress(CorpusError):  # a cache: the corpus is saved in any case
-            index.kept_in(StoredDocuments(corpus.store.path, corpus.store.count))
-
-
-Corpus._saver = _save
-Corpus._opener = CorpusStore.open
+CorpusStore = SQLiteStorage  # the name this backend had before the Storage protocol

@@ -49,6 +49,7 @@ from __future__ import annotations
 import codecs
 import contextlib
 import datetime as dt
+import functools
 import hashlib
 import json
 import os
@@ -146,7 +147,6 @@ _PRUNE = [
     "'^(read more|related|see also|also read|more on this|recommended)\\b', 'i')]",
 ]
 _NAMESPACES = {"re": "http://exslt.org/regular-expressions"}
-_COMPILED: list[Any] | None = None
 
 
 def _require(feature: str, *, warc: bool = False) -> None:
@@ -435,13 +435,16 @@ def page_document(
     )
 
 
-def _prune(tree: HtmlElement) -> None:
+@functools.cache
+def _compiled() -> tuple[Any, ...]:
+    """The pruning XPaths, compiled on first use (lxml is an optional extra)."""
     from lxml.etree import XPath
 
-    global _COMPILED
-    if _COMPILED is None:
-        _COMPILED = [XPath(p, namespaces=_NAMESPACES) for p in _PRUNE]
-    for xpath in _COMPILED:
+    return tuple(XPath(p, namespaces=_NAMESPACES) for p in _PRUNE)
+
+
+def _prune(tree: HtmlElement) -> None:
+    for xpath in _compiled():
         for element in xpath(tree):
             parent = element.getparent()
             if parent is not None:

@@ -49,6 +49,7 @@ from ..corpus._corpus import Corpus
 from ..search._index import CorpusIndex, distinct
 from ..search._match import (
     Query,
+    Symbols,
     candidate_rows,
     check_count,
     check_kinds,
@@ -82,6 +83,8 @@ Progress = Callable[[str, int, int], None]
 if TYPE_CHECKING:
     import pandas as pd
     from matplotlib.axes import Axes
+
+    from ..search._semantic import Encoder
 
     _DiGraph = nx.DiGraph[str]
 else:
@@ -328,6 +331,7 @@ def document_reuse(
     client: Any = None,
     workers: int | None = 1,
     progress: bool | None = False,
+    symbols: Symbols | None = None,
 ) -> dict[tuple[int, int], Reuse]:
     """Matching sentences between documents, keyed by ``(doc a, doc b)`` with ``a < b``.
 
@@ -335,7 +339,9 @@ def document_reuse(
     :meth:`CorpusIndex.reuse_pair_blocks`): the work grows with the reuse, not with the
     square of the corpus.  The comparisons run where ``backend`` says
     (:func:`quoteprov._parallel.run_tasks`); the result is the same everywhere.
+    ``symbols`` is the index's symbol table (:attr:`CorpusIndex.symbols` by default).
     """
+    shared = _Shared(index, symbols if symbols is not None else index.symbols)
     pairs = index.candidate_document_pairs(
         min_similarity=GRAPH.sentence_similarity,
         min_words=GRAPH.min_sentence_words,
@@ -345,7 +351,7 @@ def document_reuse(
     chunks = _chunks_by_left(pairs, GRAPH.reuse_chunk)
     found = run_tasks(
         _reuse_task,
-        index,
+        shared,
         chunks,
         backend=backend,
         client=client,
@@ -387,8 +393,18 @@ def _chunks_by_left(pairs: np.ndarray, size: int) -> list[np.ndarray]:
     return chunks
 
 
-def _reuse_task(index: CorpusIndex, pairs: np.ndarray) -> list[tuple[int, int, str, float, bool]]:
+@dataclass(frozen=True)
+class _Shared:
+    """What every task of a whole-corpus job reads: the index and its symbol table (one
+    object: Dask scatters a tuple element by element)."""
+
+    index: CorpusIndex
+    symbols: Symbols
+
+
+def _reuse_task(shared: _Shared, pairs: np.ndarray) -> list[tuple[int, int, str, float, bool]]:
     """The linking sentence pairs of some document pairs: ``(u, v, kind, score, quoted)``."""
+    index, symbols = shared.index, shared.symbols
     out = []
     blocks = index.document_pair_blocks(
         pairs, min_similarity=GRAPH.sentence_similarity, min_words=GRAPH.min_sentence_words
@@ -396,7 +412,7 @@ def _reuse_task(index: CorpusIndex, pairs: np.ndarray) -> list[tuple[int, int, s
     for us, vs, _ in blocks:
         same = index.unit_hash[us] == index.unit_hash[vs]
         for u, v, maybe_verbatim in zip(us.tolist(), vs.tolist(), same.tolist(), strict=True):
-            found = _sentence_reuse(index, u, v, maybe_verbatim)
+            found = _sentence_reuse(index, u, v, maybe_verbatim, symbols)
             if found is None:
                 continue
             out.append((u, v, found[0], found[1], _quoted_pair(index, u, v)))
@@ -412,7 +428,7 @@ def _quoted_pair(index: CorpusIndex, u: int, v: int) -> bool:
 
 
 def _sentence_reuse(
-    index: CorpusIndex, u: int, v: int, maybe_verbatim: bool
+    index: CorpusIndex, u: int, v: int, maybe_verbatim: bool, symbols: Symbols
 ) -> tuple[str, float] | None:
     """How sentence row ``v`` reuses row ``u``: the best linking match's kind and score.
 
@@ -432,7 +448,7 @@ def _sentence_reuse(
     target = b.sentences[sb]
     found = [
         m
-        for m in match_passage(q, b, [sb], index)
+        for m in match_passage(q, b, [sb], index, symbols)
         if m.start < target.end
         and target.start < m.end
         and (
@@ -692,23 +708,30 @@ def _explained(
     return [d for n, d in enumerate(derivations) if n not in gone]
 
 
+Derivations = dict[tuple[tuple[int, ...], int], frozenset[tuple[str, str]]]
+
+
 def _known_derivations(
-    index: CorpusIndex, docs: Sequence[int], min_shared: int
+    index: CorpusIndex,
+    docs: Sequence[int],
+    min_shared: int,
+    symbols: Symbols,
+    known_before: Derivations | None = None,
 ) -> frozenset[tuple[str, str]]:
     """Determined ``(copy id, source id)`` pairs among ``docs`` (see :func:`_derivations`),
     enough of them to tell which documents are copies: every document that derives from
     another of ``docs`` is the copy of one pair at least, which is what
     :func:`choose_origin` asks; pairs that would only name a known copy again are not
-    looked for.  Memoised on the index.
+    looked for.  Kept in ``known_before`` (valid for this index), when given.
 
     Two documents dated differently need no containment (the later one is the copy), so
     only whether they reuse ``min_shared`` narrative sentences is in question: their
     sentences are aligned until they do, and their quoted sentences (which count for
     containment only) not at all.  Others are aligned whole, unless both are known copies.
     """
-    key = ("derivations", tuple(docs), min_shared)
-    known = index.memo.get(key)
-    if isinstance(known, frozenset):
+    key = (tuple(docs), min_shared)
+    known = known_before.get(key) if known_before is not None else None
+    if known is not None:
         return known
     pairs = index.candidate_document_pairs(
         min_similarity=GRAPH.sentence_similarity,
@@ -726,14 +749,14 @@ def _known_derivations(
             undated.append((a, b))
             continue
         copy, source = (a, b) if order > 0 else (b, a)
-        if copy not in sources and _reuses_enough(index, *sentences[(a, b)], min_shared):
+        if copy not in sources and _reuses_enough(index, *sentences[(a, b)], min_shared, symbols):
             sources[copy] = source
     for a, b in undated:
         if a in sources and b in sources:
             continue
         record = Reuse()
         for u, v, same in zip(*sentences[(a, b)], strict=True):
-            found = _sentence_reuse(index, u, v, same)
+            found = _sentence_reuse(index, u, v, same, symbols)
             if found is not None:
                 sa, sb = int(index.unit_sent[u]), int(index.unit_sent[v])
                 quoted = _quoted_pair(index, u, v)
@@ -743,9 +766,11 @@ def _known_derivations(
         for d in _derivations(index, {(a, b): record} if record.scores else {}, min_shared):
             if d.determined:
                 sources.setdefault(d.copy, d.source)
-    known = index.memo[key] = frozenset(
+    known = frozenset(
         (index.docs[copy].doc.id, index.docs[source].doc.id) for copy, source in sources.items()
     )
+    if known_before is not None:
+        known_before[key] = known
     return known
 
 
@@ -782,7 +807,12 @@ def _sentence_pairs(
 
 
 def _reuses_enough(
-    index: CorpusIndex, us: list[int], vs: list[int], same: list[bool], min_shared: int
+    index: CorpusIndex,
+    us: list[int],
+    vs: list[int],
+    same: list[bool],
+    min_shared: int,
+    symbols: Symbols,
 ) -> bool:
     """Whether the sentence pairs ``(us[k], vs[k])`` of two documents hold ``min_shared``
     narrative links, as :func:`document_reuse` counts them (one link of any kind when
@@ -794,7 +824,7 @@ def _reuses_enough(
             return False  # too few pairs left
         if min_shared > 0 and _quoted_pair(index, u, v):
             continue  # counts only for containment, which the dates make moot
-        if _sentence_reuse(index, u, v, same[k]) is not None:
+        if _sentence_reuse(index, u, v, same[k], symbols) is not None:
             links += 1
             if links >= need:
                 return True
@@ -864,9 +894,10 @@ class _Found:
 
 
 def _family_task(
-    index: CorpusIndex, items: Sequence[tuple[str, frozenset[int]]]
+    shared: _Shared, items: Sequence[tuple[str, frozenset[int]]]
 ) -> list[list[_Found]]:
     """Trace quotations ``(content, documents holding it)`` through the other documents."""
+    index, symbols = shared.index, shared.symbols
     queries = [Query.parse(content, clip=True) for content, _ in items]
     candidates = candidate_rows(
         queries,
@@ -887,7 +918,7 @@ def _family_task(
         found = []
         for d in sorted(by_doc):
             adoc = index.docs[d]
-            for m in match_passage(q, adoc, by_doc[d], index):
+            for m in match_passage(q, adoc, by_doc[d], index, symbols):
                 quote = adoc.quote_at(m.start, m.end)
                 i, j = adoc.token_range(m.start, m.end)
                 where = quote.start if quote is not None else None
@@ -906,6 +937,7 @@ def _families(
     client: Any = None,
     workers: int | None = 1,
     progress: bool | None = False,
+    symbols: Symbols,
 ) -> list[list[_Occurrence]]:
     floor = paraphrase_floor()  # the family's queries are lexical (no sentence vector)
     occurrences = _quote_occurrences(index)
@@ -930,7 +962,7 @@ def _families(
         _ = index.bigrams  # built once here, before the tasks are forked
     traced = run_tasks(
         _family_task,
-        index,
+        _Shared(index, symbols),
         chunks,
         backend=backend,
         client=client,
@@ -1031,7 +1063,9 @@ def _said_by_another(fragment: _Occurrence, container: _Occurrence) -> bool:
     )
 
 
-def _relate(index: CorpusIndex, reference: _Occurrence, o: _Occurrence) -> tuple[str, float]:
+def _relate(
+    index: CorpusIndex, reference: _Occurrence, o: _Occurrence, symbols: Symbols
+) -> tuple[str, float]:
     """Kind and score of occurrence ``o`` as a copy of ``reference``."""
     if o is reference:
         return "verbatim", 100.0
@@ -1039,7 +1073,9 @@ def _relate(index: CorpusIndex, reference: _Occurrence, o: _Occurrence) -> tuple
     sentences = list(range(*adoc.sentence_range(o.start, o.end)))
     found = [
         m
-        for m in match_passage(Query.parse(reference.content, clip=True), adoc, sentences, index)
+        for m in match_passage(
+            Query.parse(reference.content, clip=True), adoc, sentences, index, symbols
+        )
         if m.start < o.end and o.start < m.end
     ]
     if not found:
@@ -1129,6 +1165,8 @@ def build_graph(
     client: Any = None,
     workers: int | None = None,
     progress: bool | Progress | None = None,
+    index: CorpusIndex | None = None,
+    symbols: Symbols | None = None,
 ) -> ProvenanceGraph:
     """The provenance graph of a whole corpus.
 
@@ -1160,6 +1198,11 @@ def build_graph(
         (analysing documents, comparing sentences, tracing quotations, building the graph)
         and once with ``done == total`` at the end, which the command line draws its
         progress bar from (the bars are then off).
+    index : CorpusIndex, optional
+        The corpus' index, when one is at hand (a :class:`~quoteprov.Tracer`'s); built
+        from the corpus' storage otherwise.
+    symbols : Symbols, optional
+        The index's symbol table; :attr:`CorpusIndex.symbols` by default.
 
     Examples
     --------
@@ -1181,9 +1224,11 @@ def build_graph(
     else:
         step, bars = (lambda _step, _done, _total: None), progress
     step("analysing documents", 0, 4)
-    index = CorpusIndex.for_corpus(corpus, progress=bars)
-    if index.stored is not None:  # a corpus file: the whole corpus will be read, read it once
-        index.stored.preload(bars)
+    if index is None:
+        index = CorpusIndex.for_corpus(corpus, progress=bars)
+    index.docs.preload(bars)  # the whole corpus will be read: a corpus file reads it once
+    if symbols is None:
+        symbols = index.symbols
     if workers is None:
         workers = (os.cpu_count() or 1) if sys.platform.startswith("linux") else 1
     run = {"backend": backend, "client": client, "workers": workers, "progress": bars}
@@ -1193,7 +1238,7 @@ def build_graph(
         graph.add_node(node, **_document_node(adoc.doc))
         graph.nodes[node].update(sentences=len(adoc.sentences), quotes=len(adoc.quotes))
     step("comparing sentences", 1, 4)
-    reuse = document_reuse(index, min_shared=min_shared, **run)
+    reuse = document_reuse(index, min_shared=min_shared, symbols=symbols, **run)
     found = _derivations(index, reuse, min_shared)
     derivations = _explained(index, reuse, found)
     derived = {
@@ -1217,7 +1262,7 @@ def build_graph(
     # two reprints of one story do reuse each other's words, though neither is the other's
     # source: every pair found corroborates a weak match between them
     links = {(d.copy, d.source) for d in found}
-    families = list(_families(index, links, **run))
+    families = list(_families(index, links, symbols=symbols, **run))
     aliases = speaker_aliases(
         who for f in families for o in f if (who := _source_name(o)) is not None
     )
@@ -1227,12 +1272,12 @@ def build_graph(
         if len({o.doc for o in family}) < min_documents:
             continue
         reference = max(family, key=lambda o: (o.quote is not None, o.words, -o.doc))
-        _annotate(index, reference, family)
+        _annotate(index, reference, family, symbols)
         candidates = [_Candidate(index.docs[o.doc].doc, o.kind, o.speaker, o.doc) for o in family]
         n, basis, reason = choose_origin(candidates, derived)
         origin = family[n]
         if origin is not reference:
-            _annotate(index, origin, family)
+            _annotate(index, origin, family, symbols)
         weak = {
             id(o)
             for o in family
@@ -1296,9 +1341,11 @@ def _source_name(o: _Occurrence) -> str | None:
     return o.speaker
 
 
-def _annotate(index: CorpusIndex, reference: _Occurrence, family: Iterable[_Occurrence]) -> None:
+def _annotate(
+    index: CorpusIndex, reference: _Occurrence, family: Iterable[_Occurrence], symbols: Symbols
+) -> None:
     for o in family:
-        o.kind, o.score = _relate(index, reference, o)
+        o.kind, o.score = _relate(index, reference, o, symbols)
 
 
 def _apart(left_out: Sequence[_Occurrence]) -> list[list[_Occurrence]]:
@@ -1499,6 +1546,11 @@ def trace(
     min_shared: int = 2,
     min_coverage: float = MATCH.occurrence_coverage,
     semantic: bool | None = None,
+    index: CorpusIndex | None = None,
+    symbols: Symbols | None = None,
+    encoder: Encoder | None = None,
+    vectors: np.ndarray | None = None,
+    derivations: Derivations | None = None,
 ) -> Trace:
     """Trace ``query`` through ``corpus``: every occurrence, best first, and its origin.
 
@@ -1506,13 +1558,23 @@ def trace(
     with ``min_coverage``); weaker matches, a few words in common, are kept apart as
     ``related``.  The origin is chosen among all occurrences; ``kinds`` and ``limit``
     only trim the matches returned, so the origin may be one of those left out.
+
+    What a :class:`~quoteprov.Tracer` keeps between traces is passed in: the corpus'
+    ``index`` and its ``symbols``, the semantic ``encoder`` and the corpus' sentence
+    ``vectors`` (see :func:`~quoteprov.search._match.find_matches`), and the
+    ``derivations`` found so far on that index; each is built for this trace when absent.
     """
     check_kinds(kinds)
     check_count("limit", limit)
     check_count("min_shared", min_shared)
     check_share("min_coverage", min_coverage)
-    index = CorpusIndex.for_corpus(corpus)
-    found = find_matches(query, index, semantic=semantic)
+    if index is None:
+        index = CorpusIndex.for_corpus(corpus)
+    if symbols is None:
+        symbols = index.symbols
+    found = find_matches(
+        query, index, semantic=semantic, symbols=symbols, encoder=encoder, vectors=vectors
+    )
     occurrences = [m for m in found if is_occurrence(m, min_coverage)]
     related = tuple(m for m in found if not is_occurrence(m, min_coverage))
     origin: Match | None = None
@@ -1529,7 +1591,9 @@ def trace(
         ]
         n, basis, reason = choose_origin(
             candidates,
-            lambda left: _known_derivations(index, sorted(c.position for c in left), min_shared),
+            lambda left: _known_derivations(
+                index, sorted(c.position for c in left), min_shared, symbols, derivations
+            ),
         )
         origin = pool[n]
     matches = [m for m in occurrences if kinds is None or m.kind in kinds][:limit]

@@ -9,7 +9,7 @@ corpus is never compared all-pairs with the expensive aligner: only the top cand
 >>> from quoteprov._models import Document
 >>> from quoteprov.text._normalize import tokenize
 >>> corpus = Corpus([Document(id="a", text="The cat sat on the mat. Dogs bark loudly.")])
->>> index = CorpusIndex.for_corpus(corpus)
+>>> index = CorpusIndex.from_storage(corpus.storage)
 >>> [(index.docs[d].doc.id, s) for d, s, _ in index.candidates(tokenize("cats sat"))]
 [('a', 0)]
 """
@@ -18,20 +18,26 @@ from __future__ import annotations
 
 import itertools
 import math
-import weakref
-from collections.abc import Callable, Iterator, Mapping, Sequence
+from collections.abc import Iterator, Mapping, Sequence
 from typing import Any
 
 import numpy as np
 from scipy import sparse
 
-from .._parallel import progress_bar, show_progress
 from .._settings import GRAPH
 from ..corpus._corpus import Corpus
-from ..corpus._storage import DocumentStore
-from ..text._analysis import AnalyzedDocument, analyze, content_terms, stem, words_hash
+from ..corpus._storage import (
+    AnalyzedDocuments,
+    AnalyzedList,
+    SentenceArrays,
+    Storage,
+    count_matrix,
+    sentence_arrays,
+)
+from ..text._analysis import AnalyzedDocument, content_terms, stem
 from ..text._lexicon import STOPWORDS
 from ..text._normalize import Token
+from ._symbols import Symbols, is_full
 
 __all__ = [
     "CorpusIndex",
@@ -70,88 +76,56 @@ def distinct(values: np.ndarray) -> np.ndarray:
     return ordered[keep]
 
 
-PROGRESS_DOCUMENTS = 100  # documents per progress step when deciding to show a bar
 # reuse key spaces: a sentence's words' hash from 2**62, a pair of terms from 2**61, a triple
 # of terms below
 _HASH_KEY = 1 << 62
 _PAIR_KEY = 1 << 61
-
-_CACHE: weakref.WeakKeyDictionary[Corpus, CorpusIndex] = weakref.WeakKeyDictionary()
 
 
 class CorpusIndex:
     """Analysed documents plus a TF-IDF sentence matrix for candidate generation."""
 
     def __init__(self, documents: Sequence[AnalyzedDocument]) -> None:
-        docs = list(documents)
-        rows: list[list[str]] = []
-        for analysed in docs:
-            for i, j in analysed.sentence_tokens:
-                rows.append(analysed.terms(i, j))
-        vocab: dict[str, int] = {}
-        for terms in rows:
-            for term in terms:
-                vocab.setdefault(term, len(vocab))
-        self.vocab = vocab
-        units = [
-            (d, s, j - i) for d, a in enumerate(docs) for s, (i, j) in enumerate(a.sentence_tokens)
-        ]
-        hashes = [words_hash(a.tokens[i:j]) for a in docs for i, j in a.sentence_tokens]
-        self._setup(
-            docs,
-            [a.doc.id for a in docs],
-            np.asarray([u[0] for u in units], dtype=np.int64),
-            np.asarray([u[1] for u in units], dtype=np.int64),
-            np.asarray([u[2] for u in units], dtype=np.int64),
-            np.asarray(hashes, dtype=np.int64),
-            self.count_matrix(rows),
-            vocab,
-        )
+        docs = documents if isinstance(documents, AnalyzedDocuments) else AnalyzedList(documents)
+        self._setup(docs, sentence_arrays(docs))
 
     @classmethod
-    def from_arrays(
-        cls,
-        docs: Sequence[AnalyzedDocument],
-        ids: Sequence[str],
-        unit_doc: np.ndarray,
-        unit_sent: np.ndarray,
-        unit_len: np.ndarray,
-        unit_hash: np.ndarray,
-        counts: sparse.csr_matrix,
-        vocab: dict[str, int],
-    ) -> CorpusIndex:
-        """An index from stored parts (see :mod:`quoteprov.corpus._store`): nothing is re-analysed.
+    def from_arrays(cls, docs: AnalyzedDocuments, arrays: SentenceArrays) -> CorpusIndex:
+        """An index from a storage's parts (see :mod:`quoteprov.corpus._storage`): nothing
+        is re-analysed.
 
-        ``docs`` may be lazy (documents analysed or loaded when first read); ``counts``
-        holds each sentence's term counts, entries sorted by term within a row.
+        ``docs`` may be lazy (documents analysed or loaded when first read); the arrays'
+        ``counts`` hold each sentence's term counts, entries sorted by term within a row.
         """
         index = cls.__new__(cls)
-        index._setup(docs, ids, unit_doc, unit_sent, unit_len, unit_hash, counts, vocab)
+        index._setup(docs, arrays)
         return index
 
-    def _setup(
-        self,
-        docs: Sequence[AnalyzedDocument],
-        ids: Sequence[str],
-        unit_doc: np.ndarray,
-        unit_sent: np.ndarray,
-        unit_len: np.ndarray,
-        unit_hash: np.ndarray,
-        counts: sparse.csr_matrix,
-        vocab: dict[str, int],
-    ) -> None:
+    @classmethod
+    def from_storage(cls, storage: Storage, *, progress: bool | None = None) -> CorpusIndex:
+        """The index of what ``storage`` holds: its analysed documents and their arrays
+        (analysed now for a corpus in memory, when not done before; read for a file).
+
+        ``progress`` shows a bar while the documents are analysed (by default when there
+        are many and someone watches: see :func:`quoteprov._parallel.show_progress`).
+        """
+        docs = storage.analysis(progress)
+        return cls.from_arrays(docs, storage.arrays(progress))
+
+    @classmethod
+    def for_corpus(cls, corpus: Corpus, *, progress: bool | None = None) -> CorpusIndex:
+        """A new index of ``corpus`` (:meth:`from_storage` of its storage, which keeps the
+        analysis); a :class:`~quoteprov.Tracer` keeps one while the corpus is unchanged."""
+        return cls.from_storage(corpus.storage, progress=progress)
+
+    def _setup(self, docs: AnalyzedDocuments, arrays: SentenceArrays) -> None:
         self.docs = docs
-        self.stored = docs if isinstance(docs, DocumentStore) else None
-        # the corpus file that keeps what later stages derive (the semantic tier's
-        # vectors): the one the documents are read from, or the one the corpus was saved
-        # to since (kept_in); keepers write what was derived before that save
-        self.file: DocumentStore | None = self.stored
-        self.keepers: dict[str, Callable[[DocumentStore], object]] = {}
-        self.by_id = {doc_id: n for n, doc_id in enumerate(ids)}
-        self.unit_doc, self.unit_sent = unit_doc, unit_sent
-        self.unit_len, self.unit_hash = unit_len, unit_hash
-        self.vocab = vocab
-        df = np.bincount(counts.indices, minlength=len(vocab))
+        self.by_id = {doc_id: n for n, doc_id in enumerate(arrays.ids)}
+        self.unit_doc, self.unit_sent = arrays.unit_doc, arrays.unit_sent
+        self.unit_len, self.unit_hash = arrays.unit_len, arrays.unit_hash
+        self.vocab = arrays.vocab
+        counts = arrays.counts
+        df = np.bincount(counts.indices, minlength=len(self.vocab))
         n = max(counts.shape[0], 1)
         self.df = df  # how many sentences hold each term (the posting lists' lengths)
         self.idf = np.log((1 + n) / (1 + df)) + 1.0
@@ -161,44 +135,11 @@ class CorpusIndex:
         self._bigrams: tuple[np.ndarray, np.ndarray, np.ndarray] | None = None
         self._by_hash: tuple[np.ndarray, np.ndarray] | None = None
         self._doc_starts: np.ndarray | None = None
-        self.version = -1  # the corpus version this index reflects (see for_corpus)
-        self.memo: dict[object, object] = {}  # later stages' results, valid for this index
-
-    @classmethod
-    def for_corpus(cls, corpus: Corpus, *, progress: bool | None = None) -> CorpusIndex:
-        """The index of ``corpus``, built once and rebuilt only after the corpus changes.
-
-        ``progress`` shows a bar while the documents are analysed (by default when there
-        are many and someone watches: see :func:`quoteprov._parallel.show_progress`).
-        """
-        cached = _CACHE.get(corpus)
-        if cached is not None and cached.version == corpus.version:
-            return cached
-        if corpus.store is not None:  # a saved corpus: its analysis and index are stored
-            index = corpus.store.load_index(progress=progress, documents=list(corpus))
-            index.version = corpus.version
-            _CACHE[corpus] = index
-            return index  # type: ignore[no-any-return]
-        show = show_progress(progress, len(corpus) // PROGRESS_DOCUMENTS)
-        documents = progress_bar(iter(corpus), total=len(corpus), desc="analysing", show=show)
-        index = cls([analyze(doc) for doc in documents])
-        index.version = corpus.version
-        _CACHE[corpus] = index
-        return index
+        self._symbols: Symbols | None = None
 
     def count_matrix(self, rows: Sequence[Sequence[str]]) -> sparse.csr_matrix:
         """Term counts of term lists, one row each, in this index's vocabulary."""
-        indptr = [0]
-        indices: list[int] = []
-        for terms in rows:
-            known = [self.vocab[t] for t in terms if t in self.vocab]
-            indices.extend(known)
-            indptr.append(len(indices))
-        data = np.ones(len(indices), dtype=np.float64)
-        shape = (len(rows), len(self.vocab))
-        counts = sparse.csr_matrix((data, np.asarray(indices, dtype=np.int64), indptr), shape)
-        counts.sum_duplicates()
-        return counts
+        return count_matrix(rows, self.vocab)
 
     def weigh(self, counts: sparse.csr_matrix) -> sparse.csr_matrix:
         """TF-IDF rows of unit length from term counts (same entries, same order)."""
@@ -217,17 +158,18 @@ class CorpusIndex:
         state["_bigrams"] = None
         state["_by_hash"] = None
         state["_doc_starts"] = None
-        state["memo"] = {}
-        state["keepers"] = {}
+        state["_symbols"] = None
         return state
 
-    def kept_in(self, file: DocumentStore) -> None:
-        """The corpus was saved to ``file`` since this index was built: what later stages
-        derived from the index and keep in a file is written there, now (``keepers``)
-        and from now on (``file``)."""
-        self.file = file
-        for keep in self.keepers.values():
-            keep(file)
+    @property
+    def symbols(self) -> Symbols:
+        """The symbol table every query on this index shares, made on first use (from the
+        corpus file's numbered words when the documents come from one) and replaced when
+        full.  It numbers this index's documents' words, so it lives and dies with the
+        index; a document's encoding is kept with the document for this table."""
+        if self._symbols is None or is_full(self._symbols):
+            self._symbols = Symbols(self.docs.word_table())
+        return self._symbols
 
     @property
     def postings(self) -> sparse.csr_matrix:

