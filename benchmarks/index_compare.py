@@ -42,7 +42,8 @@ import generate  # noqa: E402
 
 import quoteprov as qp  # noqa: E402
 from quoteprov.search._index import CorpusIndex, content_terms  # noqa: E402
-from quoteprov.search._match import Query, candidate_rows  # noqa: E402
+from quoteprov.search._match import candidate_rows  # noqa: E402
+from quoteprov.search._query import Query  # noqa: E402
 from quoteprov.text._normalize import tokenize  # noqa: E402
 
 TOP = 50

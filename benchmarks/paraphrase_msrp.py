@@ -19,7 +19,8 @@ from pathlib import Path
 
 import quoteprov as qp
 from quoteprov.search._index import CorpusIndex
-from quoteprov.search._match import PARAPHRASE_MIN, paraphrase_score
+from quoteprov.search._kinds import paraphrase_score
+from quoteprov.search._scorer import PARAPHRASE_MIN
 from quoteprov.text._analysis import content_terms
 from quoteprov.text._normalize import tokenize
 

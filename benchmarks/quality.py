@@ -616,7 +616,7 @@ def reuse_section(semantic: Any) -> list[Row]:
 def _dice_similarity(a: str, b: str) -> float:
     from collections import Counter
 
-    from quoteprov.search._match import paraphrase_score
+    from quoteprov.search._kinds import paraphrase_score
     from quoteprov.text._analysis import content_terms
     from quoteprov.text._normalize import tokenize
 

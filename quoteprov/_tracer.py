@@ -31,7 +31,7 @@ from .provenance import _provenance as provenance
 from .provenance._provenance import Derivations, Progress, ProvenanceGraph, Trace
 from .search import _semantic as tier
 from .search._index import CorpusIndex
-from .search._match import Symbols
+from .search._symbols import Symbols
 
 __all__ = ["Tracer"]
 

@@ -20,14 +20,11 @@ from hypothesis import strategies as st
 import quoteprov as qp
 from quoteprov._settings import GRAPH
 from quoteprov.provenance import _provenance as provenance
+from quoteprov.search._candidates import _CandidateBatch, candidate_rows
 from quoteprov.search._index import CorpusIndex
-from quoteprov.search._match import (
-    Query,
-    _CandidateBatch,
-    candidate_rows,
-    match_passage,
-    new_symbols,
-)
+from quoteprov.search._kinds import new_symbols
+from quoteprov.search._match import match_passage
+from quoteprov.search._query import Query
 from quoteprov.text._analysis import content_terms
 
 

@@ -168,7 +168,8 @@ def test_queries_without_known_terms_get_no_candidates(
 ) -> None:
     # found by the fuzz tests: a batch whose last (or only) query has no term the corpus
     # knows used to index past the end of the batch's term arrays
-    from quoteprov.search._match import Query, candidate_rows
+    from quoteprov.search._candidates import candidate_rows
+    from quoteprov.search._query import Query
 
     corpus = qp.Corpus([qp.Document(id="a", text="The harbour bridge reopened on Monday.")])
     index = CorpusIndex.for_corpus(corpus)

@@ -24,7 +24,7 @@ from quoteprov.provenance._provenance import (
     document_reuse,
 )
 from quoteprov.search._index import CorpusIndex
-from quoteprov.search._match import new_symbols
+from quoteprov.search._kinds import new_symbols
 
 
 @pytest.fixture(scope="module")

@@ -19,7 +19,8 @@ import quoteprov as qp
 from quoteprov.corpus import _storage as storage_module
 from quoteprov.corpus import _store as store_module
 from quoteprov.search._index import CorpusIndex
-from quoteprov.search._match import Symbols, new_symbols
+from quoteprov.search._kinds import new_symbols
+from quoteprov.search._symbols import Symbols
 from quoteprov.text import _analysis as analysis_module
 from quoteprov.text._analysis import LazySpans
 

@@ -46,19 +46,13 @@ from .._models import KIND_RANK, Document, Match, OriginBasis, Quote, _Frozen, p
 from .._parallel import Backend, run_tasks
 from .._settings import GRAPH, MATCH
 from ..corpus._corpus import Corpus
+from ..search._candidates import candidate_rows
 from ..search._index import CorpusIndex, distinct
-from ..search._match import (
-    Query,
-    Symbols,
-    candidate_rows,
-    check_count,
-    check_kinds,
-    check_share,
-    find_matches,
-    is_occurrence,
-    match_passage,
-)
+from ..search._kinds import is_occurrence
+from ..search._match import check_count, check_kinds, check_share, find_matches, match_passage
+from ..search._query import Query
 from ..search._scorer import paraphrase_floor
+from ..search._symbols import Symbols
 from ..text._analysis import AnalyzedDocument
 from ..text._normalize import fold
 from ..text._speakers import name_key, names_someone, same_speaker, speaker_aliases
