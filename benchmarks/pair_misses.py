@@ -37,7 +37,7 @@ def main() -> int:
         print(f"skipped: {generate.DATA} is absent")
         return 0
     import quoteprov as qp
-    from quoteprov.provenance._provenance import document_reuse
+    from quoteprov.provenance._reuse import document_reuse
     from quoteprov.search._index import CorpusIndex
 
     print(f"machine: {platform.platform()}, {os.cpu_count()} CPUs")

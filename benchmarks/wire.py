@@ -41,7 +41,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 import generate
 
 import quoteprov as qp
-from quoteprov.provenance import _provenance as provenance
+from quoteprov.provenance import _reuse
 from quoteprov.search._index import CorpusIndex
 
 
@@ -88,11 +88,11 @@ def measure(g: generate.Generated, min_shared: int, workers: int | None, graph: 
     # the generator's document numbers and the index's are the same order (corpus order)
     assert all(position[i] == n for n, i in enumerate(ids))
     started = time.perf_counter()
-    reuse = provenance.document_reuse(index, min_shared=min_shared, workers=workers)
+    reuse = _reuse.document_reuse(index, min_shared=min_shared, workers=workers)
     compared = time.perf_counter() - started
-    found = provenance._derivations(index, reuse, min_shared)
+    found = _reuse._derivations(index, reuse, min_shared)
     started = time.perf_counter()
-    kept = provenance._explained(index, reuse, found)
+    kept = _reuse._explained(index, reuse, found, settings=qp.Settings())
     star = time.perf_counter() - started
     out = {
         "documents": len(ids),

@@ -22,13 +22,15 @@ from ._errors import (
     QuoteprovError,
 )
 from ._models import Change, Document, Match, OriginBasis, Quote, Sentence, Span
+from ._settings import GraphSettings, MatchSettings, Settings
 from ._tracer import Tracer
 from .corpus._corpus import Corpus, read_text
 from .corpus._sources import as_corpus
 from .corpus._storage import MemoryStorage, Storage
 from .corpus._store import CorpusStore, SQLiteStorage
 from .io._export import graph_to_dict, read_graphml, write_graphml, write_json
-from .provenance._provenance import ProvenanceGraph, Trace
+from .provenance._graph import ProvenanceGraph
+from .provenance._trace import Trace
 from .text._quotes import extract_quotes
 from .text._segment import split_sentences
 from .view._frames import edges_frame, nodes_frame, quotes_frame
@@ -49,8 +51,10 @@ __all__ = [
     "DuplicateDocumentError",
     "EncodingError",
     "ExportError",
+    "GraphSettings",
     "InputError",
     "Match",
+    "MatchSettings",
     "MemoryStorage",
     "MissingDependencyError",
     "OriginBasis",
@@ -59,6 +63,7 @@ __all__ = [
     "QuoteprovError",
     "SQLiteStorage",
     "Sentence",
+    "Settings",
     "Span",
     "Storage",
     "Trace",

@@ -26,7 +26,8 @@ from ._settings import MATCH
 from ._tracer import Tracer
 from .corpus._corpus import Corpus
 from .corpus._sources import CorpusLike, as_corpus
-from .provenance._provenance import Progress, ProvenanceGraph, Trace
+from .provenance._graph import Progress, ProvenanceGraph
+from .provenance._trace import Trace
 
 __all__ = ["build_graph", "trace_quote", "tracer_for"]
 

@@ -28,7 +28,8 @@ from ._settings import MATCH
 from .corpus._corpus import Corpus, read_text, reads
 from .corpus._sources import as_corpus
 from .io._export import check_graph_path, graph_summary, write_graph
-from .provenance._provenance import Progress, Trace
+from .provenance._graph import Progress
+from .provenance._trace import Trace
 from .text._quotes import extract_quotes
 from .view._display import KIND_COLORS, marked_parts, printable, related_note, shorten, trace_text
 

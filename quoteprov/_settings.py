@@ -2,13 +2,14 @@
 
 Two frozen dataclasses, one per stage that decides: :class:`MatchSettings` (what a match
 is and how sure it is) and :class:`GraphSettings` (which documents reuse each other and
-which quotations form a family).  :data:`MATCH` and :data:`GRAPH` hold the defaults the
-library uses; figures quoted below come from ``benchmarks/quality.py`` (PolNeAR and MSRP
+which quotations form a family), held together by :class:`Settings`, which a
+:class:`~quoteprov.Tracer` takes.  :data:`MATCH`, :data:`GRAPH` and :data:`SETTINGS` hold
+the defaults; figures quoted below come from ``benchmarks/quality.py`` (PolNeAR and MSRP
 splits the thresholds were tuned on) unless another benchmark is named.
 
 >>> MATCH.occurrence_coverage, GRAPH.min_sentence_words
 (0.5, 5)
->>> MatchSettings(occurrence_coverage=0.6).occurrence_coverage
+>>> Settings(match=MatchSettings(occurrence_coverage=0.6)).match.occurrence_coverage
 0.6
 """
 
@@ -16,7 +17,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-__all__ = ["GRAPH", "MATCH", "GraphSettings", "MatchSettings"]
+__all__ = ["GRAPH", "MATCH", "SETTINGS", "GraphSettings", "MatchSettings", "Settings"]
 
 
 @dataclass(frozen=True)
@@ -130,3 +131,20 @@ MATCH = MatchSettings()
 """The matcher's defaults."""
 GRAPH = GraphSettings()
 """The graph's defaults."""
+
+
+@dataclass(frozen=True)
+class Settings:
+    """Every threshold a :class:`~quoteprov.Tracer` uses: the matcher's and the graph's.
+
+    The confidence words of a match (``Match.confidence``: ``certain_coverage``,
+    ``likely_coverage``, ``likely_score``) always read the defaults, so that "certain"
+    means the same in every notebook.
+    """
+
+    match: MatchSettings = MATCH
+    graph: GraphSettings = GRAPH
+
+
+SETTINGS = Settings()
+"""The defaults."""

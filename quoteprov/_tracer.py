@@ -25,10 +25,12 @@ import numpy as np
 from ._errors import InputError, MissingDependencyError
 from ._models import Kind
 from ._parallel import Backend
-from ._settings import MATCH
+from ._settings import SETTINGS, Settings
 from .corpus._corpus import Corpus
-from .provenance import _provenance as provenance
-from .provenance._provenance import Derivations, Progress, ProvenanceGraph, Trace
+from .provenance import _graph, _trace
+from .provenance._graph import Progress, ProvenanceGraph
+from .provenance._reuse import Derivations
+from .provenance._trace import Trace
 from .search import _semantic as tier
 from .search._index import CorpusIndex
 from .search._symbols import Symbols
@@ -44,6 +46,9 @@ class Tracer:
     corpus : Corpus
         The corpus traced; documents added to it later are searched too (the index is
         rebuilt when ``corpus.version`` changes).
+    settings : Settings
+        Every threshold of matching and of the graph (:class:`~quoteprov.Settings`; the
+        defaults were measured on the benchmarks their notes name).
     semantic : bool, optional
         Use the semantic tier (sentence embeddings, ``quoteprov[semantic]``): None (the
         default) when it is installed and ``QUOTEPROV_SEMANTIC`` is not ``0``, False never
@@ -55,17 +60,42 @@ class Tracer:
     Attributes
     ----------
     corpus : Corpus
+    settings : Settings
     semantic : bool or None
+
+    Examples
+    --------
+    >>> import quoteprov as qp
+    >>> text = "Polls say we will win the vote in May. Rain fell."
+    >>> corpus = qp.Corpus([qp.Document(id="a", text=text)])
+    >>> query = "we will win the vote in May and then the seat in June"
+    >>> [(m.kind, m.held_words) for m in qp.Tracer(corpus, semantic=False).trace(query).matches]
+    [('partial', 7)]
+    >>> strict = qp.Settings(match=qp.MatchSettings(occurrence_words=8))
+    >>> trace = qp.Tracer(corpus, settings=strict, semantic=False).trace(query)
+    >>> len(trace.matches), len(trace.related)  # seven words held: related text only
+    (0, 1)
     """
 
     def __init__(
-        self, corpus: Corpus, *, semantic: bool | None = None, encoder: Any = None
+        self,
+        corpus: Corpus,
+        *,
+        settings: Settings = SETTINGS,
+        semantic: bool | None = None,
+        encoder: Any = None,
     ) -> None:
         if not isinstance(corpus, Corpus):
             raise InputError(
                 f"a Tracer traces a Corpus, not a {type(corpus).__name__} (see qp.as_corpus)"
             )
+        if not isinstance(settings, Settings):
+            raise InputError(
+                f"settings must be a qp.Settings, not a {type(settings).__name__} "
+                "(e.g. qp.Settings(match=qp.MatchSettings(occurrence_coverage=0.6)))"
+            )
         self.corpus = corpus
+        self.settings = settings
         self.semantic = semantic
         self._encoder: tier.Encoder | None = encoder
         self._encoder_asked = encoder is not None
@@ -136,7 +166,7 @@ class Tracer:
         *,
         kinds: Sequence[Kind] | None = None,
         limit: int | None = None,
-        min_coverage: float = MATCH.occurrence_coverage,
+        min_coverage: float | None = None,
     ) -> Trace:
         """Every place ``query`` occurs in the corpus, best first, and which one is the
         origin (the parameters and result of :func:`quoteprov.trace_quote`).
@@ -149,18 +179,21 @@ class Tracer:
         if not isinstance(query, str):
             raise InputError(f"the query must be a string, not {type(query).__name__}")
         index = self._current()
-        return provenance.trace(
+        return _trace.trace(
             query,
             self.corpus,
             kinds=kinds,
             limit=limit,
-            min_coverage=min_coverage,
+            min_coverage=(
+                self.settings.match.occurrence_coverage if min_coverage is None else min_coverage
+            ),
             semantic=self.encoder is not None,
             index=index,
             symbols=self.symbols,
             encoder=self.encoder,
             vectors=self.vectors,
             derivations=self._derivations,
+            settings=self.settings,
         )
 
     def build_graph(
@@ -176,7 +209,7 @@ class Tracer:
         """The provenance graph of the whole corpus (the parameters and result of
         :func:`quoteprov.build_graph`), on this tracer's index."""
         index = self._current(progress if not callable(progress) else False)
-        return provenance.build_graph(
+        return _graph.build_graph(
             self.corpus,
             min_shared=min_shared,
             min_documents=min_documents,
@@ -186,4 +219,5 @@ class Tracer:
             progress=progress,
             index=index,
             symbols=self.symbols,
+            settings=self.settings,
         )

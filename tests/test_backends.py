@@ -38,32 +38,30 @@ def local_graph(seeds: qp.Corpus, tmp_path_factory: pytest.TempPathFactory) -> b
     return _graphml(graph, tmp_path_factory.mktemp("local") / "g.graphml")
 
 
-def test_forked_workers_give_the_same_graph(
-    seeds: qp.Corpus, local_graph: bytes, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    from quoteprov.provenance import _provenance as provenance
+# many tasks on a small corpus, spread over both workers
+_SMALL_TASKS = qp.Settings(graph=replace(GRAPH, family_chunk=3, reuse_chunk=1))
 
-    # many tasks on a small corpus
-    monkeypatch.setattr(provenance, "GRAPH", replace(GRAPH, family_chunk=3, reuse_chunk=1))
-    graph = qp.build_graph(_corpus(seeds), workers=2, progress=False)
+
+def test_forked_workers_give_the_same_graph(
+    seeds: qp.Corpus, local_graph: bytes, tmp_path: Path
+) -> None:
+    tracer = qp.Tracer(_corpus(seeds), settings=_SMALL_TASKS)
+    graph = tracer.build_graph(workers=2, progress=False)
     assert _graphml(graph, tmp_path / "g.graphml") == local_graph
 
 
 def test_dask_cluster_gives_the_same_graph(
-    seeds: qp.Corpus, local_graph: bytes, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+    seeds: qp.Corpus, local_graph: bytes, tmp_path: Path
 ) -> None:
     distributed = pytest.importorskip("distributed")
-    from quoteprov.provenance import _provenance as provenance
-
-    # tasks spread over both workers
-    monkeypatch.setattr(provenance, "GRAPH", replace(GRAPH, family_chunk=3, reuse_chunk=1))
+    tracer = qp.Tracer(_corpus(seeds), settings=_SMALL_TASKS)
     with (
         distributed.LocalCluster(
             n_workers=2, threads_per_worker=1, processes=True, dashboard_address=None
         ) as cluster,
         distributed.Client(cluster) as client,
     ):
-        graph = qp.build_graph(_corpus(seeds), client=client, progress=False)
+        graph = tracer.build_graph(client=client, progress=False)
     assert _graphml(graph, tmp_path / "g.graphml") == local_graph
 
 

@@ -19,7 +19,7 @@ from hypothesis import strategies as st
 
 import quoteprov as qp
 from quoteprov._settings import GRAPH
-from quoteprov.provenance import _provenance as provenance
+from quoteprov.provenance import _reuse
 from quoteprov.search._candidates import _CandidateBatch, candidate_rows
 from quoteprov.search._index import CorpusIndex
 from quoteprov.search._kinds import new_symbols
@@ -115,8 +115,8 @@ def test_verbatim_shortcut_agrees_with_alignment(seeds: qp.Corpus) -> None:
         for u, v in zip(us.tolist(), vs.tolist(), strict=True):
             if index.unit_hash[u] != index.unit_hash[v]:
                 continue
-            fast = provenance._sentence_reuse(index, u, v, True, symbols)
-            slow = provenance._sentence_reuse(index, u, v, False, symbols)
+            fast = _reuse._sentence_reuse(index, u, v, True, symbols, settings=qp.Settings())
+            slow = _reuse._sentence_reuse(index, u, v, False, symbols, settings=qp.Settings())
             assert fast == slow
             checked += fast == ("verbatim", 100.0)
     assert checked > 10
@@ -180,14 +180,12 @@ def test_bigram_probe_finds_copies_of_a_quotation_of_common_words(seed: int) -> 
     assert old.size > rows.size  # the two rarest terms whatever their size: most rows
 
 
-def test_families_with_a_tiny_probe_budget_keep_copies_of_common_words(
-    monkeypatch: pytest.MonkeyPatch,
-) -> None:
+def test_families_with_a_tiny_probe_budget_keep_copies_of_common_words() -> None:
     corpus = _common_words_corpus(0)
 
     def quote_family(budget: int) -> set[str]:
-        monkeypatch.setattr(provenance, "GRAPH", replace(GRAPH, family_probe_budget=budget))
-        graph = qp.build_graph(corpus, workers=1)
+        settings = qp.Settings(graph=replace(GRAPH, family_probe_budget=budget))
+        graph = qp.Tracer(corpus, settings=settings).build_graph(workers=1)
         [family] = [
             n for n, d in graph.nodes(data=True) if d["type"] == "quote" and "council" in d["text"]
         ]

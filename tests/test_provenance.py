@@ -15,14 +15,9 @@ from hypothesis import strategies as st
 
 import quoteprov as qp
 from quoteprov._models import OriginBasis
-from quoteprov.provenance import _provenance as provenance
-from quoteprov.provenance._provenance import (
-    _Candidate,
-    _date_order,
-    _earliest,
-    choose_origin,
-    document_reuse,
-)
+from quoteprov.provenance import _families, _reuse
+from quoteprov.provenance._origin import _Candidate, _date_order, _earliest, choose_origin
+from quoteprov.provenance._reuse import document_reuse
 from quoteprov.search._index import CorpusIndex
 from quoteprov.search._kinds import new_symbols
 
@@ -206,7 +201,7 @@ def test_identical_quotations_are_one_family_whatever_the_index_returns(
     # in a big corpus a short popular quotation's candidates are cut off; simulate the
     # worst case, an index that returns nothing, and the same words are still one family
     monkeypatch.setattr(
-        provenance, "candidate_rows", lambda queries, *_, **__: [np.zeros(0, int)] * len(queries)
+        _families, "candidate_rows", lambda queries, *_, **__: [np.zeros(0, int)] * len(queries)
     )
     towns = ["Leeds", "Hull", "York", "Bath", "Ely"]
     corpus = qp.Corpus(
@@ -438,13 +433,15 @@ def test_origin_evidence_names_the_copies_the_exhaustive_comparison_finds(
             docs = sorted(rng.sample(range(len(texts)), rng.randint(2, len(texts))))
             exhaustive = {
                 (index.docs[d.copy].doc.id, index.docs[d.source].doc.id)
-                for d in provenance._derivations(
+                for d in _reuse._derivations(
                     index, document_reuse(index, docs, min_shared), min_shared
                 )
                 if d.determined
             }
             symbols = new_symbols(index)
-            known = provenance._known_derivations(index, docs, min_shared, symbols)
+            known = _reuse._known_derivations(
+                index, docs, min_shared, symbols, settings=qp.Settings()
+            )
             assert known <= exhaustive
             assert {c for c, _ in known} == {c for c, _ in exhaustive}
 
@@ -739,7 +736,9 @@ def test_every_reuse_edge_of_wire_reprints_runs_to_the_story(
     records = _reprints([sorted(s) for s in subsets], edits=sorted(edits))
     index = CorpusIndex.for_corpus(qp.Corpus.from_records(records))
     reuse = document_reuse(index)
-    kept = provenance._explained(index, reuse, provenance._derivations(index, reuse, 2))
+    kept = _reuse._explained(
+        index, reuse, _reuse._derivations(index, reuse, 2), settings=qp.Settings()
+    )
     edges = {(index.docs[d.copy].doc.id, index.docs[d.source].doc.id) for d in kept}
     assert all(source == "story" for _, source in edges), edges
 

@@ -59,7 +59,7 @@ from pydantic import BaseModel
 
 from .._errors import ExportError, InputError
 from .._models import OriginBasis
-from ..provenance._provenance import ProvenanceGraph
+from ..provenance._graph import ProvenanceGraph
 
 __all__ = [
     "GRAPH_FORMATS",

@@ -12,7 +12,7 @@ from typing import TYPE_CHECKING, cast
 from rapidfuzz.distance import Levenshtein
 
 from .._models import Change
-from .._settings import MATCH
+from .._settings import MATCH, MatchSettings
 from ..text._analysis import AnalyzedDocument
 from ..text._lexicon import is_number, number_value
 from ..text._normalize import Token
@@ -26,13 +26,15 @@ from ._query import Query, _elided, _is_name, _negations
 __all__ = ["coverage"]
 
 
-def _sentences_of(adoc: AnalyzedDocument, t0: int, t1: int) -> tuple[int, int]:
+def _sentences_of(
+    adoc: AnalyzedDocument, t0: int, t1: int, *, settings: MatchSettings
+) -> tuple[int, int]:
     """Token range of the sentences holding tokens ``[t0, t1)``."""
     first, last = adoc.sentence_range(adoc.tokens[t0].start, adoc.tokens[t1 - 1].end)
     if last <= first:
         return t0, t1
     a, b = adoc.sentence_tokens[first][0], adoc.sentence_tokens[last - 1][1]
-    return max(a, t0 - MATCH.region_words // 2), min(b, t1 + MATCH.region_words // 2)
+    return max(a, t0 - settings.region_words // 2), min(b, t1 + settings.region_words // 2)
 
 
 def _tighten(blocks: list[list[int]], qs: str, text: str) -> None:
@@ -58,7 +60,11 @@ def _tighten(blocks: list[list[int]], qs: str, text: str) -> None:
 
 
 def _chains(
-    blocks: Sequence[tuple[int, int, int]], qs: str, text: str
+    blocks: Sequence[tuple[int, int, int]],
+    qs: str,
+    text: str,
+    *,
+    settings: MatchSettings,
 ) -> list[tuple[int, int, int, int, int]]:
     """Runs of equal blocks ``(query start, text start, size)`` separated by short gaps:
     ``(q0, q1, r0, r1, matched)``."""
@@ -67,7 +73,11 @@ def _chains(
     for q0, r0, size in blocks:
         if size == 0:
             continue
-        if last is not None and q0 - last[1] <= MATCH.max_gap and r0 - last[3] <= MATCH.max_gap:
+        if (
+            last is not None
+            and q0 - last[1] <= settings.max_gap
+            and r0 - last[3] <= settings.max_gap
+        ):
             last = [q0, q0 + size, r0, r0 + size]
             runs[-1].append(last)
         else:
@@ -81,7 +91,9 @@ def _chains(
     return chains
 
 
-def _best_chain(qs: str, text: str, w0: int, w1: int) -> tuple[int, int, int, int, int] | None:
+def _best_chain(
+    qs: str, text: str, w0: int, w1: int, *, settings: MatchSettings = MATCH
+) -> tuple[int, int, int, int, int] | None:
     """The alignment chain of ``qs`` in ``text[w0:w1]`` with the most matched words.
 
     The chain then grows over the words next to it that match, also across one word
@@ -97,7 +109,7 @@ def _best_chain(qs: str, text: str, w0: int, w1: int) -> tuple[int, int, int, in
     blocks = cast(
         "list[tuple[int, int, int]]", Levenshtein.opcodes(qs, window).as_matching_blocks()
     )
-    options = _chains(blocks, qs, window)
+    options = _chains(blocks, qs, window, settings=settings)
     if not options:
         return None
     q0, q1, a, b, matched = max(options, key=lambda c: (c[4], -(c[3] - c[2]), -c[2]))

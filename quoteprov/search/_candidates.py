@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING
 import numpy as np
 from scipy import sparse
 
-from .._settings import MATCH
+from .._settings import MATCH, MatchSettings
 from ..text._analysis import content_terms, words_hash
 from ._index import CorpusIndex, distinct
 
@@ -40,6 +40,7 @@ def candidate_rows(
     exclude: Sequence[AbstractSet[int]] | None = None,
     max_entries: int = 2_000_000,
     likely: float | None = None,
+    settings: MatchSettings = MATCH,
 ) -> list[np.ndarray]:
     """For each query, the sentence rows worth aligning, most similar first (ties by row).
 
@@ -100,6 +101,7 @@ def candidate_rows(
             bigram_probe,
             exclude[lo:hi] if exclude is not None else None,
             likely,
+            settings,
         )
         for k, rows in enumerate(batch.select(limit, min_similarity, always)):
             out[lo + k] = rows
@@ -134,9 +136,10 @@ class _CandidateBatch:
         bigram_probe: bool = False,
         exclude: Sequence[AbstractSet[int]] | None = None,
         likely: float | None = None,
+        settings: MatchSettings = MATCH,
     ) -> None:
         self.queries, self.index, self.min_containment = queries, index, min_containment
-        self.likely = likely
+        self.likely, self.settings = likely, settings
         counts = index.count_matrix(terms)
         self.vectors = index.weigh(counts)  # same entries as counts, in the same order
         self.weights = counts.data * index.idf[counts.indices]  # count * rarity weight
@@ -244,7 +247,7 @@ class _CandidateBatch:
 
     def _bigram_rows(self, query: Query, terms: Sequence[str], budget: int) -> np.ndarray:
         """The rows sharing the query's rarest bigrams within ``budget`` (the
-        ``MATCH.bigrams_least`` rarest whenever each fits in it), and those that are the query's
+        ``settings.bigrams_least`` rarest whenever each fits in it), and those that are the query's
         words exactly."""
         keys, starts, rows = self.index.bigrams
         wanted = self.index.bigram_keys(terms)
@@ -255,7 +258,7 @@ class _CandidateBatch:
         at, df = at[order], df[order]
         chosen = np.cumsum(df) <= budget
         # one word edited, dropped or added breaks at most two bigrams: of three, one holds
-        chosen[: MATCH.bigrams_least] |= df[: MATCH.bigrams_least] <= budget
+        chosen[: self.settings.bigrams_least] |= df[: self.settings.bigrams_least] <= budget
         found = [rows[starts[a] : starts[a + 1]] for a in at[chosen].tolist()]
         found.append(self.index.rows_with_hash(words_hash(query.tokens)))
         return distinct(np.concatenate(found))
@@ -314,7 +317,9 @@ class _CandidateBatch:
         # a near-verbatim copy may miss the query's edges and substitute some words: in a
         # query of few content terms among many common words, that can be all but one
         missing = self.n_terms[query] - shared
-        edits = (2.0 - MATCH.near_coverage - MATCH.near_similarity) * self.lengths[query]
+        edits = (2.0 - self.settings.near_coverage - self.settings.near_similarity) * self.lengths[
+            query
+        ]
         ok = (shared >= np.minimum(2, self.n_terms[query])) | (
             200.0 * weight / (total + weight) >= PARAPHRASE_MIN
         )

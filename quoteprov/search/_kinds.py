@@ -15,7 +15,7 @@ from rapidfuzz import fuzz
 from rapidfuzz.distance import Indel
 
 from .._models import Change, Kind, Match
-from .._settings import MATCH
+from .._settings import MATCH, MatchSettings
 from ..text._analysis import AnalyzedDocument
 from ..text._lexicon import is_number, number_value
 from ._index import CorpusIndex
@@ -112,7 +112,14 @@ def _make_match(
 
 
 def _lexical(
-    q: Query, adoc: AnalyzedDocument, r0: int, r1: int, symbols: Symbols, index: CorpusIndex
+    q: Query,
+    adoc: AnalyzedDocument,
+    r0: int,
+    r1: int,
+    symbols: Symbols,
+    index: CorpusIndex,
+    *,
+    settings: MatchSettings,
 ) -> list[Match]:
     """Faithful alignments of the query inside document tokens ``[r0, r1)``."""
     qs = q.encoded(symbols)
@@ -146,7 +153,7 @@ def _lexical(
         if len(region) == 0:
             break
         text = "".join(region)
-        if n > MATCH.long_query_words:
+        if n > settings.long_query_words:
             w0, w1 = 0, len(text)  # a bounded window (see match_passage)
         else:
             al = fuzz.partial_ratio_alignment(qs, text)
@@ -156,7 +163,7 @@ def _lexical(
             # by what is missing plus some slack for inserted words
             slack = max(2, n // 3) + max(0, n - (al.dest_end - al.dest_start))
             w0, w1 = max(0, al.dest_start - slack), min(len(text), al.dest_end + slack)
-        chain = _best_chain(qs, text, w0, w1)
+        chain = _best_chain(qs, text, w0, w1, settings=settings)
         if chain is None:
             break
         q0, q1, a, b, matched = chain
@@ -173,11 +180,11 @@ def _lexical(
         ] == q.norms:
             found.append(_make_match(q, adoc, t0, t1, "verbatim", 100.0, ()))
             continue
-        if local < MATCH.near_similarity:
+        if local < settings.near_similarity:
             continue
         # near-verbatim: the query's span, most of its words the same ("I know" spans "I
         # don't know" but keeps two of its three words: no copy of it)
-        if aligned >= MATCH.near_coverage and matched >= MATCH.near_similarity * n:
+        if aligned >= settings.near_coverage and matched >= settings.near_similarity * n:
             changes = _changes(q, 0, n, adoc, t0, t1, symbols)
             score = 100.0 * _calibrated(q, adoc, t0, t1, index)
             share = coverage(q, adoc, t0, t1, index)
@@ -186,10 +193,14 @@ def _lexical(
         shared = {t for t in q.stems[q0:q1] if t is not None} & set(adoc.terms(t0, t1))
         if matched < 3 or len(shared) < 2:
             continue  # one or two shared words are no evidence of a quotation
-        if aligned >= MATCH.partial_coverage or _quoted_fragment(adoc, t0, t1, matched):
+        if aligned >= settings.partial_coverage or _quoted_fragment(
+            adoc, t0, t1, matched, settings=settings
+        ):
             changes = _changes(q, q0, q1, adoc, t0, t1, symbols)
             # ranked by how much of what the query says its sentence carries
-            score = 100.0 * _calibrated(q, adoc, *_sentences_of(adoc, t0, t1), index)
+            score = 100.0 * _calibrated(
+                q, adoc, *_sentences_of(adoc, t0, t1, settings=settings), index
+            )
             # a fragment holds no more of the query than the share of its words it aligns:
             # two rare words ("classified material") can weigh half of a query's content
             share = min(coverage(q, adoc, t0, t1, index), matched / n)
@@ -301,13 +312,15 @@ def _runs_on(
     return True
 
 
-def _quoted_fragment(adoc: AnalyzedDocument, t0: int, t1: int, matched: int) -> bool:
+def _quoted_fragment(
+    adoc: AnalyzedDocument, t0: int, t1: int, matched: int, *, settings: MatchSettings
+) -> bool:
     """Whether tokens ``[t0, t1)`` are (nearly) all of a quotation of the document."""
     k = adoc.quote_index_at(adoc.tokens[t0].start, adoc.tokens[t1 - 1].end)
     if k is None:
         return False
     words = sum(len(range(*adoc.token_range(a, b))) for a, b in adoc.quote_parts(k))
-    return matched >= MATCH.quoted_fragment * words
+    return matched >= settings.quoted_fragment * words
 
 
 def _paraphrase(
@@ -317,6 +330,8 @@ def _paraphrase(
     index: CorpusIndex,
     symbols: Symbols,
     loose: bool = False,
+    *,
+    settings: MatchSettings,
 ) -> Match | None:
     """The sentence (or its quotation, or it and the next) as a paraphrase, if it is one.
 
@@ -328,7 +343,7 @@ def _paraphrase(
     returned as ``partial``: it carries part of what the query says, not all of it.
     """
     i, j = adoc.sentence_tokens[sentence]
-    if j - i > max(MATCH.region_words, 3 * len(q.tokens)):
+    if j - i > max(settings.region_words, 3 * len(q.tokens)):
         return None  # far longer than the query: no rewording of it as a whole
     options = [(i, j)]
     starts, ends = adoc.sentence_bounds
@@ -340,14 +355,14 @@ def _paraphrase(
             options.append((max(a, i), min(b, j)))
     if sentence + 1 < len(adoc.sentences) and len(q.tokens) > 1.5 * (j - i):
         both = adoc.sentence_tokens[sentence + 1][1]
-        if both - i <= max(MATCH.region_words, 3 * len(q.tokens)):
+        if both - i <= max(settings.region_words, 3 * len(q.tokens)):
             options.append((i, both))
     best: tuple[float, int, int] | None = None
     for a, b in options:
         if b <= a:
             continue
         terms = adoc.terms(a, b)
-        if not _carries_enough(q, adoc, a, b, terms):
+        if not _carries_enough(q, adoc, a, b, terms, settings=settings):
             continue
         score = 100.0 * _calibrated(q, adoc, a, b, index, terms)
         if best is None or score > best[0]:
@@ -366,16 +381,22 @@ def _paraphrase(
 
 
 def _carries_enough(
-    q: Query, adoc: AnalyzedDocument, t0: int, t1: int, terms: list[str] | None = None
+    q: Query,
+    adoc: AnalyzedDocument,
+    t0: int,
+    t1: int,
+    terms: list[str] | None = None,
+    *,
+    settings: MatchSettings,
 ) -> bool:
     """Whether tokens ``[t0, t1)`` share enough of the query's content words to say it.
 
-    At least ``MATCH.min_shared_share`` of them and two: a one-word scare quote ('Smash') in a
-    headline carries none of what a whole sentence says, however it scores.  ``terms``
-    are ``adoc.terms(t0, t1)`` when at hand.
+    At least ``settings.min_shared_share`` of them and two: a one-word scare quote
+    ('Smash') in a headline carries none of what a whole sentence says, however it
+    scores.  ``terms`` are ``adoc.terms(t0, t1)`` when at hand.
     """
     shared = len(q.terms.keys() & set(adoc.terms(t0, t1) if terms is None else terms))
-    return shared >= max(2, MATCH.min_shared_share * len(q.terms))
+    return shared >= max(2, settings.min_shared_share * len(q.terms))
 
 
 def _attributed(adoc: AnalyzedDocument, t0: int, t1: int) -> bool:
@@ -384,13 +405,15 @@ def _attributed(adoc: AnalyzedDocument, t0: int, t1: int) -> bool:
     return any(qt.speaker_span is not None for qt in adoc.quotes_in(start, end))
 
 
-def is_occurrence(match: Match, least: float = MATCH.occurrence_coverage) -> bool:
+def is_occurrence(
+    match: Match, least: float | None = None, *, settings: MatchSettings = MATCH
+) -> bool:
     """Whether ``match`` carries the query or a substantial part of it: verbatim (elided
     or not) and near-verbatim matches always; a partial or a paraphrase that holds
-    ``MATCH.occurrence_words`` of the query's words (``Match.held_words``), a partial from
-    ``least`` of the query's content on (``Match.coverage``), a paraphrase from
-    ``MATCH.paraphrase_coverage`` or ``least``, whichever is lower.  The rest is related text:
-    a few words in common.
+    ``settings.occurrence_words`` of the query's words (``Match.held_words``), a partial
+    from ``least`` of the query's content on (``Match.coverage``; by default
+    ``settings.occurrence_coverage``), a paraphrase from ``settings.paraphrase_coverage``
+    or ``least``, whichever is lower.  The rest is related text: a few words in common.
 
     >>> from quoteprov._models import Match
     >>> m = Match(doc_id="a", start=0, end=34, text="I don't know what the plan is here",
@@ -402,8 +425,10 @@ def is_occurrence(match: Match, least: float = MATCH.occurrence_coverage) -> boo
     """
     if match.kind in ("verbatim", "near_verbatim"):
         return True
-    if match.held_words is not None and match.held_words < MATCH.occurrence_words:
+    if least is None:
+        least = settings.occurrence_coverage
+    if match.held_words is not None and match.held_words < settings.occurrence_words:
         return False
     if match.kind == "paraphrase":
-        return match.coverage >= min(least, MATCH.paraphrase_coverage)
+        return match.coverage >= min(least, settings.paraphrase_coverage)
     return match.coverage >= least

@@ -48,7 +48,7 @@ import numpy as np
 
 from .._errors import InputError, MissingDependencyError
 from .._models import KIND_RANK, Kind, Match
-from .._settings import MATCH
+from .._settings import MATCH, MatchSettings
 from ..text._analysis import AnalyzedDocument
 from ._index import CorpusIndex
 from ._symbols import Symbols, is_full
@@ -84,6 +84,8 @@ def match_passage(
     index: CorpusIndex,
     symbols: Symbols | None = None,
     loose: bool = False,
+    *,
+    settings: MatchSettings = MATCH,
 ) -> list[Match]:
     """Every occurrence of ``q`` around the given sentences of one document.
 
@@ -99,8 +101,8 @@ def match_passage(
         r1 = adoc.sentence_tokens[hi - 1][1]
         found = [
             m
-            for w0, w1 in _windows(r0, r1, len(q.tokens))
-            for m in _lexical(q, adoc, w0, w1, symbols, index)
+            for w0, w1 in _windows(r0, r1, len(q.tokens), settings=settings)
+            for m in _lexical(q, adoc, w0, w1, symbols, index, settings=settings)
         ]
         for m in found:
             first, last = adoc.sentence_range(m.start, m.end)
@@ -108,7 +110,9 @@ def match_passage(
             if m.kind == "partial":
                 # a faithful fragment inside a sentence that the combined scorer calls a
                 # paraphrase of the query is a paraphrase, not a trimmed quotation
-                rewrites = [_paraphrase(q, adoc, s, index, symbols) for s in touched]
+                rewrites = [
+                    _paraphrase(q, adoc, s, index, symbols, settings=settings) for s in touched
+                ]
                 better = [
                     p
                     for p in rewrites
@@ -125,21 +129,21 @@ def match_passage(
     for s in sentences:
         if s in covered:
             continue
-        rewrite = _paraphrase(q, adoc, s, index, symbols, loose)
+        rewrite = _paraphrase(q, adoc, s, index, symbols, loose, settings=settings)
         if rewrite is not None and not any(_spans_overlap(rewrite, m) for m in matches):
             matches.append(rewrite)
     return matches
 
 
-def _windows(r0: int, r1: int, n: int) -> list[tuple[int, int]]:
+def _windows(r0: int, r1: int, n: int, *, settings: MatchSettings) -> list[tuple[int, int]]:
     """Token ranges covering ``[r0, r1)`` for a query of ``n`` words: the range itself
     when it is short, else overlapping windows of bounded size, overlapping by the
     query's length plus slack, so that an occurrence lies whole in one of them.
 
-    >>> _windows(0, 800, 10), _windows(0, 2500, 10)
+    >>> _windows(0, 800, 10, settings=MATCH), _windows(0, 2500, 10, settings=MATCH)
     ([(0, 800)], [(0, 1000), (987, 1987), (1974, 2500)])
     """
-    size = max(MATCH.region_words, 3 * n)
+    size = max(settings.region_words, 3 * n)
     if r1 - r0 <= size:
         return [(r0, r1)]
     step = size - n - max(2, n // 3)
@@ -231,6 +235,7 @@ def find_matches(
     symbols: Symbols | None = None,
     encoder: Encoder | None = None,
     vectors: np.ndarray | None = None,
+    settings: MatchSettings = MATCH,
 ) -> list[Match]:
     """Every occurrence of ``query`` in the indexed corpus, best first.
 
@@ -246,8 +251,9 @@ def find_matches(
         Return at most this many matches.
     candidates : int
         How many index candidates to align besides the likely copies (a sentence that
-        holds ``MATCH.occurrence_coverage`` of the query's content, or whose cosine reaches
-        ``MATCH.copy_similarity``, is always aligned, however many there are); more finds looser
+        holds ``settings.occurrence_coverage`` of the query's content, or whose cosine
+        reaches ``settings.copy_similarity``, is always aligned, however many there are);
+        more finds looser
         paraphrases and stray fragments in big corpora, and takes longer.
     semantic : bool, optional
         Use the semantic tier (:mod:`quoteprov.search._semantic`): None (default) when it is
@@ -269,16 +275,17 @@ def find_matches(
     """
     check_kinds(kinds)
     check_count("limit", limit)
-    q = Query.parse(query)
+    q = Query.parse(query, settings=settings)
     # in a big corpus only the query's rarer terms are looked up (every copy holds them):
     # the work per query stops growing with the corpus
     (rows,) = candidate_rows(
         [q],
         index,
         limit=candidates,
-        always=MATCH.copy_similarity,
-        probe_budget=MATCH.trace_probe_budget,
-        likely=MATCH.occurrence_coverage,
+        always=settings.copy_similarity,
+        probe_budget=settings.trace_probe_budget,
+        likely=settings.occurrence_coverage,
+        settings=settings,
     )
     by_doc: dict[int, list[int]] = {}
     for u in rows:
@@ -305,7 +312,11 @@ def find_matches(
     index.docs.fetch(by_doc)  # a corpus file reads the candidate documents at once
     matches: list[Match] = []
     for d in sorted(by_doc):
-        matches.extend(match_passage(q, index.docs[d], by_doc[d], index, symbols, loose=True))
+        matches.extend(
+            match_passage(
+                q, index.docs[d], by_doc[d], index, symbols, loose=True, settings=settings
+            )
+        )
     if kinds is not None:
         matches = [m for m in matches if m.kind in kinds]
     matches.sort(key=lambda m: (-m.score, KIND_RANK[m.kind], m.doc_id, m.start))

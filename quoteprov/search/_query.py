@@ -15,7 +15,7 @@ from itertools import pairwise
 from typing import TYPE_CHECKING, Any
 
 from .._errors import InputError
-from .._settings import MATCH
+from .._settings import MATCH, MatchSettings
 from ..text._analysis import content_stems, content_terms
 from ..text._lexicon import is_negation
 from ..text._normalize import Token, tokenize
@@ -197,8 +197,8 @@ class Query:
         return weights, total
 
     @classmethod
-    def parse(cls, text: str, *, clip: bool = False) -> Query:
-        """The query of ``text``; ``clip`` keeps the first ``MATCH.max_query_words`` words of a
+    def parse(cls, text: str, *, clip: bool = False, settings: MatchSettings = MATCH) -> Query:
+        """The query of ``text``; ``clip`` keeps the first ``settings.max_query_words`` words of a
         longer text instead of refusing it (the graph traces every quotation and
         sentence of a corpus, however long).
 
@@ -208,12 +208,12 @@ class Query:
         tokens = tokenize(text)
         if not tokens:
             raise InputError(f"the query {text[:60]!r} has no words to look for")
-        if len(tokens) > MATCH.max_query_words and clip:
-            tokens = tokens[: MATCH.max_query_words]
-        elif len(tokens) > MATCH.max_query_words:
+        if len(tokens) > settings.max_query_words and clip:
+            tokens = tokens[: settings.max_query_words]
+        elif len(tokens) > settings.max_query_words:
             raise InputError(
                 f"the query has {len(tokens)} words; trace at most "
-                f"{MATCH.max_query_words} at a time (split a long passage into its sentences)"
+                f"{settings.max_query_words} at a time (split a long passage into its sentences)"
             )
         starts = [t.start for t in tokens]
         breaks = sorted(

@@ -33,7 +33,7 @@ import networkx as nx
 
 from .._models import Document, Match
 from ..corpus._corpus import Corpus
-from ..provenance._provenance import Trace
+from ..provenance._trace import Trace
 from ..text._segment import split_sentences
 
 __all__ = [
@@ -666,7 +666,7 @@ def related_note(trace: Trace, where: str = "trace.related") -> str | None:
     """One line on the weaker matches a trace keeps apart (``trace.related``, which the
     line calls ``where``), or None.
 
-    >>> from quoteprov.provenance._provenance import Trace
+    >>> from quoteprov import Trace
     >>> from quoteprov._models import Match
     >>> weak = Match(doc_id="b", start=0, end=12, text="I don't know", score=31.7,
     ...              kind="partial", coverage=0.26)

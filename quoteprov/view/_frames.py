@@ -22,7 +22,7 @@ import networkx as nx
 from .._errors import MissingDependencyError
 from .._models import Change, Document, parse_published, published_key
 from ..corpus._sources import CorpusLike, as_corpus
-from ..provenance._provenance import Trace
+from ..provenance._trace import Trace
 from ..text._quotes import extract_quotes
 
 if TYPE_CHECKING:

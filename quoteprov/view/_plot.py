@@ -37,7 +37,7 @@ import networkx as nx
 from .._errors import InputError, MissingDependencyError
 from .._models import Document, published_key
 from ..io._export import _atomic_write
-from ..provenance._provenance import Trace
+from ..provenance._trace import Trace
 from ._display import KIND_COLORS, shorten
 
 if TYPE_CHECKING:
