@@ -92,7 +92,14 @@ from scipy import sparse
 from .._errors import CorpusError
 from .._models import Document, Quote, Sentence, Span
 from .._parallel import progress_bar, show_progress
-from ..text._analysis import AnalyzedDocument, LazySpans, SpanPairs, analyze, words_hash
+from ..text._analysis import (
+    AnalyzedDocument,
+    DocumentMemo,
+    LazySpans,
+    SpanPairs,
+    analyze,
+    words_hash,
+)
 from ..text._normalize import NumberedWords, Tokens
 from ._storage import MemoryStorage, SentenceArrays, Storage, _documents
 
@@ -846,13 +853,13 @@ class StoredDocuments(Sequence[AnalyzedDocument]):
             ),
             token_starts=tokens.starts,
             sentence_tokens=SpanPairs(tuple(table[:, 2].tolist()), tuple(table[:, 3].tolist())),
-            cache={
-                "quote_parts": (
+            memo=DocumentMemo(
+                quote_parts=(
                     tuple(first.tolist()),
                     tuple(parts[:, 1].tolist()),
                     tuple(parts[:, 2].tolist()),
                 ),
-            },
+            ),
         )
 
 

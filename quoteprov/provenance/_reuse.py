@@ -203,10 +203,9 @@ def _sentence_query(
     index: CorpusIndex, adoc: AnalyzedDocument, sentence: int, settings: Settings
 ) -> Query:
     """The query of one sentence, parsed once per document and sentence (kept with it)."""
-    key = ("query", sentence)
-    q = adoc.cache.get(key)
+    q = adoc.memo.queries.get(sentence)
     if not isinstance(q, Query):
-        q = adoc.cache[key] = Query.parse(
+        q = adoc.memo.queries[sentence] = Query.parse(
             adoc.sentences[sentence].text, clip=True, settings=settings.match
         )
     return q

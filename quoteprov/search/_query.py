@@ -11,6 +11,7 @@ from bisect import bisect_left
 from collections import Counter
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
+from functools import cached_property
 from itertools import pairwise
 from typing import TYPE_CHECKING, Any
 
@@ -121,6 +122,15 @@ def _in_title_case(text: str, at: int, longest: int = 200) -> bool:
     return len(words) >= 3 and sum(w[0].isupper() for w in words) >= 0.75 * len(words)
 
 
+@dataclass
+class QueryMemo:
+    """What a query derives for the index (or symbol table) it was last used with."""
+
+    symbols: tuple[Symbols, str] | None = None
+    side: tuple[CorpusIndex, Side] | None = None
+    weights: tuple[CorpusIndex, dict[str, float], float] | None = None
+
+
 @dataclass(frozen=True)
 class Query:
     """A query's words, ready to be aligned."""
@@ -133,68 +143,53 @@ class Query:
     vectors: Any = None
     # where the query writes an ellipsis between two words: the index of the word after it
     breaks: tuple[int, ...] = ()
-    cache: dict[object, object] = field(default_factory=dict, repr=False, compare=False)
+    memo: QueryMemo = field(default_factory=lambda: QueryMemo(), repr=False, compare=False)
 
-    @property
+    # the query is frozen: what is derived from its words alone is computed once
+    # (functools.cached_property writes the instance's __dict__ directly)
+    @cached_property
     def norms(self) -> list[str]:
         """The query's words in comparison form."""
-        norms = self.cache.get("norms")
-        if not isinstance(norms, list):
-            norms = self.cache["norms"] = [t.norm for t in self.tokens]
-        return norms
+        return [t.norm for t in self.tokens]
 
-    @property
+    @cached_property
     def word_counts(self) -> Counter[str]:
         """The query's words in comparison form, counted."""
-        counts = self.cache.get("word_counts")
-        if not isinstance(counts, Counter):
-            counts = self.cache["word_counts"] = Counter(self.norms)
-        return counts
+        return Counter(self.norms)
 
-    @property
+    @cached_property
     def joined(self) -> str:
         """The query's words in comparison form, joined by spaces."""
-        joined = self.cache.get("joined")
-        if not isinstance(joined, str):
-            joined = self.cache["joined"] = " ".join(self.norms)
-        return joined
+        return " ".join(self.norms)
+
+    @cached_property
+    def stems(self) -> list[str | None]:
+        """Each word's content stem, None for a stopword (see :func:`content_stems`)."""
+        return content_stems(self.norms)
 
     def encoded(self, symbols: Symbols) -> str:
         """The query's words as symbols of ``symbols`` (kept for the last table asked)."""
-        cached = self.cache.get("symbols")
-        if isinstance(cached, tuple) and cached[0] is symbols:
-            return cached[1]  # type: ignore[no-any-return]
-        encoded = symbols.encode(self.tokens)
-        self.cache["symbols"] = (symbols, encoded)
-        return encoded
-
-    @property
-    def stems(self) -> list[str | None]:
-        """Each word's content stem, None for a stopword (see :func:`content_stems`)."""
-        stems = self.cache.get("stems")
-        if not isinstance(stems, list):
-            stems = self.cache["stems"] = content_stems(self.norms)
-        return stems
+        memo = self.memo
+        if memo.symbols is None or memo.symbols[0] is not symbols:
+            memo.symbols = (symbols, symbols.encode(self.tokens))
+        return memo.symbols[1]
 
     def side(self, index: CorpusIndex) -> Side:
         """The query's side of the combined scorer's features in ``index`` (kept for the
         last index asked)."""
-        cached = self.cache.get("side")
-        if isinstance(cached, tuple) and cached[0] is index:
-            return cached[1]  # type: ignore[no-any-return]
-        found = side(self.norms, self.terms, index.weight)
-        self.cache["side"] = (index, found)
-        return found
+        memo = self.memo
+        if memo.side is None or memo.side[0] is not index:
+            memo.side = (index, side(self.norms, self.terms, index.weight))
+        return memo.side[1]
 
     def weights(self, index: CorpusIndex) -> tuple[dict[str, float], float]:
         """Each content term's weight in ``index``, and their total over the query."""
-        cached = self.cache.get("weights")
-        if isinstance(cached, tuple) and cached[0] is index:
-            return cached[1], cached[2]
-        weights = {t: index.weight(t) for t in self.terms}
-        total = sum(n * weights[t] for t, n in self.terms.items())
-        self.cache["weights"] = (index, weights, total)
-        return weights, total
+        memo = self.memo
+        if memo.weights is None or memo.weights[0] is not index:
+            weights = {t: index.weight(t) for t in self.terms}
+            total = sum(n * weights[t] for t, n in self.terms.items())
+            memo.weights = (index, weights, total)
+        return memo.weights[1], memo.weights[2]
 
     @classmethod
     def parse(cls, text: str, *, clip: bool = False, settings: MatchSettings = MATCH) -> Query:

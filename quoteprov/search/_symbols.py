@@ -61,11 +61,11 @@ class Symbols:
         ids = self._numbered(adoc)
         if ids is not None:
             return symbols_of(ids[i:j])
-        cached = adoc.cache.get("symbols")
-        if cached is not None and cached[0] is self:
-            return cached[1][i:j]  # type: ignore[no-any-return]
-        if adoc.cache.setdefault("encoded", 0) == 0 and (j - i) * 4 < len(adoc.tokens):
-            adoc.cache["encoded"] = 1
+        memo = adoc.memo
+        if memo.symbols is not None and memo.symbols[0] is self:
+            return memo.symbols[1][i:j]
+        if not memo.region_read and (j - i) * 4 < len(adoc.tokens):
+            memo.region_read = True
             return self.encode_words(adoc.tokens[i:j].words())
         return self.encode_document(adoc)[i:j]
 
@@ -74,12 +74,12 @@ class Symbols:
         ids = self._numbered(adoc)
         if ids is not None:
             return symbols_of(ids)
-        cached = adoc.cache.get("symbols")
-        if cached is not None and cached[0] is self:
-            return cached[1]  # type: ignore[no-any-return]
+        memo = adoc.memo
+        if memo.symbols is not None and memo.symbols[0] is self:
+            return memo.symbols[1]
         encoded = self.encode_words(adoc.tokens.words())
         if len(self.table) < 0xEFFFF:  # symbols stay distinct: safe to keep
-            adoc.cache["symbols"] = (self, encoded)
+            memo.symbols = (self, encoded)
         return encoded
 
 

@@ -32,6 +32,7 @@ from ._segment import split_sentences
 
 __all__ = [
     "AnalyzedDocument",
+    "DocumentMemo",
     "LazySpans",
     "SpanPairs",
     "analyze",
@@ -173,6 +174,23 @@ class SpanPairs(SequenceView[tuple[int, int]]):
         return zip(self.starts, self.ends, strict=True)
 
 
+@dataclass
+class DocumentMemo:
+    """What is derived from an analysed document when first asked, kept with it for its
+    life and never pickled (a worker derives its own).  The search stage's entries are
+    typed ``object`` here, below it: it checks what it reads back."""
+
+    stems: list[str | None] | None = None
+    bags: dict[tuple[int, int], Counter[str]] = field(default_factory=dict)  # by token span
+    sentence_bounds: tuple[Sequence[int], Sequence[int]] | None = None
+    quote_bounds: tuple[Sequence[int], Sequence[int]] | None = None
+    # the first part of each quotation (and one past the last), the parts' starts and ends
+    quote_parts: tuple[tuple[int, ...], tuple[int, ...], tuple[int, ...]] | None = None
+    region_read: bool = False  # a region was encoded once: the next use encodes it all
+    symbols: tuple[object, str] | None = None  # (a symbol table, the words as its symbols)
+    queries: dict[int, object] = field(default_factory=dict)  # sentence -> its parsed query
+
+
 @dataclass(frozen=True)
 class AnalyzedDocument:
     """A document with its tokens, sentences and quotations, computed once."""
@@ -183,12 +201,12 @@ class AnalyzedDocument:
     quotes: Sequence[Quote]
     token_starts: Sequence[int] = field(repr=False)
     sentence_tokens: Sequence[tuple[int, int]] = field(repr=False)  # a list, or SpanPairs
-    cache: dict[Any, Any] = field(default_factory=dict, repr=False, compare=False)
+    memo: DocumentMemo = field(default_factory=lambda: DocumentMemo(), repr=False, compare=False)
 
     def __getstate__(self) -> dict[str, Any]:
-        """Pickled without the cache (sent to workers: they rebuild what they need)."""
+        """Pickled without the memo (sent to workers: they derive what they need)."""
         state = dict(self.__dict__)
-        state["cache"] = {}
+        state["memo"] = DocumentMemo()
         return state
 
     def __setstate__(self, state: dict[str, Any]) -> None:
@@ -198,15 +216,14 @@ class AnalyzedDocument:
     @property
     def stems(self) -> list[str | None]:
         """Each token's content stem, or None for a stopword (computed once)."""
-        stems = self.cache.get("stems")
-        if stems is None:
-            stems = self.cache["stems"] = content_stems(self.tokens.words())
-        return stems
+        memo = self.memo
+        if memo.stems is None:
+            memo.stems = content_stems(self.tokens.words())
+        return memo.stems
 
     def terms(self, i: int, j: int) -> list[str]:
         """``content_terms`` of tokens ``[i, j)``."""
-        stems = self.cache.get("stems")
-        if stems is None and (j - i) * 4 < len(self.tokens):
+        if self.memo.stems is None and (j - i) * 4 < len(self.tokens):
             # a few sentences of a document read once (a trace through a corpus file):
             # stemming the whole document would cost more than the alignment
             words = self.tokens[i:j].words()
@@ -215,10 +232,10 @@ class AnalyzedDocument:
 
     def bag(self, i: int, j: int) -> Counter[str]:
         """The content terms of tokens ``[i, j)`` counted (kept for each span asked)."""
-        key = ("bag", i, j)
-        bag = self.cache.get(key)
+        bags = self.memo.bags
+        bag = bags.get((i, j))
         if bag is None:
-            bag = self.cache[key] = Counter(self.terms(i, j))
+            bag = bags[(i, j)] = Counter(self.terms(i, j))
         return bag
 
     def token_range(self, start: int, end: int) -> tuple[int, int]:
@@ -229,14 +246,11 @@ class AnalyzedDocument:
             j -= 1
         return i, j
 
-    def _bounds(self, name: str, spans: Sequence[Span]) -> tuple[Sequence[int], Sequence[int]]:
-        cached = self.cache.get(name)
-        if cached is None:
-            if isinstance(spans, LazySpans):  # known without building the spans
-                cached = self.cache[name] = (spans.starts, spans.ends)
-            else:
-                cached = self.cache[name] = ([s.start for s in spans], [s.end for s in spans])
-        return cached
+    @staticmethod
+    def _bounds(spans: Sequence[Span]) -> tuple[Sequence[int], Sequence[int]]:
+        if isinstance(spans, LazySpans):  # known without building the spans
+            return spans.starts, spans.ends
+        return [s.start for s in spans], [s.end for s in spans]
 
     def sentence_range(self, start: int, end: int) -> tuple[int, int]:
         """Indices ``[a, b)`` of the sentences overlapping characters ``[start, end)``.
@@ -250,7 +264,10 @@ class AnalyzedDocument:
         >>> a.sentence_range(4, 14), a.sentence_range(9, 10)
         ((0, 2), (1, 1))
         """
-        starts, ends = self._bounds("sentence_bounds", self.sentences)
+        memo = self.memo
+        if memo.sentence_bounds is None:
+            memo.sentence_bounds = self._bounds(self.sentences)
+        starts, ends = memo.sentence_bounds
         a = bisect.bisect_right(ends, start)
         return a, max(a, bisect.bisect_left(starts, end))
 
@@ -261,7 +278,10 @@ class AnalyzedDocument:
         :meth:`sentence_range` does (a stored document's bounds are known without
         building its quotations).
         """
-        starts, ends = self._bounds("quote_bounds", self.quotes)
+        memo = self.memo
+        if memo.quote_bounds is None:
+            memo.quote_bounds = self._bounds(self.quotes)
+        starts, ends = memo.quote_bounds
         a = bisect.bisect_right(ends, start)
         return a, max(a, bisect.bisect_left(starts, end))
 
@@ -285,12 +305,12 @@ class AnalyzedDocument:
         >>> a.quote_parts(0), a.quote_parts(1)
         (((1, 9), (22, 26)), ((34, 37),))
         """
-        parts = self.cache.get("quote_parts")
+        parts = self.memo.quote_parts
         if parts is None:  # (first part of each quotation, and one past the last; parts)
             counts = [0]
             for q in self.quotes:
                 counts.append(counts[-1] + len(q.parts))
-            parts = self.cache["quote_parts"] = (
+            parts = self.memo.quote_parts = (
                 tuple(counts),
                 tuple(p.start for q in self.quotes for p in q.parts),
                 tuple(p.end for q in self.quotes for p in q.parts),
@@ -303,7 +323,10 @@ class AnalyzedDocument:
     def sentence_bounds(self) -> tuple[Sequence[int], Sequence[int]]:
         """The sentences' start and end offsets, in text order (a stored document's are
         known without building its sentences)."""
-        return self._bounds("sentence_bounds", self.sentences)
+        memo = self.memo
+        if memo.sentence_bounds is None:
+            memo.sentence_bounds = self._bounds(self.sentences)
+        return memo.sentence_bounds
 
     def interruptions(self, start: int, end: int) -> list[tuple[int, int]]:
         """The gaps ``(end of a part, start of the next)`` of the quotations overlapping
