@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 import pickle
+from collections.abc import Callable
 from dataclasses import replace
 from pathlib import Path
 
 import pytest
+from conftest import MakeCorpus
 
 import quoteprov as qp
 from quoteprov._settings import GRAPH
@@ -14,7 +16,9 @@ from quoteprov.io._export import graph_to_dict
 from quoteprov.search._index import CorpusIndex
 
 
-def _corpus(seeds: qp.Corpus) -> qp.Corpus:
+def _corpus(
+    seeds: qp.Corpus, make: Callable[[list[qp.Document]], qp.Corpus] = qp.Corpus
+) -> qp.Corpus:
     # the seeds, plus copies that reorder, trim and edit them, so every stage has work
     docs = list(seeds)
     for n, doc in enumerate(seeds):
@@ -22,7 +26,7 @@ def _corpus(seeds: qp.Corpus) -> qp.Corpus:
         kept = paragraphs[::2] + paragraphs[1::4]
         text = "\n".join(kept).replace(" the ", " a ", 3)
         docs.append(qp.Document(id=f"copy{n}", text=text, published=f"2021-08-0{n + 1}"))
-    return qp.Corpus(docs)
+    return make(docs)
 
 
 def _graphml(graph: object, path: Path) -> bytes:
@@ -39,18 +43,26 @@ def local_graph(seeds: qp.Corpus, tmp_path_factory: pytest.TempPathFactory) -> b
 
 
 def test_forked_workers_give_the_same_graph(
-    seeds: qp.Corpus, local_graph: bytes, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+    seeds: qp.Corpus,
+    make_corpus: MakeCorpus,
+    local_graph: bytes,
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
 ) -> None:
     from quoteprov.provenance import _provenance as provenance
 
     # many tasks on a small corpus
     monkeypatch.setattr(provenance, "GRAPH", replace(GRAPH, family_chunk=3, reuse_chunk=1))
-    graph = qp.build_graph(_corpus(seeds), workers=2, progress=False)
+    graph = qp.build_graph(_corpus(seeds, make_corpus), workers=2, progress=False)
     assert _graphml(graph, tmp_path / "g.graphml") == local_graph
 
 
 def test_dask_cluster_gives_the_same_graph(
-    seeds: qp.Corpus, local_graph: bytes, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+    seeds: qp.Corpus,
+    make_corpus: MakeCorpus,
+    local_graph: bytes,
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
 ) -> None:
     distributed = pytest.importorskip("distributed")
     from quoteprov.provenance import _provenance as provenance
@@ -63,16 +75,20 @@ def test_dask_cluster_gives_the_same_graph(
         ) as cluster,
         distributed.Client(cluster) as client,
     ):
-        graph = qp.build_graph(_corpus(seeds), client=client, progress=False)
+        graph = qp.build_graph(_corpus(seeds, make_corpus), client=client, progress=False)
     assert _graphml(graph, tmp_path / "g.graphml") == local_graph
 
 
-def test_index_pickles_without_its_caches(seeds: qp.Corpus) -> None:
-    index = CorpusIndex.for_corpus(seeds)
-    qp.trace_quote("We are confident that Cuba would smash the interference", seeds)
-    assert any(a.cache for a in index.docs)
+def test_index_pickles_without_its_caches(corpus: qp.Corpus) -> None:
+    index = CorpusIndex.for_corpus(corpus)
+    # what a document comes with before any search: nothing in memory; read from a corpus
+    # file, the parts of its quotations (stored, not memoised)
+    fresh = [set(a.cache) for a in index.docs]
+    qp.trace_quote("We are confident that Cuba would smash the interference", corpus)
+    assert any(set(a.cache) - keys for a, keys in zip(index.docs, fresh, strict=True))
     back = pickle.loads(pickle.dumps(index))
-    assert not any(a.cache for a in back.docs)
+    # nothing the search memoised travels (a stored corpus pickles as its file's path)
+    assert all(set(a.cache) <= keys for a, keys in zip(back.docs, fresh, strict=True))
     assert (back.matrix != index.matrix).nnz == 0 and back.vocab == index.vocab
     assert back.docs[0].tokens == index.docs[0].tokens
 
