@@ -4,8 +4,9 @@ from __future__ import annotations
 
 import itertools
 import os
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Mapping
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -47,18 +48,23 @@ def seeds() -> qp.Corpus:
     return qp.Corpus.from_directory(SEEDS)
 
 
-MakeCorpus = Callable[[Iterable[qp.Document]], qp.Corpus]
+Records = Iterable[qp.Document] | Iterable[Mapping[str, Any]]
+MakeCorpus = Callable[[Records], qp.Corpus]
 
 
 @pytest.fixture(params=["memory", "sqlite"])
 def make_corpus(request: pytest.FixtureRequest, tmp_path: Path) -> MakeCorpus:
     """Builds a corpus from documents on each storage backend in turn: every test using
     it runs on a :class:`~quoteprov.MemoryStorage` and on a :class:`~quoteprov.SQLiteStorage`
-    (saved to a file of its own, then opened: a search reads it through the file)."""
+    (saved to a file of its own, then opened: a search reads it through the file).
+
+    It takes :class:`~quoteprov.Document` objects or records (dicts, as
+    :meth:`~quoteprov.Corpus.from_records` reads them), so a test that hands records to
+    ``trace_quote`` or ``build_graph`` can hand them to it instead."""
     files = itertools.count()
 
-    def make(documents: Iterable[qp.Document]) -> qp.Corpus:
-        corpus = qp.Corpus(documents)
+    def make(documents: Records) -> qp.Corpus:
+        corpus = qp.as_corpus(list(documents))
         if request.param == "memory":
             return corpus
         path = tmp_path / f"corpus-{next(files)}.qp"

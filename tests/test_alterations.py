@@ -2,7 +2,11 @@
 
 from __future__ import annotations
 
+import functools
+from collections.abc import Callable
+
 import pytest
+from conftest import MakeCorpus
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
@@ -14,8 +18,11 @@ from quoteprov.text._lexicon import STOPWORDS
 QUOTE = "Senator Warren said the bank will not repay the 40 million dollars it owes to savers"
 
 
-def best(query: str, text: str) -> qp.Match:
-    corpus = qp.Corpus([qp.Document(id="d", text=text)])
+def best_match(
+    query: str, text: str, make: Callable[[list[qp.Document]], qp.Corpus] = qp.Corpus
+) -> qp.Match:
+    """The query's best match in a corpus of the one text (made by ``make``)."""
+    corpus = make([qp.Document(id="d", text=text)])
     found = find_matches(query, CorpusIndex.for_corpus(corpus))
     assert found, f"{query!r} not found"
     m = found[0]
@@ -25,7 +32,16 @@ def best(query: str, text: str) -> qp.Match:
     return m
 
 
-def test_untouched_quotation_has_no_changes_and_no_flag() -> None:
+Best = Callable[[str, str], qp.Match]
+
+
+@pytest.fixture
+def best(make_corpus: MakeCorpus) -> Best:
+    """:func:`best_match` on each storage backend in turn."""
+    return functools.partial(best_match, make=make_corpus)
+
+
+def test_untouched_quotation_has_no_changes_and_no_flag(best: Best) -> None:
     m = best(QUOTE, f'"{QUOTE}," a reporter wrote.')
     assert (m.kind, m.changes, m.altered, m.alterations) == ("verbatim", (), False, ())
 
@@ -39,7 +55,7 @@ def test_untouched_quotation_has_no_changes_and_no_flag() -> None:
     ],
 )
 def test_alteration_is_flagged_with_its_reason_even_when_the_words_are_close(
-    query: str, reason: str
+    query: str, reason: str, best: Best
 ) -> None:
     m = best(query, QUOTE + ".")
     assert m.kind == "near_verbatim" and m.score >= 50  # calibrated: the claim differs
@@ -47,7 +63,7 @@ def test_alteration_is_flagged_with_its_reason_even_when_the_words_are_close(
 
 
 @pytest.mark.parametrize(("said", "written"), [("40", "forty"), ("ten", "10"), ("5,000", "5000")])
-def test_a_number_written_another_way_is_no_alteration(said: str, written: str) -> None:
+def test_a_number_written_another_way_is_no_alteration(said: str, written: str, best: Best) -> None:
     text = f"The mayor said {said} new buses will run on the coast road by June."
     m = best(text.replace(said, written, 1), text)
     assert [c.op for c in m.changes] == ["substitute"] and not m.altered
@@ -55,7 +71,9 @@ def test_a_number_written_another_way_is_no_alteration(said: str, written: str) 
     assert changed.altered and changed.alterations[0].startswith("number:")
 
 
-def test_a_headline_capital_is_no_name_unless_the_text_never_writes_it_lower() -> None:
+def test_a_headline_capital_is_no_name_unless_the_text_never_writes_it_lower(
+    best: Best, make_corpus: MakeCorpus
+) -> None:
     text = (
         "Mayor Says City Can Rebuild Old Harbour Bridge By Spring\n\n"
         "The mayor said the city can rebuild the old harbour bridge by spring."
@@ -66,7 +84,7 @@ def test_a_headline_capital_is_no_name_unless_the_text_never_writes_it_lower() -
         m
         for m in find_matches(
             "the city will rebuild the old harbour bridge by spring",
-            CorpusIndex.for_corpus(qp.Corpus([qp.Document(id="d", text=text)])),
+            CorpusIndex.for_corpus(make_corpus([qp.Document(id="d", text=text)])),
         )
         if m.start == 0
     ]
@@ -89,13 +107,15 @@ def test_a_headline_capital_is_no_name_unless_the_text_never_writes_it_lower() -
         ),
     ],
 )
-def test_another_spelling_of_the_same_claim_is_no_alteration(said: str, written: str) -> None:
+def test_another_spelling_of_the_same_claim_is_no_alteration(
+    said: str, written: str, best: Best
+) -> None:
     for query, text in ((said, written), (written, said)):
         m = best(query, text + ".")
         assert m.changes and not m.altered, m.alterations
 
 
-def test_a_negation_that_moves_with_its_clause_is_no_alteration() -> None:
+def test_a_negation_that_moves_with_its_clause_is_no_alteration(best: Best) -> None:
     text = "We will not sign the deal, and until the cut is withdrawn we won't meet them."
     query = "Until the cut is withdrawn we won't meet them, and we will not sign the deal."
     m = best(query, text)
@@ -105,7 +125,9 @@ def test_a_negation_that_moves_with_its_clause_is_no_alteration() -> None:
 
 
 @pytest.mark.parametrize("mark", [" [...] ", " … ", "... "])
-def test_words_left_out_at_a_marked_elision_are_said_and_a_negation_alters(mark: str) -> None:
+def test_words_left_out_at_a_marked_elision_are_said_and_a_negation_alters(
+    mark: str, best: Best
+) -> None:
     text = "We will not accept any agreement that cuts no jobs and we will not meet them."
     query = f"We will not accept any agreement{mark}and we will not meet them."
     m = best(query, text)
@@ -121,7 +143,9 @@ def test_words_left_out_at_a_marked_elision_are_said_and_a_negation_alters(mark:
 
 
 @pytest.mark.parametrize("mark", [" [...] ", " […] ", " … ", "... ", " . . . "])
-def test_an_elided_quotation_of_plain_words_is_verbatim_and_unaltered(mark: str) -> None:
+def test_an_elided_quotation_of_plain_words_is_verbatim_and_unaltered(
+    mark: str, best: Best
+) -> None:
     text = 'The minister said: "We will rebuild the old bridge over the river before the winter."'
     m = best(f"We will rebuild the old bridge{mark}before the winter", text)
     assert (m.kind, m.score, m.elided, m.altered) == ("verbatim", 100.0, True, False)
@@ -129,13 +153,13 @@ def test_an_elided_quotation_of_plain_words_is_verbatim_and_unaltered(mark: str)
     assert text[m.start : m.end] == m.text
 
 
-def test_an_elision_that_drops_a_number_is_flagged() -> None:
+def test_an_elision_that_drops_a_number_is_flagged(best: Best) -> None:
     text = "The council will cut 300 jobs in the harbour and close two depots by May."
     m = best("The council will cut … jobs in the harbour and close two depots by May", text)
     assert m.elided and m.alterations == ("number elided: '300'",)
 
 
-def test_a_changed_last_word_is_a_substitution_not_a_deletion() -> None:
+def test_a_changed_last_word_is_a_substitution_not_a_deletion(best: Best) -> None:
     text = "She said she will put the old harbour up for sale."
     m = best("she will put the old harbour up for rent", text)
     [change] = m.changes
@@ -143,12 +167,12 @@ def test_a_changed_last_word_is_a_substitution_not_a_deletion() -> None:
     assert m.text.endswith("sale") and not m.altered
 
 
-def test_a_name_that_only_grows_is_no_alteration() -> None:
+def test_a_name_that_only_grows_is_no_alteration(best: Best) -> None:
     m = best(QUOTE.replace("Senator Warren", "Senator Elizabeth Warren"), QUOTE + ".")
     assert [c.op for c in m.changes] == ["delete"] and not m.altered
 
 
-def test_a_swapped_common_word_is_listed_but_not_flagged() -> None:
+def test_a_swapped_common_word_is_listed_but_not_flagged(best: Best) -> None:
     m = best(QUOTE.replace("savers", "clients"), QUOTE + ".")
     [change] = m.changes
     assert (change.op, change.query, change.found) == ("substitute", "clients", "savers")
@@ -186,7 +210,7 @@ def test_a_changed_number_is_always_flagged(
 ) -> None:
     original = " ".join([*before, str(number), *after])
     query = " ".join([*before, str(number + delta), *after])
-    m = best(query, original + ".")
+    m = best_match(query, original + ".")
     assert m.altered
     assert any(c.number and str(number) in c.found for c in m.changes)
     assert all(reason.startswith("number") for reason in m.alterations)

@@ -6,7 +6,7 @@ import json
 from pathlib import Path
 
 import pytest
-from conftest import ARTICLE, SEEDS, STATEMENT
+from conftest import ARTICLE, SEEDS, STATEMENT, MakeCorpus
 
 import quoteprov as qp
 
@@ -34,8 +34,8 @@ def test_unusable_corpus_arguments_are_clear_errors(tmp_path: Path) -> None:
         qp.trace_quote(None, SEEDS)  # type: ignore[arg-type]
 
 
-def test_trace_serialises(seeds: qp.Corpus) -> None:
-    trace = qp.trace_quote(STATEMENT[3], seeds)
+def test_trace_serialises(corpus: qp.Corpus) -> None:
+    trace = qp.trace_quote(STATEMENT[3], corpus)
     data = json.loads(trace.to_json())
     assert data["query"] == STATEMENT[3]
     assert {m["doc_id"] for m in data["matches"]} == set(data["documents"])
@@ -44,46 +44,47 @@ def test_trace_serialises(seeds: qp.Corpus) -> None:
     assert data["origin"]["doc_id"] == trace.origin.doc_id  # type: ignore[union-attr]
 
 
-def test_trace_graph_marks_the_origin(seeds: qp.Corpus) -> None:
-    trace = qp.trace_quote(STATEMENT[0], seeds)
+def test_trace_graph_marks_the_origin(corpus: qp.Corpus) -> None:
+    trace = qp.trace_quote(STATEMENT[0], corpus)
     graph = trace.to_graph()
     origins = [v for _, v, d in graph.out_edges("quote:query", data=True) if d["is_origin"]]
     assert origins == ["doc:" + trace.origin.doc_id]  # type: ignore[union-attr]
     assert graph.nodes["quote:query"]["origin"] == origins[0]
 
 
-def test_kinds_and_limit_filter(seeds: qp.Corpus) -> None:
-    trace = qp.trace_quote(STATEMENT[3], seeds, kinds=["verbatim"])
+def test_kinds_and_limit_filter(corpus: qp.Corpus) -> None:
+    trace = qp.trace_quote(STATEMENT[3], corpus, kinds=["verbatim"])
     assert {m.kind for m in trace.matches} == {"verbatim"}
-    assert len(qp.trace_quote(STATEMENT[3], seeds, limit=1).matches) == 1
+    assert len(qp.trace_quote(STATEMENT[3], corpus, limit=1).matches) == 1
 
 
-def test_repeated_queries_reuse_the_index(seeds: qp.Corpus) -> None:
+def test_repeated_queries_reuse_the_index(corpus: qp.Corpus) -> None:
     from quoteprov._api import tracer_for
 
-    qp.trace_quote(STATEMENT[0], seeds)
-    index = tracer_for(seeds).index
-    qp.trace_quote(STATEMENT[1], seeds)
-    assert tracer_for(seeds).index is index
+    qp.trace_quote(STATEMENT[0], corpus)
+    index = tracer_for(corpus).index
+    qp.trace_quote(STATEMENT[1], corpus)
+    assert tracer_for(corpus).index is index
     # the analysis is kept by the corpus' storage: a new index analyses nothing again
-    assert qp.Tracer(seeds).index.docs is index.docs
+    assert qp.Tracer(corpus).index.docs is index.docs
 
 
-def test_filters_trim_the_matches_not_the_origin() -> None:
+def test_filters_trim_the_matches_not_the_origin(make_corpus: MakeCorpus) -> None:
     quote = "The new bridge will carry four lanes of traffic across the river by spring."
     docs = [
         {"id": "late", "text": quote, "published": "2024-05-01"},
         {"id": "mid", "text": quote, "published": "2024-03-01"},
         {"id": "early", "text": quote.replace("four", "the four"), "published": "2024-01-01"},
     ]
-    whole = qp.trace_quote(quote, docs)
+    corpus = make_corpus(docs)
+    whole = qp.trace_quote(quote, corpus)
     assert whole.origin is not None and whole.origin.doc_id == "early"
     assert whole.origin.kind != "verbatim"
     for kwargs in ({"limit": 1}, {"limit": 2}, {"kinds": ["verbatim"]}):
-        trace = qp.trace_quote(quote, docs, **kwargs)  # type: ignore[arg-type]
+        trace = qp.trace_quote(quote, corpus, **kwargs)  # type: ignore[arg-type]
         assert trace.origin == whole.origin
         assert trace.origin_reason == whole.origin_reason
-    trace = qp.trace_quote(quote, docs, kinds=["verbatim"])
+    trace = qp.trace_quote(quote, corpus, kinds=["verbatim"])
     assert {m.doc_id for m in trace.matches} == {"late", "mid"}
     assert "early" in trace.documents  # the origin's document travels with the trace
     graph = trace.to_graph()

@@ -2,20 +2,24 @@
 
 from __future__ import annotations
 
+import copy
 import pickle
+from collections.abc import Callable
 from dataclasses import replace
 from pathlib import Path
 
 import pytest
+from conftest import MakeCorpus
 
 import quoteprov as qp
 from quoteprov._settings import GRAPH
 from quoteprov.io._export import graph_to_dict
 from quoteprov.search._index import CorpusIndex
-from quoteprov.text._analysis import DocumentMemo
 
 
-def _corpus(seeds: qp.Corpus) -> qp.Corpus:
+def _corpus(
+    seeds: qp.Corpus, make: Callable[[list[qp.Document]], qp.Corpus] = qp.Corpus
+) -> qp.Corpus:
     # the seeds, plus copies that reorder, trim and edit them, so every stage has work
     docs = list(seeds)
     for n, doc in enumerate(seeds):
@@ -23,7 +27,7 @@ def _corpus(seeds: qp.Corpus) -> qp.Corpus:
         kept = paragraphs[::2] + paragraphs[1::4]
         text = "\n".join(kept).replace(" the ", " a ", 3)
         docs.append(qp.Document(id=f"copy{n}", text=text, published=f"2021-08-0{n + 1}"))
-    return qp.Corpus(docs)
+    return make(docs)
 
 
 def _graphml(graph: object, path: Path) -> bytes:
@@ -44,15 +48,15 @@ _SMALL_TASKS = qp.Settings(graph=replace(GRAPH, family_chunk=3, reuse_chunk=1))
 
 
 def test_forked_workers_give_the_same_graph(
-    seeds: qp.Corpus, local_graph: bytes, tmp_path: Path
+    seeds: qp.Corpus, make_corpus: MakeCorpus, local_graph: bytes, tmp_path: Path
 ) -> None:
-    tracer = qp.Tracer(_corpus(seeds), settings=_SMALL_TASKS)
+    tracer = qp.Tracer(_corpus(seeds, make_corpus), settings=_SMALL_TASKS)
     graph = tracer.build_graph(workers=2, progress=False)
     assert _graphml(graph, tmp_path / "g.graphml") == local_graph
 
 
 def test_dask_cluster_gives_the_same_graph(
-    seeds: qp.Corpus, local_graph: bytes, tmp_path: Path
+    seeds: qp.Corpus, make_corpus: MakeCorpus, local_graph: bytes, tmp_path: Path
 ) -> None:
     distributed = pytest.importorskip("distributed")
     tracer = qp.Tracer(_corpus(seeds), settings=_SMALL_TASKS)
@@ -66,12 +70,16 @@ def test_dask_cluster_gives_the_same_graph(
     assert _graphml(graph, tmp_path / "g.graphml") == local_graph
 
 
-def test_index_pickles_without_its_caches(seeds: qp.Corpus) -> None:
-    index = CorpusIndex.for_corpus(seeds)
-    qp.trace_quote("We are confident that Cuba would smash the interference", seeds)
-    assert any(a.memo != DocumentMemo() for a in index.docs)
+def test_index_pickles_without_its_caches(corpus: qp.Corpus) -> None:
+    index = CorpusIndex.for_corpus(corpus)
+    # what a document comes with before any search: nothing in memory; read from a corpus
+    # file, the parts of its quotations (stored, not memoised)
+    fresh = [copy.deepcopy(a.memo) for a in index.docs]
+    qp.trace_quote("We are confident that Cuba would smash the interference", corpus)
+    assert any(a.memo != before for a, before in zip(index.docs, fresh, strict=True))
     back = pickle.loads(pickle.dumps(index))
-    assert all(a.memo == DocumentMemo() for a in back.docs)
+    # nothing the search memoised travels (a stored corpus pickles as its file's path)
+    assert all(a.memo == before for a, before in zip(back.docs, fresh, strict=True))
     assert (back.matrix != index.matrix).nnz == 0 and back.vocab == index.vocab
     assert back.docs[0].tokens == index.docs[0].tokens
 

@@ -10,10 +10,12 @@ from __future__ import annotations
 import itertools
 import random
 from collections import Counter
+from collections.abc import Callable
 from dataclasses import replace
 
 import numpy as np
 import pytest
+from conftest import MakeCorpus
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
@@ -62,8 +64,8 @@ def test_dropped_candidates_hold_no_match_of_their_own(
             assert not inside, (m.kind, m.text)  # only a match across a sentence boundary
 
 
-def test_candidates_are_ranked_limited_and_keep_every_likely_copy(seeds: qp.Corpus) -> None:
-    index = CorpusIndex.for_corpus(seeds)
+def test_candidates_are_ranked_limited_and_keep_every_likely_copy(corpus: qp.Corpus) -> None:
+    index = CorpusIndex.for_corpus(corpus)
     query = Query.parse("the anti-government protests that occurred in Cuba")
     (everything,) = candidate_rows([query], index, limit=10**9)
     vector = index.vectorize(query.tokens)
@@ -105,9 +107,9 @@ def test_reuse_pairs_are_exhaustive_pairs_and_find_copies(
     assert copied <= set(keyed)
 
 
-def test_verbatim_shortcut_agrees_with_alignment(seeds: qp.Corpus) -> None:
+def test_verbatim_shortcut_agrees_with_alignment(seeds: qp.Corpus, make_corpus: MakeCorpus) -> None:
     text = seeds[seeds.ids[0]].text
-    corpus = qp.Corpus([qp.Document(id="a", text=text), qp.Document(id="b", text=text)])
+    corpus = make_corpus([qp.Document(id="a", text=text), qp.Document(id="b", text=text)])
     index = CorpusIndex.for_corpus(corpus)
     symbols = new_symbols(index)
     checked = 0
@@ -129,7 +131,9 @@ _COMMON = (
 _QUOTE = "The council will fund the bridge, the school and the river park by spring"
 
 
-def _common_words_corpus(seed: int) -> qp.Corpus:
+def _common_words_corpus(
+    seed: int, make: Callable[[list[qp.Document]], qp.Corpus] = qp.Corpus
+) -> qp.Corpus:
     """A quotation, a verbatim and a lightly edited copy of it, and filler sentences that
     make every one of its words common (in hundreds of sentences)."""
     rng = random.Random(seed)
@@ -145,12 +149,14 @@ def _common_words_corpus(seed: int) -> qp.Corpus:
             for _ in range(10)
         ]
         docs.append(qp.Document(id=f"filler{n}", text=" ".join(sentences)))
-    return qp.Corpus(docs)
+    return make(docs)
 
 
 @pytest.mark.parametrize("seed", [0, 1, 2])
-def test_bigram_probe_finds_copies_of_a_quotation_of_common_words(seed: int) -> None:
-    corpus = _common_words_corpus(seed)
+def test_bigram_probe_finds_copies_of_a_quotation_of_common_words(
+    seed: int, make_corpus: MakeCorpus
+) -> None:
+    corpus = _common_words_corpus(seed, make_corpus)
     index = CorpusIndex.for_corpus(corpus)
     query = Query.parse(_QUOTE)
     df = np.diff(index.postings.indptr)

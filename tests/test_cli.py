@@ -129,9 +129,9 @@ def test_graph_progress_on_a_terminal(
     assert ("4/4" in err) if with_rich else ("[4/4] done" in err)
 
 
-def test_build_graph_reports_its_steps(seeds: qp.Corpus) -> None:
+def test_build_graph_reports_its_steps(corpus: qp.Corpus) -> None:
     steps: list[tuple[str, int, int]] = []
-    qp.build_graph(seeds, progress=lambda *step: steps.append(step))
+    qp.build_graph(corpus, progress=lambda *step: steps.append(step))
     assert [s[1] for s in steps] == [0, 1, 2, 3, 4] and {s[2] for s in steps} == {4}
     assert steps[0][0] == "analysing documents" and steps[-1][0] == "done"
 

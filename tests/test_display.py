@@ -8,7 +8,7 @@ from pathlib import Path
 
 import networkx as nx
 import pytest
-from conftest import ARTICLE, OUTLET, REWRITE, STATEMENT
+from conftest import ARTICLE, OUTLET, REWRITE, STATEMENT, MakeCorpus
 
 import quoteprov as qp
 from quoteprov.view._display import (
@@ -25,15 +25,16 @@ from quoteprov.view._display import (
 EVIL = '<script>alert("x")</script><img src=x onerror=alert(1)>'
 
 
-@pytest.fixture(scope="module")
-def confident(seeds: qp.Corpus) -> qp.Trace:
-    return qp.trace_quote(STATEMENT[3], seeds)
+@pytest.fixture
+def confident(corpus: qp.Corpus) -> qp.Trace:
+    """The statement's last sentence traced in the seeds, on each storage backend."""
+    return qp.trace_quote(STATEMENT[3], corpus)
 
 
-def test_pieces_join_back_to_the_original_text(seeds: qp.Corpus) -> None:
+def test_pieces_join_back_to_the_original_text(corpus: qp.Corpus) -> None:
     for query in STATEMENT:
-        for m in qp.trace_quote(query, seeds).matches:
-            text = seeds[m.doc_id].text
+        for m in qp.trace_quote(query, corpus).matches:
+            text = corpus[m.doc_id].text
             pieces = change_pieces(m, text)
             assert "".join(p.text for p in pieces) == text[m.start : m.end]
             assert "".join(p.text for p in change_pieces(m)) == m.text
@@ -63,7 +64,7 @@ def _parse(html: str) -> _Tags:
     return parser
 
 
-def test_trace_html_shows_the_journey(confident: qp.Trace, seeds: qp.Corpus) -> None:
+def test_trace_html_shows_the_journey(confident: qp.Trace, corpus: qp.Corpus) -> None:
     html = trace_html(confident)
     parsed = _parse(html)
     text = "".join(parsed.text)
@@ -83,7 +84,7 @@ def test_trace_html_shows_the_journey(confident: qp.Trace, seeds: qp.Corpus) -> 
     # the matched span sits in its sentence context: the attribution around it is shown
     article = rows[0]
     m = next(m for m in confident.matches if m.doc_id == ARTICLE)
-    after = seeds[ARTICLE].text[m.end : m.end + 12]
+    after = corpus[ARTICLE].text[m.end : m.end + 12]
     assert after.split()[0].strip('.”"') in article
 
 
@@ -117,9 +118,9 @@ def test_an_altered_match_is_never_certain() -> None:
     assert clean.model_dump()["confidence"] == "certain"
 
 
-def test_numbers_and_negations_are_flagged() -> None:
+def test_numbers_and_negations_are_flagged(make_corpus: MakeCorpus) -> None:
     docs = [{"id": "a", "text": "The minister said 12 bridges will not be rebuilt."}]
-    m = qp.trace_quote("The minister said 10 bridges will be rebuilt", docs).matches[0]
+    m = qp.trace_quote("The minister said 10 bridges will be rebuilt", make_corpus(docs)).matches[0]
     assert m.altered
     html = match_html(m)
     assert html.count('title="number or negation changed') == 2 and "#ff9f43" in html
@@ -127,14 +128,14 @@ def test_numbers_and_negations_are_flagged() -> None:
 
 
 @pytest.mark.parametrize("field", ["text", "title", "source", "speaker"])
-def test_document_text_is_always_escaped(field: str) -> None:
+def test_document_text_is_always_escaped(field: str, make_corpus: MakeCorpus) -> None:
     text = f"“We will rebuild every bridge by spring,” {EVIL} said."
     record = {"id": "evil", "text": text, "title": "T", "source": "S", "published": "2024-01-01"}
     if field in ("title", "source"):
         record[field] = EVIL
     if field == "speaker":
         record["text"] = '"We will rebuild every bridge by spring," said Dr <b>Evil</b>.'
-    corpus = qp.Corpus.from_records([record])
+    corpus = make_corpus([record])
     trace = qp.trace_quote("We will rebuild every bridge by spring", corpus)
     graph = qp.build_graph(corpus)
     for html in (
@@ -148,16 +149,16 @@ def test_document_text_is_always_escaped(field: str) -> None:
         assert "<script" not in html and "<img" not in html and "<b>Evil" not in html
 
 
-def test_corpus_html_lists_documents(seeds: qp.Corpus) -> None:
-    html = corpus_html(seeds)
+def test_corpus_html_lists_documents(corpus: qp.Corpus, make_corpus: MakeCorpus) -> None:
+    html = corpus_html(corpus)
     assert "5 documents" in html and "Havana Times" in html and "2021-07-16" in html
     assert html.count("<tr>") == 1 + 5  # the header, then one row per document
-    many = qp.Corpus(qp.Document(id=f"d{n}", text="Hello.") for n in range(25))
+    many = make_corpus(qp.Document(id=f"d{n}", text="Hello.") for n in range(25))
     assert "… and 5 more" in corpus_html(many) and corpus_html(many).count("<tr>") == 1 + 20
 
 
-def test_graph_html_summarises_families_and_reuse(seeds: qp.Corpus) -> None:
-    graph = qp.build_graph(seeds)
+def test_graph_html_summarises_families_and_reuse(corpus: qp.Corpus) -> None:
+    graph = qp.build_graph(corpus)
     html = graph_html(graph)
     assert "5 documents" in html and "derived from" in html
     copy_row = next(r for r in html.split("<tr") if "derived from" in r)
@@ -165,14 +166,14 @@ def test_graph_html_summarises_families_and_reuse(seeds: qp.Corpus) -> None:
     assert "We are confident that Cuba would smash" in html
 
 
-def test_graph_html_reads_graphml_back(seeds: qp.Corpus, tmp_path: Path) -> None:
-    path = qp.write_graphml(qp.build_graph(seeds), tmp_path / "g.graphml")
+def test_graph_html_reads_graphml_back(corpus: qp.Corpus, tmp_path: Path) -> None:
+    path = qp.write_graphml(qp.build_graph(corpus), tmp_path / "g.graphml")
     back = qp.read_graphml(path)
     assert isinstance(back, qp.ProvenanceGraph)
     assert "Provenance graph" in back._repr_html_()
 
 
-def test_reprs_are_short_and_useful(confident: qp.Trace, seeds: qp.Corpus) -> None:
+def test_reprs_are_short_and_useful(confident: qp.Trace, corpus: qp.Corpus) -> None:
     assert "\n" not in repr(confident) and len(repr(confident)) < 160
     assert "3 matches in 3 documents" in repr(confident) and ARTICLE in repr(confident)
     for m in confident.matches:
@@ -186,25 +187,25 @@ def test_reprs_are_short_and_useful(confident: qp.Trace, seeds: qp.Corpus) -> No
     rows = [line for line in text.splitlines() if ARTICLE in line or REWRITE in line][1:]
     assert rows[0].startswith("origin  " + ARTICLE)
     assert "[confident→convinced]" in text and "[−the interference of]" in text
-    graph = qp.build_graph(seeds)
+    graph = qp.build_graph(corpus)
     families = sum(1 for _, d in graph.nodes(data=True) if d["type"] == "quote")
     assert repr(graph).startswith(f"<ProvenanceGraph: 5 documents, {families} quotation families")
 
 
-def test_jupyter_picks_the_html(confident: qp.Trace, seeds: qp.Corpus) -> None:
+def test_jupyter_picks_the_html(confident: qp.Trace, corpus: qp.Corpus) -> None:
     from IPython.core.formatters import DisplayFormatter
 
     formatter = DisplayFormatter()
-    graph = qp.build_graph(seeds)
+    graph = qp.build_graph(corpus)
     assert isinstance(graph, nx.DiGraph) and isinstance(graph, qp.ProvenanceGraph)
-    for obj in (confident, confident.matches[0], seeds, graph, confident.to_graph()):
+    for obj in (confident, confident.matches[0], corpus, graph, confident.to_graph()):
         data, _ = formatter.format(obj)
         assert "text/html" in data and data["text/html"].startswith("<div")
         assert "\n" not in data["text/plain"]
 
 
-def test_empty_trace_shows_nothing_found(seeds: qp.Corpus) -> None:
-    trace = qp.trace_quote("penguins skiing in the sahara", seeds)
+def test_empty_trace_shows_nothing_found(corpus: qp.Corpus) -> None:
+    trace = qp.trace_quote("penguins skiing in the sahara", corpus)
     assert "No occurrence found." in trace_html(trace) and "No occurrence found." in str(trace)
     assert repr(trace).endswith(": 0 matches in 0 documents>")
 
@@ -215,11 +216,11 @@ LONG = (
 )
 
 
-def test_plain_text_shows_a_change_past_the_width() -> None:
+def test_plain_text_shows_a_change_past_the_width(make_corpus: MakeCorpus) -> None:
     # regression: the matched text was cut at 100 characters, so a changed number beyond
     # that point (the rich table's [⚠500→5,000]) did not show at all
     docs = [{"id": "a", "text": f'"{LONG.replace("500", "5,000")}," the spokesman said.'}]
-    trace = qp.trace_quote(LONG, docs)
+    trace = qp.trace_quote(LONG, make_corpus(docs))
     assert LONG.index("500") > 100 and trace.matches[0].altered
     text = trace_text(trace)
     assert "[⚠500→5,000] million dollars" in text and "…" not in text.split("\n", 1)[1]
@@ -230,11 +231,11 @@ def test_plain_text_shows_a_change_past_the_width() -> None:
     assert all(len(line) <= column + 100 for line in text.splitlines())
 
 
-def test_plain_text_escapes_control_characters() -> None:
+def test_plain_text_escapes_control_characters(make_corpus: MakeCorpus) -> None:
     # regression: an ESC or a BEL in a document reached the terminal raw
     text = f'"{LONG}," the \x1b]0;pwned\x07spokesman\x9b2J said. \x1b[31m'
     doc_id = "evil\x1b[2J\x00"
-    trace = qp.trace_quote("\x1b[5m" + LONG, [{"id": doc_id, "text": text}])
+    trace = qp.trace_quote("\x1b[5m" + LONG, make_corpus([{"id": doc_id, "text": text}]))
     m = trace.matches[0]
     assert m.doc_id == doc_id and "\x1b]0;pwned\x07" in (m.speaker or "")  # the data is kept
     shown = trace_text(trace)

@@ -13,6 +13,7 @@ import lxml.etree
 import networkx as nx
 import numpy as np
 import pytest
+from conftest import MakeCorpus
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
@@ -572,13 +573,10 @@ def test_any_digraph_round_trips(
     assert write_graphml(h, folder / "h.graphml").read_bytes() == path.read_bytes()
 
 
-def test_each_graphml_attribute_name_has_one_type(tmp_path: Path) -> None:
+def test_each_graphml_attribute_name_has_one_type(corpus: qp.Corpus, tmp_path: Path) -> None:
     # igraph refuses a file declaring one name twice (occurs_in's bool `quoted` beside a
     # count on derived_from), and Gephi and Cytoscape key their columns by name
-    import quoteprov as qp
-
-    seeds = qp.Corpus.from_directory(Path(__file__).resolve().parent.parent / "seeds")
-    graph = qp.build_graph(seeds)
+    graph = qp.build_graph(corpus)
     assert {d["type"] for _, _, d in graph.edges(data=True)} >= {"occurs_in", "derived_from"}
     path = export.write_graphml(graph, tmp_path / "g.graphml")
     ns = "{http://graphml.graphdrawing.org/xmlns}"
@@ -586,12 +584,12 @@ def test_each_graphml_attribute_name_has_one_type(tmp_path: Path) -> None:
     assert len(keys) == len(set(keys)), sorted(k for k in keys if keys.count(k) > 1)
 
 
-def test_one_shared_family_is_one_family_in_the_summary() -> None:
+def test_one_shared_family_is_one_family_in_the_summary(make_corpus: MakeCorpus) -> None:
     docs = [
         {"id": "wire", "text": '"We will rebuild every bridge by spring," she said.'},
         {"id": "blog", "text": 'She said: "We will rebuild every bridge by spring."'},
     ]
-    data, text = graph_summary(qp.build_graph(docs))
+    data, text = graph_summary(qp.build_graph(make_corpus(docs)))
     assert "Origins found: the shared family originates in 1 document: " in text
     assert "the 1 " not in text
     assert data["families_in_several_documents"] == 1 and "output" not in data

@@ -5,6 +5,7 @@ from __future__ import annotations
 import math
 from collections import Counter
 
+from conftest import MakeCorpus
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
@@ -94,15 +95,15 @@ def test_stem_keeps_short_words() -> None:
     assert stem("is") == "is" and stem("news") == "news"
 
 
-def test_empty_corpus_has_no_candidates() -> None:
-    index = CorpusIndex.for_corpus(qp.Corpus())
+def test_empty_corpus_has_no_candidates(make_corpus: MakeCorpus) -> None:
+    index = CorpusIndex.for_corpus(make_corpus([]))
     assert index.candidates(tokenize("anything at all")) == []
     assert list(index.similar_sentence_pairs()) == []
 
 
-def test_a_corpus_without_bigrams_has_an_empty_bigram_index() -> None:
+def test_a_corpus_without_bigrams_has_an_empty_bigram_index(make_corpus: MakeCorpus) -> None:
     # found by tests/test_fuzz.py: a quotation and no two content terms side by side
-    corpus = qp.Corpus([qp.Document(id="a", text='" he said, , she said.')])
+    corpus = make_corpus([qp.Document(id="a", text='" he said, , she said.')])
     keys, starts, rows = CorpusIndex.for_corpus(corpus).bigrams
     assert keys.size == 0 and rows.size == 0 and starts.tolist() == [0]
     graph = qp.build_graph(corpus, progress=False)

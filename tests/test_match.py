@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 import pytest
+from conftest import MakeCorpus
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from rapidfuzz.distance import Levenshtein
@@ -19,21 +22,31 @@ BASE = (
 )
 
 
-def matches(query: str, *texts: str) -> list[qp.Match]:
-    corpus = qp.Corpus(qp.Document(id=f"d{n}", text=t) for n, t in enumerate(texts))
-    found = find_matches(query, CorpusIndex.for_corpus(corpus))
-    for m in found:
-        assert corpus[m.doc_id].text[m.start : m.end] == m.text
-    return found
+Matches = Callable[..., list[qp.Match]]
 
 
-def test_verbatim_ignores_case_punctuation_and_quote_style() -> None:
+@pytest.fixture
+def matches(make_corpus: MakeCorpus) -> Matches:
+    """``matches(query, *texts)``: the query's matches in a corpus of the texts, on each
+    storage backend in turn; every match's offsets slice its document's text."""
+
+    def find(query: str, *texts: str) -> list[qp.Match]:
+        corpus = make_corpus(qp.Document(id=f"d{n}", text=t) for n, t in enumerate(texts))
+        found = find_matches(query, CorpusIndex.for_corpus(corpus))
+        for m in found:
+            assert corpus[m.doc_id].text[m.start : m.end] == m.text
+        return found
+
+    return find
+
+
+def test_verbatim_ignores_case_punctuation_and_quote_style(matches: Matches) -> None:
     [m] = matches("the Government will NOT raise taxes", f"“{BASE}”")
     assert (m.kind, m.score, m.changes) == ("verbatim", 100.0, ())
     assert m.text == "the government will not raise taxes"
 
 
-def test_light_edit_is_near_verbatim_with_the_substitution_listed() -> None:
+def test_light_edit_is_near_verbatim_with_the_substitution_listed(matches: Matches) -> None:
     query = "the government will not raise taxes on 3 million families before the election"
     [m] = matches(query, BASE.replace("families", "households"))
     assert m.kind == "near_verbatim" and 80 <= m.score < 100
@@ -41,13 +54,13 @@ def test_light_edit_is_near_verbatim_with_the_substitution_listed() -> None:
     assert (change.op, change.query, change.found) == ("substitute", "families", "households")
 
 
-def test_changed_number_is_flagged() -> None:
+def test_changed_number_is_flagged(matches: Matches) -> None:
     query = "the government will not raise taxes on 3 million families before the election"
     [m] = matches(query, BASE.replace("3 million", "5 million"))
     assert m.altered and [c.number for c in m.changes] == [True]
 
 
-def test_dropped_negation_is_flagged() -> None:
+def test_dropped_negation_is_flagged(matches: Matches) -> None:
     query = "the government will not raise taxes on 3 million families before the election"
     [m] = matches(query, BASE.replace("will not raise", "will raise"))
     assert m.kind == "near_verbatim" and m.altered
@@ -55,7 +68,7 @@ def test_dropped_negation_is_flagged() -> None:
     assert change.op == "delete" and change.negation and change.query == "not"
 
 
-def test_trimmed_quotation_is_partial() -> None:
+def test_trimmed_quotation_is_partial(matches: Matches) -> None:
     query = BASE + " Nobody in the cabinet disagrees with that plan, she added later."
     [m] = matches(
         query,
@@ -66,13 +79,13 @@ def test_trimmed_quotation_is_partial() -> None:
     assert m.text.startswith("the government will not raise taxes")
 
 
-def test_query_spanning_two_sentences() -> None:
+def test_query_spanning_two_sentences(matches: Matches) -> None:
     text = "Nothing changed. The talks failed again. Both sides left early on Monday."
     [m] = matches("talks failed again. Both sides left early", text)
     assert m.kind == "verbatim" and m.text == "talks failed again. Both sides left early"
 
 
-def test_paraphrase_is_found_and_unrelated_text_is_not() -> None:
+def test_paraphrase_is_found_and_unrelated_text_is_not(matches: Matches) -> None:
     source = "North Korea has declared its support for Cuba, joining Russia, China and Iran."
     rewrite = "Joining Russia, China and Iran, North Korea declared support for Cuba."
     other = "The weather in Lisbon was sunny and warm for the whole festival week."
@@ -82,22 +95,22 @@ def test_paraphrase_is_found_and_unrelated_text_is_not() -> None:
     ] == [("d0", "paraphrase")]
 
 
-def test_nothing_found_is_an_empty_list() -> None:
+def test_nothing_found_is_an_empty_list(matches: Matches) -> None:
     assert matches("penguins migrate to the sahara", BASE) == []
 
 
-def test_empty_query_is_an_input_error() -> None:
+def test_empty_query_is_an_input_error(matches: Matches) -> None:
     with pytest.raises(qp.InputError, match="no words"):
         matches("  ... !!", BASE)
 
 
-def test_interruption_of_a_quotation_is_not_a_change() -> None:
+def test_interruption_of_a_quotation_is_not_a_change(matches: Matches) -> None:
     text = '"We will rebuild," the mayor said, "every single bridge in this city."'
     [m] = matches("We will rebuild every single bridge in this city", text)
     assert (m.kind, m.score, m.changes, m.speaker) == ("verbatim", 100.0, (), "the mayor")
 
 
-def test_quotation_repeated_in_one_document_is_found_twice() -> None:
+def test_quotation_repeated_in_one_document_is_found_twice(matches: Matches) -> None:
     quote = "we shall never surrender our fields to the flood"
     found = matches(quote, f"He said {quote}. Later, the crowd chanted: {quote}!")
     assert [m.kind for m in found] == ["verbatim", "verbatim"]
@@ -144,7 +157,7 @@ def test_offsets_always_slice_the_original(docs: list[str], query: str) -> None:
             assert text[c.start : c.end] == c.found
 
 
-def test_long_query_in_a_long_run_on_sentence_is_found_exactly() -> None:
+def test_long_query_in_a_long_run_on_sentence_is_found_exactly(make_corpus: MakeCorpus) -> None:
     # bounded windows (issue 4): a 1,800-word query inside a 60,000-word sentence is
     # aligned window by window, and located without partial_ratio (cubic in its length)
     import random
@@ -154,7 +167,7 @@ def test_long_query_in_a_long_run_on_sentence_is_found_exactly() -> None:
     query = " ".join(words[30_000:31_800])
     text = " ".join(words)
     assert len(tokenize(query)) > MATCH.long_query_words and len(words) > 10 * MATCH.region_words
-    corpus = qp.Corpus([qp.Document(id="a", text=text)])
+    corpus = make_corpus([qp.Document(id="a", text=text)])
     found = find_matches(query, CorpusIndex.for_corpus(corpus))
     assert [(m.kind, m.text) for m in found[:1]] == [("verbatim", query)]
     for m in found:
@@ -164,14 +177,14 @@ def test_long_query_in_a_long_run_on_sentence_is_found_exactly() -> None:
 @pytest.mark.parametrize("containment", [0.0, 0.5])
 @pytest.mark.parametrize("budget", [None, 1])
 def test_queries_without_known_terms_get_no_candidates(
-    containment: float, budget: int | None
+    containment: float, budget: int | None, make_corpus: MakeCorpus
 ) -> None:
     # found by the fuzz tests: a batch whose last (or only) query has no term the corpus
     # knows used to index past the end of the batch's term arrays
     from quoteprov.search._candidates import candidate_rows
     from quoteprov.search._query import Query
 
-    corpus = qp.Corpus([qp.Document(id="a", text="The harbour bridge reopened on Monday.")])
+    corpus = make_corpus([qp.Document(id="a", text="The harbour bridge reopened on Monday.")])
     index = CorpusIndex.for_corpus(corpus)
     known, unknown = Query.parse("harbour bridge reopened"), Query.parse("zebra quartz")
     for queries in ([unknown], [known, unknown], [unknown, known, unknown]):

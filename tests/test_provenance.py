@@ -9,7 +9,7 @@ from collections.abc import Sequence
 import networkx as nx
 import numpy as np
 import pytest
-from conftest import ARTICLE, HAVANA, MINJU, OUTLET, REWRITE, STATEMENT
+from conftest import ARTICLE, HAVANA, MINJU, OUTLET, REWRITE, STATEMENT, MakeCorpus
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
@@ -22,20 +22,21 @@ from quoteprov.search._index import CorpusIndex
 from quoteprov.search._kinds import new_symbols
 
 
-@pytest.fixture(scope="module")
-def graph(seeds: qp.Corpus) -> nx.DiGraph:
-    return qp.build_graph(seeds)
+@pytest.fixture
+def graph(corpus: qp.Corpus) -> nx.DiGraph:
+    """The seeds' graph, built on each storage backend (a tenth of a second each)."""
+    return qp.build_graph(corpus)
 
 
 @pytest.mark.parametrize("sentence", STATEMENT)
 def test_each_statement_sentence_is_traced_to_three_outlets(
-    seeds: qp.Corpus, sentence: str
+    corpus: qp.Corpus, sentence: str
 ) -> None:
-    trace = qp.trace_quote(sentence, seeds)
+    trace = qp.trace_quote(sentence, corpus)
     best = {}
     for m in trace.matches:
         best.setdefault(m.doc_id, m)
-        assert seeds[m.doc_id].text[m.start : m.end] == m.text
+        assert corpus[m.doc_id].text[m.start : m.end] == m.text
     assert best[ARTICLE].kind == "verbatim"
     assert best[OUTLET].kind == "verbatim"
     assert best[REWRITE].kind in ("near_verbatim", "paraphrase")
@@ -44,27 +45,27 @@ def test_each_statement_sentence_is_traced_to_three_outlets(
     assert trace.origin_reason
 
 
-def test_rewrite_changes_are_listed(seeds: qp.Corpus) -> None:
-    trace = qp.trace_quote(STATEMENT[3], seeds)
+def test_rewrite_changes_are_listed(corpus: qp.Corpus) -> None:
+    trace = qp.trace_quote(STATEMENT[3], corpus)
     rewrite = next(m for m in trace.matches if m.doc_id == REWRITE)
     assert rewrite.kind == "paraphrase" and rewrite.speaker == "the statement"
     substituted = {(c.query, c.found) for c in rewrite.changes if c.op == "substitute"}
     assert ("confident", "convinced") in substituted
     for c in rewrite.changes:
-        assert seeds[REWRITE].text[c.start : c.end] == c.found
+        assert corpus[REWRITE].text[c.start : c.end] == c.found
 
 
-def test_sentence_in_no_document_finds_nothing(seeds: qp.Corpus) -> None:
-    trace = qp.trace_quote("Penguins have been spotted skiing in the Sahara desert.", seeds)
+def test_sentence_in_no_document_finds_nothing(corpus: qp.Corpus) -> None:
+    trace = qp.trace_quote("Penguins have been spotted skiing in the Sahara desert.", corpus)
     assert trace.matches == () and trace.origin is None and trace.origin_reason is None
 
 
-def test_interrupted_diaz_canel_quotation_is_one_quotation(seeds: qp.Corpus) -> None:
+def test_interrupted_diaz_canel_quotation_is_one_quotation(corpus: qp.Corpus) -> None:
     query = (
         "If President Joseph Biden had sincere humanitarian concern for the Cuban people, "
         "he could eliminate the 243 measures applied by President Donald Trump"
     )
-    trace = qp.trace_quote(query, seeds)
+    trace = qp.trace_quote(query, corpus)
     by_doc = {m.doc_id: m for m in reversed(trace.matches)}
     article = by_doc[ARTICLE]
     assert article.kind == "verbatim" and "tweeted Friday" in article.text  # the interruption
@@ -74,12 +75,12 @@ def test_interrupted_diaz_canel_quotation_is_one_quotation(seeds: qp.Corpus) -> 
     assert [(c.query, c.found) for c in outlet.changes] == [("applied", "implemented")]
 
 
-def test_two_zakharova_statements_are_not_linked(seeds: qp.Corpus, graph: nx.DiGraph) -> None:
+def test_two_zakharova_statements_are_not_linked(corpus: qp.Corpus, graph: nx.DiGraph) -> None:
     outlet_statement = (
         "The logic is simple here. It has been tested on numerous occasions by "
         "Washington in various situations"
     )
-    assert {m.doc_id for m in qp.trace_quote(outlet_statement, seeds).matches} == {OUTLET}
+    assert {m.doc_id for m in qp.trace_quote(outlet_statement, corpus).matches} == {OUTLET}
     families = [
         n
         for n, d in graph.nodes(data=True)
@@ -137,10 +138,10 @@ def test_graph_schema(graph: nx.DiGraph) -> None:
             assert doc["type"] == "document"
 
 
-def test_occurrence_offsets_point_into_documents(seeds: qp.Corpus, graph: nx.DiGraph) -> None:
+def test_occurrence_offsets_point_into_documents(corpus: qp.Corpus, graph: nx.DiGraph) -> None:
     for _, v, d in graph.edges(data=True):
         if d["type"] == "occurs_in":
-            assert seeds[v.removeprefix("doc:")].text[d["start"] : d["end"]] == d["text"]
+            assert corpus[v.removeprefix("doc:")].text[d["start"] : d["end"]] == d["text"]
 
 
 def test_graphml_round_trip_keeps_the_graph(graph: nx.DiGraph, tmp_path: object) -> None:
@@ -158,9 +159,9 @@ def _article_paragraphs(seeds: qp.Corpus) -> list[str]:
     return [p for p in text.split("\n") if len(p.split()) > 25][:8]
 
 
-def test_two_identical_documents(seeds: qp.Corpus) -> None:
+def test_two_identical_documents(seeds: qp.Corpus, make_corpus: MakeCorpus) -> None:
     text = "\n\n".join(_article_paragraphs(seeds))
-    corpus = qp.Corpus([qp.Document(id="a", text=text), qp.Document(id="b", text=text)])
+    corpus = make_corpus([qp.Document(id="a", text=text), qp.Document(id="b", text=text)])
     graph = qp.build_graph(corpus)
     derived = [(u, v) for u, v, d in graph.edges(data=True) if d["type"] == "derived_from"]
     assert len(derived) == 1  # one direction, not a cycle
@@ -171,12 +172,14 @@ def test_two_identical_documents(seeds: qp.Corpus) -> None:
     assert trace.origin_basis is qp.OriginBasis.CORPUS_ORDER
 
 
-def test_reordered_copy_is_still_found_and_linked(seeds: qp.Corpus) -> None:
+def test_reordered_copy_is_still_found_and_linked(
+    seeds: qp.Corpus, make_corpus: MakeCorpus
+) -> None:
     paragraphs = _article_paragraphs(seeds)
     shuffled = paragraphs[:]
     random.Random(7).shuffle(shuffled)
     assert shuffled != paragraphs
-    corpus = qp.Corpus(
+    corpus = make_corpus(
         [
             qp.Document(id="original", text="\n".join(paragraphs), published="2021-07-16"),
             qp.Document(id="reordered", text="\n".join(shuffled), published="2021-07-18"),
@@ -196,7 +199,7 @@ def test_reordered_copy_is_still_found_and_linked(seeds: qp.Corpus) -> None:
 
 
 def test_identical_quotations_are_one_family_whatever_the_index_returns(
-    monkeypatch: pytest.MonkeyPatch,
+    monkeypatch: pytest.MonkeyPatch, make_corpus: MakeCorpus
 ) -> None:
     # in a big corpus a short popular quotation's candidates are cut off; simulate the
     # worst case, an index that returns nothing, and the same words are still one family
@@ -204,7 +207,7 @@ def test_identical_quotations_are_one_family_whatever_the_index_returns(
         _families, "candidate_rows", lambda queries, *_, **__: [np.zeros(0, int)] * len(queries)
     )
     towns = ["Leeds", "Hull", "York", "Bath", "Ely"]
-    corpus = qp.Corpus(
+    corpus = make_corpus(
         qp.Document(id=t, text=f'In {t} the mayor said: "It was a bitter blow." Rain fell.')
         for t in towns
     )
@@ -372,19 +375,19 @@ def test_any_text_gives_a_consistent_graph(docs: list[str]) -> None:
             assert origins == [d["origin"]]
 
 
-def test_a_quotation_repeated_many_times_in_one_document() -> None:
+def test_a_quotation_repeated_many_times_in_one_document(make_corpus: MakeCorpus) -> None:
     # regression (big-document benchmark, issue 4): the 41st family of one text looped
     # for ever looking for an unused prefix of its digest; the same words are now one
     # family, its occurrences counted on the one edge
     text = " ".join(['"We will win this fight," she said. Later on.'] * 45)
-    graph = qp.build_graph([{"id": "a", "text": text}], workers=1)
+    graph = qp.build_graph(make_corpus([{"id": "a", "text": text}]), workers=1)
     [quote] = [n for n, d in graph.nodes(data=True) if d["type"] == "quote"]
     assert graph.nodes[quote]["text"] == "We will win this fight,"
     assert graph.nodes[quote]["occurrences"] == 45
     assert graph.edges[quote, "doc:a"]["count"] == 45
 
 
-def test_quotations_and_sentences_longer_than_a_query_are_traced() -> None:
+def test_quotations_and_sentences_longer_than_a_query_are_traced(make_corpus: MakeCorpus) -> None:
     # regression (fuzzing, issue 4): a quotation or sentence of more than 2,000 words made
     # build_graph raise "the query has 2500 words"; the graph traces its first 2,000
     words = " ".join(f"w{k}" for k in range(2500))
@@ -393,18 +396,19 @@ def test_quotations_and_sentences_longer_than_a_query_are_traced() -> None:
         {"id": "a", "text": f'She said: "{words}." {run_on} end.', "published": "2020-01-01"},
         {"id": "b", "text": f'He said: "{words}." {run_on} stop.', "published": "2020-01-02"},
     ]
-    graph = qp.build_graph(docs, workers=1)
+    corpus = make_corpus(docs)
+    graph = qp.build_graph(corpus, workers=1)
     [family] = [n for n, d in graph.nodes(data=True) if d["type"] == "quote"]
     assert graph.nodes[family]["documents"] == 2
     assert graph.nodes[family]["origin"] == "doc:a"
-    index = CorpusIndex.for_corpus(qp.Corpus.from_records(docs))
+    index = CorpusIndex.for_corpus(corpus)
     reuse = document_reuse(index, min_shared=1)
     assert reuse[(0, 1)].narrative == {(0, 0)}  # one 5,002-word sentence each, aligned
 
 
 @pytest.mark.parametrize("seed", range(6))
 def test_origin_evidence_names_the_copies_the_exhaustive_comparison_finds(
-    seeds: qp.Corpus, seed: int
+    seeds: qp.Corpus, seed: int, make_corpus: MakeCorpus
 ) -> None:
     # _known_derivations aligns a dated pair only until it proves reuse and skips pairs
     # that would only name a known copy again: the same documents are copies as when
@@ -423,7 +427,7 @@ def test_origin_evidence_names_the_copies_the_exhaustive_comparison_finds(
         else:
             texts.append(rng.sample(sentences, rng.randint(2, 6)))
     dates = [None, "2021-07-16", "2021-07-16", "2021-07-17T08:00:00", "2021-07-18", "2021-07-19"]
-    corpus = qp.Corpus(
+    corpus = make_corpus(
         qp.Document(id=f"d{n}", text=" ".join(t), published=rng.choice(dates))
         for n, t in enumerate(texts)
     )
@@ -472,9 +476,9 @@ def _families_by_document(graph: nx.DiGraph) -> dict[str, set[str]]:
     ],
 )
 def test_two_statements_sharing_their_first_words_stay_two_families(
-    first: str, second: str
+    first: str, second: str, make_corpus: MakeCorpus
 ) -> None:
-    corpus = qp.Corpus.from_records(
+    corpus = make_corpus(
         [
             {"id": "a", "text": first, "published": "2024-05-01"},
             {"id": "b", "text": second, "published": "2024-05-02"},
@@ -490,8 +494,10 @@ def test_two_statements_sharing_their_first_words_stay_two_families(
         assert graph.nodes[quote]["occurrences"] == graph.nodes[quote]["documents"] == 1
 
 
-def test_a_whole_quotation_of_another_speaker_is_no_fragment_of_a_longer_one() -> None:
-    corpus = qp.Corpus.from_records(
+def test_a_whole_quotation_of_another_speaker_is_no_fragment_of_a_longer_one(
+    make_corpus: MakeCorpus,
+) -> None:
+    corpus = make_corpus(
         [
             {
                 "id": "a",
@@ -521,7 +527,9 @@ def test_a_whole_quotation_of_another_speaker_is_no_fragment_of_a_longer_one() -
     assert ("speaker:bo lind", next(iter(by_doc["doc:b"]))) in said
 
 
-def test_no_uncorroborated_occurrence_says_less_than_the_scorer_floor() -> None:
+def test_no_uncorroborated_occurrence_says_less_than_the_scorer_floor(
+    make_corpus: MakeCorpus,
+) -> None:
     from quoteprov.search._scorer import paraphrase_floor
 
     texts = [
@@ -531,7 +539,7 @@ def test_no_uncorroborated_occurrence_says_less_than_the_scorer_floor() -> None:
         '"Inflation is coming down faster than anyone predicted last year," Yellen said.',
         '"Inflation is coming back with a vengeance this winter, I fear," Rick Scott said.',
     ]
-    corpus = qp.Corpus.from_records(
+    corpus = make_corpus(
         [{"id": f"d{k}", "text": t, "published": f"2024-05-0{k + 1}"} for k, t in enumerate(texts)]
     )
     graph = qp.build_graph(corpus)
@@ -545,7 +553,9 @@ def test_no_uncorroborated_occurrence_says_less_than_the_scorer_floor() -> None:
             assert d["occurrences"] == sum(e["count"] for e in edges if e["type"] == "occurs_in")
 
 
-def test_a_bare_date_and_a_time_of_the_same_day_leave_the_direction_to_containment() -> None:
+def test_a_bare_date_and_a_time_of_the_same_day_leave_the_direction_to_containment(
+    make_corpus: MakeCorpus,
+) -> None:
     story = [
         "The harbour authority approved a new ferry terminal on the east quay on Monday.",
         "Construction will begin in April and should take about eighteen months to finish.",
@@ -559,13 +569,13 @@ def test_a_bare_date_and_a_time_of_the_same_day_leave_the_direction_to_containme
         {"id": "wire", "text": " ".join(story), "published": "2024-03-04"},
         {"id": "blog", "text": " ".join([*story[:2], extra]), "published": "2024-03-04T08:00"},
     ]
-    graph = qp.build_graph(records)
+    graph = qp.build_graph(make_corpus(records))
     derived = [
         (u, v, d["evidence"]) for u, v, d in graph.edges(data=True) if d["type"] == "derived_from"
     ]
     assert len(derived) == 1 and derived[0][2].startswith("containment"), derived
     records[1]["published"] = "2024-03-05T08:00"  # a day later: the dates decide
-    graph = qp.build_graph(records)
+    graph = qp.build_graph(make_corpus(records))
     derived = [
         (u, v, d["evidence"]) for u, v, d in graph.edges(data=True) if d["type"] == "derived_from"
     ]
@@ -577,9 +587,9 @@ def test_a_bare_date_and_a_time_of_the_same_day_leave_the_direction_to_containme
 # -- occurrences, related text, elisions and viral copies (issue 15) ----------------------
 
 
-def test_fragments_of_common_words_are_related_not_occurrences() -> None:
+def test_fragments_of_common_words_are_related_not_occurrences(make_corpus: MakeCorpus) -> None:
     quote = "The harbour authority will never sell the northern piers to a private developer"
-    corpus = qp.Corpus(
+    corpus = make_corpus(
         [
             qp.Document(id="wire", text=f'"{quote}," Ana Ruiz said.', published="2024-03-02"),
             qp.Document(id="copy", text=f"Ruiz said: “{quote}.”", published="2024-03-05"),
@@ -610,17 +620,17 @@ def test_min_coverage_must_be_a_share(bad: object) -> None:
         qp.trace_quote("peace is near", [{"id": "a", "text": "Peace is near."}], min_coverage=bad)  # type: ignore[arg-type]
 
 
-def test_the_seeds_statement_elided_is_the_verbatim_quotation(seeds: qp.Corpus) -> None:
+def test_the_seeds_statement_elided_is_the_verbatim_quotation(corpus: qp.Corpus) -> None:
     words = STATEMENT[3].rstrip(".").split()
     for mark in (" … ", " ... ", " [...] "):
         query = " ".join(words[:7]) + mark + " ".join(words[12:])
-        trace = qp.trace_quote(query, seeds)
+        trace = qp.trace_quote(query, corpus)
         best = {m.doc_id: m for m in reversed(trace.matches)}
         for doc in (ARTICLE, OUTLET):
             m = best[doc]
             assert (m.kind, m.elided, m.altered) == ("verbatim", True, False)
             assert [c.found for c in m.changes] == [" ".join(words[7:12]).rstrip(",")]
-            assert seeds[doc].text[m.start : m.end] == m.text
+            assert corpus[doc].text[m.start : m.end] == m.text
         assert trace.origin is not None and trace.origin.doc_id in (ARTICLE, OUTLET)
 
 
@@ -645,7 +655,9 @@ def test_any_elision_of_a_quotation_is_found_verbatim_and_elided(data: st.DataOb
 
 
 @pytest.mark.parametrize("copies", [10, 100])
-def test_every_copy_of_a_widely_copied_quotation_is_returned(copies: int) -> None:
+def test_every_copy_of_a_widely_copied_quotation_is_returned(
+    copies: int, make_corpus: MakeCorpus
+) -> None:
     rng = random.Random(copies)
     quote = "We will not let the harbour authority sell the northern piers this winter"
     filler = "The council met on {} to discuss the {} budget and the {} plans for the city."
@@ -657,7 +669,7 @@ def test_every_copy_of_a_widely_copied_quotation_is_returned(copies: int) -> Non
             said = quote if k % 3 else quote.replace("northern", "old northern")
             text += f' "{said}," the mayor said.'
         docs.append(qp.Document(id=f"d{k:04}", text=text))
-    trace = qp.trace_quote(quote, qp.Corpus(docs))
+    trace = qp.trace_quote(quote, make_corpus(docs))
     assert {m.doc_id for m in trace.matches} == {f"d{k:04}" for k in range(copies)}
 
 
@@ -703,18 +715,18 @@ def _reprints(subsets: Sequence[Sequence[int]], edits: Sequence[int] = ()) -> li
     return records
 
 
-def test_wire_reprints_are_drawn_as_a_star_around_their_story() -> None:
+def test_wire_reprints_are_drawn_as_a_star_around_their_story(make_corpus: MakeCorpus) -> None:
     subsets = [range(0, 6), range(2, 9), [0, 1, 3, 5, 7, 9], range(4, 10), [0, 2, 4, 6, 8]]
-    graph = qp.build_graph(_reprints(subsets, edits=(3,)))
+    graph = qp.build_graph(make_corpus(_reprints(subsets, edits=(3,))))
     derived = {(u, v) for u, v, d in graph.edges(data=True) if d["type"] == "derived_from"}
     assert derived == {(f"doc:reprint{n}", "doc:story") for n in range(len(subsets))}
 
 
-def test_a_copy_of_a_copy_that_carries_its_edit_points_to_the_copy() -> None:
+def test_a_copy_of_a_copy_that_carries_its_edit_points_to_the_copy(make_corpus: MakeCorpus) -> None:
     records = _reprints([range(0, 8)], edits=(1, 2))
     middle = records[1]["text"]
     records.append({"id": "aggregator", "text": middle, "published": "2024-05-08T09:00"})
-    graph = qp.build_graph(records)
+    graph = qp.build_graph(make_corpus(records))
     derived = {(u, v) for u, v, d in graph.edges(data=True) if d["type"] == "derived_from"}
     assert ("doc:aggregator", "doc:reprint0") in derived
     assert ("doc:aggregator", "doc:story") not in derived
@@ -763,7 +775,7 @@ def test_earliest_dates_in_one_pass_agree_with_the_pairwise_rule(
     assert _earliest(published, ids) == pairwise_rule
 
 
-def test_a_description_speaker_node_takes_the_named_source() -> None:
+def test_a_description_speaker_node_takes_the_named_source(make_corpus: MakeCorpus) -> None:
     """'the statement' of a ministry the text names: the speaker node is the ministry's,
     one node for both outlets, while the quotation keeps the text's words."""
     said = "“The quota will be cut by a third for every trawler in the northern fleet,”"
@@ -776,14 +788,15 @@ def test_a_description_speaker_node_takes_the_named_source() -> None:
         )
         for n, lead in enumerate(["Fishing news.", "Boats stayed in port."])
     ]
-    graph = qp.build_graph(qp.Corpus(docs), workers=1)
+    corpus = make_corpus(docs)
+    graph = qp.build_graph(corpus, workers=1)
     speakers = [n for n, d in graph.nodes(data=True) if d["type"] == "speaker"]
     assert speakers == ["speaker:norway's fisheries ministry"]
     (quote,) = [n for n, d in graph.nodes(data=True) if d["type"] == "quote"]
     assert graph.has_edge(speakers[0], quote)
-    index = CorpusIndex.for_corpus(qp.Corpus(docs))
+    index = CorpusIndex.for_corpus(corpus)
     (q,) = index.docs[0].quotes
     assert q.speaker == "the statement" and q.named_speaker is not None
-    found = qp.trace_quote("The quota will be cut by a third", qp.Corpus(docs))
+    found = qp.trace_quote("The quota will be cut by a third", corpus)
     assert "speaker:norway's fisheries ministry" in found.to_graph()
     assert {m.named_speaker for m in found.matches} == {"Norway's Fisheries Ministry"}

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import json
 
+from conftest import MakeCorpus
+
 import quoteprov as qp
 from quoteprov.text._speakers import name_key, names_someone, same_speaker, speaker_aliases
 
@@ -31,8 +33,8 @@ def test_descriptions_and_pronouns_are_not_names() -> None:
     assert not same_speaker("he", "she") and same_speaker("he", "He")
 
 
-def test_seed_graph_has_one_speaker_node_for_diaz_canel(seeds: qp.Corpus) -> None:
-    graph = qp.build_graph(seeds)
+def test_seed_graph_has_one_speaker_node_for_diaz_canel(corpus: qp.Corpus) -> None:
+    graph = qp.build_graph(corpus)
     nodes = [n for n, d in graph.nodes(data=True) if d["type"] == "speaker" and "canel" in n]
     assert nodes == ["speaker:miguel diaz-canel"]
     data = graph.nodes[nodes[0]]
@@ -69,13 +71,13 @@ def test_a_hyphen_or_a_space_between_the_parts_of_a_name_is_one_speaker() -> Non
     assert clintons["Clinton"] == "Clinton" and clintons["Bill Clinton"] == "Bill Clinton"
 
 
-def test_the_quote_node_names_its_speaker_as_its_speaker_node_does() -> None:
+def test_the_quote_node_names_its_speaker_as_its_speaker_node_does(make_corpus: MakeCorpus) -> None:
     texts = [
         '"Masks will be optional in schools from the autumn term," Nadia Okoro said.',
         '"Masks will be optional in schools from the autumn term," Okoro said.',
         'Okoro said on Tuesday: "Masks will be optional in schools from the autumn term."',
     ]
-    corpus = qp.Corpus.from_records(
+    corpus = make_corpus(
         [{"id": f"d{k}", "text": t, "published": f"2024-06-0{3 - k}"} for k, t in enumerate(texts)]
     )
     graph = qp.build_graph(corpus)
@@ -86,14 +88,14 @@ def test_the_quote_node_names_its_speaker_as_its_speaker_node_does() -> None:
     assert list(graph.predecessors(node)) == ["speaker:nadia okoro"]
 
 
-def test_descriptions_give_no_speaker_node_and_merge_no_strangers() -> None:
+def test_descriptions_give_no_speaker_node_and_merge_no_strangers(make_corpus: MakeCorpus) -> None:
     texts = [
         '"We have no plans to sell the northern rail line this decade," the official said.',
         '"The ferry to the islands will run twice a day from June," the official said.',
         '"Our members will vote on the offer next week," a spokesperson said.',
         '"The museum will close for repairs all winter," Lena Holm said.',
     ]
-    corpus = qp.Corpus.from_records([{"id": f"d{k}", "text": t} for k, t in enumerate(texts)])
+    corpus = make_corpus([{"id": f"d{k}", "text": t} for k, t in enumerate(texts)])
     graph = qp.build_graph(corpus)
     speakers = [n for n, d in graph.nodes(data=True) if d["type"] == "speaker"]
     assert speakers == ["speaker:lena holm"]

@@ -9,8 +9,8 @@ import quoteprov as qp
 from quoteprov.search import _semantic as semantic
 
 
-def test_index_is_kept_until_the_corpus_changes() -> None:
-    corpus = qp.Corpus([qp.Document(id="a", text="Peace is near.")])
+def test_index_is_kept_until_the_corpus_changes(make_corpus: MakeCorpus) -> None:
+    corpus = make_corpus([qp.Document(id="a", text="Peace is near.")])
     tracer = qp.Tracer(corpus)
     first = tracer.index
     assert tracer.index is first
@@ -69,7 +69,7 @@ def test_semantic_true_without_the_tier_is_refused(
         qp.Tracer(seeds, semantic=True).trace(STATEMENT[0])
 
 
-def test_a_given_encoder_is_used_and_its_vectors_kept(seeds: qp.Corpus) -> None:
+def test_a_given_encoder_is_used_and_its_vectors_kept(corpus: qp.Corpus) -> None:
     class Fixed:
         device = "cpu"
         calls = 0
@@ -83,7 +83,7 @@ def test_a_given_encoder_is_used_and_its_vectors_kept(seeds: qp.Corpus) -> None:
             return out
 
     encoder = Fixed()
-    tracer = qp.Tracer(qp.Corpus(list(seeds)), encoder=encoder)
+    tracer = qp.Tracer(corpus, encoder=encoder)
     assert tracer.encoder is encoder
     vectors = tracer.vectors
     assert vectors is not None and tracer.vectors is vectors

@@ -10,7 +10,7 @@ import warnings
 from pathlib import Path
 
 import pytest
-from conftest import ARTICLE, SEEDS, STATEMENT
+from conftest import ARTICLE, SEEDS, STATEMENT, MakeCorpus
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
@@ -97,7 +97,9 @@ def test_dates_outlets_titles_and_urls(pages: list[wp.Page], html_corpus: qp.Cor
             assert doc.title == p.title, p.name
 
 
-def test_same_day_pages_are_ordered_by_the_time_their_meta_tags_give() -> None:
+def test_same_day_pages_are_ordered_by_the_time_their_meta_tags_give(
+    make_corpus: MakeCorpus,
+) -> None:
     text = "<p>The minister said the old harbour bridge will reopen to traffic in the spring.</p>"
 
     def page(outlet: str, stamp: str) -> bytes:
@@ -110,7 +112,7 @@ def test_same_day_pages_are_ordered_by_the_time_their_meta_tags_give() -> None:
     evening = web.page_document(page("Evening Post", "2021-07-16T18:30:00Z"), doc_id="a")
     morning = web.page_document(page("Morning Wire", "2021-07-16T08:00:00Z"), doc_id="b")
     assert morning.published == dt.datetime(2021, 7, 16, 8, 0, tzinfo=dt.timezone.utc)
-    trace = qp.trace_quote("the old harbour bridge will reopen", qp.Corpus([evening, morning]))
+    trace = qp.trace_quote("the old harbour bridge will reopen", make_corpus([evening, morning]))
     assert trace.origin is not None and trace.origin.doc_id == "b"
     assert trace.origin_basis is qp.OriginBasis.DATE
 
