@@ -18,6 +18,7 @@ import textwrap
 import warnings
 from collections.abc import Iterator, Sequence
 from pathlib import Path
+from types import MappingProxyType
 from typing import Any, NoReturn
 
 from . import __version__
@@ -206,16 +207,18 @@ def _parser() -> argparse.ArgumentParser:
     return parser
 
 
-_ROLE_STYLES = {
-    "same": "",
-    "insert": "bold green",
-    "delete": "red strike",
-    "query": "yellow strike",
-    "found": "bold yellow",
-}
+_ROLE_STYLES = MappingProxyType(
+    {
+        "same": "",
+        "insert": "bold green",
+        "delete": "red strike",
+        "query": "yellow strike",
+        "found": "bold yellow",
+    }
+)
 
 
-_CONFIDENCE_STYLES = {"certain": "bold", "likely": "", "possible": "dim italic"}
+_CONFIDENCE_STYLES = MappingProxyType({"certain": "bold", "likely": "", "possible": "dim italic"})
 
 _RELATED = 'the "related" list of --json'
 

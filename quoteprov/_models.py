@@ -13,7 +13,9 @@ True
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Mapping
 from enum import Enum
+from types import MappingProxyType
 from typing import Any, Literal, get_args
 
 from pydantic import BaseModel, ConfigDict, Field, computed_field, field_validator, model_validator
@@ -40,7 +42,7 @@ Kind = Literal["verbatim", "near_verbatim", "partial", "paraphrase"]
 
 KINDS: tuple[Kind, ...] = get_args(Kind)
 """The kinds of match, from closest to loosest (the one list the CLI and views use)."""
-KIND_RANK: dict[str, int] = {kind: rank for rank, kind in enumerate(KINDS)}
+KIND_RANK: Mapping[str, int] = MappingProxyType({kind: rank for rank, kind in enumerate(KINDS)})
 
 Confidence = Literal["certain", "likely", "possible"]
 """How sure quoteprov is that a document carries the quotation (:attr:`Match.confidence`)."""

@@ -987,19 +987,21 @@ def _connect(path: Path, busy: float = BUSY_SECONDS, create: bool = True) -> sql
 
 _RESTORE = "restore it from a backup, or save the corpus again from its documents"
 # every object a corpus file holds (tables and the indexes of their UNIQUE columns)
-_OBJECTS = {
-    ("table", "meta"),
-    ("table", "documents"),
-    ("table", "words"),
-    ("table", "terms"),
-    ("table", "analysis"),
-    ("index", "sqlite_autoindex_meta_1"),
-    ("index", "sqlite_autoindex_documents_1"),
-    ("index", "sqlite_autoindex_words_1"),
-    ("index", "sqlite_autoindex_terms_1"),
-    ("table", "vectors"),
-    ("index", "sqlite_autoindex_vectors_1"),
-}
+_OBJECTS = frozenset(
+    {
+        ("table", "meta"),
+        ("table", "documents"),
+        ("table", "words"),
+        ("table", "terms"),
+        ("table", "analysis"),
+        ("index", "sqlite_autoindex_meta_1"),
+        ("index", "sqlite_autoindex_documents_1"),
+        ("index", "sqlite_autoindex_words_1"),
+        ("index", "sqlite_autoindex_terms_1"),
+        ("table", "vectors"),
+        ("index", "sqlite_autoindex_vectors_1"),
+    }
+)
 _OBJECTS_2 = _OBJECTS - {("table", "vectors"), ("index", "sqlite_autoindex_vectors_1")}
 
 

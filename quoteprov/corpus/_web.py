@@ -58,6 +58,7 @@ import sys
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
+from types import MappingProxyType
 from typing import TYPE_CHECKING, Any, Literal
 from urllib.parse import urlsplit
 
@@ -103,7 +104,9 @@ _META_CHARSET = re.compile(rb"""<meta[^>]+?charset\s*=\s*["']?\s*([A-Za-z0-9_.:-
 _XML_DECLARATION = re.compile(r"^\s*<\?xml[^>]*\?>")
 # labels the web uses for windows-1252 (the WHATWG Encoding Standard maps them so:
 # pages declared Latin-1 are nearly always windows-1252, curly quotes included)
-_WINDOWS_1252 = {"iso-8859-1", "iso8859-1", "latin-1", "latin1", "l1", "ascii", "us-ascii"}
+_WINDOWS_1252 = frozenset(
+    {"iso-8859-1", "iso8859-1", "latin-1", "latin1", "l1", "ascii", "us-ascii"}
+)
 _BOMS = (
     (codecs.BOM_UTF8, "utf-8"),
     (codecs.BOM_UTF16_LE, "utf-16"),
@@ -131,7 +134,7 @@ _FURNITURE = (
     "subscribe",
     "paywall",
 )
-_PRUNE = [
+_PRUNE = (
     "//*[not(self::article or self::main or self::body)]"
     "[string-length(normalize-space(.)) < 600]["
     + " or ".join(
@@ -145,8 +148,8 @@ _PRUNE = [
     # a paragraph that is a cue and a link: "Read more: <a>…</a>", "Related: <a>…</a>"
     "//p[a][string-length(normalize-space(.)) < 300][re:test(normalize-space(.), "
     "'^(read more|related|see also|also read|more on this|recommended)\\b', 'i')]",
-]
-_NAMESPACES = {"re": "http://exslt.org/regular-expressions"}
+)
+_NAMESPACES = MappingProxyType({"re": "http://exslt.org/regular-expressions"})
 
 
 def _require(feature: str, *, warc: bool = False) -> None:

@@ -52,6 +52,7 @@ import stat
 from collections import Counter
 from collections.abc import Callable, Hashable, Iterable, Mapping
 from pathlib import Path
+from types import MappingProxyType
 from typing import IO, Any
 
 import networkx as nx
@@ -529,7 +530,7 @@ def write_json(obj: Mapping[str, Any], path: str | os.PathLike[str]) -> Path:
     return _atomic_write(path, lambda handle: handle.write(data))
 
 
-GRAPH_FORMATS = {".graphml": "GraphML", ".json": "node-link JSON"}
+GRAPH_FORMATS = MappingProxyType({".graphml": "GraphML", ".json": "node-link JSON"})
 """The graph file formats :func:`write_graph` writes, by file suffix."""
 
 

@@ -6,6 +6,7 @@ import datetime as dt
 from collections.abc import Callable, Iterable, Sequence
 from collections.abc import Set as AbstractSet
 from dataclasses import dataclass
+from types import MappingProxyType
 
 from .._models import KIND_RANK, Document, OriginBasis, published_key
 
@@ -57,7 +58,7 @@ def _earliest(dates: Sequence[dt.date | dt.datetime | None], ids: Sequence[int])
 
 # how completely an occurrence carries the quotation: a fragment or a rewording never
 # becomes the origin by being earlier than a document that holds the quotation itself
-_COMPLETENESS = {"verbatim": 0, "near_verbatim": 0, "paraphrase": 1, "partial": 2}
+_COMPLETENESS = MappingProxyType({"verbatim": 0, "near_verbatim": 0, "paraphrase": 1, "partial": 2})
 
 
 def _names(ids: Iterable[str], most: int = 5) -> str:

@@ -12,6 +12,7 @@ straight apostrophes).
 from __future__ import annotations
 
 import re
+from types import MappingProxyType
 
 __all__ = [
     "CUE_VERBS",
@@ -74,28 +75,30 @@ for the spokeswoman the text names nearby ("spokeswoman Maria Zakharova"), or fo
 organisation when the text introduced her without a name ("a spokesperson for the
 Foreign Ministry"); "the official" for any of these."""
 
-ROLE_FORMS = {
-    "president": ("president",),
-    "senator": ("senator", "sen."),
-    "governor": ("governor", "gov."),
-    "representative": ("representative", "rep."),
-    "congressman": ("congressman", "rep."),
-    "congresswoman": ("congresswoman", "rep."),
-    "mayor": ("mayor",),
-    "minister": ("minister",),
-    "secretary": ("secretary",),
-    "ambassador": ("ambassador",),
-    "candidate": ("candidate",),
-    "nominee": ("nominee",),
-    "chairman": ("chairman",),
-    "chairwoman": ("chairwoman",),
-    "judge": ("judge",),
-}
+ROLE_FORMS = MappingProxyType(
+    {
+        "president": ("president",),
+        "senator": ("senator", "sen."),
+        "governor": ("governor", "gov."),
+        "representative": ("representative", "rep."),
+        "congressman": ("congressman", "rep."),
+        "congresswoman": ("congresswoman", "rep."),
+        "mayor": ("mayor",),
+        "minister": ("minister",),
+        "secretary": ("secretary",),
+        "ambassador": ("ambassador",),
+        "candidate": ("candidate",),
+        "nominee": ("nominee",),
+        "chairman": ("chairman",),
+        "chairwoman": ("chairwoman",),
+        "judge": ("judge",),
+    }
+)
 """Roles a description speaker may name ("the senator", "the Florida senator"), with the
 forms a name may carry them in ("Sen. Marco Rubio"): the description stands for the one
 person the text names nearby in that role."""
 
-IDIOM_CUES = {"put": "it", "puts": "it"}
+IDIOM_CUES = MappingProxyType({"put": "it", "puts": "it"})
 """Verbs that report speech only with the word that follows them, and that word: 'as
 Ana Ruiz put it, "…"' (the first word in lower case, the second as written)."""
 
@@ -194,13 +197,15 @@ SENTENCE_ADVERBS = _words(
 
 # -- reporting verbs --------------------------------------------------------------------------
 
-_IRREGULAR = {
-    "say": "says said saying",
-    "tell": "tells told telling",
-    "write": "writes wrote written writing",
-    "speak": "speaks spoke spoken speaking",
-    "read": "reads reading",
-}
+_IRREGULAR = MappingProxyType(
+    {
+        "say": "says said saying",
+        "tell": "tells told telling",
+        "write": "writes wrote written writing",
+        "speak": "speaks spoke spoken speaking",
+        "read": "reads reading",
+    }
+)
 _REGULAR = _words(
     """add argue assert declare tweet post note explain insist claim warn stress emphasize
     emphasise continue conclude reply respond ask announce acknowledge accuse denounce comment

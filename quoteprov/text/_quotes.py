@@ -52,6 +52,7 @@ import re
 from bisect import bisect_right
 from collections import deque
 from collections.abc import Iterator, Sequence
+from types import MappingProxyType
 from typing import NamedTuple
 
 from .._models import Quote, Sentence, Span
@@ -91,22 +92,24 @@ _BREAKS = "\n\r\x0b\x0c\x1c\x1d\x1e\x85\u2028\u2029"
 # three right after a word close a single then a double quotation: ''He said, 'No,'''
 _MARK = re.compile(f"(?<=[^\\s'])'(?='')|''|``|[\"'“”‘’‛«»„‚「」『』‹›{_BREAKS}]")
 _QUOTE_CHARS = "\"'“”‘’‛«»„‚「」『』‹›`"
-_CLOSERS = {
-    '"': ('"', "”"),  # straight and curly marks get mixed: "…” and “…"
-    "“": ("”", '"'),
-    "``": ("''", "”", '"'),
-    "''": ("''",),
-    "„": ("“", "”"),
-    "«": ("»",),
-    "「": ("」",),
-    "『": ("』",),
-    "‹": ("›",),
-    "‚": ("‘", "’"),
-    "‘": ("’",),
-    "‛": ("’",),
-    "'": ("'",),
-    "”": ("”",),  # ” typed for “
-}
+_CLOSERS = MappingProxyType(
+    {
+        '"': ('"', "”"),  # straight and curly marks get mixed: "…” and “…"
+        "“": ("”", '"'),
+        "``": ("''", "”", '"'),
+        "''": ("''",),
+        "„": ("“", "”"),
+        "«": ("»",),
+        "「": ("」",),
+        "『": ("』",),
+        "‹": ("›",),
+        "‚": ("‘", "’"),
+        "‘": ("’",),
+        "‛": ("’",),
+        "'": ("'",),
+        "”": ("”",),  # ” typed for “
+    }
+)
 _OPENS_ONLY = frozenset({"«", "„", "「", "『", "‹", "‚", "``"})
 _CLOSES_ONLY = frozenset("»」』›")
 _SINGLE = frozenset("'‘’‛‚‹›")  # single marks: closed only by the innermost quotation

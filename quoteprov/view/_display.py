@@ -27,6 +27,7 @@ import textwrap
 from collections import Counter
 from collections.abc import Iterable
 from dataclasses import dataclass
+from types import MappingProxyType
 from typing import Any, Literal
 
 import networkx as nx
@@ -53,32 +54,40 @@ __all__ = [
     "trace_text",
 ]
 
-KIND_COLORS = {
-    "verbatim": "#0072b2",
-    "near_verbatim": "#009e73",
-    "partial": "#56b4e9",
-    "paraphrase": "#cc79a7",
-}
+KIND_COLORS = MappingProxyType(
+    {
+        "verbatim": "#0072b2",
+        "near_verbatim": "#009e73",
+        "partial": "#56b4e9",
+        "paraphrase": "#cc79a7",
+    }
+)
 """One colour per kind of occurrence, shared by the HTML, the CLI and the pictures: from
 the Okabe–Ito palette, which readers with any common colour-vision deficiency tell
 apart (blue, bluish green, sky blue, reddish purple; the pictures also vary the marker
 and the line style)."""
 
-_BADGE_TEXT = {"partial": "#000", "paraphrase": "#000"}  # dark text on the light colours
+_BADGE_TEXT = MappingProxyType(
+    {"partial": "#000", "paraphrase": "#000"}
+)  # dark text on the light colours
 
 _FONT = "font: 13px system-ui, -apple-system, 'Segoe UI', sans-serif; margin: 4px 0 14px 0"
 _MATCH = "background: #e3ecfa; border-radius: 2px"
-_STYLES = {
-    "insert": "background: #c8f0c8; text-decoration: underline; text-decoration-color: #2e7d32",
-    "delete": "background: #f6caca; color: #8e1b1b; text-decoration: line-through",
-    "substitute": "background: #fff0a8",
-    "warning": "background: #ff9f43; color: #000; font-weight: 600; outline: 1px solid #d35400",
-}
-CONFIDENCE_STYLES = {
-    "certain": "font-weight: 600",
-    "likely": "",
-    "possible": "color: #666; font-style: italic",
-}
+_STYLES = MappingProxyType(
+    {
+        "insert": "background: #c8f0c8; text-decoration: underline; text-decoration-color: #2e7d32",
+        "delete": "background: #f6caca; color: #8e1b1b; text-decoration: line-through",
+        "substitute": "background: #fff0a8",
+        "warning": "background: #ff9f43; color: #000; font-weight: 600; outline: 1px solid #d35400",
+    }
+)
+CONFIDENCE_STYLES = MappingProxyType(
+    {
+        "certain": "font-weight: 600",
+        "likely": "",
+        "possible": "color: #666; font-style: italic",
+    }
+)
 """How each confidence word is set in the HTML: the surer, the bolder."""
 
 _CELL = "padding: 3px 8px; text-align: left; vertical-align: top; border-bottom: 1px solid #ddd"
@@ -634,7 +643,7 @@ def marked_text(match: Match, text: str | None = None, *, width: int | None = No
 
 
 _CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f]")
-_NAMED = {"\t": "\\t", "\n": "\\n", "\r": "\\r"}
+_NAMED = MappingProxyType({"\t": "\\t", "\n": "\\n", "\r": "\\r"})
 
 
 def printable(text: str) -> str:

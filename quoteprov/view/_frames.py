@@ -14,7 +14,7 @@ Publication dates become pandas timestamps (naive UTC; missing ones are ``NaT``)
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Mapping, Sequence
 from typing import TYPE_CHECKING, Any
 
 import networkx as nx
@@ -44,10 +44,10 @@ def _when(value: dt.date | None) -> dt.datetime | None:
 
 
 def _frame(
-    feature: str, rows: Iterable[Mapping[str, Any]], columns: list[str], *, sparse: bool = False
+    feature: str, rows: Iterable[Mapping[str, Any]], columns: Sequence[str], *, sparse: bool = False
 ) -> pd.DataFrame:
     pandas = _pandas(feature)
-    frame: pd.DataFrame = pandas.DataFrame(list(rows), columns=columns)
+    frame: pd.DataFrame = pandas.DataFrame(list(rows), columns=list(columns))
     if sparse:  # attributes only some rows have: keep counts integers, not NaN-holding floats
         frame = frame.convert_dtypes()
     if "published" in frame:
@@ -86,11 +86,10 @@ def _doc_columns(doc: Document | None) -> dict[str, Any]:
     return {"title": doc.title, "source": doc.source, "published": _when(doc.published)}
 
 
-_TRACE_COLUMNS = [
+_TRACE_COLUMNS = (
     "doc_id", "title", "source", "published", "kind", "confidence", "score", "coverage",
     "is_origin", "speaker", "cue", "quoted", "start", "end", "text", "changes", "altered",
-    "alterations", "elided", "related",
-]  # fmt: skip
+    "alterations", "elided", "related",)  # fmt: skip
 
 
 def trace_frame(trace: Trace, related: bool = False) -> pd.DataFrame:
@@ -157,10 +156,9 @@ def trace_frame(trace: Trace, related: bool = False) -> pd.DataFrame:
     return _frame("Trace.to_frame", rows, _TRACE_COLUMNS)
 
 
-_QUOTE_COLUMNS = [
+_QUOTE_COLUMNS = (
     "doc_id", "title", "source", "published", "start", "end", "speaker", "cue", "content",
-    "text", "parts", "direct",
-]  # fmt: skip
+    "text", "parts", "direct",)  # fmt: skip
 
 
 def quotes_frame(corpus: CorpusLike) -> pd.DataFrame:

@@ -30,6 +30,7 @@ from collections import Counter, defaultdict
 from collections.abc import Iterable, Mapping
 from importlib import resources
 from pathlib import Path
+from types import MappingProxyType
 from typing import TYPE_CHECKING, Any, Literal
 
 import networkx as nx
@@ -52,27 +53,38 @@ __all__ = [
     "to_html",
 ]
 
-NODE_STYLES: dict[str, dict[str, str]] = {
-    "speaker": {"color": "#55a868", "marker": "^", "shape": "triangle", "column": "speakers"},
-    "quote": {"color": "#dd8452", "marker": "o", "shape": "dot", "column": "quotation families"},
-    "document": {"color": "#4c72b0", "marker": "s", "shape": "square", "column": "documents"},
-}
+NODE_STYLES: Mapping[str, dict[str, str]] = MappingProxyType(
+    {
+        "speaker": {"color": "#55a868", "marker": "^", "shape": "triangle", "column": "speakers"},
+        "quote": {
+            "color": "#dd8452",
+            "marker": "o",
+            "shape": "dot",
+            "column": "quotation families",
+        },
+        "document": {"color": "#4c72b0", "marker": "s", "shape": "square", "column": "documents"},
+    }
+)
 """Colour, matplotlib marker, vis-network shape and column title of each node type."""
 
-EDGE_STYLES: dict[str, dict[str, Any]] = {
-    "said": {"color": "#9e9e9e", "style": "solid", "width": 0.8},
-    "verbatim": {"color": KIND_COLORS["verbatim"], "style": "solid", "width": 1.2},
-    "near_verbatim": {"color": KIND_COLORS["near_verbatim"], "style": "solid", "width": 1.2},
-    "partial": {"color": KIND_COLORS["partial"], "style": "dashed", "width": 1.2},
-    "paraphrase": {"color": KIND_COLORS["paraphrase"], "style": "dotted", "width": 1.5},
-    "origin": {"color": "#e69f00", "style": "solid", "width": 3.0},
-    "derived_from": {"color": "#d55e00", "style": "solid", "width": 2.2},
-}
+EDGE_STYLES: Mapping[str, dict[str, Any]] = MappingProxyType(
+    {
+        "said": {"color": "#9e9e9e", "style": "solid", "width": 0.8},
+        "verbatim": {"color": KIND_COLORS["verbatim"], "style": "solid", "width": 1.2},
+        "near_verbatim": {"color": KIND_COLORS["near_verbatim"], "style": "solid", "width": 1.2},
+        "partial": {"color": KIND_COLORS["partial"], "style": "dashed", "width": 1.2},
+        "paraphrase": {"color": KIND_COLORS["paraphrase"], "style": "dotted", "width": 1.5},
+        "origin": {"color": "#e69f00", "style": "solid", "width": 3.0},
+        "derived_from": {"color": "#d55e00", "style": "solid", "width": 2.2},
+    }
+)
 """How each edge is drawn: ``said``, ``occurs_in`` by kind (``origin`` when it is the
 family's origin occurrence) and ``derived_from``."""
 
-_COLUMNS = {"speaker": 0, "quote": 1, "document": 2}
-_MARKERS = {"verbatim": "o", "near_verbatim": "D", "partial": "^", "paraphrase": "s"}
+_COLUMNS = MappingProxyType({"speaker": 0, "quote": 1, "document": 2})
+_MARKERS = MappingProxyType(
+    {"verbatim": "o", "near_verbatim": "D", "partial": "^", "paraphrase": "s"}
+)
 # Okabe–Ito orange and vermillion: the origin and derived_from stay apart from each other
 # and from the kinds' colours whatever the reader's colour vision
 _ORIGIN_GOLD = "#e69f00"
