@@ -577,7 +577,7 @@ def test_each_graphml_attribute_name_has_one_type(tmp_path: Path) -> None:
     # count on derived_from), and Gephi and Cytoscape key their columns by name
     import quoteprov as qp
 
-    seeds = qp.Corpus.from_directory(Path(__file__).resolve().parent.parent / "seeds")
+    seeds = qp.Corpus.seeds()
     graph = qp.build_graph(seeds)
     assert {d["type"] for _, _, d in graph.edges(data=True)} >= {"occurs_in", "derived_from"}
     path = export.write_graphml(graph, tmp_path / "g.graphml")

@@ -28,6 +28,7 @@ import reprlib
 import warnings
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from fnmatch import fnmatch
+from importlib import resources
 from pathlib import Path
 from typing import Any, ClassVar, Literal
 
@@ -275,6 +276,32 @@ class Corpus:
                 stacklevel=2,
             )
         return cls._loaded(documents, skipped, len(files), str(folder))
+
+    @classmethod
+    def seeds(cls) -> Corpus:
+        """The seed corpus that ships with quoteprov, its embedded default corpus.
+
+        Five real news documents: an article on North Korea's statement about the July 2021
+        protests in Cuba, its condensed paraphrased rewrite, a second outlet quoting the
+        statement verbatim, and two older related pieces, with the metadata their texts
+        state.  They are package data (read with :mod:`importlib.resources`), so they are
+        there wherever quoteprov is installed; ``quoteprov trace`` without ``--corpus``
+        traces through them.
+
+        Returns
+        -------
+        Corpus
+            A new corpus of the five documents, loaded as :meth:`from_directory` loads a
+            folder.
+
+        Examples
+        --------
+        >>> corpus = Corpus.seeds()
+        >>> len(corpus), corpus["000_6d2a861c4dda6642"].source
+        (5, 'Newsweek')
+        """
+        with resources.as_file(resources.files("quoteprov") / "seeds") as folder:
+            return cls.from_directory(folder)
 
     @classmethod
     def from_jsonl(cls, path: str | os.PathLike[str], *, errors: Errors = "raise") -> Corpus:
