@@ -103,7 +103,7 @@ class Change(_Frozen):
     words (empty for a deletion); ``start``/``end`` locate ``found`` in the document, or the
     point where deleted words would be for a deletion.  ``number``, ``negation`` and
     ``entity`` say that the change touches a number, a negation or a name; such a change
-    alters what the quotation says (see :attr:`Match.altered`).  ``elision`` marks words
+    alters what the quotation says (see ``Match.altered``).  ``elision`` marks words
     of the document that the query leaves out where it writes an ellipsis ("…", "[...]"):
     left out openly, yet a number or a negation left out there still alters the claim.
 
