@@ -41,7 +41,7 @@ from pathlib import Path
 from typing import Any
 
 ROOT = Path(__file__).resolve().parent.parent
-SEEDS = ROOT / "seeds"
+SEEDS = ROOT / "quoteprov" / "seeds"
 STEPS = ("load", "analyse", "trace", "graph", "graphml")
 _WORD = re.compile(r"[^\W_]+(?:['’.,-][^\W_]+)*|[.,;:?!]")
 _NAMES = (

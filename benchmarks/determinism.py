@@ -64,7 +64,7 @@ def main(argv: list[str] | None = None) -> int:
     with tempfile.TemporaryDirectory() as tmp:
         folder = Path(tmp, "corpus")
         folder.mkdir()
-        for source in sorted((ROOT / "seeds").iterdir()):
+        for source in sorted((ROOT / "quoteprov" / "seeds").iterdir()):
             shutil.copy(source, folder / source.name)
         big_document.prepare(args.mb, folder, seed=0)
         (folder / "xml.txt").write_text(

@@ -106,7 +106,9 @@ def _news_sentences() -> list[str]:
     texts: list[str] = []
     for folder in sorted((DATA / "polnear" / "data").glob("*/text")):
         texts.extend(p.read_text(encoding="utf-8") for p in sorted(folder.glob("*.txt")))
-    texts.extend(p.read_text(encoding="utf-8") for p in sorted((ROOT / "seeds").glob("*.txt")))
+    texts.extend(
+        p.read_text(encoding="utf-8") for p in sorted((ROOT / "quoteprov" / "seeds").glob("*.txt"))
+    )
     sentences = [s.text for t in texts for s in split_sentences(t)]
     for path in sorted((DATA / "ud_gum_news").glob("*.conllu")):
         for line in path.read_text(encoding="utf-8").splitlines():

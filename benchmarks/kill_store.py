@@ -31,8 +31,6 @@ import textwrap
 import time
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parent.parent
-
 _CHILD = textwrap.dedent(
     """
     import random, sys
@@ -129,7 +127,7 @@ def main(argv: list[str] | None = None) -> int:
     failures = 0
     with tempfile.TemporaryDirectory() as tmp:
         path = Path(tmp, "killed.qp")
-        seeds = qp.Corpus.from_directory(ROOT / "seeds")
+        seeds = qp.Corpus.seeds()
         qp.Corpus(list(seeds)).save(path)
         script = Path(tmp, "child.py")
         script.write_text(_CHILD)

@@ -84,7 +84,7 @@ def main() -> int:
     ap.add_argument("--out", type=Path, required=True)
     args = ap.parse_args()
     answers: dict[str, Any] = {}
-    answers["seeds"] = _graph_hashes(qp.Corpus.from_directory(HERE.parent / "seeds"))
+    answers["seeds"] = _graph_hashes(qp.Corpus.seeds())
     generate = _load("generate")
     with tempfile.TemporaryDirectory() as tmp:
         with contextlib.redirect_stdout(io.StringIO()):

@@ -28,7 +28,7 @@ def main() -> None:
         f"machine: {platform.platform()}, {os.cpu_count()} CPUs, Python {platform.python_version()}"
     )
     print("command: python benchmarks/seeds.py\n")
-    corpus = qp.Corpus.from_directory(ROOT / "seeds")
+    corpus = qp.Corpus.seeds()
     print(f"{'query':44} {'document':22} {'kind':13} {'score':>5}  {'origin':6} speaker")
     for query in QUERIES:
         trace = qp.trace_quote(query, corpus)
@@ -48,7 +48,7 @@ def main() -> None:
     print(f"\ntrace_quote on the seeds (index warm): median {median_ms:.1f} ms")
     times = []
     for _ in range(5):
-        fresh = qp.Corpus.from_directory(ROOT / "seeds")  # nothing cached
+        fresh = qp.Corpus.seeds()  # nothing cached
         start = time.perf_counter()
         graph = qp.build_graph(fresh)
         times.append(time.perf_counter() - start)

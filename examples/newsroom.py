@@ -15,12 +15,10 @@ from __future__ import annotations
 
 import datetime as dt
 import random
-from pathlib import Path
 from typing import Any
 
 import quoteprov as qp
 
-SEEDS = Path(__file__).resolve().parent.parent / "seeds"
 WIRE = "Global Wire"
 OUTLETS = [
     "Daily Ledger", "Harbor Times", "Evening Post", "Metro Herald", "North Star",
@@ -90,7 +88,7 @@ def _filler(rng: random.Random) -> str:
 
 
 def _statements() -> list[tuple[str, str]]:
-    corpus = qp.Corpus.from_directory(SEEDS)
+    corpus = qp.Corpus.seeds()
     quotes = [q.content.rstrip(".,") for doc in corpus for q in qp.extract_quotes(doc.text)]
     return [(who, next(q for q in quotes if q.startswith(start))) for who, start in STATEMENTS]
 

@@ -27,7 +27,7 @@ from ._tracer import Tracer
 from .corpus._corpus import Corpus, read_text
 from .corpus._sources import as_corpus
 from .corpus._storage import MemoryStorage, Storage
-from .corpus._store import CorpusStore, SQLiteStorage
+from .corpus._store import SQLiteStorage
 from .io._export import graph_to_dict, read_graphml, write_graphml, write_json
 from .provenance._graph import ProvenanceGraph
 from .provenance._trace import Trace
@@ -45,7 +45,6 @@ __all__ = [
     "Change",
     "Corpus",
     "CorpusError",
-    "CorpusStore",
     "Document",
     "DocumentFormatError",
     "DuplicateDocumentError",

@@ -100,7 +100,16 @@ def _error_text(exc: QuoteprovError) -> str:
 def _load(args: argparse.Namespace) -> Corpus:
     """The corpus named on the command line; its warnings (an empty document, a manifest
     entry with no file) are printed as they come, and with --skip-bad what was skipped and
-    why, one line each on stderr."""
+    why, one line each on stderr.  Without one (``trace`` with no ``--corpus``), the seed
+    corpus that ships with quoteprov, and a note on stderr saying so."""
+    if args.corpus is None:
+        corpus = Corpus.seeds()
+        _say(
+            "note",
+            f"no --corpus given: tracing through the {len(corpus)} seed documents that ship "
+            "with quoteprov (quoteprov.Corpus.seeds())",
+        )
+        return corpus
     with warnings.catch_warnings():
         # the summary of what --skip-bad skipped: each input is named below instead
         warnings.filterwarnings("ignore", message=r"skipped \d+ of \d+ inputs")
@@ -161,7 +170,10 @@ def _parser() -> argparse.ArgumentParser:
 
     p = sub.add_parser("trace", help="find every occurrence of a sentence in a corpus")
     p.add_argument("sentence", help="the sentence or passage to trace")
-    p.add_argument("--corpus", required=True, help=_CORPUS_HELP)
+    p.add_argument(
+        "--corpus",
+        help=_CORPUS_HELP + "; without it, the five seed documents that ship with quoteprov",
+    )
     p.add_argument("--skip-bad", action="store_true", help=_SKIP_HELP)
     p.add_argument("--kind", action="append", choices=KINDS, help="keep only this kind")
     p.add_argument(

@@ -114,7 +114,7 @@ class Change(_Frozen):
     words (empty for a deletion); ``start``/``end`` locate ``found`` in the document, or the
     point where deleted words would be for a deletion.  ``number``, ``negation`` and
     ``entity`` say that the change touches a number, a negation or a name; such a change
-    alters what the quotation says (see :attr:`Match.altered`).  ``elision`` marks words
+    alters what the quotation says (see ``Match.altered``).  ``elision`` marks words
     of the document that the query leaves out where it writes an ellipsis ("…", "[...]"):
     left out openly, yet a number or a negation left out there still alters the claim.
 
@@ -167,7 +167,7 @@ class Match(_Frozen):
 
     ``speaker`` and ``cue`` are those of the quotation holding the match; when that
     speaker is a description ("the statement"), ``named_speaker`` is the named source it
-    stands for (:attr:`Quote.named_speaker`), the name a provenance graph's speaker
+    stands for (``Quote.named_speaker``), the name a provenance graph's speaker
     node takes.
 
     ``elided`` is True for a query quoted with an ellipsis ("…", "...", "[…]") whose pieces

@@ -17,7 +17,7 @@ import quoteprov as qp
 os.environ["QUOTEPROV_SEMANTIC"] = "0"
 
 ROOT = Path(__file__).resolve().parent.parent
-SEEDS = ROOT / "seeds"
+SEEDS = ROOT / "quoteprov" / "seeds"  # the package data Corpus.seeds() reads
 DATA = Path(os.environ.get("QUOTEPROV_DATA", ROOT.parent / "shared" / "data"))
 
 ARTICLE = "000_6d2a861c4dda6642"  # the news article
@@ -45,7 +45,7 @@ STATEMENT = [
 
 @pytest.fixture(scope="session")
 def seeds() -> qp.Corpus:
-    return qp.Corpus.from_directory(SEEDS)
+    return qp.Corpus.seeds()
 
 
 Records = Iterable[qp.Document] | Iterable[Mapping[str, Any]]

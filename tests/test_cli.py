@@ -79,6 +79,38 @@ def test_trace_nothing_found(capsys: pytest.CaptureFixture[str]) -> None:
     assert code == 0 and "No occurrence found." in out
 
 
+SEEDS_NOTE = (
+    "quoteprov: note: no --corpus given: tracing through the 5 seed documents that ship with "
+    "quoteprov (quoteprov.Corpus.seeds())\n"
+)
+
+
+def test_trace_without_a_corpus_uses_the_seeds_and_says_so(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.chdir(tmp_path)  # an empty folder: the seeds come from the package
+    code, out, err = run(capsys, "trace", STATEMENT[3], "--plain")
+    assert code == 0 and err == SEEDS_NOTE
+    _, given, err = run(capsys, "trace", STATEMENT[3], "--plain", "--corpus", str(SEEDS))
+    assert out == given and err == ""  # the same answer; no note when a corpus is named
+    code, out, err = run(capsys, "trace", STATEMENT[0], "--json")
+    assert code == 0 and err == SEEDS_NOTE  # the note is on stderr: JSON stays clean
+    assert json.loads(out)["origin"]["doc_id"] in (ARTICLE, OUTLET)
+
+
+def test_console_script_without_a_corpus_in_an_empty_folder(tmp_path: Path) -> None:
+    result = subprocess.run(
+        [sys.executable, "-m", "quoteprov._cli", "trace", STATEMENT[3], "--plain"],
+        capture_output=True,
+        text=True,
+        check=False,
+        cwd=tmp_path,
+        env={**os.environ, "QUOTEPROV_SEMANTIC": "0"},
+    )
+    assert result.returncode == 0 and result.stderr == SEEDS_NOTE
+    assert REWRITE in result.stdout and "[confident→convinced]" in result.stdout
+
+
 def test_graph_writes_graphml_and_summarises(
     capsys: pytest.CaptureFixture[str], tmp_path: Path
 ) -> None:
@@ -343,7 +375,7 @@ def test_graph_writes_through_a_symlink_and_refuses_a_fifo(
         (["trace", "x y z", "--corpus", str(SEEDS), "--limit", "two"], "'two' is not a whole"),
         (["graph", str(SEEDS), "--min-shared", "0"], "--min-shared: must be 1 or more, not 0"),
         (["graph", str(SEEDS), "--min-shared", "-3"], "see quoteprov graph --help"),
-        (["trace", "x y z"], "required: --corpus"),
+        (["trace", "--corpus", str(SEEDS)], "required: sentence"),
     ],
 )
 def test_bad_arguments_are_one_line_and_exit_2(

@@ -6,6 +6,7 @@ import datetime as dt
 import json
 import os
 import warnings
+from importlib import resources
 from pathlib import Path
 from typing import Any
 
@@ -24,7 +25,7 @@ from quoteprov._errors import (
 from quoteprov._models import Document
 from quoteprov.corpus._corpus import Corpus
 
-SEEDS = Path(__file__).resolve().parent.parent / "seeds"
+SEEDS = Path(__file__).resolve().parent.parent / "quoteprov" / "seeds"
 
 
 def write(folder: Path, name: str, content: str | bytes) -> Path:
@@ -327,6 +328,20 @@ def test_bad_errors_mode(tmp_path: Path) -> None:
 
 
 # -- the seeds ---------------------------------------------------------------------------
+
+
+def test_the_seeds_are_package_data() -> None:
+    # the embedded default corpus: found through importlib.resources wherever quoteprov is
+    # installed (the wheel test in .ci/run checks it outside the checkout)
+    folder = resources.files("quoteprov") / "seeds"
+    assert sorted(f.name for f in folder.iterdir() if f.name.endswith(".txt")) == [
+        p.name for p in sorted(SEEDS.glob("*.txt"))
+    ]
+    corpus = Corpus.seeds()
+    assert [(d.id, d.text, d.title) for d in corpus] == [
+        (d.id, d.text, d.title) for d in Corpus.from_directory(SEEDS)
+    ]
+    assert Corpus.seeds() is not corpus  # a new corpus each time: adding to one is private
 
 
 def test_seeds_load_with_their_manifest() -> None:

@@ -12,7 +12,7 @@ from quoteprov._models import Quote
 from quoteprov.text._quotes import extract_quotes
 from quoteprov.text._segment import split_sentences
 
-SEEDS = Path(__file__).resolve().parent.parent / "seeds"
+SEEDS = Path(__file__).resolve().parent.parent / "quoteprov" / "seeds"
 
 
 def _seed(prefix: str) -> str:

@@ -8,7 +8,7 @@ from pathlib import Path
 import matplotlib
 import networkx as nx
 import pytest
-from conftest import ARTICLE, ROOT, SEEDS
+from conftest import ARTICLE, ROOT
 
 import quoteprov as qp
 
@@ -21,7 +21,7 @@ def test_notebook_examples_run(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) 
     blocks = re.findall(r"```python\n(.*?)```", section, flags=re.S)
     assert len(blocks) == 2 and len(blocks[0].strip().splitlines()) <= 12
     monkeypatch.chdir(tmp_path)
-    code = "\n".join(blocks).replace('"seeds/"', repr(str(SEEDS)))
+    code = "\n".join(blocks)
     scope: dict[str, object] = {}
     exec(compile(code, "README.md", "exec"), scope)
     trace = scope["trace"]
@@ -41,6 +41,11 @@ def test_quick_start_is_install_and_run_then_the_ci_test_command() -> None:
     ]
     assert len(commands) == 2
     assert commands[0].startswith("pip install -e") and "quoteprov trace" in commands[0]
-    assert "--corpus seeds/" in commands[0]
-    ci = (ROOT / ".ci" / "run").read_text(encoding="utf-8")
-    assert ci.rstrip().splitlines()[-1] == commands[1]  # CI runs exactly the README's test command
+    # no --corpus: the seeds ship in the package, so the trace works from a wheel in any folder
+    assert "--corpus" not in commands[0]
+    ci = (ROOT / ".ci" / "run").read_text(encoding="utf-8").splitlines()
+    assert commands[1] in ci  # CI runs exactly the README's test command, then the docs ...
+    # ... and, with the built wheel installed in an empty folder, the quick start's trace
+    trace = commands[0].split(" && ", 1)[1]
+    assert trace.startswith("quoteprov trace ")
+    assert any(line.strip().startswith(trace) for line in ci[ci.index(commands[1]) + 1 :])

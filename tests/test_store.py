@@ -110,17 +110,17 @@ def test_a_failure_inside_the_transaction_rolls_back(
     path = tmp_path / "seeds.qp"
     corpus = qp.Corpus(list(seeds))
     corpus.save(path)
-    real = store_module.CorpusStore._analysis_row
+    real = store_module.SQLiteStorage._analysis_row
     calls = 0
 
-    def failing(self: store_module.CorpusStore, pos: int, a: object) -> object:
+    def failing(self: store_module.SQLiteStorage, pos: int, a: object) -> object:
         nonlocal calls
         calls += 1
         if calls == 3:
             raise KeyboardInterrupt  # Ctrl-C half-way through an add
         return real(self, pos, a)  # type: ignore[arg-type]
 
-    monkeypatch.setattr(store_module.CorpusStore, "_analysis_row", failing)
+    monkeypatch.setattr(store_module.SQLiteStorage, "_analysis_row", failing)
     with pytest.raises(KeyboardInterrupt):
         corpus.extend(_extra(5))
     monkeypatch.undo()
@@ -139,14 +139,14 @@ _KILLED_ADD = textwrap.dedent(
 
     corpus = qp.Corpus.open(sys.argv[1])
     corpus.add(qp.Document(id="committed", text="This add is committed before the crash."))
-    real = store.CorpusStore._write
+    real = store.SQLiteStorage._write
 
     def slow(self, documents, analysed):
         real(self, documents, analysed)  # rows written, transaction still open
         print("writing", flush=True)
         time.sleep(60)
 
-    store.CorpusStore._write = slow
+    store.SQLiteStorage._write = slow
     corpus.extend(
         [qp.Document(id=f"lost{k}", text=f"Never committed number {k}.") for k in range(50)]
     )

@@ -22,7 +22,7 @@ def test_ruff(check: tuple[str, ...]) -> None:
     ruff = shutil.which("ruff", path=str(Path(sys.executable).parent)) or shutil.which("ruff")
     if ruff is None:
         pytest.skip("ruff is not installed (pip install -e '.[dev]')")
-    result = run(ruff, *check, "quoteprov", "tests", "benchmarks")
+    result = run(ruff, *check, "quoteprov", "tests", "benchmarks", "docs")
     assert result.returncode == 0, result.stdout + result.stderr
 
 

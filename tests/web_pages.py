@@ -25,7 +25,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
-SEEDS = ROOT / "seeds"
+SEEDS = ROOT / "quoteprov" / "seeds"
 
 # where each seed's article body ends: what follows is the site's own furniture
 # (a subscription box, a comments section, a copyright line)
@@ -335,9 +335,9 @@ def all_pages() -> list[Page]:
 
 
 def site_pages() -> list[Page]:
-    """The seeds as one crawl would find them, dated as ``seeds/manifest.json`` dates them:
+    """The seeds as one crawl would find them, dated as their ``manifest.json`` dates them:
     the dated rewrite in JSON-LD, the others stating no date (so a trace through them
-    decides its origins on the same evidence as through ``seeds/``)."""
+    decides its origins on the same evidence as through ``Corpus.seeds()``)."""
     out = []
     for seed in seeds():
         if seed.published is not None:

@@ -28,6 +28,7 @@ import reprlib
 import warnings
 from collections.abc import Iterable, Iterator, Mapping
 from fnmatch import fnmatch
+from importlib import resources
 from pathlib import Path
 from typing import Any, Literal
 
@@ -202,7 +203,7 @@ class Corpus:
             The texts' encoding.  A byte-order mark overrides it (UTF-8, UTF-16, UTF-32).
         errors
             ``"raise"`` stops at the first bad file; ``"skip"`` records it in
-            :attr:`skipped`, warns once, and goes on.
+            ``corpus.skipped``, warns once, and goes on.
 
         Returns
         -------
@@ -296,6 +297,32 @@ class Corpus:
         return cls._loaded(documents, skipped, len(files), str(folder))
 
     @classmethod
+    def seeds(cls) -> Corpus:
+        """The seed corpus that ships with quoteprov, its embedded default corpus.
+
+        Five real news documents: an article on North Korea's statement about the July 2021
+        protests in Cuba, its condensed paraphrased rewrite, a second outlet quoting the
+        statement verbatim, and two older related pieces, with the metadata their texts
+        state.  They are package data (read with ``importlib.resources``), so they are
+        there wherever quoteprov is installed; ``quoteprov trace`` without ``--corpus``
+        traces through them.
+
+        Returns
+        -------
+        Corpus
+            A new corpus of the five documents, loaded as :meth:`from_directory` loads a
+            folder.
+
+        Examples
+        --------
+        >>> corpus = Corpus.seeds()
+        >>> len(corpus), corpus["000_6d2a861c4dda6642"].source
+        (5, 'Newsweek')
+        """
+        with resources.as_file(resources.files("quoteprov") / "seeds") as folder:
+            return cls.from_directory(folder)
+
+    @classmethod
     def from_jsonl(cls, path: str | os.PathLike[str], *, errors: Errors = "raise") -> Corpus:
         """Load a JSON Lines file: one JSON object per line, blank lines ignored.
 
@@ -308,7 +335,7 @@ class Corpus:
             The ``.jsonl`` file.
         errors
             ``"raise"`` stops at the first bad line; ``"skip"`` records it as
-            ``("path:line", reason)`` in :attr:`skipped`, warns once, and goes on.
+            ``("path:line", reason)`` in ``corpus.skipped``, warns once, and goes on.
 
         Returns
         -------
@@ -403,7 +430,7 @@ class Corpus:
             wins over a page's ``<meta charset>``.  By default the page's own, else UTF-8.
         errors
             ``"raise"`` stops at the first bad page; ``"skip"`` records it in
-            :attr:`skipped`, warns once, and goes on.
+            ``corpus.skipped``, warns once, and goes on.
 
         Raises
         ------
@@ -438,7 +465,7 @@ class Corpus:
         HTTP 200 with an HTML content type become documents, made as :meth:`from_html`
         makes them (:mod:`quoteprov.corpus._web`), with the record's URL, WARC-Record-ID and date
         in ``url`` and ``metadata``.  Request, metadata and other records, redirects, HTTP
-        errors and non-HTML responses are passed over and counted in :attr:`counts`.  A
+        errors and non-HTML responses are passed over and counted in ``corpus.counts``.  A
         URL crawled more than once (compared without scheme, ``www.`` or fragment) is kept
         once: its earliest capture by ``WARC-Date`` (the closest to what was first
         published; ``keep="latest"`` for the last), the first in file order on a tie.
@@ -450,7 +477,7 @@ class Corpus:
             A WARC file, a folder of them, or several of either.
         errors
             ``"raise"`` stops at the first bad record (undecodable, truncated, malformed,
-            no main text); ``"skip"`` records it in :attr:`skipped` and goes on (after
+            no main text); ``"skip"`` records it in ``corpus.skipped`` and goes on (after
             malformed WARC framing, with the next file).
         keep
             Which capture of a URL crawled twice to keep: ``"earliest"`` or ``"latest"``.

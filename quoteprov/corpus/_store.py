@@ -103,7 +103,7 @@ from ..text._analysis import (
 from ..text._normalize import NumberedWords, Tokens
 from ._storage import MemoryStorage, SentenceArrays, Storage, _documents
 
-__all__ = ["ANALYSIS_VERSION", "SCHEMA_VERSION", "CorpusStore", "SQLiteStorage", "StoredDocuments"]
+__all__ = ["ANALYSIS_VERSION", "SCHEMA_VERSION", "SQLiteStorage", "StoredDocuments"]
 
 SCHEMA_VERSION = 3  # the newest schema this version reads and writes
 # 2: the quotations' bounds and parts stored as arrays beside their JSON
@@ -1101,6 +1101,3 @@ def _document(row: Sequence[Any]) -> Document:
         published=published,
         metadata=json.loads(metadata),
     )
-
-
-CorpusStore = SQLiteStorage  # the name this backend had before the Storage protocol

@@ -179,7 +179,7 @@ def flatten(attrs: Mapping[str, Any] | BaseModel) -> dict[str, Scalar]:
     Returns
     -------
     dict[str, str | int | float | bool]
-        Keys sorted, ``None`` values dropped, every value through :func:`scalar`.
+        Keys sorted, ``None`` values dropped, every value through ``scalar()``.
 
     Raises
     ------
@@ -357,7 +357,7 @@ def write_graphml(graph: nx.Graph[Any], path: str | os.PathLike[str]) -> Path:
     Parameters
     ----------
     graph : networkx.Graph
-        Any networkx graph; it is flattened with :func:`graphml_safe` and not changed.
+        Any networkx graph; it is flattened with ``graphml_safe()`` and not changed.
     path : str or os.PathLike
         The file to write; an existing file is replaced only once the new one is whole,
         a symlink is written through, and anything but a regular file is refused.
@@ -493,7 +493,7 @@ def write_json(obj: Mapping[str, Any], path: str | os.PathLike[str]) -> Path:
     """Write ``obj`` as UTF-8 JSON, atomically and deterministically.
 
     Keys are sorted and the text indented by 2; values that are not JSON (dates, sets,
-    models, non-finite floats) are converted as :func:`scalar` converts them, and lone
+    models, non-finite floats) are converted as ``scalar()`` converts them, and lone
     surrogates, U+FFFE and U+FFFF (which UTF-8 or XML cannot carry) become U+FFFD.
 
     Parameters

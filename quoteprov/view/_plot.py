@@ -458,7 +458,7 @@ def plot_graph(
 ) -> Axes:
     """Draw a provenance graph: speakers → quotation families → documents.
 
-    The layout is :func:`layered_positions`; node colour and shape give the type
+    The layout is ``layered_positions()``; node colour and shape give the type
     (speakers green triangles, quotation families orange circles, documents blue
     squares, origin documents ringed in gold); ``occurs_in`` edges are coloured by kind
     (solid verbatim and near-verbatim, dashed partial, dotted paraphrase, gold for the
@@ -828,7 +828,7 @@ def to_html(
     min_documents : int
         Leave out quotation families found in fewer documents (see :func:`plot_graph`).
     layout : {"layered", "force"}
-        ``"layered"`` places nodes as :func:`layered_positions` (stable, readable);
+        ``"layered"`` places nodes as ``layered_positions()`` (stable, readable);
         ``"force"`` lets vis-network's physics arrange them, then freezes them.
 
     Returns
