@@ -99,3 +99,12 @@ def test_a_corpus_on_a_storage(storage: qp.Storage) -> None:
 def test_a_corpus_refuses_what_is_not_a_storage() -> None:
     with pytest.raises(qp.InputError, match="Storage"):
         qp.Corpus(storage={})  # type: ignore[arg-type]
+
+
+def test_sqlite_storage_takes_paths_as_strings(seeds: qp.Corpus, tmp_path: Path) -> None:
+    path = str(tmp_path / "seeds.qp")
+    created = qp.SQLiteStorage.create(path, list(seeds))
+    assert len(created) == len(seeds)
+    opened = qp.Corpus(storage=qp.SQLiteStorage.open(path))
+    assert opened.ids == seeds.ids
+    assert created.save(path) is created  # its own file: nothing is written again

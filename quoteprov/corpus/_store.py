@@ -254,9 +254,10 @@ class SQLiteStorage:
         self.append(documents)
         self._documents.update((d.id, d) for d in documents)
 
-    def save(self, path: Path) -> SQLiteStorage:
+    def save(self, path: str | os.PathLike[str]) -> SQLiteStorage:
         """This storage when ``path`` is its file (every add is written already), else a
         new file with the documents, analysed again, and the vectors kept in this one."""
+        path = Path(path)
         if path.exists() and os.path.samefile(self.path, path):
             return self
         with _reading(self.path):
@@ -282,7 +283,7 @@ class SQLiteStorage:
     @classmethod
     def create(
         cls,
-        path: Path,
+        path: str | os.PathLike[str],
         documents: Sequence[Document],
         analysed: Sequence[AnalyzedDocument] | None = None,
         vectors: dict[str, dict[int, np.ndarray]] | None = None,
@@ -291,6 +292,7 @@ class SQLiteStorage:
         analysis when at hand (``analysed``, else computed now) and the sentence
         ``vectors`` a search kept (by model and document number; the file is then of
         schema 3)."""
+        path = Path(path)
         if path.exists():
             raise CorpusError(
                 f"{path} exists already; open it with Corpus.open and add documents to it, "
@@ -447,9 +449,10 @@ class SQLiteStorage:
     # -- reading ---------------------------------------------------------------------------
 
     @classmethod
-    def open(cls, path: Path, progress: bool | None = None) -> Storage:
+    def open(cls, path: str | os.PathLike[str], progress: bool | None = None) -> Storage:
         """The storage of the corpus saved at ``path``: this file's, or, for a file this
         version reads but would not have written, its documents in memory."""
+        path = Path(path)
         if not path.is_file():
             raise CorpusError(f"no corpus file at {path}; save one with Corpus.save(path)")
         with path.open("rb") as handle:
