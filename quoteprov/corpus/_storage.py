@@ -43,6 +43,7 @@ if TYPE_CHECKING:
 __all__ = [
     "AnalyzedDocuments",
     "AnalyzedList",
+    "HeldDocuments",
     "MemoryStorage",
     "SentenceArrays",
     "Storage",
@@ -213,7 +214,32 @@ class Storage(Protocol):
         (or this storage, when it is that file already)."""
 
 
-class MemoryStorage:
+class HeldDocuments:
+    """The documents a storage holds in this process, by id in corpus order: what both
+    backends answer from memory (the SQLite one reads them when the file is opened)."""
+
+    _documents: dict[str, Document]
+
+    def __len__(self) -> int:
+        return len(self._documents)
+
+    def __iter__(self) -> Iterator[Document]:
+        return iter(self._documents.values())
+
+    def __contains__(self, doc_id: object) -> bool:
+        return isinstance(doc_id, str) and doc_id in self._documents
+
+    def get(self, doc_id: str) -> Document | None:
+        """The document with this id, or None."""
+        return self._documents.get(doc_id)
+
+    @property
+    def ids(self) -> tuple[str, ...]:
+        """The document ids in corpus order."""
+        return tuple(self._documents)
+
+
+class MemoryStorage(HeldDocuments):
     """A corpus held in this process: documents, their analysis once asked, and the
     sentence vectors a semantic search gave it.
 
@@ -229,26 +255,8 @@ class MemoryStorage:
         self._vectors: dict[str, dict[int, np.ndarray]] = {}  # model -> doc number -> rows
         self.add(list(documents))
 
-    def __len__(self) -> int:
-        return len(self._documents)
-
-    def __iter__(self) -> Iterator[Document]:
-        return iter(self._documents.values())
-
-    def __contains__(self, doc_id: object) -> bool:
-        return isinstance(doc_id, str) and doc_id in self._documents
-
     def __repr__(self) -> str:
         return f"MemoryStorage({_documents(len(self))})"
-
-    def get(self, doc_id: str) -> Document | None:
-        """The document with this id, or None."""
-        return self._documents.get(doc_id)
-
-    @property
-    def ids(self) -> tuple[str, ...]:
-        """The document ids in insertion order."""
-        return tuple(self._documents)
 
     def add(self, documents: Sequence[Document]) -> None:
         """Keep new documents (their ids are the corpus' to check)."""

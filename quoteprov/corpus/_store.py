@@ -101,7 +101,7 @@ from ..text._analysis import (
     words_hash,
 )
 from ..text._normalize import NumberedWords, Tokens
-from ._storage import MemoryStorage, SentenceArrays, Storage, _documents
+from ._storage import HeldDocuments, MemoryStorage, SentenceArrays, Storage, _documents
 
 __all__ = ["ANALYSIS_VERSION", "SCHEMA_VERSION", "SQLiteStorage", "StoredDocuments"]
 
@@ -200,7 +200,7 @@ class _Vocabulary:
         self.new = []
 
 
-class SQLiteStorage:
+class SQLiteStorage(HeldDocuments):
     """The SQLite file of one corpus (see the module documentation): the file backend of
     :class:`~quoteprov.corpus._storage.Storage`.
 
@@ -224,30 +224,8 @@ class SQLiteStorage:
     def _column(self, sql: str) -> list[str]:
         return [row[0] for row in self.db.execute(sql)]
 
-    # -- writing ---------------------------------------------------------------------------
-
-    # -- the documents held ------------------------------------------------------------
-
-    def __len__(self) -> int:
-        return len(self._documents)
-
-    def __iter__(self) -> Iterator[Document]:
-        return iter(self._documents.values())
-
-    def __contains__(self, doc_id: object) -> bool:
-        return isinstance(doc_id, str) and doc_id in self._documents
-
     def __repr__(self) -> str:
         return f"SQLiteStorage({str(self.path)!r}, {_documents(len(self))})"
-
-    def get(self, doc_id: str) -> Document | None:
-        """The document with this id, or None."""
-        return self._documents.get(doc_id)
-
-    @property
-    def ids(self) -> tuple[str, ...]:
-        """The document ids in file order."""
-        return tuple(self._documents)
 
     def add(self, documents: Sequence[Document]) -> None:
         """Analyse ``documents`` alone and write them in one transaction (all or none)."""
