@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import hashlib
 from collections import defaultdict
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -260,29 +260,37 @@ def _said_by_another(fragment: _Occurrence, container: _Occurrence) -> bool:
     )
 
 
+def _annotate(
+    index: CorpusIndex,
+    reference: _Occurrence,
+    family: Iterable[_Occurrence],
+    symbols: Symbols,
+    settings: Settings,
+) -> None:
+    """Each occurrence of ``family`` with its kind and score as a copy of ``reference``
+    (whose query is parsed once for the whole family, however big)."""
+    q = Query.parse(reference.content, clip=True, settings=settings.match)
+    for o in family:
+        o.kind, o.score = _relate(index, reference, q, o, symbols, settings=settings)
+
+
 def _relate(
     index: CorpusIndex,
     reference: _Occurrence,
+    q: Query,
     o: _Occurrence,
     symbols: Symbols,
     *,
     settings: Settings,
 ) -> tuple[str, float]:
-    """Kind and score of occurrence ``o`` as a copy of ``reference``."""
+    """Kind and score of occurrence ``o`` as a copy of ``reference`` (parsed as ``q``)."""
     if o is reference:
         return "verbatim", 100.0
     adoc = index.docs[o.doc]
     sentences = list(range(*adoc.sentence_range(o.start, o.end)))
     found = [
         m
-        for m in match_passage(
-            Query.parse(reference.content, clip=True, settings=settings.match),
-            adoc,
-            sentences,
-            index,
-            symbols,
-            settings=settings.match,
-        )
+        for m in match_passage(q, adoc, sentences, index, symbols, settings=settings.match)
         if m.start < o.end and o.start < m.end
     ]
     if not found:

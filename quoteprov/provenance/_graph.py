@@ -6,7 +6,7 @@ import json
 import os
 import sys
 from collections import Counter
-from collections.abc import Callable, Iterable, Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from typing import TYPE_CHECKING, Any
 
 import networkx as nx
@@ -21,7 +21,7 @@ from ..search._scorer import paraphrase_floor
 from ..search._symbols import Symbols
 from ..text._normalize import fold
 from ..text._speakers import names_someone, speaker_aliases
-from ._families import _corroborated, _families, _family_id, _Occurrence, _relate
+from ._families import _annotate, _corroborated, _families, _family_id, _Occurrence
 from ._origin import _Candidate, choose_origin
 from ._reuse import _derivations, _explained, document_reuse
 
@@ -310,18 +310,6 @@ def _source_name(o: _Occurrence) -> str | None:
     if quote is not None and quote.named_speaker is not None and o.speaker == quote.speaker:
         return quote.named_speaker.text
     return o.speaker
-
-
-def _annotate(
-    index: CorpusIndex,
-    reference: _Occurrence,
-    family: Iterable[_Occurrence],
-    symbols: Symbols,
-    settings: Settings,
-) -> None:
-    """Each occurrence of ``family`` with its kind and score as a copy of ``reference``."""
-    for o in family:
-        o.kind, o.score = _relate(index, reference, o, symbols, settings=settings)
 
 
 def _apart(left_out: Sequence[_Occurrence]) -> list[list[_Occurrence]]:
