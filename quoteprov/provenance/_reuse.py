@@ -203,9 +203,12 @@ def _sentence_query(
     index: CorpusIndex, adoc: AnalyzedDocument, sentence: int, settings: Settings
 ) -> Query:
     """The query of one sentence, parsed once per document and sentence (kept with it)."""
-    q = adoc.memo.queries.get(sentence)
+    # a parse depends on the words a query may hold: keyed by them, so tracers with other
+    # settings never share a clipped query
+    key = (sentence, settings.match.max_query_words)
+    q = adoc.memo.queries.get(key)
     if not isinstance(q, Query):
-        q = adoc.memo.queries[sentence] = Query.parse(
+        q = adoc.memo.queries[key] = Query.parse(
             adoc.sentences[sentence].text, clip=True, settings=settings.match
         )
     return q

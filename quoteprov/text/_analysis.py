@@ -26,7 +26,7 @@ from typing import Any, TypeVar, overload
 
 from .._models import Document, Quote, Sentence, Span
 from ._lexicon import STOPWORDS
-from ._normalize import SequenceView, Token, Tokens, tokenize, tokens_of
+from ._normalize import SequenceView, Token, Tokens, tokens_of
 from ._quotes import extract_quotes
 from ._segment import split_sentences
 
@@ -39,7 +39,6 @@ __all__ = [
     "content_stems",
     "content_terms",
     "stem",
-    "tokenize",
     "words_hash",
 ]
 
@@ -77,6 +76,7 @@ def content_terms(tokens: Sequence[Token]) -> list[str]:
 def words_hash(tokens: Sequence[Token]) -> int:
     """A stable 63-bit hash of the tokens' folded words: equal for verbatim repeats.
 
+    >>> from quoteprov.text._normalize import tokenize
     >>> words_hash(tokenize("We will WIN!")) == words_hash(tokenize("we will win"))
     True
     """
@@ -188,7 +188,8 @@ class DocumentMemo:
     quote_parts: tuple[tuple[int, ...], tuple[int, ...], tuple[int, ...]] | None = None
     region_read: bool = False  # a region was encoded once: the next use encodes it all
     symbols: tuple[object, str] | None = None  # (a symbol table, the words as its symbols)
-    queries: dict[int, object] = field(default_factory=dict)  # sentence -> its parsed query
+    # (sentence, longest query) -> the sentence parsed as a query
+    queries: dict[tuple[int, int], object] = field(default_factory=dict)
 
 
 @dataclass(frozen=True)
