@@ -41,8 +41,8 @@ sys.path.insert(0, str(HERE))
 import generate  # noqa: E402
 
 import quoteprov as qp  # noqa: E402
+from quoteprov.search._candidates import candidate_rows  # noqa: E402
 from quoteprov.search._index import CorpusIndex, content_terms  # noqa: E402
-from quoteprov.search._match import candidate_rows  # noqa: E402
 from quoteprov.search._query import Query  # noqa: E402
 from quoteprov.text._normalize import tokenize  # noqa: E402
 

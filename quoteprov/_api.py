@@ -19,7 +19,6 @@ import weakref
 from collections.abc import Sequence
 from typing import Any
 
-from ._errors import InputError
 from ._models import Kind
 from ._parallel import Backend
 from ._settings import MATCH
@@ -28,6 +27,7 @@ from .corpus._corpus import Corpus
 from .corpus._sources import CorpusLike, as_corpus
 from .provenance._graph import Progress, ProvenanceGraph
 from .provenance._trace import Trace
+from .search._match import check_query
 
 __all__ = ["build_graph", "trace_quote", "tracer_for"]
 
@@ -104,8 +104,7 @@ def trace_quote(
     >>> trace.origin.doc_id, trace.origin_basis.value, trace.origin_reason
     ('wire', 'date', 'earliest publication date (2024-03-01; later: blog)')
     """
-    if not isinstance(query, str):
-        raise InputError(f"the query must be a string, not {type(query).__name__}")
+    check_query(query)
     return tracer_for(as_corpus(corpus), semantic).trace(
         query, kinds=kinds, limit=limit, min_coverage=min_coverage
     )

@@ -33,6 +33,7 @@ from .provenance._reuse import Derivations
 from .provenance._trace import Trace
 from .search import _semantic as tier
 from .search._index import CorpusIndex
+from .search._match import check_query
 from .search._symbols import Symbols
 
 __all__ = ["Tracer"]
@@ -176,8 +177,7 @@ class Tracer:
         >>> qp.Tracer(corpus, semantic=False).trace("we will win").origin.doc_id
         'a'
         """
-        if not isinstance(query, str):
-            raise InputError(f"the query must be a string, not {type(query).__name__}")
+        check_query(query)
         index = self._current()
         return _trace.trace(
             query,

@@ -55,25 +55,17 @@ from ._symbols import Symbols, is_full
 
 if TYPE_CHECKING:
     from ._semantic import Encoder
-from ._align import coverage
 from ._candidates import candidate_rows
-from ._kinds import _lexical, _paraphrase, is_occurrence, new_symbols, paraphrase_score
+from ._kinds import _lexical, _paraphrase
 from ._query import Query
-from ._scorer import (
-    PARAPHRASE_MIN,
-)
 
 __all__ = [
-    "PARAPHRASE_MIN",
-    "Symbols",
-    "candidate_rows",
-    "coverage",
+    "check_count",
+    "check_kinds",
+    "check_query",
+    "check_share",
     "find_matches",
-    "is_full",
-    "is_occurrence",
     "match_passage",
-    "new_symbols",
-    "paraphrase_score",
 ]
 
 
@@ -173,6 +165,18 @@ def _covered(q: Query, adoc: AnalyzedDocument, m: Match) -> int:
     """How many of the query's content terms the match's text holds."""
     i, j = adoc.token_range(m.start, m.end)
     return len(q.terms.keys() & set(adoc.terms(i, j)))
+
+
+def check_query(query: object) -> None:
+    """Refuse a query that is not a string (checked before a corpus is loaded or indexed).
+
+    >>> check_query(["peace"])
+    Traceback (most recent call last):
+    ...
+    quoteprov.InputError: the query must be a string, not list
+    """
+    if not isinstance(query, str):
+        raise InputError(f"the query must be a string, not {type(query).__name__}")
 
 
 def check_count(name: str, value: int | None, least: int = 1) -> None:
