@@ -31,12 +31,13 @@ from .search._match import check_query
 
 __all__ = ["build_graph", "trace_quote", "tracer_for"]
 
-# corpus -> its tracers by ``semantic`` setting (see the module documentation)
-_TRACERS: weakref.WeakKeyDictionary[Corpus, dict[bool | None, Tracer]]
+# corpus -> its tracers by ``semantic`` and ``translations`` settings (see the module
+# documentation)
+_TRACERS: weakref.WeakKeyDictionary[Corpus, dict[tuple[bool | None, bool], Tracer]]
 _TRACERS = weakref.WeakKeyDictionary()
 
 
-def tracer_for(corpus: Corpus, semantic: bool | None = None) -> Tracer:
+def tracer_for(corpus: Corpus, semantic: bool | None = None, translations: bool = False) -> Tracer:
     """The tracer the one-call functions use for ``corpus`` (made on first use).
 
     >>> corpus = Corpus()
@@ -44,9 +45,10 @@ def tracer_for(corpus: Corpus, semantic: bool | None = None) -> Tracer:
     (True, True)
     """
     tracers = _TRACERS.setdefault(corpus, {})
-    tracer = tracers.get(semantic)
+    tracer = tracers.get((semantic, translations))
     if tracer is None:
-        tracer = tracers[semantic] = Tracer(corpus, semantic=semantic)
+        tracer = Tracer(corpus, semantic=semantic, translations=translations)
+        tracers[semantic, translations] = tracer
     return tracer
 
 
@@ -58,6 +60,7 @@ def trace_quote(
     limit: int | None = None,
     min_coverage: float = MATCH.occurrence_coverage,
     semantic: bool | None = None,
+    translations: bool = False,
 ) -> Trace:
     """Every place ``query`` occurs in ``corpus``, best first, and which one is the origin.
 
@@ -67,7 +70,8 @@ def trace_quote(
         A sentence, a fragment of one, or a passage of a few sentences.
     corpus : Corpus, path or iterable
         Where to look (see :func:`as_corpus`).
-    kinds : sequence of {"verbatim", "near_verbatim", "partial", "paraphrase"}, optional
+    kinds : sequence of {"verbatim", "near_verbatim", "partial", "paraphrase", \
+"translation"}, optional
         Keep only these kinds of occurrence.
     limit : int, optional
         Return at most this many matches.
@@ -83,6 +87,12 @@ def trace_quote(
         Use the semantic tier (sentence embeddings, ``quoteprov[semantic]``): None (the
         default) when it is installed and ``QUOTEPROV_SEMANTIC`` is not ``0``, False never,
         True always (``MissingDependencyError`` when it cannot be loaded).
+    translations : bool
+        Also find the statement the query translates, in the corpus' documents in other
+        languages (``quoteprov[multilingual]``; kind ``translation``): when such a
+        document is no later than the occurrences in the query's language, it is the
+        origin (``OriginBasis.ORIGINAL_LANGUAGE``).  Each sentence of those documents is
+        embedded once per tracer by a multilingual model (slow on a CPU: see README).
 
     Returns
     -------
@@ -105,7 +115,7 @@ def trace_quote(
     ('wire', 'date', 'earliest publication date (2024-03-01; later: blog)')
     """
     check_query(query)
-    return tracer_for(as_corpus(corpus), semantic).trace(
+    return tracer_for(as_corpus(corpus), semantic, translations).trace(
         query, kinds=kinds, limit=limit, min_coverage=min_coverage
     )
 

@@ -186,6 +186,12 @@ def _parser() -> argparse.ArgumentParser:
         help="the share of the query's content a partial match must hold to be listed "
         f"(0 to 1, default {MATCH.occurrence_coverage}); weaker ones are counted as related",
     )
+    p.add_argument(
+        "--translations",
+        action="store_true",
+        help="also find the statement the sentence translates, in the corpus' other "
+        "languages (needs pip install 'quoteprov[multilingual]')",
+    )
     p.add_argument("--json", action="store_true", help="print the trace as JSON")
     p.add_argument(
         "--plain", action="store_true", help="a plain aligned table, even when rich is installed"
@@ -319,6 +325,7 @@ def _trace(args: argparse.Namespace) -> None:
         kinds=args.kind,
         limit=args.limit,
         min_coverage=args.min_coverage,
+        translations=args.translations,
     )
     if args.json:
         print(_json_text(trace.to_json()))

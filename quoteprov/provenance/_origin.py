@@ -19,6 +19,7 @@ class _Candidate:
     kind: str
     speaker: str | None
     position: int  # corpus order
+    language: str | None = None  # a translation's
 
 
 def _date_order(a: dt.date | dt.datetime | None, b: dt.date | dt.datetime | None) -> int:
@@ -58,7 +59,9 @@ def _earliest(dates: Sequence[dt.date | dt.datetime | None], ids: Sequence[int])
 
 # how completely an occurrence carries the quotation: a fragment or a rewording never
 # becomes the origin by being earlier than a document that holds the quotation itself
-_COMPLETENESS = MappingProxyType({"verbatim": 0, "near_verbatim": 0, "paraphrase": 1, "partial": 2})
+_COMPLETENESS = MappingProxyType(
+    {"verbatim": 0, "near_verbatim": 0, "paraphrase": 1, "translation": 1, "partial": 2}
+)
 
 
 def _names(ids: Iterable[str], most: int = 5) -> str:
@@ -78,6 +81,10 @@ def choose_origin(
 
     The steps, each keeping the candidates it cannot tell apart:
 
+    0. the original language: when the statement was found in another language than the
+       query's (``translation`` candidates) in a document no later than every dated
+       occurrence in the query's language (or when none is dated), those are the
+       statement as it was first made, and the rest translate it;
     1. completeness: those that hold the whole quotation (verbatim or near-verbatim)
        before rewordings, rewordings before fragments;
     2. dates: a dated candidate later than another dated one is set aside (undated ones
@@ -106,6 +113,33 @@ def choose_origin(
             reasons.append(reason)
             pool = kept
         return (pool[0], basis, "; ".join(reasons)) if len(pool) == 1 else None
+
+    translated = [n for n in pool if candidates[n].kind == "translation"]
+    if translated and len(translated) < len(pool):
+        own = [
+            when
+            for n in pool
+            if n not in translated and (when := candidates[n].doc.published) is not None
+        ]
+
+        def first_said(n: int) -> bool:
+            when = candidates[n].doc.published
+            if when is None:
+                return not own
+            return all(_date_order(when, other) <= 0 for other in own)
+
+        kept = [n for n in translated if first_said(n)]
+        languages = sorted({str(candidates[n].language) for n in kept})
+        dates = "none dated" if not own else f"the first dated {min(own, key=published_key)}"
+        decided = step(
+            kept,
+            OriginBasis.ORIGINAL_LANGUAGE,
+            f"the statement in its original language ({', '.join(languages)}: "
+            f"{_names(doc(n) for n in kept)}), not later than the occurrences in the "
+            f"query's language, which translate it ({dates})",
+        )
+        if decided is not None:
+            return decided
 
     tier = min(_COMPLETENESS[candidates[n].kind] for n in pool)
     kept = [n for n in pool if _COMPLETENESS[candidates[n].kind] == tier]

@@ -10,13 +10,14 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 from pydantic import ConfigDict, PrivateAttr
 
-from .._models import Document, Match, OriginBasis, _Frozen
+from .._models import KIND_RANK, Document, Match, OriginBasis, _Frozen
 from .._settings import MATCH, SETTINGS, Settings
 from ..corpus._corpus import Corpus
 from ..search._index import CorpusIndex
 from ..search._kinds import is_occurrence
 from ..search._match import check_count, check_kinds, check_share, find_matches
 from ..search._symbols import Symbols
+from ..search._translate import Translations, find_translations
 from ..text._speakers import names_someone, speaker_aliases
 from ._graph import ProvenanceGraph, _add_occurrence, _add_quote, _add_speaker, _document_node
 from ._origin import _COMPLETENESS, _Candidate, choose_origin
@@ -26,7 +27,7 @@ if TYPE_CHECKING:
     import pandas as pd
     from matplotlib.axes import Axes
 
-    from ..search._semantic import Encoder
+    from ..search._semantic import Encoder, NearestSentences
 
 __all__ = ["Trace", "trace"]
 
@@ -220,7 +221,9 @@ def trace(
     symbols: Symbols | None = None,
     encoder: Encoder | None = None,
     vectors: np.ndarray | None = None,
+    nearest: NearestSentences | None = None,
     derivations: Derivations | None = None,
+    translations: Translations | None = None,
     settings: Settings = SETTINGS,
 ) -> Trace:
     """Trace ``query`` through ``corpus``: every occurrence, best first, and its origin.
@@ -234,6 +237,8 @@ def trace(
     ``index`` and its ``symbols``, the semantic ``encoder`` and the corpus' sentence
     ``vectors`` (see :func:`~quoteprov.search._match.find_matches`), and the
     ``derivations`` found so far on that index; each is built for this trace when absent.
+    With ``translations`` (:mod:`quoteprov.search._translate`), the statement the query
+    translates is found in the corpus' other languages too.
     ``settings`` are the graph's: the copies that decide an origin are found as the graph
     finds them.
     """
@@ -252,8 +257,12 @@ def trace(
         symbols=symbols,
         encoder=encoder,
         vectors=vectors,
+        nearest=nearest,
         settings=settings.match,
     )
+    if translations is not None:
+        found = [*found, *find_translations(query, index, translations)]
+        found.sort(key=lambda m: (-m.score, KIND_RANK[m.kind], m.doc_id, m.start))
     held = [is_occurrence(m, min_coverage, settings=settings.match) for m in found]
     occurrences = [m for m, ok in zip(found, held, strict=True) if ok]
     related = tuple(m for m, ok in zip(found, held, strict=True) if not ok)
@@ -267,7 +276,8 @@ def trace(
             best.setdefault(m.doc_id, m)
         pool = list(best.values())
         candidates = [
-            _Candidate(corpus[m.doc_id], m.kind, m.speaker, index.by_id[m.doc_id]) for m in pool
+            _Candidate(corpus[m.doc_id], m.kind, m.speaker, index.by_id[m.doc_id], m.language)
+            for m in pool
         ]
         n, basis, reason = choose_origin(
             candidates,

@@ -409,7 +409,7 @@ def is_occurrence(
     match: Match, least: float | None = None, *, settings: MatchSettings = MATCH
 ) -> bool:
     """Whether ``match`` carries the query or a substantial part of it: verbatim (elided
-    or not) and near-verbatim matches always; a partial or a paraphrase that holds
+    or not), near-verbatim and translation matches always; a partial or a paraphrase that holds
     ``settings.occurrence_words`` of the query's words (``Match.held_words``), a partial
     from ``least`` of the query's content on (``Match.coverage``; by default
     ``settings.occurrence_coverage``), a paraphrase from ``settings.paraphrase_coverage``
@@ -423,7 +423,7 @@ def is_occurrence(
     >>> is_occurrence(m.model_copy(update={"held_words": 3}), least=0.2)
     False
     """
-    if match.kind in ("verbatim", "near_verbatim"):
+    if match.kind in ("verbatim", "near_verbatim", "translation"):
         return True
     if least is None:
         least = settings.occurrence_coverage

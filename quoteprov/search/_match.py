@@ -54,7 +54,7 @@ from ._index import CorpusIndex
 from ._symbols import Symbols, is_full
 
 if TYPE_CHECKING:
-    from ._semantic import Encoder
+    from ._semantic import Encoder, NearestSentences
 from ._candidates import candidate_rows
 from ._kinds import _lexical, _paraphrase
 from ._query import Query
@@ -239,6 +239,7 @@ def find_matches(
     symbols: Symbols | None = None,
     encoder: Encoder | None = None,
     vectors: np.ndarray | None = None,
+    nearest: NearestSentences | None = None,
     settings: MatchSettings = MATCH,
 ) -> list[Match]:
     """Every occurrence of ``query`` in the indexed corpus, best first.
@@ -271,6 +272,9 @@ def find_matches(
     vectors : numpy.ndarray, optional
         ``encoder``'s embeddings of the index's sentences
         (:func:`~quoteprov.search._semantic.sentence_vectors`), computed now when absent.
+    nearest : NearestSentences, optional
+        ``vectors`` made ready for nearest-sentence searches (kept by a
+        :class:`~quoteprov.Tracer`: in a big corpus it groups them once).
 
     Raises
     ------
@@ -307,7 +311,9 @@ def find_matches(
         if encoder is not None:
             if vectors is None:
                 vectors = tier.sentence_vectors(index, encoder)
-            vector, near, candidate_vectors = tier.query_vectors(encoder, query, index, vectors)
+            vector, near, candidate_vectors = tier.query_vectors(
+                encoder, query, index, vectors, nearest
+            )
             for d, s, _ in near:
                 if s not in by_doc.setdefault(d, []):
                     by_doc[d].append(s)

@@ -61,6 +61,7 @@ __all__ = [
     "probability",
     "side",
     "similarity",
+    "translation_model",
 ]
 
 FEATURES = (
@@ -195,6 +196,14 @@ def probability(signals: dict[str, float]) -> float:
 def similarity(a: str, b: str, cosine: float | None = None) -> float:
     """:func:`probability` for two texts, every content word weighing the same."""
     return probability(features(tokenize(a), tokenize(b), None, cosine))
+
+
+def translation_model() -> dict[str, Any]:
+    """The shipped parameters of cross-lingual matching (``translation``: weights of the
+    multilingual cosine and of differing figures, bias, threshold), fitted by
+    ``benchmarks/translation.py`` on the fit side of its evaluation."""
+    found: dict[str, Any] = _params()["translation"]
+    return found
 
 
 def paraphrase_min(semantic: bool = False) -> float:

@@ -58,6 +58,7 @@ __all__ = [
     "MODEL_PACKAGE",
     "CandidateVectors",
     "Encoder",
+    "NearestSentences",
     "StaticEncoder",
     "cache_folder",
     "enabled",
@@ -75,6 +76,10 @@ NEIGHBOURS = 50  # sentences nearest the query added to the lexical candidates
 MIN_NEIGHBOUR_COSINE = 0.5
 DIMENSIONS = 384  # the transformer's
 STATIC_DIMENSIONS = 256  # the static model's: PCA of the transformer's 384
+IVF_MIN_ROWS = 250_000  # sentences from which the nearest are searched in lists
+IVF_LIST_ROWS = 2_000  # rows per list, on average
+IVF_PROBE = 24  # lists a query scans (about 48,000 rows)
+IVF_ROUNDS = 8  # k-means rounds
 CACHE_SIZE = 500_000  # sentence vectors kept in memory (1.5 KB each)
 EMBED_STEP = 2_000  # sentences encoded (and kept in a corpus file) per step
 
@@ -426,32 +431,105 @@ def sentence_cosine(
 
 
 def query_vectors(
-    encoder: Any, query: str, index: CorpusIndex, vectors: np.ndarray
+    encoder: Any,
+    query: str,
+    index: CorpusIndex,
+    vectors: np.ndarray,
+    nearest: NearestSentences | None = None,
 ) -> tuple[np.ndarray, list[tuple[int, int, float]], CandidateVectors]:
     """The transformer's vector of ``query``, the sentences nearest it in the
-    whole-corpus pass (``vectors``, see :func:`neighbours`), and the transformer's
-    vectors of its candidates to come."""
+    whole-corpus pass (``vectors``, searched through ``nearest`` when given: see
+    :func:`neighbours`), and the transformer's vectors of its candidates to come."""
+    found = vectors if nearest is None else nearest
     precise = np.asarray(encoder.encode([query])[0])
     if getattr(encoder, "static", None) is None:  # one model: the corpus' vectors are its
-        return precise, neighbours(precise, index, vectors), CandidateVectors(encoder, vectors)
+        return precise, neighbours(precise, index, found), CandidateVectors(encoder, vectors)
     encode, _ = _recall(encoder)
-    return precise, neighbours(encode([query])[0], index, vectors), CandidateVectors(encoder)
+    return precise, neighbours(encode([query])[0], index, found), CandidateVectors(encoder)
+
+
+class NearestSentences:
+    """The whole-corpus vectors, searched for the sentences nearest a query.
+
+    Up to :data:`IVF_MIN_ROWS` sentences every row is compared (a few milliseconds).
+    Beyond, a query would read gigabytes (100,000 articles hold about three million
+    sentences), so the rows are grouped once into an inverted file: spherical k-means on
+    a sample gives one centroid per :data:`IVF_LIST_ROWS` rows, every row joins its
+    nearest centroid's list (kept together, in half precision), and a query scans the
+    :data:`IVF_PROBE` lists whose centroids are nearest it.  A sentence in another list
+    can be missed: this is the recall stage, beside the lexical candidates, and what it
+    misses is measured (``benchmarks/semantic_speed.py``).
+
+    >>> rows = np.eye(3, dtype=np.float32)
+    >>> NearestSentences(rows).search(np.array([0, 1, 0], np.float32), 2, 0.5)
+    (array([1]), array([1.], dtype=float32))
+    """
+
+    def __init__(self, vectors: np.ndarray) -> None:
+        self.vectors = vectors
+        self.order: np.ndarray | None = None  # rows by list, when grouped
+        if len(vectors) >= IVF_MIN_ROWS:
+            self._group()
+
+    def _group(self) -> None:
+        n = len(self.vectors)
+        lists = max(2, n // IVF_LIST_ROWS)
+        rng = np.random.default_rng(0)  # the same lists for the same corpus
+        sample = np.asarray(
+            self.vectors[np.sort(rng.choice(n, min(n, lists * 40), replace=False))],
+            dtype=np.float32,
+        )
+        centroids = sample[rng.choice(len(sample), lists, replace=False)].copy()
+        for _ in range(IVF_ROUNDS):
+            joined = np.argmax(sample @ centroids.T, axis=1)
+            sums = np.zeros_like(centroids)
+            np.add.at(sums, joined, sample)
+            norms = np.linalg.norm(sums, axis=1, keepdims=True)
+            # a centroid no sample row joined keeps its place
+            centroids = np.where(norms > 0, sums / np.maximum(norms, 1e-12), centroids)
+        joined = np.empty(n, dtype=np.int32)
+        for lo in range(0, n, 1 << 16):
+            block = np.asarray(self.vectors[lo : lo + (1 << 16)], dtype=np.float32)
+            joined[lo : lo + len(block)] = np.argmax(block @ centroids.T, axis=1)
+        self.order = np.argsort(joined, kind="stable")
+        self.bounds = np.searchsorted(joined[self.order], np.arange(lists + 1))
+        self.grouped = self.vectors[self.order].astype(np.float16)
+        self.centroids = centroids
+
+    def search(
+        self, vector: np.ndarray, limit: int, min_cosine: float
+    ) -> tuple[np.ndarray, np.ndarray]:
+        """Rows of the sentences nearest ``vector`` (at most ``limit``, from
+        ``min_cosine`` on), nearest first, and their cosines."""
+        if self.order is None:
+            rows = np.arange(len(self.vectors))
+            sims = self.vectors @ vector if len(self.vectors) else np.zeros(0, np.float32)
+        else:
+            probe = min(IVF_PROBE, len(self.centroids))
+            lists = np.argpartition(-(self.centroids @ vector), probe - 1)[:probe]
+            at = np.concatenate([np.arange(self.bounds[k], self.bounds[k + 1]) for k in lists])
+            sims = self.grouped[at].astype(np.float32) @ vector
+            rows = self.order[at]
+        keep = np.flatnonzero(sims >= min_cosine)
+        if keep.size > limit:
+            keep = keep[np.argpartition(-sims[keep], limit)[:limit]]
+        keep = keep[np.argsort(-sims[keep], kind="stable")]
+        return rows[keep], sims[keep]
 
 
 def neighbours(
     vector: np.ndarray,
     index: CorpusIndex,
-    vectors: np.ndarray,
+    vectors: np.ndarray | NearestSentences,
     limit: int = NEIGHBOURS,
     min_cosine: float = MIN_NEIGHBOUR_COSINE,
 ) -> list[tuple[int, int, float]]:
     """``(doc number, sentence number, cosine)`` of the sentences nearest ``vector``
-    (``vectors``: the index's sentence vectors, :func:`sentence_vectors`)."""
-    if vectors.shape[0] == 0:
-        return []
-    sims = vectors @ vector
-    keep = np.flatnonzero(sims >= min_cosine)
-    if keep.size > limit:
-        keep = keep[np.argpartition(-sims[keep], limit)[:limit]]
-    keep = keep[np.argsort(-sims[keep], kind="stable")]
-    return [(int(index.unit_doc[u]), int(index.unit_sent[u]), float(sims[u])) for u in keep]
+    (``vectors``: the index's sentence vectors, :func:`sentence_vectors`, or their
+    :class:`NearestSentences`)."""
+    nearest = vectors if isinstance(vectors, NearestSentences) else NearestSentences(vectors)
+    rows, sims = nearest.search(vector, limit, min_cosine)
+    return [
+        (int(index.unit_doc[u]), int(index.unit_sent[u]), float(c))
+        for u, c in zip(rows.tolist(), sims.tolist(), strict=True)
+    ]

@@ -60,15 +60,16 @@ KIND_COLORS = MappingProxyType(
         "near_verbatim": "#009e73",
         "partial": "#56b4e9",
         "paraphrase": "#cc79a7",
+        "translation": "#f0e442",
     }
 )
 """One colour per kind of occurrence, shared by the HTML, the CLI and the pictures: from
 the Okabe–Ito palette, which readers with any common colour-vision deficiency tell
-apart (blue, bluish green, sky blue, reddish purple; the pictures also vary the marker
-and the line style)."""
+apart (blue, bluish green, sky blue, reddish purple, yellow; the pictures also vary the
+marker and the line style)."""
 
 _BADGE_TEXT = MappingProxyType(
-    {"partial": "#000", "paraphrase": "#000"}
+    {"partial": "#000", "paraphrase": "#000", "translation": "#000"}
 )  # dark text on the light colours
 
 _FONT = "font: 13px system-ui, -apple-system, 'Segoe UI', sans-serif; margin: 4px 0 14px 0"

@@ -74,6 +74,7 @@ EDGE_STYLES: Mapping[str, dict[str, Any]] = MappingProxyType(
         "near_verbatim": {"color": KIND_COLORS["near_verbatim"], "style": "solid", "width": 1.2},
         "partial": {"color": KIND_COLORS["partial"], "style": "dashed", "width": 1.2},
         "paraphrase": {"color": KIND_COLORS["paraphrase"], "style": "dotted", "width": 1.5},
+        "translation": {"color": KIND_COLORS["translation"], "style": "dashdot", "width": 1.5},
         "origin": {"color": "#e69f00", "style": "solid", "width": 3.0},
         "derived_from": {"color": "#d55e00", "style": "solid", "width": 2.2},
     }
@@ -83,7 +84,7 @@ family's origin occurrence) and ``derived_from``."""
 
 _COLUMNS = MappingProxyType({"speaker": 0, "quote": 1, "document": 2})
 _MARKERS = MappingProxyType(
-    {"verbatim": "o", "near_verbatim": "D", "partial": "^", "paraphrase": "s"}
+    {"verbatim": "o", "near_verbatim": "D", "partial": "^", "paraphrase": "s", "translation": "v"}
 )
 # Okabe–Ito orange and vermillion: the origin and derived_from stay apart from each other
 # and from the kinds' colours whatever the reader's colour vision
