@@ -56,7 +56,7 @@ from quoteprov.search import _scorer, _translate  # noqa: E402
 
 DATA = ROOT / "benchmarks" / "data" / "translations.jsonl"
 PARAMS = ROOT / "quoteprov" / "search" / "scorer_params.json"
-MAX_FALSE = 0.05  # the threshold: the lowest whose fit-side false-link rate stays under this
+MAX_FALSE = 0.10  # the threshold: the lowest whose fit-side false-link rate stays under this
 
 
 def side(record: dict[str, str]) -> str:
@@ -87,81 +87,68 @@ def documents(records: list[dict[str, str]], originals: bool) -> list[qp.Documen
 
 
 def features(tracer: qp.Tracer, records: list[dict[str, str]]) -> list[tuple[str, Any]]:
-    """For each query: (its record id, [(doc id, best cosine, figures differ)] per foreign
-    document)."""
+    """For each query: (its record id, [(doc id, best cosine, that sentence)] per document
+    in another language), as :func:`quoteprov.search._translate.best_sentences` gives."""
     translations = tracer.translator
     assert translations is not None
     index = tracer.index
-    languages = translations.languages_of(index)
     out = []
     for r in records:
-        q = translations.encoder.encode([r["english"]])[0]
-        rows = []
-        for d, lang in enumerate(languages):
-            if lang in (None, "en"):
-                continue
-            cos = translations.sentence_vectors(index, d) @ q
-            k = int(np.argmax(cos))
-            text = index.docs[d].sentences[k].text
-            differ = _differ(r["english"], text)
-            rows.append((index.docs[d].doc.id, float(cos[k]), text, differ))
+        _, best = _translate.best_sentences(r["english"], index, translations)
+        rows = [(index.docs[d].doc.id, cos, index.docs[d].sentences[k].text) for d, k, cos in best]
         out.append((r["id"], rows))
     return out
 
 
-def fit(samples: list[tuple[str, Any]]) -> dict[str, Any]:
-    """A logistic model on [cosine, figures differ], then the lowest threshold keeping the
-    fit side's false links (best wrong document per query) under MAX_FALSE."""
+def _rows(rid: str, rows: list[Any]) -> list[tuple[Any, ...]]:
+    """(doc id, cosine, figures differ) of each document."""
+    return [(d, c, _translate.figures_differ(_english[rid], text)) for d, c, text in rows]
+
+
+def fit(samples: list[tuple[str, Any]], absent: list[tuple[str, Any]]) -> dict[str, Any]:
+    """A logistic model on [cosine, figures differ] over every (query, document) pair of
+    the fit side, originals present; then the lowest threshold keeping the fit side's
+    false links (the corpus without the originals: its best document) under MAX_FALSE.
+
+    (A third signal, the margin of the cosine over the other documents' best, as bitext
+    mining uses, was tried on 7 December 2026: with the threshold set on the corpus
+    without originals it lowered fit-side recall from 0.70 to 0.58; it depends on what
+    else the corpus holds.)"""
     from scipy.optimize import minimize
 
     x, y = [], []
     for rid, rows in samples:
-        for doc_id, cos, text, _ in rows:
-            a, b = _translate._numbers(text), _translate._numbers(_english[rid])
-            differ = float(bool(a and b and a != b) or bool(a) != bool(b))
-            x.append((cos, differ))
-            y.append(1.0 if doc_id == rid else 0.0)
+        for d, c, f in _rows(rid, rows):
+            x.append((c, f))
+            y.append(1.0 if d == rid else 0.0)
     xa, ya = np.asarray(x), np.asarray(y)
-    w_pos = (1 - ya.mean()) / ya.mean()  # balance: one positive per query, 200+ negatives
 
     def loss(p: np.ndarray) -> float:
         z = p[0] + xa @ p[1:]
-        ll = ya * w_pos * np.logaddexp(0, -z) + (1 - ya) * np.logaddexp(0, z)
+        ll = ya * np.logaddexp(0, -z) + (1 - ya) * np.logaddexp(0, z)
         return float(ll.sum() + 0.01 * (p[1:] ** 2).sum())
 
     res = minimize(loss, np.zeros(3), method="L-BFGS-B")
     bias, w_cos, w_num = (float(v) for v in res.x)
-    params = {"bias": bias, "weights": {"cosine": w_cos, "numbers": w_num}}
+    params: dict[str, Any] = {"bias": bias, "weights": {"cosine": w_cos, "numbers": w_num}}
 
-    def prob(cos: float, differ: float) -> float:
-        return 1 / (1 + np.exp(-(bias + w_cos * cos + w_num * differ)))
+    def prob(c: float, f: float) -> float:
+        return float(1 / (1 + np.exp(-(bias + w_cos * c + w_num * f))))
 
-    wrong = []
-    for rid, rows in samples:
-        ps = [
-            prob(cos, float(_differ(_english[rid], text)))
-            for doc_id, cos, text, _ in rows
-            if doc_id != rid
-        ]
-        wrong.append(max(ps))
-    threshold = 0.5
-    for t in np.arange(0.05, 0.96, 0.01):
-        if np.mean(np.asarray(wrong) >= t) <= MAX_FALSE:
-            threshold = round(float(t), 2)
+    wrong = np.asarray([max(prob(c, f) for _, c, f in _rows(rid, rows)) for rid, rows in absent])
+    threshold = 0.999
+    for t in sorted({round(float(p), 4) for p in wrong} | {0.5}):
+        if np.mean(wrong >= t) <= MAX_FALSE:
+            threshold = t
             break
     params["threshold"] = threshold
     return params
 
 
-def _differ(a_text: str, b_text: str) -> bool:
-    a, b = _translate._numbers(a_text), _translate._numbers(b_text)
-    return bool(a and b and a != b) or bool(a) != bool(b)
-
-
 def cosine_threshold(samples: list[tuple[str, Any]]) -> float:
     """The baseline's threshold: the lowest cosine keeping fit-side false links under
     MAX_FALSE."""
-    wrong = np.asarray([max(c for d, c, _, _ in rows if d != rid) for rid, rows in samples])
+    wrong = np.asarray([max(c for d, c, _ in rows if d != rid) for rid, rows in samples])
     for t in np.arange(0.70, 1.0, 0.002):
         if np.mean(wrong >= t) <= MAX_FALSE:
             return float(t)
@@ -194,15 +181,20 @@ def baseline_cosine(samples: list[tuple[str, Any]], threshold: float) -> dict[st
         and max(rows, key=lambda row: row[1])[1] >= threshold
         for rid, rows in samples
     )
-    wrong = sum(any(d != rid and c >= threshold for d, c, _, _ in rows) for rid, rows in samples)
+    wrong = sum(any(d != rid and c >= threshold for d, c, _ in rows) for rid, rows in samples)
     # originals absent: the best of the documents left
-    false = sum(any(c >= threshold for d, c, _, _ in rows if d != rid) for rid, rows in samples)
+    false = sum(any(c >= threshold for d, c, _ in rows if d != rid) for rid, rows in samples)
     return {"recall": found / n, "wrong": wrong / n, "false": false / n}
 
 
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     ap.add_argument("--fit", action="store_true", help="fit the model on the fit side")
+    ap.add_argument(
+        "--cache",
+        default="/tmp/quoteprov-translation-vectors.npz",
+        help="the multilingual vectors, kept between runs (not committed)",
+    )
     args = ap.parse_args()
     records = read()
     _english.update({r["id"]: r["english"] for r in records})
@@ -210,7 +202,13 @@ def main() -> None:
     present = qp.Tracer(qp.Corpus(documents(records, True)), semantic=False, translations=True)
     absent = qp.Tracer(qp.Corpus(documents(records, False)), semantic=False, translations=True)
     translations = present.translator
-    assert translations is not None
+    other = absent.translator
+    assert translations is not None and other is not None
+    other.encoder = translations.encoder  # one model, one memory of what it embedded
+    cache = Path(args.cache)
+    if cache.exists():  # the vectors of an earlier run: the model is slow on a CPU
+        kept = np.load(cache, allow_pickle=False)
+        translations.encoder.cache.update(zip(kept["texts"].tolist(), kept["vectors"], strict=True))
     languages = translations.languages_of(present.index)
     truth = [d.id.split("-")[0] if not d.id.endswith("-en") else "en" for d in present.corpus]
     right = sum(
@@ -220,7 +218,7 @@ def main() -> None:
     sides = {s: [r for r in records if side(r) == s] for s in ("fit", "report")}
     samples = {s: features(present, rs) for s, rs in sides.items()}
     if args.fit:
-        params = fit(samples["fit"])
+        params = fit(samples["fit"], features(absent, sides["fit"]))
         data = json.loads(PARAMS.read_text(encoding="utf-8"))
         data["translation"] = {
             **params,
@@ -256,7 +254,10 @@ def main() -> None:
             f"{'':>7} {base['wrong']:7.3f} {base['false']:7.3f}"
         )
         print(f"{tag:8} {'lexical trace (baseline)':34} {lex:7.3f}")
-    print(f"seconds: {time.perf_counter() - started:.0f}")
+    texts = list(translations.encoder.cache)
+    vectors = np.stack([translations.encoder.cache[t] for t in texts])
+    np.savez(cache, texts=np.asarray(texts), vectors=vectors)
+    print(f"seconds: {time.perf_counter() - started:.0f} (vectors kept in {cache})")
 
 
 if __name__ == "__main__":

@@ -96,7 +96,11 @@ def stand_ins(monkeypatch: pytest.MonkeyPatch) -> _Words:
     monkeypatch.setattr(
         _translate,
         "translation_model",
-        lambda: {"bias": -20.0, "weights": {"cosine": 25.0, "numbers": -6.0}, "threshold": 0.5},
+        lambda: {
+            "bias": -20.0,
+            "weights": {"cosine": 25.0, "numbers": -6.0},
+            "threshold": 0.5,
+        },
     )
     return words
 
@@ -219,8 +223,13 @@ def test_any_text_the_lexical_path_accepts_the_cross_lingual_one_accepts(
         {"id": "a", "text": text},
         {"id": "b", "text": "El alcalde dijo que reconstruirá cada puente del río."},
     ]
-    corpus = qp.Corpus(docs)
-    lexical = qp.trace_quote(query, corpus, semantic=False)
+    corpus = qp.Corpus.from_records(docs)
+    try:
+        lexical = qp.trace_quote(query, corpus, semantic=False)
+    except qp.InputError:  # no word to trace: refused alike, with translations too
+        with pytest.raises(qp.InputError):
+            qp.trace_quote(query, corpus, semantic=False, translations=True)
+        return
     both = qp.trace_quote(query, corpus, semantic=False, translations=True)
     assert {m.doc_id for m in lexical.matches} <= {m.doc_id for m in both.matches}
     for m in both.matches:

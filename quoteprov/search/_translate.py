@@ -11,11 +11,12 @@ languages), a trace with ``translations=True``
 * embeds, once per tracer, each sentence of the documents written in another language
   than the query (the multilingual model is slow on a CPU, so only those: an English
   query in an English corpus costs nothing);
-* reports a sentence as a ``translation`` of the query when the calibrated model
-  (:data:`quoteprov.search._scorer` parameters ``translation``: the cosine of the two
-  embeddings, and whether figures written in digits differ, fitted on the *fit* side of
-  ``benchmarks/data/translations.jsonl``) says so.  The match spans the sentence, or the
-  quotation holding most of it.
+* takes each such document's sentence nearest the query, and reports it as a
+  ``translation`` of the query when the calibrated model says so
+  (:func:`translation_probability`, parameters ``translation`` of
+  ``scorer_params.json``: the cosine of the two embeddings, and whether figures written
+  in digits differ; fitted on the *fit* side of ``benchmarks/data/translations.jsonl``).
+  The match spans the sentence, or the quotation holding most of it.
 
 The words cannot be aligned across languages: a translation match lists no changes.
 """
@@ -42,6 +43,8 @@ __all__ = [
     "MODEL_NAME",
     "MultilingualEncoder",
     "Translations",
+    "best_sentences",
+    "figures_differ",
     "find_translations",
     "get_translations",
     "translation_probability",
@@ -134,68 +137,89 @@ def _numbers(text: str) -> set[str]:
 
 def translation_probability(cosine: float, query: str, text: str) -> float:
     """The calibrated probability that ``text`` translates ``query``: the cosine of their
-    multilingual embeddings, and whether the figures each writes in digits differ
-    (digits survive translation; a hard negative often changes one).
+    multilingual embeddings, and whether the figures each writes in digits differ (digits
+    survive translation; a hard negative often changes one).
 
-    >>> translation_probability(0.95, "We cut 243 measures", "Eliminamos 243 medidas") > (
-    ...     translation_probability(0.95, "We cut 243 measures", "Eliminamos 50 medidas"))
+    >>> same = translation_probability(0.93, "We cut 243 measures", "Eliminamos 243 medidas")
+    >>> other = translation_probability(0.93, "We cut 243 measures", "Eliminamos 50 medidas")
+    >>> same > other
     True
     """
     params = translation_model()
-    a, b = _numbers(query), _numbers(text)
-    differ = float(bool(a and b and a != b) or bool(a) != bool(b))
     weights = params["weights"]
     z = float(params["bias"]) + float(weights["cosine"]) * cosine
-    z += float(weights["numbers"]) * differ
+    z += float(weights["numbers"]) * figures_differ(query, text)
     return 1.0 / (1.0 + math.exp(-z)) if z > -700 else 0.0
 
 
-def find_translations(query: str, index: CorpusIndex, translations: Translations) -> list[Match]:
-    """Every sentence of the corpus, in another language than ``query``'s, that the
-    calibrated model takes for its translation; best first."""
+def figures_differ(a: str, b: str) -> float:
+    """1.0 when the figures written in digits differ between two texts (one has some the
+    other lacks), else 0.0.
+
+    >>> figures_differ("the 243 measures", "las 243 medidas"), figures_differ("243", "50")
+    (0.0, 1.0)
+    """
+    x, y = _numbers(a), _numbers(b)
+    return float(x != y)
+
+
+def best_sentences(
+    query: str, index: CorpusIndex, translations: Translations
+) -> tuple[str | None, list[tuple[int, int, float]]]:
+    """The query's language, and for each document in another language its sentence
+    nearest the query: ``(doc number, sentence number, cosine)``."""
     languages = translations.languages_of(index)
     present = {lang for lang in languages if lang is not None}
     language = translations.detector.query(query, present)
     foreign = [d for d, lang in enumerate(languages) if lang is not None and lang != language]
     if language is None or not foreign:
-        return []
-    threshold = float(translation_model()["threshold"])
+        return language, []
     vector = translations.encoder.encode([query])[0]
     index.docs.fetch(foreign)
-    found: list[Match] = []
+    found = []
     for d in foreign:
+        if index.docs[d].sentences:
+            cosines = translations.sentence_vectors(index, d) @ vector
+            k = int(np.argmax(cosines))
+            found.append((d, k, float(cosines[k])))
+    return language, found
+
+
+def find_translations(query: str, index: CorpusIndex, translations: Translations) -> list[Match]:
+    """Every document, in another language than ``query``'s, whose sentence nearest the
+    query the calibrated model takes for its translation; best first."""
+    _, best = best_sentences(query, index, translations)
+    if not best:
+        return []
+    threshold = float(translation_model()["threshold"])
+    languages = translations.languages_of(index)
+    found: list[Match] = []
+    for d, k, cosine in best:
         adoc = index.docs[d]
-        if not adoc.sentences:
+        sentence = adoc.sentences[k]
+        p = translation_probability(cosine, query, sentence.text)
+        if p < threshold:
             continue
-        cosines = translations.sentence_vectors(index, d) @ vector
-        for k in np.argsort(-cosines, kind="stable")[:3].tolist():
-            sentence = adoc.sentences[k]
-            p = translation_probability(float(cosines[k]), query, sentence.text)
-            if p < threshold:
-                break
-            start, end = sentence.start, sentence.end
-            quote = adoc.quote_at(start, end)
-            if quote is not None and 2 * (quote.end - quote.start) >= end - start:
-                start, end = max(start, quote.start), min(end, quote.end)
-            found.append(
-                Match(
-                    doc_id=adoc.doc.id,
-                    start=start,
-                    end=end,
-                    text=adoc.doc.text[start:end],
-                    score=round(100.0 * p, 1),
-                    kind="translation",
-                    speaker=quote.speaker if quote is not None else None,
-                    cue=quote.cue if quote is not None else None,
-                    quoted=quote is not None,
-                    named_speaker=(
-                        quote.named_speaker.text
-                        if quote is not None and quote.named_speaker
-                        else None
-                    ),
-                    language=languages[d],
-                )
+        start, end = sentence.start, sentence.end
+        quote = adoc.quote_at(start, end)
+        if quote is not None and 2 * (quote.end - quote.start) >= end - start:
+            start, end = max(start, quote.start), min(end, quote.end)
+        found.append(
+            Match(
+                doc_id=adoc.doc.id,
+                start=start,
+                end=end,
+                text=adoc.doc.text[start:end],
+                score=round(100.0 * p, 1),
+                kind="translation",
+                speaker=quote.speaker if quote is not None else None,
+                cue=quote.cue if quote is not None else None,
+                quoted=quote is not None,
+                named_speaker=(
+                    quote.named_speaker.text if quote is not None and quote.named_speaker else None
+                ),
+                language=languages[d],
             )
-            break  # one sentence per document: the statement it translates
+        )
     found.sort(key=lambda m: (-m.score, m.doc_id, m.start))
     return found
