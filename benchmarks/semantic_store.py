@@ -3,6 +3,13 @@
 Usage (from the repository root, with the semantic extra installed)::
 
     python benchmarks/semantic_store.py /tmp/g1000/corpus.qp [--queries 20]
+    python benchmarks/semantic_store.py --fresh /tmp/g1000/corpus.jsonl
+
+``--fresh``: the time to the first semantic answer as a user meets it, in a new Python
+process: import quoteprov, read the articles (JSON lines), trace one of their sentences
+with ``semantic=True`` (loading the models, indexing, embedding every sentence with the
+static model, the trace itself), and the same with ``semantic=False`` as the baseline.
+The static model is distilled once per machine beforehand (its own line).
 
 The file is copied to a temporary folder (the original is never written).  The copy is
 opened and traced once with the semantic tier, which encodes every sentence and keeps
@@ -16,6 +23,7 @@ scale benchmark serves (``scale.py --prepare``, or ``generate.py`` and ``Corpus.
 from __future__ import annotations
 
 import argparse
+import json
 import os
 import platform
 import shutil
@@ -46,14 +54,62 @@ def session(path: Path, queries: list[str]) -> tuple[float, float, list[str]]:
     return first, statistics.median(times) if times else 0.0, answers
 
 
+_FRESH = """
+import json, sys, time
+started = time.perf_counter()
+import quoteprov as qp
+corpus = qp.Corpus.from_jsonl(sys.argv[1])
+query = next(iter(corpus)).text.split(". ")[1]
+trace = qp.trace_quote(query, corpus, semantic=sys.argv[2] == "on")
+print(json.dumps([time.perf_counter() - started, len(trace.matches), len(corpus)]))
+"""
+
+
+def fresh(path: Path) -> int:
+    """Seconds to the first answer in a new process, semantic tier on and off."""
+    import subprocess
+
+    from quoteprov.search import _semantic as semantic
+
+    t0 = time.perf_counter()
+    if semantic.get_encoder() is None:
+        print('the semantic extra is not installed (pip install -e ".[semantic]"); skipping')
+        return 0
+    print(
+        f"models loaded (static model distilled if this machine had none): "
+        f"{time.perf_counter() - t0:.1f} s"
+    )
+    print(
+        f"machine: {platform.platform()}, {os.cpu_count()} CPUs, Python "
+        f"{platform.python_version()}; load average {os.getloadavg()[0]:.1f}"
+    )
+    for tier in ("on", "off", "on", "off"):
+        out = subprocess.run(
+            [sys.executable, "-c", _FRESH, str(path), tier],
+            check=True,
+            capture_output=True,
+            text=True,
+            env={**os.environ, "QUOTEPROV_SEMANTIC": "1"},
+        ).stdout.splitlines()[-1]
+        seconds, found, docs = json.loads(out)
+        print(
+            f"semantic {tier:3}: first answer {seconds:5.1f} s ({docs:,} articles, "
+            f"{found} matches; a new process: import, read, index, embed, trace)"
+        )
+    return 0
+
+
 def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     ap.add_argument("corpus", type=Path, help="a corpus file (Corpus.save)")
+    ap.add_argument("--fresh", action="store_true", help="corpus is JSON lines: first answer")
     ap.add_argument("--queries", type=int, default=20, help="sentences traced per session")
     ap.add_argument(
         "--step", type=int, default=None, help="sentences encoded per step (to compare)"
     )
     args = ap.parse_args(argv)
+    if args.fresh:
+        return fresh(args.corpus)
 
     from quoteprov.search import _semantic as semantic
 
