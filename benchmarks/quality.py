@@ -259,12 +259,31 @@ def msrp_ceiling(
     return free / len(pos) if pos else 0.0
 
 
+_STATE: dict[int, tuple[CorpusIndex, dict[str, Any]]] = {}  # the index kept: its id stays its
+
+
+def _semantic_state(index: CorpusIndex) -> dict[str, Any]:
+    """What a Tracer keeps for the semantic tier, computed once per index (the corpus'
+    whole-corpus vectors and their search), passed to every ``find_matches`` of it; empty
+    when the tier is off."""
+    if id(index) not in _STATE:
+        from quoteprov.search import _semantic
+
+        encoder = _semantic.get_encoder()
+        state: dict[str, Any] = {}
+        if encoder is not None:
+            vectors = _semantic.sentence_vectors(index, encoder)
+            state = {"vectors": vectors, "nearest": _semantic.NearestSentences(vectors)}
+        _STATE[id(index)] = (index, state)
+    return _STATE[id(index)][1]
+
+
 def ranked(query: str, index: CorpusIndex, self_id: str) -> list[tuple[str, str, float]]:
     """Documents in the order quoteprov returns them: ``(doc id, kind, score)``, self
     excluded, one entry per document (its best match)."""
     out: list[tuple[str, str, float]] = []
     seen: set[str] = set()
-    for m in find_matches(query, index):
+    for m in find_matches(query, index, **_semantic_state(index)):
         if m.doc_id == self_id or m.doc_id in seen:
             continue
         seen.add(m.doc_id)
@@ -505,7 +524,7 @@ def _detected(sentences: Sequence[str], corpus: qp.Corpus) -> str | None:
         if len(s.split()) < 3:
             continue
         try:
-            found = find_matches(s, index)
+            found = find_matches(s, index, **_semantic_state(index))
         except qp.InputError:
             continue
         kinds += [m.kind for m in found[:1]]
@@ -1014,7 +1033,10 @@ def confidence_section(families_side: str = "report", msrp_side: str = "report")
         if msrp_split(r) != msrp_side or r[3] == r[4]:
             continue
         target = pool.canon[r[2]]
-        hit = next((m for m in find_matches(r[3], index) if m.doc_id == target), None)
+        hit = next(
+            (m for m in find_matches(r[3], index, **_semantic_state(index)) if m.doc_id == target),
+            None,
+        )
         if hit is not None and hit.kind == "paraphrase":
             tally[hit.confidence][0] += 1
             tally[hit.confidence][1] += r[0] == "1"
@@ -1115,7 +1137,7 @@ def elided_section(sample: int = 400) -> list[Row]:
                 text, cut = variant
                 hits = [
                     m
-                    for m in find_matches(text, index)
+                    for m in find_matches(text, index, **_semantic_state(index))
                     if m.doc_id == doc_id and m.start < end and start < m.end
                 ]
                 best = max(hits, key=lambda m: (m.elided, m.score), default=None)
@@ -1265,7 +1287,7 @@ def altered_section() -> list[Row]:
             tried += 1
             hits = [
                 m
-                for m in find_matches(text, index)
+                for m in find_matches(text, index, **_semantic_state(index))
                 if m.doc_id == doc_id and m.start < end and start < m.end
             ]
             if not hits:
