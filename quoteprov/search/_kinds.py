@@ -63,18 +63,31 @@ def _calibrated(
     t1: int,
     index: CorpusIndex,
     terms: list[str] | None = None,
+    *,
+    floor: float | None = None,
 ) -> float:
     """The combined scorer's probability that document tokens ``[t0, t1)`` say what the
-    query says (see :mod:`quoteprov.search._scorer`); with the sentence embedding's cosine when
-    the semantic tier is on.  ``terms`` are ``adoc.terms(t0, t1)`` when at hand."""
-    cosine = None
-    if q.vector is not None:
-        from ._semantic import sentence_cosine
+    query says (see :mod:`quoteprov.search._scorer`); ``terms`` are ``adoc.terms(t0, t1)``
+    when at hand.
 
-        cosine = sentence_cosine(q.vector, q.vectors, index, adoc, adoc.tokens[t0].start)
+    With ``floor`` (a score, 0-100) and the semantic tier on, the transformer's cosine is
+    added: the passage is a paraphrase candidate, which its words alone may not show.  It
+    is computed only when it could lift the passage to ``floor``: the transformer then
+    reads a few sentences a query, never all of its candidates.  Without ``floor`` (an
+    alignment of the query's words: near-verbatim, partial) the lexical model scores.
+    """
     terms = adoc.terms(t0, t1) if terms is None else terms
     passage = side(adoc.tokens[t0:t1].words(), Counter(terms), index.weight)
-    return probability(compare(q.side(index), passage, index.weight, cosine))
+    signals = compare(q.side(index), passage, index.weight, None)
+    if q.vector is None or floor is None:
+        return probability(signals)
+    from ._semantic import sentence_cosine
+
+    # the semantic model's weight of the cosine is positive: a cosine of 1 is its best case
+    if 100.0 * probability({**signals, "cosine": 1.0}) < floor:
+        return 0.0
+    cosine = sentence_cosine(q.vector, q.vectors, index, adoc, adoc.tokens[t0].start)
+    return probability(signals if cosine is None else {**signals, "cosine": cosine})
 
 
 def _make_match(
@@ -357,6 +370,8 @@ def _paraphrase(
         both = adoc.sentence_tokens[sentence + 1][1]
         if both - i <= max(settings.region_words, 3 * len(q.tokens)):
             options.append((i, both))
+    semantic = q.vector is not None
+    floor = paraphrase_floor(semantic)
     best: tuple[float, int, int] | None = None
     for a, b in options:
         if b <= a:
@@ -364,11 +379,10 @@ def _paraphrase(
         terms = adoc.terms(a, b)
         if not _carries_enough(q, adoc, a, b, terms, settings=settings):
             continue
-        score = 100.0 * _calibrated(q, adoc, a, b, index, terms)
+        score = 100.0 * _calibrated(q, adoc, a, b, index, terms, floor=floor)
         if best is None or score > best[0]:
             best = (score, a, b)
-    semantic = q.vector is not None
-    if best is None or best[0] < paraphrase_floor(semantic):
+    if best is None or best[0] < floor:
         return None
     score, a, b = best
     kind: Kind = "paraphrase"

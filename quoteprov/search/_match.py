@@ -317,10 +317,6 @@ def find_matches(
             for d, s, _ in near:
                 if s not in by_doc.setdefault(d, []):
                     by_doc[d].append(s)
-            index.docs.fetch(by_doc)
-            candidate_vectors.prepare(
-                [index.docs[d].sentences[s].text for d, ss in by_doc.items() for s in ss]
-            )
             q = replace(q, vector=vector, vectors=candidate_vectors)
     if symbols is None or is_full(symbols):
         symbols = index.symbols

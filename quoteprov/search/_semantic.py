@@ -371,9 +371,10 @@ def sentence_vectors(
 
 
 class CandidateVectors:
-    """The transformer's vectors of the candidate sentences of one query, encoded when
-    the scorer first asks for one (a query's candidates are a few dozen sentences: the
-    transformer never runs over the whole corpus on a CPU).
+    """The transformer's vectors of the candidate sentences of one query, each encoded
+    when the scorer first asks for it: only for a paraphrase candidate that a high
+    cosine could lift to the scorer's floor (the transformer never runs over the whole
+    corpus on a CPU, nor over a popular quotation's thousand copies).
 
     ``whole``: the whole-corpus vectors when they are the transformer's own (on a GPU,
     or an encoder with one model), read instead of encoding again.
@@ -390,12 +391,6 @@ class CandidateVectors:
             return row
         found: np.ndarray = self.encoder.encode([text])[0]
         return found
-
-    def prepare(self, texts: Sequence[str]) -> None:
-        """Encode these sentences together now (one batch is faster than one at a
-        time); the encoder keeps them for :meth:`vector`."""
-        if self.whole is None and texts and hasattr(self.encoder, "cache"):
-            self.encoder.encode(list(texts))
 
 
 def stored_model() -> str:
