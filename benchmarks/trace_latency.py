@@ -241,6 +241,12 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--dump", type=Path, help="write the traced matches as JSON")
     parser.add_argument("--profile", type=Path, help="write a cProfile of the traces")
     parser.add_argument("--group", help="trace this group of queries only (reused, viral100…)")
+    parser.add_argument(
+        "--warm",
+        action="store_true",
+        help="trace one other sentence first and print its time apart (with the semantic "
+        "tier: the first trace embeds the corpus, or reads its vectors, and groups them)",
+    )
     args = parser.parse_args(argv)
 
     import quoteprov as qp
@@ -254,6 +260,10 @@ def main(argv: list[str] | None = None) -> int:
     corpus = qp.Corpus.open(args.folder / "corpus.qp", progress=False)
     CorpusIndex.for_corpus(corpus, progress=False)
     opened = time.perf_counter() - start
+    if args.warm:
+        start = time.perf_counter()
+        qp.trace_quote("A sentence to warm the tracer up before the queries are timed.", corpus)
+        print(f"first trace: {time.perf_counter() - start:.1f} s (not counted below)")
     profile = cProfile.Profile() if args.profile is not None else None
     dumped: list[dict[str, Any]] | None = [] if args.dump is not None else None
     result = measure(queries, corpus, profile, dumped)

