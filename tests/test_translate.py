@@ -234,3 +234,16 @@ def test_any_text_the_lexical_path_accepts_the_cross_lingual_one_accepts(
     assert {m.doc_id for m in lexical.matches} <= {m.doc_id for m in both.matches}
     for m in both.matches:
         assert corpus[m.doc_id].text[m.start : m.end] == m.text
+
+
+@needs_extra
+def test_a_lone_surrogate_is_no_error() -> None:
+    """Text decoded with errors keeps lone surrogates; every stage accepts them."""
+    detector = _language.LanguageDetector.load()
+    assert detector is not None
+    assert detector.document("\ud800 El alcalde dijo que reconstruirá cada puente.") == "es"
+    assert detector.query("\ud800", ["es"]) in (None, "en", "es")
+    corpus = qp.Corpus([qp.Document(id="a", text="\ud800 El alcalde dijo que sí. \udc80")])
+    trace = qp.trace_quote("the mayor said \ud800 yes", corpus, translations=True)
+    for m in trace.matches:
+        assert corpus[m.doc_id].text[m.start : m.end] == m.text

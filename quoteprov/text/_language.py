@@ -18,12 +18,14 @@ True
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable
 from typing import Any
 
 __all__ = ["DOCUMENT_CHARS", "LanguageDetector"]
 
 DOCUMENT_CHARS = 2_000  # an article's opening says its language; the rest costs time
+_SURROGATE = re.compile("[\ud800-\udfff]")  # lingua refuses them (text decoded with errors)
 
 
 class LanguageDetector:
@@ -47,7 +49,8 @@ class LanguageDetector:
     def document(self, text: str) -> str | None:
         """The language of an article (its first :data:`DOCUMENT_CHARS` characters), or
         None when lingua cannot tell."""
-        return self._code(self._fast.detect_language_of(text[:DOCUMENT_CHARS]))
+        clean = _SURROGATE.sub("\ufffd", text[:DOCUMENT_CHARS])
+        return self._code(self._fast.detect_language_of(clean))
 
     def query(self, text: str, among: Iterable[str]) -> str | None:
         """The language of a short text, told apart from the languages ``among`` (the
@@ -66,7 +69,7 @@ class LanguageDetector:
                 builder.from_languages(*languages).build() if len(languages) > 1 else self._fast
             )
             self._accurate[codes] = detector
-        return self._code(detector.detect_language_of(text))
+        return self._code(detector.detect_language_of(_SURROGATE.sub("\ufffd", text)))
 
     @staticmethod
     def _code(language: Any) -> str | None:
