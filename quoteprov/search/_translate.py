@@ -69,7 +69,10 @@ class MultilingualEncoder:
         authors advise for a symmetric task (is this the same statement?)."""
         missing = list(dict.fromkeys(t for t in texts if t not in self.cache))
         if missing:
-            clean = [_SURROGATE.sub("\ufffd", t[:MAX_CHARS]) or " " for t in missing]
+            # lone surrogates raise in its UTF-8 encoding, a NUL ends its C string early
+            clean = [
+                _SURROGATE.sub("\ufffd", t[:MAX_CHARS]).replace("\x00", " ") or " " for t in missing
+            ]
             found = np.asarray(self.model.query(clean), dtype=np.float32).reshape(len(clean), -1)
             self.cache.update(zip(missing, found, strict=True))
         if not texts:
