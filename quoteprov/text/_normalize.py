@@ -38,6 +38,7 @@ __all__ = [
     "normalize",
     "tokenize",
     "tokens_of",
+    "without_surrogates",
 ]
 
 _TRANSLATE = str.maketrans(
@@ -304,3 +305,17 @@ def tokenize(text: str) -> list[Token]:
         if norm:
             tokens.append(Token(m.start(), m.end(), norm))
     return tokens
+
+
+_SURROGATE = re.compile("[\ud800-\udfff]")
+
+
+def without_surrogates(text: str) -> str:
+    r"""``text`` with each lone surrogate (left by decoding with errors, which every stage
+    here accepts) replaced by U+FFFD: what a library that encodes text to UTF-8 (a
+    tokenizer, a language model, a C engine) can take.  The length is kept.
+
+    >>> without_surrogates("a\ud800b") == "a\ufffdb"
+    True
+    """
+    return _SURROGATE.sub("\ufffd", text)
