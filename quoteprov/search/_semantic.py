@@ -467,7 +467,8 @@ def choose_precise(
     the query's whole-corpus vector ``probe``, encoded in one batch."""
     if candidate_vectors.whole is not None or not candidates:
         return
-    units = np.array([index.unit(d, k) for d, ks in candidates.items() for k in ks], dtype=np.int64)
+    starts = index.doc_starts  # document d's rows begin at starts[d]
+    units = np.array([starts[d] + k for d, ks in candidates.items() for k in ks], dtype=np.int64)
     if units.size > PRECISE:
         units = units[np.argpartition(-(vectors[units] @ probe), PRECISE - 1)[:PRECISE]]
     chosen = units.tolist()
