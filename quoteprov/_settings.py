@@ -90,6 +90,13 @@ class GraphSettings:
     max_pair_group: int = 10
     """Sentences sharing one pair of rare terms at most: beyond, a chance pair in a big
     corpus of common words."""
+    max_clique_group: int = 16
+    """Sentences sharing one reuse key up to which every two of them are compared; a
+    bigger group (a story reprinted by many outlets) is compared through its
+    ``group_anchors`` best documents, so its cost grows with its size, not its square."""
+    group_anchors: int = 8
+    """Documents of a big key group every other member is compared with: those holding
+    the most sentences of all big groups (the story its reprints share)."""
     min_quote_words: int = 3
     """Words of a quotation at least to be traced into a family."""
     link_paraphrase_min: float = 50.0

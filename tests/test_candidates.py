@@ -211,10 +211,13 @@ def _reference_document_pairs(
     min_pairs: int,
     max_group: int,
     max_pair_group: int,
+    max_clique: int,
+    anchors: int,
     min_words: int = 5,
     rarest: int = 6,
 ) -> set[tuple[int, int]]:
-    """``candidate_document_pairs`` the plain way: keys as tuples, every pair of a group."""
+    """``candidate_document_pairs`` the plain way: keys as tuples, every pair of a group
+    (of a big group, every row with its anchors)."""
     df = np.diff(index.postings.indptr)
     groups: dict[tuple[object, ...], set[int]] = {}
     for u in range(index.matrix.shape[0]):
@@ -227,12 +230,23 @@ def _reference_document_pairs(
         keys += [("triple", *sorted(t)) for t in itertools.combinations(terms, 3)]
         for key in keys:
             groups.setdefault(key, set()).add(u)
+    kept = {
+        key: rows
+        for key, rows in groups.items()
+        if 2 <= len(rows) <= (max_pair_group if key[0] == "pair" else max_group)
+    }
+    big = max(max_clique, anchors)
+    held = Counter(
+        int(index.unit_doc[u]) for rows in kept.values() if len(rows) > big for u in rows
+    )
     similar: Counter[tuple[int, int]] = Counter()
-    for key, rows in groups.items():
-        cap = max_pair_group if key[0] == "pair" else max_group
-        if not 2 <= len(rows) <= cap:
-            continue
-        for u, v in itertools.combinations(sorted(rows), 2):
+    for rows in kept.values():
+        if len(rows) <= big:
+            pairs = list(itertools.combinations(sorted(rows), 2))
+        else:
+            ranked = sorted(rows, key=lambda u: (-held[int(index.unit_doc[u])], u))
+            pairs = [(min(u, v), max(u, v)) for u in ranked[:anchors] for v in rows]
+        for u, v in pairs:
             a, b = int(index.unit_doc[u]), int(index.unit_doc[v])
             if a != b and (u, v) not in similar:
                 cosine = float(index.matrix[u].multiply(index.matrix[v]).sum())
@@ -250,10 +264,18 @@ def _reference_document_pairs(
     st.integers(1, 3),
     st.integers(2, 12),
     st.integers(2, 6),
+    st.integers(2, 8),
+    st.integers(1, 3),
     st.booleans(),
 )
 def test_candidate_document_pairs_match_the_plain_reference(
-    seed: int, min_pairs: int, max_group: int, max_pair_group: int, some_docs: bool
+    seed: int,
+    min_pairs: int,
+    max_group: int,
+    max_pair_group: int,
+    max_clique: int,
+    anchors: int,
+    some_docs: bool,
 ) -> None:
     # few words, so that keys collide, groups overflow their caps and chance pairs abound
     rng = random.Random(seed)
@@ -276,6 +298,8 @@ def test_candidate_document_pairs_match_the_plain_reference(
         "min_pairs": min_pairs,
         "max_group": max_group,
         "max_pair_group": max_pair_group,
+        "max_clique": max_clique,
+        "anchors": anchors,
     }
     found = index.candidate_document_pairs(docs=subset, **options)  # type: ignore[arg-type]
     assert found.tolist() == sorted(found.tolist())

@@ -696,10 +696,17 @@ _LOCAL = [
 ]
 
 
+_ADVERBS = (
+    "really quite fairly rather newly duly swiftly gladly openly calmly boldly firmly "
+    "kindly loudly neatly oddly partly plainly rarely safely simply slowly softly surely "
+    "truly warmly widely wisely barely mostly"
+).split()
+
+
 def _edited(sentence: str, n: int) -> str:
     """A light edit, each reprint's own: one word changed, as a copy desk might."""
     words = sentence.split()
-    words[2 + n % (len(words) - 3)] = ("really", "quite", "fairly", "rather", "newly", "duly")[n]
+    words[2 + n % (len(words) - 3)] = _ADVERBS[n]
     return " ".join(words)
 
 
@@ -707,10 +714,11 @@ def _reprints(subsets: Sequence[Sequence[int]], edits: Sequence[int] = ()) -> li
     records = [{"id": "story", "text": " ".join(_STORY), "published": "2024-05-07T06:00"}]
     for n, subset in enumerate(subsets):
         taken = [_edited(_STORY[k], n) if k in edits else _STORY[k] for k in sorted(subset)]
-        taken.insert(len(taken) // 2, _LOCAL[n % len(_LOCAL)])
+        if n < len(_LOCAL):  # a local angle of its own (one shared would be a copy)
+            taken.insert(len(taken) // 2, _LOCAL[n])
         record = {"id": f"reprint{n}", "text": " ".join(taken)}
         if n % 3 != 2:  # every third reprint is undated
-            record["published"] = f"2024-05-07T{8 + n:02d}:00"
+            record["published"] = f"2024-05-{7 + (8 + n) // 24:02d}T{(8 + n) % 24:02d}:00"
         records.append(record)
     return records
 
@@ -753,6 +761,29 @@ def test_every_reuse_edge_of_wire_reprints_runs_to_the_story(
     )
     edges = {(index.docs[d.copy].doc.id, index.docs[d.source].doc.id) for d in kept}
     assert all(source == "story" for _, source in edges), edges
+
+
+@pytest.mark.parametrize("seed", range(3))
+def test_many_reprints_are_compared_through_their_story_not_with_each_other(seed: int) -> None:
+    # more reprints than a key group may hold as a clique: each reprint is aligned with
+    # the group's anchors (the story first), and the graph is the star all the same
+    rng = random.Random(seed)
+    subsets = [sorted(rng.sample(range(len(_STORY)), rng.randint(4, 8))) for _ in range(30)]
+    corpus = qp.Corpus.from_records(_reprints(subsets, edits=(3, 6)))
+    index = CorpusIndex.for_corpus(corpus)
+    cliques, anchored = (
+        qp.Settings(graph=qp.GraphSettings(max_clique_group=size, group_anchors=2))
+        for size in (1000, 4)
+    )
+    pairs = [
+        len(index.candidate_document_pairs(max_clique=s.graph.max_clique_group, anchors=2))
+        for s in (cliques, anchored)
+    ]
+    assert pairs[1] < pairs[0] / 4, pairs
+    for s in (cliques, anchored):
+        graph = qp.Tracer(corpus, settings=s, semantic=False).build_graph(workers=1)
+        derived = {(u, v) for u, v, d in graph.edges(data=True) if d["type"] == "derived_from"}
+        assert derived == {(f"doc:reprint{n}", "doc:story") for n in range(len(subsets))}
 
 
 dates = st.one_of(

@@ -75,6 +75,8 @@ def document_reuse(
         rarest=settings.graph.rarest_terms,
         max_group=settings.graph.max_key_group,
         max_pair_group=settings.graph.max_pair_group,
+        max_clique=settings.graph.max_clique_group,
+        anchors=settings.graph.group_anchors,
     )
     chunks = _chunks_by_left(pairs, settings.graph.reuse_chunk)
     found = run_tasks(
@@ -135,6 +137,9 @@ def _reuse_task(shared: _Shared, pairs: np.ndarray) -> list[tuple[int, int, str,
     """The linking sentence pairs of some document pairs: ``(u, v, kind, score, quoted)``."""
     index, symbols = shared.index, shared.symbols
     out = []
+    # a task's pairs share their left document, and its sentence meets the same versions
+    # of the same story sentence in many reprints: each pair of texts is aligned once
+    memo: dict[tuple[str, str], tuple[str, float] | None] = {}
     blocks = index.document_pair_blocks(
         pairs,
         min_similarity=shared.settings.graph.sentence_similarity,
@@ -143,7 +148,9 @@ def _reuse_task(shared: _Shared, pairs: np.ndarray) -> list[tuple[int, int, str,
     for us, vs, _ in blocks:
         same = index.unit_hash[us] == index.unit_hash[vs]
         for u, v, maybe_verbatim in zip(us.tolist(), vs.tolist(), same.tolist(), strict=True):
-            found = _sentence_reuse(index, u, v, maybe_verbatim, symbols, settings=shared.settings)
+            found = _sentence_reuse(
+                index, u, v, maybe_verbatim, symbols, settings=shared.settings, memo=memo
+            )
             if found is None:
                 continue
             out.append((u, v, found[0], found[1], _quoted_pair(index, u, v)))
@@ -166,12 +173,14 @@ def _sentence_reuse(
     symbols: Symbols,
     *,
     settings: Settings,
+    memo: dict[tuple[str, str], tuple[str, float] | None] | None = None,
 ) -> tuple[str, float] | None:
     """How sentence row ``v`` reuses row ``u``: the best linking match's kind and score.
 
     The same words (same hash, then compared) are verbatim without aligning anything,
     unless an attribution interrupts a quotation in the target sentence: the alignment
-    skips the attribution there, so it decides.
+    skips the attribution there, so it decides.  ``memo`` keeps the answer for each pair
+    of sentence texts aligned: it depends on those texts alone.
     """
     da, sa = int(index.unit_doc[u]), int(index.unit_sent[u])
     db, sb = int(index.unit_doc[v]), int(index.unit_sent[v])
@@ -181,8 +190,11 @@ def _sentence_reuse(
         starts, ends = b.sentence_bounds
         if a.tokens.norms[i:j] == b.tokens.norms[k:m] and not b.interruptions(starts[sb], ends[sb]):
             return "verbatim", 100.0
-    q = _sentence_query(index, a, sa, settings)
     target = b.sentences[sb]
+    key = (a.sentences[sa].text, target.text)
+    if memo is not None and key in memo:
+        return memo[key]
+    q = _sentence_query(index, a, sa, settings)
     found = [
         m
         for m in match_passage(q, b, [sb], index, symbols, settings=settings.match)
@@ -193,10 +205,11 @@ def _sentence_reuse(
             or (m.kind == "paraphrase" and m.score >= settings.graph.link_paraphrase_min)
         )
     ]
-    if not found:
-        return None
-    best = max(found, key=lambda m: m.score)
-    return best.kind, best.score
+    best = max(found, key=lambda m: m.score, default=None)
+    answer = (best.kind, best.score) if best is not None else None
+    if memo is not None:
+        memo[key] = answer
+    return answer
 
 
 def _sentence_query(
@@ -497,6 +510,8 @@ def _known_derivations(
         rarest=settings.graph.rarest_terms,
         max_group=settings.graph.max_key_group,
         max_pair_group=settings.graph.max_pair_group,
+        max_clique=settings.graph.max_clique_group,
+        anchors=settings.graph.group_anchors,
     )
     sentences = _sentence_pairs(index, pairs, settings=settings)
     dates = {d: index.docs[d].doc.published for d in distinct(pairs).tolist()}

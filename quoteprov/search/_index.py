@@ -445,6 +445,8 @@ class CorpusIndex:
         rarest: int = GRAPH.rarest_terms,
         max_group: int = GRAPH.max_key_group,
         max_pair_group: int = GRAPH.max_pair_group,
+        max_clique: int = GRAPH.max_clique_group,
+        anchors: int = GRAPH.group_anchors,
     ) -> np.ndarray:
         """Document pairs ``(a, b)``, ``a < b``, with ``min_pairs`` sentence pairs that share
         a key (see :meth:`reuse_pair_blocks`) and whose cosine reaches ``min_similarity``,
@@ -453,6 +455,14 @@ class CorpusIndex:
         Only document pairs that ``min_pairs`` keyed sentence pairs already propose have
         their cosines computed: a chance match of one sentence, however many there are in
         a big corpus of common words, costs one entry and no sparse product.
+
+        Within a key group of up to ``max_clique`` sentences every two of them pair up.  A
+        bigger group (an agency story reprinted by hundreds of outlets) pairs each of its
+        sentences with its ``anchors`` only: the sentences of the documents that hold the
+        most of all such groups' sentences, the story itself first.  The pairs then grow
+        with the group and not with its square, and what two reprints share is known
+        through the story they both hold (the star of :func:`_explained
+        <quoteprov.provenance._reuse._explained>`) without aligning them.
         """
         empty = np.zeros((0, 2), dtype=np.int64)
         n_rows = self.matrix.shape[0]
@@ -472,13 +482,19 @@ class CorpusIndex:
         first = np.flatnonzero(np.r_[True, key[1:] != key[:-1]])
         size = np.diff(np.r_[first, key.size])
         is_pair = (key[first] & ~(_PAIR_KEY - 1)) == _PAIR_KEY  # see _reuse_keys
-        small = (size >= 2) & (size <= np.where(is_pair, max_pair_group, max_group))
+        kept = (size >= 2) & (size <= np.where(is_pair, max_pair_group, max_group))
+        hub = kept & (size > max(max_clique, anchors))
+        hub_u, hub_v = self._anchored_pairs(
+            key_row[np.repeat(hub, size)], size[hub], anchors, len(self.docs)
+        )
+        small = kept & ~hub
+        del kept, hub, is_pair
         kept = np.repeat(small, size)
         key, key_row = key[kept], key_row[kept]
         size = size[small]  # the kept groups, still in key order
         first = np.cumsum(size) - size
-        del small, kept, is_pair
-        if key.size == 0:
+        del small, kept
+        if key.size == 0 and hub_u.size == 0:
             return empty
         # only sentences of different documents pair up: within a group (rows sorted, so
         # documents too) each row pairs with the rows after its own document's run, which
@@ -491,9 +507,9 @@ class CorpusIndex:
         del key, doc, new_run, group
         left = np.repeat(np.arange(key_row.size), count)
         offsets = np.arange(left.size) - np.repeat(np.cumsum(count) - count, count)
-        u = key_row[left]
-        v = key_row[np.repeat(run_end, count) + offsets]
-        del left, offsets, run_end, count
+        u = np.concatenate([key_row[left], hub_u])
+        v = np.concatenate([key_row[np.repeat(run_end, count) + offsets], hub_v])
+        del left, offsets, run_end, count, hub_u, hub_v
         if u.size == 0:
             return empty
         sentence_pairs = distinct(np.minimum(u, v) * n_rows + np.maximum(u, v))
@@ -517,6 +533,32 @@ class CorpusIndex:
         doc_pairs, count = np.unique(doc_pair[similar], return_counts=True)
         doc_pairs = doc_pairs[count >= min_pairs]
         return np.stack([doc_pairs // n_docs, doc_pairs % n_docs], axis=1)
+
+    def _anchored_pairs(
+        self, rows: np.ndarray, size: np.ndarray, anchors: int, n_docs: int
+    ) -> tuple[np.ndarray, np.ndarray]:
+        """The sentence pairs of big key groups: each row with its group's ``anchors``
+        best rows, of other documents.  ``rows`` are the groups' rows one group after
+        another, ``size`` their lengths.
+
+        A document's rank is how many rows it has in all these groups: the story holds
+        every sentence its reprints share, each reprint only its part.
+        """
+        if size.size == 0:
+            return np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.int64)
+        group = np.repeat(np.arange(size.size), size)
+        doc = self.unit_doc[rows]
+        held = np.bincount(doc, minlength=n_docs)
+        order = np.lexsort((rows, -held[doc], group))  # per group, best documents first
+        rows, doc = rows[order], doc[order]
+        first = np.cumsum(size) - size
+        us, vs = [], []
+        for k in range(anchors):
+            anchor = rows[first + k][group]
+            keep = (doc != doc[first + k][group]) & (k < size[group])
+            us.append(anchor[keep])
+            vs.append(rows[keep])
+        return np.concatenate(us), np.concatenate(vs)
 
     def _reuse_keys(self, rows: np.ndarray, rarest: int) -> tuple[np.ndarray, np.ndarray]:
         """The reuse keys of sentence ``rows`` and the row holding each: ``(keys, rows)``.
