@@ -149,26 +149,48 @@ def _families(
         k = first.setdefault(fold(o.content), n)
         strong.union(k, n)
         holders[k].add(o.doc)
-    traced_first = sorted(first.values())
-    items = [(occurrences[n].content, frozenset(holders[n])) for n in traced_first]
-    chunks = [
-        items[lo : lo + settings.graph.family_chunk]
-        for lo in range(0, len(items), settings.graph.family_chunk)
-    ]
-    if items:
+    if first:
         _ = index.bigrams  # built once here, before the tasks are forked
-    traced = run_tasks(
-        _family_task,
-        _Shared(index, symbols, settings),
-        chunks,
-        backend=backend,
-        client=client,
-        workers=workers,
-        progress=progress,
-        desc="quotations",
-    )
-    matches = [found for part in traced for found in part]
-    for n, found in zip(traced_first, matches, strict=True):
+
+    def trace(numbers: list[int]) -> dict[int, list[_Found]]:
+        items = [(occurrences[n].content, frozenset(holders[n])) for n in numbers]
+        chunks = [
+            items[lo : lo + settings.graph.family_chunk]
+            for lo in range(0, len(items), settings.graph.family_chunk)
+        ]
+        traced = run_tasks(
+            _family_task,
+            _Shared(index, symbols, settings),
+            chunks,
+            backend=backend,
+            client=client,
+            workers=workers,
+            progress=progress,
+            desc="quotations",
+        )
+        return dict(zip(numbers, (found for part in traced for found in part), strict=True))
+
+    # A statement quoted by a thousand outlets comes in hundreds of versions (each copy
+    # desk's edit): each traced would align the other thousand copies.  One version of
+    # each group is traced; a version it finds nearly word for word joins its family
+    # then, and the versions no trace has reached are grouped and traced in turn.
+    found_by: dict[int, list[_Found]] = {}
+    reached: set[tuple[int, int]] = set()
+    waiting = sorted(first.values())
+    while waiting:
+        found_by |= trace(_leaders([occurrences[n] for n in waiting], waiting, holders))
+        reached.update(
+            (m.doc, m.quote_start)
+            for n in waiting
+            for m in found_by.get(n, ())
+            if m.quote_start is not None and m.kind in ("verbatim", "near_verbatim")
+        )
+        waiting = [
+            n
+            for n in waiting
+            if n not in found_by and (occurrences[n].doc, occurrences[n].start) not in reached
+        ]
+    for n, found in sorted(found_by.items()):
         o = occurrences[n]  # occurrences found on the way are not traced again
         for m in found:
             d = m.doc
@@ -225,6 +247,32 @@ def _families(
     for n, o in enumerate(occurrences):
         families[merged.find(strong.find(n))].append(o)
     return [sorted(f, key=lambda o: (o.doc, o.start)) for _, f in sorted(families.items())]
+
+
+def _leaders(
+    quotations: Sequence[_Occurrence], numbers: Sequence[int], holders: dict[int, set[int]]
+) -> list[int]:
+    """Which of ``quotations`` (occurrence ``numbers``) to trace: of each group that share
+    five words in a row (the versions of one statement, each edited here or there), the
+    one most documents hold.
+
+    >>> texts = ["a b c d e f g h i j", "a b c d e f g x i j", "a y c d e f g h i j", "k l"]
+    >>> found = [_Occurrence(n, 0, 1, t, len(t.split()), None) for n, t in enumerate(texts)]
+    >>> _leaders(found, [0, 1, 2, 3], {0: {0}, 1: {1, 4, 5}, 2: {2}, 3: {3}})
+    [1, 3]
+    """
+    group = _UnionFind()
+    seen: dict[tuple[str, ...], int] = {}
+    for n, o in zip(numbers, quotations, strict=True):
+        words = fold(o.content).split()
+        for k in range(max(1, len(words) - 4)):
+            group.union(seen.setdefault(tuple(words[k : k + 5]), n), n)
+    best: dict[int, int] = {}
+    for n in numbers:
+        root = group.find(n)
+        if root not in best or len(holders[n]) > len(holders[best[root]]):
+            best[root] = n
+    return sorted(best.values())
 
 
 def _corroborated(
