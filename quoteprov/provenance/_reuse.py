@@ -77,6 +77,7 @@ def document_reuse(
         max_pair_group=settings.graph.max_pair_group,
         max_clique=settings.graph.max_clique_group,
         anchors=settings.graph.group_anchors,
+        counts=lambda rows: _narrative_rows(index, rows),
     )
     chunks = _chunks_by_left(pairs, settings.graph.reuse_chunk)
     found = run_tasks(
@@ -155,6 +156,18 @@ def _reuse_task(shared: _Shared, pairs: np.ndarray) -> list[tuple[int, int, str,
                 continue
             out.append((u, v, found[0], found[1], _quoted_pair(index, u, v)))
     return out
+
+
+def _narrative_rows(index: CorpusIndex, rows: np.ndarray) -> np.ndarray:
+    """Whether each sentence row is narrative: less than half of it inside quotation
+    marks (see :func:`_quoted_pair`)."""
+    return np.array(
+        [
+            _quoted_share(index.docs[int(d)], int(s)) < 0.5
+            for d, s in zip(index.unit_doc[rows], index.unit_sent[rows], strict=True)
+        ],
+        dtype=bool,
+    )
 
 
 def _quoted_pair(index: CorpusIndex, u: int, v: int) -> bool:
@@ -243,13 +256,23 @@ def _derivations(
     index: CorpusIndex, reuse: Mapping[tuple[int, int], Reuse], min_shared: int
 ) -> list[_Derivation]:
     out = []
+    narrative: dict[int, int] = {}  # document -> its narrative sentences
+
+    def told(d: int) -> int:
+        if d not in narrative:
+            adoc = index.docs[d]
+            narrative[d] = sum(_quoted_share(adoc, s) < 0.5 for s in range(len(adoc.sentences)))
+        return narrative[d]
+
     for (da, db), r in sorted(reuse.items()):
         if len(r.narrative) < min_shared:
             continue
         a, b = index.docs[da], index.docs[db]
         pairs = r.narrative | r.quoted
-        share_a = len({s for s, _ in pairs}) / max(1, len(a.sentences))
-        share_b = len({s for _, s in pairs}) / max(1, len(b.sentences))
+        # containment counts narrative sentences: the quotations a reprint adds (a
+        # statement every outlet printed that day) make it no less a copy of its story
+        share_a = len({s for s, _ in r.narrative}) / max(1, told(da))
+        share_b = len({s for _, s in r.narrative}) / max(1, told(db))
         pa, pb = a.doc.published, b.doc.published
         determined = True
         order = _date_order(pa, pb)
@@ -262,7 +285,7 @@ def _derivations(
             copy, source = (da, db) if share_a > share_b else (db, da)
             evidence = (
                 f"containment: {max(share_a, share_b):.0%} of {index.docs[copy].doc.id}'s "
-                f"sentences reuse {index.docs[source].doc.id}, "
+                f"narrative sentences reuse {index.docs[source].doc.id}, "
                 f"{min(share_a, share_b):.0%} the other way"
             )
         else:
@@ -303,8 +326,8 @@ def _oriented(
         return list(derivations)
     verbatim: dict[int, set[int]] = defaultdict(set)  # document -> sentences held word for word
     for (da, db), record in reuse.items():
-        for pair, score in record.best.items():
-            if score >= 100.0:
+        for pair in record.narrative:  # a quotation is printed as each outlet likes
+            if record.best[pair] >= 100.0:
                 verbatim[da].add(pair[0])
                 verbatim[db].add(pair[1])
     out = []
@@ -312,8 +335,9 @@ def _oriented(
         if not d.determined:
             key = (min(d.copy, d.source), max(d.copy, d.source))
             votes = [0, 0]  # originals held by key[0], by key[1]
-            for pair, score in reuse[key].best.items():
-                if score < 100.0:
+            record = reuse[key]
+            for pair in record.narrative:
+                if record.best[pair] < 100.0:
                     first, second = pair[0] in verbatim[key[0]], pair[1] in verbatim[key[1]]
                     votes[0] += first and not second
                     votes[1] += second and not first
@@ -385,8 +409,9 @@ def _explained(
     derivations = _oriented(index, reuse, derivations)
     sources: dict[int, list[int]] = defaultdict(list)
     for d in derivations:
-        if d.determined:
-            sources[d.copy].append(d.source)
+        sources[d.copy].append(d.source)
+        if not d.determined:  # either may be the other's source: each may explain
+            sources[d.source].append(d.copy)
     cache: dict[tuple[int, int], dict[int, float]] = {}
     best: dict[int, list[int]] = {}
     for copy, found in sources.items():
@@ -512,6 +537,7 @@ def _known_derivations(
         max_pair_group=settings.graph.max_pair_group,
         max_clique=settings.graph.max_clique_group,
         anchors=settings.graph.group_anchors,
+        counts=lambda rows: _narrative_rows(index, rows),
     )
     sentences = _sentence_pairs(index, pairs, settings=settings)
     dates = {d: index.docs[d].doc.published for d in distinct(pairs).tolist()}

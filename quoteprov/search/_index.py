@@ -18,7 +18,7 @@ from __future__ import annotations
 
 import itertools
 import math
-from collections.abc import Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from typing import Any
 
 import numpy as np
@@ -447,6 +447,7 @@ class CorpusIndex:
         max_pair_group: int = GRAPH.max_pair_group,
         max_clique: int = GRAPH.max_clique_group,
         anchors: int = GRAPH.group_anchors,
+        counts: Callable[[np.ndarray], np.ndarray] | None = None,
     ) -> np.ndarray:
         """Document pairs ``(a, b)``, ``a < b``, with ``min_pairs`` sentence pairs that share
         a key (see :meth:`reuse_pair_blocks`) and whose cosine reaches ``min_similarity``,
@@ -459,9 +460,12 @@ class CorpusIndex:
         Within a key group of up to ``max_clique`` sentences every two of them pair up.  A
         bigger group (an agency story reprinted by hundreds of outlets) pairs each of its
         sentences with its ``anchors`` only: the sentences of the documents that hold the
-        most of all such groups' sentences, the story itself first.  The pairs then grow
-        with the group and not with its square, and what two reprints share is known
-        through the story they both hold (the star of :func:`_explained
+        most of all such groups' sentences, the story itself first.  Only the rows for
+        which ``counts(rows)`` is true take part there: a quotation every outlet prints
+        tells nothing of which story a document reprints (nor does a document pair's
+        reuse count it, see :func:`~quoteprov.provenance._reuse._derivations`).  The
+        pairs then grow with the group and not with its square, and what two reprints
+        share is known through the story they both hold (the star of :func:`_explained
         <quoteprov.provenance._reuse._explained>`) without aligning them.
         """
         empty = np.zeros((0, 2), dtype=np.int64)
@@ -485,7 +489,7 @@ class CorpusIndex:
         kept = (size >= 2) & (size <= np.where(is_pair, max_pair_group, max_group))
         hub = kept & (size > max(max_clique, anchors))
         hub_u, hub_v = self._anchored_pairs(
-            key_row[np.repeat(hub, size)], size[hub], anchors, len(self.docs)
+            key_row[np.repeat(hub, size)], size[hub], anchors, counts
         )
         small = kept & ~hub
         del kept, hub, is_pair
@@ -535,28 +539,37 @@ class CorpusIndex:
         return np.stack([doc_pairs // n_docs, doc_pairs % n_docs], axis=1)
 
     def _anchored_pairs(
-        self, rows: np.ndarray, size: np.ndarray, anchors: int, n_docs: int
+        self,
+        rows: np.ndarray,
+        size: np.ndarray,
+        anchors: int,
+        counts: Callable[[np.ndarray], np.ndarray] | None,
     ) -> tuple[np.ndarray, np.ndarray]:
         """The sentence pairs of big key groups: each row with its group's ``anchors``
         best rows, of other documents.  ``rows`` are the groups' rows one group after
-        another, ``size`` their lengths.
+        another, ``size`` their lengths; only the rows ``counts`` keeps take part.
 
         A document's rank is how many rows it has in all these groups: the story holds
         every sentence its reprints share, each reprint only its part.
         """
-        if size.size == 0:
-            return np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.int64)
         group = np.repeat(np.arange(size.size), size)
+        if counts is not None and rows.size:
+            held_rows, at = np.unique(rows, return_inverse=True)
+            keep = np.asarray(counts(held_rows), dtype=bool)[at.ravel()]
+            rows, group = rows[keep], group[keep]
+            size = np.bincount(group, minlength=size.size)
+        if rows.size == 0:
+            return np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.int64)
         doc = self.unit_doc[rows]
-        held = np.bincount(doc, minlength=n_docs)
+        held = np.bincount(doc, minlength=len(self.docs))
         order = np.lexsort((rows, -held[doc], group))  # per group, best documents first
         rows, doc = rows[order], doc[order]
         first = np.cumsum(size) - size
         us, vs = [], []
         for k in range(anchors):
-            anchor = rows[first + k][group]
-            keep = (doc != doc[first + k][group]) & (k < size[group])
-            us.append(anchor[keep])
+            at = np.minimum(first + k, rows.size - 1)[group]
+            keep = (k < size[group]) & (doc != doc[at])
+            us.append(rows[at][keep])
             vs.append(rows[keep])
         return np.concatenate(us), np.concatenate(vs)
 
