@@ -541,9 +541,10 @@ def write(g: Generated, folder: Path) -> None:
         "derivations": [
             [g.documents[c]["id"], g.documents[s]["id"], k] for c, s, k in g.derivations
         ],
-        "reuse_pairs": sorted(reuse_pairs(g)),
-        "reuse_pairs_strict": sorted(reuse_pairs(g, strict=True)),
     }
+    if not g.params.get("wire"):  # every two reprints of a story share lineages: quadratic
+        truth["reuse_pairs"] = sorted(reuse_pairs(g))
+        truth["reuse_pairs_strict"] = sorted(reuse_pairs(g, strict=True))
     (folder / "truth.json").write_text(json.dumps(truth), encoding="utf-8")
 
 

@@ -11,7 +11,18 @@ documents holding them verbatim or lightly edited; the time of ``build_graph`` a
 recall / precision of its ``derived_from`` document pairs against the generator's truth;
 a brute-force rapidfuzz ``process.cdist`` (``fuzz.ratio``) over the same sentences as the
 baseline (measured on up to ``--baseline`` sentences, extrapolated quadratically beyond);
-and the growth exponent of the build time between sizes.
+and the growth exponent of the build time between sizes.  While ``build_graph`` runs, the
+memory of the whole process tree (the parent and its forked workers) is sampled twice a
+second: *PSS MB* is its peak proportional set size, which counts a page the workers share
+with the parent once (their RSS counts it in each).
+
+``--dask`` builds the graph a second time on a Dask ``LocalCluster`` (two single-threaded
+worker processes) and says whether its GraphML is byte for byte the local graph's.
+
+``--wire`` measures wire copy instead (``generate.wire_copy``): one agency story per 400
+documents (five at least), each reprinted, whole or in part and lightly edited, by the
+others; a reprint's one true source is its story, and the pair figures count the
+``derived_from`` edges against those derivations alone.
 
 Viral quotations (issue 15): ``--viral`` fresh statements (written by the generator's
 news bigram model, one speaker each) are planted for every count in ``--viral-copies``,
@@ -29,6 +40,7 @@ scanning every document with ``rapidfuzz.fuzz.partial_ratio`` (90 or more report
 from __future__ import annotations
 
 import argparse
+import contextlib
 import itertools
 import json
 import math
@@ -39,6 +51,7 @@ import resource
 import subprocess
 import sys
 import tempfile
+import threading
 import time
 from pathlib import Path
 from typing import Any
@@ -60,9 +73,67 @@ def _worker_peak_mb() -> float:
     return resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024
 
 
+def _wire_sources(n: int) -> int:
+    """Agency stories of a wire corpus of ``n`` documents: one per 400, five at least
+    (the issue's 2,000 documents: five stories, each reprinted ~400 times)."""
+    return max(5, round(n / 400))
+
+
+class TreeMemory:
+    """The peak memory of this process and its children (forked workers), sampled twice a
+    second while it runs: RSS counts a page the parent and its workers share once in each,
+    PSS splits it between them, so the PSS sum is what the machine really holds."""
+
+    def __init__(self, every: float = 0.5) -> None:
+        self.every = every
+        self.rss_mb = self.pss_mb = 0.0
+        self._stop = threading.Event()
+        self._thread = threading.Thread(target=self._run, daemon=True)
+
+    def __enter__(self) -> TreeMemory:
+        self._thread.start()
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self._stop.set()
+        self._thread.join()
+
+    @staticmethod
+    def _pids(pid: int) -> list[int]:
+        out, stack = [], [pid]
+        while stack:
+            p = stack.pop()
+            out.append(p)
+            for task in Path(f"/proc/{p}/task").glob("*/children"):
+                with contextlib.suppress(OSError):  # the worker has just ended
+                    stack.extend(int(c) for c in task.read_text().split())
+        return out
+
+    def _run(self) -> None:
+        while not self._stop.is_set():
+            rss = pss = 0
+            for pid in self._pids(os.getpid()):
+                try:
+                    text = Path(f"/proc/{pid}/smaps_rollup").read_text()
+                except OSError:
+                    continue
+                for line in text.splitlines():
+                    if line.startswith("Rss:"):
+                        rss += int(line.split()[1])
+                    elif line.startswith("Pss:"):
+                        pss += int(line.split()[1])
+            self.rss_mb = max(self.rss_mb, rss / 1024)
+            self.pss_mb = max(self.pss_mb, pss / 1024)
+            self._stop.wait(self.every)
+
+
 def prepare(n: int, args: argparse.Namespace, folder: Path) -> None:
     """Generate the corpus and its truth into ``folder`` (in a process of its own)."""
-    g = generate.generate(n, seed=args.seed, sentences=args.sentences, progress=False)
+    if args.wire:
+        sources = _wire_sources(n)
+        g = generate.wire_copy(sources, n - sources, seed=args.seed, progress=False)
+    else:
+        g = generate.generate(n, seed=args.seed, sentences=args.sentences, progress=False)
     # every document the generator put a version of a sentence in (verbatim, edited
     # however often, paraphrased or quoted): a reported document there is right
     carriers: dict[int, set[str]] = {}
@@ -83,11 +154,18 @@ def prepare(n: int, args: argparse.Namespace, folder: Path) -> None:
     ]
     viral = plant_viral(g, args, set(lineage_of))
     generate.write(g, folder)
+    direct = [(g.documents[c]["id"], g.documents[s]["id"]) for c, s, _ in g.derivations]
+    if args.wire:  # a reprint's one source is its story: any other edge is wrong
+        pairs = strict = light = sorted({tuple(sorted(e)) for e in direct})
+    else:
+        pairs = sorted(generate.reuse_pairs(g))
+        strict = sorted(generate.reuse_pairs(g, strict=True))
+        light = sorted(generate.reuse_pairs(g, light=True))
     truth = {
-        "pairs": sorted(generate.reuse_pairs(g)),
-        "strict": sorted(generate.reuse_pairs(g, strict=True)),
-        "light": sorted(generate.reuse_pairs(g, light=True)),
-        "direct": [(g.documents[c]["id"], g.documents[s]["id"]) for c, s, _ in g.derivations],
+        "pairs": pairs,
+        "strict": strict,
+        "light": light,
+        "direct": direct,
         "queries": queries + viral,
         "summary": generate.summary(g),
     }
@@ -187,15 +265,20 @@ def one(n: int, args: argparse.Namespace, folder: Path) -> dict[str, Any]:
         return _baseline(out, index, args)
     steps: list[tuple[str, float]] = []
     start = time.perf_counter()
-    graph = qp.build_graph(
-        opened,
-        workers=args.workers,
-        progress=lambda step, _done, _total: steps.append((step, time.perf_counter())),
-    )
+    with TreeMemory() as memory:
+        graph = qp.build_graph(
+            opened,
+            workers=args.workers,
+            progress=lambda step, _done, _total: steps.append((step, time.perf_counter())),
+        )
     out["graph_s"] = time.perf_counter() - start
+    out["graph_tree_rss_mb"] = memory.rss_mb
+    out["graph_tree_pss_mb"] = memory.pss_mb
     out["worker_peak_mb"] = _worker_peak_mb()
     out["graph_steps_s"] = {a: round(tb - ta, 2) for (a, ta), (_, tb) in itertools.pairwise(steps)}
     out["peak_mb"] = _peak_mb() - base_mb
+    if args.dask:
+        out.update(_on_dask(opened, graph, folder))
     edges = {(u[4:], v[4:]) for u, v, d in graph.edges(data=True) if d["type"] == "derived_from"}
     pairs = {tuple(sorted(e)) for e in edges}
     out["pairs_true"] = len(truth_pairs)
@@ -208,7 +291,52 @@ def one(n: int, args: argparse.Namespace, folder: Path) -> dict[str, Any]:
     direct = [tuple(e) for e in truth["direct"]]
     direct_found = [e for e in direct if tuple(sorted(e)) in pairs]
     out["direction_correct"] = sum(e in edges for e in direct_found) / max(1, len(direct_found))
+    # since the star (issue 16) an edge runs to a copy's direct source: scored against the
+    # generator's derivations, an edge to a source further up the chain counted apart
+    right = edges & set(direct)
+    ancestor = {e for e in edges - right if e[1] in _ancestors(direct, e[0])}
+    out["direct_recall"] = len(right) / max(1, len(direct))
+    out["direct_precision"] = len(right) / max(1, len(edges))
+    out["ancestor_edges"] = len(ancestor)
+    out["precision_with_ancestors"] = (len(right) + len(ancestor)) / max(1, len(edges))
     return _baseline(out, index, args)
+
+
+def _ancestors(direct: list[tuple[str, str]], copy: str) -> set[str]:
+    """The documents up ``copy``'s chain of true sources."""
+    up: dict[str, list[str]] = {}
+    for c, source in direct:
+        up.setdefault(c, []).append(source)
+    out: set[str] = set()
+    stack = list(up.get(copy, ()))
+    while stack:
+        source = stack.pop()
+        if source not in out:
+            out.add(source)
+            stack.extend(up.get(source, ()))
+    return out
+
+
+def _on_dask(corpus: Any, graph: Any, folder: Path) -> dict[str, Any]:
+    """The graph again on a Dask ``LocalCluster`` of two single-threaded worker processes:
+    its time, and whether its GraphML is byte for byte the local graph's."""
+    import distributed
+
+    import quoteprov as qp
+
+    with (
+        distributed.LocalCluster(
+            n_workers=2, threads_per_worker=1, processes=True, dashboard_address=None
+        ) as cluster,
+        distributed.Client(cluster) as client,
+    ):
+        start = time.perf_counter()
+        on_dask = qp.build_graph(corpus, client=client, progress=False)
+        seconds = time.perf_counter() - start
+    qp.write_graphml(graph, folder / "local.graphml")
+    qp.write_graphml(on_dask, folder / "dask.graphml")
+    same = (folder / "local.graphml").read_bytes() == (folder / "dask.graphml").read_bytes()
+    return {"dask_graph_s": seconds, "dask_same_graph": same}
 
 
 def _baseline(out: dict[str, Any], index: Any, args: argparse.Namespace) -> dict[str, Any]:
@@ -246,6 +374,16 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--scan", type=int, default=3, help="baseline scan queries per group")
     parser.add_argument("--keep", type=Path, help="prepare the corpus here and keep it")
     parser.add_argument(
+        "--dask",
+        action="store_true",
+        help="build the graph again on a Dask LocalCluster (2 workers) and compare it",
+    )
+    parser.add_argument(
+        "--wire",
+        action="store_true",
+        help="wire copy (generate.wire_copy): one agency story per 400 documents, reprinted",
+    )
+    parser.add_argument(
         "--graph-max", type=int, default=100_000, help="skip build_graph above this many documents"
     )
     parser.add_argument("--prepare", action="store_true", help=argparse.SUPPRESS)
@@ -268,7 +406,8 @@ def main(argv: list[str] | None = None) -> int:
     )
     print("command: python benchmarks/scale.py " + " ".join(sys.argv[1:] if argv is None else argv))
     rows = []
-    options = "seed sentences queries baseline workers graph_max viral viral_copies scan".split()
+    options = "seed sentences queries baseline workers graph_max viral viral_copies scan wire dask"
+    options = options.split()
     for n in args.sizes:
         with tempfile.TemporaryDirectory(dir=args.tmp) as tmp:
             folder = tmp
@@ -279,7 +418,11 @@ def main(argv: list[str] | None = None) -> int:
                 started = time.perf_counter()
                 cmd = [sys.executable, __file__, str(n), step, "--folder", folder]
                 for option in options:
-                    cmd += [f"--{option.replace('_', '-')}", str(getattr(args, option))]
+                    value = getattr(args, option)
+                    if isinstance(value, bool):
+                        cmd += [f"--{option}"] if value else []
+                    else:
+                        cmd += [f"--{option.replace('_', '-')}", str(value)]
                 done = subprocess.run(cmd, capture_output=True, text=True, check=False)
                 if done.returncode != 0:
                     print(done.stdout, done.stderr)
@@ -291,9 +434,10 @@ def main(argv: list[str] | None = None) -> int:
     print()
     print(
         f"{'docs':>7} {'sents':>9} {'index s':>8} {'idx MB':>7} {'open s':>6} {'p50 ms':>6} "
-        f"{'p95 ms':>6} {'tr R':>5} {'graph s':>8} {'peak MB':>7} {'wkr MB':>6} {'pair R':>6} "
+        f"{'p95 ms':>6} {'tr R':>5} {'graph s':>8} {'peak MB':>7} {'wkr MB':>6} {'PSS MB':>6} "
+        f"{'pair R':>6} "
         f"{'R lite':>6} {'R all':>5} "
-        f"{'pair P':>6} {'cdist s':>9} {'ratio':>6}"
+        f"{'pair P':>6} {'dir R':>6} {'dir P':>6} {'P+anc':>6} {'cdist s':>9} {'ratio':>6}"
     )
 
     def cell(r: dict[str, Any], key: str, fmt: str) -> str:
@@ -306,10 +450,19 @@ def main(argv: list[str] | None = None) -> int:
             f"{r['index_peak_mb']:7.0f} {r['open_s']:6.1f} {r['trace_p50_ms']:6.1f} "
             f"{r['trace_p95_ms']:6.1f} {r['trace_recall']:5.3f} {cell(r, 'graph_s', '8.1f')} "
             f"{r['peak_mb']:7.0f} {cell(r, 'worker_peak_mb', '6.0f')} "
+            f"{cell(r, 'graph_tree_pss_mb', '6.0f')} "
             f"{cell(r, 'pair_recall', '6.3f')} {cell(r, 'pair_recall_light', '6.3f')} "
             f"{cell(r, 'pair_recall_all', '5.3f')} {cell(r, 'pair_precision', '6.3f')} "
+            f"{cell(r, 'direct_recall', '6.3f')} {cell(r, 'direct_precision', '6.3f')} "
+            f"{cell(r, 'precision_with_ancestors', '6.3f')} "
             f"{r['baseline_s']:9.0f} {'—' if ratio is None else format(ratio, '.1f'):>6}"
         )
+    for r in rows:
+        if "dask_same_graph" in r:
+            print(
+                f"{r['documents']} documents on Dask (LocalCluster, 2 workers): "
+                f"{r['dask_graph_s']:.1f} s, same graph as local: {r['dask_same_graph']}"
+            )
     for a, b in itertools.combinations(rows, 2):
         scale = math.log(b["documents"] / a["documents"])
         growth = f"growth {a['documents']} -> {b['documents']}: index exponent "
