@@ -217,6 +217,35 @@ def test_identical_quotations_are_one_family_whatever_the_index_returns(
     assert graph.nodes[family]["origin"] == "doc:Leeds"
 
 
+@pytest.mark.parametrize("seed", range(3))
+def test_a_statement_in_many_versions_forms_the_families_tracing_every_version_forms(
+    monkeypatch: pytest.MonkeyPatch, seed: int
+) -> None:
+    # the leaders' shortcut (trace one version, join those it reaches) against the plain
+    # way, every distinct version traced
+    rng = random.Random(seed)
+    # the first two share five words in a row: one group, whose leader misses the other
+    other = "Nobody expected the old stone bridge to survive another winter of heavy floods."
+    statements = [_STORY[0], other, _STORY[3]]
+    records = []
+    for n in range(36):
+        said = rng.choice(statements)
+        if rng.random() < 0.5:
+            said = _edited(said, n % len(_ADVERBS))
+        filler = " ".join(rng.sample(_LOCAL, 2))
+        records.append({"id": f"d{n}", "text": f'{filler} "{said}" Ana Ruiz said.'})
+    index = CorpusIndex.for_corpus(qp.Corpus.from_records(records))
+    symbols = index.symbols
+
+    def families() -> set[frozenset[tuple[int, int]]]:
+        found = _families._families(index, set(), symbols=symbols, settings=qp.Settings())
+        return {frozenset((o.doc, o.start) for o in f) for f in found}
+
+    shortcut = families()
+    monkeypatch.setattr(_families, "_leaders", lambda quotations, numbers, holders: list(numbers))
+    assert shortcut == families()
+
+
 def _candidate(
     doc_id: str,
     kind: str = "verbatim",
