@@ -105,6 +105,9 @@ class GraphSettings:
     known to reuse each other."""
     family_candidates: int = 15
     """Sentences aligned per traced quotation, most similar first."""
+    family_first: int = 3
+    """Documents of the most similar candidates aligned first: when they hold nothing of
+    the quotation, the others are not aligned (0: always all)."""
     family_similarity: float = 0.05
     """Their cosine floor."""
     family_containment: float = 0.15

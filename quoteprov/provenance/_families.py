@@ -87,7 +87,7 @@ def _family_task(
     shared: _Shared, items: Sequence[tuple[str, frozenset[int]]]
 ) -> list[list[_Found]]:
     """Trace quotations ``(content, documents holding it)`` through the other documents."""
-    index, symbols = shared.index, shared.symbols
+    index = shared.index
     queries = [
         Query.parse(content, clip=True, settings=shared.settings.match) for content, _ in items
     ]
@@ -104,24 +104,37 @@ def _family_task(
         settings=shared.settings.match,
     )
     out = []
+    first = shared.settings.graph.family_first
     for q, rows in zip(queries, candidates, strict=True):
         by_doc: dict[int, list[int]] = defaultdict(list)
-        for u in rows.tolist():
+        for u in rows.tolist():  # most similar first: so are the documents
             by_doc[int(index.unit_doc[u])].append(int(index.unit_sent[u]))
-        found = []
-        for d in sorted(by_doc):
-            adoc = index.docs[d]
-            for m in match_passage(
-                q, adoc, by_doc[d], index, symbols, settings=shared.settings.match
-            ):
-                quote = adoc.quote_at(m.start, m.end)
-                i, j = adoc.token_range(m.start, m.end)
-                where = quote.start if quote is not None else None
-                found.append(
-                    _Found(d, m.kind, m.score, m.start, m.end, m.text, m.speaker, where, j - i)
-                )
-        out.append(found)
+        docs = list(by_doc)
+        # most quotations are quoted nowhere else: when the documents of the most similar
+        # candidates hold nothing of it, the less similar ones are not aligned
+        found = _found_in(shared, q, by_doc, docs[:first] if first else docs)
+        if found and first:
+            found += _found_in(shared, q, by_doc, docs[first:])
+        out.append(sorted(found, key=lambda f: f.doc))
     return out
+
+
+def _found_in(
+    shared: _Shared, q: Query, rows: dict[int, list[int]], docs: Sequence[int]
+) -> list[_Found]:
+    """The matches of ``q`` in documents ``docs``, in their sentences ``rows[doc]``."""
+    found = []
+    for d in docs:
+        adoc = shared.index.docs[d]
+        for m in match_passage(
+            q, adoc, rows[d], shared.index, shared.symbols, settings=shared.settings.match
+        ):
+            quote = adoc.quote_at(m.start, m.end)
+            i, j = adoc.token_range(m.start, m.end)
+            where = quote.start if quote is not None else None
+            span = (m.start, m.end, m.text)
+            found.append(_Found(d, m.kind, m.score, *span, m.speaker, where, j - i))
+    return found
 
 
 def _families(
