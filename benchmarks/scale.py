@@ -294,7 +294,10 @@ def one(n: int, args: argparse.Namespace, folder: Path) -> dict[str, Any]:
     # since the star (issue 16) an edge runs to a copy's direct source: scored against the
     # generator's derivations, an edge to a source further up the chain counted apart
     right = edges & set(direct)
-    ancestor = {e for e in edges - right if e[1] in _ancestors(direct, e[0])}
+    up: dict[str, list[str]] = {}
+    for c, source in direct:
+        up.setdefault(c, []).append(source)
+    ancestor = {e for e in edges - right if e[1] in _ancestors(up, e[0])}
     out["direct_recall"] = len(right) / max(1, len(direct))
     out["direct_precision"] = len(right) / max(1, len(edges))
     out["ancestor_edges"] = len(ancestor)
@@ -302,11 +305,8 @@ def one(n: int, args: argparse.Namespace, folder: Path) -> dict[str, Any]:
     return _baseline(out, index, args)
 
 
-def _ancestors(direct: list[tuple[str, str]], copy: str) -> set[str]:
-    """The documents up ``copy``'s chain of true sources."""
-    up: dict[str, list[str]] = {}
-    for c, source in direct:
-        up.setdefault(c, []).append(source)
+def _ancestors(up: dict[str, list[str]], copy: str) -> set[str]:
+    """The documents up ``copy``'s chain of true sources (``up``: each copy's)."""
     out: set[str] = set()
     stack = list(up.get(copy, ()))
     while stack:
