@@ -158,12 +158,16 @@ def _reuse_task(shared: _Shared, pairs: np.ndarray) -> list[tuple[int, int, str,
     return out
 
 
+def _narrative(adoc: AnalyzedDocument, sentence: int) -> bool:
+    """Whether a sentence is narrative: less than half of it inside quotation marks."""
+    return _quoted_share(adoc, sentence) < 0.5
+
+
 def _narrative_rows(index: CorpusIndex, rows: np.ndarray) -> np.ndarray:
-    """Whether each sentence row is narrative: less than half of it inside quotation
-    marks (see :func:`_quoted_pair`)."""
+    """:func:`_narrative` of each sentence row."""
     return np.array(
         [
-            _quoted_share(index.docs[int(d)], int(s)) < 0.5
+            _narrative(index.docs[int(d)], int(s))
             for d, s in zip(index.unit_doc[rows], index.unit_sent[rows], strict=True)
         ],
         dtype=bool,
@@ -175,7 +179,7 @@ def _quoted_pair(index: CorpusIndex, u: int, v: int) -> bool:
     marks in either document): a shared quotation shows a common source, not copying."""
     a, b = index.docs[int(index.unit_doc[u])], index.docs[int(index.unit_doc[v])]
     sa, sb = int(index.unit_sent[u]), int(index.unit_sent[v])
-    return max(_quoted_share(a, sa), _quoted_share(b, sb)) >= 0.5
+    return not (_narrative(a, sa) and _narrative(b, sb))
 
 
 def _sentence_reuse(
@@ -261,7 +265,7 @@ def _derivations(
     def told(d: int) -> int:
         if d not in narrative:
             adoc = index.docs[d]
-            narrative[d] = sum(_quoted_share(adoc, s) < 0.5 for s in range(len(adoc.sentences)))
+            narrative[d] = sum(_narrative(adoc, s) for s in range(len(adoc.sentences)))
         return narrative[d]
 
     for (da, db), r in sorted(reuse.items()):
