@@ -253,6 +253,45 @@ def generate(
     progress: bool = True,
 ) -> Generated:
     """``n`` documents with about ``sentences`` sentences each, and their ground truth."""
+    documents: list[dict[str, Any]] = []
+    slots: list[list[Slot]] = []
+    derivations: list[tuple[int, int, int]] = []
+    for record, doc_slots, taken in stream(
+        n,
+        seed=seed,
+        sentences=sentences,
+        copy_rate=copy_rate,
+        quote_rate=quote_rate,
+        window=window,
+        progress=progress,
+    ):
+        documents.append(record)
+        slots.append(doc_slots)
+        derivations.extend(taken)
+    params = {
+        "n": n,
+        "seed": seed,
+        "sentences": sentences,
+        "copy_rate": copy_rate,
+        "quote_rate": quote_rate,
+        "window": window,
+    }
+    return Generated(documents, slots, derivations, params)
+
+
+def stream(
+    n: int,
+    *,
+    seed: int = 0,
+    sentences: float = 30.0,
+    copy_rate: float = 0.6,
+    quote_rate: float = 0.12,
+    window: int = 2000,
+    progress: bool = True,
+) -> Iterator[tuple[dict[str, Any], list[Slot], list[tuple[int, int, int]]]]:
+    """The documents of :func:`generate` one at a time, each with its sentences and the
+    derivations ``(copy, source, sentences taken)`` that made it, in memory bounded by
+    ``window`` documents and the statements said so far: a million documents stream."""
     rng = random.Random(seed)
     started = time.perf_counter()
     model = Bigrams(_news_sentences())
@@ -260,12 +299,10 @@ def generate(
     rng.shuffle(pairs)
     partner: dict[int, str] = {}  # lineage -> its human paraphrase
     statements: list[tuple[str, list[int], int]] = []  # (speaker, lineages, origin doc)
-    lineage_text: dict[int, str] = {}
+    said: dict[int, str] = {}  # the text of the lineages said in statements
     next_lineage = 0
     next_version = -1  # versions made by edits and paraphrases (negative: apart from lineages)
-    documents: list[dict[str, Any]] = []
-    slots: list[list[Slot]] = []
-    derivations: list[tuple[int, int, int]] = []
+    slots: list[list[Slot] | None] = []  # the last ``window`` documents' sentences
     start = dt.datetime(2024, 3, 1, 6, 0, tzinfo=dt.timezone.utc)
     span = dt.timedelta(days=30)
     for i in range(n):
@@ -274,10 +311,12 @@ def generate(
             f"{rng.choice(_TITLES)} {rng.choice(_FIRST)} {rng.choice(_LAST)}" for _ in range(3)
         ]
         reused: list[Slot] = []
+        derivations: list[tuple[int, int, int]] = []
         if i >= 5 and rng.random() < copy_rate:
             sources = rng.sample(range(max(0, i - window), i), 2 if rng.random() < 0.2 else 1)
             for j in sorted(sources):
                 pool = slots[j]
+                assert pool is not None
                 want = max(4, round(length * rng.uniform(0.35, 0.75) / len(sources)))
                 taken = sorted(rng.sample(range(len(pool)), min(want, len(pool))))
                 derivations.append((i, j, len(taken)))
@@ -304,7 +343,7 @@ def generate(
         if statements and rng.random() < quote_rate:
             speaker, lineages, origin = rng.choice(statements)
             for lineage in lineages[: rng.randint(1, 2)]:
-                quote = Slot(lineage_text[lineage], lineage, "quote", origin, True, speaker)
+                quote = Slot(said[lineage], lineage, "quote", origin, True, speaker)
                 quote.path = (lineage,)
                 reused.append(quote)
         fresh: list[Slot] = []
@@ -315,12 +354,12 @@ def generate(
             else:
                 text = model.sentence(rng)
             slot = Slot(text, next_lineage, "fresh", path=(next_lineage,))
-            lineage_text[next_lineage] = text
             next_lineage += 1
             if rng.random() < 0.15:
                 slot.quoted, slot.speaker = True, rng.choice(speakers)
                 if rng.random() < 0.5:
                     statements.append((slot.speaker, [slot.lineage], i))
+                    said[slot.lineage] = text
             fresh.append(slot)
         # reused sentences keep their order, among the fresh ones
         doc_slots = fresh[:]
@@ -328,18 +367,11 @@ def generate(
         for offset, (pos, slot) in enumerate(zip(positions, reused, strict=True)):
             doc_slots.insert(pos + offset, slot)
         slots.append(doc_slots)
-        documents.append(_document(i, doc_slots, rng, start + span * (i / max(1, n))))
+        if i >= window:
+            slots[i - window] = None  # never a source again
+        yield _document(i, doc_slots, rng, start + span * (i / max(1, n))), doc_slots, derivations
         if progress and (i + 1) % 10_000 == 0:
             print(f"  generated {i + 1} documents ({time.perf_counter() - started:.0f} s)")
-    params = {
-        "n": n,
-        "seed": seed,
-        "sentences": sentences,
-        "copy_rate": copy_rate,
-        "quote_rate": quote_rate,
-        "window": window,
-    }
-    return Generated(documents, slots, derivations, params)
 
 
 def _document(
