@@ -52,11 +52,12 @@ Records = Iterable[qp.Document] | Iterable[Mapping[str, Any]]
 MakeCorpus = Callable[[Records], qp.Corpus]
 
 
-@pytest.fixture(params=["memory", "sqlite"])
+@pytest.fixture(params=["memory", "sqlite", "sqlite-lazy"])
 def make_corpus(request: pytest.FixtureRequest, tmp_path: Path) -> MakeCorpus:
     """Builds a corpus from documents on each storage backend in turn: every test using
     it runs on a :class:`~quoteprov.MemoryStorage` and on a :class:`~quoteprov.SQLiteStorage`
-    (saved to a file of its own, then opened: a search reads it through the file).
+    (saved to a file of its own, then opened: a search reads it through the file), also
+    opened with ``lazy=True`` (documents read when asked, the index mapped from disk).
 
     It takes :class:`~quoteprov.Document` objects or records (dicts, as
     :meth:`~quoteprov.Corpus.from_records` reads them), so a test that hands records to
@@ -69,7 +70,7 @@ def make_corpus(request: pytest.FixtureRequest, tmp_path: Path) -> MakeCorpus:
             return corpus
         path = tmp_path / f"corpus-{next(files)}.qp"
         corpus.save(path)
-        return qp.Corpus.open(path)
+        return qp.Corpus.open(path, lazy=request.param == "sqlite-lazy")
 
     return make
 

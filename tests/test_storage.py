@@ -1,4 +1,5 @@
-"""The Storage protocol, one suite run on every backend (memory and SQLite)."""
+"""The Storage protocol, one suite run on every backend (memory, SQLite, and SQLite with
+its documents read when asked: ``Corpus.open(path, lazy=True)``)."""
 
 from __future__ import annotations
 
@@ -17,11 +18,17 @@ DOCS = [
 ]
 
 
-@pytest.fixture(params=["memory", "sqlite"])
+@pytest.fixture(params=["memory", "sqlite", "sqlite-lazy"])
 def storage(request: pytest.FixtureRequest, tmp_path: Path) -> qp.Storage:
     if request.param == "memory":
         return qp.MemoryStorage(DOCS)
-    return SQLiteStorage.create(tmp_path / "c.qp", DOCS)
+    created = SQLiteStorage.create(tmp_path / "c.qp", DOCS)
+    if request.param == "sqlite":
+        return created
+    created.close()
+    opened = SQLiteStorage.open(tmp_path / "c.qp", lazy=True)
+    assert isinstance(opened, SQLiteStorage) and opened.lazy
+    return opened
 
 
 def test_is_a_storage(storage: qp.Storage) -> None:

@@ -153,10 +153,17 @@ class Corpus:
         self._storage = self._storage.save(Path(path))
 
     @classmethod
-    def open(cls, path: str | os.PathLike[str], *, progress: bool | None = None) -> Corpus:
+    def open(
+        cls, path: str | os.PathLike[str], *, progress: bool | None = None, lazy: bool = False
+    ) -> Corpus:
         """Open a corpus saved by :meth:`save`: documents, analysis and index, as stored.
 
         Nothing is re-segmented or re-indexed; documents added later go to the file.
+
+        ``lazy=True`` is for corpora larger than memory: only the document ids are read
+        now, each document when it is asked for, and searches use the candidate index
+        kept on disk beside the file (``<path>.index``, memory-mapped), which the first
+        search builds when it is missing or older than the file's documents.
 
         A file analysed by an earlier quoteprov's rules, or written in an older schema
         this version still reads, opens with a warning: its documents are analysed again
@@ -171,7 +178,7 @@ class Corpus:
         """
         from ._store import SQLiteStorage  # the file backend, loaded when a file is used
 
-        return cls(storage=SQLiteStorage.open(Path(path), progress))
+        return cls(storage=SQLiteStorage.open(Path(path), progress, lazy))
 
     # -- loaders -------------------------------------------------------------------------
 

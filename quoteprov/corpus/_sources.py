@@ -23,8 +23,14 @@ _WARC = (".warc", ".warc.gz")
 CorpusLike = Union[Corpus, str, "os.PathLike[str]", Iterable[Document | Mapping[str, Any]]]
 
 
-def as_corpus(source: CorpusLike, *, errors: Literal["raise", "skip"] = "raise") -> Corpus:
+def as_corpus(
+    source: CorpusLike, *, errors: Literal["raise", "skip"] = "raise", lazy: bool = False
+) -> Corpus:
     """A :class:`Corpus` from a corpus, a path or an iterable of documents or dicts.
+
+    A path may name a corpus file (written by :meth:`Corpus.save`), opened with
+    :meth:`Corpus.open`; ``lazy`` opens it with ``lazy=True`` (documents read when asked,
+    the index kept on disk beside it: for a file larger than memory).
 
     ``errors="skip"`` loads a folder or a JSON Lines file past the files or lines it
     cannot use, listed in ``corpus.skipped`` (see :meth:`Corpus.from_directory`).
@@ -42,6 +48,8 @@ def as_corpus(source: CorpusLike, *, errors: Literal["raise", "skip"] = "raise")
             )
         if path.is_dir():
             return _from_folder(path, errors)
+        if _is_corpus_file(path):
+            return Corpus.open(path, lazy=lazy)
         if path.suffix == ".jsonl" and path.is_file():
             return Corpus.from_jsonl(path, errors=errors)
         if path.name.lower().endswith(_WARC):
@@ -49,8 +57,8 @@ def as_corpus(source: CorpusLike, *, errors: Literal["raise", "skip"] = "raise")
         if path.suffix.lower() in _HTML:
             return Corpus.from_html(path, errors=errors)
         raise CorpusError(
-            f"{path} is neither a directory of .txt or .html files, a .jsonl file nor a "
-            ".warc/.warc.gz crawl; point to the folder holding the documents"
+            f"{path} is neither a directory of .txt or .html files, a .jsonl file, a "
+            ".warc/.warc.gz crawl nor a corpus file; point to the folder holding the documents"
         )
     if isinstance(source, Iterable):
         items = list(source)
@@ -62,6 +70,16 @@ def as_corpus(source: CorpusLike, *, errors: Literal["raise", "skip"] = "raise")
         f"cannot make a corpus from {type(source).__name__}: pass a Corpus, a directory, "
         "a .jsonl file, or a list of Documents or dicts"
     )
+
+
+def _is_corpus_file(path: Path) -> bool:
+    """Whether ``path`` is an SQLite file (a corpus file, or refused as another kind by
+    :meth:`Corpus.open` with what to do)."""
+    try:
+        with path.open("rb") as handle:
+            return handle.read(16) == b"SQLite format 3\x00"
+    except OSError:
+        return False
 
 
 def _from_folder(path: Path, errors: Literal["raise", "skip"]) -> Corpus:

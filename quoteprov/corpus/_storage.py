@@ -25,7 +25,7 @@ the search index built from them.
 from __future__ import annotations
 
 import os
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Protocol, runtime_checkable
@@ -218,7 +218,7 @@ class HeldDocuments:
     """The documents a storage holds in this process, by id in corpus order: what both
     backends answer from memory (the SQLite one reads them when the file is opened)."""
 
-    _documents: dict[str, Document]
+    _documents: Mapping[str, Document]
 
     def __len__(self) -> int:
         return len(self._documents)

@@ -24,6 +24,7 @@ from typing import Any
 import numpy as np
 from scipy import sparse
 
+from .._errors import CorpusError
 from .._settings import GRAPH
 from ..corpus._corpus import Corpus
 from ..corpus._storage import (
@@ -34,9 +35,11 @@ from ..corpus._storage import (
     count_matrix,
     sentence_arrays,
 )
+from ..corpus._store import SQLiteStorage
 from ..text._analysis import AnalyzedDocument, content_terms, stem
 from ..text._lexicon import STOPWORDS
 from ..text._normalize import Token
+from ._mapped import idf_of, open_mapped, weigh_entries, write_mapped
 from ._symbols import Symbols, is_full
 
 __all__ = [
@@ -109,8 +112,40 @@ class CorpusIndex:
         ``progress`` shows a bar while the documents are analysed (by default when there
         are many and someone watches: see :func:`quoteprov._parallel.show_progress`).
         """
+        if isinstance(storage, SQLiteStorage) and storage.lazy:
+            return cls.from_mapped(storage, progress=progress)
         docs = storage.analysis(progress)
         return cls.from_arrays(docs, storage.arrays(progress))
+
+    @classmethod
+    def from_mapped(cls, storage: SQLiteStorage, *, progress: bool | None = None) -> CorpusIndex:
+        """The index of a corpus file kept on disk beside it and memory-mapped
+        (:mod:`quoteprov.search._mapped`), built first when it is missing or indexes
+        another state of the file: the same numbers as :meth:`from_storage` reads into
+        memory, with the pages a search touches read when it touches them.
+        """
+        ids = list(storage.ids)
+        mapped = open_mapped(storage, ids)
+        if mapped is None:
+            write_mapped(storage, ids, progress)
+            mapped = open_mapped(storage, ids)
+            if mapped is None:
+                raise CorpusError(
+                    f"the index written beside {storage.path} cannot be read back; open "
+                    "the corpus without lazy=True"
+                )
+        index = cls.__new__(cls)
+        index.docs = storage.analysis(progress)
+        index.by_id = {doc_id: n for n, doc_id in enumerate(ids)}
+        index.unit_doc, index.unit_sent = mapped.unit_doc, mapped.unit_sent
+        index.unit_len, index.unit_hash = mapped.unit_len, mapped.unit_hash
+        terms = mapped.matrix.shape[1]
+        index.vocab = {term: n for n, term in enumerate(storage.terms.items[:terms])}
+        index.df = mapped.df
+        index.idf = idf_of(mapped.df, mapped.matrix.shape[0])
+        index.matrix = mapped.matrix
+        index._reset(mapped.postings, np.asarray(mapped.doc_starts, dtype=np.int64))
+        return index
 
     @classmethod
     def for_corpus(cls, corpus: Corpus, *, progress: bool | None = None) -> CorpusIndex:
@@ -125,16 +160,20 @@ class CorpusIndex:
         self.unit_len, self.unit_hash = arrays.unit_len, arrays.unit_hash
         self.vocab = arrays.vocab
         counts = arrays.counts
-        df = np.bincount(counts.indices, minlength=len(self.vocab))
-        n = max(counts.shape[0], 1)
-        self.df = df  # how many sentences hold each term (the posting lists' lengths)
-        self.idf = np.log((1 + n) / (1 + df)) + 1.0
-        self.tf = counts.data.copy()  # raw term counts, entry by entry of ``matrix``
+        # how many sentences hold each term (the posting lists' lengths)
+        self.df = np.bincount(counts.indices, minlength=len(self.vocab))
+        self.idf = idf_of(self.df, counts.shape[0])
         self.matrix = self.weigh(counts)
-        self._postings: sparse.csr_matrix | None = None
+        self._reset()
+
+    def _reset(
+        self, postings: sparse.csr_matrix | None = None, doc_starts: np.ndarray | None = None
+    ) -> None:
+        """Forget what is derived from the arrays and built on first use."""
+        self._postings: sparse.csr_matrix | None = postings
         self._bigrams: tuple[np.ndarray, np.ndarray, np.ndarray] | None = None
         self._by_hash: tuple[np.ndarray, np.ndarray] | None = None
-        self._doc_starts: np.ndarray | None = None
+        self._doc_starts: np.ndarray | None = doc_starts
         self._symbols: Symbols | None = None
 
     def count_matrix(self, rows: Sequence[Sequence[str]]) -> sparse.csr_matrix:
@@ -144,11 +183,10 @@ class CorpusIndex:
     def weigh(self, counts: sparse.csr_matrix) -> sparse.csr_matrix:
         """TF-IDF rows of unit length from term counts (same entries, same order)."""
         weighted = counts.copy()
-        weighted.data = (1.0 + np.log(weighted.data)) * self.idf[weighted.indices]
-        norms = np.sqrt(np.asarray(weighted.multiply(weighted).sum(axis=1)).ravel())
-        norms[norms == 0] = 1.0
-        # scale each row in place: the matrix keeps the entries (and order) of ``counts``
-        weighted.data *= np.repeat(1.0 / norms, np.diff(weighted.indptr))
+        row_of = np.repeat(np.arange(counts.shape[0]), np.diff(counts.indptr))
+        weighted.data = weigh_entries(
+            counts.data, counts.indices, row_of, counts.shape[0], self.idf
+        )
         return weighted
 
     def __getstate__(self) -> dict[str, Any]:
