@@ -44,8 +44,13 @@ _SKIP_HELP = (
 
 
 _CORPUS_HELP = (
-    "a directory of .txt files, a .jsonl file, a directory of .html pages, or a .warc/"
-    ".warc.gz crawl (or a directory of them; pages and crawls need quoteprov[web])"
+    "a directory of .txt files, a .jsonl file, a directory of .html pages, a .warc/"
+    ".warc.gz crawl (or a directory of them; pages and crawls need quoteprov[web]), or a "
+    "corpus file saved by quoteprov"
+)
+_LAZY_HELP = (
+    "read a corpus file's documents when needed and its index from disk (written beside "
+    "it, as FILE.index, the first time): for a corpus larger than memory"
 )
 
 
@@ -113,7 +118,7 @@ def _load(args: argparse.Namespace) -> Corpus:
     with warnings.catch_warnings():
         # the summary of what --skip-bad skipped: each input is named below instead
         warnings.filterwarnings("ignore", message=r"skipped \d+ of \d+ inputs")
-        corpus = as_corpus(args.corpus, errors="skip" if args.skip_bad else "raise")
+        corpus = as_corpus(args.corpus, errors="skip" if args.skip_bad else "raise", lazy=args.lazy)
     if corpus.counts:  # a crawl: what was read, kept and passed over
         from .corpus._web import counts_text
 
@@ -175,6 +180,7 @@ def _parser() -> argparse.ArgumentParser:
         help=_CORPUS_HELP + "; without it, the five seed documents that ship with quoteprov",
     )
     p.add_argument("--skip-bad", action="store_true", help=_SKIP_HELP)
+    p.add_argument("--lazy", action="store_true", help=_LAZY_HELP)
     p.add_argument("--kind", action="append", choices=KINDS, help="keep only this kind")
     p.add_argument(
         "--limit", type=_at_least_one, help="show at most this many occurrences (1 or more)"
@@ -200,6 +206,7 @@ def _parser() -> argparse.ArgumentParser:
     p = sub.add_parser("graph", help="build a corpus' provenance graph")
     p.add_argument("corpus", help=_CORPUS_HELP)
     p.add_argument("--skip-bad", action="store_true", help=_SKIP_HELP)
+    p.add_argument("--lazy", action="store_true", help=_LAZY_HELP)
     p.add_argument(
         "-o",
         "--output",

@@ -64,6 +64,20 @@ def test_trace_plain_table(
     assert code == 0 and out == plain
 
 
+@pytest.mark.parametrize("lazy", [False, True])
+def test_trace_through_a_corpus_file(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path, lazy: bool
+) -> None:
+    path = tmp_path / "seeds.qp"
+    qp.Corpus.from_directory(SEEDS).save(path)
+    _, want, _ = run(capsys, "trace", STATEMENT[3], "--corpus", str(SEEDS), "--json")
+    flags = ["--lazy"] if lazy else []
+    code, got, err = run(capsys, "trace", STATEMENT[3], "--corpus", str(path), "--json", *flags)
+    assert code == 0 and err == ""
+    assert json.loads(got)["matches"] == json.loads(want)["matches"]
+    assert (tmp_path / "seeds.qp.index").is_dir() is lazy  # the index written beside it
+
+
 def test_trace_json_is_machine_clean(
     capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
 ) -> None:
