@@ -60,6 +60,7 @@ HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE))
 
 import generate  # noqa: E402  (benchmarks/generate.py)
+import million  # noqa: E402  (benchmarks/million.py)
 import trace_latency  # noqa: E402  (benchmarks/trace_latency.py)
 
 
@@ -362,7 +363,7 @@ def _baseline(out: dict[str, Any], index: Any, args: argparse.Namespace) -> dict
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
-    parser.add_argument("sizes", type=int, nargs="+")
+    parser.add_argument("sizes", type=int, nargs="*")
     parser.add_argument("--seed", type=int, default=0)
     parser.add_argument("--sentences", type=float, default=30.0, help="mean per document")
     parser.add_argument("--queries", type=int, default=200)
@@ -386,6 +387,13 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument(
         "--graph-max", type=int, default=100_000, help="skip build_graph above this many documents"
     )
+    parser.add_argument(
+        "--million",
+        type=int,
+        metavar="DOCUMENTS",
+        help="stream this many documents to one file, index it on disk, trace from it "
+        "(million.py; the corpus is kept in --tmp, and a run killed goes on from it)",
+    )
     parser.add_argument("--prepare", action="store_true", help=argparse.SUPPRESS)
     parser.add_argument("--one", action="store_true", help=argparse.SUPPRESS)
     parser.add_argument("--folder", type=Path, help=argparse.SUPPRESS)
@@ -393,6 +401,17 @@ def main(argv: list[str] | None = None) -> int:
     if not (generate.DATA / "polnear").exists():
         print(f"skipped: {generate.DATA} is absent")
         return 0
+    if args.million:
+        folder = Path(args.tmp or tempfile.gettempdir(), f"quoteprov-million-{args.million}")
+        print(
+            f"machine: {platform.platform()}, {os.cpu_count()} CPUs, load {os.getloadavg()[0]:.1f}"
+        )
+        out = million.run(args.million, folder, args.seed, args.sentences)
+        out.pop("groups")
+        print(json.dumps(out, indent=1))
+        return 0
+    if not args.sizes:
+        parser.error("give the corpus sizes, or --million")
     if args.prepare:
         prepare(args.sizes[0], args, args.folder)
         return 0
