@@ -5,6 +5,7 @@ from __future__ import annotations
 import hashlib
 from collections import defaultdict
 from collections.abc import Iterable, Sequence
+from collections.abc import Set as AbstractSet
 from dataclasses import dataclass
 from typing import Any
 
@@ -289,7 +290,11 @@ def _leaders(
 
 
 def _corroborated(
-    a: int, speaker_a: str | None, b: int, speaker_b: str | None, derived: set[tuple[int, int]]
+    a: int,
+    speaker_a: str | None,
+    b: int,
+    speaker_b: str | None,
+    derived: AbstractSet[tuple[int, int]],
 ) -> bool:
     """Whether a weak link between passages of documents ``a`` and ``b`` has support:
     one person named as the speaker of both, or one document known to reuse the other.

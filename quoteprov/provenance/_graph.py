@@ -7,12 +7,13 @@ import os
 import sys
 from collections import Counter
 from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 import networkx as nx
 
-from .._models import KIND_RANK, Document
-from .._parallel import Backend
+from .._models import KIND_RANK, Document, OriginBasis
+from .._parallel import Backend, run_tasks
 from .._settings import SETTINGS, Settings
 from ..corpus._corpus import Corpus
 from ..search._index import CorpusIndex
@@ -238,68 +239,144 @@ def build_graph(
         who for f in families for o in f if (who := _source_name(o)) is not None
     )
     step("building the graph", 3, 4)
+    shared = _Deciding(
+        index, symbols, settings, frozenset(derived), frozenset(links), min_documents
+    )
+    # each family's kinds, scores and origin are decided apart (in parallel); the graph is
+    # built from the decisions in the families' order.  A family's weak members are taken
+    # apart into families decided in the next round, after every family of this one:
+    # the order in which one loop that appends them would meet them
+    pending = families
+    while pending:
+        size = settings.graph.family_chunk
+        decided = run_tasks(
+            _decide_task,
+            shared,
+            [pending[lo : lo + size] for lo in range(0, len(pending), size)],
+            desc="families",
+            **run,
+        )
+        later: list[list[_Occurrence]] = []
+        for family, decision in zip(pending, (d for part in decided for d in part), strict=True):
+            if decision is None:
+                continue
+            for o, (kind, score) in zip(family, decision.relations, strict=True):
+                o.kind, o.score = kind, score
+            origin, basis, reason = family[decision.origin], decision.basis, decision.reason
+            if decision.weak:
+                weak = set(decision.weak)
+                later.extend(_apart([o for k, o in enumerate(family) if k in weak]))
+                family = [o for k, o in enumerate(family) if k not in weak]
+                if len({o.doc for o in family}) < min_documents:
+                    continue
+            _add_family(graph, index, family, origin, basis, reason, aliases, taken)
+        pending = later
+    step("done", 4, 4)
+    return graph
+
+
+@dataclass(frozen=True)
+class _Deciding:
+    """What deciding a family reads (see :func:`_decide_task`)."""
+
+    index: CorpusIndex
+    symbols: Symbols
+    settings: Settings
+    derived: frozenset[tuple[str, str]]  # (copy id, source id) of determined derivations
+    links: frozenset[tuple[int, int]]  # (copy, source) of every reuse found
+    min_documents: int
+
+
+@dataclass(frozen=True)
+class _Decision:
+    """A family's members related to its origin: ``(kind, score)`` of each, the origin's
+    position, the evidence that chose it, and the positions of the weak members."""
+
+    relations: list[tuple[str, float]]
+    origin: int
+    basis: OriginBasis
+    reason: str
+    weak: list[int]
+
+
+def _decide_task(
+    shared: _Deciding, families: Sequence[list[_Occurrence]]
+) -> list[_Decision | None]:
+    """Decide each family: its members related to the fullest one, its origin chosen, its
+    members related to the origin, and those too weak to stay (None: too few documents)."""
+    index, symbols, settings = shared.index, shared.symbols, shared.settings
     floor = paraphrase_floor()
-    for family in families:  # the list grows: see _apart
-        if len({o.doc for o in family}) < min_documents:
+    out: list[_Decision | None] = []
+    for family in families:
+        if len({o.doc for o in family}) < shared.min_documents:
+            out.append(None)
             continue
         reference = max(family, key=lambda o: (o.quote is not None, o.words, -o.doc))
         _annotate(index, reference, family, symbols, settings)
         candidates = [_Candidate(index.docs[o.doc].doc, o.kind, o.speaker, o.doc) for o in family]
-        n, basis, reason = choose_origin(candidates, derived)
+        n, basis, reason = choose_origin(candidates, shared.derived)
         origin = family[n]
         if origin is not reference:
             _annotate(index, origin, family, symbols, settings)
-        weak = {
-            id(o)
-            for o in family
+        weak = [
+            k
+            for k, o in enumerate(family)
             if o.score <= 0.0  # nothing of the origin's quotation found in it
             or (
                 o.score < floor
-                and not _corroborated(o.doc, o.speaker, origin.doc, origin.speaker, links)
+                and not _corroborated(o.doc, o.speaker, origin.doc, origin.speaker, shared.links)
             )
-        }
-        if weak:
-            families.extend(_apart([o for o in family if id(o) in weak]))
-            family = [o for o in family if id(o) not in weak]
-            if len({o.doc for o in family}) < min_documents:
-                continue
-        # the graph names a description's named source ('the statement' → the ministry)
-        speakers = Counter(who for o in family if (who := _source_name(o)) is not None)
-        speaker = (
-            _source_name(origin)
-            if origin.speaker is not None
-            else (speakers.most_common(1)[0][0] if speakers else None)
-        )
-        node = "quote:" + _family_id(origin.content, taken)
-        _add_quote(
+        ]
+        out.append(_Decision([(o.kind, o.score) for o in family], n, basis, reason, weak))
+    return out
+
+
+def _add_family(
+    graph: ProvenanceGraph,
+    index: CorpusIndex,
+    family: list[_Occurrence],
+    origin: _Occurrence,
+    basis: OriginBasis,
+    reason: str,
+    aliases: Mapping[str, str],
+    taken: dict[str, str],
+) -> None:
+    """One quotation family into the graph: its node, its occurrences, its speaker."""
+    # the graph names a description's named source ('the statement' → the ministry)
+    speakers = Counter(who for o in family if (who := _source_name(o)) is not None)
+    speaker = (
+        _source_name(origin)
+        if origin.speaker is not None
+        else (speakers.most_common(1)[0][0] if speakers else None)
+    )
+    node = "quote:" + _family_id(origin.content, taken)
+    _add_quote(
+        graph,
+        node,
+        origin.content,
+        speaker=aliases[speaker] if speaker is not None else None,
+        origin="doc:" + index.docs[origin.doc].doc.id,
+        origin_basis=basis.value,
+        origin_reason=reason,
+        occurrences=len(family),
+        documents=len({o.doc for o in family}),
+    )
+    for o in sorted(family, key=lambda o: (o is not origin, KIND_RANK[o.kind], -o.score)):
+        _add_occurrence(
             graph,
             node,
-            origin.content,
-            speaker=aliases[speaker] if speaker is not None else None,
-            origin="doc:" + index.docs[origin.doc].doc.id,
-            origin_basis=basis.value,
-            origin_reason=reason,
-            occurrences=len(family),
-            documents=len({o.doc for o in family}),
+            "doc:" + index.docs[o.doc].doc.id,
+            kind=o.kind,
+            score=o.score,
+            start=o.start,
+            end=o.end,
+            text=index.docs[o.doc].doc.text[o.start : o.end],
+            speaker=o.speaker,
+            quoted=o.quote is not None,
+            is_origin=o is origin,
         )
-        for o in sorted(family, key=lambda o: (o is not origin, KIND_RANK[o.kind], -o.score)):
-            _add_occurrence(
-                graph,
-                node,
-                "doc:" + index.docs[o.doc].doc.id,
-                kind=o.kind,
-                score=o.score,
-                start=o.start,
-                end=o.end,
-                text=index.docs[o.doc].doc.text[o.start : o.end],
-                speaker=o.speaker,
-                quoted=o.quote is not None,
-                is_origin=o is origin,
-            )
-        if speaker is not None and names_someone(speaker):  # "the official" merges strangers
-            _add_speaker(graph, aliases[speaker], node, speaker)
-    step("done", 4, 4)
-    return graph
+    if speaker is not None and names_someone(speaker):  # "the official" merges strangers
+        _add_speaker(graph, aliases[speaker], node, speaker)
 
 
 def _source_name(o: _Occurrence) -> str | None:
