@@ -22,11 +22,12 @@ from typing import Any
 
 import numpy as np
 
-from ._errors import InputError, MissingDependencyError
+from ._errors import InputError, MissingDependencyError, notice
 from ._models import Kind
 from ._parallel import Backend
 from ._settings import SETTINGS, Settings
 from .corpus._corpus import Corpus
+from .corpus._store import SQLiteStorage
 from .provenance import _graph, _trace
 from .provenance._graph import Progress, ProvenanceGraph
 from .provenance._reuse import Derivations
@@ -53,8 +54,10 @@ class Tracer:
         defaults were measured on the benchmarks their notes name).
     semantic : bool, optional
         Use the semantic tier (sentence embeddings, ``quoteprov[semantic]``): None (the
-        default) when it is installed and ``QUOTEPROV_SEMANTIC`` is not ``0``, False never
-        (no encoder is loaded), True always (``MissingDependencyError`` when it cannot be).
+        default) when it is installed and ``QUOTEPROV_SEMANTIC`` is not ``0``, unless the
+        corpus is a file opened with ``lazy=True`` (its sentence vectors would not fit in
+        memory), False never (no encoder is loaded), True always
+        (``MissingDependencyError`` when it cannot be).
     encoder : Encoder, optional
         The encoder to embed sentences with (anything with ``encode(texts)`` returning
         unit-length rows); by default the process' shared one.
@@ -145,6 +148,8 @@ class Tracer:
         is False, or None and the tier is not available."""
         if self.semantic is False:
             return None
+        if self.semantic is None and self._encoder is None and self._lazy():
+            return None
         if not self._encoder_asked:
             self._encoder_asked = True
             self._encoder = tier.get_encoder()
@@ -154,6 +159,22 @@ class Tracer:
                 "and QUOTEPROV_SEMANTIC not set to 0; semantic=None matches lexically without it"
             )
         return self._encoder
+
+    def _lazy(self) -> bool:
+        """Whether the corpus is a file opened with ``lazy=True``: larger than memory, so
+        the semantic tier, whose sentence vectors are held in memory, is left off unless
+        asked for (``semantic=True``); said once per tracer."""
+        storage = self.corpus.storage
+        if not (isinstance(storage, SQLiteStorage) and storage.lazy):
+            return False
+        if not self._encoder_asked:
+            self._encoder_asked = True
+            notice(
+                "matching lexically: the semantic tier holds a vector of every sentence in "
+                "memory, which a corpus opened with lazy=True is too big for; pass "
+                "semantic=True to use it anyway"
+            )
+        return True
 
     @property
     def vectors(self) -> np.ndarray | None:

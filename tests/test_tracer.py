@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
 from conftest import STATEMENT, MakeCorpus
 
@@ -59,6 +61,28 @@ def test_semantic_false_never_loads_an_encoder(
     tracer = qp.Tracer(seeds, semantic=False)
     assert tracer.trace(STATEMENT[0]).matches
     assert tracer.encoder is None and tracer.vectors is None
+
+
+def test_a_lazy_corpus_is_matched_lexically_unless_asked(
+    monkeypatch: pytest.MonkeyPatch,
+    seeds: qp.Corpus,
+    tmp_path: Path,
+    capsys: pytest.CaptureFixture[str],
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    monkeypatch.setenv("QUOTEPROV_SEMANTIC", "1")
+
+    def refuse() -> None:
+        raise AssertionError("an encoder was loaded")
+
+    monkeypatch.setattr(semantic, "_shared_encoder", refuse)
+    seeds.save(tmp_path / "seeds.qp")
+    tracer = qp.Tracer(qp.Corpus.open(tmp_path / "seeds.qp", lazy=True))
+    assert tracer.trace(STATEMENT[0]).matches and tracer.encoder is None
+    said = capsys.readouterr().err + caplog.text  # stderr, or the logger when one is set up
+    assert said.count("pass semantic=True to use it anyway") == 1
+    with pytest.raises(AssertionError, match="an encoder was loaded"):
+        _ = qp.Tracer(qp.Corpus.open(tmp_path / "seeds.qp", lazy=True), semantic=True).encoder
 
 
 def test_semantic_true_without_the_tier_is_refused(
