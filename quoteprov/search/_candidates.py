@@ -6,6 +6,7 @@ terms first within a budget, so a query's work is bounded however big the corpus
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Sequence
 from collections.abc import Set as AbstractSet
 from typing import TYPE_CHECKING
@@ -273,14 +274,35 @@ class _CandidateBatch:
         pair = np.repeat(np.arange(row.size), lengths)
         offsets = np.arange(lengths.sum()) - np.repeat(np.cumsum(lengths) - lengths, lengths)
         entry = np.repeat(starts, lengths) + offsets
-        keys = query[pair] * matrix.shape[1] + matrix.indices[entry]
-        at = np.minimum(np.searchsorted(self.keys, keys), max(0, self.keys.size - 1))
-        hit = self.keys[at] == keys if self.keys.size else np.zeros(keys.size, dtype=bool)
+        # each entry's term, as a column of the batch's (query, term) table: the terms no
+        # query of the batch holds (most) are dropped before anything is looked up
+        column_of, columns, at_cell = self._cells
+        column = column_of[matrix.indices[entry]]
+        held = column >= 0
+        pair, entry = pair[held], entry[held]
+        at = at_cell[query[pair] * columns + column[held]]
+        hit = at >= 0
         pair, at, entry = pair[hit], at[hit], entry[hit]
         cos = np.bincount(pair, self.vectors.data[at] * matrix.data[entry], minlength=row.size)
         shared = np.bincount(pair, minlength=row.size)
         weight = np.bincount(pair, self.weights[at], minlength=row.size)
         return cos, shared, weight
+
+    @functools.cached_property
+    def _cells(self) -> tuple[np.ndarray, int, np.ndarray]:
+        """The batch's (query, term) entries as a dense table: each term's column (-1 for
+        a term no query holds), the number of columns, and for each cell ``query *
+        columns + column`` the entry of :attr:`keys` it is (-1 when the query does not
+        hold the term): two gathers where a binary search of every entry took 13 % of
+        tracing a corpus' quotations."""
+        n_terms = self.index.matrix.shape[1]
+        terms = self.keys % n_terms
+        held = distinct(terms)
+        column_of = np.full(n_terms, -1, dtype=np.int64)
+        column_of[held] = np.arange(held.size)
+        at_cell = np.full(len(self.queries) * held.size, -1, dtype=np.int64)
+        at_cell[(self.keys // n_terms) * held.size + column_of[terms]] = np.arange(self.keys.size)
+        return column_of, int(held.size), at_cell
 
     def _stats_one(self, row: np.ndarray) -> tuple[np.ndarray, ...]:
         """:meth:`_stats` of a batch of one query: three sparse products of the rows with
