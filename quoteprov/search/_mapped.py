@@ -27,6 +27,7 @@ from __future__ import annotations
 
 import contextlib
 import json
+import mmap
 import os
 import secrets
 import shutil
@@ -158,12 +159,19 @@ def open_mapped(storage: SQLiteStorage, ids: list[str]) -> MappedIndex | None:
 
 
 class _Raw:
-    """Raw arrays appended to files of a folder, then mapped."""
+    """Raw arrays appended to files of a folder, then mapped.
+
+    The maps are this object's own, so that :meth:`release` can write back what was
+    written and drop every mapped page from the process (``MADV_DONTNEED``): the pages
+    stay in the system's file cache, and the build's memory stays that of one block
+    however big the index.
+    """
 
     def __init__(self, folder: Path) -> None:
         self.folder = folder
         self.arrays: dict[str, tuple[str, int]] = {}
         self._files: dict[str, BinaryIO] = {}
+        self._maps: list[mmap.mmap] = []
 
     def append(self, name: str, values: np.ndarray, dtype: np.dtype[Any]) -> None:
         if name not in self._files:
@@ -177,18 +185,50 @@ class _Raw:
             handle.close()
         self._files.clear()
 
-    def map(self, name: str) -> np.ndarray:
-        dtype, size = self.arrays[name]
+    def _mapped(self, name: str, writable: bool) -> np.ndarray:
+        dtype, size = np.dtype(self.arrays[name][0]), self.arrays[name][1]
         if size == 0:
+            if writable:
+                (self.folder / name).touch()
             return np.zeros(0, dtype=dtype)
-        return np.memmap(self.folder / name, dtype=dtype, mode="r", shape=(size,))
+        with (self.folder / name).open("r+b" if writable else "rb") as handle:
+            if writable:
+                handle.truncate(size * dtype.itemsize)
+            access = mmap.ACCESS_WRITE if writable else mmap.ACCESS_READ
+            mapped = mmap.mmap(handle.fileno(), size * dtype.itemsize, access=access)
+        self._maps.append(mapped)
+        return np.frombuffer(mapped, dtype=dtype)
+
+    def map(self, name: str) -> np.ndarray:
+        """The array appended as ``name``, read-only."""
+        return self._mapped(name, writable=False)
 
     def create(self, name: str, dtype: np.dtype[Any], size: int) -> np.ndarray:
+        """A new writable array of ``size`` zeros, kept as ``name``."""
         self.arrays[name] = (dtype.str, size)
-        if size == 0:
-            (self.folder / name).touch()
-            return np.zeros(0, dtype=dtype)
-        return np.memmap(self.folder / name, dtype=dtype, mode="w+", shape=(size,))
+        (self.folder / name).touch()
+        return self._mapped(name, writable=True)
+
+    def release(self) -> None:
+        """Write back every map and drop its pages from this process."""
+        for mapped in self._maps:
+            if mapped.closed:
+                continue
+            if hasattr(mmap, "MADV_DONTNEED"):  # POSIX; elsewhere the pages stay
+                mapped.flush()
+                mapped.madvise(mmap.MADV_DONTNEED)
+
+    def flush(self) -> None:
+        """Write back every map."""
+        for mapped in self._maps:
+            mapped.flush()
+
+    def close_maps(self) -> None:
+        """Close every map (their arrays must be gone)."""
+        for mapped in self._maps:
+            with contextlib.suppress(BufferError):  # a view left: closed when it goes
+                mapped.close()
+        self._maps.clear()
 
 
 def _steps(total: int, size: int) -> Iterator[tuple[int, int]]:
@@ -275,10 +315,10 @@ def _build(storage: SQLiteStorage, folder: Path, progress: bool | None) -> None:
     raw.create("doc_starts", i8, doc_starts.size)[:] = doc_starts
     unit_doc, unit_sent = raw.create("unit_doc", i4, rows), raw.create("unit_sent", i4, rows)
     for lo, hi in _steps(docs, BLOCK_ROWS // 32 + 1):
-        counts = sentences[lo:hi]
         a, b = int(doc_starts[lo]), int(doc_starts[hi])
-        unit_doc[a:b] = np.repeat(np.arange(lo, hi), counts)
-        unit_sent[a:b] = np.arange(b - a) - np.repeat(doc_starts[lo:hi] - a, counts)
+        unit_doc[a:b] = np.repeat(np.arange(lo, hi), sentences[lo:hi])
+        unit_sent[a:b] = np.arange(b - a) - np.repeat(doc_starts[lo:hi] - a, sentences[lo:hi])
+        raw.release()
     indptr = raw.create("indptr", idx, rows + 1)
     if rows:
         indptr[0] = 0
@@ -287,6 +327,7 @@ def _build(storage: SQLiteStorage, folder: Path, progress: bool | None) -> None:
             sums = np.cumsum(term_rows[lo:hi], dtype=np.int64) + running
             indptr[lo + 1 : hi + 1] = sums
             running = int(sums[-1]) if sums.size else running
+            raw.release()
     indices, data = raw.create("indices", idx, entries), raw.create("data", f8, entries)
     post_indptr = raw.create("post_indptr", idx, terms + 1)
     if terms:
@@ -316,13 +357,14 @@ def _build(storage: SQLiteStorage, folder: Path, progress: bool | None) -> None:
         post_indices[slots] = (row_of[order] + lo).astype(idx)
         post_data[slots] = weights[order]
         free += np.bincount(term, minlength=terms)
-    for array in (indptr, indices, data, post_indptr, post_indices, post_data, unit_doc, unit_sent):
-        if isinstance(array, np.memmap):
-            array.flush()
+        raw.release()
+    raw.flush()
     for name in ("sentences", "term_rows", "term_ids", "term_counts"):
         del raw.arrays[name]
-    del sentences, term_rows, term_ids, term_counts
+    meta = {"rows": rows, "terms": terms, "arrays": raw.arrays}
+    del sentences, term_rows, term_ids, term_counts, indptr, indices, data
+    del post_indptr, post_indices, post_data, unit_doc, unit_sent
+    raw.close_maps()  # no view of them is left: a map of a file to delete is closed first
     for name in ("sentences", "term_rows", "term_ids", "term_counts"):
         (folder / name).unlink()
-    meta = {"rows": rows, "terms": terms, "arrays": raw.arrays}
     (folder / "meta.json").write_text(json.dumps(meta), encoding="utf-8")
