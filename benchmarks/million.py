@@ -18,7 +18,8 @@ Three steps, each in a process of its own:
 3. **trace**: a new process opens the file (``Corpus.open(path, lazy=True)`` and the
    mapped index: timed together) and traces 200 reused sentences; recall is of the
    documents the generator put them in verbatim or with one light edit, as in
-   ``scale.py``.
+   ``scale.py``.  It runs first with the system's file cache emptied (as root on Linux:
+   a new session reading the file from disk), then again warm (``warm_`` figures).
 
 Each step's peak resident memory is its process' (``ru_maxrss``), the build's the larger
 of the parent and the generator.  The figures go to ``million.json`` in the folder.
@@ -167,18 +168,39 @@ def trace(folder: Path) -> dict[str, Any]:
     return out
 
 
+def _drop_caches() -> bool:
+    """Empty the system's file cache (root on Linux), so that the next step reads the
+    file from disk as a new session would; False where it cannot be done."""
+    try:
+        os.sync()
+        Path("/proc/sys/vm/drop_caches").write_text("3\n")
+    except OSError:
+        return False
+    return True
+
+
 def run(n: int, folder: Path, seed: int, sentences: float) -> dict[str, Any]:
-    """The three steps, each in a new process; their figures, also in ``million.json``."""
+    """The steps, each in a new process; their figures, also in ``million.json``.
+
+    The trace step runs twice: first with the file cache emptied where this user can
+    (a session opening the file cold), then again with what the first one read cached.
+    """
     folder.mkdir(parents=True, exist_ok=True)
     out: dict[str, Any] = {"documents": n, "load_start": round(os.getloadavg()[0], 2)}
-    for step in ("build", "index", "trace"):
+    for step in ("build", "index", "trace", "trace"):
         started = time.perf_counter()
+        prefix = ""
+        if step == "trace" and "open_s" not in out:
+            out["cold"] = _drop_caches()
+        elif step == "trace":
+            prefix = "warm_"
         cmd = [sys.executable, __file__, step, str(n), str(folder), str(seed), str(sentences)]
         done = subprocess.run(cmd, stdout=subprocess.PIPE, text=True, check=False)
         if done.returncode != 0:
             raise SystemExit(f"the {step} step failed (exit {done.returncode})")
-        out.update(json.loads(done.stdout.strip().splitlines()[-1]))
-        print(f"{step}: {time.perf_counter() - started:.0f} s", flush=True)
+        figures = json.loads(done.stdout.strip().splitlines()[-1])
+        out.update({prefix + k: v for k, v in figures.items()})
+        print(f"{prefix}{step}: {time.perf_counter() - started:.0f} s", flush=True)
         (folder / "million.json").write_text(json.dumps(out, indent=1), encoding="utf-8")
     out["load_end"] = round(os.getloadavg()[0], 2)
     (folder / "million.json").write_text(json.dumps(out, indent=1), encoding="utf-8")

@@ -408,6 +408,7 @@ def main(argv: list[str] | None = None) -> int:
         )
         out = million.run(args.million, folder, args.seed, args.sentences)
         out.pop("groups")
+        out.pop("warm_groups", None)
         print(json.dumps(out, indent=1))
         return 0
     if not args.sizes:
