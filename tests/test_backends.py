@@ -59,7 +59,7 @@ def test_dask_cluster_gives_the_same_graph(
     seeds: qp.Corpus, make_corpus: MakeCorpus, local_graph: bytes, tmp_path: Path
 ) -> None:
     distributed = pytest.importorskip("distributed")
-    tracer = qp.Tracer(_corpus(seeds), settings=_SMALL_TASKS)
+    tracer = qp.Tracer(_corpus(seeds, make_corpus), settings=_SMALL_TASKS)
     with (
         distributed.LocalCluster(
             n_workers=2, threads_per_worker=1, processes=True, dashboard_address=None

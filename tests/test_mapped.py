@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import pickle
 from pathlib import Path
 
 import numpy as np
@@ -173,3 +174,15 @@ def test_a_lazy_corpus_reads_documents_when_asked(tmp_path: Path) -> None:
         lazy["d1 "]
     lazy.add(qp.Document(id="d5", text="One more."))
     assert qp.Corpus.open(path, lazy=True).ids[-1] == "d5" and lazy["d5"].text == "One more."
+
+
+def test_a_mapped_index_travels_as_its_folder(seeds: qp.Corpus, tmp_path: Path) -> None:
+    path = tmp_path / "seeds.qp"
+    seeds.save(path)
+    index = qp.Tracer(qp.Corpus.open(path, lazy=True), semantic=False).index
+    data = pickle.dumps(index)
+    held = pickle.dumps(CorpusIndex.for_corpus(qp.Corpus.open(path)))
+    assert len(data) < len(held) / 2  # the arrays stay on disk
+    again = pickle.loads(data)
+    assert again.mapped == index.mapped == _mapped.index_folder(path)
+    _same(index, again)

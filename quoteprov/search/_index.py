@@ -19,6 +19,7 @@ from __future__ import annotations
 import itertools
 import math
 from collections.abc import Callable, Iterator, Mapping, Sequence
+from pathlib import Path
 from typing import Any
 
 import numpy as np
@@ -39,7 +40,7 @@ from ..corpus._store import SQLiteStorage
 from ..text._analysis import AnalyzedDocument, content_terms, stem
 from ..text._lexicon import STOPWORDS
 from ..text._normalize import Token
-from ._mapped import idf_of, open_mapped, weigh_entries, write_mapped
+from ._mapped import MappedIndex, idf_of, open_mapped, read_mapped, weigh_entries, write_mapped
 from ._symbols import Symbols, is_full
 
 __all__ = [
@@ -87,6 +88,8 @@ _PAIR_KEY = 1 << 61
 
 class CorpusIndex:
     """Analysed documents plus a TF-IDF sentence matrix for candidate generation."""
+
+    mapped: Path | None  # the folder of the arrays when they are mapped from disk
 
     def __init__(self, documents: Sequence[AnalyzedDocument]) -> None:
         docs = documents if isinstance(documents, AnalyzedDocuments) else AnalyzedList(documents)
@@ -137,15 +140,20 @@ class CorpusIndex:
         index = cls.__new__(cls)
         index.docs = storage.analysis(progress)
         index.by_id = {doc_id: n for n, doc_id in enumerate(ids)}
-        index.unit_doc, index.unit_sent = mapped.unit_doc, mapped.unit_sent
-        index.unit_len, index.unit_hash = mapped.unit_len, mapped.unit_hash
         terms = mapped.matrix.shape[1]
         index.vocab = {term: n for n, term in enumerate(storage.terms.items[:terms])}
-        index.df = mapped.df
-        index.idf = idf_of(mapped.df, mapped.matrix.shape[0])
-        index.matrix = mapped.matrix
-        index._reset(mapped.postings, np.asarray(mapped.doc_starts, dtype=np.int64))
+        index._map(mapped)
         return index
+
+    def _map(self, mapped: MappedIndex) -> None:
+        """Take the arrays of a mapped index (see :meth:`from_mapped`)."""
+        self.mapped = mapped.folder
+        self.unit_doc, self.unit_sent = mapped.unit_doc, mapped.unit_sent
+        self.unit_len, self.unit_hash = mapped.unit_len, mapped.unit_hash
+        self.df = mapped.df
+        self.idf = idf_of(mapped.df, mapped.matrix.shape[0])
+        self.matrix = mapped.matrix
+        self._reset(mapped.postings, np.asarray(mapped.doc_starts, dtype=np.int64))
 
     @classmethod
     def for_corpus(cls, corpus: Corpus, *, progress: bool | None = None) -> CorpusIndex:
@@ -164,6 +172,7 @@ class CorpusIndex:
         self.df = np.bincount(counts.indices, minlength=len(self.vocab))
         self.idf = idf_of(self.df, counts.shape[0])
         self.matrix = self.weigh(counts)
+        self.mapped = None
         self._reset()
 
     def _reset(
@@ -197,7 +206,16 @@ class CorpusIndex:
         state["_by_hash"] = None
         state["_doc_starts"] = None
         state["_symbols"] = None
+        if self.mapped is not None:  # the arrays stay on disk: a worker maps them itself
+            for name in ("unit_doc", "unit_sent", "unit_len", "unit_hash", "df", "idf"):
+                state[name] = None
+            state["matrix"] = None
         return state
+
+    def __setstate__(self, state: dict[str, Any]) -> None:
+        self.__dict__.update(state)
+        if self.mapped is not None:
+            self._map(read_mapped(self.mapped))
 
     @property
     def symbols(self) -> Symbols:

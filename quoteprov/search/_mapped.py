@@ -42,7 +42,15 @@ from scipy import sparse
 from .._errors import CorpusError
 from ..corpus._store import ANALYSIS_VERSION, SQLiteStorage
 
-__all__ = ["MAPPED_VERSION", "MappedIndex", "idf_of", "index_folder", "open_mapped", "write_mapped"]
+__all__ = [
+    "MAPPED_VERSION",
+    "MappedIndex",
+    "idf_of",
+    "index_folder",
+    "open_mapped",
+    "read_mapped",
+    "write_mapped",
+]
 
 MAPPED_VERSION = 1  # raise when what the folder holds, or how it is computed, changes
 BLOCK_ROWS = 1_000_000  # sentence rows weighed and posted per step of a build
@@ -130,13 +138,27 @@ def open_mapped(storage: SQLiteStorage, ids: list[str]) -> MappedIndex | None:
         meta = json.loads((folder / "meta.json").read_text(encoding="utf-8"))
         if not isinstance(meta, dict) or meta.get("stamp") != _stamp(storage, ids):
             return None
-        terms = int(meta["terms"])
-        rows = int(meta["rows"])
-        if terms > len(storage.terms.items):
+        if int(meta["terms"]) > len(storage.terms.items):
             return None
-        get = {name: _array(folder, meta, name) for name in meta["arrays"]}
+        return read_mapped(folder, meta)
     except (OSError, ValueError, KeyError, TypeError):
         return None  # missing, partial or foreign: built again from the file
+
+
+def read_mapped(folder: Path, meta: dict[str, Any] | None = None) -> MappedIndex:
+    """The arrays of the mapped index in ``folder``, as they are (:func:`open_mapped`
+    checks first which state of which file they index).
+
+    Raises
+    ------
+    OSError, ValueError, KeyError, TypeError
+        The folder does not hold a whole index.
+    """
+    if meta is None:
+        meta = json.loads((folder / "meta.json").read_text(encoding="utf-8"))
+        assert meta is not None
+    terms, rows = int(meta["terms"]), int(meta["rows"])
+    get = {name: _array(folder, meta, name) for name in meta["arrays"]}
     matrix = sparse.csr_matrix(
         (get["data"], get["indices"], get["indptr"]), shape=(rows, terms), copy=False
     )
