@@ -479,6 +479,22 @@ def test_origin_evidence_names_the_copies_the_exhaustive_comparison_finds(
             assert {c for c, _ in known} == {c for c, _ in exhaustive}
 
 
+def test_documents_without_a_similar_sentence_pair_have_none_to_align(
+    make_corpus: MakeCorpus,
+) -> None:
+    # long sentences that share no word: the documents' sentence blocks are empty, which
+    # an origin decided between them (a trace's candidates) once failed on
+    corpus = make_corpus(
+        [
+            qp.Document(id="a", text="Storms flooded seven coastal villages overnight again."),
+            qp.Document(id="b", text="Parliament approved budget reforms after lengthy debate."),
+        ]
+    )
+    index = CorpusIndex.for_corpus(corpus)
+    pairs = np.array([[0, 1]])
+    assert _reuse._sentence_pairs(index, pairs, settings=qp.Settings()) == {(0, 1): ([], [], [])}
+
+
 def _families_by_document(graph: nx.DiGraph) -> dict[str, set[str]]:
     """For each document, the quote nodes with an occurrence in it."""
     out: dict[str, set[str]] = {}

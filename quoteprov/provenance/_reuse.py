@@ -603,6 +603,8 @@ def _sentence_pairs(
         return out
     us = np.concatenate([u for u, _, _ in blocks])
     vs = np.concatenate([v for _, v, _ in blocks])
+    if us.size == 0:  # no sentence pair similar enough in any of the documents
+        return out
     same = index.unit_hash[us] == index.unit_hash[vs]
     order = np.lexsort((vs, us, ~same, index.unit_doc[vs], index.unit_doc[us]))
     us, vs, same = us[order], vs[order], same[order]
