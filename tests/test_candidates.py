@@ -79,6 +79,28 @@ def test_candidates_are_ranked_limited_and_keep_every_likely_copy(corpus: qp.Cor
     assert batch[0].tolist() == everything[:5].tolist() and batch[1].size == 0
 
 
+def test_a_likely_copy_holds_two_of_a_short_querys_terms() -> None:
+    # the query's rarer term weighs most of it, and 30 sentences hold it alone: beyond
+    # the most similar ones, only those holding both terms are kept however many there are
+    docs = [
+        qp.Document(id=f"x{n}", text=f"Officials charged {n} dockers on Monday in the city.")
+        for n in range(30)
+    ]
+    docs += [
+        qp.Document(id=f"y{n}", text=f"Rebels charged the past regime {n} times in court.")
+        for n in range(12)
+    ]
+    # "past" is common, so "charged" weighs most of the query
+    docs += [qp.Document(id=f"z{n}", text=f"In the past {n} years it rained.") for n in range(200)]
+    index = CorpusIndex.for_corpus(qp.Corpus(docs))
+    query = Query.parse("I will be charged with the past.")
+    (rows,) = candidate_rows([query], index, limit=5, likely=0.6, probe_budget=10_000)
+    both = {f"y{n}" for n in range(12)}
+    found = [index.docs[int(index.unit_doc[u])].doc.id for u in rows]
+    assert both <= set(found)  # every sentence holding both terms, beyond the limit
+    assert len(set(found) - both) <= 5  # and no more than the limit of the others
+
+
 @settings(max_examples=20, deadline=None)
 @given(st.integers(0, 10_000))
 def test_reuse_pairs_are_exhaustive_pairs_and_find_copies(

@@ -322,10 +322,11 @@ class _CandidateBatch:
 
     def _plausible(
         self, query: np.ndarray, row: np.ndarray
-    ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-        """Cosine of each pair, whether the row could hold an occurrence, and the share of
-        the query's rarity-weighted content it holds (with the next sentence's where the
-        query may cover both)."""
+    ) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+        """Cosine of each pair, whether the row could hold an occurrence, the share of the
+        query's rarity-weighted content it holds (with the next sentence's where the
+        query may cover both), and whether it holds two of the query's content terms (or
+        its only one)."""
         index = self.index
         cos, shared, weight = self._stats(query, row)
         nxt = row + 1
@@ -342,26 +343,28 @@ class _CandidateBatch:
         edits = (2.0 - self.settings.near_coverage - self.settings.near_similarity) * self.lengths[
             query
         ]
-        ok = (shared >= np.minimum(2, self.n_terms[query])) | (
-            200.0 * weight / (total + weight) >= PARAPHRASE_MIN
-        )
+        two = shared >= np.minimum(2, self.n_terms[query])
+        ok = two | (200.0 * weight / (total + weight) >= PARAPHRASE_MIN)
         ok |= (shared >= 1) & (missing <= edits)
         if self.min_containment > 0:
             ok &= weight >= self.min_containment * total
-        return cos, ok, weight / np.maximum(total, 1e-12)
+        return cos, ok, weight / np.maximum(total, 1e-12), two
 
     def select(self, limit: int, min_similarity: float, always: float) -> list[np.ndarray]:
         query, row = self.query, self.row
         if self.cos is None:  # prefix probe: few pairs, test them all
-            cos, ok, held = self._plausible(query, row)
+            cos, ok, held, two = self._plausible(query, row)
             if self.likely is None:
                 keep = ok & (cos >= min_similarity)
                 return self._top(query[keep], row[keep], cos[keep], limit, always)
             # a likely copy (one that holds as much of the query as an occurrence must) is
-            # kept however many there are: a cosine cut would lose a viral quotation's copies
-            keep = ok & ((cos >= min_similarity) | (held >= self.likely))
-            likely = held[keep] >= self.likely
-            return self._top(query[keep], row[keep], cos[keep], limit, always, likely)
+            # kept however many there are: a cosine cut would lose a viral quotation's
+            # copies.  It holds two of the query's terms: in a short query one rare term
+            # can weigh as much, and 152,595 sentences of a million documents held the
+            # rarer of "I will be charged with the past" (1,117 held both)
+            likely = (held >= self.likely) & two
+            keep = ok & ((cos >= min_similarity) | likely)
+            return self._top(query[keep], row[keep], cos[keep], limit, always, likely[keep])
         cos = self.cos
         keep = cos >= min_similarity
         query, row, cos = query[keep], row[keep], cos[keep]
@@ -380,7 +383,7 @@ class _CandidateBatch:
             if not todo.any():
                 break
             where = np.flatnonzero(todo)
-            _, ok, _ = self._plausible(query[where], row[where])
+            ok = self._plausible(query[where], row[where])[1]
             tested[where] = True
             picked[where[ok]] = True
             found = np.bincount(query[picked], minlength=len(self.queries))
