@@ -29,7 +29,10 @@ def _index_pair(path: Path) -> tuple[CorpusIndex, CorpusIndex]:
 def _same(held: CorpusIndex, mapped: CorpusIndex) -> None:
     assert held.vocab == mapped.vocab and held.by_id == mapped.by_id
     for name in ("unit_doc", "unit_sent", "unit_len", "unit_hash", "df", "idf", "doc_starts"):
-        assert np.array_equal(np.asarray(getattr(held, name)), np.asarray(getattr(mapped, name)))
+        a, b = np.asarray(getattr(held, name)), np.asarray(getattr(mapped, name))
+        # the same values and types: arithmetic on them must not overflow where the
+        # index in memory does not (a document pair's key is a * documents + b)
+        assert np.array_equal(a, b) and a.dtype == b.dtype, name
     for name in ("matrix", "postings"):
         a, b = getattr(held, name), getattr(mapped, name)
         assert a.shape == b.shape

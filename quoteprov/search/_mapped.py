@@ -52,7 +52,9 @@ __all__ = [
     "write_mapped",
 ]
 
-MAPPED_VERSION = 1  # raise when what the folder holds, or how it is computed, changes
+MAPPED_VERSION = 2  # raise when what the folder holds, or how it is computed, changes
+# 2: the sentences' document, number and length as int64, as in memory (products of
+#    document numbers overflowed int32 from 46,341 documents)
 BLOCK_ROWS = 1_000_000  # sentence rows weighed and posted per step of a build
 
 
@@ -298,7 +300,7 @@ def _build(storage: SQLiteStorage, folder: Path, progress: bool | None) -> None:
     docs = 0
     columns: dict[str, np.dtype[Any]] = {
         "sentences": i8,
-        "unit_len": i4,
+        "unit_len": i8,
         "unit_hash": i8,
         "term_rows": i4,
         "term_ids": i4,
@@ -309,7 +311,7 @@ def _build(storage: SQLiteStorage, folder: Path, progress: bool | None) -> None:
             raw.append(name, np.zeros(0, dtype=dtype), dtype)
         for block in storage.blocks(progress=progress):
             raw.append("sentences", block.sentences, i8)
-            raw.append("unit_len", block.lengths, i4)
+            raw.append("unit_len", block.lengths, i8)
             raw.append("unit_hash", block.hashes, i8)
             raw.append("term_rows", block.term_rows, i4)
             raw.append("term_ids", block.term_ids, i4)
@@ -335,7 +337,8 @@ def _build(storage: SQLiteStorage, folder: Path, progress: bool | None) -> None:
     raw.create("df", i8, terms)[:] = df
     doc_starts = np.concatenate([[0], np.cumsum(sentences)]).astype(np.int64)
     raw.create("doc_starts", i8, doc_starts.size)[:] = doc_starts
-    unit_doc, unit_sent = raw.create("unit_doc", i4, rows), raw.create("unit_sent", i4, rows)
+    # int64 as in memory: the graph multiplies document numbers (a pair's key)
+    unit_doc, unit_sent = raw.create("unit_doc", i8, rows), raw.create("unit_sent", i8, rows)
     for lo, hi in _steps(docs, BLOCK_ROWS // 32 + 1):
         a, b = int(doc_starts[lo]), int(doc_starts[hi])
         unit_doc[a:b] = np.repeat(np.arange(lo, hi), sentences[lo:hi])
