@@ -111,7 +111,7 @@ class MappedIndex:
     postings: sparse.csr_matrix
 
 
-def _stamp(storage: SQLiteStorage, ids: list[str]) -> dict[str, Any]:
+def _stamp(ids: list[str]) -> dict[str, Any]:
     """What identifies the state of the corpus file an index was built from."""
     return {
         "version": MAPPED_VERSION,
@@ -138,7 +138,7 @@ def open_mapped(storage: SQLiteStorage, ids: list[str]) -> MappedIndex | None:
     folder = index_folder(storage.path)
     try:
         meta = json.loads((folder / "meta.json").read_text(encoding="utf-8"))
-        if not isinstance(meta, dict) or meta.get("stamp") != _stamp(storage, ids):
+        if not isinstance(meta, dict) or meta.get("stamp") != _stamp(ids):
             return None
         if int(meta["terms"]) > len(storage.terms.items):
             return None
@@ -279,9 +279,7 @@ def write_mapped(storage: SQLiteStorage, ids: list[str], progress: bool | None =
             "without lazy=True, or copy it to a folder you can write"
         ) from exc
     try:
-        _build(storage, temporary, progress)
-        meta = json.loads((temporary / "meta.json").read_text(encoding="utf-8"))
-        meta["stamp"] = _stamp(storage, ids)
+        meta = _build(storage, temporary, progress) | {"stamp": _stamp(ids)}
         (temporary / "meta.json").write_text(json.dumps(meta), encoding="utf-8")
         if folder.exists():
             shutil.rmtree(folder)
@@ -293,7 +291,8 @@ def write_mapped(storage: SQLiteStorage, ids: list[str], progress: bool | None =
     return folder
 
 
-def _build(storage: SQLiteStorage, folder: Path, progress: bool | None) -> None:
+def _build(storage: SQLiteStorage, folder: Path, progress: bool | None) -> dict[str, Any]:
+    """Write the arrays into ``folder``; what they are (``meta.json`` less the stamp)."""
     raw = _Raw(folder)
     i4, i8, f8 = np.dtype("<i4"), np.dtype("<i8"), np.dtype("<f8")
     df = np.zeros(0, dtype=np.int64)
@@ -392,4 +391,4 @@ def _build(storage: SQLiteStorage, folder: Path, progress: bool | None) -> None:
     raw.close_maps()  # no view of them is left: a map of a file to delete is closed first
     for name in ("sentences", "term_rows", "term_ids", "term_counts"):
         (folder / name).unlink()
-    (folder / "meta.json").write_text(json.dumps(meta), encoding="utf-8")
+    return meta
