@@ -87,7 +87,7 @@ def test_a_likely_copy_holds_two_of_a_short_querys_terms() -> None:
         for n in range(30)
     ]
     docs += [
-        qp.Document(id=f"y{n}", text=f"Rebels charged the past regime {n} times in court.")
+        qp.Document(id=f"y{n}", text=f"He said I will be charged with the past {n} times.")
         for n in range(12)
     ]
     # "past" is common, so "charged" weighs most of the query
@@ -99,6 +99,31 @@ def test_a_likely_copy_holds_two_of_a_short_querys_terms() -> None:
     found = [index.docs[int(index.unit_doc[u])].doc.id for u in rows]
     assert both <= set(found)  # every sentence holding both terms, beyond the limit
     assert len(set(found) - both) <= 5  # and no more than the limit of the others
+
+
+def test_a_likely_copy_holds_enough_of_the_querys_words_in_order() -> None:
+    # both terms, most of the weight, but three of the query's seven words: no occurrence
+    # could be found there, so beyond the limit such sentences are not aligned
+    few = [
+        qp.Document(id=f"w{n}", text=f"Rebels charged the past regime {n} times in court.")
+        for n in range(12)
+    ]
+    # the same words out of order: no alignment holds five of them
+    mixed = [
+        qp.Document(id=f"m{n}", text=f"The past {n} charged with I will be rebels.")
+        for n in range(12)
+    ]
+    copies = [
+        qp.Document(id=f"c{n}", text=f"Rebels: I will be charged with the past, {n} said.")
+        for n in range(12)
+    ]
+    filler = [qp.Document(id=f"z{n}", text=f"In the past {n} years it rained.") for n in range(200)]
+    index = CorpusIndex.for_corpus(qp.Corpus(few + mixed + copies + filler))
+    query = Query.parse("I will be charged with the past.")
+    (rows,) = candidate_rows([query], index, limit=3, likely=0.5, probe_budget=10_000)
+    found = {index.docs[int(index.unit_doc[u])].doc.id for u in rows}
+    assert {d.id for d in copies} <= found
+    assert len(found - {d.id for d in copies}) <= 3  # only within the limit
 
 
 @settings(max_examples=20, deadline=None)

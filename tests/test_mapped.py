@@ -38,6 +38,11 @@ def _same(held: CorpusIndex, mapped: CorpusIndex) -> None:
         assert a.shape == b.shape
         assert np.array_equal(a.indptr, b.indptr) and np.array_equal(a.indices, b.indices)
         assert np.array_equal(a.data, b.data)  # the same numbers, computed the same way
+    # a likely copy's words, read from the arrays, are those of its document
+    rows = np.arange(len(held.unit_doc))
+    for words in (WORDS[:3], ["minister", "absent", "the"], []):
+        want, got = held.region_codes(rows, words), mapped.region_codes(rows, words)
+        assert all(np.array_equal(a, b) for a, b in zip(want, got, strict=True)), words
 
 
 @st.composite

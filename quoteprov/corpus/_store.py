@@ -226,6 +226,11 @@ class SentenceBlock:
     term_rows, term_ids, term_counts : numpy.ndarray
         Each sentence's number of distinct content terms, then their numbers (sorted
         within a sentence) and counts, sentence after sentence (int32).
+    firsts : numpy.ndarray
+        Each sentence's first word, numbered within its document (int64).
+    words, tokens : numpy.ndarray
+        The documents' words as numbers of the file's word table, document after
+        document (int32), and how many each document has (int64); empty unless asked for.
     """
 
     sentences: np.ndarray
@@ -234,11 +239,15 @@ class SentenceBlock:
     term_rows: np.ndarray
     term_ids: np.ndarray
     term_counts: np.ndarray
+    firsts: np.ndarray
+    words: np.ndarray
+    tokens: np.ndarray
 
     @classmethod
     def of(cls, rows: Sequence[tuple[Any, ...]]) -> SentenceBlock:
         """The block of ``(pos, sentences, hashes, term_rows, term_ids, term_counts)`` rows
-        of the ``analysis`` table."""
+        of the ``analysis`` table, each with its ``token_words`` after them when the
+        words are wanted."""
         spans = [np.frombuffer(r[1], dtype=_I4).reshape(-1, 4) for r in rows]
 
         def joined(column: int, dtype: np.dtype[Any]) -> np.ndarray:
@@ -247,6 +256,7 @@ class SentenceBlock:
             )
 
         table = np.concatenate([np.zeros((0, 4), dtype=_I4), *spans])
+        with_words = bool(rows) and len(rows[0]) > 6
         return cls(
             np.asarray([len(t) for t in spans], dtype=np.int64),
             (table[:, 3] - table[:, 2]).astype(np.int64),
@@ -254,6 +264,9 @@ class SentenceBlock:
             joined(3, _I4),
             joined(4, _I4),
             joined(5, _I4),
+            table[:, 2].astype(np.int64),
+            joined(6, _I4) if with_words else np.zeros(0, _I4),
+            np.asarray([len(r[6]) // _I4.itemsize for r in rows] if with_words else [], np.int64),
         )
 
 
@@ -688,14 +701,16 @@ class SQLiteStorage(HeldDocuments):
         return ids
 
     def blocks(
-        self, batch: int = WRITE_BATCH, progress: bool | None = None
+        self, batch: int = WRITE_BATCH, progress: bool | None = None, words: bool = False
     ) -> Iterator[SentenceBlock]:
         """The stored sentence arrays of this corpus' documents, ``batch`` documents at a
-        time in corpus order: what an index is built from, read in bounded memory."""
+        time in corpus order: what an index is built from, read in bounded memory
+        (``words``: the documents' words too)."""
         self._reconnect()
         cursor = self.db.execute(
-            "SELECT pos, sentences, hashes, term_rows, term_ids, term_counts FROM analysis "
-            "WHERE pos < ? ORDER BY pos",
+            "SELECT pos, sentences, hashes, term_rows, term_ids, term_counts"
+            + (", token_words" if words else "")
+            + " FROM analysis WHERE pos < ? ORDER BY pos",
             (self.count,),
         )
         show = show_progress(progress, self.count // 1000)

@@ -7,11 +7,13 @@ terms first within a budget, so a query's work is bounded however big the corpus
 from __future__ import annotations
 
 import functools
+import math
 from collections.abc import Sequence
 from collections.abc import Set as AbstractSet
 from typing import TYPE_CHECKING
 
 import numpy as np
+from rapidfuzz.distance import LCSseq
 from scipy import sparse
 
 from .._settings import MATCH, MatchSettings
@@ -143,6 +145,7 @@ class _CandidateBatch:
         self.likely, self.settings = likely, settings
         counts = index.count_matrix(terms)
         self.vectors = index.weigh(counts)  # same entries as counts, in the same order
+        self.counts = counts.data  # how often each query holds each of its terms
         self.weights = counts.data * index.idf[counts.indices]  # count * rarity weight
         n_terms = index.matrix.shape[1]
         rows_of = np.repeat(np.arange(len(queries)), np.diff(counts.indptr))
@@ -152,6 +155,13 @@ class _CandidateBatch:
         )
         self.n_terms = np.asarray([len(q.terms) for q in queries])
         self.lengths = np.asarray([len(q.tokens) for q in queries])
+        # an occurrence holds near_similarity of the query's words (a near-verbatim copy)
+        # or occurrence_words of them (a partial or paraphrase): its shared content words
+        # and every stopword of the query at most
+        self.stopwords = self.lengths - np.asarray([len(ts) for ts in terms])
+        self.words_needed = np.minimum(
+            np.ceil(settings.near_similarity * self.lengths - 1e-9), settings.occurrence_words
+        )
         probe = self.vectors
         if min_containment > 0:
             probe = self._prefix(counts, rows_of)
@@ -265,7 +275,8 @@ class _CandidateBatch:
         return distinct(np.concatenate(found))
 
     def _stats(self, query: np.ndarray, row: np.ndarray) -> tuple[np.ndarray, ...]:
-        """Cosine, shared terms and shared weight of each (query, row) pair."""
+        """Cosine, shared terms, shared weight and the query's content words of the
+        shared terms (each as often as the query has it) of each (query, row) pair."""
         if len(self.queries) == 1:
             return self._stats_one(row)
         matrix = self.index.matrix
@@ -286,7 +297,8 @@ class _CandidateBatch:
         cos = np.bincount(pair, self.vectors.data[at] * matrix.data[entry], minlength=row.size)
         shared = np.bincount(pair, minlength=row.size)
         weight = np.bincount(pair, self.weights[at], minlength=row.size)
-        return cos, shared, weight
+        words = np.bincount(pair, self.counts[at], minlength=row.size)
+        return cos, shared, weight, words
 
     @functools.cached_property
     def _cells(self) -> tuple[np.ndarray, int, np.ndarray]:
@@ -305,7 +317,7 @@ class _CandidateBatch:
         return column_of, int(held.size), at_cell
 
     def _stats_one(self, row: np.ndarray) -> tuple[np.ndarray, ...]:
-        """:meth:`_stats` of a batch of one query: three sparse products of the rows with
+        """:meth:`_stats` of a batch of one query: four sparse products of the rows with
         dense term vectors (the same sums, term by term in each row's order, as the
         general case adds up)."""
         sub = self.index.matrix[row]
@@ -316,26 +328,31 @@ class _CandidateBatch:
         cos = np.asarray(sub @ dense, dtype=np.float64)
         dense[terms] = self.weights
         weight = np.asarray(binary @ dense, dtype=np.float64)
+        dense[terms] = self.counts
+        words = np.asarray(binary @ dense, dtype=np.float64)
         dense[terms] = 1.0
         shared = np.asarray(binary @ dense, dtype=np.float64).astype(np.int64)
-        return cos, shared, weight
+        return cos, shared, weight, words
 
     def _plausible(
         self, query: np.ndarray, row: np.ndarray
     ) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
         """Cosine of each pair, whether the row could hold an occurrence, the share of the
         query's rarity-weighted content it holds (with the next sentence's where the
-        query may cover both), and whether it holds two of the query's content terms (or
-        its only one)."""
+        query may cover both), and whether it could hold enough of the query to be an
+        occurrence: two of its content terms (or its only one), and as many of its words
+        as an occurrence holds (:func:`~quoteprov.search._kinds.is_occurrence`)."""
         index = self.index
-        cos, shared, weight = self._stats(query, row)
+        cos, shared, weight, words = self._stats(query, row)
         nxt = row + 1
         pairs = (nxt < index.matrix.shape[0]) & (self.lengths[query] > 1.5 * index.unit_len[row])
         pairs[pairs] &= index.unit_doc[nxt[pairs]] == index.unit_doc[row[pairs]]
         if pairs.any():  # a long query may paraphrase a short sentence with the next one
             where = np.flatnonzero(pairs)
-            weight = weight.copy()
-            weight[where] += self._stats(query[where], nxt[where])[2]
+            weight, words = weight.copy(), words.copy()
+            _, _, more, more_words = self._stats(query[where], nxt[where])
+            weight[where] += more
+            words[where] += more_words
         total = self.totals[query]
         # a near-verbatim copy may miss the query's edges and substitute some words: in a
         # query of few content terms among many common words, that can be all but one
@@ -344,16 +361,51 @@ class _CandidateBatch:
             query
         ]
         two = shared >= np.minimum(2, self.n_terms[query])
+        enough = two & (words + self.stopwords[query] >= self.words_needed[query])
         ok = two | (200.0 * weight / (total + weight) >= PARAPHRASE_MIN)
         ok |= (shared >= 1) & (missing <= edits)
         if self.min_containment > 0:
             ok &= weight >= self.min_containment * total
-        return cos, ok, weight / np.maximum(total, 1e-12), two
+        return cos, ok, weight / np.maximum(total, 1e-12), enough
+
+    def _could_occur(self, k: int, rows: np.ndarray) -> np.ndarray:
+        """Whether the region of each sentence row (:meth:`CorpusIndex.region_codes`) holds
+        enough of query ``k``'s words, in its order, for an occurrence of a lexical kind
+        (:func:`~quoteprov.search._kinds.is_occurrence`): ``near_similarity`` of them (a
+        near-verbatim copy), or ``likely`` of them and ``occurrence_words`` at least (a
+        partial).  The longest common subsequence of words bounds what an alignment
+        matches, and the words in common what a match holds.
+
+        A likely copy beyond the most similar rows is aligned only then: its terms weigh
+        enough, but in a big corpus thousands of sentences hold a popular name and a
+        common phrase of the query, and reading each one's document dominated the trace.
+        """
+        settings = self.settings
+        q = self.queries[k]
+        words = list(dict.fromkeys(q.norms))
+        number = {w: n + 1 for n, w in enumerate(words)}
+        wanted = [number[w] for w in q.norms]
+        n = len(wanted)
+        near = math.ceil(settings.near_similarity * n - 1e-9)
+        least = math.ceil(min(self.likely or 0.0, settings.near_similarity) * n - 1e-9)
+        which, codes = self.index.region_codes(rows, words)
+        # the query's words each region holds, each as often as both have it
+        width = len(words) + 1
+        cells, counts = np.unique(which * width + codes, return_counts=True)
+        held_of = np.minimum(counts, np.bincount(wanted, minlength=width)[cells % width])
+        held = np.bincount(cells // width, held_of, minlength=rows.size)
+        maybe = (held >= least) & ((held >= near) | (held >= settings.occurrence_words))
+        bounds = np.searchsorted(which, np.arange(rows.size + 1))
+        out = np.zeros(rows.size, dtype=bool)
+        for r in np.flatnonzero(maybe).tolist():
+            common = LCSseq.similarity(wanted, codes[bounds[r] : bounds[r + 1]].tolist())
+            out[r] = common >= near or (common >= least and held[r] >= settings.occurrence_words)
+        return out
 
     def select(self, limit: int, min_similarity: float, always: float) -> list[np.ndarray]:
         query, row = self.query, self.row
         if self.cos is None:  # prefix probe: few pairs, test them all
-            cos, ok, held, two = self._plausible(query, row)
+            cos, ok, held, enough = self._plausible(query, row)
             if self.likely is None:
                 keep = ok & (cos >= min_similarity)
                 return self._top(query[keep], row[keep], cos[keep], limit, always)
@@ -361,8 +413,11 @@ class _CandidateBatch:
             # kept however many there are: a cosine cut would lose a viral quotation's
             # copies.  It holds two of the query's terms: in a short query one rare term
             # can weigh as much, and 152,595 sentences of a million documents held the
-            # rarer of "I will be charged with the past" (1,117 held both)
-            likely = (held >= self.likely) & two
+            # rarer of "I will be charged with the past" (1,117 held both).  And it holds
+            # enough of the query's words: 26,000 sentences of a million documents held
+            # "income inequality", half the weight of "This year dropped out, income
+            # inequality", and none could be an occurrence of it
+            likely = (held >= self.likely) & enough
             keep = ok & ((cos >= min_similarity) | likely)
             return self._top(query[keep], row[keep], cos[keep], limit, always, likely[keep])
         cos = self.cos
@@ -404,7 +459,10 @@ class _CandidateBatch:
         rank = np.arange(row.size) - np.searchsorted(query, query)
         keep = (rank < limit) | (cos >= always)
         if likely is not None:
-            keep |= likely[order]
+            extra = likely[order] & ~keep
+            for k in np.unique(query[extra]).tolist():
+                at = np.flatnonzero(extra & (query == k))
+                keep[at[self._could_occur(k, row[at])]] = True
         query, row = query[keep], row[keep]
         bounds = np.searchsorted(query, np.arange(len(self.queries) + 1))
         return [row[bounds[k] : bounds[k + 1]] for k in range(len(self.queries))]

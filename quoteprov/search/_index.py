@@ -150,6 +150,8 @@ class CorpusIndex:
         self.mapped = mapped.folder
         self.unit_doc, self.unit_sent = mapped.unit_doc, mapped.unit_sent
         self.unit_len, self.unit_hash = mapped.unit_len, mapped.unit_hash
+        self.unit_words: np.ndarray | None = mapped.unit_words
+        self.words: np.ndarray | None = mapped.words
         self.df = mapped.df
         self.idf = idf_of(mapped.df, mapped.matrix.shape[0])
         self.matrix = mapped.matrix
@@ -173,6 +175,7 @@ class CorpusIndex:
         self.idf = idf_of(self.df, counts.shape[0])
         self.matrix = self.weigh(counts)
         self.mapped = None
+        self.unit_words, self.words = None, None
         self._reset()
 
     def _reset(
@@ -184,6 +187,7 @@ class CorpusIndex:
         self._by_hash: tuple[np.ndarray, np.ndarray] | None = None
         self._doc_starts: np.ndarray | None = doc_starts
         self._symbols: Symbols | None = None
+        self._word_numbers: dict[str, int] | None = None
 
     def count_matrix(self, rows: Sequence[Sequence[str]]) -> sparse.csr_matrix:
         """Term counts of term lists, one row each, in this index's vocabulary."""
@@ -206,8 +210,10 @@ class CorpusIndex:
         state["_by_hash"] = None
         state["_doc_starts"] = None
         state["_symbols"] = None
+        state["_word_numbers"] = None
         if self.mapped is not None:  # the arrays stay on disk: a worker maps them itself
-            for name in ("unit_doc", "unit_sent", "unit_len", "unit_hash", "df", "idf"):
+            names = ("unit_doc", "unit_sent", "unit_len", "unit_hash", "unit_words", "words")
+            for name in (*names, "df", "idf"):
                 state[name] = None
             state["matrix"] = None
         return state
@@ -288,6 +294,58 @@ class CorpusIndex:
         key, row = key[distinct], row[distinct]
         first = np.flatnonzero(np.r_[key[:1] == key[:1], key[1:] != key[:-1]])
         return key[first], np.r_[first, key.size].astype(np.int64), row
+
+    def region_codes(self, rows: np.ndarray, words: Sequence[str]) -> tuple[np.ndarray, np.ndarray]:
+        """Where the regions of sentence ``rows`` hold one of ``words``, in text order.
+
+        A row's region is its sentence with one sentence each side in its document, as
+        a search aligns it.  For each word of a region that is one of ``words``: the
+        region's number in ``rows`` and ``1 +`` the word's number in ``words``, regions
+        in order.  A mapped index reads the regions' words from its arrays; otherwise
+        each row's document is read.
+
+        >>> from quoteprov.text._analysis import analyze
+        >>> from quoteprov._models import Document
+        >>> index = CorpusIndex([analyze(Document(id="a", text="We win. They lose. We rest."))])
+        >>> which, codes = index.region_codes(np.array([0, 2]), ["we", "lose"])
+        >>> which.tolist(), codes.tolist()
+        ([0, 0, 1, 1], [1, 2, 2, 1])
+        """
+        rows = np.asarray(rows, dtype=np.int64)
+        doc = np.asarray(self.unit_doc[rows], dtype=np.int64)
+        first = np.maximum(rows - 1, self.doc_starts[doc])
+        last = np.minimum(rows + 1, self.doc_starts[doc + 1] - 1)
+        if self.words is not None and self.unit_words is not None:
+            if self._word_numbers is None:
+                table = self.docs.word_table()
+                assert table is not None  # a mapped index numbers a corpus file's words
+                self._word_numbers = {w: k for k, w in enumerate(table.tolist())}
+            numbers = self._word_numbers
+            known = sorted((numbers[w], k + 1) for k, w in enumerate(words) if w in numbers)
+            ids = np.asarray([i for i, _ in known], dtype=np.int64)
+            code_of = np.asarray([c for _, c in known], dtype=np.int64)
+            lo = np.asarray(self.unit_words[first], dtype=np.int64)
+            size = np.asarray(self.unit_words[last] + self.unit_len[last], dtype=np.int64) - lo
+            entry = np.arange(int(size.sum()), dtype=np.int64)
+            entry += np.repeat(lo - (np.cumsum(size) - size), size)
+            found = np.asarray(self.words[entry], dtype=np.int64)
+            at = np.minimum(np.searchsorted(ids, found), max(ids.size - 1, 0))
+            hit = ids[at] == found if ids.size else np.zeros(found.size, dtype=bool)
+            which = np.repeat(np.arange(rows.size, dtype=np.int64), size)[hit]
+            return which, code_of[at[hit]]
+        code = {w: k + 1 for k, w in enumerate(words)}
+        regions: list[int] = []
+        codes: list[int] = []
+        firsts, lasts = self.unit_sent[first].tolist(), self.unit_sent[last].tolist()
+        for n, (d, a, b) in enumerate(zip(doc.tolist(), firsts, lasts, strict=True)):
+            adoc = self.docs[d]
+            t0, t1 = adoc.sentence_tokens[a][0], adoc.sentence_tokens[b][1]
+            for w in adoc.tokens.norms[t0:t1]:
+                c = code.get(w)
+                if c is not None:
+                    regions.append(n)
+                    codes.append(c)
+        return np.asarray(regions, dtype=np.int64), np.asarray(codes, dtype=np.int64)
 
     def bigram_keys(self, terms: Sequence[str]) -> np.ndarray:
         """The distinct bigram keys of a sequence of content terms (see :attr:`bigrams`);

@@ -10,10 +10,15 @@ cached between searches and shares between the processes that map them.
 It holds what :class:`~quoteprov.search._index.CorpusIndex` derives from the file's
 stored arrays, the same numbers computed the same way: each sentence's document, number,
 words and hash, the document frequency of each term, the TF-IDF rows of unit length and
-their transpose (the posting lists).  :func:`write_mapped` builds it in bounded memory:
-the file's analysis is read a block of documents at a time, appended to raw arrays, then
-weighed and transposed a block of sentence rows at a time through memory maps (a counting
-sort: each term's posting list has room for its document frequency).  It is written to a
+their transpose (the posting lists).  It also holds the documents' words (numbers of the
+file's word table) and where each sentence's begin among them: a query with thousands
+of candidate sentences reads their words there, not every candidate document from the
+file (:meth:`~quoteprov.search._index.CorpusIndex.region_codes`).
+
+:func:`write_mapped` builds it in bounded memory: the file's analysis is read a block of
+documents at a time, appended to raw arrays, then weighed and transposed a block of
+sentence rows at a time through memory maps (a counting sort: each term's posting list
+has room for its document frequency).  It is written to a
 temporary folder renamed into place when complete, so a build that is killed leaves no
 index, and the next search builds it again from the file; the documents the file holds
 are never at risk.
@@ -52,9 +57,10 @@ __all__ = [
     "write_mapped",
 ]
 
-MAPPED_VERSION = 2  # raise when what the folder holds, or how it is computed, changes
+MAPPED_VERSION = 3  # raise when what the folder holds, or how it is computed, changes
 # 2: the sentences' document, number and length as int64, as in memory (products of
 #    document numbers overflowed int32 from 46,341 documents)
+# 3: the documents' words, and where each sentence's begin
 BLOCK_ROWS = 1_000_000  # sentence rows weighed and posted per step of a build
 
 
@@ -106,6 +112,8 @@ class MappedIndex:
     unit_sent: np.ndarray
     unit_len: np.ndarray
     unit_hash: np.ndarray
+    unit_words: np.ndarray
+    words: np.ndarray
     df: np.ndarray
     matrix: sparse.csr_matrix
     postings: sparse.csr_matrix
@@ -176,6 +184,8 @@ def read_mapped(folder: Path, meta: dict[str, Any] | None = None) -> MappedIndex
         get["unit_sent"],
         get["unit_len"],
         get["unit_hash"],
+        get["unit_words"],
+        get["words"],
         np.asarray(get["df"], dtype=np.int64),
         matrix,
         postings,
@@ -301,6 +311,8 @@ def _build(storage: SQLiteStorage, folder: Path, progress: bool | None) -> dict[
         "sentences": i8,
         "unit_len": i8,
         "unit_hash": i8,
+        "unit_words": i8,
+        "words": i4,
         "term_rows": i4,
         "term_ids": i4,
         "term_counts": i4,
@@ -308,10 +320,14 @@ def _build(storage: SQLiteStorage, folder: Path, progress: bool | None) -> dict[
     try:
         for name, dtype in columns.items():  # an empty corpus has empty arrays
             raw.append(name, np.zeros(0, dtype=dtype), dtype)
-        for block in storage.blocks(progress=progress):
+        for block in storage.blocks(progress=progress, words=True):
             raw.append("sentences", block.sentences, i8)
             raw.append("unit_len", block.lengths, i8)
             raw.append("unit_hash", block.hashes, i8)
+            # each sentence's first word among all the documents' words
+            first_word = np.cumsum(block.tokens) - block.tokens + raw.arrays["words"][1]
+            raw.append("unit_words", np.repeat(first_word, block.sentences) + block.firsts, i8)
+            raw.append("words", block.words, i4)
             raw.append("term_rows", block.term_rows, i4)
             raw.append("term_ids", block.term_ids, i4)
             raw.append("term_counts", block.term_counts, i4)
