@@ -256,7 +256,8 @@ def find_matches(
         Return at most this many matches.
     candidates : int
         How many index candidates to align besides the likely copies (a sentence that
-        holds ``settings.occurrence_coverage`` of the query's content, or whose cosine
+        holds ``settings.occurrence_coverage`` of the query's content and, with its
+        neighbours, enough of its words in its order to be an occurrence, or whose cosine
         reaches ``settings.copy_similarity``, is always aligned, however many there are);
         more finds looser
         paraphrases and stray fragments in big corpora, and takes longer.
