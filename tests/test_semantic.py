@@ -122,6 +122,47 @@ def test_encoder_gives_unit_vectors_and_caches_them(fresh_tier: None) -> None:
 
 
 @installed
+def test_the_exported_model_encodes_as_the_torch_model(fresh_tier: None) -> None:
+    pytest.importorskip("onnxruntime")
+    if semantic._nvidia():
+        pytest.skip("a machine with an NVIDIA driver encodes with torch")
+    encoder = semantic.get_encoder()
+    assert encoder is not None and isinstance(encoder.model, semantic.OnnxModel)
+    texts = [
+        "The talks failed.",
+        "",
+        "word " * 600,  # beyond the model's 256 pieces: truncated as sentence-transformers does
+        "Cuba \ufffd said the foreign forces would never win.",
+        "The minister said on Monday that the bridge would be rebuilt before winter.",
+    ]
+    want = semantic._sentence_model("cpu").encode(
+        texts, normalize_embeddings=True, convert_to_numpy=True
+    )
+    got = encoder.model.encode(texts, batch_size=2)  # padded batches of unequal texts
+    assert got.shape == want.shape and np.abs(got - want).max() < 1e-5
+
+
+@installed
+def test_a_model_that_cannot_be_exported_runs_with_torch(
+    fresh_tier: None, monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture
+) -> None:
+    pytest.importorskip("onnxruntime")
+    if semantic._nvidia():
+        pytest.skip("a machine with an NVIDIA driver encodes with torch")
+
+    def refused(folder: Path, name: str) -> None:
+        raise OSError("read-only file system")
+
+    monkeypatch.setattr(semantic, "_onnx", lambda folder, name: None)
+    monkeypatch.setattr(semantic, "_prepare", refused)
+    with caplog.at_level("INFO", "quoteprov"):
+        encoder = semantic.get_encoder()
+    assert encoder is not None and not isinstance(encoder.model, semantic.OnnxModel)
+    assert encoder.static is not None  # the whole-corpus pass stays cheap
+    assert any("with torch (OSError: read-only" in r.getMessage() for r in caplog.records)
+
+
+@installed
 def test_lone_surrogates_are_accepted_with_the_tier_on(fresh_tier: None) -> None:
     # text decoded with errors="surrogateescape" holds lone surrogates; the lexical path
     # accepts it, and so must the tokenizer's

