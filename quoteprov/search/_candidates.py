@@ -413,10 +413,11 @@ class _CandidateBatch:
             # kept however many there are: a cosine cut would lose a viral quotation's
             # copies.  It holds two of the query's terms: in a short query one rare term
             # can weigh as much, and 152,595 sentences of a million documents held the
-            # rarer of "I will be charged with the past" (1,117 held both).  And it holds
-            # enough of the query's words: 26,000 sentences of a million documents held
-            # "income inequality", half the weight of "This year dropped out, income
-            # inequality", and none could be an occurrence of it
+            # rarer of "I will be charged with the past" (1,117 held both).  And it can
+            # hold as many of the query's words as an occurrence does: 16,351 sentences
+            # of a million documents held half the weight of "This year dropped out,
+            # income inequality." ("income", "inequality"), 679 of them five of its words
+            # at most (see _could_occur for the words themselves, in order)
             likely = (held >= self.likely) & enough
             keep = ok & ((cos >= min_similarity) | likely)
             return self._top(query[keep], row[keep], cos[keep], limit, always, likely[keep])
