@@ -416,8 +416,8 @@ class _CandidateBatch:
             # rarer of "I will be charged with the past" (1,117 held both).  And it can
             # hold as many of the query's words as an occurrence does: 16,351 sentences
             # of a million documents held half the weight of "This year dropped out,
-            # income inequality." ("income", "inequality"), 679 of them five of its words
-            # at most (see _could_occur for the words themselves, in order)
+            # income inequality." ("income", "inequality"); only 679 could hold five of
+            # its words (and _could_occur then reads the words themselves, in order)
             likely = (held >= self.likely) & enough
             keep = ok & ((cos >= min_similarity) | likely)
             return self._top(query[keep], row[keep], cos[keep], limit, always, likely[keep])
