@@ -439,6 +439,18 @@ def test_a_file_is_saved_as_schema_2_until_it_keeps_vectors(
     assert again.read_vectors("another model", 4) == {}
 
 
+def test_vectors_of_another_model_are_replaced_document_by_document(
+    seeds: qp.Corpus, seeds_file: Path
+) -> None:
+    docs = CorpusIndex.for_corpus(qp.Corpus.open(seeds_file)).docs
+    assert docs.write_vectors("a", {0: np.ones((2, 4)), 1: np.ones((1, 4))}, seeds.ids)
+    assert docs.write_vectors("c", {2: np.ones((1, 4))}, seeds.ids)
+    assert docs.write_vectors("b", {0: np.zeros((2, 4)), 2: np.zeros((1, 4))}, seeds.ids)
+    assert sorted(docs.read_vectors("a", 4)) == [1]  # document 0's "a" rows replaced
+    assert sorted(docs.read_vectors("b", 4)) == [0, 2]
+    assert docs.read_vectors("c", 4) == {}  # a model sorting after "b" too
+
+
 def test_a_newer_schema_with_more_tables_asks_for_a_newer_quoteprov(seeds_file: Path) -> None:
     with sqlite3.connect(seeds_file) as db:
         db.execute("CREATE TABLE later (x)")

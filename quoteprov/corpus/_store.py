@@ -919,6 +919,7 @@ class StoredDocuments(Sequence[AnalyzedDocument]):
             for lo in range(0, len(items), VECTORS_BATCH):
                 batch = items[lo : lo + VECTORS_BATCH]
                 db.execute("BEGIN IMMEDIATE")
+                others = _other_models(db, model)  # their rows are replaced by these
                 where = f"pos IN ({', '.join('?' * len(batch))})"
                 found = dict(
                     db.execute(
@@ -937,8 +938,8 @@ class StoredDocuments(Sequence[AnalyzedDocument]):
                         [(str(SCHEMA_VERSION), "schema"), (_quoteprov_version(), "quoteprov")],
                     )
                 db.executemany(
-                    "DELETE FROM vectors WHERE pos = ? AND model != ?",
-                    [(pos, model) for pos, _ in batch],
+                    "DELETE FROM vectors WHERE model = ? AND pos = ?",
+                    [(other, pos) for other in others for pos, _ in batch],
                 )
                 db.executemany(
                     "INSERT OR REPLACE INTO vectors VALUES (?, ?, ?)",
@@ -1128,6 +1129,20 @@ _READ = (
     "d.id, d.text, d.title, d.source, d.url, d.published, d.metadata "
     "FROM analysis a JOIN documents d ON d.pos = a.pos"
 )
+
+
+def _other_models(db: sqlite3.Connection, model: str) -> list[str]:
+    """The models other than ``model`` a file keeps vectors of, found through the primary
+    key: a test of ``model != ?`` per document scanned the whole table, which made
+    keeping the vectors of 100,000 documents quadratic."""
+    if not _has_vectors(db):
+        return []
+    rows = db.execute(
+        "SELECT DISTINCT model FROM vectors WHERE model < ?1 "
+        "UNION SELECT DISTINCT model FROM vectors WHERE model > ?1",
+        (model,),
+    )
+    return [m for (m,) in rows]
 
 
 def _has_vectors(db: sqlite3.Connection) -> bool:
