@@ -187,7 +187,6 @@ class CorpusIndex:
         self._by_hash: tuple[np.ndarray, np.ndarray] | None = None
         self._doc_starts: np.ndarray | None = doc_starts
         self._symbols: Symbols | None = None
-        self._word_numbers: dict[str, int] | None = None
 
     def count_matrix(self, rows: Sequence[Sequence[str]]) -> sparse.csr_matrix:
         """Term counts of term lists, one row each, in this index's vocabulary."""
@@ -210,7 +209,6 @@ class CorpusIndex:
         state["_by_hash"] = None
         state["_doc_starts"] = None
         state["_symbols"] = None
-        state["_word_numbers"] = None
         if self.mapped is not None:  # the arrays stay on disk: a worker maps them itself
             names = ("unit_doc", "unit_sent", "unit_len", "unit_hash", "unit_words", "words")
             for name in (*names, "df", "idf"):
@@ -315,20 +313,29 @@ class CorpusIndex:
         doc = np.asarray(self.unit_doc[rows], dtype=np.int64)
         first = np.maximum(rows - 1, self.doc_starts[doc])
         last = np.minimum(rows + 1, self.doc_starts[doc + 1] - 1)
-        if self.words is not None and self.unit_words is not None:
-            if self._word_numbers is None:
-                table = self.docs.word_table()
-                assert table is not None  # a mapped index numbers a corpus file's words
-                self._word_numbers = {w: k for k, w in enumerate(table.tolist())}
-            numbers = self._word_numbers
-            known = sorted((numbers[w], k + 1) for k, w in enumerate(words) if w in numbers)
+        symbols = self.symbols if self.words is not None else None
+        mapped_words = self.words
+        if (
+            symbols is not None
+            and symbols.numbered is not None
+            and mapped_words is not None
+            and self.unit_words is not None
+        ):
+            # the symbol table numbers the file's words (word k is symbol 0x10000 + k);
+            # words it numbered later are in no document of the file
+            table, numbered = symbols.table, len(symbols.numbered)
+            known = sorted(
+                (n, k + 1)
+                for k, w in enumerate(words)
+                if w in table and (n := ord(table[w]) - 0x10000) < numbered
+            )
             ids = np.asarray([i for i, _ in known], dtype=np.int64)
             code_of = np.asarray([c for _, c in known], dtype=np.int64)
             lo = np.asarray(self.unit_words[first], dtype=np.int64)
             size = np.asarray(self.unit_words[last] + self.unit_len[last], dtype=np.int64) - lo
             entry = np.arange(int(size.sum()), dtype=np.int64)
             entry += np.repeat(lo - (np.cumsum(size) - size), size)
-            found = np.asarray(self.words[entry], dtype=np.int64)
+            found = np.asarray(mapped_words[entry], dtype=np.int64)
             at = np.minimum(np.searchsorted(ids, found), max(ids.size - 1, 0))
             hit = ids[at] == found if ids.size else np.zeros(found.size, dtype=bool)
             which = np.repeat(np.arange(rows.size, dtype=np.int64), size)[hit]
